@@ -1,0 +1,18 @@
+// The subcommands of the refundsync binary. main.cpp only parses arguments and calls these.
+#pragma once
+
+#include <string>
+
+namespace refundsync {
+
+enum class Role { kAll, kIngress, kWorker };
+
+// Exit codes of contract section 2.
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+int RunCheckConfig(const std::string& config_path);
+int RunServe(const std::string& config_path, Role role);
+
+}  // namespace refundsync

@@ -1,0 +1,36 @@
+// refundsync: one binary, subcommands of contract section 2. Parses arguments and hands over; nothing else.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  using refundsync::Role;
+  CLI::App app{"refundsync: keeps refunds in step between storefronts (eBay, Shopify) and NetSuite"};
+  app.require_subcommand(1);
+
+  std::string config_path;
+  std::string role_name = "all";
+
+  auto* check = app.add_subcommand("check-config", "Validate a config file and print each account's direction");
+  check->add_option("--config", config_path, "YAML configuration file")->required();
+
+  auto* serve = app.add_subcommand("serve", "Serve webhooks, the admin API, health and metrics; run workers");
+  serve->add_option("--config", config_path, "YAML configuration file")->required();
+  serve->add_option("--role", role_name, "all | ingress | worker")
+      ->check(CLI::IsMember({"all", "ingress", "worker"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return refundsync::kExitUsage;
+  }
+
+  if (check->parsed()) return refundsync::RunCheckConfig(config_path);
+  const Role role = role_name == "ingress" ? Role::kIngress : role_name == "worker" ? Role::kWorker : Role::kAll;
+  return refundsync::RunServe(config_path, role);
+}

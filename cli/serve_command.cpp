@@ -1,0 +1,139 @@
+#include <csignal>
+#include <iostream>
+#include <memory>
+#include <vector>
+
+#include "cli/commands.h"
+#include "config/config_loader.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "ingress/health_routes.h"
+#include "ingress/http_server.h"
+#include "ingress/service_state.h"
+#include "store/redis_health.h"
+
+namespace refundsync {
+namespace {
+
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kAll:
+      return "all";
+    case Role::kIngress:
+      return "ingress";
+    case Role::kWorker:
+      return "worker";
+  }
+  return "all";
+}
+
+// The signals that stop the service. Blocked in every thread (threads inherit the mask), taken with sigwait.
+sigset_t StopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
+
+std::string RouteGroup(const std::string& path) {
+  if (path == "/healthz" || path == "/readyz") return "health";
+  if (path == "/metrics") return "metrics";
+  if (path.rfind("/webhooks/", 0) == 0) return "webhook";
+  if (path.rfind("/api/", 0) == 0) return "admin";
+  return "other";
+}
+
+// Counts every request by route group and status; the per-source webhook counters live with the pipeline.
+RequestHandler Counted(MetricsRegistry& metrics, RequestHandler inner) {
+  return [&metrics, inner = std::move(inner)](const HttpRequest& request) {
+    HttpResponse response = inner(request);
+    metrics
+        .CounterFor("refundsync_http_requests_total", "HTTP requests by route group and status",
+                    {{"route", RouteGroup(request.path)}, {"status", std::to_string(response.status)}})
+        .Add();
+    return response;
+  };
+}
+
+}  // namespace
+
+int RunServe(const std::string& config_path, Role role) {
+  LoadedConfig loaded = LoadConfigFile(config_path);
+  if (!loaded.ok()) {
+    for (const auto& error : loaded.errors) std::cerr << error << "\n";
+    return kExitFailed;
+  }
+  const Config& config = loaded.config;
+  log::Configure(config.log_format, config.log_level);
+
+  // Block the stop signals before any thread starts so only sigwait below sees them; ignore SIGPIPE from
+  // clients that hang up mid-response.
+  const sigset_t stop_signals = StopSignals();
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  MetricsRegistry metrics;
+  metrics.GaugeFor("refundsync_build_info", "Build information", {{"version", "0.1.0"}, {"role", std::string(RoleName(role))}})
+      .Set(1);
+  RedisHealthMonitor redis_health(RedisLocator(config.redis), std::chrono::milliseconds(250));
+  redis_health.CheckNow();
+  redis_health.Start();
+  metrics.GaugeCallback("refundsync_redis_up", "1 when Redis answers PING", [&] { return redis_health.healthy() ? 1 : 0; });
+
+  ServiceState state([&] { return redis_health.healthy(); });
+  HealthRoutes health(state, metrics);
+  const bool separate_admin = config.admin_listen.has_value();
+
+  auto not_found = [](const HttpRequest&) { return ErrorResponse(404, "not_found", "no such endpoint"); };
+  RequestHandler public_handler = Counted(metrics, [&, not_found](const HttpRequest& request) {
+    if (auto response = health.Handle(request, /*serve_metrics=*/!separate_admin)) return *response;
+    return not_found(request);
+  });
+
+  HttpServerOptions options;
+  options.threads = std::max(2u, std::thread::hardware_concurrency());
+  options.max_body_bytes = static_cast<std::size_t>(config.max_body_bytes);
+  std::vector<std::unique_ptr<HttpServer>> servers;
+  servers.push_back(std::make_unique<HttpServer>(config.listen, public_handler, options));
+  if (separate_admin) {
+    RequestHandler admin_handler = Counted(metrics, [&, not_found](const HttpRequest& request) {
+      if (auto response = health.Handle(request, /*serve_metrics=*/true)) return *response;
+      return not_found(request);
+    });
+    servers.push_back(std::make_unique<HttpServer>(*config.admin_listen, admin_handler, options));
+  }
+  for (auto& server : servers) {
+    if (auto started = server->Start(); !started) {
+      log::Error("startup_failed", {{"reason", started.error().message}});
+      std::cerr << started.error().message << "\n";
+      return kExitFailed;
+    }
+  }
+  log::Info("serving", {{"role", RoleName(role)},
+                        {"listen", config.listen.host + ":" + std::to_string(config.listen.port)},
+                        {"admin_listen", separate_admin ? config.admin_listen->host + ":" +
+                                                              std::to_string(config.admin_listen->port)
+                                                        : std::string("same")},
+                        {"accounts", config.accounts.size()}});
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  log::Info("shutdown_started", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"},
+                                 {"drain_delay_ms", static_cast<long long>(config.shutdown_drain_delay.count())}});
+  // Fail readiness first so the load balancer stops sending, keep serving during the drain delay; a second
+  // signal cuts the delay short.
+  state.BeginShutdown();
+  const timespec delay{static_cast<time_t>(config.shutdown_drain_delay.count() / 1000),
+                       static_cast<long>((config.shutdown_drain_delay.count() % 1000) * 1'000'000)};
+  sigtimedwait(&stop_signals, nullptr, &delay);
+  for (auto& server : servers) {
+    if (!server->WaitIdle(std::chrono::seconds(10))) log::Warn("shutdown_requests_cut", {{"in_flight", server->in_flight()}});
+    server->Stop();
+  }
+  redis_health.Stop();
+  log::Info("shutdown_complete");
+  return kExitOk;
+}
+
+}  // namespace refundsync

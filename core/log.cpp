@@ -1,0 +1,96 @@
+#include "core/log.h"
+
+#include <chrono>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "core/json_writer.h"
+#include "core/time.h"
+
+namespace refundsync::log {
+namespace {
+
+LogFormat g_format = LogFormat::kText;
+
+std::shared_ptr<spdlog::logger> Logger() {
+  // spdlog owns the thread-safe stdout sink; we format the whole line ourselves ("%v").
+  static std::shared_ptr<spdlog::logger> logger = [] {
+    auto created = spdlog::stdout_logger_mt("refundsync");
+    created->set_pattern("%v");
+    created->flush_on(spdlog::level::info);
+    return created;
+  }();
+  return logger;
+}
+
+bool NeedsQuotes(std::string_view value) {
+  if (value.empty()) return true;
+  for (char c : value) {
+    if (c == ' ' || c == '"' || c == '=' || c == '\t' || c == '\n' || c == '\r') return true;
+  }
+  return false;
+}
+
+void AppendText(std::string& line, std::string_view key, std::string_view value) {
+  if (!line.empty()) line += ' ';
+  line.append(key);
+  line += '=';
+  if (!NeedsQuotes(value)) {
+    line.append(value);
+    return;
+  }
+  line += '"';
+  for (char c : value) {
+    if (c == '"' || c == '\\') line += '\\';
+    if (c == '\n') {
+      line += "\\n";
+      continue;
+    }
+    line += c;
+  }
+  line += '"';
+}
+
+void Write(spdlog::level::level_enum level, std::string_view name, std::string_view event, Fields fields) {
+  auto logger = Logger();
+  if (!logger->should_log(level)) return;
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  logger->log(level, "{}", FormatLine(g_format, name, event, fields, now));
+}
+
+}  // namespace
+
+std::string FormatLine(LogFormat format, std::string_view level, std::string_view event, Fields fields,
+                       std::int64_t unix_ms) {
+  if (format == LogFormat::kJson) {
+    JsonWriter json;
+    json.BeginObject();
+    json.Key("ts").String(FormatRfc3339Ms(unix_ms));
+    json.Key("level").String(level);
+    json.Key("event").String(event);
+    for (const auto& field : fields) json.Key(field.key).String(field.value);
+    json.EndObject();
+    return json.Take();
+  }
+  std::string line;
+  AppendText(line, "ts", FormatRfc3339Ms(unix_ms));
+  AppendText(line, "level", level);
+  AppendText(line, "event", event);
+  for (const auto& field : fields) AppendText(line, field.key, field.value);
+  return line;
+}
+
+void Configure(LogFormat format, std::string_view level) {
+  g_format = format;
+  Logger()->set_level(spdlog::level::from_str(std::string(level)));
+}
+
+void Debug(std::string_view event, Fields fields) { Write(spdlog::level::debug, "debug", event, fields); }
+void Info(std::string_view event, Fields fields) { Write(spdlog::level::info, "info", event, fields); }
+void Warn(std::string_view event, Fields fields) { Write(spdlog::level::warn, "warn", event, fields); }
+void Error(std::string_view event, Fields fields) { Write(spdlog::level::err, "error", event, fields); }
+
+}  // namespace refundsync::log

@@ -1,0 +1,124 @@
+#include "ingress/http_server.h"
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+#include <thread>
+
+#include <pistache/endpoint.h>
+#include <pistache/http.h>
+
+#include "core/log.h"
+
+namespace refundsync {
+namespace {
+
+using Pistache::Http::ConnectionControl;
+
+// Room for the request line and headers on top of the body limit.
+constexpr std::size_t kHeaderAllowance = 64 * 1024;
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+HttpRequest ToHttpRequest(const Pistache::Http::Request& request) {
+  HttpRequest out;
+  out.method = Pistache::Http::methodString(request.method());
+  const std::string& resource = request.resource();
+  out.path = resource;
+  out.query = request.query().as_str();
+  if (!out.query.empty() && out.query.front() == '?') out.query.erase(0, 1);
+  // Pistache parses the headers it knows into typed objects and keeps the rest raw; we want them all by name.
+  for (const auto& [name, raw] : request.headers().rawList()) out.headers.emplace(Lower(name), raw.value());
+  for (const auto& header : request.headers().list()) {
+    std::ostringstream value;
+    header->write(value);
+    out.headers.emplace(Lower(header->name()), value.str());
+  }
+  out.body = request.body();
+  return out;
+}
+
+class DispatchingHandler : public Pistache::Http::Handler {
+ public:
+  HTTP_PROTOTYPE(DispatchingHandler)
+
+  DispatchingHandler(RequestHandler handler, std::shared_ptr<std::atomic<int>> in_flight)
+      : handler_(std::move(handler)), in_flight_(std::move(in_flight)) {}
+
+  void onRequest(const Pistache::Http::Request& request, Pistache::Http::ResponseWriter writer) override {
+    in_flight_->fetch_add(1);
+    HttpResponse response;
+    try {
+      response = handler_(ToHttpRequest(request));
+    } catch (const std::exception& e) {
+      log::Error("request_failed", {{"path", request.resource()}, {"error", e.what()}});
+      response = ErrorResponse(500, "internal", "internal error");
+    }
+    auto connection = request.headers().tryGet<Pistache::Http::Header::Connection>();
+    const bool close = connection && connection->control() == ConnectionControl::Close;
+    writer.headers().add<Pistache::Http::Header::Connection>(close ? ConnectionControl::Close
+                                                                   : ConnectionControl::KeepAlive);
+    writer.headers().addRaw(Pistache::Http::Header::Raw("Content-Type", response.content_type));
+    for (const auto& [name, value] : response.headers) {
+      writer.headers().addRaw(Pistache::Http::Header::Raw(name, value));
+    }
+    writer.send(static_cast<Pistache::Http::Code>(response.status), response.body);
+    in_flight_->fetch_sub(1);
+  }
+
+ private:
+  RequestHandler handler_;
+  std::shared_ptr<std::atomic<int>> in_flight_;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(HostPort listen, RequestHandler handler, HttpServerOptions options)
+    : listen_(std::move(listen)),
+      handler_(std::move(handler)),
+      options_(options),
+      in_flight_(std::make_shared<std::atomic<int>>(0)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+Result<void> HttpServer::Start() {
+  try {
+    Pistache::Address address(listen_.host, Pistache::Port(static_cast<uint16_t>(listen_.port)));
+    endpoint_ = std::make_unique<Pistache::Http::Endpoint>(address);
+    auto opts = Pistache::Http::Endpoint::options()
+                    .threads(options_.threads)
+                    .flags(Pistache::Tcp::Options::ReuseAddr)
+                    .maxRequestSize(options_.max_body_bytes + kHeaderAllowance)
+                    .maxResponseSize(64 << 20);
+    endpoint_->init(opts);
+    endpoint_->setHandler(std::make_shared<DispatchingHandler>(handler_, in_flight_));
+    endpoint_->serveThreaded();
+    started_ = true;
+    return {};
+  } catch (const std::exception& e) {
+    endpoint_.reset();
+    return MakeError("listen_failed",
+                     "cannot listen on " + listen_.host + ":" + std::to_string(listen_.port) + ": " + e.what());
+  }
+}
+
+bool HttpServer::WaitIdle(std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (in_flight_->load() > 0) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // polling a counter, not synchronising a test
+  }
+  return true;
+}
+
+void HttpServer::Stop() {
+  if (started_ && endpoint_) {
+    endpoint_->shutdown();
+    started_ = false;
+  }
+}
+
+}  // namespace refundsync

@@ -1,0 +1,55 @@
+// The thin adapter between Pistache and our plain HttpRequest/HttpResponse.
+//
+// Pistache 0.0.5 specifics handled here, once:
+//  - it answers "Connection: Close" to HTTP/1.1 requests without a Connection header and drops the socket;
+//    we send "Connection: keep-alive" unless the client asked to close (contract section 5);
+//  - its maxRequestSize defaults to 4096 bytes including headers; we size it from limits.max_body_bytes;
+//  - its Rest::Router has a data race (fixed upstream in 0.4.23), so we dispatch in our own Http::Handler.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <memory>
+
+#include "core/config.h"
+#include "core/result.h"
+#include "ingress/http_message.h"
+
+namespace Pistache::Http {
+class Endpoint;
+}
+
+namespace refundsync {
+
+using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+struct HttpServerOptions {
+  int threads = 2;
+  std::size_t max_body_bytes = 1 << 20;
+};
+
+class HttpServer {
+ public:
+  HttpServer(HostPort listen, RequestHandler handler, HttpServerOptions options);
+  ~HttpServer();
+
+  // Binds and starts serving on Pistache's own threads. Fails when the address cannot be bound.
+  Result<void> Start();
+  // Closes the listener. Requests still running are reset by Pistache, so call WaitIdle() first.
+  void Stop();
+  // Waits until no request is being handled, up to `timeout`; true when idle.
+  bool WaitIdle(std::chrono::milliseconds timeout) const;
+
+  int in_flight() const { return in_flight_->load(); }
+
+ private:
+  HostPort listen_;
+  RequestHandler handler_;
+  HttpServerOptions options_;
+  std::shared_ptr<std::atomic<int>> in_flight_;
+  std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
+  bool started_ = false;
+};
+
+}  // namespace refundsync

@@ -1,0 +1,128 @@
+#include "store/redis_connection.h"
+
+#include <regex>
+
+namespace refundsync {
+namespace {
+
+timeval ToTimeval(Duration duration) {
+  timeval tv{};
+  tv.tv_sec = duration.count() / 1000;
+  tv.tv_usec = (duration.count() % 1000) * 1000;
+  return tv;
+}
+
+Error Unavailable(const std::string& what) { return MakeError("redis_unavailable", what); }
+
+}  // namespace
+
+std::string RedisTarget::Describe() const {
+  if (!socket_path.empty()) return "unix://" + socket_path + "/" + std::to_string(db);
+  return host + ":" + std::to_string(port) + "/" + std::to_string(db);
+}
+
+Result<RedisTarget> ParseRedisUrl(const std::string& url) {
+  static const std::regex kTcp(R"(^redis://([^/:@\s]+)(?::(\d{1,5}))?(?:/(\d+))?$)");
+  static const std::regex kUnix(R"(^unix://(/\S+)$)");
+  std::smatch match;
+  RedisTarget target;
+  if (std::regex_match(url, match, kTcp)) {
+    target.host = match[1];
+    if (match[2].matched) target.port = std::stoi(match[2]);
+    if (match[3].matched) target.db = std::stoi(match[3]);
+    return target;
+  }
+  if (std::regex_match(url, match, kUnix)) {
+    target.socket_path = match[1];
+    return target;
+  }
+  return MakeError("invalid_config", "\"" + url + "\" is not redis://host[:port][/db] or unix:///path");
+}
+
+Result<std::unique_ptr<RedisConnection>> RedisConnection::Connect(const RedisTarget& target,
+                                                                  const std::optional<Secret>& password,
+                                                                  Duration timeout) {
+  const timeval tv = ToTimeval(timeout);
+  redisContext* context = target.socket_path.empty()
+                              ? redisConnectWithTimeout(target.host.c_str(), target.port, tv)
+                              : redisConnectUnixWithTimeout(target.socket_path.c_str(), tv);
+  if (context == nullptr) return Unavailable("cannot allocate a Redis context");
+  if (context->err) {
+    std::string message = "cannot connect to Redis at " + target.Describe() + ": " + context->errstr;
+    redisFree(context);
+    return Unavailable(message);
+  }
+  redisSetTimeout(context, tv);
+  std::unique_ptr<RedisConnection> connection(new RedisConnection(context));
+  if (password) {
+    auto reply = connection->Command({"AUTH", password->reveal()});
+    if (!reply) return reply.error();
+    if ((*reply)->type == REDIS_REPLY_ERROR) return Unavailable("Redis refused AUTH");  // never echo the password
+  }
+  if (target.db != 0) {
+    auto reply = connection->Command({"SELECT", std::to_string(target.db)});
+    if (!reply) return reply.error();
+    if ((*reply)->type == REDIS_REPLY_ERROR) return Unavailable(std::string("Redis SELECT failed: ") + (*reply)->str);
+  }
+  return connection;
+}
+
+RedisConnection::~RedisConnection() { redisFree(context_); }
+
+Result<RedisReply> RedisConnection::Command(const std::vector<std::string>& args) {
+  if (broken_) return Unavailable("Redis connection is broken");
+  std::vector<const char*> argv;
+  std::vector<std::size_t> lengths;
+  argv.reserve(args.size());
+  lengths.reserve(args.size());
+  for (const auto& arg : args) {
+    argv.push_back(arg.data());
+    lengths.push_back(arg.size());
+  }
+  auto* raw = static_cast<redisReply*>(
+      redisCommandArgv(context_, static_cast<int>(args.size()), argv.data(), lengths.data()));
+  if (raw == nullptr) {
+    // hiredis 0.14: a NULL reply means the connection is unusable; the caller reconnects.
+    broken_ = true;
+    return Unavailable(std::string("Redis connection lost: ") + (context_->err ? context_->errstr : "no reply"));
+  }
+  return RedisReply(raw);
+}
+
+Result<RedisTarget> RedisLocator::Locate(Duration timeout) const {
+  if (config_.url) return ParseRedisUrl(*config_.url);
+  if (!config_.sentinel) return Unavailable("no Redis address configured");
+  const RedisSentinel& sentinel = *config_.sentinel;
+  std::string last_error = "no Sentinel configured";
+  for (const auto& address : sentinel.addresses) {
+    RedisTarget sentinel_target{address.host, address.port, "", 0};
+    auto connection = RedisConnection::Connect(sentinel_target, std::nullopt, timeout);
+    if (!connection) {
+      last_error = connection.error().message;
+      continue;
+    }
+    auto reply = (*connection)->Command({"SENTINEL", "get-master-addr-by-name", sentinel.master_name});
+    if (!reply) {
+      last_error = reply.error().message;
+      continue;
+    }
+    if ((*reply)->type == REDIS_REPLY_ARRAY && (*reply)->elements == 2) {
+      RedisTarget master;
+      master.host = (*reply)->element[0]->str;
+      master.port = std::stoi((*reply)->element[1]->str);
+      master.db = sentinel.db;
+      return master;
+    }
+    last_error = "Sentinel " + address.host + ":" + std::to_string(address.port) + " does not know master \"" +
+                 sentinel.master_name + "\"";
+  }
+  return Unavailable(last_error);
+}
+
+Result<std::unique_ptr<RedisConnection>> RedisLocator::ConnectToMaster(Duration timeout) const {
+  auto target = Locate(timeout);
+  if (!target) return target.error();
+  return RedisConnection::Connect(*target, config_.password, timeout);
+}
+
+}  // namespace refundsync

@@ -1,0 +1,55 @@
+#include "store/redis_health.h"
+
+#include "core/log.h"
+
+namespace refundsync {
+
+RedisHealthMonitor::RedisHealthMonitor(RedisLocator locator, Duration interval)
+    : locator_(std::move(locator)), interval_(interval) {}
+
+RedisHealthMonitor::~RedisHealthMonitor() { Stop(); }
+
+bool RedisHealthMonitor::CheckNow() {
+  const Duration timeout = std::min<Duration>(interval_, std::chrono::milliseconds(500));
+  if (!connection_ || connection_->broken()) {
+    auto connected = locator_.ConnectToMaster(timeout);
+    connection_ = connected ? std::move(*connected) : nullptr;
+  }
+  bool ok = false;
+  if (connection_) {
+    auto reply = connection_->Command({"PING"});
+    ok = reply && (*reply)->type == REDIS_REPLY_STATUS;
+  }
+  const bool was = healthy_.exchange(ok, std::memory_order_acq_rel);
+  if (was != ok) {
+    if (ok) {
+      log::Info("redis_reachable");
+    } else {
+      log::Warn("redis_unreachable", {{"effect", "readiness fails until Redis answers"}});
+    }
+  }
+  return ok;
+}
+
+void RedisHealthMonitor::Start() { thread_ = std::thread([this] { Run(); }); }
+
+void RedisHealthMonitor::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void RedisHealthMonitor::Run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    CheckNow();
+    lock.lock();
+    wake_.wait_for(lock, interval_, [this] { return stopping_; });
+  }
+}
+
+}  // namespace refundsync

@@ -1,0 +1,38 @@
+// Watches whether Redis answers, for /readyz and the redis_up gauge. A webhook that needs Redis finds out on
+// its own; this only keeps readiness honest when no traffic flows.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "store/redis_connection.h"
+
+namespace refundsync {
+
+class RedisHealthMonitor {
+ public:
+  RedisHealthMonitor(RedisLocator locator, Duration interval);
+  ~RedisHealthMonitor();
+
+  void Start();
+  void Stop();
+  bool healthy() const { return healthy_.load(std::memory_order_acquire); }
+  // Checks once, now, on the calling thread (used before serving so readiness is right from the first probe).
+  bool CheckNow();
+
+ private:
+  void Run();
+
+  RedisLocator locator_;
+  Duration interval_;
+  std::unique_ptr<RedisConnection> connection_;
+  std::atomic<bool> healthy_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace refundsync
