@@ -41,6 +41,22 @@ HttpRequest ToHttpRequest(const Pistache::Http::Request& request) {
   return out;
 }
 
+// Pistache 0.0.5 writes only typed headers into a response; raw ones added with addRaw() are silently dropped.
+// This typed header carries any name and value.
+class NamedHeader : public Pistache::Http::Header::Header {
+ public:
+  NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void write(std::ostream& stream) const override { stream << value_; }
+#ifdef SAFE_HEADER_CAST
+  uint64_t hash() const override { return std::hash<std::string>{}(name_); }
+#endif
+
+ private:
+  std::string name_;
+  std::string value_;
+};
+
 class DispatchingHandler : public Pistache::Http::Handler {
  public:
   HTTP_PROTOTYPE(DispatchingHandler)
@@ -59,13 +75,13 @@ class DispatchingHandler : public Pistache::Http::Handler {
     }
     auto connection = request.headers().tryGet<Pistache::Http::Header::Connection>();
     const bool close = connection && connection->control() == ConnectionControl::Close;
+    // Pistache pre-sets "Connection: Close" when the request had no Connection header; replace it.
+    writer.headers().remove<Pistache::Http::Header::Connection>();
     writer.headers().add<Pistache::Http::Header::Connection>(close ? ConnectionControl::Close
                                                                    : ConnectionControl::KeepAlive);
-    writer.headers().addRaw(Pistache::Http::Header::Raw("Content-Type", response.content_type));
-    for (const auto& [name, value] : response.headers) {
-      writer.headers().addRaw(Pistache::Http::Header::Raw(name, value));
-    }
-    writer.send(static_cast<Pistache::Http::Code>(response.status), response.body);
+    for (const auto& [name, value] : response.headers) writer.headers().add(std::make_shared<NamedHeader>(name, value));
+    writer.send(static_cast<Pistache::Http::Code>(response.status), response.body,
+                Pistache::Http::Mime::MediaType::fromString(response.content_type));
     in_flight_->fetch_sub(1);
   }
 

@@ -1,0 +1,67 @@
+// The binary's command line: output and exit codes of contract section 2.
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <cstdio>
+#include <sys/wait.h>
+
+#include "tests/support/server_process.h"
+#include "tests/support/test_config.h"
+
+using namespace refundsync::testing;
+
+namespace {
+
+struct CommandResult {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+CommandResult Run(const std::string& arguments) {
+  const std::string command = RefundsyncBinary() + " " + arguments + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  std::array<char, 4096> buffer{};
+  while (std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  return {WEXITSTATUS(status), output};
+}
+
+}  // namespace
+
+TEST_CASE("check-config prints each account's channel, kind and effective direction", "[cli]") {
+  TempDir dir;
+  std::string yaml = MinimalConfigYaml(dir);
+  // Drop the explicit directions: the defaults by kind must show.
+  for (const char* explicit_direction : {"    refund_direction: \"to_netsuite\"\n", "    refund_direction: \"from_netsuite\"\n"}) {
+    yaml.erase(yaml.find(explicit_direction), std::string(explicit_direction).size());
+  }
+  const auto result = Run("check-config --config " + dir.Write("config.yaml", yaml));
+  INFO(result.output);
+  CHECK(result.exit_code == 0);
+  CHECK(result.output.find("ebay-us       ebay      marketplace  to_netsuite (default for marketplace)") !=
+        std::string::npos);
+  CHECK(result.output.find("shopify-main  shopify   cart         from_netsuite (default for cart)") !=
+        std::string::npos);
+  CHECK(result.output.find("secret-value") == std::string::npos);
+}
+
+TEST_CASE("check-config prints every problem and exits 1", "[cli]") {
+  TempDir dir;
+  std::string yaml = MinimalConfigYaml(dir) + "bogus_key: 1\nlog:\n  format: xml\n";
+  const auto result = Run("check-config --config " + dir.Write("config.yaml", yaml));
+  CHECK(result.exit_code == 1);
+  CHECK(result.output.find("bogus_key: unknown key") != std::string::npos);
+  CHECK(result.output.find("log.format: \"xml\" is not one of text, json") != std::string::npos);
+  CHECK(result.output.find("2 problems") != std::string::npos);
+}
+
+TEST_CASE("Usage errors exit 2, --help exits 0", "[cli]") {
+  CHECK(Run("check-config").exit_code == 2);
+  CHECK(Run("no-such-command").exit_code == 2);
+  CHECK(Run("serve --config x --role everything").exit_code == 2);
+  const auto help = Run("--help");
+  CHECK(help.exit_code == 0);
+  CHECK(help.output.find("check-config") != std::string::npos);
+  CHECK(Run("check-config --config /nonexistent.yaml").exit_code == 1);
+}

@@ -1,0 +1,30 @@
+#include <catch2/catch.hpp>
+
+#include "core/duration.h"
+
+using namespace std::chrono_literals;
+using refundsync::FormatDuration;
+using refundsync::ParseDuration;
+
+TEST_CASE("ParseDuration reads the contract's units", "[duration]") {
+  CHECK(ParseDuration("500ms").value() == 500ms);
+  CHECK(ParseDuration("30s").value() == 30s);
+  CHECK(ParseDuration("15m").value() == 15min);
+  CHECK(ParseDuration("72h").value() == 72h);
+  CHECK(ParseDuration("7d").value() == 168h);
+  CHECK(ParseDuration("0s").value() == 0ms);
+}
+
+TEST_CASE("ParseDuration rejects malformed durations", "[duration]") {
+  for (const char* bad : {"", "5", "s", "5x", "-5s", "1.5h", "5 s", "5sec", "1h30m", "99999999999999999999d"}) {
+    INFO(bad);
+    CHECK_FALSE(ParseDuration(bad).has_value());
+  }
+}
+
+TEST_CASE("FormatDuration picks the largest exact unit", "[duration]") {
+  CHECK(FormatDuration(72h) == "3d");
+  CHECK(FormatDuration(90min) == "90m");
+  CHECK(FormatDuration(1500ms) == "1500ms");
+  CHECK(FormatDuration(0ms) == "0ms");
+}

@@ -1,0 +1,36 @@
+#include <catch2/catch.hpp>
+
+#include "core/json_writer.h"
+#include "core/log.h"
+#include "core/metrics.h"
+
+using namespace refundsync;
+
+TEST_CASE("JsonWriter writes nested values with escapes", "[json]") {
+  JsonWriter json;
+  json.BeginObject().Key("a").String("x\"y\n").Key("b").BeginArray().Int(1).Bool(true).Null().EndArray();
+  json.Key("c").BeginObject().EndObject().EndObject();
+  CHECK(json.str() == R"({"a":"x\"y\n","b":[1,true,null],"c":{}})");
+}
+
+TEST_CASE("Log lines have stable key=value fields and quote blanks", "[log]") {
+  const std::string line = log::FormatLine(LogFormat::kText, "info", "webhook_accepted",
+                                           {{"account", "shop-main"}, {"reason", "two words"}}, 0);
+  CHECK(line == R"(ts=1970-01-01T00:00:00.000Z level=info event=webhook_accepted account=shop-main reason="two words")");
+  const std::string json = log::FormatLine(LogFormat::kJson, "warn", "x", {{"k", "v"}}, 0);
+  CHECK(json == R"({"ts":"1970-01-01T00:00:00.000Z","level":"warn","event":"x","k":"v"})");
+}
+
+TEST_CASE("Metrics render in Prometheus text format", "[metrics]") {
+  MetricsRegistry registry;
+  registry.CounterFor("requests_total", "Requests", {{"source", "shopify"}}).Add(3);
+  registry.CounterFor("requests_total", "Requests", {{"source", "shopify"}}).Add();
+  registry.HistogramFor("latency_seconds", "Latency", {{"route", "webhook"}}).Observe(0.003);
+  registry.GaugeCallback("queue_depth", "Depth", [] { return 7; });
+  const std::string text = registry.RenderPrometheus();
+  CHECK(text.find("# TYPE requests_total counter\nrequests_total{source=\"shopify\"} 4\n") != std::string::npos);
+  CHECK(text.find("latency_seconds_bucket{route=\"webhook\",le=\"0.005\"} 1\n") != std::string::npos);
+  CHECK(text.find("latency_seconds_bucket{route=\"webhook\",le=\"0.0025\"} 0\n") != std::string::npos);
+  CHECK(text.find("latency_seconds_count{route=\"webhook\"} 1\n") != std::string::npos);
+  CHECK(text.find("queue_depth 7\n") != std::string::npos);
+}

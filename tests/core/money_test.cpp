@@ -1,0 +1,66 @@
+#include <catch2/catch.hpp>
+
+#include "core/money.h"
+
+using refundsync::FormatDecimal;
+using refundsync::Money;
+using refundsync::ParseMoney;
+
+TEST_CASE("ParseMoney reads decimal strings into minor units", "[money]") {
+  CHECK(ParseMoney("41.94", "USD").value() == Money{4194, "USD"});
+  CHECK(ParseMoney("-5.00", "USD").value() == Money{-500, "USD"});
+  CHECK(ParseMoney("0", "EUR").value() == Money{0, "EUR"});
+  CHECK(ParseMoney("19.9", "USD").value() == Money{1990, "USD"});
+  CHECK(ParseMoney("209", "USD").value() == Money{20900, "USD"});
+  CHECK(ParseMoney("0.01", "USD").value() == Money{1, "USD"});
+}
+
+TEST_CASE("ParseMoney follows the currency's number of decimals", "[money]") {
+  CHECK(ParseMoney("1000", "JPY").value() == Money{1000, "JPY"});
+  CHECK(ParseMoney("1000.0", "JPY").value() == Money{1000, "JPY"});  // Shopify writes JPY as "1000.0"
+  CHECK_FALSE(ParseMoney("1000.5", "JPY").has_value());
+  CHECK(ParseMoney("1.500", "KWD").value() == Money{1500, "KWD"});
+  CHECK(ParseMoney("1.5", "KWD").value() == Money{1500, "KWD"});
+  CHECK(ParseMoney("0.001", "BHD").value() == Money{1, "BHD"});
+  CHECK_FALSE(ParseMoney("0.0001", "BHD").has_value());
+  CHECK(ParseMoney("19.990", "USD").value() == Money{1999, "USD"});
+  CHECK_FALSE(ParseMoney("19.999", "USD").has_value());
+}
+
+TEST_CASE("ParseMoney rejects what is not a plain decimal", "[money]") {
+  for (const char* bad : {"1e2", "1E2", "+5.00", "", "-", ".5", "5.", " 5", "5 ", "5,00", "--5", "0x10", "1.2.3",
+                          "NaN", "inf", "5.-1"}) {
+    INFO(bad);
+    auto parsed = ParseMoney(bad, "USD");
+    REQUIRE_FALSE(parsed.has_value());
+    CHECK(parsed.error().code == "invalid_amount");
+  }
+}
+
+TEST_CASE("ParseMoney rejects bad currencies and overflow", "[money]") {
+  CHECK_FALSE(ParseMoney("1.00", "usd").has_value());
+  CHECK_FALSE(ParseMoney("1.00", "US").has_value());
+  CHECK_FALSE(ParseMoney("1.00", "").has_value());
+  CHECK(ParseMoney("92233720368547758.07", "USD").value().minor_units == INT64_MAX);
+  CHECK_FALSE(ParseMoney("92233720368547758.08", "USD").has_value());
+  CHECK_FALSE(ParseMoney("99999999999999999999", "JPY").has_value());
+}
+
+TEST_CASE("FormatDecimal writes exactly the currency's decimals", "[money]") {
+  CHECK(FormatDecimal({4194, "USD"}) == "41.94");
+  CHECK(FormatDecimal({-500, "USD"}) == "-5.00");
+  CHECK(FormatDecimal({5, "USD"}) == "0.05");
+  CHECK(FormatDecimal({-5, "USD"}) == "-0.05");
+  CHECK(FormatDecimal({1000, "JPY"}) == "1000");
+  CHECK(FormatDecimal({1, "KWD"}) == "0.001");
+  CHECK(FormatDecimal({INT64_MIN, "USD"}) == "-92233720368547758.08");
+}
+
+TEST_CASE("FormatDecimal and ParseMoney round-trip", "[money]") {
+  for (std::int64_t units : {0LL, 1LL, -1LL, 99LL, 100LL, 123456789LL, -4194LL}) {
+    for (const char* currency : {"USD", "JPY", "KWD"}) {
+      Money money{units, currency};
+      CHECK(ParseMoney(FormatDecimal(money), currency).value() == money);
+    }
+  }
+}

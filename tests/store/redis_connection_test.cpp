@@ -1,0 +1,88 @@
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <sys/wait.h>
+#include <thread>
+
+#include "store/redis_connection.h"
+#include "store/redis_health.h"
+#include "tests/support/redis_server.h"
+
+using namespace refundsync;
+using refundsync::testing::RedisServer;
+
+TEST_CASE("Redis URLs parse into targets", "[redis]") {
+  auto tcp = ParseRedisUrl("redis://10.0.0.5:6380/3").value();
+  CHECK(tcp.host == "10.0.0.5");
+  CHECK(tcp.port == 6380);
+  CHECK(tcp.db == 3);
+  auto defaults = ParseRedisUrl("redis://redis").value();
+  CHECK(defaults.port == 6379);
+  CHECK(defaults.db == 0);
+  auto unix_socket = ParseRedisUrl("unix:///run/redis/redis.sock").value();
+  CHECK(unix_socket.socket_path == "/run/redis/redis.sock");
+  CHECK_FALSE(ParseRedisUrl("redis://user:pw@host:6379").has_value());
+  CHECK_FALSE(ParseRedisUrl("http://host").has_value());
+}
+
+TEST_CASE("A connection runs commands against a real Redis and notices when it goes away", "[redis][integration]") {
+  RedisServer redis;
+  RedisConfig config;
+  config.url = "redis://127.0.0.1:" + std::to_string(redis.port()) + "/1";
+  RedisLocator locator(config);
+  auto connection = locator.ConnectToMaster(std::chrono::milliseconds(500));
+  REQUIRE(connection.has_value());
+  auto set = (*connection)->Command({"SET", "binary\0key", std::string("v\0v", 3)});
+  REQUIRE(set.has_value());
+  auto get = (*connection)->Command({"GET", "binary\0key"});
+  REQUIRE(get.has_value());
+  CHECK(std::string((*get)->str, (*get)->len) == std::string("v\0v", 3));
+
+  redis.Stop();
+  auto failed = (*connection)->Command({"PING"});
+  REQUIRE_FALSE(failed.has_value());
+  CHECK(failed.error().code == "redis_unavailable");
+  CHECK((*connection)->broken());
+}
+
+TEST_CASE("The health monitor follows Redis going down and coming back", "[redis][integration]") {
+  RedisServer redis;
+  RedisConfig config;
+  config.url = redis.url();
+  RedisHealthMonitor monitor(RedisLocator(config), std::chrono::milliseconds(50));
+  CHECK(monitor.CheckNow());
+  redis.Stop();
+  CHECK_FALSE(monitor.CheckNow());
+  redis.Start();
+  CHECK(monitor.CheckNow());
+}
+
+TEST_CASE("Sentinel tells where the master is", "[redis][integration]") {
+  // A real Sentinel needs a config file it can rewrite; start one watching our private Redis.
+  RedisServer redis;
+  refundsync::testing::TempDir dir;
+  const int sentinel_port = refundsync::testing::FreePort();
+  const std::string conf = dir.Write("sentinel.conf", "port " + std::to_string(sentinel_port) +
+                                                          "\nbind 127.0.0.1\nsentinel monitor m1 127.0.0.1 " +
+                                                          std::to_string(redis.port()) + " 1\n");
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execlp("redis-server", "redis-server", conf.c_str(), "--sentinel", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  RedisConfig config;
+  config.sentinel = RedisSentinel{{{"127.0.0.1", refundsync::testing::FreePort()},  // a dead Sentinel first
+                                   {"127.0.0.1", sentinel_port}},
+                                  "m1",
+                                  0};
+  RedisLocator locator(config);
+  Result<RedisTarget> target = MakeError("", "");
+  for (int attempt = 0; attempt < 200 && !target; ++attempt) {  // until the Sentinel answers
+    target = locator.Locate(std::chrono::milliseconds(200));
+    if (!target) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  REQUIRE(target.has_value());
+  CHECK(target->port == redis.port());
+}

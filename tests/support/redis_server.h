@@ -1,0 +1,32 @@
+// A real redis-server on a free loopback port, private to one test, stopped when the fixture goes away.
+#pragma once
+
+#include <string>
+#include <sys/types.h>
+
+#include "tests/support/temp_dir.h"
+
+namespace refundsync::testing {
+
+class RedisServer {
+ public:
+  RedisServer();  // starts it and waits until it answers PING
+  ~RedisServer();
+  RedisServer(const RedisServer&) = delete;
+  RedisServer& operator=(const RedisServer&) = delete;
+
+  void Start();
+  void Stop();
+  int port() const { return port_; }
+  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_) + "/0"; }
+
+ private:
+  TempDir dir_;
+  int port_;
+  pid_t pid_ = -1;
+};
+
+// A TCP port that was free a moment ago (bind to port 0, read it back, close).
+int FreePort();
+
+}  // namespace refundsync::testing
