@@ -1,0 +1,35 @@
+# The README's two commands: `make demo` and `make test`. Both install what is missing (Debian 12, as root),
+# configure and build first.
+BUILD_DIR ?= build
+SANITIZE_BUILD_DIR ?= build-sanitize
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build test test-sanitize demo format clean
+
+all: build
+
+deps:
+	@scripts/stage.sh install scripts/install-deps.sh
+
+build: deps
+	@scripts/stage.sh configure cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS) >/dev/null
+	@scripts/stage.sh build cmake --build $(BUILD_DIR)
+
+test: build
+	@scripts/run-tests.sh $(BUILD_DIR)
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (CI runs it too).
+test-sanitize: deps
+	@scripts/stage.sh configure-sanitize cmake -S . -B $(SANITIZE_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+	  -DREFUNDSYNC_SANITIZE=ON >/dev/null
+	@scripts/stage.sh build-sanitize cmake --build $(SANITIZE_BUILD_DIR)
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 scripts/run-tests.sh $(SANITIZE_BUILD_DIR)
+
+demo: build
+	@scripts/demo.sh $(BUILD_DIR)/refundsync
+
+format:
+	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR) $(SANITIZE_BUILD_DIR)
