@@ -1,5 +1,6 @@
 #include <csignal>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -7,7 +8,11 @@
 #include "config/config_loader.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "clients/ebay_public_keys.h"
+#include "core/clock.h"
 #include "ingress/health_routes.h"
+#include "ingress/webhook_routes.h"
+#include "store/redis_ingest_store.h"
 #include "ingress/http_server.h"
 #include "ingress/service_state.h"
 #include "store/redis_health.h"
@@ -81,6 +86,29 @@ int RunServe(const std::string& config_path, Role role) {
   redis_health.Start();
   metrics.GaugeCallback("refundsync_redis_up", "1 when Redis answers PING", [&] { return redis_health.healthy() ? 1 : 0; });
 
+  // The ingress: verifiers (one eBay key cache per account), the Redis ingest store, the webhook routes.
+  SystemClock clock;
+  CurlHttpClient http;
+  std::vector<std::unique_ptr<EbayApiKeyFetcher>> ebay_fetchers;
+  std::vector<std::unique_ptr<EbayPublicKeyCache>> ebay_key_caches;
+  std::map<std::string, EbayPublicKeyCache*> ebay_caches_by_account;
+  for (const auto& account : config.accounts) {
+    if (!account.ebay) continue;
+    ebay_fetchers.push_back(std::make_unique<EbayApiKeyFetcher>(*account.ebay, http, clock));
+    ebay_key_caches.push_back(std::make_unique<EbayPublicKeyCache>(*ebay_fetchers.back(), clock));
+    ebay_caches_by_account[account.id] = ebay_key_caches.back().get();
+  }
+  const ShopifyVerifier shopify_verifier;
+  const EbayVerifier ebay_verifier(ebay_caches_by_account);
+  const NetSuiteVerifier netsuite_verifier(config.netsuite.webhook, clock);
+  RedisPerThread redis(RedisLocator(config.redis), std::chrono::seconds(1));
+  CaptureLimits capture_limits{config.captures_max_entries, config.captures_max_age,
+                               std::max<std::int64_t>(1000, config.captures_max_entries / 10)};
+  RedisIngestStore ingest_store(redis, clock, config.dedupe_window, capture_limits, config.redis.min_replicas_ack);
+  const WebhookRoutes webhooks(config, ingest_store, {shopify_verifier, ebay_verifier, netsuite_verifier}, clock,
+                               metrics);
+  const bool serve_webhooks = role != Role::kWorker;
+
   ServiceState state([&] { return redis_health.healthy(); });
   HealthRoutes health(state, metrics);
   const bool separate_admin = config.admin_listen.has_value();
@@ -88,6 +116,9 @@ int RunServe(const std::string& config_path, Role role) {
   auto not_found = [](const HttpRequest&) { return ErrorResponse(404, "not_found", "no such endpoint"); };
   RequestHandler public_handler = Counted(metrics, [&, not_found](const HttpRequest& request) {
     if (auto response = health.Handle(request, /*serve_metrics=*/!separate_admin)) return *response;
+    if (serve_webhooks) {
+      if (auto response = webhooks.Handle(request)) return *response;
+    }
     return not_found(request);
   });
 

@@ -6,7 +6,7 @@ set -euo pipefail
 binary=${1:?usage: conformance.sh PATH/TO/refundsync}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 dir=${CONFORMANCE_DIR:-$repo/../shared/conformance}
-parts=${CONFORMANCE_PARTS:-config,shell}
+parts=${CONFORMANCE_PARTS:-all}
 if [ ! -f "$dir/check.py" ]; then
   if [ "${CI:-}" = "true" ]; then
     echo "conformance: $dir/check.py not found (CI=true requires it)" >&2

@@ -1,0 +1,40 @@
+#include "clients/ebay_oauth.h"
+
+#include <simdjson.h>
+
+#include "core/crypto.h"
+
+namespace refundsync {
+
+Result<std::string> EbayAppTokenProvider::Token() {
+  std::lock_guard lock(mutex_);
+  const std::int64_t now = clock_.NowMs();
+  if (!token_.empty() && now < expires_at_ms_) return token_;
+  OutboundRequest request;
+  request.method = "POST";
+  request.url = config_.api_base_url + "/identity/v1/oauth2/token";
+  request.headers = {
+      {"Content-Type", "application/x-www-form-urlencoded"},
+      {"Authorization", "Basic " + Base64Encode(config_.client_id.reveal() + ":" + config_.client_secret.reveal())}};
+  request.body = "grant_type=client_credentials&scope=" + UrlEncode("https://api.ebay.com/oauth/api_scope");
+  auto response = http_.Send(request);
+  if (!response) return response.error();
+  if (response->status != 200) {
+    const char* code = response->status >= 500 || response->status == 429 ? "upstream_unavailable" : "upstream_rejected";
+    return MakeError(code, "eBay token endpoint answered " + std::to_string(response->status));
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view token;
+  if (parser.parse(response->body).get(root) || root["access_token"].get_string().get(token)) {
+    return MakeError("upstream_unavailable", "eBay token endpoint answered without access_token");
+  }
+  std::int64_t expires_in = 7200;
+  if (root["expires_in"].get_int64().get(expires_in)) expires_in = 7200;
+  token_ = std::string(token);
+  // Renew a minute early so a token never expires between our check and eBay's.
+  expires_at_ms_ = now + std::max<std::int64_t>(expires_in - 60, 30) * 1000;
+  return token_;
+}
+
+}  // namespace refundsync

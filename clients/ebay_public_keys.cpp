@@ -1,0 +1,69 @@
+#include "clients/ebay_public_keys.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include <simdjson.h>
+
+namespace refundsync {
+
+EbayPublicKeyResult EbayApiKeyFetcher::Fetch(const std::string& kid) {
+  // The kid comes from an unverified header: keep it to characters a key id has before putting it in a URL.
+  if (kid.empty() || kid.size() > 128 ||
+      !std::all_of(kid.begin(), kid.end(), [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_'; })) {
+    return MakeError("unknown_key", "malformed kid");
+  }
+  auto token = tokens_.Token();
+  if (!token) return MakeError("upstream_unavailable", token.error().message);
+  OutboundRequest request;
+  request.url = config_.api_base_url + "/commerce/notification/v1/public_key/" + kid;
+  request.headers = {{"Authorization", "Bearer " + *token}, {"Accept", "application/json"}};
+  auto response = http_.Send(request);
+  if (!response) return response.error();
+  if (response->status == 404 || response->status == 400) return MakeError("unknown_key", "eBay does not know kid " + kid);
+  if (response->status != 200) {
+    return MakeError("upstream_unavailable", "eBay public key endpoint answered " + std::to_string(response->status));
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view pem;
+  std::string_view digest = "SHA1";
+  if (parser.parse(response->body).get(root) || root["key"].get_string().get(pem)) {
+    return MakeError("upstream_unavailable", "eBay public key answer has no key");
+  }
+  if (root["digest"].get_string().get(digest)) digest = "SHA1";
+  auto key = std::make_shared<EbayPublicKey>();
+  key->key = LoadPublicKeyPem(pem);  // eBay sends the PEM without line breaks; this restores them
+  if (!key->key) return MakeError("upstream_unavailable", "eBay public key is not a PEM public key");
+  key->digest = digest == "SHA256" ? DigestAlgorithm::kSha256 : DigestAlgorithm::kSha1;
+  return std::shared_ptr<const EbayPublicKey>(key);
+}
+
+EbayPublicKeyResult EbayPublicKeyCache::Get(const std::string& kid) {
+  std::promise<EbayPublicKeyResult> promise;
+  std::shared_future<EbayPublicKeyResult> result;
+  {
+    std::lock_guard lock(mutex_);
+    const std::int64_t now = clock_.NowMs();
+    auto it = entries_.find(kid);
+    const bool usable = it != entries_.end() && now - it->second.fetched_at_ms < ttl_ms_;
+    if (usable) {
+      result = it->second.result;
+    } else {
+      // This caller fetches; others asking for the same kid meanwhile wait on the same future.
+      entries_[kid] = Entry{promise.get_future().share(), now};
+    }
+  }
+  // A failed fetch is shared by the callers that waited for it, then forgotten (below), so the next request
+  // tries again; an unknown kid stays cached so a flood of forged kids costs eBay one request each.
+  if (result.valid()) return result.get();
+  EbayPublicKeyResult fetched = fetcher_.Fetch(kid);
+  promise.set_value(fetched);
+  if (!fetched) {
+    std::lock_guard lock(mutex_);
+    if (fetched.error().code != "unknown_key") entries_.erase(kid);
+  }
+  return fetched;
+}
+
+}  // namespace refundsync

@@ -1,0 +1,35 @@
+// The time source, injected so tests and replay (which judges time claims as of a capture's received_at) never
+// depend on the wall clock.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace refundsync {
+
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual std::int64_t NowMs() const = 0;  // Unix milliseconds
+};
+
+class SystemClock : public Clock {
+ public:
+  std::int64_t NowMs() const override {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+};
+
+class FixedClock : public Clock {
+ public:
+  explicit FixedClock(std::int64_t now_ms) : now_ms_(now_ms) {}
+  std::int64_t NowMs() const override { return now_ms_; }
+  void Set(std::int64_t now_ms) { now_ms_ = now_ms; }
+
+ private:
+  std::int64_t now_ms_;
+};
+
+}  // namespace refundsync

@@ -1,0 +1,48 @@
+#include "ingress/ebay_verifier.h"
+
+#include <simdjson.h>
+
+namespace refundsync {
+
+std::string EbayChallengeResponse(const std::string& challenge_code, const std::string& verification_token,
+                                  const std::string& endpoint) {
+  return HexEncode(Sha256(challenge_code + verification_token + endpoint));
+}
+
+Verification EbayVerifier::Verify(const AccountConfig& account, const HttpRequest& request) const {
+  const std::string* header = request.Header("x-ebay-signature");
+  if (header == nullptr) return Rejection{"no X-EBAY-SIGNATURE header"};
+  if (request.body.empty()) return Rejection{"empty body"};
+  const auto decoded = Base64Decode(*header);
+  if (!decoded) return Rejection{"X-EBAY-SIGNATURE is not base64"};
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view kid, signature_b64, digest_name = "SHA1";
+  if (parser.parse(*decoded).get(root) || root["kid"].get_string().get(kid) ||
+      root["signature"].get_string().get(signature_b64)) {
+    return Rejection{"X-EBAY-SIGNATURE is not {alg, kid, signature, digest}"};
+  }
+  if (root["digest"].get_string().get(digest_name)) digest_name = "SHA1";
+  const auto signature = Base64Decode(signature_b64);
+  if (!signature) return Rejection{"signature is not base64"};
+
+  auto cache = caches_.find(account.id);
+  if (cache == caches_.end()) return Rejection{"no key cache for account", true};
+  auto key = cache->second->Get(std::string(kid));
+  if (!key) {
+    // Unknown kid: the signature cannot be eBay's. Key service down: we could not check, the sender retries.
+    return Rejection{"public key " + std::string(kid) + ": " + key.error().message,
+                     key.error().code != "unknown_key"};
+  }
+  // The key names its digest; a header that asks for another one does not get to choose.
+  const DigestAlgorithm digest = (*key)->digest;
+  if ((digest_name == "SHA256") != (digest == DigestAlgorithm::kSha256)) {
+    return Rejection{"signature digest " + std::string(digest_name) + " differs from the key's"};
+  }
+  if (!VerifySignature((*key)->key.get(), digest, request.body, *signature)) {
+    return Rejection{"ECDSA signature does not verify over the body"};
+  }
+  return VerifiedWebhook(WebhookSource::kEbay, account.id, request, "");
+}
+
+}  // namespace refundsync

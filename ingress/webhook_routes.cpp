@@ -1,0 +1,175 @@
+#include "ingress/webhook_routes.h"
+
+#include "core/crypto.h"
+#include "core/json_writer.h"
+#include "core/log.h"
+#include "ingress/webhook_parsers.h"
+
+namespace refundsync {
+namespace {
+
+constexpr std::string_view kPrefix = "/webhooks/";
+
+CaptureRecord CaptureOf(WebhookSource source, const std::string& account, const HttpRequest& request,
+                        std::int64_t received_at_ms) {
+  CaptureRecord capture;
+  capture.received_at_ms = received_at_ms;
+  capture.source = std::string(WebhookSourceName(source));
+  capture.account = account;
+  capture.method = request.method;
+  capture.path = request.path;
+  capture.query = request.query;
+  capture.headers = request.headers;
+  capture.body = request.body;
+  return capture;
+}
+
+HttpResponse StatusResponse(const IngestOutcome& outcome, const std::string& reason) {
+  JsonWriter json;
+  json.BeginObject().Key("status").String(outcome.verdict).Key("event_id").String(outcome.event_id);
+  if (outcome.verdict == "duplicate") json.Key("original_event_id").String(outcome.original_event_id);
+  if (outcome.verdict == "ignored") json.Key("reason").String(reason);
+  json.EndObject();
+  return JsonResponse(200, json.Take());
+}
+
+HttpResponse MethodNotAllowed(const std::string& allowed) {
+  HttpResponse response = ErrorResponse(405, "method_not_allowed", "use " + allowed);
+  response.headers.emplace_back("Allow", allowed);
+  return response;
+}
+
+}  // namespace
+
+void WebhookRoutes::Count(WebhookSource source, std::string_view verdict) const {
+  metrics_
+      .CounterFor("refundsync_webhooks_total", "Webhook requests by source and outcome",
+                  {{"source", std::string(WebhookSourceName(source))}, {"outcome", std::string(verdict)}})
+      .Add();
+}
+
+std::optional<HttpResponse> WebhookRoutes::Handle(const HttpRequest& request) const {
+  if (request.path.rfind(kPrefix, 0) != 0) return std::nullopt;
+  const std::string rest = request.path.substr(kPrefix.size());
+  if (rest == "netsuite") return HandleSource(WebhookSource::kNetSuite, nullptr, request);
+  const auto slash = rest.find('/');
+  if (slash == std::string::npos) return ErrorResponse(404, "not_found", "no such endpoint");
+  const std::string channel = rest.substr(0, slash);
+  const std::string account_id = rest.substr(slash + 1);
+  WebhookSource source;
+  Channel expected;
+  if (channel == "shopify") {
+    source = WebhookSource::kShopify;
+    expected = Channel::kShopify;
+  } else if (channel == "ebay") {
+    source = WebhookSource::kEbay;
+    expected = Channel::kEbay;
+  } else {
+    return ErrorResponse(404, "not_found", "no such endpoint");
+  }
+  const AccountConfig* account = config_.FindAccount(account_id);
+  if (account == nullptr || account->channel != expected) {
+    Count(source, "unknown_account");
+    return ErrorResponse(404, "unknown_account", "no " + channel + " account with this id");
+  }
+  return HandleSource(source, account, request);
+}
+
+HttpResponse WebhookRoutes::EbayChallenge(const AccountConfig& account, const HttpRequest& request) const {
+  const auto code = request.QueryParam("challenge_code");
+  if (!code || code->empty()) return ErrorResponse(400, "bad_request", "challenge_code is required");
+  const std::string endpoint = config_.public_url + "/webhooks/ebay/" + account.id;
+  JsonWriter json;
+  json.BeginObject()
+      .Key("challengeResponse")
+      .String(EbayChallengeResponse(*code, account.ebay->verification_token.reveal(), endpoint))
+      .EndObject();
+  log::Info("ebay_challenge_answered", {{"account", account.id}});
+  Count(WebhookSource::kEbay, "challenge");
+  return JsonResponse(200, json.Take());
+}
+
+HttpResponse WebhookRoutes::Reject(WebhookSource source, const std::string& account, const HttpRequest& request,
+                                   const Rejection& rejection, std::int64_t received_at_ms) const {
+  CaptureRecord capture = CaptureOf(source, account, request, received_at_ms);
+  capture.reason = rejection.reason;
+  // Best effort: a rejected request is answered the same whether or not its capture could be stored.
+  auto captured = store_.CaptureRejected(capture);
+  const std::string event_id = captured ? *captured : std::string("not captured");
+  log::Warn("webhook_rejected", {{"source", WebhookSourceName(source)},
+                                 {"account", account},
+                                 {"event_id", event_id},
+                                 {"reason", rejection.reason},
+                                 {"retryable", rejection.retryable}});
+  if (rejection.retryable) {
+    Count(source, "unavailable");
+    return ErrorResponse(503, "verification_unavailable", "cannot verify the signature now; retry later");
+  }
+  Count(source, "rejected");
+  // Never tell the caller why its signature failed; the log and the capture say it.
+  return ErrorResponse(401, "unauthorized", "invalid or missing signature");
+}
+
+HttpResponse WebhookRoutes::HandleSource(WebhookSource source, const AccountConfig* account,
+                                         const HttpRequest& request) const {
+  const std::int64_t received_at_ms = clock_.NowMs();
+  const std::string account_id = account ? account->id : std::string();
+  if (source == WebhookSource::kEbay && request.method == "GET") return EbayChallenge(*account, request);
+  if (request.method != "POST") return MethodNotAllowed(source == WebhookSource::kEbay ? "GET, POST" : "POST");
+
+  if (static_cast<std::int64_t>(request.body.size()) > config_.max_body_bytes) {
+    CaptureRecord capture = CaptureOf(source, account_id, request, received_at_ms);
+    capture.body_redacted = true;  // a 413 keeps its headers only
+    capture.reason = "body of " + std::to_string(request.body.size()) + " bytes is over limits.max_body_bytes";
+    (void)store_.CaptureRejected(capture);
+    Count(source, "too_large");
+    log::Warn("webhook_too_large", {{"source", WebhookSourceName(source)}, {"account", account_id},
+                                    {"bytes", static_cast<long long>(request.body.size())}});
+    return ErrorResponse(413, "payload_too_large", "the body exceeds limits.max_body_bytes");
+  }
+
+  Verification verification = source == WebhookSource::kShopify ? verifiers_.shopify.Verify(*account, request)
+                              : source == WebhookSource::kEbay  ? verifiers_.ebay.Verify(*account, request)
+                                                                : verifiers_.netsuite.Verify(request);
+  if (const auto* rejection = std::get_if<Rejection>(&verification)) {
+    return Reject(source, account_id, request, *rejection, received_at_ms);
+  }
+  const VerifiedWebhook& webhook = std::get<VerifiedWebhook>(verification);
+  ParsedWebhook parsed = source == WebhookSource::kShopify ? ParseShopifyWebhook(webhook)
+                         : source == WebhookSource::kEbay  ? ParseEbayWebhook(webhook)
+                                                           : ParseNetSuiteWebhook(webhook);
+
+  IngestRequest ingest;
+  ingest.capture = CaptureOf(source, account_id, request, received_at_ms);
+  ingest.capture.body_redacted = parsed.redact_capture;
+  ingest.capture.reason = parsed.event.ignore_reason;
+  // Without a sender id (a verified body that is not JSON, for eBay), the body's digest still dedupes retries.
+  const std::string sender_id =
+      parsed.dedupe_id.empty() ? "sha256:" + HexEncode(Sha256(request.body)) : parsed.dedupe_id;
+  ingest.dedupe_id = std::string(WebhookSourceName(source)) + ":" + (account ? account_id : "netsuite") + ":" + sender_id;
+  const bool actionable = parsed.event.kind != EventKind::kIgnored;
+  ingest.verdict = actionable ? "accepted" : "ignored";
+  ingest.enqueue = actionable;
+  if (actionable) ingest.event_json = ToJson(parsed.event);
+
+  auto outcome = store_.Ingest(ingest);
+  if (!outcome) {
+    Count(source, "unavailable");
+    log::Error("webhook_not_recorded", {{"source", WebhookSourceName(source)},
+                                        {"account", account_id},
+                                        {"reason", outcome.error().message},
+                                        {"effect", "answered 503, the sender retries"}});
+    return ErrorResponse(503, "store_unavailable", "the event could not be recorded; retry later");
+  }
+  Count(source, outcome->verdict);
+  log::Info("webhook_" + outcome->verdict, {{"source", WebhookSourceName(source)},
+                                            {"account", account_id},
+                                            {"topic", parsed.event.topic},
+                                            {"kind", EventKindName(parsed.event.kind)},
+                                            {"event_id", outcome->event_id},
+                                            {"original_event_id", outcome->original_event_id},
+                                            {"reason", parsed.event.ignore_reason}});
+  return StatusResponse(*outcome, parsed.event.ignore_reason);
+}
+
+}  // namespace refundsync

@@ -1,0 +1,51 @@
+// The webhook endpoints of contract section 4 and the ingest pipeline behind them:
+//
+//   route -> account -> size limit -> verify (raw bytes) -> parse -> dedupe + capture + enqueue (atomic) -> answer
+//
+// Only a verified request reaches the parser or the dedupe key; a failed store write answers 503 so the sender
+// retries; every request of a known account is captured with its verdict.
+#pragma once
+
+#include <optional>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/metrics.h"
+#include "ingress/ebay_verifier.h"
+#include "ingress/http_message.h"
+#include "ingress/netsuite_verifier.h"
+#include "ingress/shopify_verifier.h"
+#include "store/ingest_store.h"
+
+namespace refundsync {
+
+struct WebhookVerifiers {
+  const ShopifyVerifier& shopify;
+  const EbayVerifier& ebay;
+  const NetSuiteVerifier& netsuite;
+};
+
+class WebhookRoutes {
+ public:
+  WebhookRoutes(const Config& config, IngestStore& store, WebhookVerifiers verifiers, const Clock& clock,
+                MetricsRegistry& metrics)
+      : config_(config), store_(store), verifiers_(verifiers), clock_(clock), metrics_(metrics) {}
+
+  // The response for /webhooks/... requests; nullopt for other paths.
+  std::optional<HttpResponse> Handle(const HttpRequest& request) const;
+
+ private:
+  HttpResponse HandleSource(WebhookSource source, const AccountConfig* account, const HttpRequest& request) const;
+  HttpResponse EbayChallenge(const AccountConfig& account, const HttpRequest& request) const;
+  HttpResponse Reject(WebhookSource source, const std::string& account, const HttpRequest& request,
+                      const Rejection& rejection, std::int64_t received_at_ms) const;
+  void Count(WebhookSource source, std::string_view verdict) const;
+
+  const Config& config_;
+  IngestStore& store_;
+  WebhookVerifiers verifiers_;
+  const Clock& clock_;
+  MetricsRegistry& metrics_;
+};
+
+}  // namespace refundsync

@@ -1,0 +1,50 @@
+// Where the ingress records what it received: captures, the dedupe claim and the work queue.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "core/result.h"
+
+namespace refundsync {
+
+// A request as received, byte-exact, for operators and replay.
+struct CaptureRecord {
+  std::int64_t received_at_ms = 0;
+  std::string source;
+  std::string account;
+  std::string method;
+  std::string path;
+  std::string query;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  bool body_redacted = false;  // deletion/redaction notices are kept without their personal data
+  std::string reason;          // why ignored or rejected
+};
+
+struct IngestRequest {
+  CaptureRecord capture;
+  std::string dedupe_id;     // "<source>:<account>:<sender id>"
+  std::string verdict;       // when new: "accepted" or "ignored"
+  bool enqueue = false;      // accepted events go to the work queue
+  std::string event_json;    // the queue entry's payload
+};
+
+struct IngestOutcome {
+  std::string verdict;            // accepted | ignored | duplicate
+  std::string event_id;           // this request's capture
+  std::string original_event_id;  // for duplicates: the first delivery's capture
+};
+
+class IngestStore {
+ public:
+  virtual ~IngestStore() = default;
+  // Claims the dedupe key, captures and enqueues in one atomic step: either all of it happened or none.
+  // Fails with "store_unavailable" when Redis cannot be reached (nothing recorded, the sender retries).
+  virtual Result<IngestOutcome> Ingest(const IngestRequest& request) = 0;
+  // Captures a rejected request under the rejected cap; returns its event id.
+  virtual Result<std::string> CaptureRejected(const CaptureRecord& capture) = 0;
+};
+
+}  // namespace refundsync
