@@ -12,7 +12,8 @@ namespace refundsync {
 namespace {
 
 // KEYS[1] dedupe key, KEYS[2] capture stream, KEYS[3] event stream (all of one shard: one hash tag).
-// ARGV[1] dedupe window ms, ARGV[2] capture cap, ARGV[3] oldest capture id to keep, ARGV[4] verdict when new,
+// ARGV[1] dedupe window ms, ARGV[2] capture cap (approximate: MAXLEN ~ trims whole stream nodes, cheaply),
+// ARGV[3] oldest capture id to keep (exact: usually nothing to remove, and age is a promise to users), ARGV[4] verdict when new,
 // ARGV[5] "1" to enqueue, ARGV[6] event JSON, ARGV[7] event id prefix, ARGV[8..] capture field/value pairs.
 // Returns {verdict, event_id, original_event_id}.
 constexpr const char* kIngestScript = R"lua(
@@ -22,7 +23,7 @@ local original = redis.call('GET', KEYS[1])
 if original then
   local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*',
                         'verdict', 'duplicate', 'original_event_id', original, unpack(fields))
-  redis.call('XTRIM', KEYS[2], 'MINID', '~', ARGV[3])
+  redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3])
   return {'duplicate', ARGV[7] .. id, original}
 end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'verdict', ARGV[4], unpack(fields))
@@ -31,7 +32,7 @@ redis.call('SET', KEYS[1], event_id, 'PX', ARGV[1])
 if ARGV[5] == '1' then
   redis.call('XADD', KEYS[3], '*', 'event_id', event_id, 'event', ARGV[6])
 end
-redis.call('XTRIM', KEYS[2], 'MINID', '~', ARGV[3])
+redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3])
 return {ARGV[4], event_id, ''}
 )lua";
 

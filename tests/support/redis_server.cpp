@@ -36,10 +36,12 @@ RedisServer::~RedisServer() { Stop(); }
 void RedisServer::Start() {
   const std::string port = std::to_string(port_);
   const std::string dir = dir_.path().string();
+  const std::string log = dir + "/redis.log";
   pid_ = fork();
   if (pid_ == 0) {
     execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--dir", dir.c_str(),
-           "--save", "", "--appendonly", "no", "--loglevel", "warning", static_cast<char*>(nullptr));
+           "--save", "", "--appendonly", "no", "--loglevel", "warning", "--logfile", log.c_str(),
+           static_cast<char*>(nullptr));
     _exit(127);
   }
   // Wait for readiness by asking it, not by sleeping a fixed time.

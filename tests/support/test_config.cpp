@@ -42,7 +42,7 @@ accounts:
     channel: "ebay"
     refund_direction: "to_netsuite"
     ebay:
-      api_base_url: "https://api.ebay.com"
+      api_base_url: "{ebay_base}"
       verification_token_file: "{ebay_vt}"
       refresh_token_file: "{ebay_rt}"
       client_id_file: "{ebay_cid}"
@@ -57,7 +57,7 @@ accounts:
       access_token_file: "{shop_token}"
       webhook_secret_files: ["{shop_secret}", "{shop_secret_old}"]
 {extra})",
-                     fmt::arg("port", options.port), fmt::arg("redis", options.redis_url),
+                     fmt::arg("port", options.port), fmt::arg("ebay_base", options.ebay_api_base_url), fmt::arg("redis", options.redis_url),
                      fmt::arg("ns_client", secret("netsuite-client-id", "client-id")),
                      fmt::arg("ns_key", dir.Write("secrets/netsuite-m2m.pem", GenerateEcPrivateKeyPem())),
                      fmt::arg("ns_webhook", secret("netsuite-webhook.key", "netsuite-webhook-secret-value")),

@@ -10,6 +10,7 @@ namespace refundsync::testing {
 struct TestConfigOptions {
   int port = 8080;
   std::string redis_url = "redis://127.0.0.1:6379/0";
+  std::string ebay_api_base_url = "https://api.ebay.com";
   std::string extra_top_level;  // YAML appended at the top level, e.g. "shutdown:\n  drain_delay: 100ms\n"
 };
 

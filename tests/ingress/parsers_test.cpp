@@ -1,0 +1,130 @@
+#include <catch2/catch.hpp>
+
+#include "ingress/webhook_parsers.h"
+
+using namespace refundsync;
+
+namespace {
+
+// Shopify's refunds/create fixture shape: numbers for ids and line subtotals, strings for transaction amounts.
+const std::string kShopifyRefund = R"({
+  "id": 929361472, "order_id": 450789469, "created_at": "2026-11-27T11:38:34-05:00",
+  "refund_line_items": [
+    {"id": 1, "line_item_id": 466157049, "quantity": 2, "subtotal": 39.98, "total_tax": 3.20,
+     "line_item": {"sku": "IPOD2008GREEN"}},
+    {"id": 2, "line_item_id": 518995019, "quantity": 1, "subtotal": "10.00", "total_tax": "0.00",
+     "line_item": {"sku": "CASE-1"}}
+  ],
+  "transactions": [
+    {"id": 3, "kind": "refund", "status": "success", "amount": "58.18", "currency": "USD", "parent_id": 4},
+    {"id": 5, "kind": "refund", "status": "failure", "amount": "99.00", "currency": "USD"}
+  ],
+  "order_adjustments": [{"kind": "shipping_refund", "amount": "-5.00"}]
+})";
+
+}  // namespace
+
+TEST_CASE("Shopify refunds/create becomes a storefront refund in minor units", "[parse][shopify]") {
+  const ParsedWebhook parsed = ParseShopifyPayload("shop", "refunds/create", kShopifyRefund);
+  const WebhookEvent& event = parsed.event;
+  REQUIRE(event.kind == EventKind::kStorefrontRefund);
+  CHECK(event.refund_id == "929361472");
+  CHECK(event.order_id == "450789469");
+  CHECK(event.created_at == "2026-11-27T11:38:34-05:00");
+  CHECK(event.amount == Money{5818, "USD"});  // the failed transaction is not money returned
+  CHECK(event.shipping == Money{500, "USD"});
+  REQUIRE(event.lines.size() == 2);
+  CHECK(event.lines[0].sku == "IPOD2008GREEN");
+  CHECK(event.lines[0].line_item_id == "466157049");
+  CHECK(event.lines[0].quantity == 2);
+  CHECK(event.lines[0].subtotal == Money{3998, "USD"});
+  CHECK(event.lines[0].tax == Money{320, "USD"});
+  CHECK(event.lines[1].subtotal == Money{1000, "USD"});
+  CHECK_FALSE(parsed.redact_capture);
+  CHECK(ToJson(event).find(R"("amount":{"minor_units":5818,"currency":"USD"})") != std::string::npos);
+}
+
+TEST_CASE("Shopify payloads that verify but cannot be used are ignored with a reason", "[parse][shopify]") {
+  struct Case {
+    const char* topic;
+    std::string body;
+    const char* reason;
+  };
+  const Case cases[] = {
+      {"refunds/create", R"({"truncated": )", "not valid JSON"},
+      {"refunds/create", kShopifyRefund.substr(0, kShopifyRefund.size() / 2), "not valid JSON"},
+      {"refunds/create", "[]", "not valid JSON"},
+      {"refunds/create", R"({"order_id": 1})", "without id or order_id"},
+      {"refunds/create", R"({"id": 1})", "without id or order_id"},
+      {"orders/create", R"({"id": 1})", "topic orders/create is not used"},
+      {"", R"({"id": 1})", "no topic header"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.topic << " " << c.body);
+    const ParsedWebhook parsed = ParseShopifyPayload("shop", c.topic, c.body);
+    CHECK(parsed.event.kind == EventKind::kIgnored);
+    CHECK_THAT(parsed.event.ignore_reason, Catch::Contains(c.reason));
+  }
+}
+
+TEST_CASE("A refund with amounts that are not money gets no amount rather than a wrong one", "[parse][shopify]") {
+  const std::string body = R"({"id":1,"order_id":2,"transactions":[{"kind":"refund","status":"success","amount":"1e2","currency":"USD"}]})";
+  const ParsedWebhook parsed = ParseShopifyPayload("shop", "refunds/create", body);
+  CHECK(parsed.event.kind == EventKind::kStorefrontRefund);
+  CHECK_FALSE(parsed.event.amount.has_value());
+}
+
+TEST_CASE("Shopify privacy topics name what to purge and are captured without their body", "[parse][shopify]") {
+  const ParsedWebhook customer = ParseShopifyPayload(
+      "shop", "customers/redact",
+      R"({"shop_id":954889,"shop_domain":"shop.myshopify.com","customer":{"id":191167,"email":"john@example.com","phone":"555-625-1199"},"orders_to_redact":[299938,280263]})");
+  CHECK(customer.event.kind == EventKind::kPrivacyRedaction);
+  CHECK(customer.redact_capture);
+  CHECK_FALSE(customer.event.privacy_whole_account);
+  CHECK(customer.event.privacy_subjects ==
+        std::vector<std::string>{"shop.myshopify.com", "191167", "john@example.com", "555-625-1199", "299938", "280263"});
+  const ParsedWebhook shop = ParseShopifyPayload("shop", "shop/redact", R"({"shop_id":954889,"shop_domain":"shop.myshopify.com"})");
+  CHECK(shop.event.kind == EventKind::kPrivacyRedaction);
+  CHECK(shop.event.privacy_whole_account);
+  CHECK(ParseShopifyPayload("shop", "customers/redact", "{not json").redact_capture);
+}
+
+TEST_CASE("eBay notifications", "[parse][ebay]") {
+  const ParsedWebhook deletion = ParseEbayPayload(
+      "ebay-us",
+      R"({"metadata":{"topic":"MARKETPLACE_ACCOUNT_DELETION","schemaVersion":"1.0"},"notification":{"notificationId":"n-1","data":{"username":"buyer_1","userId":"u1","eiasToken":"t"}}})");
+  CHECK(deletion.event.kind == EventKind::kPrivacyRedaction);
+  CHECK(deletion.dedupe_id == "n-1");
+  CHECK(deletion.redact_capture);
+  CHECK(deletion.event.privacy_subjects == std::vector<std::string>{"buyer_1", "u1", "t"});
+
+  const ParsedWebhook order = ParseEbayPayload(
+      "ebay-us",
+      R"({"metadata":{"topic":"ORDER_CONFIRMATION"},"notification":{"notificationId":"n-2","data":{"user":{"userId":"u"},"order":{"orderId":"13-14786-65872","orderLineItems":[]}}}})");
+  CHECK(order.event.kind == EventKind::kStorefrontOrderChanged);
+  CHECK(order.event.order_id == "13-14786-65872");
+
+  const ParsedWebhook other = ParseEbayPayload(
+      "ebay-us", R"({"metadata":{"topic":"ITEM_MARKED_SHIPPED"},"notification":{"notificationId":"n-3","data":{"itemId":"1"}}})");
+  CHECK(other.event.kind == EventKind::kIgnored);
+  CHECK(other.dedupe_id == "n-3");
+
+  const ParsedWebhook broken = ParseEbayPayload("ebay-us", R"({"metadata":)");
+  CHECK(broken.event.kind == EventKind::kIgnored);
+  CHECK(broken.dedupe_id.empty());
+}
+
+TEST_CASE("NetSuite record events", "[parse][netsuite]") {
+  const ParsedWebhook ok = ParseNetSuitePayload(R"({"record_type":"creditmemo","record_id":"4711","event":"create","extra":1})");
+  CHECK(ok.event.kind == EventKind::kNetSuiteRecord);
+  CHECK(ok.event.record_type == "creditmemo");
+  CHECK(ok.event.record_id == "4711");
+  CHECK(ok.event.record_event == "create");
+  CHECK(ParseNetSuitePayload(R"({"record_type":"cashrefund","record_id":12,"event":"delete"})").event.record_id == "12");
+  for (const char* bad : {R"({"record_type":"invoice","record_id":"1","event":"create"})",
+                          R"({"record_type":"creditmemo","event":"create"})",
+                          R"({"record_type":"creditmemo","record_id":"1","event":"void"})", "nope"}) {
+    INFO(bad);
+    CHECK(ParseNetSuitePayload(bad).event.kind == EventKind::kIgnored);
+  }
+}

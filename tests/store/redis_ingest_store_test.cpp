@@ -1,0 +1,135 @@
+#include <catch2/catch.hpp>
+
+#include "store/key_layout.h"
+#include "store/redis_ingest_store.h"
+#include "tests/support/redis_server.h"
+
+using namespace refundsync;
+using refundsync::testing::RedisServer;
+
+namespace {
+
+struct Fixture {
+  RedisServer redis;
+  RedisConfig config;
+  FixedClock clock{SystemClock().NowMs()};  // captures get Redis's own time as their id
+  std::unique_ptr<RedisPerThread> per_thread;
+  std::unique_ptr<RedisIngestStore> store;
+
+  explicit Fixture(CaptureLimits limits = {}, Duration window = std::chrono::hours(72)) {
+    config.url = redis.url();
+    per_thread = std::make_unique<RedisPerThread>(RedisLocator(config), std::chrono::seconds(1));
+    store = std::make_unique<RedisIngestStore>(*per_thread, clock, window, limits, 0);
+  }
+
+  RedisConnection& Direct() { return **per_thread->Get(); }
+};
+
+IngestRequest Request(const std::string& id, bool enqueue = true) {
+  IngestRequest request;
+  request.dedupe_id = "shopify:shop:" + id;
+  request.verdict = enqueue ? "accepted" : "ignored";
+  request.enqueue = enqueue;
+  request.event_json = R"({"kind":"storefront_refund"})";
+  request.capture.source = "shopify";
+  request.capture.account = "shop";
+  request.capture.body = std::string("raw\0bytes", 9);
+  return request;
+}
+
+}  // namespace
+
+TEST_CASE("Ingest claims, captures and enqueues in one step; the dedupe key keeps the window",
+          "[store][integration]") {
+  Fixture f(CaptureLimits{}, std::chrono::hours(72));
+  auto first = f.store->Ingest(Request("e1"));
+  REQUIRE(first.has_value());
+  CHECK(first->verdict == "accepted");
+  const int shard = keys::ShardOf("shopify:shop:e1");
+  CHECK(first->event_id.rfind(keys::EventIdPrefix(shard), 0) == 0);
+  CHECK((*f.Direct().Command({"XLEN", keys::Events(shard)}))->integer == 1);
+  const auto ttl = (*f.Direct().Command({"PTTL", keys::Dedupe(shard, "shopify:shop:e1")}))->integer;
+  CHECK(ttl > 71LL * 3600 * 1000);
+  CHECK(ttl <= 72LL * 3600 * 1000);
+  // The capture keeps binary bodies byte-exact.
+  auto capture = *f.Direct().Command({"XRANGE", keys::Captures(shard), "-", "+"});
+  REQUIRE(capture->elements == 1);
+
+  auto second = f.store->Ingest(Request("e1"));
+  CHECK(second->verdict == "duplicate");
+  CHECK(second->original_event_id == first->event_id);
+  CHECK((*f.Direct().Command({"XLEN", keys::Events(shard)}))->integer == 1);
+  CHECK((*f.Direct().Command({"XLEN", keys::Captures(shard)}))->integer == 2);
+}
+
+TEST_CASE("Ignored events are captured and deduped but not enqueued", "[store][integration]") {
+  Fixture f;
+  CHECK(f.store->Ingest(Request("i1", false))->verdict == "ignored");
+  CHECK(f.store->Ingest(Request("i1", false))->verdict == "duplicate");
+  const int shard = keys::ShardOf("shopify:shop:i1");
+  CHECK((*f.Direct().Command({"XLEN", keys::Events(shard)}))->integer == 0);
+}
+
+TEST_CASE("A Redis that forgot the script (restart, SCRIPT FLUSH) gets it again", "[store][integration]") {
+  Fixture f;
+  REQUIRE(f.store->Ingest(Request("s1")).has_value());
+  REQUIRE((*f.Direct().Command({"SCRIPT", "FLUSH"}))->type == REDIS_REPLY_STATUS);
+  auto after = f.store->Ingest(Request("s2"));
+  REQUIRE(after.has_value());
+  CHECK(after->verdict == "accepted");
+}
+
+TEST_CASE("Redis down: the ingest fails as store_unavailable, and recovers with Redis", "[store][integration]") {
+  Fixture f;
+  REQUIRE(f.store->Ingest(Request("d1")).has_value());
+  f.redis.Stop();
+  auto failed = f.store->Ingest(Request("d2"));
+  REQUIRE_FALSE(failed.has_value());
+  CHECK(failed.error().code == "store_unavailable");
+  f.redis.Start();
+  auto recovered = f.store->Ingest(Request("d2"));
+  REQUIRE(recovered.has_value());
+  CHECK(recovered->verdict == "accepted");
+}
+
+TEST_CASE("Captures stay within their caps; rejected ones have their own", "[store][integration]") {
+  CaptureLimits limits;
+  limits.max_entries = 8 * 100;  // 100 per shard
+  limits.rejected_max_entries = 100;
+  Fixture f(limits);
+  for (int i = 0; i < 3000; ++i) REQUIRE(f.store->Ingest(Request("c" + std::to_string(i), false)).has_value());
+  for (int i = 0; i < 1000; ++i) REQUIRE(f.store->CaptureRejected(CaptureRecord{}).has_value());
+  // Trimming is approximate (MAXLEN ~ trims whole nodes of 100 entries), so allow one node of slack.
+  for (int shard = 0; shard < keys::kShardCount; ++shard) {
+    CHECK((*f.Direct().Command({"XLEN", keys::Captures(shard)}))->integer <= 200);
+  }
+  CHECK((*f.Direct().Command({"XLEN", keys::RejectedCaptures()}))->integer <= 200);
+}
+
+TEST_CASE("Captures older than captures.max_age are trimmed", "[store][integration]") {
+  CaptureLimits limits;
+  limits.max_age = std::chrono::hours(1);
+  Fixture f(limits);
+  // Entries get Redis's own time as their id; a clock two hours ahead makes all existing ones too old.
+  for (int i = 0; i < 300; ++i) REQUIRE(f.store->Ingest(Request("a" + std::to_string(i), false)).has_value());
+  // Move "now" so that the cut-off (now - 1 h) falls after every existing capture and before the new ones.
+  const std::int64_t cutoff = SystemClock().NowMs() + 1;
+  while (SystemClock().NowMs() <= cutoff) {
+  }
+  f.clock.Set(cutoff + 3600 * 1000);
+  std::int64_t before = 0, after = 0;
+  for (int shard = 0; shard < keys::kShardCount; ++shard) before += (*f.Direct().Command({"XLEN", keys::Captures(shard)}))->integer;
+  for (int shard = 0; shard < keys::kShardCount; ++shard) {
+    // One new capture per shard runs the trim there.
+    for (int i = 0; i < 200; ++i) {
+      const std::string id = "new" + std::to_string(i);
+      if (keys::ShardOf("shopify:shop:" + id) == shard) {
+        REQUIRE(f.store->Ingest(Request(id, false)).has_value());
+        break;
+      }
+    }
+    after += (*f.Direct().Command({"XLEN", keys::Captures(shard)}))->integer;
+  }
+  CHECK(before == 300);
+  CHECK(after == keys::kShardCount);  // only the capture that ran each shard's trim is left
+}
