@@ -105,8 +105,9 @@ int RunServe(const std::string& config_path, Role role) {
   CaptureLimits capture_limits{config.captures_max_entries, config.captures_max_age,
                                std::max<std::int64_t>(1000, config.captures_max_entries / 10)};
   RedisIngestStore ingest_store(redis, clock, config.dedupe_window, capture_limits, config.redis.min_replicas_ack);
-  const WebhookRoutes webhooks(config, ingest_store, {shopify_verifier, ebay_verifier, netsuite_verifier}, clock,
-                               metrics);
+  PrivacyPurgeRunner purges(RedisLocator(config.redis));
+  const WebhookRoutes webhooks(config, ingest_store, {shopify_verifier, ebay_verifier, netsuite_verifier}, purges,
+                               clock, metrics);
   const bool serve_webhooks = role != Role::kWorker;
 
   ServiceState state([&] { return redis_health.healthy(); });

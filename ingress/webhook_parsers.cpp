@@ -178,8 +178,9 @@ ParsedWebhook ParseShopifyRedaction(ParsedWebhook parsed, object& root, bool who
   event.kind = EventKind::kPrivacyRedaction;
   parsed.redact_capture = true;
   event.privacy_whole_account = whole_shop;
-  if (auto domain = StringField(root, "shop_domain")) event.privacy_subjects.push_back(*domain);
-  if (!whole_shop) {
+  if (whole_shop) {
+    if (auto domain = StringField(root, "shop_domain")) event.privacy_subjects.push_back(*domain);
+  } else {
     object customer;
     if (!root.find_field_unordered("customer").get_object().get(customer)) {
       if (auto id = IdField(customer, "id")) event.privacy_subjects.push_back(*id);

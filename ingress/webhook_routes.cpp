@@ -162,6 +162,14 @@ HttpResponse WebhookRoutes::HandleSource(WebhookSource source, const AccountConf
     return ErrorResponse(503, "store_unavailable", "the event could not be recorded; retry later");
   }
   Count(source, outcome->verdict);
+  if (outcome->verdict == "accepted" && parsed.event.kind == EventKind::kPrivacyRedaction) {
+    PurgeRequest purge;
+    purge.source = std::string(WebhookSourceName(source));
+    if (source == WebhookSource::kShopify) purge.account = account_id;  // eBay users span all eBay accounts
+    purge.subjects = parsed.event.privacy_subjects;
+    purge.whole_account = parsed.event.privacy_whole_account;
+    purges_.Submit(std::move(purge));
+  }
   log::Info("webhook_" + outcome->verdict, {{"source", WebhookSourceName(source)},
                                             {"account", account_id},
                                             {"topic", parsed.event.topic},

@@ -15,6 +15,7 @@
 #include "ingress/http_message.h"
 #include "ingress/netsuite_verifier.h"
 #include "ingress/shopify_verifier.h"
+#include "store/capture_purger.h"
 #include "store/ingest_store.h"
 
 namespace refundsync {
@@ -27,9 +28,9 @@ struct WebhookVerifiers {
 
 class WebhookRoutes {
  public:
-  WebhookRoutes(const Config& config, IngestStore& store, WebhookVerifiers verifiers, const Clock& clock,
-                MetricsRegistry& metrics)
-      : config_(config), store_(store), verifiers_(verifiers), clock_(clock), metrics_(metrics) {}
+  WebhookRoutes(const Config& config, IngestStore& store, WebhookVerifiers verifiers, PurgeScheduler& purges,
+                const Clock& clock, MetricsRegistry& metrics)
+      : config_(config), store_(store), verifiers_(verifiers), purges_(purges), clock_(clock), metrics_(metrics) {}
 
   // The response for /webhooks/... requests; nullopt for other paths.
   std::optional<HttpResponse> Handle(const HttpRequest& request) const;
@@ -44,6 +45,7 @@ class WebhookRoutes {
   const Config& config_;
   IngestStore& store_;
   WebhookVerifiers verifiers_;
+  PurgeScheduler& purges_;
   const Clock& clock_;
   MetricsRegistry& metrics_;
 };

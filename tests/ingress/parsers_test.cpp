@@ -82,7 +82,7 @@ TEST_CASE("Shopify privacy topics name what to purge and are captured without th
   CHECK(customer.redact_capture);
   CHECK_FALSE(customer.event.privacy_whole_account);
   CHECK(customer.event.privacy_subjects ==
-        std::vector<std::string>{"shop.myshopify.com", "191167", "john@example.com", "555-625-1199", "299938", "280263"});
+        std::vector<std::string>{"191167", "john@example.com", "555-625-1199", "299938", "280263"});
   const ParsedWebhook shop = ParseShopifyPayload("shop", "shop/redact", R"({"shop_id":954889,"shop_domain":"shop.myshopify.com"})");
   CHECK(shop.event.kind == EventKind::kPrivacyRedaction);
   CHECK(shop.event.privacy_whole_account);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <thread>
 #include <simdjson.h>
 
 #include "core/crypto.h"
@@ -281,4 +282,25 @@ TEST_CASE("Metrics count webhooks by source and outcome", "[ingress][integration
   CHECK(metrics.find(R"(refundsync_webhooks_total{source="shopify",outcome="accepted"} 1)") != std::string::npos);
   CHECK(metrics.find(R"(refundsync_webhooks_total{source="shopify",outcome="duplicate"} 1)") != std::string::npos);
   CHECK(metrics.find(R"(refundsync_webhooks_total{source="shopify",outcome="rejected"} 1)") != std::string::npos);
+}
+
+TEST_CASE("customers/redact purges the captures that mention the customer; other captures stay",
+          "[ingress][integration]") {
+  Ingress ingress;
+  const std::string about_jane = R"({"id":1,"order_id":2,"note":"refund for jane@example.com"})";
+  const std::string about_john = R"({"id":3,"order_id":4,"note":"refund for john@example.com"})";
+  const std::string jane_event = Field(ingress.PostShopify(about_jane, "p-1").body, "event_id");
+  const std::string john_event = Field(ingress.PostShopify(about_john, "p-2").body, "event_id");
+  REQUIRE(ingress.Capture(jane_event).count("body") == 1);
+
+  const std::string redact = R"({"shop_id":1,"shop_domain":"example.myshopify.com","customer":{"id":7,"email":"jane@example.com"},"orders_to_redact":[]})";
+  REQUIRE(Field(ingress.PostShopify(redact, "p-3", kShopifySecret, "customers/redact").body, "status") == "accepted");
+  // The purge runs beside the request; wait for its effect, bounded.
+  bool purged = false;
+  for (int i = 0; i < 500 && !purged; ++i) {
+    purged = ingress.Capture(jane_event).empty();
+    if (!purged) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(purged);
+  CHECK(ingress.Capture(john_event).at("body") == about_john);
 }
