@@ -2,9 +2,11 @@
 # configure and build first.
 BUILD_DIR ?= build
 SANITIZE_BUILD_DIR ?= build-sanitize
+FUZZ_BUILD_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 20
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test test-sanitize demo format clean
+.PHONY: all deps build test test-sanitize fuzz demo format clean
 
 all: build
 
@@ -25,6 +27,14 @@ test-sanitize: deps
 	@scripts/stage.sh build-sanitize cmake --build $(SANITIZE_BUILD_DIR)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 scripts/run-tests.sh $(SANITIZE_BUILD_DIR)
 
+# libFuzzer on the three verifiers and the three parsers (clang), FUZZ_SECONDS each, seeds in tests/data/fuzz.
+fuzz:
+	@scripts/stage.sh install scripts/install-deps.sh clang-14 libfuzzer-14-dev
+	@scripts/stage.sh configure-fuzz cmake -S . -B $(FUZZ_BUILD_DIR) -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DREFUNDSYNC_FUZZ=ON >/dev/null
+	@scripts/stage.sh build-fuzz cmake --build $(FUZZ_BUILD_DIR)
+	@scripts/stage.sh fuzz scripts/fuzz.sh $(FUZZ_BUILD_DIR) $(FUZZ_SECONDS)
+
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)/refundsync
 
@@ -32,4 +42,4 @@ format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_BUILD_DIR) $(FUZZ_BUILD_DIR)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages refundsync needs to build, test and run its demo, if any are missing.
+# Extra package names on the command line are installed too (e.g. the fuzzing toolchain).
 # Non-interactive; needs root (or sudo) only when something is missing.
 set -euo pipefail
 packages=(
@@ -7,6 +8,7 @@ packages=(
   libpistache-dev libsimdjson-dev libhiredis-dev libcpp-jwt-dev catch2 libssl-dev
   libcli11-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libevent-dev
   redis-server openssl python3 python3-cryptography python3-yaml
+  "$@"
 )
 missing=()
 for p in "${packages[@]}"; do
