@@ -50,14 +50,16 @@ std::string RouteGroup(const std::string& path) {
 }
 
 // Counts every request by route group and status; the per-source webhook counters live with the pipeline.
-RequestHandler Counted(MetricsRegistry& metrics, RequestHandler inner) {
-  return [&metrics, inner = std::move(inner)](const HttpRequest& request) {
-    HttpResponse response = inner(request);
-    metrics
-        .CounterFor("refundsync_http_requests_total", "HTTP requests by route group and status",
-                    {{"route", RouteGroup(request.path)}, {"status", std::to_string(response.status)}})
-        .Add();
-    return response;
+AsyncRequestHandler Counted(MetricsRegistry& metrics, AsyncRequestHandler inner) {
+  return [&metrics, inner = std::move(inner)](HttpRequest request, Respond respond) {
+    std::string group = RouteGroup(request.path);
+    inner(std::move(request), [&metrics, group = std::move(group), respond](HttpResponse response) {
+      metrics
+          .CounterFor("refundsync_http_requests_total", "HTTP requests by route group and status",
+                      {{"route", group}, {"status", std::to_string(response.status)}})
+          .Add();
+      respond(std::move(response));
+    });
   };
 }
 
@@ -101,7 +103,7 @@ int RunServe(const std::string& config_path, Role role) {
   const ShopifyVerifier shopify_verifier;
   const EbayVerifier ebay_verifier(ebay_caches_by_account);
   const NetSuiteVerifier netsuite_verifier(config.netsuite.webhook, clock);
-  RedisPerThread redis(RedisLocator(config.redis), std::chrono::seconds(1));
+  AsyncRedis redis(config.redis, std::chrono::seconds(2));
   CaptureLimits capture_limits{config.captures_max_entries, config.captures_max_age,
                                std::max<std::int64_t>(1000, config.captures_max_entries / 10)};
   RedisIngestStore ingest_store(redis, clock, config.dedupe_window, capture_limits, config.redis.min_replicas_ack);
@@ -114,13 +116,11 @@ int RunServe(const std::string& config_path, Role role) {
   HealthRoutes health(state, metrics);
   const bool separate_admin = config.admin_listen.has_value();
 
-  auto not_found = [](const HttpRequest&) { return ErrorResponse(404, "not_found", "no such endpoint"); };
-  RequestHandler public_handler = Counted(metrics, [&, not_found](const HttpRequest& request) {
-    if (auto response = health.Handle(request, /*serve_metrics=*/!separate_admin)) return *response;
-    if (serve_webhooks) {
-      if (auto response = webhooks.Handle(request)) return *response;
-    }
-    return not_found(request);
+  const HttpResponse not_found = ErrorResponse(404, "not_found", "no such endpoint");
+  AsyncRequestHandler public_handler = Counted(metrics, [&](HttpRequest request, Respond respond) {
+    if (auto response = health.Handle(request, /*serve_metrics=*/!separate_admin)) return respond(*response);
+    if (serve_webhooks && webhooks.Handle(request, respond)) return;
+    respond(not_found);
   });
 
   HttpServerOptions options;
@@ -129,9 +129,9 @@ int RunServe(const std::string& config_path, Role role) {
   std::vector<std::unique_ptr<HttpServer>> servers;
   servers.push_back(std::make_unique<HttpServer>(config.listen, public_handler, options));
   if (separate_admin) {
-    RequestHandler admin_handler = Counted(metrics, [&, not_found](const HttpRequest& request) {
-      if (auto response = health.Handle(request, /*serve_metrics=*/true)) return *response;
-      return not_found(request);
+    AsyncRequestHandler admin_handler = Counted(metrics, [&](HttpRequest request, Respond respond) {
+      if (auto response = health.Handle(request, /*serve_metrics=*/true)) return respond(*response);
+      respond(not_found);
     });
     servers.push_back(std::make_unique<HttpServer>(*config.admin_listen, admin_handler, options));
   }

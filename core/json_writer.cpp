@@ -6,7 +6,13 @@ namespace refundsync {
 
 void AppendJsonString(std::string& out, std::string_view value) {
   out += '"';
-  for (unsigned char c : value) {
+  // Copy runs of characters that need no escape in one go; most values have none.
+  std::size_t run_start = 0;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(value.substr(run_start, i - run_start));
+    run_start = i + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -24,13 +30,10 @@ void AppendJsonString(std::string& out, std::string_view value) {
         out += "\\t";
         break;
       default:
-        if (c < 0x20) {
-          out += fmt::format("\\u{:04x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
+        out += fmt::format("\\u{:04x}", c);
     }
   }
+  out.append(value.substr(run_start));
   out += '"';
 }
 

@@ -61,42 +61,67 @@ class DispatchingHandler : public Pistache::Http::Handler {
  public:
   HTTP_PROTOTYPE(DispatchingHandler)
 
-  DispatchingHandler(RequestHandler handler, std::shared_ptr<std::atomic<int>> in_flight)
+  DispatchingHandler(AsyncRequestHandler handler, std::shared_ptr<std::atomic<int>> in_flight)
       : handler_(std::move(handler)), in_flight_(std::move(in_flight)) {}
 
   void onRequest(const Pistache::Http::Request& request, Pistache::Http::ResponseWriter writer) override {
     in_flight_->fetch_add(1);
-    HttpResponse response;
-    try {
-      response = handler_(ToHttpRequest(request));
-    } catch (const std::exception& e) {
-      log::Error("request_failed", {{"path", request.resource()}, {"error", e.what()}});
-      response = ErrorResponse(500, "internal", "internal error");
-    }
     auto connection = request.headers().tryGet<Pistache::Http::Header::Connection>();
     const bool close = connection && connection->control() == ConnectionControl::Close;
-    // Pistache pre-sets "Connection: Close" when the request had no Connection header; replace it.
-    writer.headers().remove<Pistache::Http::Header::Connection>();
-    writer.headers().add<Pistache::Http::Header::Connection>(close ? ConnectionControl::Close
-                                                                   : ConnectionControl::KeepAlive);
-    for (const auto& [name, value] : response.headers) writer.headers().add(std::make_shared<NamedHeader>(name, value));
-    writer.send(static_cast<Pistache::Http::Code>(response.status), response.body,
-                Pistache::Http::Mime::MediaType::fromString(response.content_type));
-    in_flight_->fetch_sub(1);
+    // The writer moves into the answer, which may run on another thread (Pistache allows sending from there).
+    auto state = std::make_shared<Answer>(std::move(writer), close, in_flight_);
+    Respond respond = [state](HttpResponse response) { state->Send(std::move(response)); };
+    try {
+      handler_(ToHttpRequest(request), respond);
+    } catch (const std::exception& e) {
+      log::Error("request_failed", {{"path", request.resource()}, {"error", e.what()}});
+      respond(ErrorResponse(500, "internal", "internal error"));
+    }
   }
 
  private:
-  RequestHandler handler_;
+  // One response per request, whoever calls first; later calls are ignored.
+  struct Answer {
+    Answer(Pistache::Http::ResponseWriter w, bool c, std::shared_ptr<std::atomic<int>> f)
+        : writer(std::move(w)), close(c), in_flight(std::move(f)) {}
+
+    void Send(HttpResponse response) {
+      if (sent.exchange(true)) return;
+      // Pistache pre-sets "Connection: Close" when the request had no Connection header; replace it.
+      writer.headers().remove<Pistache::Http::Header::Connection>();
+      writer.headers().add<Pistache::Http::Header::Connection>(close ? ConnectionControl::Close
+                                                                     : ConnectionControl::KeepAlive);
+      for (const auto& [name, value] : response.headers) {
+        writer.headers().add(std::make_shared<NamedHeader>(name, value));
+      }
+      writer.send(static_cast<Pistache::Http::Code>(response.status), response.body,
+                  Pistache::Http::Mime::MediaType::fromString(response.content_type));
+      in_flight->fetch_sub(1);
+    }
+
+    Pistache::Http::ResponseWriter writer;
+    bool close;
+    std::shared_ptr<std::atomic<int>> in_flight;
+    std::atomic<bool> sent{false};
+  };
+
+  AsyncRequestHandler handler_;
   std::shared_ptr<std::atomic<int>> in_flight_;
 };
 
 }  // namespace
 
-HttpServer::HttpServer(HostPort listen, RequestHandler handler, HttpServerOptions options)
+HttpServer::HttpServer(HostPort listen, AsyncRequestHandler handler, HttpServerOptions options)
     : listen_(std::move(listen)),
       handler_(std::move(handler)),
       options_(options),
       in_flight_(std::make_shared<std::atomic<int>>(0)) {}
+
+HttpServer::HttpServer(HostPort listen, RequestHandler handler, HttpServerOptions options)
+    : HttpServer(
+          std::move(listen),
+          [handler = std::move(handler)](HttpRequest request, Respond respond) { respond(handler(request)); },
+          options) {}
 
 HttpServer::~HttpServer() { Stop(); }
 

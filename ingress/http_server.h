@@ -22,6 +22,12 @@ class Endpoint;
 
 namespace refundsync {
 
+// Answers a request, from any thread, exactly once.
+using Respond = std::function<void(HttpResponse)>;
+// Handlers get the request and a way to answer later (e.g. from the Redis loop thread), so Pistache's few
+// threads never wait for I/O.
+using AsyncRequestHandler = std::function<void(HttpRequest request, Respond respond)>;
+// For handlers that answer at once.
 using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct HttpServerOptions {
@@ -31,6 +37,7 @@ struct HttpServerOptions {
 
 class HttpServer {
  public:
+  HttpServer(HostPort listen, AsyncRequestHandler handler, HttpServerOptions options);
   HttpServer(HostPort listen, RequestHandler handler, HttpServerOptions options);
   ~HttpServer();
 
@@ -45,7 +52,7 @@ class HttpServer {
 
  private:
   HostPort listen_;
-  RequestHandler handler_;
+  AsyncRequestHandler handler_;
   HttpServerOptions options_;
   std::shared_ptr<std::atomic<int>> in_flight_;
   std::unique_ptr<Pistache::Http::Endpoint> endpoint_;

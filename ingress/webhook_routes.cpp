@@ -48,12 +48,18 @@ void WebhookRoutes::Count(WebhookSource source, std::string_view verdict) const 
       .Add();
 }
 
-std::optional<HttpResponse> WebhookRoutes::Handle(const HttpRequest& request) const {
-  if (request.path.rfind(kPrefix, 0) != 0) return std::nullopt;
+bool WebhookRoutes::Handle(const HttpRequest& request, const Respond& respond) const {
+  if (request.path.rfind(kPrefix, 0) != 0) return false;
   const std::string rest = request.path.substr(kPrefix.size());
-  if (rest == "netsuite") return HandleSource(WebhookSource::kNetSuite, nullptr, request);
+  if (rest == "netsuite") {
+    HandleSource(WebhookSource::kNetSuite, nullptr, request, respond);
+    return true;
+  }
   const auto slash = rest.find('/');
-  if (slash == std::string::npos) return ErrorResponse(404, "not_found", "no such endpoint");
+  if (slash == std::string::npos) {
+    respond(ErrorResponse(404, "not_found", "no such endpoint"));
+    return true;
+  }
   const std::string channel = rest.substr(0, slash);
   const std::string account_id = rest.substr(slash + 1);
   WebhookSource source;
@@ -65,14 +71,17 @@ std::optional<HttpResponse> WebhookRoutes::Handle(const HttpRequest& request) co
     source = WebhookSource::kEbay;
     expected = Channel::kEbay;
   } else {
-    return ErrorResponse(404, "not_found", "no such endpoint");
+    respond(ErrorResponse(404, "not_found", "no such endpoint"));
+    return true;
   }
   const AccountConfig* account = config_.FindAccount(account_id);
   if (account == nullptr || account->channel != expected) {
     Count(source, "unknown_account");
-    return ErrorResponse(404, "unknown_account", "no " + channel + " account with this id");
+    respond(ErrorResponse(404, "unknown_account", "no " + channel + " account with this id"));
+    return true;
   }
-  return HandleSource(source, account, request);
+  HandleSource(source, account, request, respond);
+  return true;
 }
 
 HttpResponse WebhookRoutes::EbayChallenge(const AccountConfig& account, const HttpRequest& request) const {
@@ -93,14 +102,14 @@ HttpResponse WebhookRoutes::Reject(WebhookSource source, const std::string& acco
                                    const Rejection& rejection, std::int64_t received_at_ms) const {
   CaptureRecord capture = CaptureOf(source, account, request, received_at_ms);
   capture.reason = rejection.reason;
-  // Best effort: a rejected request is answered the same whether or not its capture could be stored.
-  auto captured = store_.CaptureRejected(capture);
-  const std::string event_id = captured ? *captured : std::string("not captured");
-  log::Warn("webhook_rejected", {{"source", WebhookSourceName(source)},
-                                 {"account", account},
-                                 {"event_id", event_id},
-                                 {"reason", rejection.reason},
-                                 {"retryable", rejection.retryable}});
+  // Best effort: a rejected request is answered at once, whether or not its capture can be stored.
+  store_.CaptureRejected(std::move(capture), [source, account, rejection](Result<std::string> captured) {
+    log::Warn("webhook_rejected", {{"source", WebhookSourceName(source)},
+                                   {"account", account},
+                                   {"event_id", captured ? *captured : std::string("not captured")},
+                                   {"reason", rejection.reason},
+                                   {"retryable", rejection.retryable}});
+  });
   if (rejection.retryable) {
     Count(source, "unavailable");
     return ErrorResponse(503, "verification_unavailable", "cannot verify the signature now; retry later");
@@ -110,29 +119,31 @@ HttpResponse WebhookRoutes::Reject(WebhookSource source, const std::string& acco
   return ErrorResponse(401, "unauthorized", "invalid or missing signature");
 }
 
-HttpResponse WebhookRoutes::HandleSource(WebhookSource source, const AccountConfig* account,
-                                         const HttpRequest& request) const {
+void WebhookRoutes::HandleSource(WebhookSource source, const AccountConfig* account, const HttpRequest& request,
+                                 const Respond& respond) const {
   const std::int64_t received_at_ms = clock_.NowMs();
   const std::string account_id = account ? account->id : std::string();
-  if (source == WebhookSource::kEbay && request.method == "GET") return EbayChallenge(*account, request);
-  if (request.method != "POST") return MethodNotAllowed(source == WebhookSource::kEbay ? "GET, POST" : "POST");
+  if (source == WebhookSource::kEbay && request.method == "GET") return respond(EbayChallenge(*account, request));
+  if (request.method != "POST") {
+    return respond(MethodNotAllowed(source == WebhookSource::kEbay ? "GET, POST" : "POST"));
+  }
 
   if (static_cast<std::int64_t>(request.body.size()) > config_.max_body_bytes) {
     CaptureRecord capture = CaptureOf(source, account_id, request, received_at_ms);
     capture.body_redacted = true;  // a 413 keeps its headers only
     capture.reason = "body of " + std::to_string(request.body.size()) + " bytes is over limits.max_body_bytes";
-    (void)store_.CaptureRejected(capture);
+    store_.CaptureRejected(std::move(capture), [](Result<std::string>) {});
     Count(source, "too_large");
     log::Warn("webhook_too_large", {{"source", WebhookSourceName(source)}, {"account", account_id},
                                     {"bytes", static_cast<long long>(request.body.size())}});
-    return ErrorResponse(413, "payload_too_large", "the body exceeds limits.max_body_bytes");
+    return respond(ErrorResponse(413, "payload_too_large", "the body exceeds limits.max_body_bytes"));
   }
 
   Verification verification = source == WebhookSource::kShopify ? verifiers_.shopify.Verify(*account, request)
                               : source == WebhookSource::kEbay  ? verifiers_.ebay.Verify(*account, request)
                                                                 : verifiers_.netsuite.Verify(request);
   if (const auto* rejection = std::get_if<Rejection>(&verification)) {
-    return Reject(source, account_id, request, *rejection, received_at_ms);
+    return respond(Reject(source, account_id, request, *rejection, received_at_ms));
   }
   const VerifiedWebhook& webhook = std::get<VerifiedWebhook>(verification);
   ParsedWebhook parsed = source == WebhookSource::kShopify ? ParseShopifyWebhook(webhook)
@@ -152,32 +163,35 @@ HttpResponse WebhookRoutes::HandleSource(WebhookSource source, const AccountConf
   ingest.enqueue = actionable;
   if (actionable) ingest.event_json = ToJson(parsed.event);
 
-  auto outcome = store_.Ingest(ingest);
-  if (!outcome) {
-    Count(source, "unavailable");
-    log::Error("webhook_not_recorded", {{"source", WebhookSourceName(source)},
-                                        {"account", account_id},
-                                        {"reason", outcome.error().message},
-                                        {"effect", "answered 503, the sender retries"}});
-    return ErrorResponse(503, "store_unavailable", "the event could not be recorded; retry later");
-  }
-  Count(source, outcome->verdict);
-  if (outcome->verdict == "accepted" && parsed.event.kind == EventKind::kPrivacyRedaction) {
-    PurgeRequest purge;
-    purge.source = std::string(WebhookSourceName(source));
-    if (source == WebhookSource::kShopify) purge.account = account_id;  // eBay users span all eBay accounts
-    purge.subjects = parsed.event.privacy_subjects;
-    purge.whole_account = parsed.event.privacy_whole_account;
-    purges_.Submit(std::move(purge));
-  }
-  log::Info("webhook_" + outcome->verdict, {{"source", WebhookSourceName(source)},
-                                            {"account", account_id},
-                                            {"topic", parsed.event.topic},
-                                            {"kind", EventKindName(parsed.event.kind)},
-                                            {"event_id", outcome->event_id},
-                                            {"original_event_id", outcome->original_event_id},
-                                            {"reason", parsed.event.ignore_reason}});
-  return StatusResponse(*outcome, parsed.event.ignore_reason);
+  // Answered from the store's thread once Redis replied; everything the answer needs is copied in.
+  store_.Ingest(std::move(ingest), [this, source, account_id, respond, event = std::move(parsed.event)](
+                            Result<IngestOutcome> outcome) {
+    if (!outcome) {
+      Count(source, "unavailable");
+      log::Error("webhook_not_recorded", {{"source", WebhookSourceName(source)},
+                                          {"account", account_id},
+                                          {"reason", outcome.error().message},
+                                          {"effect", "answered 503, the sender retries"}});
+      return respond(ErrorResponse(503, "store_unavailable", "the event could not be recorded; retry later"));
+    }
+    Count(source, outcome->verdict);
+    if (outcome->verdict == "accepted" && event.kind == EventKind::kPrivacyRedaction) {
+      PurgeRequest purge;
+      purge.source = std::string(WebhookSourceName(source));
+      if (source == WebhookSource::kShopify) purge.account = account_id;  // eBay users span all eBay accounts
+      purge.subjects = event.privacy_subjects;
+      purge.whole_account = event.privacy_whole_account;
+      purges_.Submit(std::move(purge));
+    }
+    log::Info("webhook_" + outcome->verdict, {{"source", WebhookSourceName(source)},
+                                              {"account", account_id},
+                                              {"topic", event.topic},
+                                              {"kind", EventKindName(event.kind)},
+                                              {"event_id", outcome->event_id},
+                                              {"original_event_id", outcome->original_event_id},
+                                              {"reason", event.ignore_reason}});
+    respond(StatusResponse(*outcome, event.ignore_reason));
+  });
 }
 
 }  // namespace refundsync

@@ -13,6 +13,7 @@
 #include "core/metrics.h"
 #include "ingress/ebay_verifier.h"
 #include "ingress/http_message.h"
+#include "ingress/http_server.h"
 #include "ingress/netsuite_verifier.h"
 #include "ingress/shopify_verifier.h"
 #include "store/capture_purger.h"
@@ -32,11 +33,13 @@ class WebhookRoutes {
                 const Clock& clock, MetricsRegistry& metrics)
       : config_(config), store_(store), verifiers_(verifiers), purges_(purges), clock_(clock), metrics_(metrics) {}
 
-  // The response for /webhooks/... requests; nullopt for other paths.
-  std::optional<HttpResponse> Handle(const HttpRequest& request) const;
+  // Answers /webhooks/... requests (possibly later, from the store's thread) and returns true; false for other
+  // paths, which are left to the caller.
+  bool Handle(const HttpRequest& request, const Respond& respond) const;
 
  private:
-  HttpResponse HandleSource(WebhookSource source, const AccountConfig* account, const HttpRequest& request) const;
+  void HandleSource(WebhookSource source, const AccountConfig* account, const HttpRequest& request,
+                    const Respond& respond) const;
   HttpResponse EbayChallenge(const AccountConfig& account, const HttpRequest& request) const;
   HttpResponse Reject(WebhookSource source, const std::string& account, const HttpRequest& request,
                       const Rejection& rejection, std::int64_t received_at_ms) const;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -37,14 +38,18 @@ struct IngestOutcome {
   std::string original_event_id;  // for duplicates: the first delivery's capture
 };
 
+// Asynchronous: the callbacks run on the store's own thread, so a request thread never waits for Redis.
 class IngestStore {
  public:
+  using IngestCallback = std::function<void(Result<IngestOutcome>)>;
+  using CaptureCallback = std::function<void(Result<std::string>)>;
+
   virtual ~IngestStore() = default;
   // Claims the dedupe key, captures and enqueues in one atomic step: either all of it happened or none.
   // Fails with "store_unavailable" when Redis cannot be reached (nothing recorded, the sender retries).
-  virtual Result<IngestOutcome> Ingest(const IngestRequest& request) = 0;
-  // Captures a rejected request under the rejected cap; returns its event id.
-  virtual Result<std::string> CaptureRejected(const CaptureRecord& capture) = 0;
+  virtual void Ingest(IngestRequest request, IngestCallback done) = 0;
+  // Captures a rejected request under the rejected cap; `done` gets its event id.
+  virtual void CaptureRejected(CaptureRecord capture, CaptureCallback done) = 0;
 };
 
 }  // namespace refundsync

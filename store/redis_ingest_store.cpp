@@ -58,20 +58,24 @@ std::string ReplyText(const redisReply* reply) {
 
 }  // namespace
 
-std::vector<std::string> CaptureFields(const CaptureRecord& capture) {
-  return {"received_at", std::to_string(capture.received_at_ms),
-          "source",      capture.source,
-          "account",     capture.account,
-          "method",      capture.method,
-          "path",        capture.path,
-          "query",       capture.query,
-          "headers",     HeadersJson(capture.headers),
-          "body",        capture.body_redacted ? std::string() : capture.body,
-          "redacted",    capture.body_redacted ? "1" : "0",
-          "reason",      capture.reason};
+void AppendCaptureFields(CaptureRecord&& capture, std::vector<std::string>& out) {
+  const auto add = [&out](const char* name, std::string value) {
+    out.emplace_back(name);
+    out.push_back(std::move(value));
+  };
+  add("received_at", std::to_string(capture.received_at_ms));
+  add("source", std::move(capture.source));
+  add("account", std::move(capture.account));
+  add("method", std::move(capture.method));
+  add("path", std::move(capture.path));
+  add("query", std::move(capture.query));
+  add("headers", HeadersJson(capture.headers));
+  add("body", capture.body_redacted ? std::string() : std::move(capture.body));
+  add("redacted", capture.body_redacted ? "1" : "0");
+  add("reason", std::move(capture.reason));
 }
 
-RedisIngestStore::RedisIngestStore(RedisPerThread& redis, const Clock& clock, Duration dedupe_window,
+RedisIngestStore::RedisIngestStore(AsyncRedis& redis, const Clock& clock, Duration dedupe_window,
                                    CaptureLimits limits, int min_replicas_ack)
     : redis_(redis),
       clock_(clock),
@@ -79,30 +83,15 @@ RedisIngestStore::RedisIngestStore(RedisPerThread& redis, const Clock& clock, Du
       limits_(limits),
       min_replicas_ack_(min_replicas_ack) {}
 
-Result<RedisReply> RedisIngestStore::RunScript(RedisConnection& connection, const std::vector<std::string>& args) {
+void RedisIngestStore::Ingest(IngestRequest request, IngestCallback done) {
   static const std::string sha = ScriptSha();
-  std::vector<std::string> command = {"EVALSHA", sha, "3"};
-  command.insert(command.end(), args.begin(), args.end());
-  auto reply = connection.Command(command);
-  if (!reply) return reply;
-  if ((*reply)->type == REDIS_REPLY_ERROR && ReplyText(reply->get()).rfind("NOSCRIPT", 0) == 0) {
-    // Redis restarted (or failed over) and forgot the script: load it and run it again. Nothing ran the first
-    // time, so this cannot apply the event twice.
-    auto loaded = connection.Command({"SCRIPT", "LOAD", kIngestScript});
-    if (!loaded) return loaded;
-    if ((*loaded)->type == REDIS_REPLY_ERROR) return Unavailable("SCRIPT LOAD failed: " + ReplyText(loaded->get()));
-    return connection.Command(command);
-  }
-  return reply;
-}
-
-Result<IngestOutcome> RedisIngestStore::Ingest(const IngestRequest& request) {
-  auto connection = redis_.Get();
-  if (!connection) return Unavailable(connection.error().message);
   const int shard = keys::ShardOf(request.dedupe_id);
   const std::int64_t per_shard_cap = std::max<std::int64_t>(1, limits_.max_entries / keys::kShardCount);
   const std::int64_t oldest_kept = std::max<std::int64_t>(0, clock_.NowMs() - limits_.max_age.count());
-  std::vector<std::string> args = {keys::Dedupe(shard, request.dedupe_id),
+  std::vector<std::string> args = {"EVALSHA",
+                                   sha,
+                                   "3",
+                                   keys::Dedupe(shard, request.dedupe_id),
                                    keys::Captures(shard),
                                    keys::Events(shard),
                                    std::to_string(dedupe_window_.count()),
@@ -112,34 +101,60 @@ Result<IngestOutcome> RedisIngestStore::Ingest(const IngestRequest& request) {
                                    request.enqueue ? "1" : "0",
                                    request.event_json,
                                    keys::EventIdPrefix(shard)};
-  for (auto& field : CaptureFields(request.capture)) args.push_back(std::move(field));
-  auto reply = RunScript(**connection, args);
-  if (!reply) return Unavailable(reply.error().message);
-  const redisReply* r = reply->get();
-  if (r->type == REDIS_REPLY_ERROR) return Unavailable("ingest script failed: " + ReplyText(r));
-  if (r->type != REDIS_REPLY_ARRAY || r->elements != 3) return Unavailable("ingest script gave an unexpected reply");
-  IngestOutcome outcome{ReplyText(r->element[0]), ReplyText(r->element[1]), ReplyText(r->element[2])};
-  if (min_replicas_ack_ > 0 && outcome.verdict != "duplicate") {
-    auto acked = (*connection)->Command({"WAIT", std::to_string(min_replicas_ack_), "1000"});
-    if (!acked || (*acked)->type != REDIS_REPLY_INTEGER || (*acked)->integer < min_replicas_ack_) {
-      // Recorded on the primary but not yet on enough replicas: 503 makes the sender retry, and the retry finds
-      // the dedupe key (answered as a duplicate) once replication caught up.
-      return Unavailable("the event is not yet on " + std::to_string(min_replicas_ack_) + " replica(s)");
-    }
-  }
-  return outcome;
+  AppendCaptureFields(std::move(request.capture), args);
+  auto shared = std::make_shared<const std::vector<std::string>>(std::move(args));  // kept for a NOSCRIPT retry
+  redis_.Submit(shared, [this, shared, done = std::move(done)](const redisReply* reply, const Error* error) mutable {
+    OnScriptReply(reply, error, std::move(shared), false, std::move(done));
+  });
 }
 
-Result<std::string> RedisIngestStore::CaptureRejected(const CaptureRecord& capture) {
-  auto connection = redis_.Get();
-  if (!connection) return Unavailable(connection.error().message);
+void RedisIngestStore::OnScriptReply(const redisReply* reply, const Error* error, AsyncRedis::Args args,
+                                     bool retried, IngestCallback done) {
+  if (error != nullptr) return done(Unavailable(error->message));
+  if (reply->type == REDIS_REPLY_ERROR && ReplyText(reply).rfind("NOSCRIPT", 0) == 0 && !retried) {
+    // Redis restarted (or failed over) and forgot the script: nothing ran, so sending the script itself (EVAL,
+    // which also caches it again) cannot apply the event twice.
+    auto eval = std::make_shared<std::vector<std::string>>(*args);
+    (*eval)[0] = "EVAL";
+    (*eval)[1] = kIngestScript;
+    AsyncRedis::Args again = std::move(eval);
+    redis_.Submit(again, [this, again, done = std::move(done)](const redisReply* r, const Error* e) mutable {
+      OnScriptReply(r, e, std::move(again), true, std::move(done));
+    });
+    return;
+  }
+  if (reply->type == REDIS_REPLY_ERROR) return done(Unavailable("ingest script failed: " + ReplyText(reply)));
+  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) {
+    return done(Unavailable("ingest script gave an unexpected reply"));
+  }
+  IngestOutcome outcome{ReplyText(reply->element[0]), ReplyText(reply->element[1]), ReplyText(reply->element[2])};
+  if (min_replicas_ack_ > 0 && outcome.verdict != "duplicate") return AwaitReplicas(std::move(outcome), std::move(done));
+  done(std::move(outcome));
+}
+
+void RedisIngestStore::AwaitReplicas(IngestOutcome outcome, IngestCallback done) {
+  const int wanted = min_replicas_ack_;
+  redis_.Submit({"WAIT", std::to_string(wanted), "1000"},
+                [wanted, outcome = std::move(outcome), done = std::move(done)](const redisReply* reply,
+                                                                               const Error* error) mutable {
+                  if (error != nullptr || reply->type != REDIS_REPLY_INTEGER || reply->integer < wanted) {
+                    // Recorded on the primary but not yet on enough replicas: 503 makes the sender retry, and the
+                    // retry finds the dedupe key (a duplicate) once replication caught up.
+                    return done(Unavailable("the event is not yet on " + std::to_string(wanted) + " replica(s)"));
+                  }
+                  done(std::move(outcome));
+                });
+}
+
+void RedisIngestStore::CaptureRejected(CaptureRecord capture, CaptureCallback done) {
   std::vector<std::string> command = {"XADD", keys::RejectedCaptures(), "MAXLEN", "~",
                                       std::to_string(limits_.rejected_max_entries), "*", "verdict", "rejected"};
-  for (auto& field : CaptureFields(capture)) command.push_back(std::move(field));
-  auto reply = (*connection)->Command(command);
-  if (!reply) return Unavailable(reply.error().message);
-  if ((*reply)->type != REDIS_REPLY_STRING) return Unavailable("XADD failed: " + ReplyText(reply->get()));
-  return std::string(keys::kRejectedEventIdPrefix) + ReplyText(reply->get());
+  AppendCaptureFields(std::move(capture), command);
+  redis_.Submit(std::move(command), [done = std::move(done)](const redisReply* reply, const Error* error) {
+    if (error != nullptr) return done(Unavailable(error->message));
+    if (reply->type != REDIS_REPLY_STRING) return done(Unavailable("XADD failed: " + ReplyText(reply)));
+    done(std::string(keys::kRejectedEventIdPrefix) + ReplyText(reply));
+  });
 }
 
 }  // namespace refundsync

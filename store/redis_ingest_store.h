@@ -5,8 +5,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "store/ingest_store.h"
-#include "store/redis_connection.h"
-#include "store/redis_per_thread.h"
+#include "store/async_redis.h"
 
 namespace refundsync {
 
@@ -18,23 +17,26 @@ struct CaptureLimits {
 
 class RedisIngestStore : public IngestStore {
  public:
-  RedisIngestStore(RedisPerThread& redis, const Clock& clock, Duration dedupe_window, CaptureLimits limits,
+  RedisIngestStore(AsyncRedis& redis, const Clock& clock, Duration dedupe_window, CaptureLimits limits,
                    int min_replicas_ack);
 
-  Result<IngestOutcome> Ingest(const IngestRequest& request) override;
-  Result<std::string> CaptureRejected(const CaptureRecord& capture) override;
+  void Ingest(IngestRequest request, IngestCallback done) override;
+  void CaptureRejected(CaptureRecord capture, CaptureCallback done) override;
 
  private:
-  Result<RedisReply> RunScript(RedisConnection& connection, const std::vector<std::string>& args);
+  void OnScriptReply(const redisReply* reply, const Error* error, AsyncRedis::Args args, bool retried,
+                     IngestCallback done);
+  void AwaitReplicas(IngestOutcome outcome, IngestCallback done);
 
-  RedisPerThread& redis_;
+  AsyncRedis& redis_;
   const Clock& clock_;
   Duration dedupe_window_;
   CaptureLimits limits_;
   int min_replicas_ack_;
 };
 
-// The capture as stream field/value pairs (shared by the ingest script and the rejected stream).
-std::vector<std::string> CaptureFields(const CaptureRecord& capture);
+// Appends the capture as stream field/value pairs (shared by the ingest script and the rejected stream); the
+// body and headers are moved, not copied.
+void AppendCaptureFields(CaptureRecord&& capture, std::vector<std::string>& out);
 
 }  // namespace refundsync

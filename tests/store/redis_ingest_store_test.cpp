@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <future>
+#include <thread>
+
 #include "store/key_layout.h"
 #include "store/redis_ingest_store.h"
 #include "tests/support/redis_server.h"
@@ -9,20 +12,44 @@ using refundsync::testing::RedisServer;
 
 namespace {
 
+// The asynchronous store, waited on: tests read results in order.
+struct BlockingStore {
+  RedisIngestStore& store;
+
+  Result<IngestOutcome> Ingest(const IngestRequest& request) {
+    std::promise<Result<IngestOutcome>> done;
+    store.Ingest(request, [&done](Result<IngestOutcome> outcome) { done.set_value(std::move(outcome)); });
+    return done.get_future().get();
+  }
+  Result<std::string> CaptureRejected(const CaptureRecord& capture) {
+    std::promise<Result<std::string>> done;
+    store.CaptureRejected(capture, [&done](Result<std::string> id) { done.set_value(std::move(id)); });
+    return done.get_future().get();
+  }
+};
+
 struct Fixture {
   RedisServer redis;
   RedisConfig config;
   FixedClock clock{SystemClock().NowMs()};  // captures get Redis's own time as their id
-  std::unique_ptr<RedisPerThread> per_thread;
-  std::unique_ptr<RedisIngestStore> store;
+  std::unique_ptr<AsyncRedis> async;
+  std::unique_ptr<RedisIngestStore> async_store;
+  BlockingStore store;
+  std::unique_ptr<RedisConnection> direct;
 
-  explicit Fixture(CaptureLimits limits = {}, Duration window = std::chrono::hours(72)) {
+  explicit Fixture(CaptureLimits limits = {}, Duration window = std::chrono::hours(72))
+      : async(MakeAsync()), async_store(std::make_unique<RedisIngestStore>(*async, clock, window, limits, 0)),
+        store{*async_store} {}
+
+  std::unique_ptr<AsyncRedis> MakeAsync() {
     config.url = redis.url();
-    per_thread = std::make_unique<RedisPerThread>(RedisLocator(config), std::chrono::seconds(1));
-    store = std::make_unique<RedisIngestStore>(*per_thread, clock, window, limits, 0);
+    return std::make_unique<AsyncRedis>(config, std::chrono::seconds(1));
   }
 
-  RedisConnection& Direct() { return **per_thread->Get(); }
+  RedisConnection& Direct() {
+    if (!direct || direct->broken()) direct = std::move(*RedisLocator(config).ConnectToMaster(std::chrono::seconds(1)));
+    return *direct;
+  }
 };
 
 IngestRequest Request(const std::string& id, bool enqueue = true) {
@@ -42,7 +69,7 @@ IngestRequest Request(const std::string& id, bool enqueue = true) {
 TEST_CASE("Ingest claims, captures and enqueues in one step; the dedupe key keeps the window",
           "[store][integration]") {
   Fixture f(CaptureLimits{}, std::chrono::hours(72));
-  auto first = f.store->Ingest(Request("e1"));
+  auto first = f.store.Ingest(Request("e1"));
   REQUIRE(first.has_value());
   CHECK(first->verdict == "accepted");
   const int shard = keys::ShardOf("shopify:shop:e1");
@@ -55,7 +82,7 @@ TEST_CASE("Ingest claims, captures and enqueues in one step; the dedupe key keep
   auto capture = *f.Direct().Command({"XRANGE", keys::Captures(shard), "-", "+"});
   REQUIRE(capture->elements == 1);
 
-  auto second = f.store->Ingest(Request("e1"));
+  auto second = f.store.Ingest(Request("e1"));
   CHECK(second->verdict == "duplicate");
   CHECK(second->original_event_id == first->event_id);
   CHECK((*f.Direct().Command({"XLEN", keys::Events(shard)}))->integer == 1);
@@ -64,30 +91,35 @@ TEST_CASE("Ingest claims, captures and enqueues in one step; the dedupe key keep
 
 TEST_CASE("Ignored events are captured and deduped but not enqueued", "[store][integration]") {
   Fixture f;
-  CHECK(f.store->Ingest(Request("i1", false))->verdict == "ignored");
-  CHECK(f.store->Ingest(Request("i1", false))->verdict == "duplicate");
+  CHECK(f.store.Ingest(Request("i1", false))->verdict == "ignored");
+  CHECK(f.store.Ingest(Request("i1", false))->verdict == "duplicate");
   const int shard = keys::ShardOf("shopify:shop:i1");
   CHECK((*f.Direct().Command({"XLEN", keys::Events(shard)}))->integer == 0);
 }
 
 TEST_CASE("A Redis that forgot the script (restart, SCRIPT FLUSH) gets it again", "[store][integration]") {
   Fixture f;
-  REQUIRE(f.store->Ingest(Request("s1")).has_value());
+  REQUIRE(f.store.Ingest(Request("s1")).has_value());
   REQUIRE((*f.Direct().Command({"SCRIPT", "FLUSH"}))->type == REDIS_REPLY_STATUS);
-  auto after = f.store->Ingest(Request("s2"));
+  auto after = f.store.Ingest(Request("s2"));
   REQUIRE(after.has_value());
   CHECK(after->verdict == "accepted");
 }
 
 TEST_CASE("Redis down: the ingest fails as store_unavailable, and recovers with Redis", "[store][integration]") {
   Fixture f;
-  REQUIRE(f.store->Ingest(Request("d1")).has_value());
+  REQUIRE(f.store.Ingest(Request("d1")).has_value());
   f.redis.Stop();
-  auto failed = f.store->Ingest(Request("d2"));
+  auto failed = f.store.Ingest(Request("d2"));
   REQUIRE_FALSE(failed.has_value());
   CHECK(failed.error().code == "store_unavailable");
   f.redis.Start();
-  auto recovered = f.store->Ingest(Request("d2"));
+  // Reconnects are spaced out a little (no hammering a Redis that is down), so retry as a sender would.
+  auto recovered = f.store.Ingest(Request("d2"));
+  for (int attempt = 0; attempt < 100 && !recovered; ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    recovered = f.store.Ingest(Request("d2"));
+  }
   REQUIRE(recovered.has_value());
   CHECK(recovered->verdict == "accepted");
 }
@@ -97,8 +129,8 @@ TEST_CASE("Captures stay within their caps; rejected ones have their own", "[sto
   limits.max_entries = 8 * 100;  // 100 per shard
   limits.rejected_max_entries = 100;
   Fixture f(limits);
-  for (int i = 0; i < 3000; ++i) REQUIRE(f.store->Ingest(Request("c" + std::to_string(i), false)).has_value());
-  for (int i = 0; i < 1000; ++i) REQUIRE(f.store->CaptureRejected(CaptureRecord{}).has_value());
+  for (int i = 0; i < 3000; ++i) REQUIRE(f.store.Ingest(Request("c" + std::to_string(i), false)).has_value());
+  for (int i = 0; i < 1000; ++i) REQUIRE(f.store.CaptureRejected(CaptureRecord{}).has_value());
   // Trimming is approximate (MAXLEN ~ trims whole nodes of 100 entries), so allow one node of slack.
   for (int shard = 0; shard < keys::kShardCount; ++shard) {
     CHECK((*f.Direct().Command({"XLEN", keys::Captures(shard)}))->integer <= 200);
@@ -111,7 +143,7 @@ TEST_CASE("Captures older than captures.max_age are trimmed", "[store][integrati
   limits.max_age = std::chrono::hours(1);
   Fixture f(limits);
   // Entries get Redis's own time as their id; a clock two hours ahead makes all existing ones too old.
-  for (int i = 0; i < 300; ++i) REQUIRE(f.store->Ingest(Request("a" + std::to_string(i), false)).has_value());
+  for (int i = 0; i < 300; ++i) REQUIRE(f.store.Ingest(Request("a" + std::to_string(i), false)).has_value());
   // Move "now" so that the cut-off (now - 1 h) falls after every existing capture and before the new ones.
   const std::int64_t cutoff = SystemClock().NowMs() + 1;
   while (SystemClock().NowMs() <= cutoff) {
@@ -124,7 +156,7 @@ TEST_CASE("Captures older than captures.max_age are trimmed", "[store][integrati
     for (int i = 0; i < 200; ++i) {
       const std::string id = "new" + std::to_string(i);
       if (keys::ShardOf("shopify:shop:" + id) == shard) {
-        REQUIRE(f.store->Ingest(Request(id, false)).has_value());
+        REQUIRE(f.store.Ingest(Request(id, false)).has_value());
         break;
       }
     }
