@@ -14,5 +14,6 @@ constexpr int kExitUsage = 2;
 
 int RunCheckConfig(const std::string& config_path);
 int RunServe(const std::string& config_path, Role role);
+int RunReconcile(const std::string& config_path, const std::string& account_id);
 
 }  // namespace refundsync

@@ -19,6 +19,13 @@ int main(int argc, char** argv) {
   serve->add_option("--role", role_name, "all | ingress | worker")
       ->check(CLI::IsMember({"all", "ingress", "worker"}));
 
+  std::string account_id;
+  bool once = false;
+  auto* reconcile = app.add_subcommand("reconcile", "Run one reconciliation pass for an account, then exit");
+  reconcile->add_option("--config", config_path, "YAML configuration file")->required();
+  reconcile->add_option("--account", account_id, "account id")->required();
+  reconcile->add_flag("--once", once, "one pass, then exit (the only mode)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -31,6 +38,7 @@ int main(int argc, char** argv) {
   }
 
   if (check->parsed()) return refundsync::RunCheckConfig(config_path);
+  if (reconcile->parsed()) return refundsync::RunReconcile(config_path, account_id);
   const Role role = role_name == "ingress" ? Role::kIngress : role_name == "worker" ? Role::kWorker : Role::kAll;
   return refundsync::RunServe(config_path, role);
 }

@@ -1,6 +1,9 @@
 #include <csignal>
 #include <iostream>
+#include <condition_variable>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <memory>
 #include <vector>
 
@@ -8,7 +11,9 @@
 #include "config/config_loader.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "cli/sync_engine.h"
 #include "clients/ebay_public_keys.h"
+#include "handlers/worker.h"
 #include "core/clock.h"
 #include "ingress/health_routes.h"
 #include "ingress/webhook_routes.h"
@@ -142,6 +147,39 @@ int RunServe(const std::string& config_path, Role role) {
       return kExitFailed;
     }
   }
+  // The worker role: consumers of the shard streams, and the eBay reconciliation on its interval.
+  std::unique_ptr<SyncEngine> engine;
+  std::unique_ptr<Worker> worker;
+  std::thread reconcile_thread;
+  std::mutex reconcile_mutex;
+  std::condition_variable reconcile_wake;
+  bool reconcile_stop = false;
+  if (role != Role::kIngress) {
+    engine = std::make_unique<SyncEngine>(config, clock, metrics);
+    worker = std::make_unique<Worker>(*engine->processor, RedisLocator(config.redis), ConsumerPrefix(),
+                                      std::chrono::seconds(15), clock);
+    worker->Start(config.worker_concurrency);
+    reconcile_thread = std::thread([&] {
+      std::unique_ptr<RedisConnection> connection;
+      std::unique_lock lock(reconcile_mutex);
+      while (!reconcile_stop) {
+        lock.unlock();
+        if (!connection || connection->broken()) {
+          auto connected = RedisLocator(config.redis).ConnectToMaster(std::chrono::seconds(1));
+          connection = connected ? std::move(*connected) : nullptr;
+        }
+        for (const auto& account : config.accounts) {
+          if (!connection || account.channel != Channel::kEbay || account.direction != Direction::kToNetSuite) continue;
+          TransactionStore store(*connection);
+          auto report = engine->reconciler->RunOnce(account, store, ConsumerPrefix() + "-reconcile");
+          if (!report) log::Warn("reconcile_failed", {{"account", account.id}, {"reason", report.error().message}});
+        }
+        lock.lock();
+        reconcile_wake.wait_for(lock, config.reconcile_interval, [&] { return reconcile_stop; });
+      }
+    });
+  }
+
   log::Info("serving", {{"role", RoleName(role)},
                         {"listen", config.listen.host + ":" + std::to_string(config.listen.port)},
                         {"admin_listen", separate_admin ? config.admin_listen->host + ":" +
@@ -162,6 +200,15 @@ int RunServe(const std::string& config_path, Role role) {
   for (auto& server : servers) {
     if (!server->WaitIdle(std::chrono::seconds(10))) log::Warn("shutdown_requests_cut", {{"in_flight", server->in_flight()}});
     server->Stop();
+  }
+  if (worker) worker->Stop();  // finishes the entries in hand
+  if (reconcile_thread.joinable()) {
+    {
+      std::lock_guard lock(reconcile_mutex);
+      reconcile_stop = true;
+    }
+    reconcile_wake.notify_all();
+    reconcile_thread.join();
   }
   redis_health.Stop();
   log::Info("shutdown_complete");

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cassert>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -15,6 +16,7 @@ namespace refundsync {
 struct Error {
   std::string code;
   std::string message;
+  std::int64_t retry_after_ms = 0;  // when the upstream said how long to wait (429 Retry-After)
 };
 
 inline Error MakeError(std::string code, std::string message) { return Error{std::move(code), std::move(message)}; }

@@ -13,6 +13,21 @@
 //   rs:{rejected}:captures                    STREAM  captures of rejected requests (401, 413), under their own
 //                                                     smaller cap so a flood cannot push out real captures
 //
+// The workers' keys:
+//
+//   rs:{o:<account>:<order>}:lease            STRING  per-order lease: the holder's fencing token; PX expiry
+//   rs:{o:<account>:<order>}:tx:<tx id>       STRING  a transaction (JSON); same tag as its order's lease, so the
+//                                                     fenced save checks the lease and writes in one script
+//   rs:{tx:<tx id>}:key                       STRING  where that transaction lives (set once)
+//   rs:{txindex}:updated                      ZSET    transaction ids by last update (ms), for listing
+//   rs:{work}:fence                           STRING  counter giving lease fencing tokens
+//   rs:{work}:retry                           ZSET    transaction ids by due time (ms): the delayed-retry set
+//   rs:{work}:deadletter                      STREAM  transactions that failed their last attempt
+//   rs:{work}:netsuite-slots                  ZSET    holders of the shared NetSuite concurrency, by expiry
+//   rs:{cache}:<name>                         STRING  cached stable upstream facts (an order's sales order...)
+//   rs:{acct:<account>}:first-seen|checkpoint|runner   the default sync_since, the reconciliation checkpoint,
+//                                                     the lease that keeps one reconciliation runner per account
+//
 // N is FNV-1a of "<source>:<account>:<id>" modulo kShardCount. An event id (the `event_id` of a webhook
 // response) is "<N>-<stream entry id>" for shard captures and "r-<stream entry id>" for rejected ones.
 // Changing kShardCount re-shards dedupe keys: do it only with empty queues and an expired dedupe window.
@@ -40,6 +55,25 @@ inline std::string Dedupe(int shard, std::string_view id) { return ShardTag(shar
 inline std::string Captures(int shard) { return ShardTag(shard) + "captures"; }
 inline std::string Events(int shard) { return ShardTag(shard) + "events"; }
 inline std::string RejectedCaptures() { return "rs:{rejected}:captures"; }
+
+inline std::string OrderTag(std::string_view account, std::string_view order) {
+  return "rs:{o:" + std::string(account) + ":" + std::string(order) + "}:";
+}
+inline std::string OrderLease(std::string_view account, std::string_view order) { return OrderTag(account, order) + "lease"; }
+inline std::string Transaction(std::string_view account, std::string_view order, std::string_view id) {
+  return OrderTag(account, order) + "tx:" + std::string(id);
+}
+inline std::string TransactionLocator(std::string_view id) { return "rs:{tx:" + std::string(id) + "}:key"; }
+inline std::string TransactionIndex() { return "rs:{txindex}:updated"; }
+inline std::string LeaseFence() { return "rs:{work}:fence"; }
+inline std::string RetrySet() { return "rs:{work}:retry"; }
+inline std::string DeadLetters() { return "rs:{work}:deadletter"; }
+inline std::string NetSuiteSlots() { return "rs:{work}:netsuite-slots"; }
+inline std::string Cache(std::string_view name) { return "rs:{cache}:" + std::string(name); }
+inline std::string FirstSeen(std::string_view account) { return "rs:{acct:" + std::string(account) + "}:first-seen"; }
+inline std::string Checkpoint(std::string_view account) { return "rs:{acct:" + std::string(account) + "}:checkpoint"; }
+inline std::string RunnerLease(std::string_view account) { return "rs:{acct:" + std::string(account) + "}:runner"; }
+inline constexpr std::string_view kWorkerGroup = "workers";
 
 inline std::string EventIdPrefix(int shard) { return std::to_string(shard) + "-"; }
 inline constexpr std::string_view kRejectedEventIdPrefix = "r-";

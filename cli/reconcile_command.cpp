@@ -1,0 +1,52 @@
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/sync_engine.h"
+#include "config/config_loader.h"
+#include "core/log.h"
+
+namespace refundsync {
+
+int RunReconcile(const std::string& config_path, const std::string& account_id) {
+  LoadedConfig loaded = LoadConfigFile(config_path);
+  if (!loaded.ok()) {
+    for (const auto& error : loaded.errors) std::cerr << error << "\n";
+    return kExitFailed;
+  }
+  const Config& config = loaded.config;
+  log::Configure(config.log_format, config.log_level);
+  const AccountConfig* account = config.FindAccount(account_id);
+  if (account == nullptr) {
+    std::cerr << "no account \"" << account_id << "\" in " << config_path << "\n";
+    return kExitFailed;
+  }
+  if (account->channel != Channel::kEbay) {
+    std::cerr << "account " << account_id << ": reconciliation of " << ChannelName(account->channel)
+              << " accounts is not built yet (eBay only)\n";
+    return kExitFailed;
+  }
+  SystemClock clock;
+  MetricsRegistry metrics;
+  SyncEngine engine(config, clock, metrics);
+  auto connection = RedisLocator(config.redis).ConnectToMaster(std::chrono::seconds(2));
+  if (!connection) {
+    std::cerr << connection.error().message << "\n";
+    return kExitFailed;
+  }
+  TransactionStore store(**connection);
+  auto report = engine.reconciler->RunOnce(*account, store, ConsumerPrefix() + "-cli");
+  if (!report) {
+    std::cerr << "reconcile " << account_id << ": " << report.error().code << ": " << report.error().message << "\n";
+    return kExitFailed;
+  }
+  if (!report->ran) {
+    std::cerr << "reconcile " << account_id << ": another runner holds the account's lease; nothing done\n";
+    return kExitFailed;
+  }
+  if (!report->warning.empty()) std::cerr << "warning: " << report->warning << "\n";
+  std::cout << "reconciled " << account_id << " since " << report->since << ": " << report->orders
+            << " orders, " << report->refunds_seen << " refunds seen\n";
+  return kExitOk;
+}
+
+}  // namespace refundsync

@@ -1,0 +1,37 @@
+// The composition of the sync machinery (clients, handler, processor) from the configuration, shared by
+// `serve` (worker role) and `reconcile`.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "clients/ebay_client.h"
+#include "clients/http_client.h"
+#include "clients/netsuite_client.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/metrics.h"
+#include "handlers/ebay_reconciler.h"
+#include "handlers/inbound_handler.h"
+#include "handlers/refund_processor.h"
+#include "store/redis_concurrency_gate.h"
+
+namespace refundsync {
+
+struct SyncEngine {
+  SyncEngine(const Config& config, const Clock& clock, MetricsRegistry& metrics);
+
+  CurlHttpClient http;
+  RedisConcurrencyGate gate;
+  NetSuiteRestClient netsuite;
+  InboundHandler inbound;
+  std::vector<std::unique_ptr<EbayRestClient>> ebay_clients;
+  std::unique_ptr<RefundProcessor> processor;
+  std::unique_ptr<EbayReconciler> reconciler;
+};
+
+// A name unique per process: the pod name (HOSTNAME) and the pid.
+std::string ConsumerPrefix();
+
+}  // namespace refundsync

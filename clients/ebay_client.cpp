@@ -1,0 +1,155 @@
+#include "clients/ebay_client.h"
+
+#include <simdjson.h>
+
+#include "core/crypto.h"
+
+namespace refundsync {
+namespace {
+
+std::string Text(simdjson::dom::element element, const char* key) {
+  std::string_view value;
+  if (element[key].get_string().get(value)) return "";
+  return std::string(value);
+}
+
+// eBay amounts are {"value": "12.34", "currency": "USD"}: decimal strings, read as such.
+std::optional<Money> Amount(simdjson::dom::element element, const char* key) {
+  simdjson::dom::element amount;
+  if (element[key].get(amount)) return std::nullopt;
+  auto money = ParseMoney(Text(amount, "value"), Text(amount, "currency"));
+  if (!money) return std::nullopt;
+  return *money;
+}
+
+EbayOrder ReadOrder(simdjson::dom::element root) {
+  EbayOrder order;
+  order.order_id = Text(root, "orderId");
+  order.last_modified = Text(root, "lastModifiedDate");
+  simdjson::dom::element pricing;
+  if (!root["pricingSummary"].get(pricing)) {
+    if (auto total = Amount(pricing, "total")) order.currency = total->currency;
+  }
+  simdjson::dom::array items;
+  if (!root["lineItems"].get_array().get(items)) {
+    for (auto item : items) {
+      EbayLineItem line;
+      line.line_item_id = Text(item, "lineItemId");
+      line.sku = Text(item, "sku");
+      std::int64_t quantity = 0;
+      if (!item["quantity"].get_int64().get(quantity)) line.quantity = quantity;
+      line.unit_price = Amount(item, "lineItemCost").value_or(Money{0, order.currency});
+      simdjson::dom::array refunds;
+      if (!item["refunds"].get_array().get(refunds)) {
+        for (auto refund : refunds) line.refund_ids.push_back(Text(refund, "refundId"));
+      }
+      order.line_items.push_back(std::move(line));
+    }
+  }
+  simdjson::dom::element payment;
+  simdjson::dom::array refunds;
+  if (!root["paymentSummary"].get(payment) && !payment["refunds"].get_array().get(refunds)) {
+    for (auto refund : refunds) {
+      EbayRefund out;
+      out.refund_id = Text(refund, "refundId");
+      out.status = Text(refund, "refundStatus");
+      out.amount = Amount(refund, "amount").value_or(Money{0, order.currency});
+      out.date = Text(refund, "refundDate");
+      order.refunds.push_back(std::move(out));
+    }
+  }
+  return order;
+}
+
+Error FromStatus(long status, const std::string& what) {
+  const char* code = status == 429 || status >= 500 ? "upstream_unavailable" : "upstream_rejected";
+  return MakeError(code, "eBay " + what + " answered " + std::to_string(status));
+}
+
+}  // namespace
+
+Result<EbayOrder> ParseEbayOrder(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(json.data(), json.size()).get(root)) return MakeError("upstream_unavailable", "eBay order is not JSON");
+  return ReadOrder(root);
+}
+
+Result<std::string> EbayRestClient::UserToken() {
+  std::lock_guard lock(mutex_);
+  const std::int64_t now = clock_.NowMs();
+  if (!token_.empty() && now < expires_at_ms_) return token_;
+  OutboundRequest request;
+  request.method = "POST";
+  request.url = config_.api_base_url + "/identity/v1/oauth2/token";
+  request.headers = {
+      {"Content-Type", "application/x-www-form-urlencoded"},
+      {"Authorization", "Basic " + Base64Encode(config_.client_id.reveal() + ":" + config_.client_secret.reveal())}};
+  request.body = "grant_type=refresh_token&refresh_token=" + UrlEncode(config_.refresh_token.reveal()) +
+                 "&scope=" + UrlEncode("https://api.ebay.com/oauth/api_scope/sell.fulfillment");
+  auto response = http_.Send(request);
+  if (!response) return response.error();
+  if (response->status != 200) return FromStatus(response->status, "token endpoint");
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view token;
+  if (parser.parse(response->body).get(root) || root["access_token"].get_string().get(token)) {
+    return MakeError("upstream_unavailable", "eBay token answer has no access_token");
+  }
+  std::int64_t expires_in = 7200;
+  if (root["expires_in"].get_int64().get(expires_in)) expires_in = 7200;
+  token_ = std::string(token);
+  expires_at_ms_ = now + std::max<std::int64_t>(expires_in - 120, 60) * 1000;
+  return token_;
+}
+
+Result<OutboundResponse> EbayRestClient::Get(const std::string& path_and_query) {
+  auto token = UserToken();
+  if (!token) return token.error();
+  OutboundRequest request;
+  request.url = config_.api_base_url + path_and_query;
+  request.headers = {{"Authorization", "Bearer " + *token}, {"Accept", "application/json"}};
+  auto response = http_.Send(request);
+  if (response && response->status == 401) {
+    std::lock_guard lock(mutex_);
+    token_.clear();
+  }
+  return response;
+}
+
+Result<std::optional<EbayOrder>> EbayRestClient::GetOrder(const std::string& order_id) {
+  auto response = Get("/sell/fulfillment/v1/order/" + UrlEncode(order_id));
+  if (!response) return response.error();
+  if (response->status == 404) return std::optional<EbayOrder>();
+  if (response->status != 200) return FromStatus(response->status, "getOrder");
+  auto order = ParseEbayOrder(response->body);
+  if (!order) return order.error();
+  return std::optional<EbayOrder>(std::move(*order));
+}
+
+Result<std::vector<EbayOrder>> EbayRestClient::OrdersModifiedSince(const std::string& since) {
+  std::vector<EbayOrder> orders;
+  const std::string filter = UrlEncode("lastmodifieddate:[" + since + "..]");
+  std::int64_t offset = 0;
+  constexpr int kLimit = 200;  // eBay's maximum page size
+  while (true) {
+    auto response = Get("/sell/fulfillment/v1/order?filter=" + filter + "&limit=" + std::to_string(kLimit) +
+                        "&offset=" + std::to_string(offset));
+    if (!response) return response.error();
+    if (response->status != 200) return FromStatus(response->status, "getOrders");
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    simdjson::dom::array page;
+    if (parser.parse(response->body).get(root) || root["orders"].get_array().get(page)) {
+      return MakeError("upstream_unavailable", "eBay getOrders answer has no orders");
+    }
+    for (auto order : page) orders.push_back(ReadOrder(order));
+    std::int64_t total = 0;
+    if (root["total"].get_int64().get(total)) total = 0;
+    offset += static_cast<std::int64_t>(page.size());
+    if (page.size() == 0 || offset >= total) break;
+  }
+  return orders;
+}
+
+}  // namespace refundsync

@@ -1,0 +1,70 @@
+// eBay Sell Fulfillment API, read side: an order with its refunds, and orders modified since a time. Seller
+// calls use a user token from the account's refresh token (cached until shortly before it expires).
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clients/http_client.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/money.h"
+
+namespace refundsync {
+
+struct EbayLineItem {
+  std::string line_item_id;
+  std::string sku;
+  std::int64_t quantity = 0;
+  Money unit_price;
+  std::vector<std::string> refund_ids;  // refunds of this line item
+};
+
+struct EbayRefund {
+  std::string refund_id;
+  std::string status;  // PENDING | REFUNDED | FAILED
+  Money amount;
+  std::string date;    // RFC 3339
+};
+
+struct EbayOrder {
+  std::string order_id;
+  std::string last_modified;
+  std::string currency;
+  std::vector<EbayLineItem> line_items;
+  std::vector<EbayRefund> refunds;  // paymentSummary.refunds
+};
+
+class EbayClient {
+ public:
+  virtual ~EbayClient() = default;
+  virtual Result<std::optional<EbayOrder>> GetOrder(const std::string& order_id) = 0;
+  // Every order whose lastmodifieddate is at or after `since` (RFC 3339, ms, UTC), all pages.
+  virtual Result<std::vector<EbayOrder>> OrdersModifiedSince(const std::string& since) = 0;
+};
+
+class EbayRestClient : public EbayClient {
+ public:
+  EbayRestClient(const EbayAccountConfig& config, HttpClient& http, const Clock& clock)
+      : config_(config), http_(http), clock_(clock) {}
+
+  Result<std::optional<EbayOrder>> GetOrder(const std::string& order_id) override;
+  Result<std::vector<EbayOrder>> OrdersModifiedSince(const std::string& since) override;
+
+ private:
+  Result<std::string> UserToken();
+  Result<OutboundResponse> Get(const std::string& path_and_query);
+
+  const EbayAccountConfig& config_;
+  HttpClient& http_;
+  const Clock& clock_;
+  std::mutex mutex_;
+  std::string token_;
+  std::int64_t expires_at_ms_ = 0;
+};
+
+Result<EbayOrder> ParseEbayOrder(std::string_view json);
+
+}  // namespace refundsync

@@ -1,0 +1,287 @@
+#include "clients/netsuite_client.h"
+
+#include <simdjson.h>
+
+#include "core/json_writer.h"
+#include "core/log.h"
+
+namespace refundsync {
+namespace {
+
+constexpr std::string_view kTokenPath = "/services/rest/auth/oauth2/v1/token";
+constexpr std::string_view kRecordPath = "/services/rest/record/v1/";
+
+Error Unavailable(const std::string& why, std::int64_t retry_after_ms = 0) {
+  Error error = MakeError("upstream_unavailable", why);
+  error.retry_after_ms = retry_after_ms;
+  return error;
+}
+
+// The first o:errorDetails detail and code, e.g. "CONCURRENCY_LIMIT_EXCEEDED: Concurrent request limit exceeded".
+std::string ErrorDetail(const std::string& body) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  simdjson::dom::array details;
+  if (parser.parse(body).get(root) || root["o:errorDetails"].get_array().get(details) || details.size() == 0) {
+    return body.substr(0, 200);
+  }
+  std::string_view detail, code;
+  if (details.at(0)["detail"].get_string().get(detail)) detail = "";
+  if (details.at(0)["o:errorCode"].get_string().get(code)) code = "";
+  return std::string(code) + ": " + std::string(detail);
+}
+
+std::optional<std::string> DecimalText(simdjson::ondemand::value value) {
+  simdjson::ondemand::json_type type;
+  if (value.type().get(type)) return std::nullopt;
+  std::string_view text;
+  if (type == simdjson::ondemand::json_type::string) {
+    if (value.get_string().get(text)) return std::nullopt;
+    return std::string(text);
+  }
+  if (type != simdjson::ondemand::json_type::number) return std::nullopt;
+  text = value.raw_json_token();
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+  return std::string(text);
+}
+
+// NetSuite writes amounts as JSON numbers that may carry float noise ("19.989999999999998") or fewer decimals.
+// Round half away from zero at the currency's precision, on the decimal digits themselves.
+std::optional<Money> NsMoney(const std::optional<std::string>& text, const std::string& currency) {
+  if (!text) return std::nullopt;
+  std::string digits = *text;
+  const int exponent = CurrencyExponent(currency);
+  const auto dot = digits.find('.');
+  if (dot != std::string::npos && static_cast<int>(digits.size() - dot - 1) > exponent) {
+    const bool round_up = digits[dot + 1 + exponent] >= '5';
+    digits = digits.substr(0, dot + (exponent > 0 ? 1 + exponent : 0));
+    auto money = ParseMoney(digits, currency);
+    if (!money) return std::nullopt;
+    if (round_up) money->minor_units += money->minor_units < 0 || digits[0] == '-' ? -1 : 1;
+    return *money;
+  }
+  auto money = ParseMoney(digits, currency);
+  if (!money) return std::nullopt;
+  return *money;
+}
+
+std::string StringField(simdjson::ondemand::object& object, std::string_view key) {
+  std::string_view value;
+  if (object.find_field_unordered(key).get_string().get(value)) return "";
+  return std::string(value);
+}
+
+std::string RefId(simdjson::ondemand::object& object, std::string_view key) {
+  simdjson::ondemand::object ref;
+  if (object.find_field_unordered(key).get_object().get(ref)) return "";
+  return StringField(ref, "id");
+}
+
+}  // namespace
+
+Result<NsRecord> ParseNsRecord(const std::string& type, const std::string& json) {
+  NsRecord record;
+  record.type = type;
+  try {
+    simdjson::ondemand::parser parser;
+    simdjson::padded_string padded(json);
+    auto doc = parser.iterate(padded);
+    simdjson::ondemand::object root = doc.get_object();
+    record.id = StringField(root, "id");
+    record.external_id = StringField(root, "externalId");
+    record.memo = StringField(root, "memo");
+    record.created_from = RefId(root, "createdFrom");
+    simdjson::ondemand::object currency;
+    if (!root.find_field_unordered("currency").get_object().get(currency)) {
+      record.currency = StringField(currency, "refName");
+    }
+    if (record.currency.empty()) record.currency = "USD";
+    simdjson::ondemand::value total;
+    if (!root.find_field_unordered("total").get(total)) record.total = NsMoney(DecimalText(total), record.currency).value_or(Money{0, record.currency});
+    simdjson::ondemand::object item;
+    simdjson::ondemand::array items;
+    if (!root.find_field_unordered("item").get_object().get(item) &&
+        !item.find_field_unordered("items").get_array().get(items)) {
+      for (auto entry : items) {
+        simdjson::ondemand::object line_object;
+        if (entry.get_object().get(line_object)) continue;
+        NsLine line;
+        std::int64_t number = 0;
+        if (!line_object.find_field_unordered("line").get_int64().get(number)) line.line = static_cast<int>(number);
+        simdjson::ondemand::object ref;
+        if (!line_object.find_field_unordered("item").get_object().get(ref)) {
+          line.item_id = StringField(ref, "id");
+          line.sku = StringField(ref, "refName");
+        }
+        if (!line_object.find_field_unordered("quantity").get_int64().get(number)) line.quantity = number;
+        simdjson::ondemand::value value;
+        if (!line_object.find_field_unordered("amount").get(value)) {
+          line.amount = NsMoney(DecimalText(value), record.currency).value_or(Money{0, record.currency});
+        }
+        if (!line_object.find_field_unordered("taxAmount").get(value)) {
+          line.tax = NsMoney(DecimalText(value), record.currency).value_or(Money{0, record.currency});
+        } else {
+          line.tax = Money{0, record.currency};
+        }
+        record.lines.push_back(std::move(line));
+      }
+    }
+  } catch (const simdjson::simdjson_error& e) {
+    return MakeError("upstream_unavailable", std::string("NetSuite record is not valid JSON: ") + e.what());
+  }
+  return record;
+}
+
+NetSuiteRestClient::NetSuiteRestClient(const NetSuiteConfig& config, HttpClient& http, ConcurrencyGate& gate,
+                                       const Clock& clock)
+    : config_(config), http_(http), gate_(gate), clock_(clock) {}
+
+Result<std::string> NetSuiteRestClient::Token() {
+  std::lock_guard lock(token_mutex_);
+  const std::int64_t now = clock_.NowMs();
+  if (!token_.empty() && now < token_expires_ms_) return token_;
+  const std::string token_url = config_.rest_base_url + std::string(kTokenPath);
+  OutboundRequest request;
+  request.method = "POST";
+  request.url = token_url;
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  request.body = "grant_type=client_credentials&client_assertion_type=" +
+                 UrlEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") +
+                 "&client_assertion=" + UrlEncode(NetSuiteClientAssertion(config_, token_url, now / 1000));
+  auto response = http_.Send(request);
+  if (!response) return response.error();
+  if (response->status != 200) {
+    if (response->status >= 500 || response->status == 429) {
+      return Unavailable("NetSuite token endpoint answered " + std::to_string(response->status));
+    }
+    return MakeError("upstream_rejected", "NetSuite refused the client credentials (" + std::to_string(response->status) +
+                                              " " + response->body.substr(0, 120) + ")");
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view token;
+  if (parser.parse(response->body).get(root) || root["access_token"].get_string().get(token)) {
+    return Unavailable("NetSuite token answer has no access_token");
+  }
+  std::int64_t expires_in = 3600;
+  if (root["expires_in"].get_int64().get(expires_in)) {
+    std::string_view text;  // [U] some answers carry expires_in as a string
+    expires_in = root["expires_in"].get_string().get(text) ? 3600 : std::stoll(std::string(text));
+  }
+  token_ = std::string(token);
+  token_expires_ms_ = now + std::max<std::int64_t>(expires_in - 120, 60) * 1000;  // renew two minutes early
+  return token_;
+}
+
+Result<OutboundResponse> NetSuiteRestClient::Call(const std::string& method, const std::string& path,
+                                                  const std::string& body,
+                                                  const std::vector<std::pair<std::string, std::string>>& extra) {
+  auto token = Token();
+  if (!token) return token.error();
+  if (auto entered = gate_.Enter(); !entered) return entered.error();
+  OutboundRequest request;
+  request.method = method;
+  request.url = config_.rest_base_url + path;
+  request.headers = {{"Authorization", "Bearer " + *token}, {"Accept", "application/json"}};
+  if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
+  for (const auto& header : extra) request.headers.push_back(header);
+  request.body = body;
+  request.timeout = std::chrono::seconds(30);
+  calls_.fetch_add(1);
+  auto response = http_.Send(request);
+  gate_.Leave();
+  if (!response) return response.error();
+  const long status = response->status;
+  if (status == 401) {
+    std::lock_guard lock(token_mutex_);
+    token_.clear();  // expired or revoked: the next call gets a new one
+    return Unavailable("NetSuite answered 401 " + ErrorDetail(response->body));
+  }
+  const std::string detail = status >= 400 ? ErrorDetail(response->body) : "";
+  const bool limited = status == 429 || detail.find("SSS_REQUEST_LIMIT_EXCEEDED") != std::string::npos ||
+                       detail.find("CONCURRENCY_LIMIT_EXCEEDED") != std::string::npos;
+  if (limited || status >= 500) {
+    std::int64_t retry_after_ms = 0;
+    if (auto it = response->headers.find("retry-after"); it != response->headers.end()) {
+      try {
+        retry_after_ms = std::stoll(it->second) * 1000;
+      } catch (const std::exception&) {
+      }
+    }
+    return Unavailable("NetSuite answered " + std::to_string(status) + " " + detail, retry_after_ms);
+  }
+  return response;
+}
+
+Result<std::optional<NsRecord>> NetSuiteRestClient::GetRecord(const std::string& type, const std::string& id) {
+  auto response = Call("GET", std::string(kRecordPath) + type + "/" + id + "?expandSubResources=true", "");
+  if (!response) return response.error();
+  if (response->status == 404) return std::optional<NsRecord>();
+  if (response->status != 200) {
+    return MakeError("upstream_rejected", "NetSuite GET " + type + " answered " + std::to_string(response->status) +
+                                              " " + ErrorDetail(response->body));
+  }
+  auto record = ParseNsRecord(type, response->body);
+  if (!record) return record.error();
+  return std::optional<NsRecord>(std::move(*record));
+}
+
+Result<std::vector<SuiteQlRow>> NetSuiteRestClient::SuiteQl(const std::string& query) {
+  JsonWriter body;
+  body.BeginObject().Key("q").String(query).EndObject();
+  std::vector<SuiteQlRow> rows;
+  std::int64_t offset = 0;
+  while (true) {
+    auto response = Call("POST", "/services/rest/query/v1/suiteql?limit=1000&offset=" + std::to_string(offset),
+                         body.str(), {{"Prefer", "transient"}});
+    if (!response) return response.error();
+    if (response->status != 200) {
+      return MakeError("upstream_rejected", "NetSuite SuiteQL answered " + std::to_string(response->status) + " " +
+                                                ErrorDetail(response->body));
+    }
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    simdjson::dom::array items;
+    if (parser.parse(response->body).get(root) || root["items"].get_array().get(items)) {
+      return Unavailable("NetSuite SuiteQL answer has no items");
+    }
+    for (auto item : items) {
+      SuiteQlRow row;
+      simdjson::dom::object object;
+      if (item.get_object().get(object)) continue;
+      for (auto field : object) {
+        std::string_view text;
+        if (!field.value.get_string().get(text)) row[std::string(field.key)] = std::string(text);
+      }
+      rows.push_back(std::move(row));
+    }
+    bool has_more = false;
+    if (root["hasMore"].get_bool().get(has_more) || !has_more) break;
+    offset += static_cast<std::int64_t>(items.size());
+  }
+  return rows;
+}
+
+Result<std::string> NetSuiteRestClient::Transform(const std::string& from_type, const std::string& from_id,
+                                                  const std::string& to_type, const std::string& body_json) {
+  auto response = Call("POST", std::string(kRecordPath) + from_type + "/" + from_id + "/!transform/" + to_type, body_json);
+  if (!response) return response.error();
+  if (response->status != 204 && response->status != 200) {
+    return MakeError("upstream_rejected", "NetSuite refused the " + to_type + ": " + ErrorDetail(response->body));
+  }
+  const auto location = response->headers.find("location");
+  if (location == response->headers.end()) return Unavailable("NetSuite created a " + to_type + " without a Location");
+  return location->second.substr(location->second.rfind('/') + 1);
+}
+
+Result<void> NetSuiteRestClient::Update(const std::string& type, const std::string& id, const std::string& body_json) {
+  auto response = Call("PATCH", std::string(kRecordPath) + type + "/" + id, body_json);
+  if (!response) return response.error();
+  if (response->status != 204 && response->status != 200) {
+    return MakeError("upstream_rejected", "NetSuite refused the update of " + type + " " + id + ": " +
+                                              ErrorDetail(response->body));
+  }
+  return {};
+}
+
+}  // namespace refundsync

@@ -1,0 +1,104 @@
+// NetSuite SuiteTalk REST, in the few operations refund sync needs: read records (by internal id or eid:),
+// SuiteQL, transform a billed record into a refund, update a record. OAuth 2.0 client credentials with an ES256
+// client assertion; every call goes through a concurrency gate shared by all replicas.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clients/http_client.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/money.h"
+
+namespace refundsync {
+
+struct NsLine {
+  int line = 0;
+  std::string item_id;
+  std::string sku;  // the item's refName (its itemId), which equals the storefront SKU
+  std::int64_t quantity = 0;
+  Money amount;     // before tax
+  Money tax;
+};
+
+struct NsRecord {
+  std::string type;  // salesOrder, invoice, cashSale, cashRefund, creditMemo
+  std::string id;
+  std::string external_id;
+  std::string memo;
+  std::string created_from;  // internal id
+  std::string currency;
+  Money total;
+  std::vector<NsLine> lines;
+};
+
+using SuiteQlRow = std::map<std::string, std::string>;
+
+class NetSuiteClient {
+ public:
+  virtual ~NetSuiteClient() = default;
+  // nullopt when NetSuite answers 404. `id` may be "eid:<external id>".
+  virtual Result<std::optional<NsRecord>> GetRecord(const std::string& type, const std::string& id) = 0;
+  virtual Result<std::vector<SuiteQlRow>> SuiteQl(const std::string& query) = 0;
+  // POST /record/v1/{from}/{id}/!transform/{to} -> the new record's internal id (from the Location header).
+  virtual Result<std::string> Transform(const std::string& from_type, const std::string& from_id,
+                                        const std::string& to_type, const std::string& body_json) = 0;
+  virtual Result<void> Update(const std::string& type, const std::string& id, const std::string& body_json) = 0;
+};
+
+// Limits concurrent NetSuite requests (netsuite.max_concurrency) across every replica.
+class ConcurrencyGate {
+ public:
+  virtual ~ConcurrencyGate() = default;
+  virtual Result<void> Enter() = 0;  // waits for a slot (bounded); error when none frees up
+  virtual void Leave() = 0;
+};
+
+class NoGate : public ConcurrencyGate {
+ public:
+  Result<void> Enter() override { return {}; }
+  void Leave() override {}
+};
+
+// The JWT client assertion for NetSuite's OAuth 2.0 client credentials flow (ES256, kid = certificate id).
+std::string NetSuiteClientAssertion(const NetSuiteConfig& config, const std::string& token_url, std::int64_t now_s);
+
+class NetSuiteRestClient : public NetSuiteClient {
+ public:
+  NetSuiteRestClient(const NetSuiteConfig& config, HttpClient& http, ConcurrencyGate& gate, const Clock& clock);
+
+  Result<std::optional<NsRecord>> GetRecord(const std::string& type, const std::string& id) override;
+  Result<std::vector<SuiteQlRow>> SuiteQl(const std::string& query) override;
+  Result<std::string> Transform(const std::string& from_type, const std::string& from_id, const std::string& to_type,
+                                const std::string& body_json) override;
+  Result<void> Update(const std::string& type, const std::string& id, const std::string& body_json) override;
+
+  // NetSuite requests made (token requests excluded), for "calls per refund".
+  std::int64_t calls() const { return calls_.load(); }
+
+ private:
+  Result<OutboundResponse> Call(const std::string& method, const std::string& path, const std::string& body,
+                                const std::vector<std::pair<std::string, std::string>>& extra_headers = {});
+  Result<std::string> Token();
+
+  const NetSuiteConfig& config_;
+  HttpClient& http_;
+  ConcurrencyGate& gate_;
+  const Clock& clock_;
+  std::mutex token_mutex_;
+  std::string token_;
+  std::int64_t token_expires_ms_ = 0;
+  std::atomic<std::int64_t> calls_{0};
+};
+
+// Reads a record body (with the item sublist expanded) into NsRecord; amounts are read from the JSON numbers'
+// own digits, never through a double.
+Result<NsRecord> ParseNsRecord(const std::string& type, const std::string& json);
+
+}  // namespace refundsync

@@ -1,0 +1,142 @@
+#include "core/transaction.h"
+
+#include <simdjson.h>
+
+#include "core/crypto.h"
+#include "core/json_writer.h"
+
+namespace refundsync {
+namespace {
+
+constexpr std::pair<TxStatus, std::string_view> kStatuses[] = {{TxStatus::kImported, "imported"},
+                                                               {TxStatus::kPosted, "posted"},
+                                                               {TxStatus::kFailed, "failed"},
+                                                               {TxStatus::kSkipped, "skipped"}};
+
+void WriteMoney(JsonWriter& json, std::string_view key, const Money& money) {
+  json.Key(key).BeginObject().Key("minor_units").Int(money.minor_units).Key("currency").String(money.currency).EndObject();
+}
+
+std::optional<Money> ReadMoney(simdjson::dom::element element) {
+  std::int64_t units;
+  std::string_view currency;
+  if (element["minor_units"].get_int64().get(units) || element["currency"].get_string().get(currency)) {
+    return std::nullopt;
+  }
+  return Money{units, std::string(currency)};
+}
+
+std::string Text(simdjson::dom::element element, const char* key) {
+  std::string_view value;
+  if (element[key].get_string().get(value)) return "";
+  return std::string(value);
+}
+
+}  // namespace
+
+std::string_view TxStatusName(TxStatus status) {
+  for (const auto& [value, name] : kStatuses) {
+    if (value == status) return name;
+  }
+  return "failed";
+}
+
+std::optional<TxStatus> ParseTxStatus(std::string_view name) {
+  for (const auto& [value, text] : kStatuses) {
+    if (text == name) return value;
+  }
+  return std::nullopt;
+}
+
+std::string TransactionId(const std::string& account, const std::string& source_record) {
+  return "tx_" + HexEncode(Sha256(account + "|" + source_record)).substr(0, 20);
+}
+
+bool IsRetryable(const Error& error) { return error.code == "upstream_unavailable"; }
+
+std::string ToJson(const Transaction& tx) {
+  JsonWriter json;
+  json.BeginObject();
+  json.Key("id").String(tx.id).Key("account").String(tx.account).Key("direction").String(tx.direction);
+  json.Key("source_record").String(tx.source_record).Key("target_record").String(tx.target_record);
+  json.Key("order_id").String(tx.order_id).Key("sales_order").String(tx.sales_order);
+  json.Key("billed_record").String(tx.billed_record).Key("source_created_at").String(tx.source_created_at);
+  WriteMoney(json, "amount", tx.amount);
+  json.Key("amount_decimal").String(FormatDecimal(tx.amount));
+  if (tx.shipping) WriteMoney(json, "shipping", *tx.shipping);
+  json.Key("lines").BeginArray();
+  for (const auto& line : tx.lines) {
+    json.BeginObject().Key("line_item_id").String(line.line_item_id).Key("sku").String(line.sku);
+    json.Key("quantity").Int(line.quantity);
+    if (line.subtotal) WriteMoney(json, "subtotal", *line.subtotal);
+    if (line.tax) WriteMoney(json, "tax", *line.tax);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.Key("status").String(TxStatusName(tx.status));
+  if (tx.error) {
+    json.Key("error").BeginObject().Key("code").String(tx.error->code).Key("message").String(tx.error->message).EndObject();
+  } else {
+    json.Key("error").Null();
+  }
+  json.Key("attempts").Int(tx.attempts).Key("created_ms").Int(tx.created_ms).Key("updated_ms").Int(tx.updated_ms);
+  json.Key("history").BeginArray();
+  for (const auto& entry : tx.history) {
+    json.BeginObject().Key("at_ms").Int(entry.at_ms).Key("status").String(entry.status).Key("note").String(entry.note);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.EndObject();
+  return json.Take();
+}
+
+Result<Transaction> TransactionFromJson(const std::string& text) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(text).get(root) || !root.is_object()) return MakeError("corrupt", "transaction is not JSON");
+  Transaction tx;
+  tx.id = Text(root, "id");
+  tx.account = Text(root, "account");
+  tx.direction = Text(root, "direction");
+  tx.source_record = Text(root, "source_record");
+  tx.target_record = Text(root, "target_record");
+  tx.order_id = Text(root, "order_id");
+  tx.sales_order = Text(root, "sales_order");
+  tx.billed_record = Text(root, "billed_record");
+  tx.source_created_at = Text(root, "source_created_at");
+  simdjson::dom::element element;
+  if (!root["amount"].get(element)) tx.amount = ReadMoney(element).value_or(Money{});
+  if (!root["shipping"].get(element)) tx.shipping = ReadMoney(element);
+  simdjson::dom::array lines;
+  if (!root["lines"].get_array().get(lines)) {
+    for (auto line : lines) {
+      RefundLine out;
+      out.line_item_id = Text(line, "line_item_id");
+      out.sku = Text(line, "sku");
+      std::int64_t quantity = 0;
+      if (!line["quantity"].get_int64().get(quantity)) out.quantity = quantity;
+      if (!line["subtotal"].get(element)) out.subtotal = ReadMoney(element);
+      if (!line["tax"].get(element)) out.tax = ReadMoney(element);
+      tx.lines.push_back(std::move(out));
+    }
+  }
+  tx.status = ParseTxStatus(Text(root, "status")).value_or(TxStatus::kFailed);
+  if (!root["error"].get(element) && element.is_object()) tx.error = Error{Text(element, "code"), Text(element, "message")};
+  std::int64_t number = 0;
+  if (!root["attempts"].get_int64().get(number)) tx.attempts = static_cast<int>(number);
+  if (!root["created_ms"].get_int64().get(number)) tx.created_ms = number;
+  if (!root["updated_ms"].get_int64().get(number)) tx.updated_ms = number;
+  simdjson::dom::array history;
+  if (!root["history"].get_array().get(history)) {
+    for (auto entry : history) {
+      TxHistoryEntry out;
+      if (!entry["at_ms"].get_int64().get(number)) out.at_ms = number;
+      out.status = Text(entry, "status");
+      out.note = Text(entry, "note");
+      tx.history.push_back(std::move(out));
+    }
+  }
+  return tx;
+}
+
+}  // namespace refundsync

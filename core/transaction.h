@@ -1,0 +1,63 @@
+// A transaction: one refund the service handles, from its source record to its target record, with its status,
+// its last error and a time-stamped history (contract section 6).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/webhook_event.h"
+
+namespace refundsync {
+
+enum class TxStatus { kImported, kPosted, kFailed, kSkipped };
+
+std::string_view TxStatusName(TxStatus status);
+std::optional<TxStatus> ParseTxStatus(std::string_view name);
+
+struct TxHistoryEntry {
+  std::int64_t at_ms = 0;
+  std::string status;
+  std::string note;
+};
+
+struct Transaction {
+  std::string id;             // stable: derived from account + source record
+  std::string account;
+  std::string direction;      // to_netsuite | from_netsuite
+  std::string source_record;  // "shopify:refund:123", "ebay:refund:5XX", "netsuite:creditmemo:456"
+  std::string target_record;  // once posted: "netsuite:cashrefund:789"
+  std::string order_id;       // storefront order id
+  std::string sales_order;    // NetSuite internal id
+  std::string billed_record;  // "cashSale:123" or "invoice:456"
+  std::string source_created_at;  // RFC 3339, as the source said
+  Money amount;
+  std::optional<Money> shipping;
+  std::vector<RefundLine> lines;
+  TxStatus status = TxStatus::kImported;
+  std::optional<Error> error;
+  int attempts = 0;
+  std::int64_t created_ms = 0;
+  std::int64_t updated_ms = 0;
+  std::vector<TxHistoryEntry> history;
+
+  void Record(std::int64_t now_ms, TxStatus new_status, std::string note) {
+    status = new_status;
+    updated_ms = now_ms;
+    history.push_back({now_ms, std::string(TxStatusName(new_status)), std::move(note)});
+  }
+};
+
+// "tx_" + 20 hex characters of SHA-256(account "|" source_record): the same source refund is always the same
+// transaction, whichever path (webhook, reconciliation, retrieve, replay) brings it in.
+std::string TransactionId(const std::string& account, const std::string& source_record);
+
+std::string ToJson(const Transaction& tx);
+Result<Transaction> TransactionFromJson(const std::string& json);
+
+// Error codes whose failure is worth retrying (contract section 6: only upstream_unavailable).
+bool IsRetryable(const Error& error);
+
+}  // namespace refundsync

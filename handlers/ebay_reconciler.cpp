@@ -1,0 +1,68 @@
+#include "handlers/ebay_reconciler.h"
+
+#include "core/log.h"
+#include "core/time.h"
+
+namespace refundsync {
+namespace {
+
+constexpr std::int64_t kDayMs = 86'400'000;
+constexpr std::int64_t kSearchReachMs = 90 * kDayMs - 3'600'000;  // eBay's 90 days, less an hour of margin
+constexpr std::int64_t kOverlapMs = 120'000;  // re-read two minutes before the checkpoint: clocks differ
+constexpr Duration kRunnerLease = std::chrono::minutes(10);
+
+}  // namespace
+
+Result<ReconcileReport> EbayReconciler::RunOnce(const AccountConfig& account, TransactionStore& store,
+                                                const std::string& holder) const {
+  ReconcileReport report;
+  EbayClient* ebay = processor_.EbayFor(account.id);
+  if (ebay == nullptr) return MakeError("direction_mismatch", "account " + account.id + " is not an eBay account");
+  auto leased = store.TryAcquireRunnerLease(account.id, holder, kRunnerLease);
+  if (!leased) return leased.error();
+  if (!*leased) return report;  // another replica is reconciling this account
+  report.ran = true;
+  const std::int64_t started = clock_.NowMs();
+  auto checkpoint = store.Checkpoint(account.id);
+  if (!checkpoint) return checkpoint.error();
+  std::int64_t since = 0;
+  if (*checkpoint) {
+    since = **checkpoint - kOverlapMs;
+  } else if (account.sync_since_ms) {
+    since = *account.sync_since_ms;
+  } else {
+    auto first_seen = store.FirstSeen(account.id, started);
+    if (!first_seen) return first_seen.error();
+    since = *first_seen;
+  }
+  if (account.sync_since_ms) since = std::max(since, *account.sync_since_ms);
+  if (since < started - kSearchReachMs) {
+    report.warning = "eBay's order search reaches back 90 days: refunds before " +
+                     FormatRfc3339Ms(started - kSearchReachMs) + " must be retrieved by order id";
+    log::Warn("reconcile_window_capped", {{"account", account.id}, {"wanted_since", FormatRfc3339Ms(since)}});
+    since = started - kSearchReachMs;
+  }
+  report.since = FormatRfc3339Ms(since);
+  auto orders = ebay->OrdersModifiedSince(report.since);
+  if (!orders) {
+    (void)store.ReleaseRunnerLease(account.id, holder);
+    return orders.error();
+  }
+  for (const auto& order : *orders) {
+    auto imported = processor_.ImportEbayOrder(account, order, store);
+    if (!imported) {
+      (void)store.ReleaseRunnerLease(account.id, holder);
+      return imported.error();
+    }
+    report.orders += 1;
+    report.refunds_seen += *imported;
+  }
+  // Only after every order was imported: a pass that fails midway is repeated from the old checkpoint.
+  if (auto set = store.SetCheckpoint(account.id, started); !set) return set.error();
+  (void)store.ReleaseRunnerLease(account.id, holder);
+  log::Info("reconcile_done", {{"account", account.id}, {"since", report.since}, {"orders", report.orders},
+                               {"refunds_seen", report.refunds_seen}});
+  return report;
+}
+
+}  // namespace refundsync

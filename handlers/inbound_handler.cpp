@@ -1,0 +1,260 @@
+#include "handlers/inbound_handler.h"
+
+#include <cstdlib>
+
+#include <simdjson.h>
+
+#include "core/external_id.h"
+#include "core/json_writer.h"
+
+namespace refundsync {
+namespace {
+
+struct BilledRef {
+  std::string sales_order;
+  std::string type;  // cashSale | invoice
+  std::string id;
+};
+
+PostOutcome Failed(std::string code, std::string message, const BilledRef* billed = nullptr) {
+  PostOutcome outcome;
+  outcome.status = TxStatus::kFailed;
+  outcome.error = MakeError(std::move(code), std::move(message));
+  if (billed) {
+    outcome.sales_order = billed->sales_order;
+    outcome.billed_record = billed->type + ":" + billed->id;
+  }
+  return outcome;
+}
+
+PostOutcome FailedWith(const Error& error, const BilledRef* billed = nullptr) {
+  PostOutcome outcome = Failed(error.code, error.message, billed);
+  outcome.error->retry_after_ms = error.retry_after_ms;
+  return outcome;
+}
+
+std::string RefundTypeFor(const std::string& billed_type) {
+  return billed_type == "cashSale" ? "cashRefund" : "creditMemo";
+}
+
+std::string RecordName(const std::string& type) {
+  return type == "cashRefund" ? "cashrefund" : type == "creditMemo" ? "creditmemo" : type;
+}
+
+// SuiteQL takes internal ids as numbers; anything else never reaches a query.
+bool IsInternalId(const std::string& id) {
+  return !id.empty() && id.size() < 20 && id.find_first_not_of("0123456789") == std::string::npos;
+}
+
+std::optional<BilledRef> CachedBilled(FactsCache& cache, const std::string& key) {
+  auto text = cache.Get(key);
+  if (!text) return std::nullopt;
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view so, type, id;
+  if (parser.parse(*text).get(root) || root["so"].get_string().get(so) || root["type"].get_string().get(type) ||
+      root["id"].get_string().get(id)) {
+    return std::nullopt;
+  }
+  return BilledRef{std::string(so), std::string(type), std::string(id)};
+}
+
+void AddLine(JsonWriter& json, const std::string& item, std::int64_t quantity, const Money& amount) {
+  json.BeginObject();
+  json.Key("item").BeginObject().Key("id").String(item).EndObject();
+  json.Key("quantity").Int(quantity);
+  json.Key("amount").Raw(FormatDecimal(amount));  // a JSON number written from integer minor units
+  json.EndObject();
+}
+
+}  // namespace
+
+PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction& tx, FactsCache& cache) const {
+  // 1. The sales order of the storefront order, and its billed record (cached: both are stable).
+  auto id_template = ExternalIdTemplate::Parse(account.order_external_id, account.id);
+  if (!id_template) return Failed("order_not_synced", id_template.error().message);
+  const std::string external_id = id_template->Render(tx.order_id);
+  if (!IsIdentifier(external_id)) {
+    return Failed("order_not_synced", "order " + tx.order_id + " has no valid NetSuite external id (" + external_id + ")");
+  }
+  const std::string cache_key = "billed:" + account.id + ":" + tx.order_id;
+  std::optional<BilledRef> billed = CachedBilled(cache, cache_key);
+  if (!billed) {
+    auto sales_order = client_.GetRecord("salesOrder", "eid:" + external_id);
+    if (!sales_order) return FailedWith(sales_order.error());
+    if (!*sales_order) {
+      return Failed("order_not_synced", "order " + tx.order_id + " was not previously synced to NetSuite (no sales order "
+                                        "with external id " + external_id + ")");
+    }
+    const std::string so_id = (*sales_order)->id;
+    if (!IsInternalId(so_id)) return Failed("upstream_rejected", "NetSuite returned a malformed sales order id");
+    auto rows = client_.SuiteQl(
+        "SELECT DISTINCT t.id, t.type FROM transactionline tl JOIN transaction t ON t.id = tl.transaction "
+        "WHERE tl.createdfrom = " + so_id + " AND t.type IN ('CustInvc','CashSale') ORDER BY t.id");
+    if (!rows) return FailedWith(rows.error());
+    if (rows->empty()) {
+      PostOutcome outcome = Failed("order_not_billed", "order " + tx.order_id + " has sales order " + so_id +
+                                                           " in NetSuite but no invoice or cash sale");
+      outcome.sales_order = so_id;
+      return outcome;
+    }
+    const SuiteQlRow& row = rows->front();
+    billed = BilledRef{so_id, row.count("type") && row.at("type") == "CashSale" ? "cashSale" : "invoice",
+                       row.count("id") ? row.at("id") : ""};
+    if (!IsInternalId(billed->id)) return Failed("upstream_rejected", "NetSuite returned a malformed billed record id");
+    JsonWriter json;
+    json.BeginObject().Key("so").String(billed->sales_order).Key("type").String(billed->type);
+    json.Key("id").String(billed->id).EndObject();
+    cache.Put(cache_key, json.Take());
+  }
+  const std::string refund_type = RefundTypeFor(billed->type);
+  const std::string marker = Marker(tx);
+
+  // 2. What was already refunded from the billed record, and whether our record is among it.
+  auto existing = client_.SuiteQl(
+      "SELECT DISTINCT t.id, t.type, t.externalid, t.memo, t.foreigntotal FROM transactionline tl JOIN transaction t "
+      "ON t.id = tl.transaction WHERE tl.createdfrom = " + billed->id + " AND t.type IN ('CashRfnd','CustCred') "
+      "ORDER BY t.id");
+  if (!existing) return FailedWith(existing.error(), &*billed);
+  std::int64_t refunded = 0;
+  for (const auto& row : *existing) {
+    const std::string ext = row.count("externalid") ? row.at("externalid") : "";
+    const std::string memo = row.count("memo") ? row.at("memo") : "";
+    if (ext == marker || memo.find(marker) != std::string::npos) {
+      const auto total = ParseMoney(row.count("foreigntotal") ? row.at("foreigntotal") : "", tx.amount.currency);
+      // [U] SuiteQL may report credits as negative totals: compare magnitudes.
+      if (!total || std::llabs(total->minor_units) != tx.amount.minor_units) {
+        return Failed("amount_mismatch", "record " + row.at("id") + " created for this refund totals " +
+                                             (row.count("foreigntotal") ? row.at("foreigntotal") : "?") +
+                                             ", not " + FormatDecimal(tx.amount), &*billed);
+      }
+      PostOutcome outcome;
+      outcome.status = TxStatus::kPosted;
+      outcome.target_record = "netsuite:" + RecordName(row.count("type") && row.at("type") == "CashRfnd" ? "cashRefund" : "creditMemo") +
+                              ":" + row.at("id");
+      outcome.sales_order = billed->sales_order;
+      outcome.billed_record = billed->type + ":" + billed->id;
+      outcome.note = "found the record an earlier attempt created; nothing created again";
+      return outcome;
+    }
+    if (auto total = ParseMoney(row.count("foreigntotal") ? row.at("foreigntotal") : "0", tx.amount.currency)) {
+      refunded += std::llabs(total->minor_units);
+    }
+  }
+
+  // 3. The billed record's lines and total: what can still be refunded, and how SKUs map to item lines.
+  auto billed_record = client_.GetRecord(billed->type, billed->id);
+  if (!billed_record) return FailedWith(billed_record.error(), &*billed);
+  if (!*billed_record) return Failed("order_not_billed", "billed record " + billed->id + " disappeared", &*billed);
+  const NsRecord& source = **billed_record;
+  if (source.currency != tx.amount.currency) {
+    return Failed("amount_mismatch", "the refund is in " + tx.amount.currency + " but the billed record in " +
+                                         source.currency, &*billed);
+  }
+  const std::int64_t remaining = source.total.minor_units - refunded;
+  if (tx.amount.minor_units > remaining) {
+    return Failed("already_refunded",
+                  "the refund of " + FormatDecimal(tx.amount) + " " + tx.amount.currency + " exceeds the " +
+                      FormatDecimal(Money{remaining, tx.amount.currency}) + " that remain refundable on " +
+                      billed->type + " " + billed->id + " (" + FormatDecimal(Money{refunded, tx.amount.currency}) +
+                      " already refunded)", &*billed);
+  }
+
+  JsonWriter body;
+  body.BeginObject();
+  body.Key("externalId").String(marker);
+  body.Key("memo").String(marker + " refundsync " + tx.source_record);
+  body.Key("item").BeginObject().Key("items").BeginArray();
+  std::int64_t accounted = 0;  // what the lines, their tax and shipping account for
+  for (const auto& line : tx.lines) {
+    const NsLine* match = nullptr;
+    for (const auto& candidate : source.lines) {
+      if (!line.sku.empty() && candidate.sku == line.sku) match = &candidate;
+    }
+    if (match == nullptr) {
+      body.EndArray().EndObject().EndObject();
+      return Failed("unknown_line_item", "SKU \"" + line.sku + "\" has no item line on " + billed->type + " " +
+                                             billed->id, &*billed);
+    }
+    const std::int64_t quantity = line.quantity > 0 ? line.quantity : 1;
+    Money amount = line.subtotal.value_or(Money{0, tx.amount.currency});
+    if (!line.subtotal && match->quantity > 0) {
+      amount.minor_units = match->amount.minor_units / match->quantity * quantity;
+    }
+    AddLine(body, match->item_id, quantity, amount);
+    accounted += amount.minor_units + (line.tax ? line.tax->minor_units : 0);
+  }
+  if (tx.shipping && tx.shipping->minor_units != 0) {
+    if (!netsuite_.generic_items.shipping) {
+      return Failed("unknown_line_item", "the refund includes shipping but netsuite.generic_items.shipping is not "
+                                         "configured", &*billed);
+    }
+    AddLine(body, *netsuite_.generic_items.shipping, 1, *tx.shipping);
+    accounted += tx.shipping->minor_units;
+  }
+  const std::int64_t rest = tx.amount.minor_units - accounted;
+  if (rest < 0) {
+    return Failed("amount_mismatch", "lines and shipping add up to " + FormatDecimal(Money{accounted, tx.amount.currency}) +
+                                         ", more than the refund of " + FormatDecimal(tx.amount), &*billed);
+  }
+  if (rest > 0) {
+    // Refunded money not tied to an item: goodwill, eBay order-level refunds.
+    if (!netsuite_.generic_items.adjustment) {
+      return Failed("unknown_line_item", FormatDecimal(Money{rest, tx.amount.currency}) + " of the refund is not tied "
+                    "to an item and netsuite.generic_items.adjustment is not configured", &*billed);
+    }
+    AddLine(body, *netsuite_.generic_items.adjustment, 1, Money{rest, tx.amount.currency});
+  }
+  body.EndArray().EndObject().EndObject();
+
+  // 4. Create it from the billed record. A timeout may hide a success: the retry's step 2 finds it.
+  auto created = client_.Transform(billed->type, billed->id, refund_type, body.str());
+  if (!created) return FailedWith(created.error(), &*billed);
+  const std::string target = "netsuite:" + RecordName(refund_type) + ":" + *created;
+
+  // 5. Read it back: NetSuite may have recomputed tax. The totals must match to the cent.
+  auto record = client_.GetRecord(refund_type, *created);
+  if (!record || !*record) {
+    PostOutcome outcome = Failed("upstream_unavailable", "created " + target + " but could not read it back", &*billed);
+    return outcome;  // the retry finds it by its marker and stops there
+  }
+  if ((*record)->external_id != marker) {
+    // [U] whether a transform body may set externalId is not documented: set it now if it did not stick.
+    JsonWriter patch;
+    patch.BeginObject().Key("externalId").String(marker).EndObject();
+    if (auto updated = client_.Update(refund_type, *created, patch.str()); !updated) {
+      return FailedWith(updated.error(), &*billed);
+    }
+  }
+  PostOutcome outcome;
+  outcome.sales_order = billed->sales_order;
+  outcome.billed_record = billed->type + ":" + billed->id;
+  outcome.target_record = target;
+  const std::int64_t difference = tx.amount.minor_units - (*record)->total.minor_units;
+  if (difference != 0) {
+    const std::string total_text = FormatDecimal((*record)->total);
+    if (!netsuite_.generic_items.adjustment) {
+      return Failed("amount_mismatch", "NetSuite computed a total of " + total_text + " for " + target + " but the "
+                    "storefront refunded " + FormatDecimal(tx.amount) + "; set netsuite.generic_items.adjustment or "
+                    "correct the record", &*billed);
+    }
+    JsonWriter patch;
+    patch.BeginObject().Key("item").BeginObject().Key("items").BeginArray();
+    AddLine(patch, *netsuite_.generic_items.adjustment, 1, Money{difference, tx.amount.currency});
+    patch.EndArray().EndObject().EndObject();
+    if (auto updated = client_.Update(refund_type, *created, patch.str()); !updated) {
+      return FailedWith(updated.error(), &*billed);
+    }
+    auto reread = client_.GetRecord(refund_type, *created);
+    if (!reread || !*reread || (*reread)->total.minor_units != tx.amount.minor_units) {
+      return Failed("amount_mismatch", target + " still differs from the storefront refund of " +
+                                           FormatDecimal(tx.amount) + " after an adjustment line", &*billed);
+    }
+    outcome.note = "NetSuite computed " + total_text + "; adjusted by " +
+                   FormatDecimal(Money{difference, tx.amount.currency}) + " with the adjustment item";
+  }
+  outcome.status = TxStatus::kPosted;
+  return outcome;
+}
+
+}  // namespace refundsync

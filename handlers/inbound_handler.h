@@ -1,0 +1,57 @@
+// Storefront -> NetSuite: turn a storefront refund into a NetSuite cash refund (the order was billed as a cash
+// sale) or credit memo (billed as an invoice), created from the billed record, to the cent.
+//
+//   sales order by external id ──> billed record (SuiteQL: created from the sales order)
+//        │ none: order_not_synced        │ none: order_not_billed
+//        v                               v
+//   refunds already created from the billed record (SuiteQL) ──> ours already there? posted (no second record)
+//        │ remaining < refund: already_refunded
+//        v
+//   lines by SKU (+ generic shipping / adjustment items) ──> transform ──> read back: total == refund?
+//                                                                          │ no: adjustment line, or amount_mismatch
+//
+// Exactly once: every record carries our marker (externalId and memo) and every attempt first looks for it, so
+// a timeout that hid a success, a redelivery or a replay finds the first record instead of making a second.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "clients/netsuite_client.h"
+#include "core/config.h"
+#include "core/transaction.h"
+
+namespace refundsync {
+
+// Stable facts worth caching between refunds of one order (its sales order and billed record).
+class FactsCache {
+ public:
+  virtual ~FactsCache() = default;
+  virtual std::optional<std::string> Get(const std::string& key) = 0;
+  virtual void Put(const std::string& key, const std::string& value) = 0;
+};
+
+struct PostOutcome {
+  TxStatus status = TxStatus::kFailed;
+  std::optional<Error> error;
+  std::string target_record;
+  std::string sales_order;
+  std::string billed_record;
+  std::string note;
+};
+
+class InboundHandler {
+ public:
+  InboundHandler(const NetSuiteConfig& netsuite, NetSuiteClient& client) : netsuite_(netsuite), client_(client) {}
+
+  PostOutcome Post(const AccountConfig& account, const Transaction& tx, FactsCache& cache) const;
+
+  // The marker our NetSuite records carry: also their externalId ([A-Za-z0-9_-]).
+  static std::string Marker(const Transaction& tx) { return "rs-" + tx.id; }
+
+ private:
+  const NetSuiteConfig& netsuite_;
+  NetSuiteClient& client_;
+};
+
+}  // namespace refundsync

@@ -1,0 +1,232 @@
+#include "handlers/refund_processor.h"
+
+#include <thread>
+
+#include "core/log.h"
+#include "core/time.h"
+#include "handlers/refund_source.h"
+#include "policy/direction_policy.h"
+#include "store/capture_purger.h"
+
+namespace refundsync {
+namespace {
+
+constexpr Duration kOrderLeaseTime = std::chrono::seconds(60);
+constexpr std::int64_t kLeaseBusyRetryMs = 200;
+constexpr Duration kFactsCacheTime = std::chrono::hours(1);
+
+class StoreFactsCache : public FactsCache {
+ public:
+  explicit StoreFactsCache(TransactionStore& store) : store_(store) {}
+  std::optional<std::string> Get(const std::string& key) override {
+    auto value = store_.CacheGet(key);
+    return value ? *value : std::nullopt;
+  }
+  void Put(const std::string& key, const std::string& value) override { (void)store_.CachePut(key, value, kFactsCacheTime); }
+
+ private:
+  TransactionStore& store_;
+};
+
+bool Finished(TxStatus status) { return status == TxStatus::kPosted || status == TxStatus::kSkipped; }
+
+}  // namespace
+
+void RefundProcessor::Count(const char* outcome) const {
+  metrics_.CounterFor("refundsync_handler_outcomes_total", "Refund handler outcomes", {{"outcome", outcome}}).Add();
+}
+
+EbayClient* RefundProcessor::EbayFor(const std::string& account) const {
+  auto it = ebay_.find(account);
+  return it == ebay_.end() ? nullptr : it->second;
+}
+
+std::int64_t RefundProcessor::Backoff(int attempts, std::int64_t retry_after_ms) const {
+  // Exponential with "equal jitter": half fixed, half random, so retries of many refunds spread out.
+  thread_local std::mt19937_64 random(std::random_device{}());
+  const std::int64_t initial = config_.worker_backoff_initial.count();
+  const std::int64_t cap = config_.worker_backoff_max.count();
+  std::int64_t delay = initial;
+  for (int i = 1; i < attempts && delay < cap; ++i) delay *= 2;
+  delay = std::min(delay, cap);
+  const std::int64_t jittered = delay / 2 + static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(delay / 2 + 1));
+  return std::max(jittered, retry_after_ms);
+}
+
+Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, TransactionStore& store) const {
+  const AccountConfig* account = config_.FindAccount(event.account);
+  switch (event.kind) {
+    case EventKind::kPrivacyRedaction:
+      return {};  // the ingress purged the captures; transactions hold no personal data beyond ids
+    case EventKind::kIgnored:
+      return {};
+    case EventKind::kNetSuiteRecord:
+      // Posting NetSuite refunds to storefronts (and the direction check that needs the record's account)
+      // arrives with the outbound handler; until then such events are only captured.
+      log::Warn("netsuite_event_not_handled", {{"record", event.record_type + ":" + event.record_id},
+                                               {"reason", "outbound sync is not built yet"}});
+      return {};
+    case EventKind::kStorefrontRefund: {
+      if (account == nullptr) return {};
+      if (!event.amount) {
+        log::Info("refund_without_money", {{"account", account->id}, {"refund", event.refund_id}});
+        Transaction tx = TransactionFromShopifyRefund(*account, event, clock_.NowMs());
+        tx.Record(clock_.NowMs(), TxStatus::kSkipped, "nothing to do: no money was refunded (restock only)");
+        if (auto stored = store.CreateIfAbsent(tx); !stored) return stored.error();
+        return {};
+      }
+      auto imported = Import(*account, TransactionFromShopifyRefund(*account, event, clock_.NowMs()), store, true);
+      if (!imported) return imported.error();
+      return {};
+    }
+    case EventKind::kStorefrontOrderChanged: {
+      if (account == nullptr || account->channel != Channel::kEbay) return {};
+      EbayClient* ebay = EbayFor(account->id);
+      if (ebay == nullptr) return {};
+      auto order = ebay->GetOrder(event.order_id);
+      if (!order) {
+        // eBay unreachable: leave the event unacknowledged; reconciliation would find the refund anyway.
+        return MakeError("store_unavailable", "eBay order " + event.order_id + ": " + order.error().message);
+      }
+      if (!*order) return {};
+      auto imported = ImportEbayOrder(*account, **order, store);
+      if (!imported) return imported.error();
+      return {};
+    }
+  }
+  return {};
+}
+
+Result<int> RefundProcessor::ImportEbayOrder(const AccountConfig& account, const EbayOrder& order,
+                                             TransactionStore& store) const {
+  int imported = 0;
+  for (const auto& fresh : TransactionsFromEbayOrder(account, order, clock_.NowMs())) {
+    auto tx = Import(account, fresh, store, true);
+    if (!tx) return tx.error();
+    ++imported;
+  }
+  return imported;
+}
+
+Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const Transaction& fresh,
+                                            TransactionStore& store, bool automatic) const {
+  auto stored = store.CreateIfAbsent(fresh);
+  if (!stored) return stored.error();
+  Transaction tx = std::move(stored->tx);
+  if (!stored->created) {
+    // Redelivered, replayed or reconciled again: the first arrival decides; nothing is posted twice.
+    Count("duplicate");
+    return tx;
+  }
+  const std::int64_t now = clock_.NowMs();
+  const RouteDecision route = RouteRefundEvent(SourceSystem::kStorefront, account.direction, account.id);
+  if (route.route == Route::kSkipped) {
+    tx.Record(now, TxStatus::kSkipped, route.reason);
+    Count("skipped");
+    if (auto saved = store.Save(tx); !saved) return saved.error();
+    log::Info("refund_skipped", {{"tx", tx.id}, {"account", account.id}, {"reason", route.reason}});
+    return tx;
+  }
+  if (automatic) {
+    std::int64_t cutover = 0;
+    if (account.sync_since_ms) {
+      cutover = *account.sync_since_ms;
+    } else {
+      auto first_seen = store.FirstSeen(account.id, now);
+      if (!first_seen) return first_seen.error();
+      cutover = *first_seen;
+    }
+    const auto refunded_at = ParseRfc3339Ms(tx.source_created_at);
+    if (refunded_at && *refunded_at < cutover) {
+      const std::string reason = "refund of " + tx.source_created_at + " is before the account's cut-over (" +
+                                 FormatRfc3339Ms(cutover) + "); an operator can retrieve it";
+      tx.Record(now, TxStatus::kSkipped, reason);
+      Count("skipped");
+      if (auto saved = store.Save(tx); !saved) return saved.error();
+      log::Info("refund_skipped", {{"tx", tx.id}, {"account", account.id}, {"reason", reason}});
+      return tx;
+    }
+  }
+  if (!account.auto_post) {
+    Count("imported");
+    log::Info("refund_imported", {{"tx", tx.id}, {"account", account.id}, {"reason", "auto_post is false"}});
+    return tx;
+  }
+  return Post(account, std::move(tx), store);
+}
+
+Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transaction tx, TransactionStore& store) const {
+  if (tx.status == TxStatus::kPosted) return tx;
+  const OrderKey order{account.id, tx.order_id};
+  auto lease = store.AcquireOrderLease(order, kOrderLeaseTime);
+  if (!lease) return lease.error();
+  if (!*lease) {
+    // Another worker is posting a refund of the same order: come back shortly (not counted as an attempt).
+    if (auto scheduled = store.ScheduleRetry(tx.id, clock_.NowMs() + kLeaseBusyRetryMs); !scheduled) {
+      return scheduled.error();
+    }
+    return tx;
+  }
+  const std::int64_t token = **lease;
+  tx.attempts += 1;
+  StoreFactsCache cache(store);
+  const PostOutcome outcome = inbound_.Post(account, tx, cache);
+  const std::int64_t now = clock_.NowMs();
+  if (!outcome.sales_order.empty()) tx.sales_order = outcome.sales_order;
+  if (!outcome.billed_record.empty()) tx.billed_record = outcome.billed_record;
+  bool dead = false;
+  std::optional<std::int64_t> retry_at;
+  if (outcome.status == TxStatus::kPosted) {
+    tx.target_record = outcome.target_record;
+    tx.error.reset();
+    tx.Record(now, TxStatus::kPosted, "posted as " + outcome.target_record + (outcome.note.empty() ? "" : "; " + outcome.note));
+    Count("posted");
+  } else {
+    tx.error = outcome.error;
+    const Error& error = *outcome.error;
+    std::string note = error.code + ": " + error.message;
+    if (IsRetryable(error) && tx.attempts < config_.worker_max_attempts) {
+      retry_at = now + Backoff(tx.attempts, error.retry_after_ms);
+      note += " (attempt " + std::to_string(tx.attempts) + ", retry at " + FormatRfc3339Ms(*retry_at) + ")";
+      Count("retry");
+    } else {
+      dead = IsRetryable(error);
+      if (dead) note += " (last attempt " + std::to_string(tx.attempts) + ")";
+      Count("failed");
+    }
+    tx.Record(now, TxStatus::kFailed, note);
+  }
+  auto saved = store.SaveFenced(tx, token);
+  (void)store.ReleaseOrderLease(order, token);
+  if (!saved) {
+    log::Error("refund_result_not_stored", {{"tx", tx.id}, {"reason", saved.error().message}});
+    return saved.error();
+  }
+  if (retry_at) {
+    if (auto scheduled = store.ScheduleRetry(tx.id, *retry_at); !scheduled) return scheduled.error();
+  }
+  if (dead) {
+    if (auto lettered = store.DeadLetter(tx); !lettered) return lettered.error();
+  }
+  log::Info(tx.status == TxStatus::kPosted ? "refund_posted" : "refund_failed",
+            {{"tx", tx.id},
+             {"account", account.id},
+             {"order_id", tx.order_id},
+             {"attempt", tx.attempts},
+             {"target", tx.target_record},
+             {"error", tx.error ? tx.error->code : std::string()}});
+  return tx;
+}
+
+Result<void> RefundProcessor::Retry(const std::string& tx_id, TransactionStore& store) const {
+  auto loaded = store.Load(tx_id);
+  if (!loaded) return loaded.error();
+  if (!*loaded || Finished((*loaded)->status)) return {};
+  const AccountConfig* account = config_.FindAccount((*loaded)->account);
+  if (account == nullptr) return {};
+  auto posted = Post(*account, std::move(**loaded), store);
+  if (!posted) return posted.error();
+  return {};
+}
+
+}  // namespace refundsync

@@ -1,0 +1,54 @@
+// What happens to a refund once it is known: dedupe by its stable id, the direction policy, the cut-over
+// (sync_since), auto_post, then posting under the order's lease, with retries and a dead-letter stream.
+// Every entry point takes the calling thread's TransactionStore (one Redis connection per thread).
+#pragma once
+
+#include <map>
+#include <random>
+#include <string>
+
+#include "clients/ebay_client.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/metrics.h"
+#include "handlers/inbound_handler.h"
+#include "store/transaction_store.h"
+
+namespace refundsync {
+
+class RefundProcessor {
+ public:
+  RefundProcessor(const Config& config, const InboundHandler& inbound, std::map<std::string, EbayClient*> ebay,
+                  const Clock& clock, MetricsRegistry& metrics)
+      : config_(config), inbound_(inbound), ebay_(std::move(ebay)), clock_(clock), metrics_(metrics) {}
+
+  // A queued event. An error means the store failed: leave the event unacknowledged so it comes back.
+  Result<void> HandleEvent(const WebhookEvent& event, TransactionStore& store) const;
+
+  // A refund read from its source. `automatic` (webhooks, reconciliation) honours sync_since; an operator's
+  // retrieve does not. Returns the transaction as stored afterwards.
+  Result<Transaction> Import(const AccountConfig& account, const Transaction& fresh, TransactionStore& store,
+                             bool automatic) const;
+
+  // Posts now, under the order's lease; failures are recorded and retried while retryable.
+  Result<Transaction> Post(const AccountConfig& account, Transaction tx, TransactionStore& store) const;
+
+  // A transaction whose retry is due.
+  Result<void> Retry(const std::string& tx_id, TransactionStore& store) const;
+
+  // Imports the refunds of one eBay order (a notification named it, or reconciliation found it changed).
+  Result<int> ImportEbayOrder(const AccountConfig& account, const EbayOrder& order, TransactionStore& store) const;
+  EbayClient* EbayFor(const std::string& account) const;
+
+ private:
+  std::int64_t Backoff(int attempts, std::int64_t retry_after_ms) const;
+  void Count(const char* outcome) const;
+
+  const Config& config_;
+  const InboundHandler& inbound_;
+  std::map<std::string, EbayClient*> ebay_;
+  const Clock& clock_;
+  MetricsRegistry& metrics_;
+};
+
+}  // namespace refundsync

@@ -1,0 +1,125 @@
+#include "handlers/refund_source.h"
+
+#include <simdjson.h>
+
+namespace refundsync {
+namespace {
+
+std::string Text(simdjson::dom::element element, const char* key) {
+  std::string_view value;
+  if (element[key].get_string().get(value)) return "";
+  return std::string(value);
+}
+
+std::optional<Money> MoneyField(simdjson::dom::element element, const char* key) {
+  simdjson::dom::element money;
+  std::int64_t units;
+  std::string_view currency;
+  if (element[key].get(money) || money["minor_units"].get_int64().get(units) ||
+      money["currency"].get_string().get(currency)) {
+    return std::nullopt;
+  }
+  return Money{units, std::string(currency)};
+}
+
+Transaction NewTransaction(const AccountConfig& account, const std::string& source_record, std::int64_t now_ms) {
+  Transaction tx;
+  tx.account = account.id;
+  tx.direction = std::string(DirectionName(account.direction));
+  tx.source_record = source_record;
+  tx.id = TransactionId(account.id, source_record);
+  tx.created_ms = now_ms;
+  tx.Record(now_ms, TxStatus::kImported, "imported from " + source_record);
+  return tx;
+}
+
+}  // namespace
+
+Transaction TransactionFromShopifyRefund(const AccountConfig& account, const WebhookEvent& event, std::int64_t now_ms) {
+  Transaction tx = NewTransaction(account, "shopify:refund:" + event.refund_id, now_ms);
+  tx.order_id = event.order_id;
+  tx.source_created_at = event.created_at;
+  tx.amount = event.amount.value_or(Money{0, "USD"});
+  tx.shipping = event.shipping;
+  tx.lines = event.lines;
+  return tx;
+}
+
+std::vector<Transaction> TransactionsFromEbayOrder(const AccountConfig& account, const EbayOrder& order,
+                                                   std::int64_t now_ms) {
+  std::vector<Transaction> out;
+  for (const auto& refund : order.refunds) {
+    if (refund.status != "REFUNDED") continue;  // PENDING ones are imported once eBay completes them
+    Transaction tx = NewTransaction(account, "ebay:refund:" + refund.refund_id, now_ms);
+    tx.order_id = order.order_id;
+    tx.source_created_at = refund.date;
+    tx.amount = refund.amount;
+    for (const auto& item : order.line_items) {
+      bool of_this_line = false;
+      for (const auto& id : item.refund_ids) of_this_line |= id == refund.refund_id;
+      if (!of_this_line) continue;
+      RefundLine line;
+      line.line_item_id = item.line_item_id;
+      line.sku = item.sku;
+      const std::int64_t unit = item.unit_price.minor_units;
+      const bool whole_units = unit > 0 && refund.amount.minor_units % unit == 0 &&
+                               refund.amount.minor_units / unit <= item.quantity;
+      line.quantity = whole_units ? refund.amount.minor_units / unit : 1;
+      line.subtotal = refund.amount;  // eBay reports what the buyer got back; NetSuite tax differences are adjusted
+      tx.lines.push_back(std::move(line));
+      break;
+    }
+    out.push_back(std::move(tx));
+  }
+  return out;
+}
+
+Result<WebhookEvent> WebhookEventFromJson(const std::string& json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(json).get(root) || !root.is_object()) return MakeError("corrupt", "queued event is not JSON");
+  WebhookEvent event;
+  const std::string source = Text(root, "source");
+  event.source = source == "ebay" ? WebhookSource::kEbay : source == "netsuite" ? WebhookSource::kNetSuite
+                                                                                : WebhookSource::kShopify;
+  event.account = Text(root, "account");
+  event.topic = Text(root, "topic");
+  const std::string kind = Text(root, "kind");
+  for (EventKind candidate : {EventKind::kStorefrontRefund, EventKind::kStorefrontOrderChanged,
+                              EventKind::kNetSuiteRecord, EventKind::kPrivacyRedaction, EventKind::kIgnored}) {
+    if (EventKindName(candidate) == kind) event.kind = candidate;
+  }
+  event.order_id = Text(root, "order_id");
+  event.refund_id = Text(root, "refund_id");
+  event.created_at = Text(root, "created_at");
+  event.amount = MoneyField(root, "amount");
+  event.shipping = MoneyField(root, "shipping");
+  simdjson::dom::array lines;
+  if (!root["lines"].get_array().get(lines)) {
+    for (auto line : lines) {
+      RefundLine out;
+      out.line_item_id = Text(line, "line_item_id");
+      out.sku = Text(line, "sku");
+      std::int64_t quantity = 0;
+      if (!line["quantity"].get_int64().get(quantity)) out.quantity = quantity;
+      out.subtotal = MoneyField(line, "subtotal");
+      out.tax = MoneyField(line, "tax");
+      event.lines.push_back(std::move(out));
+    }
+  }
+  event.record_type = Text(root, "record_type");
+  event.record_id = Text(root, "record_id");
+  event.record_event = Text(root, "record_event");
+  simdjson::dom::array subjects;
+  if (!root["privacy_subjects"].get_array().get(subjects)) {
+    for (auto subject : subjects) {
+      std::string_view text;
+      if (!subject.get_string().get(text)) event.privacy_subjects.emplace_back(text);
+    }
+  }
+  bool whole = false;
+  if (!root["privacy_whole_account"].get_bool().get(whole)) event.privacy_whole_account = whole;
+  return event;
+}
+
+}  // namespace refundsync

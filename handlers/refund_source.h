@@ -1,0 +1,27 @@
+// Turning what a storefront says into transactions: a Shopify refunds/create event, or the refunds of an eBay
+// order (read from the Fulfillment API, since eBay has no refund notification).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "clients/ebay_client.h"
+#include "core/config.h"
+#include "core/transaction.h"
+#include "core/webhook_event.h"
+
+namespace refundsync {
+
+// A new transaction (status imported) for a storefront refund.
+Transaction TransactionFromShopifyRefund(const AccountConfig& account, const WebhookEvent& event, std::int64_t now_ms);
+
+// One transaction per completed (REFUNDED) refund of the order. Line-item refunds become lines by SKU (whole
+// units when the amount is a multiple of the unit price, else one unit at the refunded amount); order-level
+// refunds have no lines and go to the generic adjustment item.
+std::vector<Transaction> TransactionsFromEbayOrder(const AccountConfig& account, const EbayOrder& order,
+                                                   std::int64_t now_ms);
+
+// Reads a queued event (ToJson(WebhookEvent)) back.
+Result<WebhookEvent> WebhookEventFromJson(const std::string& json);
+
+}  // namespace refundsync

@@ -1,0 +1,56 @@
+#include "store/redis_concurrency_gate.h"
+
+#include <thread>
+#include <unistd.h>
+
+#include "store/transaction_store.h"
+
+namespace refundsync {
+namespace {
+
+constexpr Duration kSlotTime = std::chrono::seconds(60);  // longer than any NetSuite request may take
+constexpr auto kWaitLimit = std::chrono::seconds(30);
+thread_local std::string t_holder;  // the slot this thread holds between Enter and Leave
+
+}  // namespace
+
+RedisConcurrencyGate::RedisConcurrencyGate(RedisLocator locator, int limit, const Clock& clock)
+    : locator_(std::move(locator)), limit_(limit), clock_(clock) {}
+
+Result<bool> RedisConcurrencyGate::TryAcquire(const std::string& holder) {
+  std::lock_guard lock(mutex_);
+  if (!connection_ || connection_->broken()) {
+    auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
+    if (!connected) return MakeError("upstream_unavailable", "NetSuite slots: " + connected.error().message);
+    connection_ = std::move(*connected);
+  }
+  TransactionStore store(*connection_);
+  return store.TryAcquireSlot(holder, limit_, clock_.NowMs(), kSlotTime);
+}
+
+Result<void> RedisConcurrencyGate::Enter() {
+  t_holder = std::to_string(getpid()) + "-" + std::to_string(next_holder_.fetch_add(1));
+  const auto deadline = std::chrono::steady_clock::now() + kWaitLimit;
+  auto pause = std::chrono::milliseconds(2);
+  while (true) {
+    auto acquired = TryAcquire(t_holder);
+    if (!acquired) return MakeError("upstream_unavailable", acquired.error().message);
+    if (*acquired) return {};
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return MakeError("upstream_unavailable", "no NetSuite concurrency slot freed up within 30 s");
+    }
+    // Waiting for another replica's request to finish: short, growing pauses.
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(20));
+  }
+}
+
+void RedisConcurrencyGate::Leave() {
+  std::lock_guard lock(mutex_);
+  if (connection_ && !connection_->broken()) {
+    TransactionStore store(*connection_);
+    (void)store.ReleaseSlot(t_holder);  // if this fails, the slot expires by itself
+  }
+}
+
+}  // namespace refundsync

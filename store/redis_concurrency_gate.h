@@ -1,0 +1,33 @@
+// netsuite.max_concurrency across every replica: a slot is a member of a Redis sorted set scored by its expiry,
+// so a replica that dies holding slots frees them after the slot time instead of starving the others.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+#include "clients/netsuite_client.h"
+#include "core/clock.h"
+#include "store/redis_connection.h"
+
+namespace refundsync {
+
+class RedisConcurrencyGate : public ConcurrencyGate {
+ public:
+  RedisConcurrencyGate(RedisLocator locator, int limit, const Clock& clock);
+
+  Result<void> Enter() override;  // waits up to 30 s for a slot
+  void Leave() override;
+
+ private:
+  Result<bool> TryAcquire(const std::string& holder);
+
+  RedisLocator locator_;
+  int limit_;
+  const Clock& clock_;
+  std::mutex mutex_;  // one connection for the gate; a slot round trip is short
+  std::unique_ptr<RedisConnection> connection_;
+  std::atomic<std::uint64_t> next_holder_{0};
+};
+
+}  // namespace refundsync

@@ -1,0 +1,214 @@
+#include "store/transaction_store.h"
+
+#include "store/key_layout.h"
+
+namespace refundsync {
+namespace {
+
+std::string Text(const redisReply* reply) { return reply->str ? std::string(reply->str, reply->len) : std::string(); }
+
+// KEYS[1] lease, KEYS[2] transaction (same hash tag: the order's). ARGV[1] token, ARGV[2] JSON.
+constexpr const char* kSaveFenced = R"lua(
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2])
+return 1
+)lua";
+
+// KEYS[1] lease. ARGV[1] token.
+constexpr const char* kReleaseLease = R"lua(
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+)lua";
+
+// KEYS[1] retry set. ARGV[1] now, ARGV[2] limit. Takes due members atomically, so two workers never get one.
+constexpr const char* kTakeDue = R"lua(
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+for _, id in ipairs(due) do redis.call('ZREM', KEYS[1], id) end
+return due
+)lua";
+
+// KEYS[1] slot set. ARGV[1] holder, ARGV[2] limit, ARGV[3] now, ARGV[4] expiry.
+constexpr const char* kAcquireSlot = R"lua(
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
+return 1
+)lua";
+
+Error Unavailable(const std::string& why) { return MakeError("store_unavailable", why); }
+
+}  // namespace
+
+std::string TxKey(const Transaction& tx) { return keys::Transaction(tx.account, tx.order_id, tx.id); }
+
+Result<RedisReply> TransactionStore::Run(const std::vector<std::string>& args) {
+  auto reply = redis_.Command(args);
+  if (!reply) return Unavailable(reply.error().message);
+  if ((*reply)->type == REDIS_REPLY_ERROR) return Unavailable("Redis: " + Text(reply->get()));
+  return reply;
+}
+
+Result<std::string> TransactionStore::KeyOf(const std::string& tx_id) {
+  auto reply = Run({"GET", keys::TransactionLocator(tx_id)});
+  if (!reply) return reply.error();
+  if ((*reply)->type != REDIS_REPLY_STRING) return std::string();
+  return Text(reply->get());
+}
+
+Result<TransactionStore::Stored> TransactionStore::CreateIfAbsent(const Transaction& tx) {
+  const std::string key = TxKey(tx);
+  auto created = Run({"SET", key, ToJson(tx), "NX"});
+  if (!created) return created.error();
+  if ((*created)->type == REDIS_REPLY_STATUS) {
+    auto located = Run({"SET", keys::TransactionLocator(tx.id), key});
+    if (!located) return located.error();
+    auto indexed = Run({"ZADD", keys::TransactionIndex(), std::to_string(tx.updated_ms), tx.id});
+    if (!indexed) return indexed.error();
+    return Stored{tx, true};
+  }
+  auto existing = Run({"GET", key});
+  if (!existing) return existing.error();
+  auto parsed = TransactionFromJson(Text(existing->get()));
+  if (!parsed) return parsed.error();
+  return Stored{std::move(*parsed), false};
+}
+
+Result<std::optional<Transaction>> TransactionStore::Load(const std::string& id) {
+  auto key = KeyOf(id);
+  if (!key) return key.error();
+  if (key->empty()) return std::optional<Transaction>();
+  auto reply = Run({"GET", *key});
+  if (!reply) return reply.error();
+  if ((*reply)->type != REDIS_REPLY_STRING) return std::optional<Transaction>();
+  auto tx = TransactionFromJson(Text(reply->get()));
+  if (!tx) return tx.error();
+  return std::optional<Transaction>(std::move(*tx));
+}
+
+Result<void> TransactionStore::Save(const Transaction& tx) {
+  auto saved = Run({"SET", TxKey(tx), ToJson(tx)});
+  if (!saved) return saved.error();
+  auto located = Run({"SET", keys::TransactionLocator(tx.id), TxKey(tx)});
+  if (!located) return located.error();
+  auto indexed = Run({"ZADD", keys::TransactionIndex(), std::to_string(tx.updated_ms), tx.id});
+  if (!indexed) return indexed.error();
+  return {};
+}
+
+Result<void> TransactionStore::SaveFenced(const Transaction& tx, std::int64_t lease_token) {
+  auto saved = Run({"EVAL", kSaveFenced, "2", keys::OrderLease(tx.account, tx.order_id), TxKey(tx),
+                    std::to_string(lease_token), ToJson(tx)});
+  if (!saved) return saved.error();
+  if ((*saved)->integer != 1) return MakeError("lease_lost", "the order's lease expired before the result was stored");
+  auto indexed = Run({"ZADD", keys::TransactionIndex(), std::to_string(tx.updated_ms), tx.id});
+  if (!indexed) return indexed.error();
+  return {};
+}
+
+Result<std::optional<std::int64_t>> TransactionStore::AcquireOrderLease(const OrderKey& order, Duration ttl) {
+  auto token = Run({"INCR", keys::LeaseFence()});
+  if (!token) return token.error();
+  const std::int64_t value = (*token)->integer;
+  auto set = Run({"SET", keys::OrderLease(order.account, order.order_id), std::to_string(value), "NX", "PX",
+                  std::to_string(ttl.count())});
+  if (!set) return set.error();
+  if ((*set)->type != REDIS_REPLY_STATUS) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(value);
+}
+
+Result<void> TransactionStore::ReleaseOrderLease(const OrderKey& order, std::int64_t token) {
+  auto released = Run({"EVAL", kReleaseLease, "1", keys::OrderLease(order.account, order.order_id), std::to_string(token)});
+  if (!released) return released.error();
+  return {};
+}
+
+Result<void> TransactionStore::ScheduleRetry(const std::string& tx_id, std::int64_t due_ms) {
+  auto added = Run({"ZADD", keys::RetrySet(), std::to_string(due_ms), tx_id});
+  if (!added) return added.error();
+  return {};
+}
+
+Result<std::vector<std::string>> TransactionStore::TakeDueRetries(std::int64_t now_ms, int limit) {
+  auto due = Run({"EVAL", kTakeDue, "1", keys::RetrySet(), std::to_string(now_ms), std::to_string(limit)});
+  if (!due) return due.error();
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < (*due)->elements; ++i) ids.push_back(Text((*due)->element[i]));
+  return ids;
+}
+
+Result<void> TransactionStore::DeadLetter(const Transaction& tx) {
+  auto added = Run({"XADD", keys::DeadLetters(), "*", "tx_id", tx.id, "account", tx.account, "source_record",
+                    tx.source_record, "error", tx.error ? tx.error->code + ": " + tx.error->message : ""});
+  if (!added) return added.error();
+  return {};
+}
+
+Result<bool> TransactionStore::TryAcquireSlot(const std::string& holder, int limit, std::int64_t now_ms, Duration ttl) {
+  auto acquired = Run({"EVAL", kAcquireSlot, "1", keys::NetSuiteSlots(), holder, std::to_string(limit),
+                       std::to_string(now_ms), std::to_string(now_ms + ttl.count())});
+  if (!acquired) return acquired.error();
+  return (*acquired)->integer == 1;
+}
+
+Result<void> TransactionStore::ReleaseSlot(const std::string& holder) {
+  auto removed = Run({"ZREM", keys::NetSuiteSlots(), holder});
+  if (!removed) return removed.error();
+  return {};
+}
+
+Result<std::optional<std::string>> TransactionStore::CacheGet(const std::string& key) {
+  auto reply = Run({"GET", keys::Cache(key)});
+  if (!reply) return reply.error();
+  if ((*reply)->type != REDIS_REPLY_STRING) return std::optional<std::string>();
+  return std::optional<std::string>(Text(reply->get()));
+}
+
+Result<void> TransactionStore::CachePut(const std::string& key, const std::string& value, Duration ttl) {
+  auto set = Run({"SET", keys::Cache(key), value, "PX", std::to_string(ttl.count())});
+  if (!set) return set.error();
+  return {};
+}
+
+Result<std::int64_t> TransactionStore::FirstSeen(const std::string& account, std::int64_t now_ms) {
+  auto set = Run({"SET", keys::FirstSeen(account), std::to_string(now_ms), "NX"});
+  if (!set) return set.error();
+  auto get = Run({"GET", keys::FirstSeen(account)});
+  if (!get) return get.error();
+  return std::stoll(Text(get->get()));
+}
+
+Result<std::optional<std::int64_t>> TransactionStore::Checkpoint(const std::string& account) {
+  auto get = Run({"GET", keys::Checkpoint(account)});
+  if (!get) return get.error();
+  if ((*get)->type != REDIS_REPLY_STRING) return std::optional<std::int64_t>();
+  return std::optional<std::int64_t>(std::stoll(Text(get->get())));
+}
+
+Result<void> TransactionStore::SetCheckpoint(const std::string& account, std::int64_t ms) {
+  auto set = Run({"SET", keys::Checkpoint(account), std::to_string(ms)});
+  if (!set) return set.error();
+  return {};
+}
+
+Result<bool> TransactionStore::TryAcquireRunnerLease(const std::string& account, const std::string& holder,
+                                                     Duration ttl) {
+  auto set = Run({"SET", keys::RunnerLease(account), holder, "NX", "PX", std::to_string(ttl.count())});
+  if (!set) return set.error();
+  return (*set)->type == REDIS_REPLY_STATUS;
+}
+
+Result<void> TransactionStore::ReleaseRunnerLease(const std::string& account, const std::string& holder) {
+  auto released = Run({"EVAL", kReleaseLease, "1", keys::RunnerLease(account), holder});
+  if (!released) return released.error();
+  return {};
+}
+
+Result<std::vector<std::string>> TransactionStore::RecentIds(int limit) {
+  auto reply = Run({"ZREVRANGE", keys::TransactionIndex(), "0", std::to_string(limit - 1)});
+  if (!reply) return reply.error();
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < (*reply)->elements; ++i) ids.push_back(Text((*reply)->element[i]));
+  return ids;
+}
+
+}  // namespace refundsync
