@@ -209,7 +209,15 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
 
   // 4. Create it from the billed record. A timeout may hide a success: the retry's step 2 finds it.
   auto created = client_.Transform(billed->type, billed->id, refund_type, body.str());
-  if (!created) return FailedWith(created.error(), &*billed);
+  if (!created) {
+    // A duplicate external id means an earlier attempt's create went through (libcurl may even resend a POST
+    // whose connection died): retry, and the lookup above finds that record.
+    if (created.error().message.find("DUP_RCRD") != std::string::npos) {
+      return Failed("upstream_unavailable", "NetSuite already has a record with our marker; looking it up on retry",
+                    &*billed);
+    }
+    return FailedWith(created.error(), &*billed);
+  }
   const std::string target = "netsuite:" + RecordName(refund_type) + ":" + *created;
 
   // 5. Read it back: NetSuite may have recomputed tax. The totals must match to the cent.

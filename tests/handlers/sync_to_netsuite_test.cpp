@@ -1,0 +1,385 @@
+// Refunds made on eBay and Shopify reach NetSuite once and to the cent: the real binary, a real Redis and the
+// sandbox standing in for NetSuite and eBay, with real signatures on both sides.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "core/crypto.h"
+#include "core/transaction.h"
+#include "store/key_layout.h"
+#include "store/redis_connection.h"
+#include "tests/support/http_client.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/sandbox_process.h"
+#include "tests/support/server_process.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_keys.h"
+
+using namespace refundsync;
+using namespace refundsync::testing;
+
+namespace {
+
+struct HarnessOptions {
+  bool adjustment_item = true;
+  std::string ebay_sync_since = "2020-01-01";
+  std::string extra;
+  bool start_server = true;
+};
+
+struct SyncHarness {
+  KeyPair m2m = GenerateEcKeyPair();
+  RedisServer redis;
+  SandboxProcess sandbox{m2m.public_pem};
+  TempDir dir;
+  int port = FreePort();
+  std::string config_path;
+  std::unique_ptr<ServerProcess> server;
+  HttpClient client;
+
+  explicit SyncHarness(const HarnessOptions& options = {}) {
+    auto secret = [&](const std::string& name, const std::string& value) { return dir.Write("s/" + name, value + "\n"); };
+    const std::string sb = sandbox.BaseUrl();
+    const std::string generic = options.adjustment_item ? R"({shipping: "900", adjustment: "901"})" : R"({shipping: "900"})";
+    const std::string yaml = fmt::format(R"(listen: "127.0.0.1:{port}"
+public_url: "http://127.0.0.1:{port}"
+redis: {{url: "{redis}"}}
+netsuite:
+  account_id: "1234567_SB1"
+  rest_base_url: "{sb}"
+  client_id_file: "{cid}"
+  certificate_id: "CERT1"
+  private_key_file: "{key}"
+  generic_items: {generic}
+  webhook: {{algorithm: HS256, key_file: "{wh}", issuer: "1234567_SB1", audience: refundsync}}
+accounts:
+  - id: shop-eu
+    channel: shopify
+    refund_direction: to_netsuite
+    shopify: {{shop_domain: eu.myshopify.com, admin_base_url: "{sb}", api_version: "2026-10", access_token_file: "{tok}", webhook_secret_files: ["{ssec}"]}}
+  - id: shop-main
+    channel: shopify
+    shopify: {{shop_domain: main.myshopify.com, admin_base_url: "{sb}", api_version: "2026-10", access_token_file: "{tok}", webhook_secret_files: ["{ssec}"]}}
+  - id: ebay-us
+    channel: ebay
+    sync_since: "{since}"
+    ebay: {{api_base_url: "{sb}", verification_token_file: "{vt}", refresh_token_file: "{rt}", client_id_file: "{ecid}", client_secret_file: "{ecs}"}}
+worker: {{backoff_initial: 50ms, backoff_max: 200ms, max_attempts: 4}}
+reconcile: {{interval: 1h}}
+shutdown: {{drain_delay: 0s}}
+{extra}
+)",
+        fmt::arg("port", port), fmt::arg("redis", redis.url()), fmt::arg("sb", sb), fmt::arg("generic", generic),
+        fmt::arg("cid", secret("ns-cid", "client-id")), fmt::arg("key", dir.Write("s/m2m.pem", m2m.private_pem)),
+        fmt::arg("wh", secret("ns-wh", "netsuite-secret")), fmt::arg("tok", secret("shop-tok", "shpat_x")),
+        fmt::arg("ssec", secret("shop-sec", "shop-secret")), fmt::arg("since", options.ebay_sync_since),
+        fmt::arg("vt", secret("ebay-vt", "verification-token-0123456789-abcdefghijklmnopq")),
+        fmt::arg("rt", secret("ebay-rt", "v^1.1#refresh")), fmt::arg("ecid", secret("ebay-cid", "client-id")),
+        fmt::arg("ecs", secret("ebay-cs", "client-secret")), fmt::arg("extra", options.extra));
+    config_path = dir.Write("config.yaml", yaml);
+    if (options.start_server) StartServer();
+  }
+
+  void StartServer() {
+    server = std::make_unique<ServerProcess>(config_path, port);
+    server->StartAndWaitReady();
+  }
+
+  void SeedNetSuiteOrder(const std::string& external_id, const std::string& billing, const std::string& lines,
+                         const std::string& shipping = "") {
+    sandbox.Control("POST", "/_control/netsuite/orders",
+                    fmt::format(R"({{"external_id":"{}","billing":"{}","lines":{},"shipping":"{}"}})", external_id,
+                                billing, lines, shipping));
+  }
+
+  long PostShopifyRefund(const std::string& account, const std::string& body, const std::string& event_id) {
+    return client
+        .Request("POST", server->BaseUrl() + "/webhooks/shopify/" + account, body,
+                 {{"X-Shopify-Hmac-Sha256", Base64Encode(HmacSha256("shop-secret", body))},
+                  {"X-Shopify-Topic", "refunds/create"},
+                  {"X-Shopify-Event-Id", event_id}})
+        .status;
+  }
+
+  std::optional<Transaction> LoadTx(const std::string& account, const std::string& source_record) {
+    auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", redis.port(), "", 0}, std::nullopt,
+                                               std::chrono::seconds(1));
+    if (!connection) return std::nullopt;
+    const std::string id = TransactionId(account, source_record);
+    auto key = (*connection)->Command({"GET", keys::TransactionLocator(id)});
+    if (!key || (*key)->type != REDIS_REPLY_STRING) return std::nullopt;
+    auto json = (*connection)->Command({"GET", std::string((*key)->str, (*key)->len)});
+    if (!json || (*json)->type != REDIS_REPLY_STRING) return std::nullopt;
+    auto tx = TransactionFromJson(std::string((*json)->str, (*json)->len));
+    if (!tx) return std::nullopt;
+    return *tx;
+  }
+
+  // Waits (bounded) until the transaction exists and satisfies `done`.
+  Transaction WaitTx(const std::string& account, const std::string& source_record,
+                     const std::function<bool(const Transaction&)>& done) {
+    for (int i = 0; i < 1000; ++i) {
+      if (auto tx = LoadTx(account, source_record); tx && done(*tx)) return *tx;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL("transaction for " << source_record << " never reached the expected state");
+    return {};
+  }
+
+  Transaction WaitSettled(const std::string& account, const std::string& source_record) {
+    return WaitTx(account, source_record, [](const Transaction& tx) {
+      return tx.status == TxStatus::kPosted || tx.status == TxStatus::kSkipped ||
+             (tx.status == TxStatus::kFailed && !(tx.error && IsRetryable(*tx.error)));
+    });
+  }
+
+  // NetSuite records of a type, from the sandbox's read-back: {id, total, externalId, lines "SKU:qty:amount"}.
+  std::vector<std::map<std::string, std::string>> Records(const std::string& type) {
+    const std::string body = sandbox.Control("GET", "/_control/netsuite/records");
+    simdjson::dom::parser parser;
+    simdjson::dom::element root = parser.parse(body);
+    std::vector<std::map<std::string, std::string>> out;
+    for (auto record : root["records"].get_array()) {
+      std::string_view href = record["links"].at(0)["href"].get_string();
+      if (href.find("/" + type + "/") == std::string_view::npos) continue;
+      std::map<std::string, std::string> row;
+      row["id"] = std::string(record["id"].get_string().value());
+      row["total"] = fmt::format("{:.2f}", record["total"].get_double().value());
+      std::string_view ext;
+      row["externalId"] = record["externalId"].get_string().get(ext) ? "" : std::string(ext);
+      std::string lines;
+      for (auto line : record["item"]["items"].get_array()) {
+        lines += fmt::format("{}:{}:{:.2f} ", std::string_view(line["item"]["refName"].get_string()),
+                             int64_t(line["quantity"].get_int64()), double(line["amount"].get_double()));
+      }
+      row["lines"] = lines;
+      out.push_back(row);
+    }
+    return out;
+  }
+
+  int Reconcile(const std::string& account) {
+    const std::string command = RefundsyncBinary() + " reconcile --config " + config_path + " --account " + account +
+                                " --once >> " + (dir.path() / "reconcile.log").string() + " 2>&1";
+    return WEXITSTATUS(std::system(command.c_str()));
+  }
+};
+
+std::string ShopifyRefund(const std::string& id, const std::string& order_id, const std::string& amount,
+                          const std::string& lines_json, const std::string& shipping = "",
+                          const std::string& created_at = "2026-11-27T10:00:00Z") {
+  return fmt::format(
+      R"({{"id":{},"order_id":{},"created_at":"{}","refund_line_items":{},"transactions":[{{"kind":"refund","status":"success","amount":"{}","currency":"USD"}}],"order_adjustments":[{}]}})",
+      id, order_id, created_at, lines_json, amount,
+      shipping.empty() ? "" : R"({"kind":"shipping_refund","amount":"-)" + shipping + "\"}");
+}
+
+}  // namespace
+
+TEST_CASE("eBay refunds: paid order -> cash refund, order on terms -> credit memo, once", "[sync][integration]") {
+  SyncHarness h;
+  h.SeedNetSuiteOrder("ebay-us-11-111-1", "cash_sale", R"([{"sku":"CAP","quantity":3,"rate":"20.00"}])");
+  h.SeedNetSuiteOrder("ebay-us-22-222-2", "invoice", R"([{"sku":"HAT","quantity":1,"rate":"35.50"}])");
+  h.sandbox.Control("POST", "/_control/ebay/orders",
+                    R"({"order_id":"11-111-1","line_items":[{"line_item_id":"L1","sku":"CAP","quantity":3,"price":"20.00"}]})");
+  h.sandbox.Control("POST", "/_control/ebay/orders",
+                    R"({"order_id":"22-222-2","line_items":[{"line_item_id":"L2","sku":"HAT","quantity":1,"price":"35.50"}]})");
+  h.sandbox.Control("POST", "/_control/ebay/orders/11-111-1/refunds", R"({"amount":"40.00","line_item_id":"L1","refund_id":"5AAA1"})");
+  h.sandbox.Control("POST", "/_control/ebay/orders/22-222-2/refunds", R"({"amount":"35.50","refund_id":"5BBB2"})");
+
+  REQUIRE(h.Reconcile("ebay-us") == 0);
+  const Transaction paid = h.WaitSettled("ebay-us", "ebay:refund:5AAA1");
+  CHECK(paid.status == TxStatus::kPosted);
+  CHECK(paid.target_record.rfind("netsuite:cashrefund:", 0) == 0);
+  CHECK(paid.billed_record.rfind("cashSale:", 0) == 0);
+  const Transaction terms = h.WaitSettled("ebay-us", "ebay:refund:5BBB2");
+  CHECK(terms.status == TxStatus::kPosted);
+  CHECK(terms.target_record.rfind("netsuite:creditmemo:", 0) == 0);
+
+  auto cash_refunds = h.Records("cashRefund");
+  REQUIRE(cash_refunds.size() == 1);
+  CHECK(cash_refunds[0]["total"] == "40.00");
+  CHECK(cash_refunds[0]["lines"] == "CAP:2:40.00 ");
+  auto memos = h.Records("creditMemo");
+  REQUIRE(memos.size() == 1);
+  CHECK(memos[0]["total"] == "35.50");
+  CHECK(memos[0]["lines"] == "Refund Adjustment:1:35.50 ");  // an order-level eBay refund
+
+  // Reconciling again (and again) finds the same refunds and creates nothing.
+  REQUIRE(h.Reconcile("ebay-us") == 0);
+  CHECK(h.Records("cashRefund").size() == 1);
+  CHECK(h.Records("creditMemo").size() == 1);
+}
+
+TEST_CASE("Shopify to_netsuite: a partial line + shipping refund becomes a credit memo to the cent",
+          "[sync][integration]") {
+  SyncHarness h;
+  h.SeedNetSuiteOrder("shop-eu-1001", "invoice", R"([{"sku":"MUG","quantity":2,"rate":"10.00","tax_rate":"0.08"}])", "5.00");
+  const std::string refund = ShopifyRefund(
+      "7001", "1001", "15.80",
+      R"([{"line_item_id":1,"quantity":1,"subtotal":10.00,"total_tax":0.80,"line_item":{"sku":"MUG"}}])", "5.00");
+  REQUIRE(h.PostShopifyRefund("shop-eu", refund, "ev-7001") == 200);
+  const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:7001");
+  REQUIRE(tx.status == TxStatus::kPosted);
+  CHECK(tx.amount == Money{1580, "USD"});
+  auto memos = h.Records("creditMemo");
+  REQUIRE(memos.size() == 1);
+  CHECK(memos[0]["total"] == "15.80");
+  CHECK(memos[0]["lines"] == "MUG:1:10.00 Shipping:1:5.00 ");
+  CHECK(memos[0]["externalId"] == "rs-" + tx.id);
+
+  // The same refund again (a redelivery under a new event id, or a replay) creates nothing.
+  REQUIRE(h.PostShopifyRefund("shop-eu", refund, "ev-7001-again") == 200);
+  REQUIRE(h.PostShopifyRefund("shop-eu", refund, "ev-7001") == 200);
+  const Transaction again = h.WaitSettled("shop-eu", "shopify:refund:7001");
+  CHECK(again.history.size() == tx.history.size());
+  CHECK(h.Records("creditMemo").size() == 1);
+}
+
+TEST_CASE("Two partial refunds of one order arriving together: both judged one at a time, never over-refunded",
+          "[sync][integration]") {
+  SyncHarness h;
+  // Billed total 30.00; two refunds of 20.00 cannot both fit.
+  h.SeedNetSuiteOrder("shop-eu-2002", "cash_sale", R"([{"sku":"PEN","quantity":3,"rate":"10.00"}])");
+  const std::string a = ShopifyRefund("8001", "2002", "20.00", R"([{"line_item_id":1,"quantity":2,"subtotal":"20.00","total_tax":"0.00","line_item":{"sku":"PEN"}}])");
+  const std::string b = ShopifyRefund("8002", "2002", "20.00", R"([{"line_item_id":1,"quantity":2,"subtotal":"20.00","total_tax":"0.00","line_item":{"sku":"PEN"}}])");
+  std::thread first([&] { h.PostShopifyRefund("shop-eu", a, "ev-8001"); });
+  HttpClient second_client;
+  const long second = second_client
+                          .Request("POST", h.server->BaseUrl() + "/webhooks/shopify/shop-eu", b,
+                                   {{"X-Shopify-Hmac-Sha256", Base64Encode(HmacSha256("shop-secret", b))},
+                                    {"X-Shopify-Topic", "refunds/create"},
+                                    {"X-Shopify-Event-Id", "ev-8002"}})
+                          .status;
+  first.join();
+  CHECK(second == 200);
+  const Transaction ta = h.WaitSettled("shop-eu", "shopify:refund:8001");
+  const Transaction tb = h.WaitSettled("shop-eu", "shopify:refund:8002");
+  const int posted = (ta.status == TxStatus::kPosted) + (tb.status == TxStatus::kPosted);
+  CHECK(posted == 1);
+  const Transaction& refused = ta.status == TxStatus::kPosted ? tb : ta;
+  REQUIRE(refused.error.has_value());
+  CHECK(refused.error->code == "already_refunded");
+  CHECK(h.Records("cashRefund").size() == 1);
+}
+
+TEST_CASE("Precise errors: not synced, not billed, more than remains, unknown SKU", "[sync][integration]") {
+  SyncHarness h;
+  h.SeedNetSuiteOrder("shop-eu-3003", "none", R"([{"sku":"CUP","quantity":1,"rate":"9.00"}])");
+  h.SeedNetSuiteOrder("shop-eu-4004", "invoice", R"([{"sku":"CUP","quantity":1,"rate":"9.00"}])");
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9001", "9999", "5.00", "[]"), "e1") == 200);
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9002", "3003", "5.00", "[]"), "e2") == 200);
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9003", "4004", "9.01", "[]"), "e3") == 200);
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9004", "4004", "9.00",
+                                                       R"([{"line_item_id":1,"quantity":1,"subtotal":"9.00","line_item":{"sku":"BOWL"}}])"),
+                              "e4") == 200);
+  const Transaction unsynced = h.WaitSettled("shop-eu", "shopify:refund:9001");
+  REQUIRE(unsynced.error.has_value());
+  CHECK(unsynced.error->code == "order_not_synced");
+  CHECK_THAT(unsynced.error->message, Catch::Contains("order 9999 was not previously synced to NetSuite"));
+  const Transaction unbilled = h.WaitSettled("shop-eu", "shopify:refund:9002");
+  CHECK(unbilled.error->code == "order_not_billed");
+  const Transaction too_much = h.WaitSettled("shop-eu", "shopify:refund:9003");
+  CHECK(too_much.error->code == "already_refunded");
+  CHECK_THAT(too_much.error->message, Catch::Contains("9.00 that remain refundable"));
+  const Transaction unknown = h.WaitSettled("shop-eu", "shopify:refund:9004");
+  CHECK(unknown.error->code == "unknown_line_item");
+  CHECK(h.Records("creditMemo").empty());
+}
+
+TEST_CASE("NetSuite recomputes tax: adjusted with the adjustment item, never a silent difference",
+          "[sync][integration]") {
+  SECTION("with the adjustment item configured, the total is corrected to the storefront's") {
+    SyncHarness h;
+    h.SeedNetSuiteOrder("shop-eu-5005", "invoice", R"([{"sku":"MUG","quantity":1,"rate":"10.00","tax_rate":"0.08"}])");
+    h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"tax_drift":"0.01"})");
+    REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("10001", "5005", "10.80",
+                                                         R"([{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"0.80","line_item":{"sku":"MUG"}}])"),
+                                "e1") == 200);
+    const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:10001");
+    CHECK(tx.status == TxStatus::kPosted);
+    CHECK_THAT(tx.history.back().note, Catch::Contains("adjusted by -0.01"));
+    CHECK(h.Records("creditMemo").at(0)["total"] == "10.80");
+  }
+  SECTION("without it, the transaction fails with amount_mismatch and says which record differs") {
+    HarnessOptions options;
+    options.adjustment_item = false;
+    SyncHarness h(options);
+    h.SeedNetSuiteOrder("shop-eu-5006", "invoice", R"([{"sku":"MUG","quantity":1,"rate":"10.00","tax_rate":"0.08"}])");
+    h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"tax_drift":"0.01"})");
+    REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("10002", "5006", "10.80",
+                                                         R"([{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"0.80","line_item":{"sku":"MUG"}}])"),
+                                "e1") == 200);
+    const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:10002");
+    CHECK(tx.status == TxStatus::kFailed);
+    CHECK(tx.error->code == "amount_mismatch");
+    CHECK_THAT(tx.error->message, Catch::Contains("10.81"));
+  }
+}
+
+TEST_CASE("Direction policy and cut-over: skipped with the reason, nothing created", "[sync][integration]") {
+  HarnessOptions options;
+  options.ebay_sync_since = "2026-06-01T00:00:00Z";
+  SyncHarness h(options);
+  h.SeedNetSuiteOrder("shop-main-6006", "invoice", R"([{"sku":"MUG","quantity":1,"rate":"10.00"}])");
+  // shop-main syncs from NetSuite: a storefront refund webhook (e.g. our own post coming back) is skipped.
+  REQUIRE(h.PostShopifyRefund("shop-main", ShopifyRefund("11001", "6006", "10.00", "[]"), "e1") == 200);
+  const Transaction skipped = h.WaitSettled("shop-main", "shopify:refund:11001");
+  CHECK(skipped.status == TxStatus::kSkipped);
+  CHECK_THAT(skipped.history.back().note, Catch::Contains("syncs refunds from NetSuite"));
+
+  h.SeedNetSuiteOrder("ebay-us-33-333-3", "cash_sale", R"([{"sku":"CAP","quantity":1,"rate":"20.00"}])");
+  h.sandbox.Control("POST", "/_control/ebay/orders",
+                    R"({"order_id":"33-333-3","line_items":[{"line_item_id":"L1","sku":"CAP","quantity":1,"price":"20.00"}]})");
+  h.sandbox.Control("POST", "/_control/ebay/orders/33-333-3/refunds",
+                    R"({"amount":"20.00","refund_id":"5OLD","refund_date":"2026-05-01T00:00:00.000Z"})");
+  REQUIRE(h.Reconcile("ebay-us") == 0);
+  const Transaction old = h.WaitSettled("ebay-us", "ebay:refund:5OLD");
+  CHECK(old.status == TxStatus::kSkipped);
+  CHECK_THAT(old.history.back().note, Catch::Contains("before the account's cut-over"));
+  CHECK(h.Records("cashRefund").empty());
+  CHECK(h.Records("creditMemo").empty());
+}
+
+TEST_CASE("NetSuite 429 then success: posted once after a retry", "[sync][integration]") {
+  SyncHarness h;
+  h.SeedNetSuiteOrder("shop-eu-7007", "cash_sale", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
+  h.sandbox.Control("POST", "/_control/faults", R"({"target":"netsuite","kind":"429","count":2,"path_contains":"!transform"})");
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("12001", "7007", "10.00", "[]"), "e1") == 200);
+  const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:12001");
+  CHECK(tx.status == TxStatus::kPosted);
+  CHECK(tx.attempts == 3);
+  CHECK_THAT(tx.history[1].note, Catch::Contains("upstream_unavailable"));
+  CHECK(h.Records("cashRefund").size() == 1);
+}
+
+TEST_CASE("The answer to a create is lost after NetSuite committed it: still exactly one record",
+          "[sync][integration]") {
+  SyncHarness h;
+  h.SeedNetSuiteOrder("shop-eu-8008", "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
+  h.sandbox.Control("POST", "/_control/faults",
+                    R"({"target":"netsuite","kind":"drop_after_commit","count":1,"path_contains":"!transform"})");
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("13001", "8008", "10.00", "[]"), "e1") == 200);
+  const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:13001");
+  CHECK(tx.status == TxStatus::kPosted);
+  CHECK(tx.attempts == 2);
+  CHECK_THAT(tx.history.back().note, Catch::Contains("found the record an earlier attempt created"));
+  CHECK(h.Records("creditMemo").size() == 1);
+}
+
+TEST_CASE("NetSuite keeps failing: the last attempt leaves the transaction failed and dead-lettered",
+          "[sync][integration]") {
+  SyncHarness h;
+  h.SeedNetSuiteOrder("shop-eu-9009", "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
+  h.sandbox.Control("POST", "/_control/faults", R"({"target":"netsuite","kind":"500","count":100,"path_contains":"!transform"})");
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("14001", "9009", "10.00", "[]"), "e1") == 200);
+  const Transaction tx = h.WaitTx("shop-eu", "shopify:refund:14001", [](const Transaction& t) { return t.attempts == 4; });
+  CHECK(tx.status == TxStatus::kFailed);
+  CHECK(tx.error->code == "upstream_unavailable");
+  auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", h.redis.port(), "", 0}, std::nullopt,
+                                             std::chrono::seconds(1));
+  CHECK((*(*connection)->Command({"XLEN", keys::DeadLetters()}))->integer == 1);
+}
