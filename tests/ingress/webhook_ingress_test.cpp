@@ -62,7 +62,9 @@ struct Ingress {
     options.redis_url = redis.url();
     options.ebay_api_base_url = ebay.server.BaseUrl();
     options.extra_top_level = "limits:\n  max_body_bytes: 4096\nshutdown:\n  drain_delay: 0s\n";
-    server = std::make_unique<ServerProcess>(dir.Write("config.yaml", MinimalConfigYaml(dir, options)), port);
+    // The ingress role alone: no worker drains the queue these tests inspect.
+    server = std::make_unique<ServerProcess>(dir.Write("config.yaml", MinimalConfigYaml(dir, options)), port,
+                                             std::vector<std::string>{"--role", "ingress"});
     server->StartAndWaitReady();
   }
 
