@@ -157,7 +157,7 @@ int RunServe(const std::string& config_path, Role role) {
   if (role != Role::kIngress) {
     engine = std::make_unique<SyncEngine>(config, clock, metrics);
     worker = std::make_unique<Worker>(*engine->processor, RedisLocator(config.redis), ConsumerPrefix(),
-                                      std::chrono::seconds(15), clock);
+                                      config.worker_claim_idle, clock);
     worker->Start(config.worker_concurrency);
     reconcile_thread = std::thread([&] {
       std::unique_ptr<RedisConnection> connection;

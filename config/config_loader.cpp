@@ -316,6 +316,10 @@ void ReadTunables(YamlMapReader& root, Config& config, ConfigErrors& errors) {
         static_cast<int>(r.Integer("max_attempts", 1, 1000).value_or(config.worker_max_attempts));
     config.worker_backoff_initial = r.DurationValue("backoff_initial").value_or(config.worker_backoff_initial);
     config.worker_backoff_max = r.DurationValue("backoff_max").value_or(config.worker_backoff_max);
+    config.worker_claim_idle = r.DurationValue("claim_idle").value_or(config.worker_claim_idle);
+    config.worker_order_lease = r.DurationValue("order_lease").value_or(config.worker_order_lease);
+    if (config.worker_order_lease < std::chrono::seconds(1)) r.Fail("order_lease", "must be at least 1s");
+    if (config.worker_claim_idle < std::chrono::seconds(1)) r.Fail("claim_idle", "must be at least 1s");
     if (config.worker_backoff_max < config.worker_backoff_initial) {
       r.Fail("backoff_max", "must not be shorter than worker.backoff_initial");
     }

@@ -113,6 +113,10 @@ struct Config {
   int worker_max_attempts = 8;
   Duration worker_backoff_initial = std::chrono::seconds(2);
   Duration worker_backoff_max = std::chrono::minutes(15);
+  // Beyond the contract's table: how long an entry may sit with a consumer before another takes it over, and
+  // how long a per-order lease lasts (it must outlast the NetSuite calls of one refund).
+  Duration worker_claim_idle = std::chrono::seconds(30);
+  Duration worker_order_lease = std::chrono::seconds(60);
   Duration reconcile_interval = std::chrono::minutes(15);
   Duration shutdown_drain_delay = std::chrono::seconds(5);
   std::string log_level = "info";

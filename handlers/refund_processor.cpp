@@ -11,7 +11,6 @@
 namespace refundsync {
 namespace {
 
-constexpr Duration kOrderLeaseTime = std::chrono::seconds(60);
 constexpr std::int64_t kLeaseBusyRetryMs = 200;
 constexpr Duration kFactsCacheTime = std::chrono::hours(1);
 
@@ -110,24 +109,13 @@ Result<int> RefundProcessor::ImportEbayOrder(const AccountConfig& account, const
 
 Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const Transaction& fresh,
                                             TransactionStore& store, bool automatic) const {
-  auto stored = store.CreateIfAbsent(fresh);
-  if (!stored) return stored.error();
-  Transaction tx = std::move(stored->tx);
-  if (!stored->created) {
-    // Redelivered, replayed or reconciled again: the first arrival decides; nothing is posted twice.
-    Count("duplicate");
-    return tx;
-  }
+  // Decide before storing, so a stored `imported` always means "passed the policy and the cut-over".
+  Transaction candidate = fresh;
   const std::int64_t now = clock_.NowMs();
   const RouteDecision route = RouteRefundEvent(SourceSystem::kStorefront, account.direction, account.id);
   if (route.route == Route::kSkipped) {
-    tx.Record(now, TxStatus::kSkipped, route.reason);
-    Count("skipped");
-    if (auto saved = store.Save(tx); !saved) return saved.error();
-    log::Info("refund_skipped", {{"tx", tx.id}, {"account", account.id}, {"reason", route.reason}});
-    return tx;
-  }
-  if (automatic) {
+    candidate.Record(now, TxStatus::kSkipped, route.reason);
+  } else if (automatic) {
     std::int64_t cutover = 0;
     if (account.sync_since_ms) {
       cutover = *account.sync_since_ms;
@@ -136,16 +124,27 @@ Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const 
       if (!first_seen) return first_seen.error();
       cutover = *first_seen;
     }
-    const auto refunded_at = ParseRfc3339Ms(tx.source_created_at);
+    const auto refunded_at = ParseRfc3339Ms(candidate.source_created_at);
     if (refunded_at && *refunded_at < cutover) {
-      const std::string reason = "refund of " + tx.source_created_at + " is before the account's cut-over (" +
-                                 FormatRfc3339Ms(cutover) + "); an operator can retrieve it";
-      tx.Record(now, TxStatus::kSkipped, reason);
-      Count("skipped");
-      if (auto saved = store.Save(tx); !saved) return saved.error();
-      log::Info("refund_skipped", {{"tx", tx.id}, {"account", account.id}, {"reason", reason}});
-      return tx;
+      candidate.Record(now, TxStatus::kSkipped, "refund of " + candidate.source_created_at +
+                                                    " is before the account's cut-over (" + FormatRfc3339Ms(cutover) +
+                                                    "); an operator can retrieve it");
     }
+  }
+  auto stored = store.CreateIfAbsent(candidate);
+  if (!stored) return stored.error();
+  Transaction tx = std::move(stored->tx);
+  if (!stored->created) {
+    // Redelivered, replayed or reconciled again: the first arrival decided. Only a post that a dead worker left
+    // unfinished is resumed (safe: posting finds an earlier attempt's record by its marker).
+    if (tx.status == TxStatus::kImported && account.auto_post) return Post(account, std::move(tx), store);
+    Count("duplicate");
+    return tx;
+  }
+  if (tx.status == TxStatus::kSkipped) {
+    Count("skipped");
+    log::Info("refund_skipped", {{"tx", tx.id}, {"account", account.id}, {"reason", tx.history.back().note}});
+    return tx;
   }
   if (!account.auto_post) {
     Count("imported");
@@ -158,7 +157,7 @@ Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const 
 Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transaction tx, TransactionStore& store) const {
   if (tx.status == TxStatus::kPosted) return tx;
   const OrderKey order{account.id, tx.order_id};
-  auto lease = store.AcquireOrderLease(order, kOrderLeaseTime);
+  auto lease = store.AcquireOrderLease(order, config_.worker_order_lease);
   if (!lease) return lease.error();
   if (!*lease) {
     // Another worker is posting a refund of the same order: come back shortly (not counted as an attempt).

@@ -93,8 +93,8 @@ void Worker::Run(int index) {
     }
 
     // Entries a dead (or stalled) consumer left pending for longer than the claim idle time.
-    if (now >= next_claim_ms) {
-      next_claim_ms = now + claim_idle_.count() / 2;
+    for (int round = 0; now >= next_claim_ms && round < keys::kShardCount; ++round) {
+      if (round == keys::kShardCount - 1) next_claim_ms = now + claim_idle_.count() / 2;
       claim_shard = (claim_shard + 1) % keys::kShardCount;
       const std::string stream = keys::Events(claim_shard);
       auto claimed = connection->Command({"XAUTOCLAIM", stream, std::string(keys::kWorkerGroup), consumer,

@@ -2,6 +2,8 @@
 // sandbox standing in for NetSuite and eBay, with real signatures on both sides.
 #include <catch2/catch.hpp>
 
+#include <csignal>
+#include <fstream>
 #include <sys/wait.h>
 
 #include <fmt/format.h>
@@ -382,4 +384,38 @@ TEST_CASE("NetSuite keeps failing: the last attempt leaves the transaction faile
   auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", h.redis.port(), "", 0}, std::nullopt,
                                              std::chrono::seconds(1));
   CHECK((*(*connection)->Command({"XLEN", keys::DeadLetters()}))->integer == 1);
+}
+
+TEST_CASE("A worker SIGKILLed mid-refund: another consumer takes the entry over and finishes, one record",
+          "[sync][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  // Short claim and lease times so the takeover happens within the test; slow NetSuite so the kill lands mid-way.
+  {
+    std::ifstream in(h.config_path);
+    std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string from = "worker: {backoff_initial: 50ms, backoff_max: 200ms, max_attempts: 4}";
+    yaml.replace(yaml.find(from), from.size(),
+                 "worker: {backoff_initial: 50ms, backoff_max: 200ms, max_attempts: 4, claim_idle: 2s, order_lease: 3s}");
+    std::ofstream(h.config_path) << yaml;
+  }
+  h.StartServer();
+  h.SeedNetSuiteOrder("shop-eu-1501", "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
+  h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"latency_ms":700})");
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("15001", "1501", "10.00", "[]"), "e1") == 200);
+  // Wait until the worker is talking to NetSuite about it, then kill it without warning.
+  for (int i = 0; i < 500; ++i) {
+    if (h.sandbox.Control("GET", "/_control/netsuite/calls").find("suiteql") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(h.server->Stop(SIGKILL) != 0);
+  const auto before = h.LoadTx("shop-eu", "shopify:refund:15001");
+  const bool posted_before_kill = before && before->status == TxStatus::kPosted;
+  CHECK_FALSE(posted_before_kill);
+  h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"latency_ms":0})");
+  h.StartServer();  // a new process: a different consumer name
+  const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:15001");
+  CHECK(tx.status == TxStatus::kPosted);
+  CHECK(h.Records("creditMemo").size() == 1);
 }
