@@ -419,3 +419,54 @@ TEST_CASE("A worker SIGKILLed mid-refund: another consumer takes the entry over 
   CHECK(tx.status == TxStatus::kPosted);
   CHECK(h.Records("creditMemo").size() == 1);
 }
+
+TEST_CASE("The NetSuite concurrency limit holds across workers: no request is refused for concurrency",
+          "[sync][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  {
+    std::ifstream in(h.config_path);
+    std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    yaml.replace(yaml.find("  certificate_id:"), 0, "  max_concurrency: 2\n");
+    yaml.replace(yaml.find("max_attempts: 4}"), 16, "max_attempts: 4, concurrency: 6}");
+    std::ofstream(h.config_path) << yaml;
+  }
+  h.StartServer();
+  h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"latency_ms":60,"max_concurrency":2})");
+  for (int i = 0; i < 6; ++i) {
+    h.SeedNetSuiteOrder("shop-eu-16" + std::to_string(i), "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
+  }
+  for (int i = 0; i < 6; ++i) {
+    REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("1600" + std::to_string(i), "16" + std::to_string(i), "10.00", "[]"),
+                                "c" + std::to_string(i)) == 200);
+  }
+  for (int i = 0; i < 6; ++i) {
+    const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:1600" + std::to_string(i));
+    CHECK(tx.status == TxStatus::kPosted);
+    CHECK(tx.attempts == 1);
+  }
+  CHECK(h.sandbox.Control("GET", "/_control/netsuite/calls").find("\"over_limit\": 0") != std::string::npos);
+  CHECK(h.Records("creditMemo").size() == 6);
+}
+
+TEST_CASE("An eBay notification naming an order imports that order's refunds", "[sync][integration]") {
+  SyncHarness h;
+  const std::string key_json = h.sandbox.Control("POST", "/_control/ebay/keys", R"({"kid":"kid-7"})");
+  simdjson::dom::parser parser;
+  const std::string private_pem(parser.parse(key_json)["private_key"].get_string().value());
+  h.SeedNetSuiteOrder("ebay-us-44-444-4", "cash_sale", R"([{"sku":"CAP","quantity":2,"rate":"15.00"}])");
+  h.sandbox.Control("POST", "/_control/ebay/orders",
+                    R"({"order_id":"44-444-4","line_items":[{"line_item_id":"L4","sku":"CAP","quantity":2,"price":"15.00"}]})");
+  h.sandbox.Control("POST", "/_control/ebay/orders/44-444-4/refunds", R"({"amount":"15.00","line_item_id":"L4","refund_id":"5NOTE"})");
+  const std::string body =
+      R"({"metadata":{"topic":"ORDER_CONFIRMATION","schemaVersion":"1.0"},"notification":{"notificationId":"n-44","data":{"order":{"orderId":"44-444-4"}}}})";
+  const auto response = h.client.Request("POST", h.server->BaseUrl() + "/webhooks/ebay/ebay-us", body,
+                                         {{"X-EBAY-SIGNATURE", EbaySignatureHeader(private_pem, "kid-7", body)}});
+  REQUIRE(response.status == 200);
+  const Transaction tx = h.WaitSettled("ebay-us", "ebay:refund:5NOTE");
+  CHECK(tx.status == TxStatus::kPosted);
+  auto refunds = h.Records("cashRefund");
+  REQUIRE(refunds.size() == 1);
+  CHECK(refunds[0]["lines"] == "CAP:1:15.00 ");
+}
