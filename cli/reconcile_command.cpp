@@ -20,11 +20,6 @@ int RunReconcile(const std::string& config_path, const std::string& account_id) 
     std::cerr << "no account \"" << account_id << "\" in " << config_path << "\n";
     return kExitFailed;
   }
-  if (account->channel != Channel::kEbay) {
-    std::cerr << "account " << account_id << ": reconciliation of " << ChannelName(account->channel)
-              << " accounts is not built yet (eBay only)\n";
-    return kExitFailed;
-  }
   SystemClock clock;
   MetricsRegistry metrics;
   SyncEngine engine(config, clock, metrics);
@@ -34,7 +29,7 @@ int RunReconcile(const std::string& config_path, const std::string& account_id) 
     return kExitFailed;
   }
   TransactionStore store(**connection);
-  auto report = engine.reconciler->RunOnce(*account, store, ConsumerPrefix() + "-cli");
+  auto report = ReconcileAccount(engine, *account, store, ConsumerPrefix() + "-cli", clock.NowMs());
   if (!report) {
     std::cerr << "reconcile " << account_id << ": " << report.error().code << ": " << report.error().message << "\n";
     return kExitFailed;

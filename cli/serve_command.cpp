@@ -155,6 +155,12 @@ int RunServe(const std::string& config_path, Role role) {
   std::condition_variable reconcile_wake;
   bool reconcile_stop = false;
   if (role != Role::kIngress) {
+    // The default cut-over of an account is the first time the service runs with it: record it now, before any
+    // event, so nothing created before the service existed is synced automatically.
+    if (auto connection = RedisLocator(config.redis).ConnectToMaster(std::chrono::seconds(1))) {
+      TransactionStore store(**connection);
+      for (const auto& account : config.accounts) (void)store.FirstSeen(account.id, clock.NowMs());
+    }
     engine = std::make_unique<SyncEngine>(config, clock, metrics);
     worker = std::make_unique<Worker>(*engine->processor, RedisLocator(config.redis), ConsumerPrefix(),
                                       config.worker_claim_idle, clock);
@@ -169,9 +175,11 @@ int RunServe(const std::string& config_path, Role role) {
           connection = connected ? std::move(*connected) : nullptr;
         }
         for (const auto& account : config.accounts) {
-          if (!connection || account.channel != Channel::kEbay || account.direction != Direction::kToNetSuite) continue;
+          const bool reconciled = (account.channel == Channel::kEbay && account.direction == Direction::kToNetSuite) ||
+                                  account.direction == Direction::kFromNetSuite;
+          if (!connection || !reconciled) continue;
           TransactionStore store(*connection);
-          auto report = engine->reconciler->RunOnce(account, store, ConsumerPrefix() + "-reconcile");
+          auto report = ReconcileAccount(*engine, account, store, ConsumerPrefix() + "-reconcile", clock.NowMs());
           if (!report) log::Warn("reconcile_failed", {{"account", account.id}, {"reason", report.error().message}});
         }
         lock.lock();

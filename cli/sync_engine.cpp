@@ -15,10 +15,39 @@ SyncEngine::SyncEngine(const Config& config, const Clock& clock, MetricsRegistry
     ebay_clients.push_back(std::make_unique<EbayRestClient>(*account.ebay, http, clock));
     ebay_by_account[account.id] = ebay_clients.back().get();
   }
-  processor = std::make_unique<RefundProcessor>(config, inbound, ebay_by_account, clock, metrics);
+  std::map<std::string, ShopifyClient*> shopify_by_account;
+  for (const auto& account : config.accounts) {
+    if (!account.shopify) continue;
+    shopify_clients.push_back(std::make_unique<ShopifyGraphQlClient>(*account.shopify, http));
+    shopify_by_account[account.id] = shopify_clients.back().get();
+  }
+  outbound = std::make_unique<OutboundHandler>(config, netsuite, shopify_by_account);
+  processor = std::make_unique<RefundProcessor>(config, inbound, *outbound, ebay_by_account, clock, metrics);
   reconciler = std::make_unique<EbayReconciler>(*processor, clock);
+  netsuite_reconciler = std::make_unique<NetSuiteReconciler>(*processor, netsuite, clock);
   metrics.GaugeCallback("refundsync_netsuite_calls_total", "NetSuite requests made by this process",
                         [this] { return netsuite.calls(); });
+}
+
+Result<ReconcileReport> ReconcileAccount(const SyncEngine& engine, const AccountConfig& account, TransactionStore& store,
+                                         const std::string& holder, std::int64_t now_ms) {
+  if (account.direction == Direction::kToNetSuite && account.channel == Channel::kEbay) {
+    return engine.reconciler->RunOnce(account, store, holder);
+  }
+  if (account.direction == Direction::kFromNetSuite) {
+    std::int64_t since = 0;
+    if (account.sync_since_ms) {
+      since = *account.sync_since_ms;
+    } else {
+      auto first_seen = store.FirstSeen(account.id, now_ms);
+      if (!first_seen) return first_seen.error();
+      since = *first_seen;
+    }
+    return engine.netsuite_reconciler->RunOnce(account.id, since, store, holder);
+  }
+  return MakeError("direction_mismatch", "reconciliation of " + std::string(ChannelName(account.channel)) +
+                                             " accounts syncing " + std::string(DirectionName(account.direction)) +
+                                             " is not built yet");
 }
 
 std::string ConsumerPrefix() {

@@ -9,6 +9,9 @@
 #include "clients/ebay_client.h"
 #include "clients/http_client.h"
 #include "clients/netsuite_client.h"
+#include "clients/shopify_client.h"
+#include "handlers/netsuite_reconciler.h"
+#include "handlers/outbound_handler.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/metrics.h"
@@ -27,9 +30,17 @@ struct SyncEngine {
   NetSuiteRestClient netsuite;
   InboundHandler inbound;
   std::vector<std::unique_ptr<EbayRestClient>> ebay_clients;
+  std::vector<std::unique_ptr<ShopifyGraphQlClient>> shopify_clients;
+  std::unique_ptr<OutboundHandler> outbound;
   std::unique_ptr<RefundProcessor> processor;
   std::unique_ptr<EbayReconciler> reconciler;
+  std::unique_ptr<NetSuiteReconciler> netsuite_reconciler;
 };
+
+// One reconciliation pass for an account: eBay order search for eBay accounts syncing to NetSuite, NetSuite
+// SuiteQL for accounts syncing from NetSuite.
+Result<ReconcileReport> ReconcileAccount(const SyncEngine& engine, const AccountConfig& account, TransactionStore& store,
+                                         const std::string& holder, std::int64_t now_ms);
 
 // A name unique per process: the pod name (HOSTNAME) and the pid.
 std::string ConsumerPrefix();

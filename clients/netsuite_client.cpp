@@ -91,6 +91,7 @@ Result<NsRecord> ParseNsRecord(const std::string& type, const std::string& json)
     record.external_id = StringField(root, "externalId");
     record.memo = StringField(root, "memo");
     record.created_from = RefId(root, "createdFrom");
+    record.created_at = StringField(root, "createdDate");
     simdjson::ondemand::object currency;
     if (!root.find_field_unordered("currency").get_object().get(currency)) {
       record.currency = StringField(currency, "refName");

@@ -34,6 +34,7 @@ struct NsRecord {
   std::string memo;
   std::string created_from;  // internal id
   std::string currency;
+  std::string created_at;  // createdDate, as NetSuite wrote it
   Money total;
   std::vector<NsLine> lines;
 };

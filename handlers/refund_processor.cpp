@@ -60,11 +60,7 @@ Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, Transaction
     case EventKind::kIgnored:
       return {};
     case EventKind::kNetSuiteRecord:
-      // Posting NetSuite refunds to storefronts (and the direction check that needs the record's account)
-      // arrives with the outbound handler; until then such events are only captured.
-      log::Warn("netsuite_event_not_handled", {{"record", event.record_type + ":" + event.record_id},
-                                               {"reason", "outbound sync is not built yet"}});
-      return {};
+      return HandleNetSuiteRecord(event.record_type, event.record_id, event.record_event, store);
     case EventKind::kStorefrontRefund: {
       if (account == nullptr) return {};
       if (!event.amount) {
@@ -107,12 +103,70 @@ Result<int> RefundProcessor::ImportEbayOrder(const AccountConfig& account, const
   return imported;
 }
 
+Result<void> RefundProcessor::RecordChangeAfterPosting(const AccountConfig& account, const Transaction& posted,
+                                                       const std::string& event, TransactionStore& store) const {
+  // Money already returned on the storefront is never reversed automatically: record the change for people.
+  const std::int64_t now = clock_.NowMs();
+  Transaction change = posted;
+  change.source_record = posted.source_record + ":" + event + ":" + std::to_string(now);
+  change.id = TransactionId(account.id, change.source_record);
+  change.history.clear();
+  change.error.reset();
+  change.attempts = 0;
+  change.created_ms = now;
+  change.Record(now, TxStatus::kSkipped, "changed after posting (" + event + " in NetSuite after " +
+                                             posted.target_record + "); nothing reversed");
+  Count("skipped");
+  log::Warn("netsuite_refund_changed_after_posting", {{"tx", posted.id}, {"event", event}, {"target", posted.target_record}});
+  if (auto stored = store.CreateIfAbsent(change); !stored) return stored.error();
+  return {};
+}
+
+Result<void> RefundProcessor::HandleNetSuiteRecord(const std::string& record_type, const std::string& record_id,
+                                                   const std::string& event, TransactionStore& store,
+                                                   const std::string& only_account) const {
+  const std::string source_record = "netsuite:" + record_type + ":" + record_id;
+  // An edit or delete of a refund we already posted: found by its stable id in whichever account holds it.
+  if (event == "edit" || event == "delete") {
+    for (const auto& account : config_.accounts) {
+      auto existing = store.Load(TransactionId(account.id, source_record));
+      if (!existing) return existing.error();
+      if (*existing && (*existing)->status == TxStatus::kPosted) {
+        return RecordChangeAfterPosting(account, **existing, event, store);
+      }
+    }
+    if (event == "delete") return {};  // never posted: nothing to do
+  }
+  auto resolved = outbound_.Resolve(record_type, record_id, clock_.NowMs());
+  if (!resolved) {
+    if (IsRetryable(resolved.error())) return MakeError("store_unavailable", resolved.error().message);
+    // Not ours to post (e.g. not created from the billed record of a synced order): say so where people look.
+    if (!only_account.empty()) return {};
+    Transaction tx;
+    tx.account = "netsuite";
+    tx.direction = "from_netsuite";
+    tx.source_record = source_record;
+    tx.id = TransactionId(tx.account, source_record);
+    tx.created_ms = clock_.NowMs();
+    tx.error = resolved.error();
+    tx.Record(clock_.NowMs(), TxStatus::kFailed, resolved.error().code + ": " + resolved.error().message);
+    Count("failed");
+    log::Warn("netsuite_refund_unmapped", {{"record", source_record}, {"error", resolved.error().code}});
+    if (auto stored = store.CreateIfAbsent(tx); !stored) return stored.error();
+    return {};
+  }
+  if (!only_account.empty() && resolved->account->id != only_account) return {};
+  auto imported = Import(*resolved->account, resolved->tx, store, true, SourceSystem::kNetSuite);
+  if (!imported) return imported.error();
+  return {};
+}
+
 Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const Transaction& fresh,
-                                            TransactionStore& store, bool automatic) const {
+                                            TransactionStore& store, bool automatic, SourceSystem source) const {
   // Decide before storing, so a stored `imported` always means "passed the policy and the cut-over".
   Transaction candidate = fresh;
   const std::int64_t now = clock_.NowMs();
-  const RouteDecision route = RouteRefundEvent(SourceSystem::kStorefront, account.direction, account.id);
+  const RouteDecision route = RouteRefundEvent(source, account.direction, account.id);
   if (route.route == Route::kSkipped) {
     candidate.Record(now, TxStatus::kSkipped, route.reason);
   } else if (automatic) {
@@ -169,7 +223,8 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
   const std::int64_t token = **lease;
   tx.attempts += 1;
   StoreFactsCache cache(store);
-  const PostOutcome outcome = inbound_.Post(account, tx, cache);
+  const bool from_netsuite = tx.source_record.rfind("netsuite:", 0) == 0;
+  const PostOutcome outcome = from_netsuite ? outbound_.Post(account, tx) : inbound_.Post(account, tx, cache);
   const std::int64_t now = clock_.NowMs();
   if (!outcome.sales_order.empty()) tx.sales_order = outcome.sales_order;
   if (!outcome.billed_record.empty()) tx.billed_record = outcome.billed_record;

@@ -11,24 +11,32 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/metrics.h"
+#include "policy/direction_policy.h"
 #include "handlers/inbound_handler.h"
+#include "handlers/outbound_handler.h"
 #include "store/transaction_store.h"
 
 namespace refundsync {
 
 class RefundProcessor {
  public:
-  RefundProcessor(const Config& config, const InboundHandler& inbound, std::map<std::string, EbayClient*> ebay,
-                  const Clock& clock, MetricsRegistry& metrics)
-      : config_(config), inbound_(inbound), ebay_(std::move(ebay)), clock_(clock), metrics_(metrics) {}
+  RefundProcessor(const Config& config, const InboundHandler& inbound, const OutboundHandler& outbound,
+                  std::map<std::string, EbayClient*> ebay, const Clock& clock, MetricsRegistry& metrics)
+      : config_(config), inbound_(inbound), outbound_(outbound), ebay_(std::move(ebay)), clock_(clock), metrics_(metrics) {}
 
   // A queued event. An error means the store failed: leave the event unacknowledged so it comes back.
   Result<void> HandleEvent(const WebhookEvent& event, TransactionStore& store) const;
 
+  // A NetSuite cash refund or credit memo was created, edited or deleted (a webhook, or reconciliation).
+  // `only_account`: ignore records of other accounts (reconciling one account).
+  Result<void> HandleNetSuiteRecord(const std::string& record_type, const std::string& record_id,
+                                    const std::string& event, TransactionStore& store,
+                                    const std::string& only_account = "") const;
+
   // A refund read from its source. `automatic` (webhooks, reconciliation) honours sync_since; an operator's
   // retrieve does not. Returns the transaction as stored afterwards.
   Result<Transaction> Import(const AccountConfig& account, const Transaction& fresh, TransactionStore& store,
-                             bool automatic) const;
+                             bool automatic, SourceSystem source = SourceSystem::kStorefront) const;
 
   // Posts now, under the order's lease; failures are recorded and retried while retryable.
   Result<Transaction> Post(const AccountConfig& account, Transaction tx, TransactionStore& store) const;
@@ -42,10 +50,13 @@ class RefundProcessor {
 
  private:
   std::int64_t Backoff(int attempts, std::int64_t retry_after_ms) const;
+  Result<void> RecordChangeAfterPosting(const AccountConfig& account, const Transaction& posted,
+                                        const std::string& event, TransactionStore& store) const;
   void Count(const char* outcome) const;
 
   const Config& config_;
   const InboundHandler& inbound_;
+  const OutboundHandler& outbound_;
   std::map<std::string, EbayClient*> ebay_;
   const Clock& clock_;
   MetricsRegistry& metrics_;

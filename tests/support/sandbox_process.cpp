@@ -12,7 +12,7 @@ namespace refundsync::testing {
 
 std::string SandboxScript() { return std::string(REFUNDSYNC_SOURCE_DIR) + "/sandbox/refundsync-sandbox"; }
 
-SandboxProcess::SandboxProcess(const std::string& m2m_public_pem) {
+SandboxProcess::SandboxProcess(const std::string& m2m_public_pem, std::vector<std::string> extra_args) {
   const std::string key = dir_.Write("m2m.pub", m2m_public_pem);
   const std::string port_file = (dir_.path() / "port").string();
   const std::string log = (dir_.path() / "sandbox.log").string();
@@ -22,8 +22,12 @@ SandboxProcess::SandboxProcess(const std::string& m2m_public_pem) {
     const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, STDOUT_FILENO);
     dup2(fd, STDERR_FILENO);
-    execlp(REFUNDSYNC_PYTHON, REFUNDSYNC_PYTHON, script.c_str(), "--port-file", port_file.c_str(),
-           "--netsuite-public-key", key.c_str(), static_cast<char*>(nullptr));
+    std::vector<std::string> args = {REFUNDSYNC_PYTHON, script, "--port-file", port_file, "--netsuite-public-key", key};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    execvp(REFUNDSYNC_PYTHON, argv.data());
     _exit(127);
   }
   // Ready when it wrote the port it listens on (written atomically after bind).

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 #include "tests/support/http_client.h"
 #include "tests/support/temp_dir.h"
@@ -13,7 +14,7 @@ namespace refundsync::testing {
 class SandboxProcess {
  public:
   // `m2m_public_pem`: the public key of the NetSuite client assertion, which the sandbox checks.
-  explicit SandboxProcess(const std::string& m2m_public_pem);
+  explicit SandboxProcess(const std::string& m2m_public_pem, std::vector<std::string> extra_args = {});
   ~SandboxProcess();
 
   std::string BaseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }

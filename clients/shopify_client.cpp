@@ -1,0 +1,155 @@
+#include "clients/shopify_client.h"
+
+#include <simdjson.h>
+
+#include "core/json_writer.h"
+
+namespace refundsync {
+namespace {
+
+constexpr const char* kOrderQuery = R"(query OrderForRefund($id: ID!) {
+  order(id: $id) {
+    id
+    currencyCode
+    totalRefundedSet { shopMoney { amount currencyCode } }
+    lineItems(first: 250) { nodes { id sku quantity refundableQuantity } }
+    transactions { id kind status gateway amountSet { shopMoney { amount currencyCode } } }
+  }
+})";
+
+constexpr const char* kRefundMutation = R"(mutation RefundCreate($input: RefundInput!, $key: String!) {
+  refundCreate(input: $input) @idempotent(key: $key) {
+    refund { id totalRefundedSet { shopMoney { amount currencyCode } } }
+    userErrors { field message }
+  }
+})";
+
+std::string Text(simdjson::dom::element element, const char* key) {
+  std::string_view value;
+  if (element[key].get_string().get(value)) return "";
+  return std::string(value);
+}
+
+std::optional<Money> ShopMoney(simdjson::dom::element set) {
+  simdjson::dom::element money;
+  if (set["shopMoney"].get(money)) return std::nullopt;
+  auto parsed = ParseMoney(Text(money, "amount"), Text(money, "currencyCode"));
+  if (!parsed) return std::nullopt;
+  return *parsed;
+}
+
+}  // namespace
+
+Result<std::string> ShopifyGraphQlClient::Execute(const std::string& body) {
+  OutboundRequest request;
+  request.method = "POST";
+  request.url = config_.admin_base_url + "/admin/api/" + config_.api_version + "/graphql.json";
+  request.headers = {{"X-Shopify-Access-Token", config_.access_token.reveal()}, {"Content-Type", "application/json"}};
+  request.body = body;
+  request.timeout = std::chrono::seconds(30);
+  auto response = http_.Send(request);
+  if (!response) return response.error();
+  if (response->status == 429 || response->status >= 500) {
+    return MakeError("upstream_unavailable", "Shopify answered " + std::to_string(response->status));
+  }
+  if (response->status != 200) {
+    return MakeError("upstream_rejected", "Shopify answered " + std::to_string(response->status) + " " +
+                                              response->body.substr(0, 160));
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(response->body).get(root)) return MakeError("upstream_unavailable", "Shopify answer is not JSON");
+  simdjson::dom::array errors;
+  if (!root["errors"].get_array().get(errors) && errors.size() > 0) {
+    std::string code, message = Text(errors.at(0), "message");
+    simdjson::dom::element extensions;
+    if (!errors.at(0)["extensions"].get(extensions)) code = Text(extensions, "code");
+    // Throttling (cost-based rate limit) answers 200 with THROTTLED: retry later.
+    if (code == "THROTTLED" || message == "Throttled") return MakeError("upstream_unavailable", "Shopify throttled the request");
+    return MakeError("upstream_rejected", "Shopify: " + message);
+  }
+  simdjson::dom::element data;
+  if (root["data"].get(data)) return MakeError("upstream_unavailable", "Shopify answer has no data");
+  return std::string(simdjson::to_string(data));
+}
+
+Result<std::optional<ShopifyOrder>> ShopifyGraphQlClient::GetOrder(const std::string& numeric_order_id) {
+  JsonWriter body;
+  body.BeginObject().Key("query").String(kOrderQuery);
+  body.Key("variables").BeginObject().Key("id").String("gid://shopify/Order/" + numeric_order_id).EndObject();
+  body.EndObject();
+  auto data = Execute(body.str());
+  if (!data) return data.error();
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(*data);
+  simdjson::dom::element order;
+  if (root["order"].get(order) || order.is_null()) return std::optional<ShopifyOrder>();
+  ShopifyOrder out;
+  out.id = Text(order, "id");
+  out.currency = Text(order, "currencyCode");
+  simdjson::dom::element refunded;
+  out.refunded = Money{0, out.currency};
+  if (!order["totalRefundedSet"].get(refunded)) out.refunded = ShopMoney(refunded).value_or(out.refunded);
+  simdjson::dom::array nodes;
+  if (!order["lineItems"]["nodes"].get_array().get(nodes)) {
+    for (auto node : nodes) {
+      ShopifyLineItem line;
+      line.id = Text(node, "id");
+      line.sku = Text(node, "sku");
+      std::int64_t number = 0;
+      if (!node["quantity"].get_int64().get(number)) line.quantity = number;
+      if (!node["refundableQuantity"].get_int64().get(number)) line.refundable_quantity = number;
+      out.line_items.push_back(std::move(line));
+    }
+  }
+  simdjson::dom::array transactions;
+  if (!order["transactions"].get_array().get(transactions)) {
+    for (auto node : transactions) {
+      ShopifyTransaction transaction;
+      transaction.id = Text(node, "id");
+      transaction.kind = Text(node, "kind");
+      transaction.status = Text(node, "status");
+      transaction.gateway = Text(node, "gateway");
+      simdjson::dom::element amount;
+      if (!node["amountSet"].get(amount)) transaction.amount = ShopMoney(amount).value_or(Money{0, out.currency});
+      out.transactions.push_back(std::move(transaction));
+    }
+  }
+  return std::optional<ShopifyOrder>(std::move(out));
+}
+
+Result<std::string> ShopifyGraphQlClient::CreateRefund(const ShopifyRefundRequest& request, const std::string& key) {
+  JsonWriter body;
+  body.BeginObject().Key("query").String(kRefundMutation).Key("variables").BeginObject();
+  body.Key("key").String(key);
+  body.Key("input").BeginObject();
+  body.Key("orderId").String(request.order_id).Key("note").String(request.note).Key("notify").Bool(false);
+  body.Key("refundLineItems").BeginArray();
+  for (const auto& [line_item, quantity] : request.lines) {
+    body.BeginObject().Key("lineItemId").String(line_item).Key("quantity").Int(quantity);
+    body.Key("restockType").String("NO_RESTOCK").EndObject();
+  }
+  body.EndArray();
+  body.Key("transactions").BeginArray().BeginObject();
+  body.Key("orderId").String(request.order_id).Key("parentId").String(request.parent_transaction);
+  body.Key("amount").String(FormatDecimal(request.amount)).Key("gateway").String(request.gateway);
+  body.Key("kind").String("REFUND").EndObject().EndArray();
+  body.EndObject().EndObject().EndObject();
+  auto data = Execute(body.str());
+  if (!data) return data.error();
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(*data);
+  simdjson::dom::element result;
+  if (root["refundCreate"].get(result)) return MakeError("upstream_unavailable", "refundCreate answered no result");
+  simdjson::dom::array user_errors;
+  if (!result["userErrors"].get_array().get(user_errors) && user_errors.size() > 0) {
+    std::string messages;
+    for (auto error : user_errors) messages += (messages.empty() ? "" : "; ") + Text(error, "message");
+    return MakeError("upstream_rejected", "Shopify refused the refund: " + messages);
+  }
+  simdjson::dom::element refund;
+  if (result["refund"].get(refund) || refund.is_null()) return MakeError("upstream_unavailable", "refundCreate returned no refund");
+  return Text(refund, "id");
+}
+
+}  // namespace refundsync

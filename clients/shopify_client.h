@@ -1,0 +1,70 @@
+// Shopify Admin GraphQL, in what posting a NetSuite refund needs: read an order (line items by SKU, payment
+// transactions) and refundCreate with the @idempotent directive (API 2026-01+), keyed on our NetSuite record, so
+// a retry after an unclear outcome returns the first refund instead of making a second.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clients/http_client.h"
+#include "core/config.h"
+#include "core/money.h"
+
+namespace refundsync {
+
+struct ShopifyLineItem {
+  std::string id;  // gid://shopify/LineItem/...
+  std::string sku;
+  std::int64_t quantity = 0;
+  std::int64_t refundable_quantity = 0;
+};
+
+struct ShopifyTransaction {
+  std::string id;  // gid://shopify/OrderTransaction/...
+  std::string kind;  // SALE, CAPTURE, REFUND, ...
+  std::string status;
+  std::string gateway;
+  Money amount;
+};
+
+struct ShopifyOrder {
+  std::string id;  // gid://shopify/Order/...
+  std::string currency;
+  Money refunded;
+  std::vector<ShopifyLineItem> line_items;
+  std::vector<ShopifyTransaction> transactions;
+};
+
+struct ShopifyRefundRequest {
+  std::string order_id;  // gid
+  std::string note;
+  std::vector<std::pair<std::string, std::int64_t>> lines;  // line item gid, quantity
+  std::string parent_transaction;                           // gid of the SALE/CAPTURE refunded against
+  std::string gateway;
+  Money amount;
+};
+
+class ShopifyClient {
+ public:
+  virtual ~ShopifyClient() = default;
+  virtual Result<std::optional<ShopifyOrder>> GetOrder(const std::string& numeric_order_id) = 0;
+  // The refund's gid. userErrors are "upstream_rejected" with Shopify's messages; throttling is retryable.
+  virtual Result<std::string> CreateRefund(const ShopifyRefundRequest& request, const std::string& idempotency_key) = 0;
+};
+
+class ShopifyGraphQlClient : public ShopifyClient {
+ public:
+  ShopifyGraphQlClient(const ShopifyAccountConfig& config, HttpClient& http) : config_(config), http_(http) {}
+
+  Result<std::optional<ShopifyOrder>> GetOrder(const std::string& numeric_order_id) override;
+  Result<std::string> CreateRefund(const ShopifyRefundRequest& request, const std::string& idempotency_key) override;
+
+ private:
+  Result<std::string> Execute(const std::string& body);  // the data JSON of a successful answer
+
+  const ShopifyAccountConfig& config_;
+  HttpClient& http_;
+};
+
+}  // namespace refundsync

@@ -1,0 +1,65 @@
+#include "handlers/netsuite_reconciler.h"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "core/log.h"
+#include "core/time.h"
+
+namespace refundsync {
+namespace {
+
+constexpr std::int64_t kOverlapMs = 120'000;  // re-read two minutes before the checkpoint: clocks differ
+constexpr Duration kRunnerLease = std::chrono::minutes(10);
+
+// TO_TIMESTAMP text, UTC.
+std::string SuiteQlTime(std::int64_t ms) {
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min, tm.tm_sec);
+}
+
+}  // namespace
+
+Result<ReconcileReport> NetSuiteReconciler::RunOnce(const std::string& only_account, std::int64_t not_before_ms,
+                                                    TransactionStore& store, const std::string& holder) const {
+  ReconcileReport report;
+  const std::string scope = only_account.empty() ? "netsuite" : "netsuite:" + only_account;
+  auto leased = store.TryAcquireRunnerLease(scope, holder, kRunnerLease);
+  if (!leased) return leased.error();
+  if (!*leased) return report;
+  report.ran = true;
+  const std::int64_t started = clock_.NowMs();
+  auto checkpoint = store.Checkpoint(scope);
+  if (!checkpoint) return checkpoint.error();
+  const std::int64_t since = std::max(*checkpoint ? **checkpoint - kOverlapMs : not_before_ms, not_before_ms);
+  report.since = FormatRfc3339Ms(since);
+  auto rows = netsuite_.SuiteQl(
+      "SELECT t.id, t.type, t.lastmodifieddate FROM transaction t WHERE t.type IN ('CashRfnd','CustCred') "
+      "AND t.lastmodifieddate >= TO_TIMESTAMP('" + SuiteQlTime(since) + "', 'YYYY-MM-DD HH24:MI:SS') "
+      "ORDER BY t.lastmodifieddate, t.id");
+  if (!rows) {
+    (void)store.ReleaseRunnerLease(scope, holder);
+    return rows.error();
+  }
+  for (const auto& row : *rows) {
+    const std::string type = row.count("type") && row.at("type") == "CashRfnd" ? "cashrefund" : "creditmemo";
+    const std::string id = row.count("id") ? row.at("id") : "";
+    if (id.empty()) continue;
+    auto handled = processor_.HandleNetSuiteRecord(type, id, "create", store, only_account);
+    if (!handled) {
+      (void)store.ReleaseRunnerLease(scope, holder);
+      return handled.error();
+    }
+    report.refunds_seen += 1;
+  }
+  if (auto set = store.SetCheckpoint(scope, started); !set) return set.error();
+  (void)store.ReleaseRunnerLease(scope, holder);
+  log::Info("reconcile_done", {{"scope", scope}, {"since", report.since}, {"refunds_seen", report.refunds_seen}});
+  return report;
+}
+
+}  // namespace refundsync

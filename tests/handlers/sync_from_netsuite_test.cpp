@@ -1,0 +1,123 @@
+// Refunds entered in NetSuite reach the Shopify order once; our own writes coming back are skipped; a lost
+// NetSuite event is caught up by reconciliation. Real binary, real Redis, the sandbox sending real webhooks.
+#include <catch2/catch.hpp>
+
+#include "tests/support/sync_harness.h"
+
+using namespace refundsync;
+using namespace refundsync::testing;
+
+namespace {
+
+// A Shopify order 2001 of shop-main (from_netsuite), synced to NetSuite and invoiced: returns the invoice id.
+std::string SeedSyncedShopifyOrder(SyncHarness& h, const std::string& order_id) {
+  h.sandbox.Control("POST", "/_control/shopify/orders",
+                    R"({"order_id":")" + order_id + R"(","line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}],"paid":"25.00"})");
+  const std::string seeded = h.sandbox.Control(
+      "POST", "/_control/netsuite/orders",
+      R"({"external_id":"shop-main-)" + order_id + R"(","billing":"invoice","lines":[{"sku":"MUG","quantity":2,"rate":"10.00"}],"shipping":"5.00"})");
+  simdjson::dom::parser parser;
+  return std::string(parser.parse(seeded)["billed"]["id"].get_string().value());
+}
+
+std::string CreateNetSuiteCreditMemo(SyncHarness& h, const std::string& invoice, const std::string& lines,
+                                     bool send_webhook = true) {
+  const std::string created = h.sandbox.Control(
+      "POST", "/_control/netsuite/refunds",
+      fmt::format(R"({{"billed_type":"invoice","billed_id":"{}","lines":{},"send_webhook":{}}})", invoice, lines,
+                  send_webhook ? "true" : "false"));
+  simdjson::dom::parser parser;
+  return std::string(parser.parse(created)["id"].get_string().value());
+}
+
+std::string ShopifyOrder(SyncHarness& h, const std::string& order_id) {
+  return h.sandbox.Control("GET", "/_control/shopify/orders/" + order_id);
+}
+
+}  // namespace
+
+TEST_CASE("A NetSuite credit memo becomes a Shopify refund; our refund coming back is skipped",
+          "[sync][outbound][integration]") {
+  SyncHarness h;
+  const std::string invoice = SeedSyncedShopifyOrder(h, "2001");
+  const std::string memo = CreateNetSuiteCreditMemo(h, invoice, R"([{"sku":"MUG","quantity":1,"amount":"10.00"}])");
+  const Transaction tx = h.WaitSettled("shop-main", "netsuite:creditmemo:" + memo);
+  REQUIRE(tx.status == TxStatus::kPosted);
+  CHECK(tx.amount == Money{1000, "USD"});
+  CHECK(tx.target_record.rfind("shopify:refund:", 0) == 0);
+  const std::string order = ShopifyOrder(h, "2001");
+  CHECK(order.find(R"("refundableQuantity": 1)") != std::string::npos);
+  CHECK(order.find(R"("amount": "10.00")") != std::string::npos);
+
+  // Shopify sends refunds/create for the refund we just made: shop-main syncs from NetSuite, so it is skipped.
+  const std::string refund_id = tx.target_record.substr(std::string("shopify:refund:").size());
+  const Transaction echo = h.WaitSettled("shop-main", "shopify:refund:" + refund_id);
+  CHECK(echo.status == TxStatus::kSkipped);
+  CHECK_THAT(echo.history.back().note, Catch::Contains("syncs refunds from NetSuite"));
+}
+
+TEST_CASE("A NetSuite refund edited after posting is recorded as changed, nothing reversed",
+          "[sync][outbound][integration]") {
+  SyncHarness h;
+  const std::string invoice = SeedSyncedShopifyOrder(h, "2002");
+  const std::string memo = CreateNetSuiteCreditMemo(h, invoice, R"([{"sku":"MUG","quantity":1,"amount":"10.00"}])");
+  REQUIRE(h.WaitSettled("shop-main", "netsuite:creditmemo:" + memo).status == TxStatus::kPosted);
+  h.sandbox.Control("PATCH", "/_control/netsuite/records/creditMemo/" + memo, R"({"memo":"edited by a user"})");
+  // The change is its own skipped transaction; wait for it through the transaction index.
+  bool recorded = false;
+  for (int i = 0; i < 500 && !recorded; ++i) {
+    auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", h.redis.port(), "", 0}, std::nullopt,
+                                               std::chrono::seconds(1));
+    auto ids = (*connection)->Command({"ZRANGE", keys::TransactionIndex(), "0", "-1"});
+    for (std::size_t k = 0; k < (*ids)->elements && !recorded; ++k) {
+      auto key = (*connection)->Command({"GET", keys::TransactionLocator((*ids)->element[k]->str)});
+      auto json = (*connection)->Command({"GET", std::string((*key)->str, (*key)->len)});
+      auto tx = TransactionFromJson(std::string((*json)->str, (*json)->len));
+      recorded = tx && tx->status == TxStatus::kSkipped &&
+                 tx->history.back().note.find("changed after posting") != std::string::npos;
+    }
+    if (!recorded) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(recorded);
+  const std::string order = ShopifyOrder(h, "2002");
+  CHECK(order.find(R"("amount": "10.00")") != std::string::npos);  // one refund, not reversed, not repeated
+}
+
+TEST_CASE("A lost NetSuite event is caught up by reconciliation, once", "[sync][outbound][integration]") {
+  SyncHarness h;
+  const std::string invoice = SeedSyncedShopifyOrder(h, "2003");
+  const std::string memo =
+      CreateNetSuiteCreditMemo(h, invoice, R"([{"sku":"MUG","quantity":2,"amount":"20.00"}])", /*send_webhook=*/false);
+  CHECK_FALSE(h.LoadTx("shop-main", "netsuite:creditmemo:" + memo).has_value());
+  REQUIRE(h.Reconcile("shop-main") == 0);
+  const Transaction tx = h.WaitSettled("shop-main", "netsuite:creditmemo:" + memo);
+  CHECK(tx.status == TxStatus::kPosted);
+  REQUIRE(h.Reconcile("shop-main") == 0);  // again: nothing new
+  const std::string order = ShopifyOrder(h, "2003");
+  CHECK(order.find(R"("refundableQuantity": 0)") != std::string::npos);
+  CHECK(order.find(R"("totalRefundedSet": {"shopMoney": {"amount": "20.00")") != std::string::npos);
+}
+
+TEST_CASE("Our own NetSuite credit memo coming back as a NetSuite event is skipped", "[sync][outbound][integration]") {
+  SyncHarness h;
+  h.SeedNetSuiteOrder("shop-eu-3001", "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("30001", "3001", "10.00", "[]"), "e1") == 200);
+  const Transaction posted = h.WaitSettled("shop-eu", "shopify:refund:30001");
+  REQUIRE(posted.status == TxStatus::kPosted);
+  const std::string memo_id = posted.target_record.substr(std::string("netsuite:creditmemo:").size());
+  const Transaction echo = h.WaitSettled("shop-eu", "netsuite:creditmemo:" + memo_id);
+  CHECK(echo.status == TxStatus::kSkipped);
+  CHECK_THAT(echo.history.back().note, Catch::Contains("syncs refunds to NetSuite"));
+}
+
+TEST_CASE("A NetSuite refund larger than the storefront can refund fails with amount_mismatch",
+          "[sync][outbound][integration]") {
+  SyncHarness h;
+  const std::string invoice = SeedSyncedShopifyOrder(h, "2004");
+  h.sandbox.Control("POST", "/_control/shopify/orders",
+                    R"({"order_id":"2004","line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}],"paid":"5.00"})");
+  const std::string memo = CreateNetSuiteCreditMemo(h, invoice, R"([{"sku":"MUG","quantity":1,"amount":"10.00"}])");
+  const Transaction tx = h.WaitSettled("shop-main", "netsuite:creditmemo:" + memo);
+  CHECK(tx.status == TxStatus::kFailed);
+  CHECK(tx.error->code == "amount_mismatch");
+}

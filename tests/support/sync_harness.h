@@ -1,0 +1,187 @@
+// A running refundsync (real binary), a real Redis and the sandbox for NetSuite, eBay and Shopify, wired
+// together with real keys; helpers to seed, send webhooks and read back transactions and records.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "core/crypto.h"
+#include "core/transaction.h"
+#include "store/key_layout.h"
+#include "store/redis_connection.h"
+#include "tests/support/http_client.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/sandbox_process.h"
+#include "tests/support/server_process.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_keys.h"
+
+namespace refundsync::testing {
+
+struct HarnessOptions {
+  bool adjustment_item = true;
+  std::string ebay_sync_since = "2020-01-01";
+  std::string extra;
+  bool start_server = true;
+};
+
+struct SyncHarness {
+  KeyPair m2m = GenerateEcKeyPair();
+  RedisServer redis;
+  int port = FreePort();
+  SandboxProcess sandbox{m2m.public_pem,
+                         {"--netsuite-webhook-url", "http://127.0.0.1:" + std::to_string(port) + "/webhooks/netsuite",
+                          "--shopify-webhook-url", "http://127.0.0.1:" + std::to_string(port) + "/webhooks/shopify/shop-main"}};
+  TempDir dir;
+  std::string config_path;
+  std::unique_ptr<ServerProcess> server;
+  HttpClient client;
+
+  explicit SyncHarness(const HarnessOptions& options = {}) {
+    auto secret = [&](const std::string& name, const std::string& value) { return dir.Write("s/" + name, value + "\n"); };
+    const std::string sb = sandbox.BaseUrl();
+    const std::string generic = options.adjustment_item ? R"({shipping: "900", adjustment: "901"})" : R"({shipping: "900"})";
+    const std::string yaml = fmt::format(R"(listen: "127.0.0.1:{port}"
+public_url: "http://127.0.0.1:{port}"
+redis: {{url: "{redis}"}}
+netsuite:
+  account_id: "1234567_SB1"
+  rest_base_url: "{sb}"
+  client_id_file: "{cid}"
+  certificate_id: "CERT1"
+  private_key_file: "{key}"
+  generic_items: {generic}
+  webhook: {{algorithm: HS256, key_file: "{wh}", issuer: "1234567_SB1", audience: refundsync}}
+accounts:
+  - id: shop-eu
+    channel: shopify
+    refund_direction: to_netsuite
+    shopify: {{shop_domain: eu.myshopify.com, admin_base_url: "{sb}", api_version: "2026-10", access_token_file: "{tok}", webhook_secret_files: ["{ssec}"]}}
+  - id: shop-main
+    channel: shopify
+    shopify: {{shop_domain: main.myshopify.com, admin_base_url: "{sb}", api_version: "2026-10", access_token_file: "{tok}", webhook_secret_files: ["{ssec}"]}}
+  - id: ebay-us
+    channel: ebay
+    sync_since: "{since}"
+    ebay: {{api_base_url: "{sb}", verification_token_file: "{vt}", refresh_token_file: "{rt}", client_id_file: "{ecid}", client_secret_file: "{ecs}"}}
+worker: {{backoff_initial: 50ms, backoff_max: 200ms, max_attempts: 4}}
+reconcile: {{interval: 1h}}
+shutdown: {{drain_delay: 0s}}
+{extra}
+)",
+        fmt::arg("port", port), fmt::arg("redis", redis.url()), fmt::arg("sb", sb), fmt::arg("generic", generic),
+        fmt::arg("cid", secret("ns-cid", "client-id")), fmt::arg("key", dir.Write("s/m2m.pem", m2m.private_pem)),
+        fmt::arg("wh", secret("ns-wh", "netsuite-secret")), fmt::arg("tok", secret("shop-tok", "shpat_x")),
+        fmt::arg("ssec", secret("shop-sec", "shop-secret")), fmt::arg("since", options.ebay_sync_since),
+        fmt::arg("vt", secret("ebay-vt", "verification-token-0123456789-abcdefghijklmnopq")),
+        fmt::arg("rt", secret("ebay-rt", "v^1.1#refresh")), fmt::arg("ecid", secret("ebay-cid", "client-id")),
+        fmt::arg("ecs", secret("ebay-cs", "client-secret")), fmt::arg("extra", options.extra));
+    config_path = dir.Write("config.yaml", yaml);
+    if (options.start_server) StartServer();
+  }
+
+  void StartServer() {
+    server = std::make_unique<ServerProcess>(config_path, port);
+    server->StartAndWaitReady();
+  }
+
+  void SeedNetSuiteOrder(const std::string& external_id, const std::string& billing, const std::string& lines,
+                         const std::string& shipping = "") {
+    sandbox.Control("POST", "/_control/netsuite/orders",
+                    fmt::format(R"({{"external_id":"{}","billing":"{}","lines":{},"shipping":"{}"}})", external_id,
+                                billing, lines, shipping));
+  }
+
+  long PostShopifyRefund(const std::string& account, const std::string& body, const std::string& event_id) {
+    return client
+        .Request("POST", server->BaseUrl() + "/webhooks/shopify/" + account, body,
+                 {{"X-Shopify-Hmac-Sha256", Base64Encode(HmacSha256("shop-secret", body))},
+                  {"X-Shopify-Topic", "refunds/create"},
+                  {"X-Shopify-Event-Id", event_id}})
+        .status;
+  }
+
+  std::optional<Transaction> LoadTx(const std::string& account, const std::string& source_record) {
+    auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", redis.port(), "", 0}, std::nullopt,
+                                               std::chrono::seconds(1));
+    if (!connection) return std::nullopt;
+    const std::string id = TransactionId(account, source_record);
+    auto key = (*connection)->Command({"GET", keys::TransactionLocator(id)});
+    if (!key || (*key)->type != REDIS_REPLY_STRING) return std::nullopt;
+    auto json = (*connection)->Command({"GET", std::string((*key)->str, (*key)->len)});
+    if (!json || (*json)->type != REDIS_REPLY_STRING) return std::nullopt;
+    auto tx = TransactionFromJson(std::string((*json)->str, (*json)->len));
+    if (!tx) return std::nullopt;
+    return *tx;
+  }
+
+  // Waits (bounded) until the transaction exists and satisfies `done`.
+  Transaction WaitTx(const std::string& account, const std::string& source_record,
+                     const std::function<bool(const Transaction&)>& done) {
+    for (int i = 0; i < 1000; ++i) {
+      if (auto tx = LoadTx(account, source_record); tx && done(*tx)) return *tx;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL("transaction for " << source_record << " never reached the expected state");
+    return {};
+  }
+
+  Transaction WaitSettled(const std::string& account, const std::string& source_record) {
+    return WaitTx(account, source_record, [](const Transaction& tx) {
+      return tx.status == TxStatus::kPosted || tx.status == TxStatus::kSkipped ||
+             (tx.status == TxStatus::kFailed && !(tx.error && IsRetryable(*tx.error)));
+    });
+  }
+
+  // NetSuite records of a type, from the sandbox's read-back: {id, total, externalId, lines "SKU:qty:amount"}.
+  std::vector<std::map<std::string, std::string>> Records(const std::string& type) {
+    const std::string body = sandbox.Control("GET", "/_control/netsuite/records");
+    simdjson::dom::parser parser;
+    simdjson::dom::element root = parser.parse(body);
+    std::vector<std::map<std::string, std::string>> out;
+    for (auto record : root["records"].get_array()) {
+      std::string_view href = record["links"].at(0)["href"].get_string();
+      if (href.find("/" + type + "/") == std::string_view::npos) continue;
+      std::map<std::string, std::string> row;
+      row["id"] = std::string(record["id"].get_string().value());
+      row["total"] = fmt::format("{:.2f}", record["total"].get_double().value());
+      std::string_view ext;
+      row["externalId"] = record["externalId"].get_string().get(ext) ? "" : std::string(ext);
+      std::string lines;
+      for (auto line : record["item"]["items"].get_array()) {
+        lines += fmt::format("{}:{}:{:.2f} ", std::string_view(line["item"]["refName"].get_string()),
+                             int64_t(line["quantity"].get_int64()), double(line["amount"].get_double()));
+      }
+      row["lines"] = lines;
+      out.push_back(row);
+    }
+    return out;
+  }
+
+  int Reconcile(const std::string& account) {
+    const std::string command = RefundsyncBinary() + " reconcile --config " + config_path + " --account " + account +
+                                " --once >> " + (dir.path() / "reconcile.log").string() + " 2>&1";
+    return WEXITSTATUS(std::system(command.c_str()));
+  }
+};
+
+inline std::string ShopifyRefund(const std::string& id, const std::string& order_id, const std::string& amount,
+                          const std::string& lines_json, const std::string& shipping = "",
+                          const std::string& created_at = "2026-11-27T10:00:00Z") {
+  return fmt::format(
+      R"({{"id":{},"order_id":{},"created_at":"{}","refund_line_items":{},"transactions":[{{"kind":"refund","status":"success","amount":"{}","currency":"USD"}}],"order_adjustments":[{}]}})",
+      id, order_id, created_at, lines_json, amount,
+      shipping.empty() ? "" : R"({"kind":"shipping_refund","amount":"-)" + shipping + "\"}");
+}
+
+}  // namespace refundsync::testing
