@@ -16,4 +16,14 @@ int RunCheckConfig(const std::string& config_path);
 int RunServe(const std::string& config_path, Role role);
 int RunReconcile(const std::string& config_path, const std::string& account_id);
 
+struct TransactionsOptions {
+  std::string action;  // list | show
+  std::string id;
+  std::string server = "http://127.0.0.1:8080";
+  std::string token_file;  // else REFUNDSYNC_TOKEN
+  std::string output = "table";
+  std::string status, account, order_id, since, limit;
+};
+int RunTransactions(const TransactionsOptions& options);
+
 }  // namespace refundsync

@@ -26,6 +26,26 @@ int main(int argc, char** argv) {
   reconcile->add_option("--account", account_id, "account id")->required();
   reconcile->add_flag("--once", once, "one pass, then exit (the only mode)")->required();
 
+  refundsync::TransactionsOptions tx_options;
+  auto* transactions = app.add_subcommand("transactions", "Operator views of transactions (admin API of a running server)");
+  transactions->require_subcommand(1);
+  for (const char* action : {"list", "show"}) {
+    auto* sub = transactions->add_subcommand(action, std::string(action) == "list" ? "List transactions" : "Show one transaction");
+    sub->add_option("--server", tx_options.server, "server base URL")->capture_default_str();
+    sub->add_option("--token-file", tx_options.token_file, "file with an admin token (else REFUNDSYNC_TOKEN)");
+    sub->add_option("--output", tx_options.output, "table | json")->check(CLI::IsMember({"table", "json"}));
+    if (std::string(action) == "list") {
+      sub->add_option("--status", tx_options.status, "imported | posted | failed | skipped");
+      sub->add_option("--account", tx_options.account, "account id");
+      sub->add_option("--order-id", tx_options.order_id, "storefront order id");
+      sub->add_option("--since", tx_options.since, "RFC 3339 time");
+      sub->add_option("--limit", tx_options.limit, "page size");
+    } else {
+      sub->add_option("id", tx_options.id, "transaction id")->required();
+    }
+    sub->callback([&tx_options, action] { tx_options.action = action; });
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -39,6 +59,7 @@ int main(int argc, char** argv) {
 
   if (check->parsed()) return refundsync::RunCheckConfig(config_path);
   if (reconcile->parsed()) return refundsync::RunReconcile(config_path, account_id);
+  if (transactions->parsed()) return refundsync::RunTransactions(tx_options);
   const Role role = role_name == "ingress" ? Role::kIngress : role_name == "worker" ? Role::kWorker : Role::kAll;
   return refundsync::RunServe(config_path, role);
 }

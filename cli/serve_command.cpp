@@ -15,6 +15,7 @@
 #include "clients/ebay_public_keys.h"
 #include "handlers/worker.h"
 #include "core/clock.h"
+#include "ingress/admin_routes.h"
 #include "ingress/health_routes.h"
 #include "ingress/webhook_routes.h"
 #include "store/redis_ingest_store.h"
@@ -116,6 +117,7 @@ int RunServe(const std::string& config_path, Role role) {
   const WebhookRoutes webhooks(config, ingest_store, {shopify_verifier, ebay_verifier, netsuite_verifier}, purges,
                                clock, metrics);
   const bool serve_webhooks = role != Role::kWorker;
+  const AdminRoutes admin(config, RedisLocator(config.redis));
 
   ServiceState state([&] { return redis_health.healthy(); });
   HealthRoutes health(state, metrics);
@@ -125,6 +127,9 @@ int RunServe(const std::string& config_path, Role role) {
   AsyncRequestHandler public_handler = Counted(metrics, [&](HttpRequest request, Respond respond) {
     if (auto response = health.Handle(request, /*serve_metrics=*/!separate_admin)) return respond(*response);
     if (serve_webhooks && webhooks.Handle(request, respond)) return;
+    if (serve_webhooks && !separate_admin) {
+      if (auto response = admin.Handle(request)) return respond(*response);
+    }
     respond(not_found);
   });
 
@@ -136,6 +141,7 @@ int RunServe(const std::string& config_path, Role role) {
   if (separate_admin) {
     AsyncRequestHandler admin_handler = Counted(metrics, [&](HttpRequest request, Respond respond) {
       if (auto response = health.Handle(request, /*serve_metrics=*/true)) return respond(*response);
+      if (auto response = admin.Handle(request)) return respond(*response);
       respond(not_found);
     });
     servers.push_back(std::make_unique<HttpServer>(*config.admin_listen, admin_handler, options));

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# demo.sh PATH/TO/refundsync: the demo of the current state on a private Redis, with nothing else running.
-# Starts redis-server and refundsync on free loopback ports, shows the effective direction table, health,
-# readiness (also while Redis is down) and a few metrics, then stops everything it started.
+# demo.sh PATH/TO/refundsync: the whole product on a private Redis and the sandbox, nothing else running.
+# Plays the scenarios of contract section 10, prints the transactions table and stops everything it started.
+# DEMO_KEEP=1 keeps the service and the sandbox running (Ctrl-C stops them) to explore with the CLI and curl.
 set -euo pipefail
 binary=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+repo=$(cd "$(dirname "$0")/.." && pwd)
+python=$("$repo/scripts/find-python.sh")
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -13,8 +15,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() {  # wait_for URL EXPECTED_STATUS: poll until the URL answers with that status (at most 10 s)
+free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_for() {  # wait_for URL STATUS: poll until the URL answers with that status (at most 10 s)
   for _ in $(seq 200); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = "$2" ] && return 0
     sleep 0.05
@@ -23,91 +25,163 @@ wait_for() {  # wait_for URL EXPECTED_STATUS: poll until the URL answers with th
   return 1
 }
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+say() { printf '   %s\n' "$*"; }
 
-redis_port=$(free_port)
-port=$(free_port)
-mkdir -p "$work/secrets" "$work/redis"
-s() { printf '%s\n' "$2" > "$work/secrets/$1"; echo "$work/secrets/$1"; }
-openssl ecparam -name prime256v1 -genkey -noout -out "$work/secrets/netsuite-m2m.pem" 2>/dev/null
+redis_port=$(free_port); port=$(free_port)
+mkdir -p "$work/s" "$work/redis"
+secret() { printf '%s\n' "$2" > "$work/s/$1"; echo "$work/s/$1"; }
+openssl ecparam -name prime256v1 -genkey -noout -out "$work/s/m2m.pem" 2>/dev/null
+openssl ec -in "$work/s/m2m.pem" -pubout -out "$work/s/m2m.pub" 2>/dev/null
+secret admin-token demo-operator-token >/dev/null
+export REFUNDSYNC_TOKEN=demo-operator-token
+
+step "The sandbox (NetSuite, eBay and Shopify stand-ins) and a private redis-server"
+redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work/redis" --save "" --appendonly no \
+  --loglevel warning >/dev/null &
+pids+=("$!")
+"$python" "$repo/sandbox/refundsync-sandbox" --port-file "$work/sandbox.port" --netsuite-public-key "$work/s/m2m.pub" \
+  --netsuite-webhook-url "http://127.0.0.1:$port/webhooks/netsuite" --netsuite-webhook-secret demo-netsuite-secret \
+  --shopify-webhook-url "http://127.0.0.1:$port/webhooks/shopify/shopify-main" --shopify-webhook-secret demo-shopify-secret \
+  --shopify-access-token shpat_demo > "$work/sandbox.log" 2>&1 &
+pids+=("$!")
+for _ in $(seq 200); do [ -s "$work/sandbox.port" ] && break; sleep 0.05; done
+sb="http://127.0.0.1:$(cat "$work/sandbox.port")"
+say "sandbox at $sb, redis at 127.0.0.1:$redis_port"
+
 cat > "$work/config.yaml" <<YAML
 listen: "127.0.0.1:$port"
 public_url: "http://127.0.0.1:$port"
 redis:
   url: "redis://127.0.0.1:$redis_port/0"
+admin:
+  tokens: [{name: demo, role: operator, token_file: "$work/s/admin-token"}]
 netsuite:
   account_id: "1234567_SB1"
-  rest_base_url: "http://127.0.0.1:9"
-  client_id_file: "$(s netsuite-client-id demo-client-id)"
-  certificate_id: "DEMO"
-  private_key_file: "$work/secrets/netsuite-m2m.pem"
+  rest_base_url: "$sb"
+  client_id_file: "$(secret ns-client-id client-id)"
+  certificate_id: "CERT1"
+  private_key_file: "$work/s/m2m.pem"
+  generic_items: {shipping: "900", adjustment: "901"}
   webhook:
     algorithm: "HS256"
-    key_file: "$(s netsuite-webhook.key "demo-netsuite-webhook-secret")"
+    key_file: "$(secret ns-webhook demo-netsuite-secret)"
     issuer: "1234567_SB1"
     audience: "refundsync"
 accounts:
-  - id: "ebay-us"
+  - id: "ebay-us"            # a marketplace: refunds go to NetSuite
     channel: "ebay"
+    sync_since: "2020-01-01"
     ebay:
-      api_base_url: "http://127.0.0.1:9"
-      verification_token_file: "$(s ebay-vt demo-verification-token-0123456789-abcdefgh)"
-      refresh_token_file: "$(s ebay-rt "v^1.1#demo")"
-      client_id_file: "$(s ebay-cid demo)"
-      client_secret_file: "$(s ebay-cs demo)"
-  - id: "shopify-main"
+      api_base_url: "$sb"
+      verification_token_file: "$(secret ebay-vt demo-verification-token-0123456789-abcdefgh)"
+      refresh_token_file: "$(secret ebay-rt "v^1.1#refresh")"
+      client_id_file: "$(secret ebay-cid client-id)"
+      client_secret_file: "$(secret ebay-cs client-secret)"
+  - id: "shopify-main"       # a cart: refunds come from NetSuite
     channel: "shopify"
     shopify:
       shop_domain: "demo.myshopify.com"
-      admin_base_url: "http://127.0.0.1:9"
+      admin_base_url: "$sb"
       api_version: "2026-10"
-      access_token_file: "$(s shopify-token shpat_demo)"
-      webhook_secret_files: ["$(s shopify-secret demo-shopify-secret)"]
-  - id: "shopify-eu"
+      access_token_file: "$(secret shop-token shpat_demo)"
+      webhook_secret_files: ["$(secret shop-secret demo-shopify-secret)"]
+  - id: "shopify-eu"         # a cart set to send its refunds to NetSuite
     channel: "shopify"
     refund_direction: "to_netsuite"
     shopify:
       shop_domain: "demo-eu.myshopify.com"
-      admin_base_url: "http://127.0.0.1:9"
+      admin_base_url: "$sb"
       api_version: "2026-10"
-      access_token_file: "$work/secrets/shopify-token"
-      webhook_secret_files: ["$work/secrets/shopify-secret"]
-shutdown:
-  drain_delay: "500ms"
+      access_token_file: "$work/s/shop-token"
+      webhook_secret_files: ["$work/s/shop-secret"]
+worker: {backoff_initial: 200ms, backoff_max: 2s}
+reconcile: {interval: 1h}
+shutdown: {drain_delay: 200ms}
 YAML
 
-step "Effective refund direction per account (refundsync check-config)"
+step "Configuration: each account's channel, kind and effective direction"
 "$binary" check-config --config "$work/config.yaml"
 
-step "A private redis-server on 127.0.0.1:$redis_port and refundsync serve on 127.0.0.1:$port"
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work/redis" --save "" --appendonly no \
-  --loglevel warning >/dev/null &
-redis_pid=$!
-pids+=("$redis_pid")
+step "refundsync serve (ingress + workers) on 127.0.0.1:$port"
 "$binary" serve --config "$work/config.yaml" > "$work/serve.log" 2>&1 &
 serve_pid=$!
 pids+=("$serve_pid")
 wait_for "http://127.0.0.1:$port/readyz" 200
-echo "GET /healthz -> $(curl -s "http://127.0.0.1:$port/healthz")"
-echo "GET /readyz  -> $(curl -s "http://127.0.0.1:$port/readyz")"
+say "ready: $(curl -s "http://127.0.0.1:$port/readyz")"
 
-step "Redis stops: readiness fails, liveness holds"
-kill "$redis_pid"; wait "$redis_pid" 2>/dev/null || true
-wait_for "http://127.0.0.1:$port/readyz" 503
-echo "GET /readyz  -> $(curl -s -w ' (%{http_code})' "http://127.0.0.1:$port/readyz")"
-echo "GET /healthz -> $(curl -s -w ' (%{http_code})' "http://127.0.0.1:$port/healthz")"
+control() { curl -s -X "$1" "$sb$2" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
+shopify_webhook() {  # shopify_webhook ACCOUNT EVENT_ID BODY [SECRET]: a signed refunds/create delivery
+  local sig
+  sig=$(printf '%s' "$3" | openssl dgst -sha256 -hmac "${4:-demo-shopify-secret}" -binary | base64)
+  curl -s -w ' (HTTP %{http_code})' -X POST "http://127.0.0.1:$port/webhooks/shopify/$1" \
+    -H "X-Shopify-Hmac-Sha256: $sig" -H 'X-Shopify-Topic: refunds/create' -H "X-Shopify-Event-Id: $2" \
+    -H "X-Shopify-Webhook-Id: delivery-$RANDOM" -H 'Content-Type: application/json' --data-binary "$3"
+}
+settled() {  # settled SOURCE_RECORD...: wait until each transaction left `imported` (at most 15 s)
+  for source in "$@"; do
+    for _ in $(seq 300); do
+      "$binary" transactions list --server "http://127.0.0.1:$port" --output json --limit 500 |
+        "$python" -c 'import json,sys; s=sys.argv[1]; sys.exit(0 if any(t["source_record"]==s and t["status"]!="imported" for t in json.load(sys.stdin)["items"]) else 1)' "$source" && break
+      sleep 0.05
+    done
+  done
+}
 
-step "Redis is back: ready again"
-redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work/redis" --save "" --appendonly no \
-  --loglevel warning >/dev/null &
-pids+=("$!")
-wait_for "http://127.0.0.1:$port/readyz" 200
-echo "GET /readyz  -> $(curl -s "http://127.0.0.1:$port/readyz")"
+step "1+2. eBay refunds: a paid order (cash sale) and an order on terms (invoice)"
+control POST /_control/netsuite/orders '{"external_id":"ebay-us-12-34567-89012","billing":"cash_sale","lines":[{"sku":"CAMERA-STRAP","quantity":2,"rate":"24.95"}]}' >/dev/null
+control POST /_control/netsuite/orders '{"external_id":"ebay-us-23-45678-90123","billing":"invoice","lines":[{"sku":"LENS-CAP","quantity":1,"rate":"41.94"}]}' >/dev/null
+control POST /_control/ebay/orders '{"order_id":"12-34567-89012","line_items":[{"line_item_id":"10001","sku":"CAMERA-STRAP","quantity":2,"price":"24.95"}]}' >/dev/null
+control POST /_control/ebay/orders '{"order_id":"23-45678-90123","line_items":[{"line_item_id":"10002","sku":"LENS-CAP","quantity":1,"price":"41.94"}]}' >/dev/null
+control POST /_control/ebay/orders/12-34567-89012/refunds '{"amount":"24.95","line_item_id":"10001","refund_id":"5EBAY0001"}' >/dev/null
+control POST /_control/ebay/orders/23-45678-90123/refunds '{"amount":"41.94","line_item_id":"10002","refund_id":"5EBAY0002"}' >/dev/null
+say "eBay has no refund notification: reconciliation finds them"
+"$binary" reconcile --config "$work/config.yaml" --account ebay-us --once 2>/dev/null
+settled ebay:refund:5EBAY0001 ebay:refund:5EBAY0002
 
-step "GET /metrics (excerpt)"
-curl -s "http://127.0.0.1:$port/metrics" | grep -E '^refundsync_(redis_up|http_requests_total|build_info)' || true
+step "3. A credit memo entered in NetSuite becomes a Shopify refund"
+control POST /_control/shopify/orders '{"order_id":"450789469","line_items":[{"sku":"MUG-BLUE","quantity":2,"price":"15.00"}],"paid":"30.00"}' >/dev/null
+invoice=$(control POST /_control/netsuite/orders '{"external_id":"shopify-main-450789469","billing":"invoice","lines":[{"sku":"MUG-BLUE","quantity":2,"rate":"15.00"}]}' |
+  "$python" -c 'import json,sys; print(json.load(sys.stdin)["billed"]["id"])')
+memo=$(control POST /_control/netsuite/refunds "{\"billed_type\":\"invoice\",\"billed_id\":\"$invoice\",\"lines\":[{\"sku\":\"MUG-BLUE\",\"quantity\":1,\"amount\":\"15.00\"}]}" |
+  "$python" -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+say "NetSuite credit memo $memo created; NetSuite's event was sent to refundsync"
+settled "netsuite:creditmemo:$memo"
+say "Shopify order 450789469 now shows: $(control GET /_control/shopify/orders/450789469 | "$python" -c 'import json,sys; o=json.load(sys.stdin); print(o["totalRefundedSet"]["shopMoney"]["amount"], "refunded in", len(o["refunds"]), "refund(s)")')"
+say "(Shopify's refunds/create for our own refund came back and is skipped by the direction policy)"
 
-step "SIGTERM: readiness fails for shutdown.drain_delay, then a clean exit"
+step "4. The same webhook delivered twice is deduplicated"
+control POST /_control/netsuite/orders '{"external_id":"shopify-eu-820982911","billing":"cash_sale","lines":[{"sku":"TEE-M","quantity":1,"rate":"19.99"}]}' >/dev/null
+refund='{"id":509562969,"order_id":820982911,"created_at":"2030-01-01T10:00:00Z","refund_line_items":[{"line_item_id":1,"quantity":1,"subtotal":"19.99","total_tax":"0.00","line_item":{"sku":"TEE-M"}}],"transactions":[{"kind":"refund","status":"success","amount":"19.99","currency":"USD"}],"order_adjustments":[]}'
+say "first delivery:  $(shopify_webhook shopify-eu evt-509562969 "$refund")"
+say "second delivery: $(shopify_webhook shopify-eu evt-509562969 "$refund")"
+settled shopify:refund:509562969
+
+step "5. A bad signature is rejected"
+say "forged delivery: $(shopify_webhook shopify-eu evt-forged "$refund" not-the-secret)"
+
+step "6. A refund for an order never synced to NetSuite"
+unsynced='{"id":509562970,"order_id":999999999,"created_at":"2030-01-01T10:00:00Z","refund_line_items":[],"transactions":[{"kind":"refund","status":"success","amount":"5.00","currency":"USD"}],"order_adjustments":[]}'
+say "delivery: $(shopify_webhook shopify-eu evt-509562970 "$unsynced")"
+settled shopify:refund:509562970
+
+step "7. A NetSuite event that was lost is caught up by reconciliation"
+memo2=$(control POST /_control/netsuite/refunds "{\"billed_type\":\"invoice\",\"billed_id\":\"$invoice\",\"lines\":[{\"sku\":\"MUG-BLUE\",\"quantity\":1,\"amount\":\"15.00\"}],\"send_webhook\":false}" |
+  "$python" -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+say "NetSuite credit memo $memo2 created, its event dropped"
+"$binary" reconcile --config "$work/config.yaml" --account shopify-main --once 2>/dev/null
+settled "netsuite:creditmemo:$memo2"
+
+step "The transactions list (refundsync transactions list)"
+"$binary" transactions list --server "http://127.0.0.1:$port"
+
+if [ "${DEMO_KEEP:-}" = "1" ]; then
+  step "Still running (DEMO_KEEP=1): Ctrl-C stops everything"
+  say "refundsync: http://127.0.0.1:$port  (admin token: demo-operator-token, exported as REFUNDSYNC_TOKEN)"
+  say "sandbox:    $sb"
+  say "config:     $work/config.yaml"
+  wait "$serve_pid"
+fi
+
+step "SIGTERM: readiness fails, the listener closes, exit 0"
 kill -TERM "$serve_pid"
-wait "$serve_pid" && echo "refundsync exited with status 0"
-step "Service log"
-cat "$work/serve.log"
+wait "$serve_pid" && say "refundsync exited with status 0"

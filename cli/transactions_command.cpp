@@ -1,0 +1,125 @@
+// `refundsync transactions list|show`: reads the admin API of a running server and prints a table for people
+// or the JSON for scripts.
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "cli/commands.h"
+#include "clients/http_client.h"
+#include "core/money.h"
+
+namespace refundsync {
+namespace {
+
+std::string Text(simdjson::dom::element element, const char* key) {
+  std::string_view value;
+  if (element[key].get_string().get(value)) return "";
+  return std::string(value);
+}
+
+std::optional<std::string> ReadToken(const std::string& token_file) {
+  if (!token_file.empty()) {
+    std::ifstream in(token_file);
+    if (!in) return std::nullopt;
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string token = text.str();
+    while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+    return token;
+  }
+  if (const char* env = std::getenv("REFUNDSYNC_TOKEN")) return std::string(env);
+  return std::string();
+}
+
+void PrintTable(const std::vector<simdjson::dom::element>& items) {
+  std::cout << fmt::format("{:<24} {:<13} {:<13} {:<64} {:>10} {:<8} {}\n", "ID", "ACCOUNT", "DIRECTION",
+                           "SOURCE -> TARGET", "AMOUNT", "STATUS", "ERROR");
+  for (const auto& item : items) {
+    std::string target = Text(item, "target_record");
+    const std::string flow = Text(item, "source_record") + " -> " + (target.empty() ? "-" : target);
+    std::string amount = Text(item, "amount_decimal");
+    simdjson::dom::element money;
+    if (!item["amount"].get(money)) amount += " " + Text(money, "currency");
+    std::string error;
+    simdjson::dom::element error_object;
+    if (!item["error"].get(error_object) && error_object.is_object()) {
+      error = Text(error_object, "code") + ": " + Text(error_object, "message");
+    } else if (Text(item, "status") == "skipped") {
+      simdjson::dom::array history;
+      if (!item["history"].get_array().get(history) && history.size() > 0) {
+        error = Text(history.at(history.size() - 1), "note");
+      }
+    }
+    if (error.size() > 90) error = error.substr(0, 87) + "...";
+    std::cout << fmt::format("{:<24} {:<13} {:<13} {:<64} {:>10} {:<8} {}\n", Text(item, "id"), Text(item, "account"),
+                             Text(item, "direction"), flow, amount, Text(item, "status"), error);
+  }
+}
+
+}  // namespace
+
+int RunTransactions(const TransactionsOptions& options) {
+  const auto token = ReadToken(options.token_file);
+  if (!token) {
+    std::cerr << "cannot read the token file " << options.token_file << "\n";
+    return kExitFailed;
+  }
+  std::string path = "/api/transactions";
+  if (options.action == "show") {
+    path += "/" + UrlEncode(options.id);
+  } else {
+    std::string query;
+    auto add = [&query](const char* name, const std::string& value) {
+      if (!value.empty()) query += std::string(query.empty() ? "?" : "&") + name + "=" + UrlEncode(value);
+    };
+    add("status", options.status);
+    add("account", options.account);
+    add("order_id", options.order_id);
+    add("since", options.since);
+    add("limit", options.limit);
+    path += query;
+  }
+  CurlHttpClient http;
+  OutboundRequest request;
+  request.url = options.server + path;
+  if (!token->empty()) request.headers = {{"Authorization", "Bearer " + *token}};
+  auto response = http.Send(request);
+  if (!response) {
+    std::cerr << "cannot reach " << options.server << ": " << response.error().message << "\n";
+    return kExitFailed;
+  }
+  if (response->status != 200) {
+    std::cerr << "the server answered " << response->status << ": " << response->body << "\n";
+    return kExitFailed;
+  }
+  if (options.output == "json") {
+    std::cout << response->body << "\n";
+    return kExitOk;
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(response->body).get(root)) {
+    std::cerr << "the server's answer is not JSON\n";
+    return kExitFailed;
+  }
+  std::vector<simdjson::dom::element> items;
+  if (options.action == "show") {
+    items.push_back(root);
+  } else {
+    for (auto item : root["items"].get_array()) items.push_back(item);
+  }
+  PrintTable(items);
+  if (options.action == "show") {
+    std::cout << "\nhistory:\n";
+    for (auto entry : root["history"].get_array()) {
+      std::cout << "  " << Text(entry, "status") << "  " << Text(entry, "note") << "\n";
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace refundsync

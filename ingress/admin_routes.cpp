@@ -1,0 +1,144 @@
+#include "ingress/admin_routes.h"
+
+#include <algorithm>
+
+#include "core/crypto.h"
+#include "core/json_writer.h"
+#include "core/time.h"
+#include "core/transaction.h"
+#include "store/key_layout.h"
+#include "store/transaction_store.h"
+
+namespace refundsync {
+namespace {
+
+constexpr int kDefaultLimit = 50;
+constexpr int kMaxLimit = 500;
+constexpr int kScanBatch = 200;
+
+HttpResponse Unavailable() { return ErrorResponse(503, "store_unavailable", "the transaction store is unavailable"); }
+
+}  // namespace
+
+std::optional<AdminRole> AdminRoutes::Authenticate(const HttpRequest& request) const {
+  const std::string* header = request.Header("authorization");
+  if (header == nullptr || header->rfind("Bearer ", 0) != 0) return std::nullopt;
+  const std::string presented = header->substr(7);
+  std::optional<AdminRole> role;
+  for (const auto& token : config_.admin_tokens) {
+    // Every token is compared, in constant time, so timing does not tell which one (or whether any) matched.
+    if (ConstantTimeEqual(token.token.reveal(), presented) && !role) role = token.role;
+  }
+  return role;
+}
+
+std::optional<HttpResponse> AdminRoutes::Handle(const HttpRequest& request) const {
+  if (request.path.rfind("/api/", 0) != 0) return std::nullopt;
+  const auto role = Authenticate(request);
+  if (!role) {
+    HttpResponse response = ErrorResponse(401, "unauthorized", "a valid admin token is required");
+    response.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return response;
+  }
+  const std::string prefix = "/api/transactions";
+  if (request.path == prefix) {
+    if (request.method != "GET") return ErrorResponse(405, "method_not_allowed", "use GET");
+    return ListTransactions(request);
+  }
+  if (request.path.rfind(prefix + "/", 0) == 0) {
+    const std::string rest = request.path.substr(prefix.size() + 1);
+    if (request.method == "POST") {
+      // The actions (retrieve, post) need the operator role; they arrive with the operator tooling.
+      if (*role != AdminRole::kOperator) return ErrorResponse(403, "forbidden", "this action needs the operator role");
+      return ErrorResponse(404, "not_found", "no such action");
+    }
+    if (request.method != "GET") return ErrorResponse(405, "method_not_allowed", "use GET");
+    return ShowTransaction(rest);
+  }
+  return ErrorResponse(404, "not_found", "no such endpoint");
+}
+
+HttpResponse AdminRoutes::ShowTransaction(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  if (!connection_ || connection_->broken()) {
+    auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
+    if (!connected) return Unavailable();
+    connection_ = std::move(*connected);
+  }
+  TransactionStore store(*connection_);
+  auto tx = store.Load(id);
+  if (!tx) return Unavailable();
+  if (!*tx) return ErrorResponse(404, "not_found", "no transaction " + id);
+  return JsonResponse(200, ToJson(**tx));
+}
+
+HttpResponse AdminRoutes::ListTransactions(const HttpRequest& request) const {
+  const auto status = request.QueryParam("status");
+  const auto account = request.QueryParam("account");
+  const auto order_id = request.QueryParam("order_id");
+  std::optional<std::int64_t> since;
+  if (auto text = request.QueryParam("since")) {
+    since = ParseRfc3339Ms(*text);
+    if (!since) return ErrorResponse(400, "bad_request", "since must be an RFC 3339 time");
+  }
+  if (status && !ParseTxStatus(*status)) return ErrorResponse(400, "bad_request", "unknown status " + *status);
+  int limit = kDefaultLimit;
+  if (auto text = request.QueryParam("limit")) {
+    try {
+      limit = std::clamp(std::stoi(*text), 1, kMaxLimit);
+    } catch (const std::exception&) {
+      return ErrorResponse(400, "bad_request", "limit must be a number");
+    }
+  }
+  // The cursor is the position in the index (most recently updated first) where the next page starts.
+  std::int64_t position = 0;
+  if (auto text = request.QueryParam("cursor")) {
+    try {
+      position = std::stoll(*text);
+    } catch (const std::exception&) {
+      return ErrorResponse(400, "bad_request", "malformed cursor");
+    }
+  }
+  std::lock_guard lock(mutex_);
+  if (!connection_ || connection_->broken()) {
+    auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
+    if (!connected) return Unavailable();
+    connection_ = std::move(*connected);
+  }
+  TransactionStore store(*connection_);
+  JsonWriter json;
+  json.BeginObject().Key("items").BeginArray();
+  int found = 0;
+  bool exhausted = false;
+  while (found < limit && !exhausted) {
+    auto ids = connection_->Command({"ZREVRANGE", keys::TransactionIndex(), std::to_string(position),
+                                     std::to_string(position + kScanBatch - 1)});
+    if (!ids || (*ids)->type != REDIS_REPLY_ARRAY) return Unavailable();
+    exhausted = (*ids)->elements < static_cast<std::size_t>(kScanBatch);
+    std::size_t i = 0;
+    for (; i < (*ids)->elements && found < limit; ++i) {
+      auto tx = store.Load(std::string((*ids)->element[i]->str, (*ids)->element[i]->len));
+      if (!tx) return Unavailable();
+      if (!*tx) continue;
+      const Transaction& t = **tx;
+      if ((status && TxStatusName(t.status) != *status) || (account && t.account != *account) ||
+          (order_id && t.order_id != *order_id) || (since && t.updated_ms < *since)) {
+        continue;
+      }
+      json.Raw(ToJson(t));
+      ++found;
+    }
+    position += static_cast<std::int64_t>(i);
+    if (i < (*ids)->elements) exhausted = false;
+  }
+  json.EndArray().Key("next_cursor");
+  if (exhausted) {
+    json.Null();
+  } else {
+    json.String(std::to_string(position));
+  }
+  json.EndObject();
+  return JsonResponse(200, json.Take());
+}
+
+}  // namespace refundsync

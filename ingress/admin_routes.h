@@ -1,0 +1,38 @@
+// The admin API of contract section 6, read-only part: GET /api/transactions (filters, cursor pagination) and
+// GET /api/transactions/{id}, behind the bearer tokens of admin.tokens (viewer or operator), compared in
+// constant time. 401 without or with an unknown token, 403 when the role is too low; errors as
+// {"error": {"code", "message"}}.
+//
+// Admin traffic is light, so it reads Redis with one blocking connection (behind a mutex) instead of the
+// webhook path's asynchronous client.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "core/config.h"
+#include "ingress/http_message.h"
+#include "store/redis_connection.h"
+
+namespace refundsync {
+
+class AdminRoutes {
+ public:
+  AdminRoutes(const Config& config, RedisLocator locator) : config_(config), locator_(std::move(locator)) {}
+
+  // The response for /api/... requests; nullopt for other paths.
+  std::optional<HttpResponse> Handle(const HttpRequest& request) const;
+
+ private:
+  std::optional<AdminRole> Authenticate(const HttpRequest& request) const;
+  HttpResponse ListTransactions(const HttpRequest& request) const;
+  HttpResponse ShowTransaction(const std::string& id) const;
+
+  const Config& config_;
+  RedisLocator locator_;
+  mutable std::mutex mutex_;
+  mutable std::unique_ptr<RedisConnection> connection_;
+};
+
+}  // namespace refundsync
