@@ -79,6 +79,8 @@ Result<OutboundResponse> CurlHttpClient::Send(const OutboundRequest& request) {
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_FRESH_CONNECT, request.resend_safe ? 0L : 1L);
+  curl_easy_setopt(curl, CURLOPT_FORBID_REUSE, request.resend_safe ? 0L : 1L);
   const CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(headers);
   if (code != CURLE_OK) {

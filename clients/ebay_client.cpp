@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "core/crypto.h"
+#include "core/json_writer.h"
 
 namespace refundsync {
 namespace {
@@ -150,6 +151,58 @@ Result<std::vector<EbayOrder>> EbayRestClient::OrdersModifiedSince(const std::st
     if (page.size() == 0 || offset >= total) break;
   }
   return orders;
+}
+
+}  // namespace refundsync
+
+namespace refundsync {
+
+Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& refund) {
+  auto token = UserToken();
+  if (!token) return token.error();
+  JsonWriter body;
+  body.BeginObject().Key("reasonForRefund").String("OTHER_ADJUSTMENT").Key("comment").String(refund.comment);
+  auto amount = [&body](const Money& money) {
+    body.BeginObject().Key("value").String(FormatDecimal(money)).Key("currency").String(money.currency).EndObject();
+  };
+  if (refund.line_items.empty()) {
+    body.Key("orderLevelRefundAmount");
+    amount(refund.amount);
+  } else {
+    body.Key("refundItems").BeginArray();
+    for (const auto& [line_item, money] : refund.line_items) {
+      body.BeginObject().Key("lineItemId").String(line_item).Key("refundAmount");
+      amount(money);
+      body.EndObject();
+    }
+    body.EndArray();
+  }
+  body.EndObject();
+  OutboundRequest request;
+  request.method = "POST";
+  request.url = config_.api_base_url + "/sell/fulfillment/v1/order/" + UrlEncode(refund.order_id) + "/issue_refund";
+  request.headers = {{"Authorization", "Bearer " + *token}, {"Content-Type", "application/json"},
+                     {"Accept", "application/json"}};
+  request.body = body.str();
+  request.timeout = std::chrono::seconds(30);
+  request.resend_safe = false;  // no idempotency key: never let libcurl send it twice
+  auto response = http_.Send(request);
+  if (!response) return response.error();
+  if (response->status != 200 && response->status != 201) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    std::string message = "eBay issue_refund answered " + std::to_string(response->status);
+    simdjson::dom::array errors;
+    if (!parser.parse(response->body).get(root) && !root["errors"].get_array().get(errors) && errors.size() > 0) {
+      message += ": " + Text(errors.at(0), "message");
+    }
+    const char* code = response->status == 429 || response->status >= 500 ? "upstream_unavailable" : "upstream_rejected";
+    return MakeError(code, message);
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(response->body).get(root)) return MakeError("upstream_unavailable", "issue_refund answer is not JSON");
+  return EbayIssuedRefund{Text(root, "refundId"), Text(root, "refundStatus")};
 }
 
 }  // namespace refundsync

@@ -37,9 +37,24 @@ struct EbayOrder {
   std::vector<EbayRefund> refunds;  // paymentSummary.refunds
 };
 
+struct EbayRefundRequest {
+  std::string order_id;
+  std::string comment;
+  std::vector<std::pair<std::string, Money>> line_items;  // lineItemId, amount; empty: order-level refund
+  Money amount;                                           // the order-level amount when no line items
+};
+
+struct EbayIssuedRefund {
+  std::string refund_id;
+  std::string status;  // PENDING, REFUNDED or FAILED
+};
+
 class EbayClient {
  public:
   virtual ~EbayClient() = default;
+  // POST /sell/fulfillment/v1/order/{id}/issue_refund. eBay has no idempotency key for it: callers re-read the
+  // order before and after (see OutboundHandler).
+  virtual Result<EbayIssuedRefund> IssueRefund(const EbayRefundRequest& request) = 0;
   virtual Result<std::optional<EbayOrder>> GetOrder(const std::string& order_id) = 0;
   // Every order whose lastmodifieddate is at or after `since` (RFC 3339, ms, UTC), all pages.
   virtual Result<std::vector<EbayOrder>> OrdersModifiedSince(const std::string& since) = 0;
@@ -52,6 +67,7 @@ class EbayRestClient : public EbayClient {
 
   Result<std::optional<EbayOrder>> GetOrder(const std::string& order_id) override;
   Result<std::vector<EbayOrder>> OrdersModifiedSince(const std::string& since) override;
+  Result<EbayIssuedRefund> IssueRefund(const EbayRefundRequest& request) override;
 
  private:
   Result<std::string> UserToken();

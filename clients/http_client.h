@@ -17,6 +17,10 @@ struct OutboundRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::chrono::milliseconds timeout{10000};
+  // libcurl silently sends a request again when a reused connection turns out to be dead; for a create without
+  // an idempotency key (eBay issue_refund) that could mean a second refund. false: use a fresh connection, which
+  // libcurl never retries.
+  bool resend_safe = true;
 };
 
 struct OutboundResponse {

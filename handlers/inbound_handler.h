@@ -33,6 +33,7 @@ class FactsCache {
 
 struct PostOutcome {
   TxStatus status = TxStatus::kFailed;
+  bool pending = false;  // created upstream but not complete yet (eBay PENDING): check again later
   std::optional<Error> error;
   std::string target_record;
   std::string sales_order;

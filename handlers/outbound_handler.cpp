@@ -73,11 +73,122 @@ Result<ResolvedNetSuiteRefund> OutboundHandler::Resolve(const std::string& recor
   return resolved;
 }
 
-PostOutcome OutboundHandler::Post(const AccountConfig& account, const Transaction& tx) const {
+PostOutcome OutboundHandler::Post(const AccountConfig& account, const Transaction& tx,
+                                  const BeforeIrreversible& before) const {
+  if (account.channel == Channel::kEbay) return PostToEbay(account, tx, before);
   if (account.channel != Channel::kShopify) {
     return Failed("upstream_rejected", "posting NetSuite refunds to " + std::string(ChannelName(account.channel)) +
                                            " is not built yet");
   }
+  return PostToShopify(account, tx);
+}
+
+PostOutcome OutboundHandler::PostToEbay(const AccountConfig& account, const Transaction& tx,
+                                        const BeforeIrreversible& before) const {
+  auto client = ebay_.find(account.id);
+  if (client == ebay_.end()) return Failed("upstream_rejected", "no eBay client for " + account.id);
+  auto order = client->second->GetOrder(tx.order_id);
+  if (!order) return Failed(order.error().code, order.error().message);
+  if (!*order) return Failed("order_not_synced", "eBay has no order " + tx.order_id + " for account " + account.id);
+  const EbayOrder& ebay = **order;
+  auto find = [&ebay](const std::string& id) -> const EbayRefund* {
+    for (const auto& refund : ebay.refunds) {
+      if (refund.refund_id == id) return &refund;
+    }
+    return nullptr;
+  };
+  auto judge = [&](const EbayRefund& refund) {
+    PostOutcome outcome;
+    outcome.target_record = "ebay:refund:" + refund.refund_id;
+    outcome.sales_order = tx.sales_order;
+    outcome.billed_record = tx.billed_record;
+    if (refund.status == "REFUNDED") {
+      outcome.status = TxStatus::kPosted;
+    } else if (refund.status == "FAILED") {
+      outcome.error = MakeError("upstream_rejected", "eBay refund " + refund.refund_id + " FAILED");
+    } else {
+      outcome.status = TxStatus::kImported;
+      outcome.pending = true;
+      outcome.note = "eBay refund " + refund.refund_id + " is " + refund.status + "; checking again later";
+    }
+    return outcome;
+  };
+  // Issued by an earlier attempt: follow that refund, never issue another.
+  if (!tx.target_record.empty()) {
+    const std::string id = tx.target_record.substr(tx.target_record.rfind(':') + 1);
+    if (const EbayRefund* refund = find(id)) return judge(*refund);
+    return Failed("upstream_unknown", "eBay refund " + id + " is not on order " + tx.order_id + "; check it in eBay");
+  }
+  // An earlier attempt stopped between noting the order's refunds and storing the answer: a refund of our
+  // amount that was not there before is ours; none means we cannot tell, and an operator must look.
+  std::string earlier;
+  for (const auto& entry : tx.history) {
+    if (entry.note.rfind(kIssuingNote, 0) == 0) earlier = entry.note.substr(kIssuingNote.size()) + ",";
+  }
+  if (!earlier.empty()) {
+    for (const auto& refund : ebay.refunds) {
+      if (earlier.find(refund.refund_id + ",") == std::string::npos && refund.amount == tx.amount) return judge(refund);
+    }
+    return Failed("upstream_unknown", "an earlier attempt may have issued this refund on eBay order " + tx.order_id +
+                                          " and no new refund of " + FormatDecimal(tx.amount) +
+                                          " shows; check the order in eBay before posting again");
+  }
+  std::int64_t refunded = 0, total = 0;
+  for (const auto& refund : ebay.refunds) {
+    if (refund.status != "FAILED") refunded += refund.amount.minor_units;
+  }
+  for (const auto& item : ebay.line_items) total += item.unit_price.minor_units * item.quantity;
+  if (tx.amount.minor_units > total - refunded) {
+    return Failed("amount_mismatch", "eBay can refund at most " + FormatDecimal(Money{total - refunded, tx.amount.currency}) +
+                                         " on order " + tx.order_id + ", NetSuite refunded " + FormatDecimal(tx.amount));
+  }
+  EbayRefundRequest request;
+  request.order_id = tx.order_id;
+  request.comment = "NetSuite " + tx.source_record;
+  request.amount = tx.amount;
+  bool item_only = !tx.lines.empty();
+  for (const auto& line : tx.lines) {
+    const EbayLineItem* match = nullptr;
+    for (const auto& item : ebay.line_items) {
+      if (!line.sku.empty() && item.sku == line.sku) match = &item;
+    }
+    if (match == nullptr) {
+      item_only = false;  // shipping, adjustments: refund the whole amount at order level
+      break;
+    }
+    Money amount = line.subtotal.value_or(Money{0, tx.amount.currency});
+    if (line.tax) amount.minor_units += line.tax->minor_units;
+    request.line_items.emplace_back(match->line_item_id, amount);
+  }
+  if (!item_only) request.line_items.clear();
+  std::string before_ids;
+  for (const auto& refund : ebay.refunds) before_ids += (before_ids.empty() ? "" : ",") + refund.refund_id;
+  if (!before(std::string(kIssuingNote) + before_ids)) {
+    return Failed("upstream_unavailable", "could not note the order's refunds before issuing; nothing sent");
+  }
+  auto issued = client->second->IssueRefund(request);
+  if (issued) {
+    return judge(EbayRefund{issued->refund_id, issued->status, tx.amount, ""});
+  }
+  if (issued.error().code == "upstream_rejected") return Failed(issued.error().code, issued.error().message);
+  // Unclear: eBay may have made the refund. Look again; only a new refund of our amount settles it.
+  auto reread = client->second->GetOrder(tx.order_id);
+  if (reread && *reread) {
+    for (const auto& refund : (*reread)->refunds) {
+      if (("," + before_ids + ",").find("," + refund.refund_id + ",") == std::string::npos && refund.amount == tx.amount) {
+        return judge(refund);
+      }
+    }
+    if (issued.error().code == "upstream_unavailable" && issued.error().message.find("answered") != std::string::npos) {
+      // eBay answered (429/5xx) and no refund appeared: it did not take the request; safe to retry.
+      return Failed("upstream_unavailable", issued.error().message);
+    }
+  }
+  return Failed("upstream_unknown", "eBay issue_refund on order " + tx.order_id + " ended unclearly (" +
+                                        issued.error().message + ") and no new refund shows yet; check eBay, then post");
+}
+
+PostOutcome OutboundHandler::PostToShopify(const AccountConfig& account, const Transaction& tx) const {
   auto client = shopify_.find(account.id);
   if (client == shopify_.end()) return Failed("upstream_rejected", "no Shopify client for " + account.id);
   auto order = client->second->GetOrder(tx.order_id);

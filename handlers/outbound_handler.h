@@ -6,10 +6,12 @@
 //   posted with refundCreate @idempotent(key: our marker) so an unclear outcome can be retried safely.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 
+#include "clients/ebay_client.h"
 #include "clients/netsuite_client.h"
 #include "clients/shopify_client.h"
 #include "core/config.h"
@@ -25,19 +27,30 @@ struct ResolvedNetSuiteRefund {
 
 class OutboundHandler {
  public:
-  OutboundHandler(const Config& config, NetSuiteClient& netsuite, std::map<std::string, ShopifyClient*> shopify)
-      : config_(config), netsuite_(netsuite), shopify_(std::move(shopify)) {}
+  OutboundHandler(const Config& config, NetSuiteClient& netsuite, std::map<std::string, ShopifyClient*> shopify,
+                  std::map<std::string, EbayClient*> ebay)
+      : config_(config), netsuite_(netsuite), shopify_(std::move(shopify)), ebay_(std::move(ebay)) {}
+
+  // Called right before an upstream call that cannot be undone or deduplicated (eBay issue_refund), with a note
+  // to store in the transaction first; false when it could not be stored (then nothing is sent).
+  using BeforeIrreversible = std::function<bool(const std::string& note)>;
 
   // Reads the record and walks back to the storefront order. `record_type` is cashrefund or creditmemo.
   Result<ResolvedNetSuiteRefund> Resolve(const std::string& record_type, const std::string& record_id,
                                          std::int64_t now_ms) const;
 
-  PostOutcome Post(const AccountConfig& account, const Transaction& tx) const;
+  PostOutcome Post(const AccountConfig& account, const Transaction& tx, const BeforeIrreversible& before) const;
+
+  static constexpr std::string_view kIssuingNote = "issuing an eBay refund; refunds on the order before: ";
 
  private:
+  PostOutcome PostToShopify(const AccountConfig& account, const Transaction& tx) const;
+  PostOutcome PostToEbay(const AccountConfig& account, const Transaction& tx, const BeforeIrreversible& before) const;
+
   const Config& config_;
   NetSuiteClient& netsuite_;
   std::map<std::string, ShopifyClient*> shopify_;
+  std::map<std::string, EbayClient*> ebay_;
 };
 
 std::string NetSuiteRestType(const std::string& record_type);  // cashrefund -> cashRefund

@@ -224,13 +224,26 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
   tx.attempts += 1;
   StoreFactsCache cache(store);
   const bool from_netsuite = tx.source_record.rfind("netsuite:", 0) == 0;
-  const PostOutcome outcome = from_netsuite ? outbound_.Post(account, tx) : inbound_.Post(account, tx, cache);
+  const auto before_irreversible = [&](const std::string& note) {
+    Transaction noted = tx;
+    noted.Record(clock_.NowMs(), TxStatus::kImported, note);
+    if (!store.SaveFenced(noted, token)) return false;
+    tx = std::move(noted);
+    return true;
+  };
+  const PostOutcome outcome =
+      from_netsuite ? outbound_.Post(account, tx, before_irreversible) : inbound_.Post(account, tx, cache);
   const std::int64_t now = clock_.NowMs();
   if (!outcome.sales_order.empty()) tx.sales_order = outcome.sales_order;
   if (!outcome.billed_record.empty()) tx.billed_record = outcome.billed_record;
   bool dead = false;
   std::optional<std::int64_t> retry_at;
-  if (outcome.status == TxStatus::kPosted) {
+  if (outcome.pending) {
+    tx.target_record = outcome.target_record;
+    retry_at = now + Backoff(tx.attempts, 0);
+    tx.Record(now, TxStatus::kImported, outcome.note);
+    Count("pending");
+  } else if (outcome.status == TxStatus::kPosted) {
     tx.target_record = outcome.target_record;
     tx.error.reset();
     tx.Record(now, TxStatus::kPosted, "posted as " + outcome.target_record + (outcome.note.empty() ? "" : "; " + outcome.note));

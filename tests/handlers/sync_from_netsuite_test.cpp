@@ -121,3 +121,50 @@ TEST_CASE("A NetSuite refund larger than the storefront can refund fails with am
   CHECK(tx.status == TxStatus::kFailed);
   CHECK(tx.error->code == "amount_mismatch");
 }
+
+TEST_CASE("eBay from NetSuite: issue_refund starts PENDING, is posted once eBay shows it REFUNDED; a lost answer "
+          "is settled by re-reading the order, never by issuing again", "[sync][outbound][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  {
+    std::ifstream in(h.config_path);
+    std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    yaml.replace(yaml.find("    sync_since: \"2020-01-01\""), 0, "    refund_direction: from_netsuite\n");
+    std::ofstream(h.config_path) << yaml;
+  }
+  h.StartServer();
+  auto seed = [&](const std::string& order_id) {
+    h.sandbox.Control("POST", "/_control/ebay/orders",
+                      R"({"order_id":")" + order_id + R"(","line_items":[{"line_item_id":"L1","sku":"CAP","quantity":2,"price":"20.00"}]})");
+    const std::string seeded = h.sandbox.Control(
+        "POST", "/_control/netsuite/orders",
+        R"({"external_id":"ebay-us-)" + order_id + R"(","billing":"cash_sale","lines":[{"sku":"CAP","quantity":2,"rate":"20.00"}]})");
+    simdjson::dom::parser parser;
+    return std::string(parser.parse(seeded)["billed"]["id"].get_string().value());
+  };
+  auto cash_refund = [&](const std::string& billed) {
+    const std::string created = h.sandbox.Control(
+        "POST", "/_control/netsuite/refunds",
+        R"({"billed_type":"cashSale","billed_id":")" + billed + R"(","lines":[{"sku":"CAP","quantity":1,"amount":"20.00"}]})");
+    simdjson::dom::parser parser;
+    return std::string(parser.parse(created)["id"].get_string().value());
+  };
+
+  const std::string first = cash_refund(seed("55-555-5"));
+  const Transaction tx = h.WaitSettled("ebay-us", "netsuite:cashrefund:" + first);
+  CHECK(tx.status == TxStatus::kPosted);
+  CHECK(tx.target_record.rfind("ebay:refund:", 0) == 0);
+  bool saw_pending = false;
+  for (const auto& entry : tx.history) saw_pending |= entry.note.find("PENDING") != std::string::npos;
+  CHECK(saw_pending);
+
+  // The answer to issue_refund is lost after eBay made the refund: re-reading the order finds it.
+  h.sandbox.Control("POST", "/_control/faults", R"({"target":"ebay","kind":"drop_after_commit","count":1,"path_contains":"issue_refund"})");
+  const std::string second = cash_refund(seed("66-666-6"));
+  const Transaction lost = h.WaitSettled("ebay-us", "netsuite:cashrefund:" + second);
+  CHECK(lost.status == TxStatus::kPosted);
+  simdjson::dom::parser parser;
+  const std::string order = h.sandbox.Control("GET", "/_control/ebay/orders/66-666-6");
+  CHECK(parser.parse(order)["paymentSummary"]["refunds"].get_array().size() == 1);  // issued once, not twice
+}
