@@ -1,4 +1,5 @@
 #include <iostream>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/sync_engine.h"
@@ -29,7 +30,12 @@ int RunReconcile(const std::string& config_path, const std::string& account_id) 
     return kExitFailed;
   }
   TransactionStore store(**connection);
+  // When a running service is reconciling the account right now, wait for it (up to a minute) and run after it.
   auto report = ReconcileAccount(engine, *account, store, ConsumerPrefix() + "-cli", clock.NowMs());
+  for (int waited = 0; report && !report->ran && waited < 600; ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    report = ReconcileAccount(engine, *account, store, ConsumerPrefix() + "-cli", clock.NowMs());
+  }
   if (!report) {
     std::cerr << "reconcile " << account_id << ": " << report.error().code << ": " << report.error().message << "\n";
     return kExitFailed;

@@ -181,8 +181,7 @@ int RunServe(const std::string& config_path, Role role) {
           connection = connected ? std::move(*connected) : nullptr;
         }
         for (const auto& account : config.accounts) {
-          const bool reconciled = (account.channel == Channel::kEbay && account.direction == Direction::kToNetSuite) ||
-                                  account.direction == Direction::kFromNetSuite;
+          const bool reconciled = account.direction != Direction::kOff;
           if (!connection || !reconciled) continue;
           TransactionStore store(*connection);
           auto report = ReconcileAccount(*engine, account, store, ConsumerPrefix() + "-reconcile", clock.NowMs());

@@ -25,6 +25,7 @@ SyncEngine::SyncEngine(const Config& config, const Clock& clock, MetricsRegistry
   processor = std::make_unique<RefundProcessor>(config, inbound, *outbound, ebay_by_account, clock, metrics);
   reconciler = std::make_unique<EbayReconciler>(*processor, clock);
   netsuite_reconciler = std::make_unique<NetSuiteReconciler>(*processor, netsuite, clock);
+  shopify_reconciler = std::make_unique<ShopifyReconciler>(*processor, shopify_by_account, clock);
   metrics.GaugeCallback("refundsync_netsuite_calls_total", "NetSuite requests made by this process",
                         [this] { return netsuite.calls(); });
 }
@@ -33,6 +34,9 @@ Result<ReconcileReport> ReconcileAccount(const SyncEngine& engine, const Account
                                          const std::string& holder, std::int64_t now_ms) {
   if (account.direction == Direction::kToNetSuite && account.channel == Channel::kEbay) {
     return engine.reconciler->RunOnce(account, store, holder);
+  }
+  if (account.direction == Direction::kToNetSuite && account.channel == Channel::kShopify) {
+    return engine.shopify_reconciler->RunOnce(account, store, holder);
   }
   if (account.direction == Direction::kFromNetSuite) {
     std::int64_t since = 0;

@@ -12,6 +12,7 @@
 #include "clients/shopify_client.h"
 #include "handlers/netsuite_reconciler.h"
 #include "handlers/outbound_handler.h"
+#include "handlers/shopify_reconciler.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/metrics.h"
@@ -35,10 +36,11 @@ struct SyncEngine {
   std::unique_ptr<RefundProcessor> processor;
   std::unique_ptr<EbayReconciler> reconciler;
   std::unique_ptr<NetSuiteReconciler> netsuite_reconciler;
+  std::unique_ptr<ShopifyReconciler> shopify_reconciler;
 };
 
-// One reconciliation pass for an account: eBay order search for eBay accounts syncing to NetSuite, NetSuite
-// SuiteQL for accounts syncing from NetSuite.
+// One reconciliation pass for an account: the storefront's orders for accounts syncing to NetSuite (eBay order
+// search, Shopify orders query), NetSuite SuiteQL for accounts syncing from NetSuite.
 Result<ReconcileReport> ReconcileAccount(const SyncEngine& engine, const AccountConfig& account, TransactionStore& store,
                                          const std::string& holder, std::int64_t now_ms);
 

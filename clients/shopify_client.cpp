@@ -24,6 +24,24 @@ constexpr const char* kRefundMutation = R"(mutation RefundCreate($input: RefundI
   }
 })";
 
+constexpr const char* kOrdersQuery = R"(query RefundsSince($first: Int!, $after: String, $query: String!) {
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      legacyResourceId
+      refunds {
+        legacyResourceId
+        createdAt
+        totalRefundedSet { shopMoney { amount currencyCode } }
+        refundLineItems(first: 100) {
+          nodes { quantity subtotalSet { shopMoney { amount currencyCode } } totalTaxSet { shopMoney { amount currencyCode } } lineItem { id sku } }
+        }
+        refundShippingLines(first: 10) { nodes { subtotalAmountSet { shopMoney { amount currencyCode } } } }
+      }
+    }
+  }
+})";
+
 std::string Text(simdjson::dom::element element, const char* key) {
   std::string_view value;
   if (element[key].get_string().get(value)) return "";
@@ -150,6 +168,79 @@ Result<std::string> ShopifyGraphQlClient::CreateRefund(const ShopifyRefundReques
   simdjson::dom::element refund;
   if (result["refund"].get(refund) || refund.is_null()) return MakeError("upstream_unavailable", "refundCreate returned no refund");
   return Text(refund, "id");
+}
+
+}  // namespace refundsync
+
+namespace refundsync {
+
+Result<std::vector<ShopifyRefundRecord>> ShopifyGraphQlClient::RefundsOfOrdersUpdatedSince(const std::string& since) {
+  std::vector<ShopifyRefundRecord> out;
+  std::string after;
+  for (int page = 0; page < 1000; ++page) {
+    JsonWriter body;
+    body.BeginObject().Key("query").String(kOrdersQuery).Key("variables").BeginObject();
+    body.Key("first").Int(50).Key("query").String("updated_at:>='" + since + "'");
+    if (after.empty()) {
+      body.Key("after").Null();
+    } else {
+      body.Key("after").String(after);
+    }
+    body.EndObject().EndObject();
+    auto data = Execute(body.str());
+    if (!data) return data.error();
+    simdjson::dom::parser parser;
+    simdjson::dom::element root = parser.parse(*data);
+    simdjson::dom::array orders;
+    if (root["orders"]["nodes"].get_array().get(orders)) return MakeError("upstream_unavailable", "orders answer without nodes");
+    for (auto order : orders) {
+      const std::string order_id = Text(order, "legacyResourceId");
+      simdjson::dom::array refunds;
+      if (order["refunds"].get_array().get(refunds)) continue;
+      for (auto refund : refunds) {
+        ShopifyRefundRecord record;
+        record.order_id = order_id;
+        record.refund_id = Text(refund, "legacyResourceId");
+        record.created_at = Text(refund, "createdAt");
+        simdjson::dom::element set;
+        if (refund["totalRefundedSet"].get(set)) continue;
+        auto total = ShopMoney(set);
+        if (!total) continue;
+        record.amount = *total;
+        simdjson::dom::array lines;
+        if (!refund["refundLineItems"]["nodes"].get_array().get(lines)) {
+          for (auto line : lines) {
+            RefundLine out_line;
+            std::int64_t quantity = 0;
+            if (!line["quantity"].get_int64().get(quantity)) out_line.quantity = quantity;
+            simdjson::dom::element item;
+            if (!line["lineItem"].get(item)) {
+              out_line.sku = Text(item, "sku");
+              out_line.line_item_id = Text(item, "id");
+            }
+            if (!line["subtotalSet"].get(set)) out_line.subtotal = ShopMoney(set);
+            if (!line["totalTaxSet"].get(set)) out_line.tax = ShopMoney(set);
+            record.lines.push_back(std::move(out_line));
+          }
+        }
+        simdjson::dom::array shipping;
+        if (!refund["refundShippingLines"]["nodes"].get_array().get(shipping)) {
+          std::int64_t units = 0;
+          for (auto line : shipping) {
+            if (!line["subtotalAmountSet"].get(set)) {
+              if (auto money = ShopMoney(set)) units += money->minor_units;
+            }
+          }
+          if (units != 0) record.shipping = Money{units, record.amount.currency};
+        }
+        out.push_back(std::move(record));
+      }
+    }
+    bool has_next = false;
+    if (root["orders"]["pageInfo"]["hasNextPage"].get_bool().get(has_next) || !has_next) break;
+    after = Text(root["orders"]["pageInfo"], "endCursor");
+  }
+  return out;
 }
 
 }  // namespace refundsync

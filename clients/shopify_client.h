@@ -10,6 +10,7 @@
 #include "clients/http_client.h"
 #include "core/config.h"
 #include "core/money.h"
+#include "core/webhook_event.h"
 
 namespace refundsync {
 
@@ -45,9 +46,21 @@ struct ShopifyRefundRequest {
   Money amount;
 };
 
+// A refund as the order query shows it (for reconciliation), in the shape of a refunds/create event.
+struct ShopifyRefundRecord {
+  std::string order_id;   // numeric
+  std::string refund_id;  // numeric
+  std::string created_at;
+  Money amount;
+  std::optional<Money> shipping;
+  std::vector<RefundLine> lines;
+};
+
 class ShopifyClient {
  public:
   virtual ~ShopifyClient() = default;
+  // Refunds of every order updated at or after `since` (RFC 3339), all pages.
+  virtual Result<std::vector<ShopifyRefundRecord>> RefundsOfOrdersUpdatedSince(const std::string& since) = 0;
   virtual Result<std::optional<ShopifyOrder>> GetOrder(const std::string& numeric_order_id) = 0;
   // The refund's gid. userErrors are "upstream_rejected" with Shopify's messages; throttling is retryable.
   virtual Result<std::string> CreateRefund(const ShopifyRefundRequest& request, const std::string& idempotency_key) = 0;
@@ -59,6 +72,7 @@ class ShopifyGraphQlClient : public ShopifyClient {
 
   Result<std::optional<ShopifyOrder>> GetOrder(const std::string& numeric_order_id) override;
   Result<std::string> CreateRefund(const ShopifyRefundRequest& request, const std::string& idempotency_key) override;
+  Result<std::vector<ShopifyRefundRecord>> RefundsOfOrdersUpdatedSince(const std::string& since) override;
 
  private:
   Result<std::string> Execute(const std::string& body);  // the data JSON of a successful answer

@@ -41,7 +41,7 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work/redis" --save ""
 pids+=("$!")
 "$python" "$repo/sandbox/refundsync-sandbox" --port-file "$work/sandbox.port" --netsuite-public-key "$work/s/m2m.pub" \
   --netsuite-webhook-url "http://127.0.0.1:$port/webhooks/netsuite" --netsuite-webhook-secret demo-netsuite-secret \
-  --shopify-webhook-url "http://127.0.0.1:$port/webhooks/shopify/shopify-main" --shopify-webhook-secret demo-shopify-secret \
+  --shopify-webhook-url "http://127.0.0.1:$port/webhooks/shopify" --shopify-webhook-secret demo-shopify-secret \
   --shopify-access-token shpat_demo > "$work/sandbox.log" 2>&1 &
 pids+=("$!")
 for _ in $(seq 200); do [ -s "$work/sandbox.port" ] && break; sleep 0.05; done
@@ -139,7 +139,7 @@ say "eBay has no refund notification: reconciliation finds them"
 settled ebay:refund:5EBAY0001 ebay:refund:5EBAY0002
 
 step "3. A credit memo entered in NetSuite becomes a Shopify refund"
-control POST /_control/shopify/orders '{"order_id":"450789469","line_items":[{"sku":"MUG-BLUE","quantity":2,"price":"15.00"}],"paid":"30.00"}' >/dev/null
+control POST /_control/shopify/orders '{"account":"shopify-main","order_id":"450789469","line_items":[{"sku":"MUG-BLUE","quantity":2,"price":"15.00"}],"paid":"30.00"}' >/dev/null
 invoice=$(control POST /_control/netsuite/orders '{"external_id":"shopify-main-450789469","billing":"invoice","lines":[{"sku":"MUG-BLUE","quantity":2,"rate":"15.00"}]}' |
   "$python" -c 'import json,sys; print(json.load(sys.stdin)["billed"]["id"])')
 memo=$(control POST /_control/netsuite/refunds "{\"billed_type\":\"invoice\",\"billed_id\":\"$invoice\",\"lines\":[{\"sku\":\"MUG-BLUE\",\"quantity\":1,\"amount\":\"15.00\"}]}" |

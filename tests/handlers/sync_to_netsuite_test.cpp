@@ -314,3 +314,23 @@ TEST_CASE("An eBay notification naming an order imports that order's refunds", "
   REQUIRE(refunds.size() == 1);
   CHECK(refunds[0]["lines"] == "CAP:1:15.00 ");
 }
+
+TEST_CASE("A Shopify refund whose webhook never arrived is caught up by reconciliation, once", "[sync][integration]") {
+  SyncHarness h;
+  h.SeedNetSuiteOrder("shop-eu-4444", "invoice", R"([{"sku":"MUG","quantity":2,"rate":"10.00"}])", "5.00");
+  h.sandbox.Control("POST", "/_control/shopify/orders",
+                    R"({"account":"shop-eu","order_id":"4444","line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}],"paid":"25.00"})");
+  const std::string made = h.sandbox.Control("POST", "/_control/shopify/orders/4444/refunds",
+                                             R"({"lines":[{"sku":"MUG","quantity":1}],"shipping":"5.00","send_webhook":false})");
+  simdjson::dom::parser parser;
+  const std::string refund_id(parser.parse(made)["refund_id"].get_string().value());
+  CHECK_FALSE(h.LoadTx("shop-eu", "shopify:refund:" + refund_id).has_value());
+  REQUIRE(h.Reconcile("shop-eu") == 0);
+  const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:" + refund_id);
+  CHECK(tx.status == TxStatus::kPosted);
+  REQUIRE(h.Reconcile("shop-eu") == 0);
+  auto memos = h.Records("creditMemo");
+  REQUIRE(memos.size() == 1);
+  CHECK(memos[0]["total"] == "15.00");
+  CHECK(memos[0]["lines"] == "MUG:1:10.00 Shipping:1:5.00 ");
+}

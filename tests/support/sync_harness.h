@@ -42,7 +42,7 @@ struct SyncHarness {
   int port = FreePort();
   SandboxProcess sandbox{m2m.public_pem,
                          {"--netsuite-webhook-url", "http://127.0.0.1:" + std::to_string(port) + "/webhooks/netsuite",
-                          "--shopify-webhook-url", "http://127.0.0.1:" + std::to_string(port) + "/webhooks/shopify/shop-main"}};
+                          "--shopify-webhook-url", "http://127.0.0.1:" + std::to_string(port) + "/webhooks/shopify"}};
   TempDir dir;
   std::string config_path;
   std::unique_ptr<ServerProcess> server;
