@@ -168,3 +168,15 @@ TEST_CASE("eBay from NetSuite: issue_refund starts PENDING, is posted once eBay 
   const std::string order = h.sandbox.Control("GET", "/_control/ebay/orders/66-666-6");
   CHECK(parser.parse(order)["paymentSummary"]["refunds"].get_array().size() == 1);  // issued once, not twice
 }
+
+TEST_CASE("Shopify throttling is retried; the refund is made once", "[sync][outbound][integration]") {
+  SyncHarness h;
+  const std::string invoice = SeedSyncedShopifyOrder(h, "2005");
+  h.sandbox.Control("POST", "/_control/faults", R"({"target":"shopify","kind":"429","count":2})");
+  const std::string memo = CreateNetSuiteCreditMemo(h, invoice, R"([{"sku":"MUG","quantity":1,"amount":"10.00"}])");
+  const Transaction tx = h.WaitSettled("shop-main", "netsuite:creditmemo:" + memo);
+  CHECK(tx.status == TxStatus::kPosted);
+  CHECK(tx.attempts == 3);
+  CHECK_THAT(tx.history[1].note, Catch::Contains("throttled"));
+  CHECK(ShopifyOrder(h, "2005").find(R"("refundableQuantity": 1)") != std::string::npos);
+}
