@@ -17,7 +17,8 @@ int RunServe(const std::string& config_path, Role role);
 int RunReconcile(const std::string& config_path, const std::string& account_id);
 
 struct TransactionsOptions {
-  std::string action;  // list | show
+  std::string action;  // list | show | retrieve | post
+  std::string source;  // retrieve: netsuite | storefront
   std::string id;
   std::string server = "http://127.0.0.1:8080";
   std::string token_file;  // else REFUNDSYNC_TOKEN

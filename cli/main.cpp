@@ -1,4 +1,6 @@
 // refundsync: one binary, subcommands of contract section 2. Parses arguments and hands over; nothing else.
+#include <map>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
@@ -29,12 +31,24 @@ int main(int argc, char** argv) {
   refundsync::TransactionsOptions tx_options;
   auto* transactions = app.add_subcommand("transactions", "Operator views of transactions (admin API of a running server)");
   transactions->require_subcommand(1);
-  for (const char* action : {"list", "show"}) {
-    auto* sub = transactions->add_subcommand(action, std::string(action) == "list" ? "List transactions" : "Show one transaction");
+  const std::map<std::string, std::string> actions = {
+      {"list", "List transactions"},
+      {"show", "Show one transaction and its history"},
+      {"retrieve", "Retrieve an order's refunds from NetSuite or the storefront and import the new ones"},
+      {"post", "Post a transaction now"}};
+  for (const auto& [name, description] : actions) {
+    const std::string action = name;
+    auto* sub = transactions->add_subcommand(action, description);
     sub->add_option("--server", tx_options.server, "server base URL")->capture_default_str();
     sub->add_option("--token-file", tx_options.token_file, "file with an admin token (else REFUNDSYNC_TOKEN)");
     sub->add_option("--output", tx_options.output, "table | json")->check(CLI::IsMember({"table", "json"}));
-    if (std::string(action) == "list") {
+    if (action == "retrieve") {
+      sub->add_option("--account", tx_options.account, "account id")->required();
+      sub->add_option("--source", tx_options.source, "netsuite | storefront")
+          ->required()
+          ->check(CLI::IsMember({"netsuite", "storefront"}));
+      sub->add_option("--order-id", tx_options.order_id, "storefront order id")->required();
+    } else if (action == "list") {
       sub->add_option("--status", tx_options.status, "imported | posted | failed | skipped");
       sub->add_option("--account", tx_options.account, "account id");
       sub->add_option("--order-id", tx_options.order_id, "storefront order id");

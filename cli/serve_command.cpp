@@ -117,7 +117,11 @@ int RunServe(const std::string& config_path, Role role) {
   const WebhookRoutes webhooks(config, ingest_store, {shopify_verifier, ebay_verifier, netsuite_verifier}, purges,
                                clock, metrics);
   const bool serve_webhooks = role != Role::kWorker;
-  const AdminRoutes admin(config, RedisLocator(config.redis));
+  // The sync machinery: the workers use it, and so do the operator actions of the admin API.
+  SyncEngine engine_for_actions(config, clock, metrics);
+  const AdminActions admin_actions(config, *engine_for_actions.processor, engine_for_actions.netsuite,
+                                   engine_for_actions.shopify_by_account, engine_for_actions.ebay_by_account, clock);
+  const AdminRoutes admin(config, RedisLocator(config.redis), &admin_actions);
 
   ServiceState state([&] { return redis_health.healthy(); });
   HealthRoutes health(state, metrics);
@@ -127,9 +131,7 @@ int RunServe(const std::string& config_path, Role role) {
   AsyncRequestHandler public_handler = Counted(metrics, [&](HttpRequest request, Respond respond) {
     if (auto response = health.Handle(request, /*serve_metrics=*/!separate_admin)) return respond(*response);
     if (serve_webhooks && webhooks.Handle(request, respond)) return;
-    if (serve_webhooks && !separate_admin) {
-      if (auto response = admin.Handle(request)) return respond(*response);
-    }
+    if (serve_webhooks && !separate_admin && admin.Handle(request, respond)) return;
     respond(not_found);
   });
 
@@ -141,7 +143,7 @@ int RunServe(const std::string& config_path, Role role) {
   if (separate_admin) {
     AsyncRequestHandler admin_handler = Counted(metrics, [&](HttpRequest request, Respond respond) {
       if (auto response = health.Handle(request, /*serve_metrics=*/true)) return respond(*response);
-      if (auto response = admin.Handle(request)) return respond(*response);
+      if (admin.Handle(request, respond)) return;
       respond(not_found);
     });
     servers.push_back(std::make_unique<HttpServer>(*config.admin_listen, admin_handler, options));
@@ -154,7 +156,6 @@ int RunServe(const std::string& config_path, Role role) {
     }
   }
   // The worker role: consumers of the shard streams, and the eBay reconciliation on its interval.
-  std::unique_ptr<SyncEngine> engine;
   std::unique_ptr<Worker> worker;
   std::thread reconcile_thread;
   std::mutex reconcile_mutex;
@@ -167,8 +168,7 @@ int RunServe(const std::string& config_path, Role role) {
       TransactionStore store(**connection);
       for (const auto& account : config.accounts) (void)store.FirstSeen(account.id, clock.NowMs());
     }
-    engine = std::make_unique<SyncEngine>(config, clock, metrics);
-    worker = std::make_unique<Worker>(*engine->processor, RedisLocator(config.redis), ConsumerPrefix(),
+    worker = std::make_unique<Worker>(*engine_for_actions.processor, RedisLocator(config.redis), ConsumerPrefix(),
                                       config.worker_claim_idle, clock);
     worker->Start(config.worker_concurrency);
     reconcile_thread = std::thread([&] {
@@ -184,7 +184,7 @@ int RunServe(const std::string& config_path, Role role) {
           const bool reconciled = account.direction != Direction::kOff;
           if (!connection || !reconciled) continue;
           TransactionStore store(*connection);
-          auto report = ReconcileAccount(*engine, account, store, ConsumerPrefix() + "-reconcile", clock.NowMs());
+          auto report = ReconcileAccount(engine_for_actions, account, store, ConsumerPrefix() + "-reconcile", clock.NowMs());
           if (!report) log::Warn("reconcile_failed", {{"account", account.id}, {"reason", report.error().message}});
         }
         lock.lock();

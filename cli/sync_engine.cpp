@@ -9,13 +9,11 @@ SyncEngine::SyncEngine(const Config& config, const Clock& clock, MetricsRegistry
     : gate(RedisLocator(config.redis), config.netsuite.max_concurrency, clock),
       netsuite(config.netsuite, http, gate, clock),
       inbound(config.netsuite, netsuite) {
-  std::map<std::string, EbayClient*> ebay_by_account;
   for (const auto& account : config.accounts) {
     if (!account.ebay) continue;
     ebay_clients.push_back(std::make_unique<EbayRestClient>(*account.ebay, http, clock));
     ebay_by_account[account.id] = ebay_clients.back().get();
   }
-  std::map<std::string, ShopifyClient*> shopify_by_account;
   for (const auto& account : config.accounts) {
     if (!account.shopify) continue;
     shopify_clients.push_back(std::make_unique<ShopifyGraphQlClient>(*account.shopify, http));

@@ -25,6 +25,8 @@ namespace refundsync {
 
 struct SyncEngine {
   SyncEngine(const Config& config, const Clock& clock, MetricsRegistry& metrics);
+  SyncEngine(const SyncEngine&) = delete;
+  SyncEngine& operator=(const SyncEngine&) = delete;
 
   CurlHttpClient http;
   RedisConcurrencyGate gate;
@@ -37,6 +39,8 @@ struct SyncEngine {
   std::unique_ptr<EbayReconciler> reconciler;
   std::unique_ptr<NetSuiteReconciler> netsuite_reconciler;
   std::unique_ptr<ShopifyReconciler> shopify_reconciler;
+  std::map<std::string, ShopifyClient*> shopify_by_account;
+  std::map<std::string, EbayClient*> ebay_by_account;
 };
 
 // One reconciliation pass for an account: the storefront's orders for accounts syncing to NetSuite (eBay order

@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "clients/http_client.h"
+#include "core/json_writer.h"
 #include "core/money.h"
 
 namespace refundsync {
@@ -69,8 +70,17 @@ int RunTransactions(const TransactionsOptions& options) {
     return kExitFailed;
   }
   std::string path = "/api/transactions";
+  std::string body;
   if (options.action == "show") {
     path += "/" + UrlEncode(options.id);
+  } else if (options.action == "post") {
+    path += "/" + UrlEncode(options.id) + "/post";
+  } else if (options.action == "retrieve") {
+    path += "/retrieve";
+    JsonWriter json;
+    json.BeginObject().Key("account").String(options.account).Key("source").String(options.source);
+    json.Key("order_id").String(options.order_id).EndObject();
+    body = json.Take();
   } else {
     std::string query;
     auto add = [&query](const char* name, const std::string& value) {
@@ -86,14 +96,26 @@ int RunTransactions(const TransactionsOptions& options) {
   CurlHttpClient http;
   OutboundRequest request;
   request.url = options.server + path;
-  if (!token->empty()) request.headers = {{"Authorization", "Bearer " + *token}};
+  request.timeout = std::chrono::seconds(120);
+  if (options.action == "post" || options.action == "retrieve") {
+    request.method = "POST";
+    request.body = body.empty() ? "{}" : body;
+    request.headers.emplace_back("Content-Type", "application/json");
+  }
+  if (!token->empty()) request.headers.emplace_back("Authorization", "Bearer " + *token);
   auto response = http.Send(request);
   if (!response) {
     std::cerr << "cannot reach " << options.server << ": " << response.error().message << "\n";
     return kExitFailed;
   }
   if (response->status != 200) {
-    std::cerr << "the server answered " << response->status << ": " << response->body << "\n";
+    simdjson::dom::parser error_parser;
+    simdjson::dom::element error;
+    if (!error_parser.parse(response->body).get(error) && !error["error"].get(error)) {
+      std::cerr << Text(error, "code") << ": " << Text(error, "message") << "\n";
+    } else {
+      std::cerr << "the server answered " << response->status << ": " << response->body << "\n";
+    }
     return kExitFailed;
   }
   if (options.output == "json") {
@@ -109,16 +131,24 @@ int RunTransactions(const TransactionsOptions& options) {
   std::vector<simdjson::dom::element> items;
   if (options.action == "show") {
     items.push_back(root);
+  } else if (options.action == "post") {
+    items.push_back(root["transaction"]);
+    if (!root["note"].error()) std::cout << "note: " << Text(root, "note") << "\n";
+  } else if (options.action == "retrieve") {
+    for (auto item : root["imported"].get_array()) items.push_back(item);
+    std::cout << items.size() << " imported, " << root["already_known"].get_array().size() << " already known\n";
   } else {
     for (auto item : root["items"].get_array()) items.push_back(item);
   }
-  PrintTable(items);
+  if (!items.empty()) PrintTable(items);
   if (options.action == "show") {
     std::cout << "\nhistory:\n";
     for (auto entry : root["history"].get_array()) {
       std::cout << "  " << Text(entry, "status") << "  " << Text(entry, "note") << "\n";
     }
   }
+  // A post that ended failed is a failed operation for scripts (exit 1), with the table still printed.
+  if (options.action == "post" && Text(root["transaction"], "status") == "failed") return kExitFailed;
   return kExitOk;
 }
 

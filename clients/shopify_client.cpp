@@ -175,12 +175,20 @@ Result<std::string> ShopifyGraphQlClient::CreateRefund(const ShopifyRefundReques
 namespace refundsync {
 
 Result<std::vector<ShopifyRefundRecord>> ShopifyGraphQlClient::RefundsOfOrdersUpdatedSince(const std::string& since) {
+  return RefundsOfOrders("updated_at:>='" + since + "'");
+}
+
+Result<std::vector<ShopifyRefundRecord>> ShopifyGraphQlClient::RefundsOfOrder(const std::string& numeric_order_id) {
+  return RefundsOfOrders("id:" + numeric_order_id);
+}
+
+Result<std::vector<ShopifyRefundRecord>> ShopifyGraphQlClient::RefundsOfOrders(const std::string& search) {
   std::vector<ShopifyRefundRecord> out;
   std::string after;
   for (int page = 0; page < 1000; ++page) {
     JsonWriter body;
     body.BeginObject().Key("query").String(kOrdersQuery).Key("variables").BeginObject();
-    body.Key("first").Int(50).Key("query").String("updated_at:>='" + since + "'");
+    body.Key("first").Int(50).Key("query").String(search);
     if (after.empty()) {
       body.Key("after").Null();
     } else {

@@ -61,6 +61,8 @@ class ShopifyClient {
   virtual ~ShopifyClient() = default;
   // Refunds of every order updated at or after `since` (RFC 3339), all pages.
   virtual Result<std::vector<ShopifyRefundRecord>> RefundsOfOrdersUpdatedSince(const std::string& since) = 0;
+  // Refunds of one order (numeric id).
+  virtual Result<std::vector<ShopifyRefundRecord>> RefundsOfOrder(const std::string& numeric_order_id) = 0;
   virtual Result<std::optional<ShopifyOrder>> GetOrder(const std::string& numeric_order_id) = 0;
   // The refund's gid. userErrors are "upstream_rejected" with Shopify's messages; throttling is retryable.
   virtual Result<std::string> CreateRefund(const ShopifyRefundRequest& request, const std::string& idempotency_key) = 0;
@@ -73,8 +75,10 @@ class ShopifyGraphQlClient : public ShopifyClient {
   Result<std::optional<ShopifyOrder>> GetOrder(const std::string& numeric_order_id) override;
   Result<std::string> CreateRefund(const ShopifyRefundRequest& request, const std::string& idempotency_key) override;
   Result<std::vector<ShopifyRefundRecord>> RefundsOfOrdersUpdatedSince(const std::string& since) override;
+  Result<std::vector<ShopifyRefundRecord>> RefundsOfOrder(const std::string& numeric_order_id) override;
 
  private:
+  Result<std::vector<ShopifyRefundRecord>> RefundsOfOrders(const std::string& search);
   Result<std::string> Execute(const std::string& body);  // the data JSON of a successful answer
 
   const ShopifyAccountConfig& config_;

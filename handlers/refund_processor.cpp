@@ -29,7 +29,14 @@ class StoreFactsCache : public FactsCache {
 
 bool Finished(TxStatus status) { return status == TxStatus::kPosted || status == TxStatus::kSkipped; }
 
+constexpr std::string_view kCutoverNote = "is before the account's cut-over";
+
 }  // namespace
+
+bool SkippedForCutover(const Transaction& tx) {
+  return tx.status == TxStatus::kSkipped && !tx.history.empty() &&
+         tx.history.back().note.find(kCutoverNote) != std::string::npos;
+}
 
 void RefundProcessor::Count(const char* outcome) const {
   metrics_.CounterFor("refundsync_handler_outcomes_total", "Refund handler outcomes", {{"outcome", outcome}}).Add();
@@ -180,14 +187,21 @@ Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const 
     }
     const auto refunded_at = ParseRfc3339Ms(candidate.source_created_at);
     if (refunded_at && *refunded_at < cutover) {
-      candidate.Record(now, TxStatus::kSkipped, "refund of " + candidate.source_created_at +
-                                                    " is before the account's cut-over (" + FormatRfc3339Ms(cutover) +
+      candidate.Record(now, TxStatus::kSkipped, "refund of " + candidate.source_created_at + " " +
+                                                    std::string(kCutoverNote) + " (" + FormatRfc3339Ms(cutover) +
                                                     "); an operator can retrieve it");
     }
   }
   auto stored = store.CreateIfAbsent(candidate);
   if (!stored) return stored.error();
   Transaction tx = std::move(stored->tx);
+  if (!stored->created && !automatic && SkippedForCutover(tx)) {
+    // An operator backfills on purpose: the cut-over held it back from automatic sync only.
+    tx.Record(now, TxStatus::kImported, "retrieved by an operator despite the cut-over");
+    if (auto saved = store.Save(tx); !saved) return saved.error();
+    if (!account.auto_post) return tx;
+    return Post(account, std::move(tx), store);
+  }
   if (!stored->created) {
     // Redelivered, replayed or reconciled again: the first arrival decided. Only a post that a dead worker left
     // unfinished is resumed (safe: posting finds an earlier attempt's record by its marker).

@@ -18,6 +18,10 @@
 
 namespace refundsync {
 
+// True for a transaction skipped only because its refund predates the account's cut-over: an operator's
+// retrieve may bring it back.
+bool SkippedForCutover(const Transaction& tx);
+
 class RefundProcessor {
  public:
   RefundProcessor(const Config& config, const InboundHandler& inbound, const OutboundHandler& outbound,
@@ -32,6 +36,11 @@ class RefundProcessor {
   Result<void> HandleNetSuiteRecord(const std::string& record_type, const std::string& record_id,
                                     const std::string& event, TransactionStore& store,
                                     const std::string& only_account = "") const;
+
+  // Reads a NetSuite refund record back to its account and order (a new transaction, not stored).
+  Result<ResolvedNetSuiteRefund> ResolveNetSuite(const std::string& record_type, const std::string& record_id) const {
+    return outbound_.Resolve(record_type, record_id, clock_.NowMs());
+  }
 
   // A refund read from its source. `automatic` (webhooks, reconciliation) honours sync_since; an operator's
   // retrieve does not. Returns the transaction as stored afterwards.

@@ -1,6 +1,9 @@
 #include "ingress/admin_routes.h"
 
 #include <algorithm>
+#include <thread>
+
+#include <simdjson.h>
 
 #include "core/crypto.h"
 #include "core/json_writer.h"
@@ -32,30 +35,96 @@ std::optional<AdminRole> AdminRoutes::Authenticate(const HttpRequest& request) c
   return role;
 }
 
-std::optional<HttpResponse> AdminRoutes::Handle(const HttpRequest& request) const {
-  if (request.path.rfind("/api/", 0) != 0) return std::nullopt;
+bool AdminRoutes::Handle(const HttpRequest& request, const Respond& respond) const {
+  if (request.path.rfind("/api/", 0) != 0) return false;
   const auto role = Authenticate(request);
   if (!role) {
     HttpResponse response = ErrorResponse(401, "unauthorized", "a valid admin token is required");
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return response;
+    respond(response);
+    return true;
   }
   const std::string prefix = "/api/transactions";
   if (request.path == prefix) {
-    if (request.method != "GET") return ErrorResponse(405, "method_not_allowed", "use GET");
-    return ListTransactions(request);
+    respond(request.method == "GET" ? ListTransactions(request) : ErrorResponse(405, "method_not_allowed", "use GET"));
+    return true;
   }
-  if (request.path.rfind(prefix + "/", 0) == 0) {
-    const std::string rest = request.path.substr(prefix.size() + 1);
-    if (request.method == "POST") {
-      // The actions (retrieve, post) need the operator role; they arrive with the operator tooling.
-      if (*role != AdminRole::kOperator) return ErrorResponse(403, "forbidden", "this action needs the operator role");
-      return ErrorResponse(404, "not_found", "no such action");
-    }
-    if (request.method != "GET") return ErrorResponse(405, "method_not_allowed", "use GET");
-    return ShowTransaction(rest);
+  if (request.path.rfind(prefix + "/", 0) != 0) {
+    respond(ErrorResponse(404, "not_found", "no such endpoint"));
+    return true;
   }
-  return ErrorResponse(404, "not_found", "no such endpoint");
+  const std::string rest = request.path.substr(prefix.size() + 1);
+  if (request.method == "GET") {
+    respond(ShowTransaction(rest));
+    return true;
+  }
+  if (request.method != "POST") {
+    respond(ErrorResponse(405, "method_not_allowed", "use GET or POST"));
+    return true;
+  }
+  if (*role != AdminRole::kOperator) {
+    respond(ErrorResponse(403, "forbidden", "this action needs the operator role"));
+    return true;
+  }
+  const bool retrieve = rest == "retrieve";
+  const bool post = rest.size() > 5 && rest.substr(rest.size() - 5) == "/post";
+  if ((!retrieve && !post) || actions_ == nullptr) {
+    respond(ErrorResponse(404, "not_found", "no such action"));
+    return true;
+  }
+  // Operator actions are rare and may take seconds (upstream calls): a thread each, answering when done.
+  std::thread([this, request, respond, retrieve, rest] {
+    respond(retrieve ? Retrieve(request) : Post(rest.substr(0, rest.size() - 5)));
+  }).detach();
+  return true;
+}
+
+namespace {
+
+int StatusFor(const Error& error) {
+  if (error.code == "unknown_account" || error.code == "not_found") return 404;
+  if (error.code == "bad_request") return 400;
+  if (error.code == "upstream_unavailable" || error.code == "store_unavailable") return 503;
+  if (error.code == "upstream_rejected" || error.code == "upstream_unknown") return 502;
+  return 422;  // order_not_synced, order_not_billed, no_refund_record, direction_mismatch
+}
+
+}  // namespace
+
+HttpResponse AdminRoutes::Retrieve(const HttpRequest& request) const {
+  simdjson::dom::parser parser;
+  simdjson::dom::element body;
+  std::string_view account, source, order_id;
+  if (parser.parse(request.body).get(body) || body["account"].get_string().get(account) ||
+      body["source"].get_string().get(source) || body["order_id"].get_string().get(order_id) || order_id.empty()) {
+    return ErrorResponse(400, "bad_request", "expected {\"account\", \"source\": \"netsuite\"|\"storefront\", \"order_id\"}");
+  }
+  auto connection = locator_.ConnectToMaster(std::chrono::seconds(1));
+  if (!connection) return Unavailable();
+  TransactionStore store(**connection);
+  auto result = actions_->Retrieve(std::string(account), std::string(source), std::string(order_id), store);
+  if (!result) return ErrorResponse(StatusFor(result.error()), result.error().code, result.error().message);
+  JsonWriter json;
+  json.BeginObject().Key("imported").BeginArray();
+  for (const auto& tx : result->imported) json.Raw(ToJson(tx));
+  json.EndArray().Key("already_known").BeginArray();
+  for (const auto& id : result->already_known) json.String(id);
+  json.EndArray().EndObject();
+  return JsonResponse(200, json.Take());
+}
+
+HttpResponse AdminRoutes::Post(const std::string& id) const {
+  auto connection = locator_.ConnectToMaster(std::chrono::seconds(1));
+  if (!connection) return Unavailable();
+  TransactionStore store(**connection);
+  bool already_posted = false;
+  auto tx = actions_->PostNow(id, store, already_posted);
+  if (!tx) return ErrorResponse(StatusFor(tx.error()), tx.error().code, tx.error().message);
+  JsonWriter json;
+  json.BeginObject().Key("transaction").Raw(ToJson(*tx));
+  if (already_posted) json.Key("note").String("already posted");
+  json.EndObject();
+  return JsonResponse(200, json.Take());
 }
 
 HttpResponse AdminRoutes::ShowTransaction(const std::string& id) const {

@@ -12,25 +12,32 @@
 #include <optional>
 
 #include "core/config.h"
+#include "handlers/admin_actions.h"
 #include "ingress/http_message.h"
+#include "ingress/http_server.h"
 #include "store/redis_connection.h"
 
 namespace refundsync {
 
 class AdminRoutes {
  public:
-  AdminRoutes(const Config& config, RedisLocator locator) : config_(config), locator_(std::move(locator)) {}
+  AdminRoutes(const Config& config, RedisLocator locator, const AdminActions* actions = nullptr)
+      : config_(config), locator_(std::move(locator)), actions_(actions) {}
 
-  // The response for /api/... requests; nullopt for other paths.
-  std::optional<HttpResponse> Handle(const HttpRequest& request) const;
+  // Answers /api/... requests and returns true; false for other paths. Actions (retrieve, post) call upstream
+  // services, so they run on a thread of their own and answer from there.
+  bool Handle(const HttpRequest& request, const Respond& respond) const;
 
  private:
   std::optional<AdminRole> Authenticate(const HttpRequest& request) const;
   HttpResponse ListTransactions(const HttpRequest& request) const;
   HttpResponse ShowTransaction(const std::string& id) const;
+  HttpResponse Retrieve(const HttpRequest& request) const;
+  HttpResponse Post(const std::string& id) const;
 
   const Config& config_;
   RedisLocator locator_;
+  const AdminActions* actions_;
   mutable std::mutex mutex_;
   mutable std::unique_ptr<RedisConnection> connection_;
 };

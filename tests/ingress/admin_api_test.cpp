@@ -89,3 +89,69 @@ TEST_CASE("Admin API: tokens, roles, filters and pagination; the CLI prints the 
   CHECK(table.find("shopify:refund:799") != std::string::npos);
   CHECK(Run(cli + " --output json").find("\"items\"") != std::string::npos);
 }
+
+TEST_CASE("Retrieve and Post: import an order's refunds (even before sync_since), precise failures, post after a fix",
+          "[admin][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  options.ebay_sync_since = "2026-11-01T00:00:00Z";
+  SyncHarness h(options);
+  {
+    std::ofstream(h.config_path, std::ios::app) << AdminYaml(h);
+  }
+  h.StartServer();
+  const std::map<std::string, std::string> op = {{"Authorization", "Bearer operator-token-value"},
+                                                 {"Content-Type", "application/json"}};
+  const std::string base = h.server->BaseUrl() + "/api/transactions";
+  auto retrieve = [&](const std::string& account, const std::string& source, const std::string& order) {
+    return h.client.Request("POST", base + "/retrieve",
+                            R"({"account":")" + account + R"(","source":")" + source + R"(","order_id":")" + order + "\"}",
+                            op);
+  };
+
+  // An eBay refund from before the cut-over: never synced automatically, but an operator can retrieve it.
+  h.SeedNetSuiteOrder("ebay-us-77-777-7", "cash_sale", R"([{"sku":"CAP","quantity":1,"rate":"20.00"}])");
+  h.sandbox.Control("POST", "/_control/ebay/orders",
+                    R"({"order_id":"77-777-7","line_items":[{"line_item_id":"L1","sku":"CAP","quantity":1,"price":"20.00"}]})");
+  h.sandbox.Control("POST", "/_control/ebay/orders/77-777-7/refunds",
+                    R"({"amount":"20.00","refund_id":"5BACKFILL","refund_date":"2026-01-15T00:00:00.000Z"})");
+  auto first = retrieve("ebay-us", "storefront", "77-777-7");
+  REQUIRE(first.status == 200);
+  CHECK(first.body.find("\"source_record\":\"ebay:refund:5BACKFILL\"") != std::string::npos);
+  CHECK(first.body.find("\"status\":\"posted\"") != std::string::npos);
+  auto second = retrieve("ebay-us", "storefront", "77-777-7");
+  REQUIRE(second.status == 200);
+  CHECK(second.body.find("\"imported\":[]") != std::string::npos);
+  CHECK(second.body.find(TransactionId("ebay-us", "ebay:refund:5BACKFILL")) != std::string::npos);
+  CHECK(h.Records("cashRefund").size() == 1);
+
+  auto mismatch = retrieve("ebay-us", "netsuite", "77-777-7");
+  CHECK(mismatch.status == 422);
+  CHECK(mismatch.body.find("direction_mismatch") != std::string::npos);
+  auto unsynced = retrieve("ebay-us", "storefront", "88-888-8");
+  CHECK(unsynced.status == 422);
+  CHECK(unsynced.body.find("order_not_synced") != std::string::npos);
+  h.SeedNetSuiteOrder("shop-main-9100", "invoice", R"([{"sku":"MUG","quantity":1,"rate":"10.00"}])");
+  auto no_refunds = retrieve("shop-main", "netsuite", "9100");
+  CHECK(no_refunds.status == 422);
+  CHECK(no_refunds.body.find("no_refund_record") != std::string::npos);
+  h.SeedNetSuiteOrder("shop-main-9101", "none", R"([{"sku":"MUG","quantity":1,"rate":"10.00"}])");
+  auto unbilled = retrieve("shop-main", "netsuite", "9101");
+  CHECK(unbilled.status == 422);
+  CHECK(unbilled.body.find("order_not_billed") != std::string::npos);
+  CHECK(retrieve("nobody", "storefront", "1").status == 404);
+
+  // A refund that failed (order not synced yet) is posted by an operator once the order is in NetSuite.
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9200", "9200", "10.00", "[]"), "p1") == 200);
+  const Transaction failed = h.WaitSettled("shop-eu", "shopify:refund:9200");
+  REQUIRE(failed.error.has_value());
+  CHECK(failed.error->code == "order_not_synced");
+  h.SeedNetSuiteOrder("shop-eu-9200", "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
+  const std::string cli = RefundsyncBinary() + " transactions post " + failed.id + " --server " + h.server->BaseUrl() +
+                          " --token-file " + (h.dir.path() / "s/operator").string();
+  const std::string posted = Run(cli);
+  CHECK(posted.find("posted") != std::string::npos);
+  CHECK(h.LoadTx("shop-eu", "shopify:refund:9200")->status == TxStatus::kPosted);
+  CHECK(Run(cli).find("note: already posted") != std::string::npos);
+  CHECK(h.Records("creditMemo").size() == 1);
+}

@@ -1,0 +1,128 @@
+#include "handlers/admin_actions.h"
+
+#include "core/external_id.h"
+#include "core/log.h"
+#include "handlers/refund_source.h"
+
+namespace refundsync {
+
+Result<AdminActions::Billed> AdminActions::FindBilled(const AccountConfig& account, const std::string& order_id) const {
+  auto id_template = ExternalIdTemplate::Parse(account.order_external_id, account.id);
+  if (!id_template) return MakeError("order_not_synced", id_template.error().message);
+  const std::string external_id = id_template->Render(order_id);
+  if (!IsIdentifier(external_id)) return MakeError("order_not_synced", "order " + order_id + " has no valid external id");
+  auto sales_order = netsuite_.GetRecord("salesOrder", "eid:" + external_id);
+  if (!sales_order) return sales_order.error();
+  if (!*sales_order) return MakeError("order_not_synced", "order " + order_id + " was not previously synced to NetSuite");
+  const std::string so = (*sales_order)->id;
+  if (so.empty() || so.find_first_not_of("0123456789") != std::string::npos) {
+    return MakeError("upstream_rejected", "NetSuite returned a malformed sales order id");
+  }
+  auto rows = netsuite_.SuiteQl(
+      "SELECT DISTINCT t.id, t.type FROM transactionline tl JOIN transaction t ON t.id = tl.transaction "
+      "WHERE tl.createdfrom = " + so + " AND t.type IN ('CustInvc','CashSale') ORDER BY t.id");
+  if (!rows) return rows.error();
+  if (rows->empty()) return MakeError("order_not_billed", "order " + order_id + " is not billed in NetSuite (no invoice or cash sale)");
+  const auto& row = rows->front();
+  return Billed{so, row.count("type") && row.at("type") == "CashSale" ? "cashSale" : "invoice",
+                row.count("id") ? row.at("id") : ""};
+}
+
+Result<RetrieveResult> AdminActions::ImportAll(const AccountConfig& account, const std::vector<Transaction>& fresh,
+                                               SourceSystem source, TransactionStore& store) const {
+  RetrieveResult result;
+  for (const auto& tx : fresh) {
+    auto known = store.Load(tx.id);
+    if (!known) return known.error();
+    if (*known && !SkippedForCutover(**known)) {
+      result.already_known.push_back(tx.id);
+      continue;
+    }
+    auto imported = processor_.Import(account, tx, store, /*automatic=*/false, source);
+    if (!imported) return imported.error();
+    result.imported.push_back(std::move(*imported));
+  }
+  return result;
+}
+
+Result<RetrieveResult> AdminActions::Retrieve(const std::string& account_id, const std::string& source,
+                                              const std::string& order_id, TransactionStore& store) const {
+  const AccountConfig* account = config_.FindAccount(account_id);
+  if (account == nullptr) return MakeError("unknown_account", "no account " + account_id);
+  if (source != "netsuite" && source != "storefront") {
+    return MakeError("bad_request", "source must be netsuite or storefront");
+  }
+  const Direction wanted = source == "netsuite" ? Direction::kFromNetSuite : Direction::kToNetSuite;
+  if (account->direction != wanted) {
+    return MakeError("direction_mismatch", "account " + account_id + " syncs refunds " +
+                                               std::string(DirectionName(account->direction)) + "; retrieving from " +
+                                               (source == "netsuite" ? "NetSuite" : "the storefront") + " contradicts it");
+  }
+  const std::int64_t now = clock_.NowMs();
+  if (source == "storefront") {
+    auto billed = FindBilled(*account, order_id);
+    if (!billed) return billed.error();
+    std::vector<Transaction> fresh;
+    if (account->channel == Channel::kEbay) {
+      auto client = ebay_.find(account->id);
+      if (client == ebay_.end()) return MakeError("upstream_rejected", "no eBay client");
+      auto order = client->second->GetOrder(order_id);
+      if (!order) return order.error();
+      if (!*order) return MakeError("order_not_synced", "eBay has no order " + order_id);
+      fresh = TransactionsFromEbayOrder(*account, **order, now);
+    } else {
+      auto client = shopify_.find(account->id);
+      if (client == shopify_.end()) return MakeError("upstream_rejected", "no Shopify client");
+      auto refunds = client->second->RefundsOfOrder(order_id);
+      if (!refunds) return refunds.error();
+      for (const auto& refund : *refunds) {
+        WebhookEvent event;
+        event.account = account->id;
+        event.order_id = refund.order_id;
+        event.refund_id = refund.refund_id;
+        event.created_at = refund.created_at;
+        event.amount = refund.amount;
+        event.shipping = refund.shipping;
+        event.lines = refund.lines;
+        fresh.push_back(TransactionFromShopifyRefund(*account, event, now));
+      }
+    }
+    return ImportAll(*account, fresh, SourceSystem::kStorefront, store);
+  }
+  // From NetSuite: the cash refunds / credit memos generated from the order's billed record.
+  auto billed = FindBilled(*account, order_id);
+  if (!billed) return billed.error();
+  auto rows = netsuite_.SuiteQl(
+      "SELECT DISTINCT t.id, t.type FROM transactionline tl JOIN transaction t ON t.id = tl.transaction "
+      "WHERE tl.createdfrom = " + billed->id + " AND t.type IN ('CashRfnd','CustCred') ORDER BY t.id");
+  if (!rows) return rows.error();
+  if (rows->empty()) {
+    return MakeError("no_refund_record", "order " + order_id + " has no cash refund or credit memo generated from its " +
+                                             "billed record (" + billed->type + " " + billed->id + ")");
+  }
+  std::vector<Transaction> fresh;
+  for (const auto& row : *rows) {
+    const std::string type = row.count("type") && row.at("type") == "CashRfnd" ? "cashrefund" : "creditmemo";
+    auto resolved = processor_.ResolveNetSuite(type, row.at("id"));
+    if (!resolved) return resolved.error();
+    fresh.push_back(std::move(resolved->tx));
+  }
+  return ImportAll(*account, fresh, SourceSystem::kNetSuite, store);
+}
+
+Result<Transaction> AdminActions::PostNow(const std::string& tx_id, TransactionStore& store, bool& already_posted) const {
+  auto loaded = store.Load(tx_id);
+  if (!loaded) return loaded.error();
+  if (!*loaded) return MakeError("not_found", "no transaction " + tx_id);
+  already_posted = (*loaded)->status == TxStatus::kPosted;
+  if (already_posted) return std::move(**loaded);
+  const AccountConfig* account = config_.FindAccount((*loaded)->account);
+  if (account == nullptr) return MakeError("unknown_account", "transaction " + tx_id + " is of no configured account");
+  if ((*loaded)->status == TxStatus::kSkipped) {
+    return MakeError("direction_mismatch", "transaction " + tx_id + " was skipped: " + (*loaded)->history.back().note);
+  }
+  log::Info("operator_post", {{"tx", tx_id}, {"account", account->id}});
+  return processor_.Post(*account, std::move(**loaded), store);
+}
+
+}  // namespace refundsync

@@ -1,0 +1,52 @@
+// The operator actions of contract section 6: retrieve an order's refunds from one side and import the new
+// ones (NetSuite Connector's "Retrieve Refund/Return"), and post a transaction now.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "clients/ebay_client.h"
+#include "clients/netsuite_client.h"
+#include "clients/shopify_client.h"
+#include "handlers/refund_processor.h"
+
+namespace refundsync {
+
+struct RetrieveResult {
+  std::vector<Transaction> imported;
+  std::vector<std::string> already_known;
+};
+
+class AdminActions {
+ public:
+  AdminActions(const Config& config, const RefundProcessor& processor, NetSuiteClient& netsuite,
+               std::map<std::string, ShopifyClient*> shopify, std::map<std::string, EbayClient*> ebay, const Clock& clock)
+      : config_(config), processor_(processor), netsuite_(netsuite), shopify_(std::move(shopify)),
+        ebay_(std::move(ebay)), clock_(clock) {}
+
+  // Errors: unknown_account, direction_mismatch, order_not_synced, order_not_billed, no_refund_record, and
+  // upstream failures. Ignores sync_since (an explicit operator action); posts per the account's auto_post.
+  Result<RetrieveResult> Retrieve(const std::string& account_id, const std::string& source, const std::string& order_id,
+                                  TransactionStore& store) const;
+
+  // Posts now. A posted transaction is returned as it is (`already_posted` true), with no upstream call.
+  Result<Transaction> PostNow(const std::string& tx_id, TransactionStore& store, bool& already_posted) const;
+
+ private:
+  struct Billed {
+    std::string sales_order, type, id;
+  };
+  Result<Billed> FindBilled(const AccountConfig& account, const std::string& order_id) const;
+  Result<RetrieveResult> ImportAll(const AccountConfig& account, const std::vector<Transaction>& fresh,
+                                   SourceSystem source, TransactionStore& store) const;
+
+  const Config& config_;
+  const RefundProcessor& processor_;
+  NetSuiteClient& netsuite_;
+  std::map<std::string, ShopifyClient*> shopify_;
+  std::map<std::string, EbayClient*> ebay_;
+  const Clock& clock_;
+};
+
+}  // namespace refundsync
