@@ -76,45 +76,14 @@ Result<EbayOrder> ParseEbayOrder(std::string_view json) {
   return ReadOrder(root);
 }
 
-Result<std::string> EbayRestClient::UserToken() {
-  std::lock_guard lock(mutex_);
-  const std::int64_t now = clock_.NowMs();
-  if (!token_.empty() && now < expires_at_ms_) return token_;
-  OutboundRequest request;
-  request.method = "POST";
-  request.url = config_.api_base_url + "/identity/v1/oauth2/token";
-  request.headers = {
-      {"Content-Type", "application/x-www-form-urlencoded"},
-      {"Authorization", "Basic " + Base64Encode(config_.client_id.reveal() + ":" + config_.client_secret.reveal())}};
-  request.body = "grant_type=refresh_token&refresh_token=" + UrlEncode(config_.refresh_token.reveal()) +
-                 "&scope=" + UrlEncode("https://api.ebay.com/oauth/api_scope/sell.fulfillment");
-  auto response = http_.Send(request);
-  if (!response) return response.error();
-  if (response->status != 200) return FromStatus(response->status, "token endpoint");
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  std::string_view token;
-  if (parser.parse(response->body).get(root) || root["access_token"].get_string().get(token)) {
-    return MakeError("upstream_unavailable", "eBay token answer has no access_token");
-  }
-  std::int64_t expires_in = 7200;
-  if (root["expires_in"].get_int64().get(expires_in)) expires_in = 7200;
-  token_ = std::string(token);
-  expires_at_ms_ = now + std::max<std::int64_t>(expires_in - 120, 60) * 1000;
-  return token_;
-}
-
 Result<OutboundResponse> EbayRestClient::Get(const std::string& path_and_query) {
-  auto token = UserToken();
+  auto token = tokens_.Token();
   if (!token) return token.error();
   OutboundRequest request;
   request.url = config_.api_base_url + path_and_query;
   request.headers = {{"Authorization", "Bearer " + *token}, {"Accept", "application/json"}};
   auto response = http_.Send(request);
-  if (response && response->status == 401) {
-    std::lock_guard lock(mutex_);
-    token_.clear();
-  }
+  if (response && response->status == 401) tokens_.Invalidate();
   return response;
 }
 
@@ -158,7 +127,7 @@ Result<std::vector<EbayOrder>> EbayRestClient::OrdersModifiedSince(const std::st
 namespace refundsync {
 
 Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& refund) {
-  auto token = UserToken();
+  auto token = tokens_.Token();
   if (!token) return token.error();
   JsonWriter body;
   body.BeginObject().Key("reasonForRefund").String("OTHER_ADJUSTMENT").Key("comment").String(refund.comment);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "clients/ebay_oauth.h"
 #include "clients/http_client.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -63,22 +64,18 @@ class EbayClient {
 class EbayRestClient : public EbayClient {
  public:
   EbayRestClient(const EbayAccountConfig& config, HttpClient& http, const Clock& clock)
-      : config_(config), http_(http), clock_(clock) {}
+      : config_(config), http_(http), tokens_(config, http, clock, EbayGrant::kUser) {}
 
   Result<std::optional<EbayOrder>> GetOrder(const std::string& order_id) override;
   Result<std::vector<EbayOrder>> OrdersModifiedSince(const std::string& since) override;
   Result<EbayIssuedRefund> IssueRefund(const EbayRefundRequest& request) override;
 
  private:
-  Result<std::string> UserToken();
   Result<OutboundResponse> Get(const std::string& path_and_query);
 
   const EbayAccountConfig& config_;
   HttpClient& http_;
-  const Clock& clock_;
-  std::mutex mutex_;
-  std::string token_;
-  std::int64_t expires_at_ms_ = 0;
+  EbayTokenProvider tokens_;
 };
 
 Result<EbayOrder> ParseEbayOrder(std::string_view json);

@@ -6,7 +6,12 @@
 
 namespace refundsync {
 
-Result<std::string> EbayAppTokenProvider::Token() {
+void EbayTokenProvider::Invalidate() {
+  std::lock_guard lock(mutex_);
+  token_.clear();
+}
+
+Result<std::string> EbayTokenProvider::Token() {
   std::lock_guard lock(mutex_);
   const std::int64_t now = clock_.NowMs();
   if (!token_.empty() && now < expires_at_ms_) return token_;
@@ -16,7 +21,10 @@ Result<std::string> EbayAppTokenProvider::Token() {
   request.headers = {
       {"Content-Type", "application/x-www-form-urlencoded"},
       {"Authorization", "Basic " + Base64Encode(config_.client_id.reveal() + ":" + config_.client_secret.reveal())}};
-  request.body = "grant_type=client_credentials&scope=" + UrlEncode("https://api.ebay.com/oauth/api_scope");
+  request.body = grant_ == EbayGrant::kApplication
+                     ? "grant_type=client_credentials&scope=" + UrlEncode("https://api.ebay.com/oauth/api_scope")
+                     : "grant_type=refresh_token&refresh_token=" + UrlEncode(config_.refresh_token.reveal()) +
+                           "&scope=" + UrlEncode("https://api.ebay.com/oauth/api_scope/sell.fulfillment");
   auto response = http_.Send(request);
   if (!response) return response.error();
   if (response->status != 200) {
@@ -32,8 +40,8 @@ Result<std::string> EbayAppTokenProvider::Token() {
   std::int64_t expires_in = 7200;
   if (root["expires_in"].get_int64().get(expires_in)) expires_in = 7200;
   token_ = std::string(token);
-  // Renew a minute early so a token never expires between our check and eBay's.
-  expires_at_ms_ = now + std::max<std::int64_t>(expires_in - 60, 30) * 1000;
+  // Renew two minutes early so a token never expires between our check and eBay's.
+  expires_at_ms_ = now + std::max<std::int64_t>(expires_in - 120, 60) * 1000;
   return token_;
 }
 

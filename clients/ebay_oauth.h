@@ -1,5 +1,6 @@
-// eBay OAuth: the application token (client credentials grant) that the Notification API's public-key endpoint
-// needs. Cached until shortly before it expires; one fetch at a time per account.
+// eBay OAuth tokens: the application token (client credentials grant) that the Notification API's public-key
+// endpoint needs, and the user token (refresh token grant) for the seller's orders and refunds. Cached until
+// shortly before they expire; one fetch at a time.
 #pragma once
 
 #include <mutex>
@@ -11,17 +12,22 @@
 
 namespace refundsync {
 
-class EbayAppTokenProvider {
+enum class EbayGrant { kApplication, kUser };
+
+class EbayTokenProvider {
  public:
-  EbayAppTokenProvider(const EbayAccountConfig& config, HttpClient& http, const Clock& clock)
-      : config_(config), http_(http), clock_(clock) {}
+  EbayTokenProvider(const EbayAccountConfig& config, HttpClient& http, const Clock& clock, EbayGrant grant)
+      : config_(config), http_(http), clock_(clock), grant_(grant) {}
 
   Result<std::string> Token();
+  // After a 401: the next Token() fetches a new one.
+  void Invalidate();
 
  private:
   const EbayAccountConfig& config_;
   HttpClient& http_;
   const Clock& clock_;
+  EbayGrant grant_;
   std::mutex mutex_;
   std::string token_;
   std::int64_t expires_at_ms_ = 0;

@@ -33,13 +33,13 @@ class EbayKeyFetcher {
 class EbayApiKeyFetcher : public EbayKeyFetcher {
  public:
   EbayApiKeyFetcher(const EbayAccountConfig& config, HttpClient& http, const Clock& clock)
-      : config_(config), http_(http), tokens_(config, http, clock) {}
+      : config_(config), http_(http), tokens_(config, http, clock, EbayGrant::kApplication) {}
   EbayPublicKeyResult Fetch(const std::string& kid) override;
 
  private:
   const EbayAccountConfig& config_;
   HttpClient& http_;
-  EbayAppTokenProvider tokens_;
+  EbayTokenProvider tokens_;
 };
 
 class EbayPublicKeyCache {

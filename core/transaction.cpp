@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "core/crypto.h"
+#include "core/json_read.h"
 #include "core/json_writer.h"
 
 namespace refundsync {
@@ -17,20 +18,7 @@ void WriteMoney(JsonWriter& json, std::string_view key, const Money& money) {
   json.Key(key).BeginObject().Key("minor_units").Int(money.minor_units).Key("currency").String(money.currency).EndObject();
 }
 
-std::optional<Money> ReadMoney(simdjson::dom::element element) {
-  std::int64_t units;
-  std::string_view currency;
-  if (element["minor_units"].get_int64().get(units) || element["currency"].get_string().get(currency)) {
-    return std::nullopt;
-  }
-  return Money{units, std::string(currency)};
-}
-
-std::string Text(simdjson::dom::element element, const char* key) {
-  std::string_view value;
-  if (element[key].get_string().get(value)) return "";
-  return std::string(value);
-}
+std::string Text(simdjson::dom::element element, const char* key) { return JsonText(element, key); }
 
 }  // namespace
 
@@ -105,20 +93,11 @@ Result<Transaction> TransactionFromJson(const std::string& text) {
   tx.billed_record = Text(root, "billed_record");
   tx.source_created_at = Text(root, "source_created_at");
   simdjson::dom::element element;
-  if (!root["amount"].get(element)) tx.amount = ReadMoney(element).value_or(Money{});
-  if (!root["shipping"].get(element)) tx.shipping = ReadMoney(element);
+  tx.amount = JsonMinorUnits(root, "amount").value_or(Money{});
+  tx.shipping = JsonMinorUnits(root, "shipping");
   simdjson::dom::array lines;
   if (!root["lines"].get_array().get(lines)) {
-    for (auto line : lines) {
-      RefundLine out;
-      out.line_item_id = Text(line, "line_item_id");
-      out.sku = Text(line, "sku");
-      std::int64_t quantity = 0;
-      if (!line["quantity"].get_int64().get(quantity)) out.quantity = quantity;
-      if (!line["subtotal"].get(element)) out.subtotal = ReadMoney(element);
-      if (!line["tax"].get(element)) out.tax = ReadMoney(element);
-      tx.lines.push_back(std::move(out));
-    }
+    for (auto line : lines) tx.lines.push_back(JsonRefundLine(line));
   }
   tx.status = ParseTxStatus(Text(root, "status")).value_or(TxStatus::kFailed);
   if (!root["error"].get(element) && element.is_object()) tx.error = Error{Text(element, "code"), Text(element, "message")};

@@ -75,17 +75,7 @@ Result<RetrieveResult> AdminActions::Retrieve(const std::string& account_id, con
       if (client == shopify_.end()) return MakeError("upstream_rejected", "no Shopify client");
       auto refunds = client->second->RefundsOfOrder(order_id);
       if (!refunds) return refunds.error();
-      for (const auto& refund : *refunds) {
-        WebhookEvent event;
-        event.account = account->id;
-        event.order_id = refund.order_id;
-        event.refund_id = refund.refund_id;
-        event.created_at = refund.created_at;
-        event.amount = refund.amount;
-        event.shipping = refund.shipping;
-        event.lines = refund.lines;
-        fresh.push_back(TransactionFromShopifyRefund(*account, event, now));
-      }
+      for (const auto& refund : *refunds) fresh.push_back(TransactionFromShopifyRecord(*account, refund, now));
     }
     return ImportAll(*account, fresh, SourceSystem::kStorefront, store);
   }

@@ -2,13 +2,13 @@
 
 #include "core/log.h"
 #include "core/time.h"
+#include "handlers/reconcile_window.h"
 
 namespace refundsync {
 namespace {
 
 constexpr std::int64_t kDayMs = 86'400'000;
 constexpr std::int64_t kSearchReachMs = 90 * kDayMs - 3'600'000;  // eBay's 90 days, less an hour of margin
-constexpr std::int64_t kOverlapMs = 120'000;  // re-read two minutes before the checkpoint: clocks differ
 constexpr Duration kRunnerLease = std::chrono::minutes(10);
 
 }  // namespace
@@ -23,19 +23,9 @@ Result<ReconcileReport> EbayReconciler::RunOnce(const AccountConfig& account, Tr
   if (!*leased) return report;  // another replica is reconciling this account
   report.ran = true;
   const std::int64_t started = clock_.NowMs();
-  auto checkpoint = store.Checkpoint(account.id);
-  if (!checkpoint) return checkpoint.error();
-  std::int64_t since = 0;
-  if (*checkpoint) {
-    since = **checkpoint - kOverlapMs;
-  } else if (account.sync_since_ms) {
-    since = *account.sync_since_ms;
-  } else {
-    auto first_seen = store.FirstSeen(account.id, started);
-    if (!first_seen) return first_seen.error();
-    since = *first_seen;
-  }
-  if (account.sync_since_ms) since = std::max(since, *account.sync_since_ms);
+  auto start = ReconcileStart(account, account.id, store, started);
+  if (!start) return start.error();
+  std::int64_t since = *start;
   if (since < started - kSearchReachMs) {
     report.warning = "eBay's order search reaches back 90 days: refunds before " +
                      FormatRfc3339Ms(started - kSearchReachMs) + " must be retrieved by order id";

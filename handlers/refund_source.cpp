@@ -2,25 +2,12 @@
 
 #include <simdjson.h>
 
+#include "core/json_read.h"
+
 namespace refundsync {
 namespace {
 
-std::string Text(simdjson::dom::element element, const char* key) {
-  std::string_view value;
-  if (element[key].get_string().get(value)) return "";
-  return std::string(value);
-}
-
-std::optional<Money> MoneyField(simdjson::dom::element element, const char* key) {
-  simdjson::dom::element money;
-  std::int64_t units;
-  std::string_view currency;
-  if (element[key].get(money) || money["minor_units"].get_int64().get(units) ||
-      money["currency"].get_string().get(currency)) {
-    return std::nullopt;
-  }
-  return Money{units, std::string(currency)};
-}
+std::string Text(simdjson::dom::element element, const char* key) { return JsonText(element, key); }
 
 Transaction NewTransaction(const AccountConfig& account, const std::string& source_record, std::int64_t now_ms) {
   Transaction tx;
@@ -43,6 +30,21 @@ Transaction TransactionFromShopifyRefund(const AccountConfig& account, const Web
   tx.shipping = event.shipping;
   tx.lines = event.lines;
   return tx;
+}
+
+Transaction TransactionFromShopifyRecord(const AccountConfig& account, const ShopifyRefundRecord& refund,
+                                         std::int64_t now_ms) {
+  WebhookEvent event;
+  event.source = WebhookSource::kShopify;
+  event.account = account.id;
+  event.kind = EventKind::kStorefrontRefund;
+  event.order_id = refund.order_id;
+  event.refund_id = refund.refund_id;
+  event.created_at = refund.created_at;
+  event.amount = refund.amount;
+  event.shipping = refund.shipping;
+  event.lines = refund.lines;
+  return TransactionFromShopifyRefund(account, event, now_ms);
 }
 
 std::vector<Transaction> TransactionsFromEbayOrder(const AccountConfig& account, const EbayOrder& order,
@@ -92,20 +94,11 @@ Result<WebhookEvent> WebhookEventFromJson(const std::string& json) {
   event.order_id = Text(root, "order_id");
   event.refund_id = Text(root, "refund_id");
   event.created_at = Text(root, "created_at");
-  event.amount = MoneyField(root, "amount");
-  event.shipping = MoneyField(root, "shipping");
+  event.amount = JsonMinorUnits(root, "amount");
+  event.shipping = JsonMinorUnits(root, "shipping");
   simdjson::dom::array lines;
   if (!root["lines"].get_array().get(lines)) {
-    for (auto line : lines) {
-      RefundLine out;
-      out.line_item_id = Text(line, "line_item_id");
-      out.sku = Text(line, "sku");
-      std::int64_t quantity = 0;
-      if (!line["quantity"].get_int64().get(quantity)) out.quantity = quantity;
-      out.subtotal = MoneyField(line, "subtotal");
-      out.tax = MoneyField(line, "tax");
-      event.lines.push_back(std::move(out));
-    }
+    for (auto line : lines) event.lines.push_back(JsonRefundLine(line));
   }
   event.record_type = Text(root, "record_type");
   event.record_id = Text(root, "record_id");

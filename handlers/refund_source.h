@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "clients/ebay_client.h"
+#include "clients/shopify_client.h"
 #include "core/config.h"
 #include "core/transaction.h"
 #include "core/webhook_event.h"
@@ -14,6 +15,10 @@ namespace refundsync {
 
 // A new transaction (status imported) for a storefront refund.
 Transaction TransactionFromShopifyRefund(const AccountConfig& account, const WebhookEvent& event, std::int64_t now_ms);
+
+// The same, for a refund read from Shopify's orders query (reconciliation, retrieve).
+Transaction TransactionFromShopifyRecord(const AccountConfig& account, const ShopifyRefundRecord& refund,
+                                         std::int64_t now_ms);
 
 // One transaction per completed (REFUNDED) refund of the order. Line-item refunds become lines by SKU (whole
 // units when the amount is a multiple of the unit price, else one unit at the refunded amount); order-level

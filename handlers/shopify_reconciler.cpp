@@ -2,12 +2,12 @@
 
 #include "core/log.h"
 #include "core/time.h"
+#include "handlers/reconcile_window.h"
 #include "handlers/refund_source.h"
 
 namespace refundsync {
 namespace {
 
-constexpr std::int64_t kOverlapMs = 120'000;
 constexpr Duration kRunnerLease = std::chrono::minutes(10);
 
 }  // namespace
@@ -22,19 +22,9 @@ Result<ReconcileReport> ShopifyReconciler::RunOnce(const AccountConfig& account,
   if (!*leased) return report;
   report.ran = true;
   const std::int64_t started = clock_.NowMs();
-  auto checkpoint = store.Checkpoint(account.id);
-  if (!checkpoint) return checkpoint.error();
-  std::int64_t since = 0;
-  if (*checkpoint) {
-    since = **checkpoint - kOverlapMs;
-  } else if (account.sync_since_ms) {
-    since = *account.sync_since_ms;
-  } else {
-    auto first_seen = store.FirstSeen(account.id, started);
-    if (!first_seen) return first_seen.error();
-    since = *first_seen;
-  }
-  if (account.sync_since_ms) since = std::max(since, *account.sync_since_ms);
+  auto start = ReconcileStart(account, account.id, store, started);
+  if (!start) return start.error();
+  std::int64_t since = *start;
   report.since = FormatRfc3339Ms(since);
   auto refunds = client->second->RefundsOfOrdersUpdatedSince(report.since);
   if (!refunds) {
@@ -42,17 +32,7 @@ Result<ReconcileReport> ShopifyReconciler::RunOnce(const AccountConfig& account,
     return refunds.error();
   }
   for (const auto& refund : *refunds) {
-    WebhookEvent event;
-    event.source = WebhookSource::kShopify;
-    event.account = account.id;
-    event.kind = EventKind::kStorefrontRefund;
-    event.order_id = refund.order_id;
-    event.refund_id = refund.refund_id;
-    event.created_at = refund.created_at;
-    event.amount = refund.amount;
-    event.shipping = refund.shipping;
-    event.lines = refund.lines;
-    auto imported = processor_.Import(account, TransactionFromShopifyRefund(account, event, clock_.NowMs()), store, true);
+    auto imported = processor_.Import(account, TransactionFromShopifyRecord(account, refund, clock_.NowMs()), store, true);
     if (!imported) {
       (void)store.ReleaseRunnerLease(account.id, holder);
       return imported.error();
