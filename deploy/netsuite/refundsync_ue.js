@@ -1,0 +1,61 @@
+/**
+ * refundsync event sender: tells refundsync that a cash refund or credit memo was created, edited or deleted.
+ *
+ * @NApiVersion 2.1
+ * @NScriptType UserEventScript
+ * @NModuleScope SameAccount
+ *
+ * Deploy on the Cash Refund and Credit Memo records (afterSubmit). Script parameters:
+ *   custscript_refundsync_url       https://hooks.example.com/webhooks/netsuite
+ *   custscript_refundsync_secret    the id of an API Secret (Setup > Company > API Secrets) holding the HS256 key
+ *   custscript_refundsync_issuer    the account id, e.g. 1234567_SB1 (netsuite.webhook.issuer)
+ *   custscript_refundsync_audience  refundsync (netsuite.webhook.audience)
+ *
+ * The request (refundsync contract, section 4): body {"record_type","record_id","event"}, header
+ * "Authorization: Bearer <JWT>" signed HS256 with claims iss, aud, iat, exp (2 minutes), jti and body_sha256
+ * (base64url SHA-256 of the exact body bytes). NetSuite does not retry outbound calls: a failed send is queued
+ * in a custom record for refundsync_retry_ss.js; refundsync's reconciliation is the backstop for anything else.
+ */
+define(['N/https', 'N/crypto', 'N/encode', 'N/runtime', 'N/record', './refundsync_event'],
+  (https, crypto, encode, runtime, record, refundsyncEvent) => {
+    const TYPES = { cashrefund: 'cashrefund', creditmemo: 'creditmemo' };
+
+    function eventName(context) {
+      const t = context.UserEventType;
+      if (context.type === t.CREATE || context.type === t.COPY) return 'create';
+      if (context.type === t.DELETE) return 'delete';
+      if (context.type === t.EDIT || context.type === t.XEDIT) return 'edit';
+      return null;
+    }
+
+    function afterSubmit(context) {
+      const event = eventName(context);
+      const rec = context.newRecord || context.oldRecord;
+      const recordType = TYPES[String(rec.type).toLowerCase()];
+      if (!event || !recordType) return;
+      const script = runtime.getCurrentScript();
+      const settings = {
+        url: script.getParameter({ name: 'custscript_refundsync_url' }),
+        secretId: script.getParameter({ name: 'custscript_refundsync_secret' }),
+        issuer: script.getParameter({ name: 'custscript_refundsync_issuer' }),
+        audience: script.getParameter({ name: 'custscript_refundsync_audience' }),
+      };
+      const body = JSON.stringify({ record_type: recordType, record_id: String(rec.id), event: event });
+      let sent = false;
+      try {
+        const request = refundsyncEvent.build({ https, crypto, encode }, settings, body, Date.now());
+        const response = https.post(request);
+        sent = response.code === 200;  // accepted, duplicate or ignored: all mean "recorded"
+      } catch (e) {
+        log.error({ title: 'refundsync send failed', details: String(e) });
+      }
+      if (!sent) {
+        // Kept for the scheduled retry script; it re-signs with a fresh token (the old one would expire).
+        const pending = record.create({ type: 'customrecord_refundsync_pending' });
+        pending.setValue({ fieldId: 'custrecord_refundsync_body', value: body });
+        pending.save();
+      }
+    }
+
+    return { afterSubmit };
+  });
