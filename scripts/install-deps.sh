@@ -7,13 +7,16 @@ packages=(
   g++ cmake ninja-build pkg-config make git curl ca-certificates
   libpistache-dev libsimdjson-dev libhiredis-dev libcpp-jwt-dev catch2 libssl-dev
   libcli11-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libevent-dev
-  redis-server openssl python3 python3-cryptography python3-yaml nodejs npm
+  redis-server openssl python3 python3-cryptography python3-yaml
   "$@"
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm may come from elsewhere than Debian (a newer npm replaces Debian's): only the commands matter.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "deps: all ${#packages[@]} Debian packages present"
   exit 0

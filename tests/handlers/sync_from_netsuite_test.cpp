@@ -180,3 +180,20 @@ TEST_CASE("Shopify throttling is retried; the refund is made once", "[sync][outb
   CHECK_THAT(tx.history[1].note, Catch::Contains("throttled"));
   CHECK(ShopifyOrder(h, "2005").find(R"("refundableQuantity": 1)") != std::string::npos);
 }
+
+TEST_CASE("Shopify's cost-based rate limit: an empty bucket throttles every attempt; after the last one the "
+          "refund is failed, dead-lettered and nothing was refunded", "[sync][outbound][integration]") {
+  SyncHarness h;
+  const std::string invoice = SeedSyncedShopifyOrder(h, "2006");
+  // An empty bucket that does not refill: every attempt is throttled until the last one.
+  h.sandbox.Control("POST", "/_control/shopify/settings", R"({"maximum_available":100,"restore_rate":0,"currently_available":5})");
+  const std::string memo = CreateNetSuiteCreditMemo(h, invoice, R"([{"sku":"MUG","quantity":1,"amount":"10.00"}])");
+  const Transaction exhausted = h.WaitTx("shop-main", "netsuite:creditmemo:" + memo,
+                                         [](const Transaction& t) { return t.attempts == 4 && t.status == TxStatus::kFailed; });
+  CHECK(exhausted.error->code == "upstream_unavailable");
+  CHECK_THAT(exhausted.error->message, Catch::Contains("throttled"));
+  auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", h.redis.port(), "", 0}, std::nullopt,
+                                             std::chrono::seconds(1));
+  CHECK((*(*connection)->Command({"XLEN", keys::DeadLetters()}))->integer == 1);
+  CHECK(ShopifyOrder(h, "2006").find(R"("refundableQuantity": 2)") != std::string::npos);  // nothing refunded yet
+}
