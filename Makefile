@@ -6,7 +6,7 @@ FUZZ_BUILD_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test test-sanitize fuzz demo format clean
+.PHONY: all deps build test test-sanitize fuzz bench demo format clean
 
 all: build
 
@@ -37,6 +37,13 @@ fuzz:
 
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)/refundsync
+
+# The ingress benchmark against nginx and a Node.js peer, in one sitting (results in bench/results/).
+BENCH_SECONDS ?= 10
+BENCH_CONNECTIONS ?= 8 32 64 128
+bench: build
+	@scripts/stage.sh install-bench scripts/install-deps.sh wrk nginx-light
+	@bench/ingress.sh $(BUILD_DIR)/refundsync $(BENCH_SECONDS) $(BENCH_CONNECTIONS)
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i

@@ -36,7 +36,7 @@ std::string ShopifyOrder(SyncHarness& h, const std::string& order_id) {
 
 }  // namespace
 
-TEST_CASE("A NetSuite credit memo becomes a Shopify refund; our refund coming back is skipped",
+TEST_CASE("A NetSuite credit memo becomes a Shopify refund, our refund coming back is skipped",
           "[sync][outbound][integration]") {
   SyncHarness h;
   const std::string invoice = SeedSyncedShopifyOrder(h, "2001");
@@ -122,7 +122,7 @@ TEST_CASE("A NetSuite refund larger than the storefront can refund fails with am
   CHECK(tx.error->code == "amount_mismatch");
 }
 
-TEST_CASE("eBay from NetSuite: issue_refund starts PENDING, is posted once eBay shows it REFUNDED; a lost answer "
+TEST_CASE("eBay from NetSuite: issue_refund starts PENDING, is posted once eBay shows it REFUNDED, a lost answer "
           "is settled by re-reading the order, never by issuing again", "[sync][outbound][integration]") {
   HarnessOptions options;
   options.start_server = false;
@@ -169,7 +169,7 @@ TEST_CASE("eBay from NetSuite: issue_refund starts PENDING, is posted once eBay 
   CHECK(parser.parse(order)["paymentSummary"]["refunds"].get_array().size() == 1);  // issued once, not twice
 }
 
-TEST_CASE("Shopify throttling is retried; the refund is made once", "[sync][outbound][integration]") {
+TEST_CASE("Shopify throttling is retried, the refund is made once", "[sync][outbound][integration]") {
   SyncHarness h;
   const std::string invoice = SeedSyncedShopifyOrder(h, "2005");
   h.sandbox.Control("POST", "/_control/faults", R"({"target":"shopify","kind":"429","count":2})");
@@ -181,7 +181,7 @@ TEST_CASE("Shopify throttling is retried; the refund is made once", "[sync][outb
   CHECK(ShopifyOrder(h, "2005").find(R"("refundableQuantity": 1)") != std::string::npos);
 }
 
-TEST_CASE("Shopify's cost-based rate limit: an empty bucket throttles every attempt; after the last one the "
+TEST_CASE("Shopify's cost-based rate limit: an empty bucket throttles every attempt, after the last one the "
           "refund is failed, dead-lettered and nothing was refunded", "[sync][outbound][integration]") {
   SyncHarness h;
   const std::string invoice = SeedSyncedShopifyOrder(h, "2006");

@@ -29,7 +29,7 @@ std::string Run(const std::string& command) {
 
 }  // namespace
 
-TEST_CASE("Admin API: tokens, roles, filters and pagination; the CLI prints the table", "[admin][integration]") {
+TEST_CASE("Admin API: tokens, roles, filters and pagination, the CLI prints the table", "[admin][integration]") {
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);

@@ -140,7 +140,7 @@ std::string Field(const std::string& json, const char* key) {
 
 }  // namespace
 
-TEST_CASE("Shopify: accepted once, enqueued once, captured byte-exact; a redelivery is a duplicate",
+TEST_CASE("Shopify: accepted once, enqueued once, captured byte-exact, a redelivery is a duplicate",
           "[ingress][integration]") {
   Ingress ingress;
   const auto first = ingress.PostShopify(kRefund, "event-1");
@@ -210,7 +210,7 @@ TEST_CASE("Bad input: unknown account 404, wrong method 405, oversized body 413 
   CHECK(ingress.QueuedEvents() == 0);
 }
 
-TEST_CASE("Redis down: 503 and nothing lost; the sender's retry is accepted once Redis is back",
+TEST_CASE("Redis down: 503 and nothing lost, the sender's retry is accepted once Redis is back",
           "[ingress][integration]") {
   Ingress ingress;
   ingress.redis.Stop();
@@ -239,7 +239,7 @@ TEST_CASE("Shopify privacy topics are accepted and captured without their person
   CHECK(ingress.QueuedEvents() == 1);
 }
 
-TEST_CASE("NetSuite: a valid JWT is accepted; the same jti again is a duplicate; tampering is 401",
+TEST_CASE("NetSuite: a valid JWT is accepted, the same jti again is a duplicate, tampering is 401",
           "[ingress][integration]") {
   Ingress ingress;
   const std::string body = R"({"record_type":"creditmemo","record_id":"4711","event":"create"})";
@@ -294,7 +294,7 @@ TEST_CASE("Metrics count webhooks by source and outcome", "[ingress][integration
   CHECK(metrics.find(R"(refundsync_webhooks_total{source="shopify",outcome="rejected"} 1)") != std::string::npos);
 }
 
-TEST_CASE("customers/redact purges the captures that mention the customer; other captures stay",
+TEST_CASE("customers/redact purges the captures that mention the customer, other captures stay",
           "[ingress][integration]") {
   Ingress ingress;
   const std::string about_jane = R"({"id":1,"order_id":2,"note":"refund for jane@example.com"})";

@@ -31,7 +31,7 @@ std::string RunHarness(const std::string& url, const std::string& extra = "") {
 
 }  // namespace
 
-TEST_CASE("The NetSuite SuiteScript's event is accepted by the service; tampered, it is rejected",
+TEST_CASE("The NetSuite SuiteScript's event is accepted by the service, tampered, it is rejected",
           "[suitescript][integration]") {
   RedisServer redis;
   TempDir dir;

@@ -66,7 +66,7 @@ IngestRequest Request(const std::string& id, bool enqueue = true) {
 
 }  // namespace
 
-TEST_CASE("Ingest claims, captures and enqueues in one step; the dedupe key keeps the window",
+TEST_CASE("Ingest claims, captures and enqueues in one step, the dedupe key keeps the window",
           "[store][integration]") {
   Fixture f(CaptureLimits{}, std::chrono::hours(72));
   auto first = f.store.Ingest(Request("e1"));
@@ -124,7 +124,7 @@ TEST_CASE("Redis down: the ingest fails as store_unavailable, and recovers with 
   CHECK(recovered->verdict == "accepted");
 }
 
-TEST_CASE("Captures stay within their caps; rejected ones have their own", "[store][integration]") {
+TEST_CASE("Captures stay within their caps, rejected ones have their own", "[store][integration]") {
   CaptureLimits limits;
   limits.max_entries = 8 * 100;  // 100 per shard
   limits.rejected_max_entries = 100;

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# ingress.sh PATH/TO/refundsync [SECONDS] [CONNECTIONS...]: the ingress benchmark, in one sitting, on this machine.
+# Loads three servers with wrk (-t2, 2 KB Shopify refunds/create bodies, valid HMAC, a unique event id per
+# request): refundsync's ingress, the Node.js peer (bench/peers: same work) and nginx answering a fixed 200 (the
+# HTTP ceiling here). Prints req/s, p50, p99, errors and ratios; writes bench/results/ingress-<date>.json.
+set -euo pipefail
+binary=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+seconds=${2:-10}
+shift 2 || shift $#
+connections=("${@:-64}")
+[ ${#connections[@]} -eq 0 ] && connections=(64)
+repo=$(cd "$(dirname "$0")/.." && pwd)
+python=$("$repo/scripts/find-python.sh")
+work=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+
+for tool in wrk nginx; do command -v $tool >/dev/null || { echo "bench: $tool missing (apt-get install $tool)" >&2; exit 1; }; done
+peers="$repo/build/bench-peers"
+mkdir -p "$peers"
+cp "$repo/bench/peers/package.json" "$repo/bench/peers/package-lock.json" "$peers/"
+[ -d "$peers/node_modules/ioredis" ] || (cd "$peers" && npm ci --no-audit --no-fund --silent >/dev/null)
+
+secret=bench-secret
+redis_port=$(free_port); rs_port=$(free_port); node_port=$(free_port); nginx_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" --logfile "$work/redis.log" &
+pids+=("$!"); wait_port "$redis_port"
+
+# refundsync, ingress role, the contract's minimal config plus bounded capture retention.
+"$python" - "$work" "$rs_port" "$redis_port" "$secret" <<'PY'
+import sys, os, subprocess
+work, port, redis_port, secret = sys.argv[1:]
+s = os.path.join(work, "s"); os.makedirs(s)
+def w(name, value):
+    p = os.path.join(s, name); open(p, "w").write(value + "\n"); return p
+subprocess.check_call(["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", os.path.join(s, "m2m.pem")],
+                      stderr=subprocess.DEVNULL)
+open(os.path.join(work, "config.yaml"), "w").write(f"""listen: "127.0.0.1:{port}"
+public_url: "http://127.0.0.1:{port}"
+redis: {{url: "redis://127.0.0.1:{redis_port}/0"}}
+netsuite:
+  account_id: "1"
+  rest_base_url: "http://127.0.0.1:9"
+  client_id_file: "{w('cid', 'x')}"
+  certificate_id: "C"
+  private_key_file: "{os.path.join(s, 'm2m.pem')}"
+  webhook: {{algorithm: HS256, key_file: "{w('wh', 'x')}", issuer: "1", audience: "refundsync"}}
+accounts:
+  - id: shop
+    channel: shopify
+    refund_direction: to_netsuite
+    shopify: {{shop_domain: s.myshopify.com, admin_base_url: "http://127.0.0.1:9", api_version: "2026-10", access_token_file: "{w('tok', 'x')}", webhook_secret_files: ["{w('sec', secret)}"]}}
+captures: {{max_entries: 100000, max_age: 1h}}
+log: {{level: warn}}
+shutdown: {{drain_delay: 0s}}
+""")
+PY
+"$binary" serve --config "$work/config.yaml" --role ingress > "$work/refundsync.log" 2>&1 &
+rs_pid=$!; pids+=("$rs_pid"); wait_port "$rs_port"
+NODE_PATH="$peers/node_modules" node "$repo/bench/peers/node-ingress.js" "$node_port" "$redis_port" "$secret" \
+  > "$work/node.log" 2>&1 &
+pids+=("$!"); wait_port "$node_port"
+cat > "$work/nginx.conf" <<NGINX
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work;
+  server { listen 127.0.0.1:$nginx_port; location / { return 200 '{"status":"accepted"}'; } }
+}
+NGINX
+nginx -c "$work/nginx.conf" -g 'daemon off;' &
+pids+=("$!"); wait_port "$nginx_port"
+
+# wrk script: a 2 KB refunds/create body signed once (the HMAC covers only the body); a unique event id each time.
+"$python" - "$work" "$secret" <<'PY'
+import sys, json, hmac, hashlib, base64
+work, secret = sys.argv[1:]
+body = json.dumps({"id": 929361472, "order_id": 450789469, "created_at": "2026-11-27T11:38:34-05:00", "note": "x" * 1500,
+                   "refund_line_items": [{"id": 1, "line_item_id": 2, "quantity": 1, "subtotal": 19.99, "line_item": {"sku": "A"}}],
+                   "transactions": [{"id": 3, "kind": "refund", "status": "success", "amount": "19.99", "currency": "USD"}]})
+sig = base64.b64encode(hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest()).decode()
+open(work + "/shopify.lua", "w").write(f"""
+local counter = 0
+local body = {json.dumps(body)}
+local thread_id = 0
+setup = function(thread) thread:set("id", thread_id); thread_id = thread_id + 1 end
+request = function()
+  counter = counter + 1
+  return wrk.format("POST", "/webhooks/shopify/shop", {{
+    ["X-Shopify-Hmac-Sha256"] = "{sig}", ["X-Shopify-Topic"] = "refunds/create",
+    ["X-Shopify-Event-Id"] = "ev-" .. tostring(id) .. "-" .. counter .. "-" .. math.random(1, 2147483647),
+    ["Content-Type"] = "application/json"}}, body)
+end
+""")
+PY
+
+results="[]"
+run() {  # run NAME URL CONNECTIONS
+  local out rps p50 p99 errors non2xx
+  out=$(wrk -t2 -c"$3" -d"${seconds}s" -s "$work/shopify.lua" --latency "$2" 2>&1)
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errors=$(awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}' <<<"$out"); errors=${errors:-0}
+  non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out"); non2xx=${non2xx:-0}
+  results=$("$python" -c 'import json,sys; r=json.loads(sys.argv[1]); r.append(dict(target=sys.argv[2], connections=int(sys.argv[3]), rps=float(sys.argv[4]), p50=sys.argv[5], p99=sys.argv[6], socket_errors=int(sys.argv[7]), non_2xx=int(sys.argv[8]))); print(json.dumps(r))' \
+    "$results" "$1" "$3" "$rps" "$p50" "$p99" "$errors" "$non2xx")
+  printf '%-11s c=%-4s %10s req/s  p50 %-8s p99 %-8s errors %s non-2xx %s\n' "$1" "$3" "$rps" "$p50" "$p99" "$errors" "$non2xx"
+}
+for c in "${connections[@]}"; do
+  run nginx "http://127.0.0.1:$nginx_port/webhooks/shopify/shop" "$c"
+  run node-peer "http://127.0.0.1:$node_port/webhooks/shopify/shop" "$c"
+  run refundsync "http://127.0.0.1:$rs_port/webhooks/shopify/shop" "$c"
+done
+rss_kb=$(ps -o rss= -p "$rs_pid" | tr -d ' ')
+date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+out="$repo/bench/results/ingress-$(date -u +%Y%m%d-%H%M%S).json"
+"$python" - "$results" "$rss_kb" "$date" "$seconds" "$out" <<'PY'
+import json, sys, os, platform
+results, rss, date, seconds, out = json.loads(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+summary = {"date": date, "machine": f"{os.cpu_count()} cores, {platform.machine()}", "seconds": int(seconds),
+           "refundsync_rss_mb": round(rss / 1024, 1), "runs": results}
+for c in sorted({r["connections"] for r in results}):
+    by = {r["target"]: r["rps"] for r in results if r["connections"] == c}
+    if by.get("nginx") and by.get("node-peer") and by.get("refundsync"):
+        summary.setdefault("ratios", {})[str(c)] = {"refundsync_vs_nginx": round(by["refundsync"] / by["nginx"], 3),
+                                                   "refundsync_vs_node": round(by["refundsync"] / by["node-peer"], 3)}
+json.dump(summary, open(out, "w"), indent=2)
+print(json.dumps({"refundsync_rss_mb": summary["refundsync_rss_mb"], "ratios": summary.get("ratios")}))
+print("written", out)
+PY

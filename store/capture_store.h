@@ -1,0 +1,46 @@
+// Reading captures back (contract section 7): one request, or a page across every capture stream (the 8 shards
+// and the rejected one), newest first, as the export format's JSON objects.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "store/redis_connection.h"
+
+namespace refundsync {
+
+struct CaptureFilter {
+  std::optional<std::string> source;
+  std::optional<std::string> verdict;
+  std::optional<std::int64_t> since_ms;
+};
+
+struct CapturePage {
+  std::vector<std::string> items;  // export-format JSON objects
+  std::optional<std::string> next_cursor;
+};
+
+struct StoredCapture {
+  std::string id;
+  std::map<std::string, std::string> fields;  // as stored: received_at, source, account, method, path, ...
+};
+
+class CaptureStore {
+ public:
+  explicit CaptureStore(RedisConnection& redis) : redis_(redis) {}
+
+  Result<std::optional<StoredCapture>> Get(const std::string& event_id);
+  // `cursor`: the stream time (ms) below which the next page starts.
+  Result<CapturePage> List(const CaptureFilter& filter, int limit, const std::optional<std::string>& cursor);
+
+ private:
+  RedisConnection& redis_;
+};
+
+// {"id","received_at","source","account","method","path","query","headers","body_b64","verdict","reason"}
+std::string CaptureJson(const StoredCapture& capture);
+
+}  // namespace refundsync
