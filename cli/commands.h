@@ -28,3 +28,9 @@ struct TransactionsOptions {
 int RunTransactions(const TransactionsOptions& options);
 
 }  // namespace refundsync
+
+namespace refundsync {
+int RunCapturesExport(const TransactionsOptions& options, const std::string& since, const std::string& source,
+                      const std::string& verdict);
+int RunReplay(const std::string& config_path, const std::string& input, bool dry_run, const std::string& to);
+}  // namespace refundsync

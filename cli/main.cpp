@@ -60,6 +60,25 @@ int main(int argc, char** argv) {
     sub->callback([&tx_options, action] { tx_options.action = action; });
   }
 
+  refundsync::TransactionsOptions export_options;
+  std::string export_since, export_source, export_verdict;
+  auto* captures = app.add_subcommand("captures", "Captured webhook requests");
+  captures->require_subcommand(1);
+  auto* export_cmd = captures->add_subcommand("export", "Export captures as JSON lines (oldest first) to stdout");
+  export_cmd->add_option("--server", export_options.server, "server base URL")->capture_default_str();
+  export_cmd->add_option("--token-file", export_options.token_file, "file with an admin token (else REFUNDSYNC_TOKEN)");
+  export_cmd->add_option("--since", export_since, "a duration back from now (24h) or an RFC 3339 time");
+  export_cmd->add_option("--source", export_source, "shopify | ebay | netsuite");
+  export_cmd->add_option("--verdict", export_verdict, "accepted | duplicate | ignored | rejected");
+
+  std::string replay_input, replay_to;
+  bool replay_dry_run = false;
+  auto* replay = app.add_subcommand("replay", "Replay captured requests: --dry-run (nothing touched) or --to URL");
+  replay->add_option("--config", config_path, "YAML configuration file (for --dry-run)");
+  replay->add_option("--input", replay_input, "events.jsonl from `captures export`")->required();
+  replay->add_flag("--dry-run", replay_dry_run, "verify, parse, route and plan; send nothing");
+  replay->add_option("--to", replay_to, "an ingress base URL to send the exact requests to");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -74,6 +93,14 @@ int main(int argc, char** argv) {
   if (check->parsed()) return refundsync::RunCheckConfig(config_path);
   if (reconcile->parsed()) return refundsync::RunReconcile(config_path, account_id);
   if (transactions->parsed()) return refundsync::RunTransactions(tx_options);
+  if (captures->parsed()) return refundsync::RunCapturesExport(export_options, export_since, export_source, export_verdict);
+  if (replay->parsed()) {
+    if (replay_dry_run && config_path.empty()) {
+      std::cerr << "replay --dry-run needs --config\n";
+      return refundsync::kExitUsage;
+    }
+    return refundsync::RunReplay(config_path, replay_input, replay_dry_run, replay_to);
+  }
   const Role role = role_name == "ingress" ? Role::kIngress : role_name == "worker" ? Role::kWorker : Role::kAll;
   return refundsync::RunServe(config_path, role);
 }

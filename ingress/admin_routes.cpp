@@ -9,6 +9,7 @@
 #include "core/json_writer.h"
 #include "core/time.h"
 #include "core/transaction.h"
+#include "store/capture_store.h"
 #include "store/key_layout.h"
 #include "store/transaction_store.h"
 
@@ -42,6 +43,16 @@ bool AdminRoutes::Handle(const HttpRequest& request, const Respond& respond) con
     HttpResponse response = ErrorResponse(401, "unauthorized", "a valid admin token is required");
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
     respond(response);
+    return true;
+  }
+  if (request.path == "/api/events" || request.path.rfind("/api/events/", 0) == 0) {
+    if (request.method != "GET") {
+      // Replaying a capture through the API (re-enqueue past the delivery dedupe) is not built yet.
+      respond(ErrorResponse(*role == AdminRole::kOperator ? 404 : 403, *role == AdminRole::kOperator ? "not_found" : "forbidden",
+                            "no such action"));
+      return true;
+    }
+    respond(request.path == "/api/events" ? ListEvents(request) : ShowEvent(request.path.substr(12)));
     return true;
   }
   const std::string prefix = "/api/transactions";
@@ -123,6 +134,58 @@ HttpResponse AdminRoutes::Post(const std::string& id) const {
   JsonWriter json;
   json.BeginObject().Key("transaction").Raw(ToJson(*tx));
   if (already_posted) json.Key("note").String("already posted");
+  json.EndObject();
+  return JsonResponse(200, json.Take());
+}
+
+HttpResponse AdminRoutes::ShowEvent(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  if (!connection_ || connection_->broken()) {
+    auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
+    if (!connected) return Unavailable();
+    connection_ = std::move(*connected);
+  }
+  CaptureStore captures(*connection_);
+  auto capture = captures.Get(id);
+  if (!capture) return Unavailable();
+  if (!*capture) return ErrorResponse(404, "not_found", "no captured event " + id);
+  return JsonResponse(200, CaptureJson(**capture));
+}
+
+HttpResponse AdminRoutes::ListEvents(const HttpRequest& request) const {
+  CaptureFilter filter;
+  filter.source = request.QueryParam("source");
+  filter.verdict = request.QueryParam("verdict");
+  if (auto text = request.QueryParam("since")) {
+    filter.since_ms = ParseRfc3339Ms(*text);
+    if (!filter.since_ms) return ErrorResponse(400, "bad_request", "since must be an RFC 3339 time");
+  }
+  int limit = kDefaultLimit;
+  if (auto text = request.QueryParam("limit")) {
+    try {
+      limit = std::clamp(std::stoi(*text), 1, kMaxLimit);
+    } catch (const std::exception&) {
+      return ErrorResponse(400, "bad_request", "limit must be a number");
+    }
+  }
+  std::lock_guard lock(mutex_);
+  if (!connection_ || connection_->broken()) {
+    auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
+    if (!connected) return Unavailable();
+    connection_ = std::move(*connected);
+  }
+  CaptureStore captures(*connection_);
+  auto page = captures.List(filter, limit, request.QueryParam("cursor"));
+  if (!page) return Unavailable();
+  JsonWriter json;
+  json.BeginObject().Key("items").BeginArray();
+  for (const auto& item : page->items) json.Raw(item);
+  json.EndArray().Key("next_cursor");
+  if (page->next_cursor) {
+    json.String(*page->next_cursor);
+  } else {
+    json.Null();
+  }
   json.EndObject();
   return JsonResponse(200, json.Take());
 }

@@ -33,6 +33,8 @@ class AdminRoutes {
   HttpResponse ListTransactions(const HttpRequest& request) const;
   HttpResponse ShowTransaction(const std::string& id) const;
   HttpResponse Retrieve(const HttpRequest& request) const;
+  HttpResponse ListEvents(const HttpRequest& request) const;
+  HttpResponse ShowEvent(const std::string& id) const;
   HttpResponse Post(const std::string& id) const;
 
   const Config& config_;

@@ -1,6 +1,7 @@
 // The read-only admin API and the CLI that reads it: tokens and roles, filters, pagination.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -154,4 +155,54 @@ TEST_CASE("Retrieve and Post: import an order's refunds (even before sync_since)
   CHECK(h.LoadTx("shop-eu", "shopify:refund:9200")->status == TxStatus::kPosted);
   CHECK(Run(cli).find("note: already posted") != std::string::npos);
   CHECK(h.Records("creditMemo").size() == 1);
+}
+
+TEST_CASE("Captures export, dry-run replay and replaying a whole day twice: nothing is posted again",
+          "[admin][replay][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  {
+    std::ofstream(h.config_path, std::ios::app) << AdminYaml(h);
+  }
+  h.StartServer();
+  h.SeedNetSuiteOrder("shop-eu-600", "invoice", R"([{"sku":"PEN","quantity":2,"rate":"10.00"}])");
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("6001", "600", "10.00", "[]"), "r1") == 200);
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("6002", "600", "10.00", "[]"), "r2") == 200);
+  h.WaitSettled("shop-eu", "shopify:refund:6001");
+  h.WaitSettled("shop-eu", "shopify:refund:6002");
+  const std::string forged = ShopifyRefund("6003", "600", "10.00", "[]");
+  CHECK(h.client.Request("POST", h.server->BaseUrl() + "/webhooks/shopify/shop-eu", forged,
+                         {{"X-Shopify-Hmac-Sha256", Base64Encode(HmacSha256("wrong", forged))},
+                          {"X-Shopify-Topic", "refunds/create"}, {"X-Shopify-Event-Id", "r3"}})
+            .status == 401);
+  REQUIRE(h.Records("creditMemo").size() == 2);
+
+  const std::string token = (h.dir.path() / "s/viewer").string();
+  const std::string file = (h.dir.path() / "events.jsonl").string();
+  // The rejected capture is written off the request path: wait until the export sees all three.
+  std::string exported;
+  for (int i = 0; i < 200; ++i) {
+    Run(RefundsyncBinary() + " captures export --server " + h.server->BaseUrl() + " --token-file " + token +
+        " --since 1h --source shopify > " + file);
+    std::ifstream in(file);
+    exported.assign((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (exported.find("\"verdict\":\"rejected\"") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK(std::count(exported.begin(), exported.end(), '\n') >= 3);
+  CHECK(exported.find("\"body_b64\"") != std::string::npos);
+
+  const std::string dry = Run(RefundsyncBinary() + " replay --config " + h.config_path + " --input " + file + " --dry-run");
+  CHECK(dry.find(R"("verified":true,"route":"inbound")") != std::string::npos);
+  CHECK(dry.find(R"("verified":false)") != std::string::npos);
+  CHECK(dry.find("!transform/{cashRefund|creditMemo}") != std::string::npos);
+  CHECK(h.Records("creditMemo").size() == 2);  // a dry run touches nothing
+
+  for (int day = 0; day < 2; ++day) {
+    const std::string replayed = Run(RefundsyncBinary() + " replay --input " + file + " --to " + h.server->BaseUrl());
+    CHECK(replayed.find("\"status\":401") != std::string::npos);  // the forged one is still forged
+    CHECK(replayed.find("duplicate") != std::string::npos);
+  }
+  CHECK(h.Records("creditMemo").size() == 2);
 }

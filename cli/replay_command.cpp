@@ -1,0 +1,263 @@
+// `refundsync captures export` and `refundsync replay` (contract section 7): debugging a delivery.
+//   export: the captured requests as JSON lines, oldest first, from a running server's admin API;
+//   replay --dry-run: verification (time claims judged as of received_at), parsing, policy and the upstream
+//     requests it would send, in-process, touching nothing;
+//   replay --to URL: the exact requests sent again to an ingress (the delivery dedupe and the refund-level
+//     idempotency keep a second post from happening).
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+
+#include <simdjson.h>
+
+#include "cli/commands.h"
+#include "clients/ebay_public_keys.h"
+#include "clients/http_client.h"
+#include "config/config_loader.h"
+#include "core/clock.h"
+#include "core/crypto.h"
+#include "core/external_id.h"
+#include "core/json_read.h"
+#include "core/json_writer.h"
+#include "core/time.h"
+#include "core/transaction.h"
+#include "ingress/ebay_verifier.h"
+#include "ingress/netsuite_verifier.h"
+#include "ingress/shopify_verifier.h"
+#include "ingress/webhook_parsers.h"
+#include "policy/direction_policy.h"
+
+namespace refundsync {
+namespace {
+
+struct Captured {
+  std::string id, source, account, method, path, query, received_at;
+  HttpRequest request;
+};
+
+std::optional<Captured> ReadCaptured(const std::string& line) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(line).get(root) || !root.is_object()) return std::nullopt;
+  Captured c;
+  c.id = JsonText(root, "id");
+  c.source = JsonText(root, "source");
+  c.account = JsonText(root, "account");
+  c.received_at = JsonText(root, "received_at");
+  c.request.method = JsonText(root, "method");
+  c.request.path = JsonText(root, "path");
+  c.request.query = JsonText(root, "query");
+  simdjson::dom::object headers;
+  if (!root["headers"].get_object().get(headers)) {
+    for (auto field : headers) {
+      std::string_view value;
+      if (!field.value.get_string().get(value)) c.request.headers[std::string(field.key)] = std::string(value);
+    }
+  }
+  c.request.body = Base64Decode(JsonText(root, "body_b64")).value_or("");
+  return c;
+}
+
+bool ProgressWanted() { return isatty(STDERR_FILENO); }
+
+std::vector<std::string> PlanFor(const Config& config, const AccountConfig* account, const WebhookEvent& event) {
+  std::vector<std::string> plan;
+  const std::string ns = config.netsuite.rest_base_url + "/services/rest";
+  auto inbound = [&](const std::string& order_id, const std::string& what) {
+    std::string external = order_id;
+    if (account) {
+      if (auto tpl = ExternalIdTemplate::Parse(account->order_external_id, account->id)) external = tpl->Render(order_id);
+    }
+    plan.push_back("GET " + ns + "/record/v1/salesOrder/eid:" + external + "?expandSubResources=true");
+    plan.push_back("POST " + ns + "/query/v1/suiteql (the invoice or cash sale created from the sales order)");
+    plan.push_back("POST " + ns + "/query/v1/suiteql (refunds already created from the billed record; ours?)");
+    plan.push_back("GET " + ns + "/record/v1/{cashSale|invoice}/{billed id}?expandSubResources=true");
+    plan.push_back("POST " + ns + "/record/v1/{cashSale|invoice}/{billed id}/!transform/{cashRefund|creditMemo} (" +
+                   what + ")");
+    plan.push_back("GET " + ns + "/record/v1/{cashRefund|creditMemo}/{new id} (read back the total)");
+  };
+  switch (event.kind) {
+    case EventKind::kStorefrontRefund:
+      inbound(event.order_id, event.amount ? FormatDecimal(*event.amount) + " " + event.amount->currency + ", " +
+                                                 std::to_string(event.lines.size()) + " line(s)"
+                                           : "no amount");
+      break;
+    case EventKind::kStorefrontOrderChanged:
+      if (account && account->ebay) {
+        plan.push_back("GET " + account->ebay->api_base_url + "/sell/fulfillment/v1/order/" + event.order_id);
+      }
+      inbound(event.order_id, "for each REFUNDED refund not yet known");
+      break;
+    case EventKind::kNetSuiteRecord: {
+      const std::string type = event.record_type == "cashrefund" ? "cashRefund" : "creditMemo";
+      plan.push_back("GET " + ns + "/record/v1/" + type + "/" + event.record_id + "?expandSubResources=true");
+      plan.push_back("GET " + ns + "/record/v1/{billed record}/{createdFrom} (then its sales order: account + order)");
+      plan.push_back("POST {shopify admin_base_url}/admin/api/{version}/graphql.json refundCreate @idempotent, or eBay "
+                     "issue_refund (by the account's channel)");
+      break;
+    }
+    case EventKind::kPrivacyRedaction:
+      plan.push_back("(Redis only) purge the captures that mention the subjects");
+      break;
+    case EventKind::kIgnored:
+      break;
+  }
+  return plan;
+}
+
+}  // namespace
+
+int RunCapturesExport(const TransactionsOptions& options, const std::string& since, const std::string& source,
+                      const std::string& verdict) {
+  std::string token;
+  if (!options.token_file.empty()) {
+    std::ifstream in(options.token_file);
+    std::getline(in, token);
+  } else if (const char* env = std::getenv("REFUNDSYNC_TOKEN")) {
+    token = env;
+  }
+  std::string query = "limit=500";
+  if (!since.empty()) {
+    auto duration = ParseDuration(since);
+    const std::string when = duration ? FormatRfc3339Ms(SystemClock().NowMs() - duration->count()) : since;
+    query += "&since=" + UrlEncode(when);
+  }
+  if (!source.empty()) query += "&source=" + UrlEncode(source);
+  if (!verdict.empty()) query += "&verdict=" + UrlEncode(verdict);
+  CurlHttpClient http;
+  std::vector<std::string> lines;
+  std::string cursor;
+  while (true) {
+    OutboundRequest request;
+    request.url = options.server + "/api/events?" + query + (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor));
+    request.headers = {{"Authorization", "Bearer " + token}};
+    auto response = http.Send(request);
+    if (!response || response->status != 200) {
+      std::cerr << "export failed: " << (response ? response->body : response.error().message) << "\n";
+      return kExitFailed;
+    }
+    simdjson::dom::parser parser;
+    simdjson::dom::element root = parser.parse(response->body);
+    for (auto item : root["items"].get_array()) lines.push_back(simdjson::to_string(item));
+    if (ProgressWanted()) std::cerr << "\rexported " << lines.size() << " events" << std::flush;
+    if (root["next_cursor"].is_null()) break;
+    cursor = std::string(root["next_cursor"].get_string().value());
+  }
+  if (ProgressWanted()) std::cerr << "\n";
+  for (auto it = lines.rbegin(); it != lines.rend(); ++it) std::cout << *it << "\n";  // oldest first
+  return kExitOk;
+}
+
+int RunReplay(const std::string& config_path, const std::string& input, bool dry_run, const std::string& to) {
+  std::ifstream in(input);
+  if (!in) {
+    std::cerr << "cannot read " << input << "\n";
+    return kExitFailed;
+  }
+  if (!dry_run) {
+    if (to.empty()) {
+      std::cerr << "replay needs --dry-run or --to URL\n";
+      return kExitUsage;
+    }
+    CurlHttpClient http;
+    std::string line;
+    int sent = 0, failed = 0;
+    while (std::getline(in, line)) {
+      auto captured = ReadCaptured(line);
+      if (!captured) continue;
+      OutboundRequest request;
+      request.method = captured->request.method;
+      request.url = to + captured->request.path + (captured->request.query.empty() ? "" : "?" + captured->request.query);
+      for (const auto& [name, value] : captured->request.headers) {
+        if (name != "host" && name != "content-length" && name != "connection") request.headers.emplace_back(name, value);
+      }
+      request.body = captured->request.body;
+      auto response = http.Send(request);
+      JsonWriter json;
+      json.BeginObject().Key("id").String(captured->id);
+      json.Key("status").Int(response ? response->status : 0);
+      json.Key("answer").String(response ? response->body : response.error().message).EndObject();
+      std::cout << json.str() << "\n";
+      ++sent;
+      failed += !response || response->status >= 500;
+      if (ProgressWanted()) std::cerr << "\rreplayed " << sent << std::flush;
+    }
+    if (ProgressWanted()) std::cerr << "\n";
+    return failed == 0 ? kExitOk : kExitFailed;
+  }
+
+  LoadedConfig loaded = LoadConfigFile(config_path);
+  if (!loaded.ok()) {
+    for (const auto& error : loaded.errors) std::cerr << error << "\n";
+    return kExitFailed;
+  }
+  const Config& config = loaded.config;
+  SystemClock clock;
+  CurlHttpClient http;  // only eBay's public keys are fetched (a read); nothing is written anywhere
+  std::vector<std::unique_ptr<EbayApiKeyFetcher>> fetchers;
+  std::vector<std::unique_ptr<EbayPublicKeyCache>> caches;
+  std::map<std::string, EbayPublicKeyCache*> by_account;
+  for (const auto& account : config.accounts) {
+    if (!account.ebay) continue;
+    fetchers.push_back(std::make_unique<EbayApiKeyFetcher>(*account.ebay, http, clock));
+    caches.push_back(std::make_unique<EbayPublicKeyCache>(*fetchers.back(), clock));
+    by_account[account.id] = caches.back().get();
+  }
+  const ShopifyVerifier shopify;
+  const EbayVerifier ebay(by_account);
+  const NetSuiteVerifier netsuite(config.netsuite.webhook, clock);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto captured = ReadCaptured(line);
+    if (!captured) continue;
+    const AccountConfig* account = config.FindAccount(captured->account);
+    const std::int64_t received_ms = ParseRfc3339Ms(captured->received_at).value_or(clock.NowMs());
+    Verification verification = Rejection{"unknown source or account"};
+    if (captured->source == "shopify" && account && account->shopify) {
+      verification = shopify.Verify(*account, captured->request);
+    } else if (captured->source == "ebay" && account && account->ebay) {
+      verification = ebay.Verify(*account, captured->request);
+    } else if (captured->source == "netsuite") {
+      verification = netsuite.Verify(captured->request, received_ms);  // time claims as of received_at
+    }
+    JsonWriter json;
+    json.BeginObject().Key("id").String(captured->id);
+    const auto* rejection = std::get_if<Rejection>(&verification);
+    json.Key("verified").Bool(rejection == nullptr);
+    std::string route = "ignored", reason;
+    std::vector<std::string> plan;
+    if (rejection != nullptr) {
+      reason = rejection->reason;
+    } else {
+      const VerifiedWebhook& webhook = std::get<VerifiedWebhook>(verification);
+      ParsedWebhook parsed = captured->source == "shopify" ? ParseShopifyWebhook(webhook)
+                             : captured->source == "ebay"  ? ParseEbayWebhook(webhook)
+                                                           : ParseNetSuiteWebhook(webhook);
+      if (parsed.event.kind == EventKind::kIgnored) {
+        reason = parsed.event.ignore_reason;
+      } else if (parsed.event.kind == EventKind::kNetSuiteRecord) {
+        route = "outbound";
+        reason = "the account is known once the record is read; accounts syncing to NetSuite skip it";
+        plan = PlanFor(config, nullptr, parsed.event);
+      } else if (parsed.event.kind == EventKind::kPrivacyRedaction) {
+        route = "ignored";
+        reason = "privacy notice: purge only";
+        plan = PlanFor(config, account, parsed.event);
+      } else {
+        const RouteDecision decision = RouteRefundEvent(SourceSystem::kStorefront, account->direction, account->id);
+        route = std::string(RouteName(decision.route));
+        reason = decision.reason;
+        if (decision.route != Route::kSkipped) plan = PlanFor(config, account, parsed.event);
+      }
+    }
+    json.Key("route").String(route).Key("reason").String(reason);
+    json.Key("plan").BeginArray();
+    for (const auto& step : plan) json.String(step);
+    json.EndArray().EndObject();
+    std::cout << json.str() << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace refundsync
