@@ -121,7 +121,7 @@ int RunServe(const std::string& config_path, Role role) {
   SyncEngine engine_for_actions(config, clock, metrics);
   const AdminActions admin_actions(config, *engine_for_actions.processor, engine_for_actions.netsuite,
                                    engine_for_actions.shopify_by_account, engine_for_actions.ebay_by_account, clock);
-  const AdminRoutes admin(config, RedisLocator(config.redis), &admin_actions);
+  const AdminRoutes admin(config, RedisLocator(config.redis), &admin_actions, &webhooks);
 
   ServiceState state([&] { return redis_health.healthy(); });
   HealthRoutes health(state, metrics);

@@ -46,10 +46,20 @@ bool AdminRoutes::Handle(const HttpRequest& request, const Respond& respond) con
     return true;
   }
   if (request.path == "/api/events" || request.path.rfind("/api/events/", 0) == 0) {
+    if (request.method == "POST") {
+      const std::string rest = request.path.size() > 12 ? request.path.substr(12) : "";
+      const auto slash = rest.find('/');
+      if (slash == std::string::npos || rest.substr(slash) != "/replay" || webhooks_ == nullptr) {
+        respond(ErrorResponse(404, "not_found", "no such action"));
+      } else if (*role != AdminRole::kOperator) {
+        respond(ErrorResponse(403, "forbidden", "this action needs the operator role"));
+      } else {
+        ReplayEvent(rest.substr(0, slash), respond);
+      }
+      return true;
+    }
     if (request.method != "GET") {
-      // Replaying a capture through the API (re-enqueue past the delivery dedupe) is not built yet.
-      respond(ErrorResponse(*role == AdminRole::kOperator ? 404 : 403, *role == AdminRole::kOperator ? "not_found" : "forbidden",
-                            "no such action"));
+      respond(ErrorResponse(405, "method_not_allowed", "use GET or POST"));
       return true;
     }
     respond(request.path == "/api/events" ? ListEvents(request) : ShowEvent(request.path.substr(12)));
@@ -136,6 +146,47 @@ HttpResponse AdminRoutes::Post(const std::string& id) const {
   if (already_posted) json.Key("note").String("already posted");
   json.EndObject();
   return JsonResponse(200, json.Take());
+}
+
+void AdminRoutes::ReplayEvent(const std::string& id, const Respond& respond) const {
+  std::optional<StoredCapture> capture;
+  {
+    std::lock_guard lock(mutex_);
+    if (!connection_ || connection_->broken()) {
+      auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
+      if (!connected) return respond(Unavailable());
+      connection_ = std::move(*connected);
+    }
+    CaptureStore captures(*connection_);
+    auto loaded = captures.Get(id);
+    if (!loaded) return respond(Unavailable());
+    capture = std::move(*loaded);
+  }
+  if (!capture) return respond(ErrorResponse(404, "not_found", "no captured event " + id));
+  auto field = [&capture](const char* name) {
+    auto it = capture->fields.find(name);
+    return it == capture->fields.end() ? std::string() : it->second;
+  };
+  if (field("redacted") == "1") return respond(ErrorResponse(422, "not_replayable", "the capture's body was removed"));
+  HttpRequest request;
+  request.method = field("method");
+  request.path = field("path");
+  request.query = field("query");
+  request.body = field("body");
+  simdjson::dom::parser parser;
+  simdjson::dom::object headers;
+  if (!parser.parse(field("headers")).get_object().get(headers)) {
+    for (auto entry : headers) {
+      std::string_view value;
+      if (!entry.value.get_string().get(value)) request.headers[std::string(entry.key)] = std::string(value);
+    }
+  }
+  std::int64_t received = 0;
+  try {
+    received = std::stoll(field("received_at"));
+  } catch (const std::exception&) {
+  }
+  webhooks_->Replay(id, request, received, field("account"), respond);
 }
 
 HttpResponse AdminRoutes::ShowEvent(const std::string& id) const {

@@ -15,14 +15,16 @@
 #include "handlers/admin_actions.h"
 #include "ingress/http_message.h"
 #include "ingress/http_server.h"
+#include "ingress/webhook_routes.h"
 #include "store/redis_connection.h"
 
 namespace refundsync {
 
 class AdminRoutes {
  public:
-  AdminRoutes(const Config& config, RedisLocator locator, const AdminActions* actions = nullptr)
-      : config_(config), locator_(std::move(locator)), actions_(actions) {}
+  AdminRoutes(const Config& config, RedisLocator locator, const AdminActions* actions = nullptr,
+              const WebhookRoutes* webhooks = nullptr)
+      : config_(config), locator_(std::move(locator)), actions_(actions), webhooks_(webhooks) {}
 
   // Answers /api/... requests and returns true; false for other paths. Actions (retrieve, post) call upstream
   // services, so they run on a thread of their own and answer from there.
@@ -35,11 +37,13 @@ class AdminRoutes {
   HttpResponse Retrieve(const HttpRequest& request) const;
   HttpResponse ListEvents(const HttpRequest& request) const;
   HttpResponse ShowEvent(const std::string& id) const;
+  void ReplayEvent(const std::string& id, const Respond& respond) const;
   HttpResponse Post(const std::string& id) const;
 
   const Config& config_;
   RedisLocator locator_;
   const AdminActions* actions_;
+  const WebhookRoutes* webhooks_;
   mutable std::mutex mutex_;
   mutable std::unique_ptr<RedisConnection> connection_;
 };

@@ -195,3 +195,39 @@ void WebhookRoutes::HandleSource(WebhookSource source, const AccountConfig* acco
 }
 
 }  // namespace refundsync
+
+namespace refundsync {
+
+void WebhookRoutes::Replay(const std::string& event_id, const HttpRequest& captured, std::int64_t received_at_ms,
+                           const std::string& account_id, const Respond& respond) const {
+  const AccountConfig* account = account_id.empty() ? nullptr : config_.FindAccount(account_id);
+  const bool netsuite = captured.path == "/webhooks/netsuite";
+  const bool shopify = captured.path.rfind("/webhooks/shopify/", 0) == 0 && account && account->shopify;
+  const bool ebay = captured.path.rfind("/webhooks/ebay/", 0) == 0 && account && account->ebay;
+  if (!netsuite && !shopify && !ebay) {
+    return respond(ErrorResponse(422, "not_replayable", "event " + event_id + " is not a webhook of a configured account"));
+  }
+  Verification verification = shopify ? verifiers_.shopify.Verify(*account, captured)
+                              : ebay   ? verifiers_.ebay.Verify(*account, captured)
+                                       : verifiers_.netsuite.Verify(captured, received_at_ms);
+  if (const auto* rejection = std::get_if<Rejection>(&verification)) {
+    return respond(ErrorResponse(422, "not_verified", "the captured request does not verify: " + rejection->reason));
+  }
+  const VerifiedWebhook& webhook = std::get<VerifiedWebhook>(verification);
+  const WebhookSource source = shopify ? WebhookSource::kShopify : ebay ? WebhookSource::kEbay : WebhookSource::kNetSuite;
+  ParsedWebhook parsed = shopify ? ParseShopifyWebhook(webhook) : ebay ? ParseEbayWebhook(webhook) : ParseNetSuiteWebhook(webhook);
+  if (parsed.event.kind == EventKind::kIgnored) {
+    return respond(ErrorResponse(422, "not_replayable", "the event is ignored: " + parsed.event.ignore_reason));
+  }
+  const std::string dedupe_id = std::string(WebhookSourceName(source)) + ":" + (account ? account->id : "netsuite") +
+                                ":" + (parsed.dedupe_id.empty() ? event_id : parsed.dedupe_id);
+  store_.Requeue(dedupe_id, event_id, ToJson(parsed.event), [event_id, respond](Result<void> queued) {
+    if (!queued) return respond(ErrorResponse(503, "store_unavailable", "the event could not be enqueued; retry"));
+    log::Info("event_replayed", {{"event_id", event_id}});
+    JsonWriter json;
+    json.BeginObject().Key("status").String("replayed").Key("event_id").String(event_id).EndObject();
+    respond(JsonResponse(200, json.Take()));
+  });
+}
+
+}  // namespace refundsync

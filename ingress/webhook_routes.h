@@ -37,6 +37,11 @@ class WebhookRoutes {
   // paths, which are left to the caller.
   bool Handle(const HttpRequest& request, const Respond& respond) const;
 
+  // An operator replays a captured request: verified again (time claims as of when it was received), parsed,
+  // and its event enqueued past the delivery dedupe.
+  void Replay(const std::string& event_id, const HttpRequest& captured, std::int64_t received_at_ms,
+              const std::string& account_id, const Respond& respond) const;
+
  private:
   void HandleSource(WebhookSource source, const AccountConfig* account, const HttpRequest& request,
                     const Respond& respond) const;

@@ -48,6 +48,10 @@ class IngestStore {
   // Claims the dedupe key, captures and enqueues in one atomic step: either all of it happened or none.
   // Fails with "store_unavailable" when Redis cannot be reached (nothing recorded, the sender retries).
   virtual void Ingest(IngestRequest request, IngestCallback done) = 0;
+  // Enqueues an event again, past the delivery dedupe (an operator's replay of a capture); the refund-level
+  // idempotency still keeps a refund from being posted twice.
+  virtual void Requeue(const std::string& dedupe_id, const std::string& event_id, const std::string& event_json,
+                       std::function<void(Result<void>)> done) = 0;
   // Captures a rejected request under the rejected cap; `done` gets its event id.
   virtual void CaptureRejected(CaptureRecord capture, CaptureCallback done) = 0;
 };

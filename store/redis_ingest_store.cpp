@@ -146,6 +146,17 @@ void RedisIngestStore::AwaitReplicas(IngestOutcome outcome, IngestCallback done)
                 });
 }
 
+void RedisIngestStore::Requeue(const std::string& dedupe_id, const std::string& event_id,
+                               const std::string& event_json, std::function<void(Result<void>)> done) {
+  const int shard = keys::ShardOf(dedupe_id);
+  redis_.Submit({"XADD", keys::Events(shard), "*", "event_id", event_id, "event", event_json, "replay", "1"},
+                [done = std::move(done)](const redisReply* reply, const Error* error) {
+                  if (error != nullptr) return done(Unavailable(error->message));
+                  if (reply->type != REDIS_REPLY_STRING) return done(Unavailable("XADD failed: " + ReplyText(reply)));
+                  done(Result<void>());
+                });
+}
+
 void RedisIngestStore::CaptureRejected(CaptureRecord capture, CaptureCallback done) {
   std::vector<std::string> command = {"XADD", keys::RejectedCaptures(), "MAXLEN", "~",
                                       std::to_string(limits_.rejected_max_entries), "*", "verdict", "rejected"};

@@ -22,6 +22,8 @@ class RedisIngestStore : public IngestStore {
 
   void Ingest(IngestRequest request, IngestCallback done) override;
   void CaptureRejected(CaptureRecord capture, CaptureCallback done) override;
+  void Requeue(const std::string& dedupe_id, const std::string& event_id, const std::string& event_json,
+               std::function<void(Result<void>)> done) override;
 
  private:
   void OnScriptReply(const redisReply* reply, const Error* error, AsyncRedis::Args args, bool retried,

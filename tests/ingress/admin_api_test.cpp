@@ -206,3 +206,54 @@ TEST_CASE("Captures export, dry-run replay and replaying a whole day twice: noth
   }
   CHECK(h.Records("creditMemo").size() == 2);
 }
+
+TEST_CASE("POST /api/events/{id}/replay re-enqueues a NetSuite event past the dedupe; nothing is posted twice",
+          "[admin][replay][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  {
+    std::ofstream(h.config_path, std::ios::app) << AdminYaml(h);
+  }
+  h.StartServer();
+  h.sandbox.Control("POST", "/_control/shopify/orders",
+                    R"({"order_id":"7001","line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}],"paid":"20.00"})");
+  simdjson::dom::parser parser;
+  const std::string invoice(parser.parse(h.sandbox.Control(
+      "POST", "/_control/netsuite/orders",
+      R"({"external_id":"shop-main-7001","billing":"invoice","lines":[{"sku":"MUG","quantity":2,"rate":"10.00"}]})"))["billed"]["id"]
+                                .get_string()
+                                .value());
+  simdjson::dom::parser memo_parser;
+  const std::string memo(memo_parser.parse(h.sandbox.Control(
+      "POST", "/_control/netsuite/refunds",
+      R"({"billed_type":"invoice","billed_id":")" + invoice + R"(","lines":[{"sku":"MUG","quantity":1,"amount":"10.00"}]})"))["id"]
+                             .get_string()
+                             .value());
+  REQUIRE(h.WaitSettled("shop-main", "netsuite:creditmemo:" + memo).status == TxStatus::kPosted);
+
+  const std::map<std::string, std::string> op = {{"Authorization", "Bearer operator-token-value"}};
+  auto events = h.client.Request("GET", h.server->BaseUrl() + "/api/events?source=netsuite&verdict=accepted", "", op);
+  simdjson::dom::parser events_parser;
+  simdjson::dom::element list = events_parser.parse(events.body);
+  REQUIRE(list["items"].get_array().size() >= 1);
+  const std::string id(list["items"].at(0)["id"].get_string().value());
+  CHECK(h.client.Request("GET", h.server->BaseUrl() + "/api/events/" + id, "", op).status == 200);
+  CHECK(h.client.Request("POST", h.server->BaseUrl() + "/api/events/" + id + "/replay", "",
+                         {{"Authorization", "Bearer viewer-token-value"}}).status == 403);
+  auto replayed = h.client.Request("POST", h.server->BaseUrl() + "/api/events/" + id + "/replay", "", op);
+  CHECK(replayed.status == 200);
+  CHECK(replayed.body.find("\"status\":\"replayed\"") != std::string::npos);
+  // Wait until the worker drained the queue, then: still one Shopify refund.
+  auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", h.redis.port(), "", 0}, std::nullopt,
+                                             std::chrono::seconds(1));
+  for (int i = 0; i < 500; ++i) {
+    std::int64_t queued = 0;
+    for (int shard = 0; shard < keys::kShardCount; ++shard) {
+      queued += (*(*connection)->Command({"XLEN", keys::Events(shard)}))->integer;
+    }
+    if (queued == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(h.sandbox.Control("GET", "/_control/shopify/orders/7001").find(R"("refundableQuantity": 1)") != std::string::npos);
+}
