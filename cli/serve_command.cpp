@@ -2,6 +2,7 @@
 #include <iostream>
 #include <condition_variable>
 #include <map>
+#include <unordered_map>
 #include <mutex>
 #include <thread>
 #include <memory>
@@ -60,10 +61,16 @@ AsyncRequestHandler Counted(MetricsRegistry& metrics, AsyncRequestHandler inner)
   return [&metrics, inner = std::move(inner)](HttpRequest request, Respond respond) {
     std::string group = RouteGroup(request.path);
     inner(std::move(request), [&metrics, group = std::move(group), respond](HttpResponse response) {
-      metrics
-          .CounterFor("refundsync_http_requests_total", "HTTP requests by route group and status",
-                      {{"route", group}, {"status", std::to_string(response.status)}})
-          .Add();
+      // The registry takes a lock and renders labels; remember the handle per thread after the first time.
+      thread_local std::unordered_map<std::string, Counter*> counters;
+      const std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(&metrics)) + ":" + group + ":" +
+                              std::to_string(response.status);
+      Counter*& counter = counters[key];
+      if (counter == nullptr) {
+        counter = &metrics.CounterFor("refundsync_http_requests_total", "HTTP requests by route group and status",
+                                      {{"route", group}, {"status", std::to_string(response.status)}});
+      }
+      counter->Add();
       respond(std::move(response));
     });
   };

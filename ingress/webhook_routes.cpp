@@ -1,5 +1,7 @@
 #include "ingress/webhook_routes.h"
 
+#include <unordered_map>
+
 #include "core/crypto.h"
 #include "core/json_writer.h"
 #include "core/log.h"
@@ -42,10 +44,16 @@ HttpResponse MethodNotAllowed(const std::string& allowed) {
 }  // namespace
 
 void WebhookRoutes::Count(WebhookSource source, std::string_view verdict) const {
-  metrics_
-      .CounterFor("refundsync_webhooks_total", "Webhook requests by source and outcome",
-                  {{"source", std::string(WebhookSourceName(source))}, {"outcome", std::string(verdict)}})
-      .Add();
+  // Handles are looked up once per thread and outcome: the registry's lock stays off the request path.
+  thread_local std::unordered_map<std::string, Counter*> counters;
+  const std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(&metrics_)) + ":" +
+                          std::string(WebhookSourceName(source)) + ":" + std::string(verdict);
+  Counter*& counter = counters[key];
+  if (counter == nullptr) {
+    counter = &metrics_.CounterFor("refundsync_webhooks_total", "Webhook requests by source and outcome",
+                                   {{"source", std::string(WebhookSourceName(source))}, {"outcome", std::string(verdict)}});
+  }
+  counter->Add();
 }
 
 bool WebhookRoutes::Handle(const HttpRequest& request, const Respond& respond) const {
