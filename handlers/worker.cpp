@@ -8,6 +8,7 @@ namespace refundsync {
 namespace {
 
 constexpr int kBatch = 10;
+constexpr int kClaimBatch = 100;  // after an outage many entries may wait for takeover at once
 
 std::string Text(const redisReply* reply) { return reply && reply->str ? std::string(reply->str, reply->len) : ""; }
 
@@ -98,7 +99,7 @@ void Worker::Run(int index) {
       claim_shard = (claim_shard + 1) % keys::kShardCount;
       const std::string stream = keys::Events(claim_shard);
       auto claimed = connection->Command({"XAUTOCLAIM", stream, std::string(keys::kWorkerGroup), consumer,
-                                          std::to_string(claim_idle_.count()), "0-0", "COUNT", std::to_string(kBatch)});
+                                          std::to_string(claim_idle_.count()), "0-0", "COUNT", std::to_string(kClaimBatch)});
       if (claimed && (*claimed)->type == REDIS_REPLY_ARRAY && (*claimed)->elements >= 2) {
         const redisReply* entries = (*claimed)->element[1];
         for (std::size_t i = 0; i < entries->elements; ++i) {

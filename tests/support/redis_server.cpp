@@ -29,7 +29,7 @@ int FreePort() {
   return ntohs(address.sin_port);
 }
 
-RedisServer::RedisServer() : port_(FreePort()) { Start(); }
+RedisServer::RedisServer(bool persistent) : port_(FreePort()), persistent_(persistent) { Start(); }
 
 RedisServer::~RedisServer() { Stop(); }
 
@@ -40,7 +40,8 @@ void RedisServer::Start() {
   pid_ = fork();
   if (pid_ == 0) {
     execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--dir", dir.c_str(),
-           "--save", "", "--appendonly", "no", "--loglevel", "warning", "--logfile", log.c_str(),
+           "--save", "", "--appendonly", persistent_ ? "yes" : "no", "--appendfsync", "everysec",
+           "--loglevel", "warning", "--logfile", log.c_str(),
            static_cast<char*>(nullptr));
     _exit(127);
   }

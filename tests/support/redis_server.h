@@ -10,7 +10,9 @@ namespace refundsync::testing {
 
 class RedisServer {
  public:
-  RedisServer();  // starts it and waits until it answers PING
+  // Starts it and waits until it answers PING. `persistent`: AOF on (appendfsync everysec), so a clean restart
+  // keeps the data, as production Redis must.
+  explicit RedisServer(bool persistent = false);
   ~RedisServer();
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
@@ -23,6 +25,7 @@ class RedisServer {
  private:
   TempDir dir_;
   int port_;
+  bool persistent_;
   pid_t pid_ = -1;
 };
 

@@ -112,8 +112,10 @@ shutdown: {{drain_delay: 0s}}
         .status;
   }
 
+  int inspect_port = 0;  // a test that runs its own Redis points the helpers at it
+
   std::optional<Transaction> LoadTx(const std::string& account, const std::string& source_record) {
-    auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", redis.port(), "", 0}, std::nullopt,
+    auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", inspect_port ? inspect_port : redis.port(), "", 0}, std::nullopt,
                                                std::chrono::seconds(1));
     if (!connection) return std::nullopt;
     const std::string id = TransactionId(account, source_record);
@@ -128,8 +130,8 @@ shutdown: {{drain_delay: 0s}}
 
   // Waits (bounded) until the transaction exists and satisfies `done`.
   Transaction WaitTx(const std::string& account, const std::string& source_record,
-                     const std::function<bool(const Transaction&)>& done) {
-    for (int i = 0; i < 1000; ++i) {
+                     const std::function<bool(const Transaction&)>& done, int max_ms = 10000) {
+    for (int i = 0; i < max_ms / 10; ++i) {
       if (auto tx = LoadTx(account, source_record); tx && done(*tx)) return *tx;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
