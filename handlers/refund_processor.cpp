@@ -223,7 +223,14 @@ Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const 
 }
 
 Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transaction tx, TransactionStore& store) const {
-  if (tx.status == TxStatus::kPosted) return tx;
+  if (tx.status == TxStatus::kPosted) {
+    (void)store.RemoveRetry(tx.id);
+    return tx;
+  }
+  // The watchdog: until this post is finished the transaction stays in the retry set, due after the lease and
+  // the takeover time, so a worker dying anywhere below leaves it to another.
+  const std::int64_t watchdog = clock_.NowMs() + config_.worker_order_lease.count() + config_.worker_claim_idle.count();
+  if (auto armed = store.ScheduleRetry(tx.id, watchdog); !armed) return armed.error();
   const OrderKey order{account.id, tx.order_id};
   auto lease = store.AcquireOrderLease(order, config_.worker_order_lease);
   if (!lease) return lease.error();
@@ -285,6 +292,8 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
   }
   if (retry_at) {
     if (auto scheduled = store.ScheduleRetry(tx.id, *retry_at); !scheduled) return scheduled.error();
+  } else {
+    (void)store.RemoveRetry(tx.id);  // finished: posted, or failed for an operator
   }
   if (dead) {
     if (auto lettered = store.DeadLetter(tx); !lettered) return lettered.error();
@@ -302,9 +311,17 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
 Result<void> RefundProcessor::Retry(const std::string& tx_id, TransactionStore& store) const {
   auto loaded = store.Load(tx_id);
   if (!loaded) return loaded.error();
-  if (!*loaded || Finished((*loaded)->status)) return {};
+  const bool stuck = *loaded && (*loaded)->status == TxStatus::kFailed && (*loaded)->error &&
+                     !IsRetryable(*(*loaded)->error);
+  if (!*loaded || Finished((*loaded)->status) || stuck) {
+    (void)store.RemoveRetry(tx_id);
+    return {};
+  }
   const AccountConfig* account = config_.FindAccount((*loaded)->account);
-  if (account == nullptr) return {};
+  if (account == nullptr) {
+    (void)store.RemoveRetry(tx_id);
+    return {};
+  }
   auto posted = Post(*account, std::move(**loaded), store);
   if (!posted) return posted.error();
   return {};

@@ -85,12 +85,9 @@ void Worker::Run(int index) {
     TransactionStore store(*connection);
     const std::int64_t now = clock_.NowMs();
 
-    if (auto due = store.TakeDueRetries(now, kBatch)) {
-      for (const auto& id : *due) {
-        if (auto retried = processor_.Retry(id, store); !retried) {
-          (void)store.ScheduleRetry(id, now + 1000);  // the store failed mid-retry: keep it scheduled
-        }
-      }
+    // Taken retries stay in the set (due again after the claim idle time) until they are finished.
+    if (auto due = store.TakeDueRetries(now, kBatch, claim_idle_)) {
+      for (const auto& id : *due) (void)processor_.Retry(id, store);
     }
 
     // Entries a dead (or stalled) consumer left pending for longer than the claim idle time.

@@ -20,10 +20,12 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 )lua";
 
-// KEYS[1] retry set. ARGV[1] now, ARGV[2] limit. Takes due members atomically, so two workers never get one.
+// KEYS[1] retry set. ARGV[1] now, ARGV[2] limit, ARGV[3] when a taken member is due again. Takes due members
+// atomically (two workers never get one) without removing them: a worker that dies with one in hand leaves it to
+// come due again. The member leaves the set when its transaction is finished.
 constexpr const char* kTakeDue = R"lua(
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
-for _, id in ipairs(due) do redis.call('ZREM', KEYS[1], id) end
+for _, id in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[3], id) end
 return due
 )lua";
 
@@ -128,8 +130,15 @@ Result<void> TransactionStore::ScheduleRetry(const std::string& tx_id, std::int6
   return {};
 }
 
-Result<std::vector<std::string>> TransactionStore::TakeDueRetries(std::int64_t now_ms, int limit) {
-  auto due = Run({"EVAL", kTakeDue, "1", keys::RetrySet(), std::to_string(now_ms), std::to_string(limit)});
+Result<void> TransactionStore::RemoveRetry(const std::string& tx_id) {
+  auto removed = Run({"ZREM", keys::RetrySet(), tx_id});
+  if (!removed) return removed.error();
+  return {};
+}
+
+Result<std::vector<std::string>> TransactionStore::TakeDueRetries(std::int64_t now_ms, int limit, Duration visibility) {
+  auto due = Run({"EVAL", kTakeDue, "1", keys::RetrySet(), std::to_string(now_ms), std::to_string(limit),
+                  std::to_string(now_ms + visibility.count())});
   if (!due) return due.error();
   std::vector<std::string> ids;
   for (std::size_t i = 0; i < (*due)->elements; ++i) ids.push_back(Text((*due)->element[i]));

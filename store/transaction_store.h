@@ -39,9 +39,12 @@ class TransactionStore {
   Result<std::optional<std::int64_t>> AcquireOrderLease(const OrderKey& order, Duration ttl);
   Result<void> ReleaseOrderLease(const OrderKey& order, std::int64_t token);
 
-  // Delayed retries: a sorted set of transaction ids by due time.
+  // Delayed retries: a sorted set of transaction ids by due time. Also the watchdog of every post in progress: a
+  // transaction stays in the set until it is finished, so a worker dying at any point cannot strand it.
   Result<void> ScheduleRetry(const std::string& tx_id, std::int64_t due_ms);
-  Result<std::vector<std::string>> TakeDueRetries(std::int64_t now_ms, int limit);
+  // Due ids, each made due again after `visibility` in case the taker dies before finishing it.
+  Result<std::vector<std::string>> TakeDueRetries(std::int64_t now_ms, int limit, Duration visibility);
+  Result<void> RemoveRetry(const std::string& tx_id);
   Result<void> DeadLetter(const Transaction& tx);
 
   // NetSuite concurrency shared by every replica: a slot is held for at most `ttl` (a crashed holder frees it).

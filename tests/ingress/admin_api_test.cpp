@@ -207,7 +207,7 @@ TEST_CASE("Captures export, dry-run replay and replaying a whole day twice: noth
   CHECK(h.Records("creditMemo").size() == 2);
 }
 
-TEST_CASE("POST /api/events/{id}/replay re-enqueues a NetSuite event past the dedupe; nothing is posted twice",
+TEST_CASE("POST /api/events/{id}/replay re-enqueues a NetSuite event past the dedupe, nothing is posted twice",
           "[admin][replay][integration]") {
   HarnessOptions options;
   options.start_server = false;
