@@ -8,7 +8,9 @@
 namespace refundsync {
 namespace {
 
-constexpr Duration kSlotTime = std::chrono::seconds(60);  // longer than any NetSuite request may take
+// Just longer than a NetSuite request may take (30 s timeout): a replica killed while holding slots frees them
+// this long after, so the others are not starved for long.
+constexpr Duration kSlotTime = std::chrono::seconds(35);
 constexpr auto kWaitLimit = std::chrono::seconds(30);
 thread_local std::string t_holder;  // the slot this thread holds between Enter and Leave
 

@@ -94,7 +94,7 @@ TEST_CASE("Three replicas, a killed worker and a Redis restart: every refund onc
 
   for (int i = 0; i < kRefunds; ++i) {
     const Transaction tx = h.WaitTx("shop-eu", "shopify:refund:8" + std::to_string(i),
-                                    [](const Transaction& t) { return t.status == TxStatus::kPosted; }, 60000);
+                                    [](const Transaction& t) { return t.status == TxStatus::kPosted; }, 120000);
     REQUIRE(tx.status == TxStatus::kPosted);
   }
   // Exactly once upstream: one credit memo per refund, no more.
