@@ -24,6 +24,14 @@ HttpResponse Unavailable() { return ErrorResponse(503, "store_unavailable", "the
 
 }  // namespace
 
+RedisConnection* AdminRoutes::Connection() const {
+  if (!connection_ || connection_->broken()) {
+    auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
+    connection_ = connected ? std::move(*connected) : nullptr;
+  }
+  return connection_.get();
+}
+
 std::optional<AdminRole> AdminRoutes::Authenticate(const HttpRequest& request) const {
   const std::string* header = request.Header("authorization");
   if (header == nullptr || header->rfind("Bearer ", 0) != 0) return std::nullopt;
@@ -152,12 +160,9 @@ void AdminRoutes::ReplayEvent(const std::string& id, const Respond& respond) con
   std::optional<StoredCapture> capture;
   {
     std::lock_guard lock(mutex_);
-    if (!connection_ || connection_->broken()) {
-      auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
-      if (!connected) return respond(Unavailable());
-      connection_ = std::move(*connected);
-    }
-    CaptureStore captures(*connection_);
+    RedisConnection* connection = Connection();
+    if (connection == nullptr) return respond(Unavailable());
+    CaptureStore captures(*connection);
     auto loaded = captures.Get(id);
     if (!loaded) return respond(Unavailable());
     capture = std::move(*loaded);
@@ -191,12 +196,9 @@ void AdminRoutes::ReplayEvent(const std::string& id, const Respond& respond) con
 
 HttpResponse AdminRoutes::ShowEvent(const std::string& id) const {
   std::lock_guard lock(mutex_);
-  if (!connection_ || connection_->broken()) {
-    auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
-    if (!connected) return Unavailable();
-    connection_ = std::move(*connected);
-  }
-  CaptureStore captures(*connection_);
+  RedisConnection* connection = Connection();
+  if (connection == nullptr) return Unavailable();
+  CaptureStore captures(*connection);
   auto capture = captures.Get(id);
   if (!capture) return Unavailable();
   if (!*capture) return ErrorResponse(404, "not_found", "no captured event " + id);
@@ -220,12 +222,9 @@ HttpResponse AdminRoutes::ListEvents(const HttpRequest& request) const {
     }
   }
   std::lock_guard lock(mutex_);
-  if (!connection_ || connection_->broken()) {
-    auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
-    if (!connected) return Unavailable();
-    connection_ = std::move(*connected);
-  }
-  CaptureStore captures(*connection_);
+  RedisConnection* connection = Connection();
+  if (connection == nullptr) return Unavailable();
+  CaptureStore captures(*connection);
   auto page = captures.List(filter, limit, request.QueryParam("cursor"));
   if (!page) return Unavailable();
   JsonWriter json;
@@ -243,12 +242,9 @@ HttpResponse AdminRoutes::ListEvents(const HttpRequest& request) const {
 
 HttpResponse AdminRoutes::ShowTransaction(const std::string& id) const {
   std::lock_guard lock(mutex_);
-  if (!connection_ || connection_->broken()) {
-    auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
-    if (!connected) return Unavailable();
-    connection_ = std::move(*connected);
-  }
-  TransactionStore store(*connection_);
+  RedisConnection* connection = Connection();
+  if (connection == nullptr) return Unavailable();
+  TransactionStore store(*connection);
   auto tx = store.Load(id);
   if (!tx) return Unavailable();
   if (!*tx) return ErrorResponse(404, "not_found", "no transaction " + id);
@@ -283,18 +279,15 @@ HttpResponse AdminRoutes::ListTransactions(const HttpRequest& request) const {
     }
   }
   std::lock_guard lock(mutex_);
-  if (!connection_ || connection_->broken()) {
-    auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
-    if (!connected) return Unavailable();
-    connection_ = std::move(*connected);
-  }
-  TransactionStore store(*connection_);
+  RedisConnection* connection = Connection();
+  if (connection == nullptr) return Unavailable();
+  TransactionStore store(*connection);
   JsonWriter json;
   json.BeginObject().Key("items").BeginArray();
   int found = 0;
   bool exhausted = false;
   while (found < limit && !exhausted) {
-    auto ids = connection_->Command({"ZREVRANGE", keys::TransactionIndex(), std::to_string(position),
+    auto ids = connection->Command({"ZREVRANGE", keys::TransactionIndex(), std::to_string(position),
                                      std::to_string(position + kScanBatch - 1)});
     if (!ids || (*ids)->type != REDIS_REPLY_ARRAY) return Unavailable();
     exhausted = (*ids)->elements < static_cast<std::size_t>(kScanBatch);

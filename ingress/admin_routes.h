@@ -32,6 +32,8 @@ class AdminRoutes {
 
  private:
   std::optional<AdminRole> Authenticate(const HttpRequest& request) const;
+  // The shared blocking connection, (re)connected when needed; nullptr when Redis is unreachable. Needs mutex_.
+  RedisConnection* Connection() const;
   HttpResponse ListTransactions(const HttpRequest& request) const;
   HttpResponse ShowTransaction(const std::string& id) const;
   HttpResponse Retrieve(const HttpRequest& request) const;
