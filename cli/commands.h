@@ -34,3 +34,7 @@ int RunCapturesExport(const TransactionsOptions& options, const std::string& sin
                       const std::string& verdict);
 int RunReplay(const std::string& config_path, const std::string& input, bool dry_run, const std::string& to);
 }  // namespace refundsync
+
+namespace refundsync {
+int RunSubscribe(const std::string& config_path, const std::string& account_id, bool check);
+}  // namespace refundsync

@@ -79,6 +79,12 @@ int main(int argc, char** argv) {
   replay->add_flag("--dry-run", replay_dry_run, "verify, parse, route and plan; send nothing");
   replay->add_option("--to", replay_to, "an ingress base URL to send the exact requests to");
 
+  bool subscribe_check = false;
+  auto* subscribe = app.add_subcommand("subscribe", "Register (idempotently) the account's webhook subscriptions");
+  subscribe->add_option("--config", config_path, "YAML configuration file")->required();
+  subscribe->add_option("--account", account_id, "account id")->required();
+  subscribe->add_flag("--check", subscribe_check, "only compare what is registered with what should be");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -93,6 +99,7 @@ int main(int argc, char** argv) {
   if (check->parsed()) return refundsync::RunCheckConfig(config_path);
   if (reconcile->parsed()) return refundsync::RunReconcile(config_path, account_id);
   if (transactions->parsed()) return refundsync::RunTransactions(tx_options);
+  if (subscribe->parsed()) return refundsync::RunSubscribe(config_path, account_id, subscribe_check);
   if (captures->parsed()) return refundsync::RunCapturesExport(export_options, export_since, export_source, export_verdict);
   if (replay->parsed()) {
     if (replay_dry_run && config_path.empty()) {

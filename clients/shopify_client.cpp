@@ -252,3 +252,47 @@ Result<std::vector<ShopifyRefundRecord>> ShopifyGraphQlClient::RefundsOfOrders(c
 }
 
 }  // namespace refundsync
+
+namespace refundsync {
+
+Result<std::vector<std::string>> ShopifyGraphQlClient::WebhookSubscriptionUris(const std::string& topic) {
+  JsonWriter body;
+  body.BeginObject().Key("query").String(
+      "query Subscriptions($topics: [WebhookSubscriptionTopic!]) { webhookSubscriptions(first: 100, topics: $topics) "
+      "{ nodes { id topic uri } } }");
+  body.Key("variables").BeginObject().Key("topics").BeginArray().String(topic).EndArray().EndObject().EndObject();
+  auto data = Execute(body.str());
+  if (!data) return data.error();
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(*data);
+  std::vector<std::string> uris;
+  simdjson::dom::array nodes;
+  if (!root["webhookSubscriptions"]["nodes"].get_array().get(nodes)) {
+    for (auto node : nodes) {
+      if (Text(node, "topic") == topic) uris.push_back(Text(node, "uri"));
+    }
+  }
+  return uris;
+}
+
+Result<void> ShopifyGraphQlClient::CreateWebhookSubscription(const std::string& topic, const std::string& uri) {
+  JsonWriter body;
+  body.BeginObject().Key("query").String(
+      "mutation Subscribe($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) { "
+      "webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) { "
+      "webhookSubscription { id } userErrors { field message } } }");
+  body.Key("variables").BeginObject().Key("topic").String(topic);
+  body.Key("webhookSubscription").BeginObject().Key("uri").String(uri).Key("format").String("JSON").EndObject();
+  body.EndObject().EndObject();
+  auto data = Execute(body.str());
+  if (!data) return data.error();
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(*data);
+  simdjson::dom::array errors;
+  if (!root["webhookSubscriptionCreate"]["userErrors"].get_array().get(errors) && errors.size() > 0) {
+    return MakeError("upstream_rejected", "Shopify: " + Text(errors.at(0), "message"));
+  }
+  return {};
+}
+
+}  // namespace refundsync

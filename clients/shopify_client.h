@@ -77,6 +77,10 @@ class ShopifyGraphQlClient : public ShopifyClient {
   Result<std::vector<ShopifyRefundRecord>> RefundsOfOrdersUpdatedSince(const std::string& since) override;
   Result<std::vector<ShopifyRefundRecord>> RefundsOfOrder(const std::string& numeric_order_id) override;
 
+  // Webhook subscriptions (for `refundsync subscribe`): the URIs registered for a topic, and registering one.
+  Result<std::vector<std::string>> WebhookSubscriptionUris(const std::string& topic);
+  Result<void> CreateWebhookSubscription(const std::string& topic, const std::string& uri);
+
  private:
   Result<std::vector<ShopifyRefundRecord>> RefundsOfOrders(const std::string& search);
   Result<std::string> Execute(const std::string& body);  // the data JSON of a successful answer

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include "tests/support/server_process.h"
+#include "tests/support/sync_harness.h"
 #include "tests/support/test_config.h"
 
 using namespace refundsync::testing;
@@ -64,4 +65,31 @@ TEST_CASE("Usage errors exit 2, --help exits 0", "[cli]") {
   CHECK(help.exit_code == 0);
   CHECK(help.output.find("check-config") != std::string::npos);
   CHECK(Run("check-config --config /nonexistent.yaml").exit_code == 1);
+}
+
+TEST_CASE("subscribe registers what Shopify and eBay need, idempotently, and --check compares", "[cli][subscribe][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  {
+    std::ifstream in(h.config_path);
+    std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string from = "ebay: {api_base_url:";
+    yaml.replace(yaml.find(from), from.size(), "ebay: {alert_email: \"ops@example.com\", api_base_url:");
+    std::ofstream(h.config_path) << yaml;
+  }
+  h.StartServer();  // eBay checks the endpoint with its challenge before it accepts the destination
+  const std::string base = "subscribe --config " + h.config_path;
+  for (const std::string account : {"shop-main", "ebay-us"}) {
+    INFO(account);
+    CHECK(Run(base + " --account " + account + " --check").exit_code == 1);
+    const auto first = Run(base + " --account " + account);
+    INFO(first.output);
+    CHECK(first.exit_code == 0);
+    CHECK(first.output.find("registering") != std::string::npos);
+    const auto again = Run(base + " --account " + account);
+    CHECK(again.exit_code == 0);
+    CHECK(again.output.find("registering") == std::string::npos);
+    CHECK(Run(base + " --account " + account + " --check").exit_code == 0);
+  }
 }

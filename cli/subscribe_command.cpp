@@ -1,0 +1,174 @@
+// `refundsync subscribe --config F --account A [--check]`: registers, idempotently, what an account needs to send
+// refundsync its events, or (--check) compares what is registered with what should be.
+//   Shopify: a REFUNDS_CREATE webhook subscription to {public_url}/webhooks/shopify/{account} (the privacy topics
+//            are set in the app's configuration, not by API: see the README).
+//   eBay:    the Notification API config (alert e-mail), a destination {public_url}/webhooks/ebay/{account} with
+//            the verification token (eBay validates it with the endpoint challenge, so the service must be
+//            reachable), and subscriptions to MARKETPLACE_ACCOUNT_DELETION and ORDER_CONFIRMATION.
+#include <algorithm>
+#include <iostream>
+
+#include <simdjson.h>
+
+#include "cli/commands.h"
+#include "clients/ebay_oauth.h"
+#include "clients/shopify_client.h"
+#include "config/config_loader.h"
+#include "core/clock.h"
+#include "core/json_read.h"
+#include "core/json_writer.h"
+
+namespace refundsync {
+namespace {
+
+constexpr const char* kEbayTopics[] = {"MARKETPLACE_ACCOUNT_DELETION", "ORDER_CONFIRMATION"};
+
+void Line(const std::string& what, bool present, bool check) {
+  std::cout << (present ? "registered   " : check ? "MISSING      " : "registering  ") << what << "\n";
+}
+
+int SubscribeShopify(const Config& config, const AccountConfig& account, HttpClient& http, bool check) {
+  ShopifyGraphQlClient shopify(*account.shopify, http);
+  const std::string uri = config.public_url + "/webhooks/shopify/" + account.id;
+  auto uris = shopify.WebhookSubscriptionUris("REFUNDS_CREATE");
+  if (!uris) {
+    std::cerr << uris.error().message << "\n";
+    return kExitFailed;
+  }
+  const bool present = std::find(uris->begin(), uris->end(), uri) != uris->end();
+  Line("Shopify REFUNDS_CREATE -> " + uri, present, check);
+  for (const auto& other : *uris) {
+    if (other != uri) std::cout << "other        Shopify REFUNDS_CREATE -> " << other << "\n";
+  }
+  if (present) return kExitOk;
+  if (check) return kExitFailed;
+  auto created = shopify.CreateWebhookSubscription("REFUNDS_CREATE", uri);
+  if (!created) {
+    std::cerr << created.error().message << "\n";
+    return kExitFailed;
+  }
+  return kExitOk;
+}
+
+int SubscribeEbay(const Config& config, const AccountConfig& account, HttpClient& http, bool check) {
+  const EbayAccountConfig& ebay = *account.ebay;
+  if (!check && !ebay.alert_email) {
+    std::cerr << "accounts[" << account.id << "].ebay.alert_email is required: eBay's notification config needs it\n";
+    return kExitFailed;
+  }
+  SystemClock clock;
+  EbayTokenProvider tokens(ebay, http, clock, EbayGrant::kApplication);
+  auto token = tokens.Token();
+  if (!token) {
+    std::cerr << token.error().message << "\n";
+    return kExitFailed;
+  }
+  const std::string base = ebay.api_base_url + "/commerce/notification/v1";
+  auto call = [&](const std::string& method, const std::string& path, const std::string& body) {
+    OutboundRequest request;
+    request.method = method;
+    request.url = base + path;
+    request.headers = {{"Authorization", "Bearer " + *token}, {"Content-Type", "application/json"}};
+    request.body = body;
+    request.timeout = std::chrono::seconds(30);
+    return http.Send(request);
+  };
+  bool complete = true;
+  // 1. config: the alert e-mail (eBay refuses destinations without it).
+  auto current = call("GET", "/config", "");
+  const bool has_config = current && current->status == 200;
+  Line("eBay notification config (alert e-mail)", has_config, check);
+  complete &= has_config;
+  if (!has_config && !check) {
+    JsonWriter body;
+    body.BeginObject().Key("alertEmail").String(*ebay.alert_email).EndObject();
+    auto put = call("PUT", "/config", body.str());
+    if (!put || put->status >= 300) {
+      std::cerr << "eBay refused the config: " << (put ? put->body : put.error().message) << "\n";
+      return kExitFailed;
+    }
+  }
+  // 2. the destination: our endpoint with the verification token.
+  const std::string endpoint = config.public_url + "/webhooks/ebay/" + account.id;
+  std::string destination_id;
+  auto destinations = call("GET", "/destination", "");
+  if (destinations && destinations->status == 200) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    simdjson::dom::array list;
+    if (!parser.parse(destinations->body).get(root) && !root["destinations"].get_array().get(list)) {
+      for (auto d : list) {
+        if (JsonText(d["deliveryConfig"], "endpoint") == endpoint) destination_id = JsonText(d, "destinationId");
+      }
+    }
+  }
+  Line("eBay destination -> " + endpoint, !destination_id.empty(), check);
+  complete &= !destination_id.empty();
+  if (destination_id.empty() && !check) {
+    JsonWriter body;
+    body.BeginObject().Key("name").String("refundsync " + account.id).Key("status").String("ENABLED");
+    body.Key("deliveryConfig").BeginObject().Key("endpoint").String(endpoint);
+    body.Key("verificationToken").String(ebay.verification_token.reveal()).EndObject().EndObject();
+    auto created = call("POST", "/destination", body.str());
+    if (!created || created->status >= 300) {
+      std::cerr << "eBay refused the destination (is " << endpoint << " reachable and answering the challenge?): "
+                << (created ? created->body : created.error().message) << "\n";
+      return kExitFailed;
+    }
+    simdjson::dom::parser parser;
+    destination_id = JsonText(parser.parse(created->body), "destinationId");
+  }
+  // 3. the subscriptions.
+  std::vector<std::string> subscribed;
+  auto subscriptions = call("GET", "/subscription", "");
+  if (subscriptions && subscriptions->status == 200) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    simdjson::dom::array list;
+    if (!parser.parse(subscriptions->body).get(root) && !root["subscriptions"].get_array().get(list)) {
+      for (auto x : list) {
+        if (JsonText(x, "destinationId") == destination_id) subscribed.push_back(JsonText(x, "topicId"));
+      }
+    }
+  }
+  for (const char* topic : kEbayTopics) {
+    const bool present = std::find(subscribed.begin(), subscribed.end(), topic) != subscribed.end();
+    Line(std::string("eBay subscription ") + topic, present, check);
+    complete &= present;
+    if (present || check) continue;
+    JsonWriter body;
+    body.BeginObject().Key("topicId").String(topic).Key("status").String("ENABLED");
+    body.Key("destinationId").String(destination_id);
+    body.Key("payload").BeginObject().Key("format").String("JSON").Key("schemaVersion").String("1.0");
+    body.Key("deliveryProtocol").String("HTTPS").EndObject().EndObject();
+    auto created = call("POST", "/subscription", body.str());
+    if (!created || (created->status >= 300 && created->status != 409)) {
+      std::cerr << "eBay refused the subscription to " << topic << ": " << (created ? created->body : created.error().message)
+                << "\n";
+      return kExitFailed;
+    }
+  }
+  return check && !complete ? kExitFailed : kExitOk;
+}
+
+}  // namespace
+
+int RunSubscribe(const std::string& config_path, const std::string& account_id, bool check) {
+  LoadedConfig loaded = LoadConfigFile(config_path);
+  if (!loaded.ok()) {
+    for (const auto& error : loaded.errors) std::cerr << error << "\n";
+    return kExitFailed;
+  }
+  const AccountConfig* account = loaded.config.FindAccount(account_id);
+  if (account == nullptr) {
+    std::cerr << "no account \"" << account_id << "\"\n";
+    return kExitFailed;
+  }
+  CurlHttpClient http;
+  if (account->shopify) return SubscribeShopify(loaded.config, *account, http, check);
+  if (account->ebay) return SubscribeEbay(loaded.config, *account, http, check);
+  std::cerr << "account " << account_id << ": subscriptions for this channel are not built yet\n";
+  return kExitFailed;
+}
+
+}  // namespace refundsync
