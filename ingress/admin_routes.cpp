@@ -20,6 +20,28 @@ constexpr int kDefaultLimit = 50;
 constexpr int kMaxLimit = 500;
 constexpr int kScanBatch = 200;
 
+struct Paging {
+  std::optional<std::int64_t> since_ms;
+  int limit = kDefaultLimit;
+};
+
+// The `since` and `limit` query parameters both lists take.
+Result<Paging> ReadPaging(const HttpRequest& request) {
+  Paging paging;
+  if (auto text = request.QueryParam("since")) {
+    paging.since_ms = ParseRfc3339Ms(*text);
+    if (!paging.since_ms) return MakeError("bad_request", "since must be an RFC 3339 time");
+  }
+  if (auto text = request.QueryParam("limit")) {
+    try {
+      paging.limit = std::clamp(std::stoi(*text), 1, kMaxLimit);
+    } catch (const std::exception&) {
+      return MakeError("bad_request", "limit must be a number");
+    }
+  }
+  return paging;
+}
+
 HttpResponse Unavailable() { return ErrorResponse(503, "store_unavailable", "the transaction store is unavailable"); }
 
 }  // namespace
@@ -206,21 +228,13 @@ HttpResponse AdminRoutes::ShowEvent(const std::string& id) const {
 }
 
 HttpResponse AdminRoutes::ListEvents(const HttpRequest& request) const {
+  const auto paging = ReadPaging(request);
+  if (!paging) return ErrorResponse(400, "bad_request", paging.error().message);
+  const int limit = paging->limit;
   CaptureFilter filter;
   filter.source = request.QueryParam("source");
   filter.verdict = request.QueryParam("verdict");
-  if (auto text = request.QueryParam("since")) {
-    filter.since_ms = ParseRfc3339Ms(*text);
-    if (!filter.since_ms) return ErrorResponse(400, "bad_request", "since must be an RFC 3339 time");
-  }
-  int limit = kDefaultLimit;
-  if (auto text = request.QueryParam("limit")) {
-    try {
-      limit = std::clamp(std::stoi(*text), 1, kMaxLimit);
-    } catch (const std::exception&) {
-      return ErrorResponse(400, "bad_request", "limit must be a number");
-    }
-  }
+  filter.since_ms = paging->since_ms;
   std::lock_guard lock(mutex_);
   RedisConnection* connection = Connection();
   if (connection == nullptr) return Unavailable();
@@ -255,20 +269,11 @@ HttpResponse AdminRoutes::ListTransactions(const HttpRequest& request) const {
   const auto status = request.QueryParam("status");
   const auto account = request.QueryParam("account");
   const auto order_id = request.QueryParam("order_id");
-  std::optional<std::int64_t> since;
-  if (auto text = request.QueryParam("since")) {
-    since = ParseRfc3339Ms(*text);
-    if (!since) return ErrorResponse(400, "bad_request", "since must be an RFC 3339 time");
-  }
+  const auto paging = ReadPaging(request);
+  if (!paging) return ErrorResponse(400, "bad_request", paging.error().message);
+  const std::optional<std::int64_t> since = paging->since_ms;
+  const int limit = paging->limit;
   if (status && !ParseTxStatus(*status)) return ErrorResponse(400, "bad_request", "unknown status " + *status);
-  int limit = kDefaultLimit;
-  if (auto text = request.QueryParam("limit")) {
-    try {
-      limit = std::clamp(std::stoi(*text), 1, kMaxLimit);
-    } catch (const std::exception&) {
-      return ErrorResponse(400, "bad_request", "limit must be a number");
-    }
-  }
   // The cursor is the position in the index (most recently updated first) where the next page starts.
   std::int64_t position = 0;
   if (auto text = request.QueryParam("cursor")) {
