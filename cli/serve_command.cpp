@@ -17,6 +17,7 @@
 #include "handlers/worker.h"
 #include "core/clock.h"
 #include "ingress/admin_routes.h"
+#include "ingress/page_routes.h"
 #include "ingress/health_routes.h"
 #include "ingress/webhook_routes.h"
 #include "store/redis_ingest_store.h"
@@ -53,6 +54,7 @@ std::string RouteGroup(const std::string& path) {
   if (path == "/metrics") return "metrics";
   if (path.rfind("/webhooks/", 0) == 0) return "webhook";
   if (path.rfind("/api/", 0) == 0) return "admin";
+  if (path == "/" || path.rfind("/ui", 0) == 0) return "page";
   return "other";
 }
 
@@ -139,6 +141,9 @@ int RunServe(const std::string& config_path, Role role) {
     if (auto response = health.Handle(request, /*serve_metrics=*/!separate_admin)) return respond(*response);
     if (serve_webhooks && webhooks.Handle(request, respond)) return;
     if (serve_webhooks && !separate_admin && admin.Handle(request, respond)) return;
+    if (serve_webhooks && !separate_admin) {
+      if (auto page = HandlePageRequest(request)) return respond(*page);
+    }
     respond(not_found);
   });
 
@@ -151,6 +156,7 @@ int RunServe(const std::string& config_path, Role role) {
     AsyncRequestHandler admin_handler = Counted(metrics, [&](HttpRequest request, Respond respond) {
       if (auto response = health.Handle(request, /*serve_metrics=*/true)) return respond(*response);
       if (admin.Handle(request, respond)) return;
+      if (auto page = HandlePageRequest(request)) return respond(*page);
       respond(not_found);
     });
     servers.push_back(std::make_unique<HttpServer>(*config.admin_listen, admin_handler, options));

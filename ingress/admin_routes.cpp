@@ -5,6 +5,7 @@
 
 #include <simdjson.h>
 
+#include "core/channel.h"
 #include "core/crypto.h"
 #include "core/json_writer.h"
 #include "core/time.h"
@@ -73,6 +74,10 @@ bool AdminRoutes::Handle(const HttpRequest& request, const Respond& respond) con
     HttpResponse response = ErrorResponse(401, "unauthorized", "a valid admin token is required");
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
     respond(response);
+    return true;
+  }
+  if (request.path == "/api/accounts") {
+    respond(request.method == "GET" ? ListAccounts() : ErrorResponse(405, "method_not_allowed", "use GET"));
     return true;
   }
   if (request.path == "/api/events" || request.path.rfind("/api/events/", 0) == 0) {
@@ -216,6 +221,19 @@ void AdminRoutes::ReplayEvent(const std::string& id, const Respond& respond) con
   webhooks_->Replay(id, request, received, field("account"), respond);
 }
 
+HttpResponse AdminRoutes::ListAccounts() const {
+  JsonWriter json;
+  json.BeginObject().Key("items").BeginArray();
+  for (const auto& account : config_.accounts) {
+    json.BeginObject().Key("id").String(account.id).Key("channel").String(ChannelName(account.channel));
+    json.Key("kind").String(ChannelKindName(KindOf(account.channel)));
+    json.Key("direction").String(DirectionName(account.direction)).Key("auto_post").Bool(account.auto_post);
+    json.EndObject();
+  }
+  json.EndArray().EndObject();
+  return JsonResponse(200, json.Take());
+}
+
 HttpResponse AdminRoutes::ShowEvent(const std::string& id) const {
   std::lock_guard lock(mutex_);
   RedisConnection* connection = Connection();
@@ -234,12 +252,15 @@ HttpResponse AdminRoutes::ListEvents(const HttpRequest& request) const {
   CaptureFilter filter;
   filter.source = request.QueryParam("source");
   filter.verdict = request.QueryParam("verdict");
+  filter.account = request.QueryParam("account");
+  filter.contains = request.QueryParam("contains");
   filter.since_ms = paging->since_ms;
   std::lock_guard lock(mutex_);
   RedisConnection* connection = Connection();
   if (connection == nullptr) return Unavailable();
   CaptureStore captures(*connection);
   auto page = captures.List(filter, limit, request.QueryParam("cursor"));
+  if (!page && page.error().code == "bad_request") return ErrorResponse(400, "bad_request", page.error().message);
   if (!page) return Unavailable();
   JsonWriter json;
   json.BeginObject().Key("items").BeginArray();

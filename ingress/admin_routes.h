@@ -1,7 +1,7 @@
-// The admin API of contract section 6, read-only part: GET /api/transactions (filters, cursor pagination) and
-// GET /api/transactions/{id}, behind the bearer tokens of admin.tokens (viewer or operator), compared in
-// constant time. 401 without or with an unknown token, 403 when the role is too low; errors as
-// {"error": {"code", "message"}}.
+// The admin API of contract section 6: transactions (list with filters and cursor pagination, show, retrieve,
+// post), captured events (list, show, replay) and the accounts the page offers, behind the bearer tokens of
+// admin.tokens (viewer or operator), compared in constant time. 401 without or with an unknown token, 403 when
+// the role is too low; errors as {"error": {"code", "message"}}.
 //
 // Admin traffic is light, so it reads Redis with one blocking connection (behind a mutex) instead of the
 // webhook path's asynchronous client.
@@ -37,6 +37,9 @@ class AdminRoutes {
   HttpResponse ListTransactions(const HttpRequest& request) const;
   HttpResponse ShowTransaction(const std::string& id) const;
   HttpResponse Retrieve(const HttpRequest& request) const;
+  // The configured accounts (id, channel, kind, effective direction, auto_post): what the page's Retrieve
+  // dialog offers. Configuration only, no secrets.
+  HttpResponse ListAccounts() const;
   HttpResponse ListEvents(const HttpRequest& request) const;
   HttpResponse ShowEvent(const std::string& id) const;
   void ReplayEvent(const std::string& id, const Respond& respond) const;

@@ -173,10 +173,12 @@ settled "netsuite:creditmemo:$memo2"
 
 step "The transactions list (refundsync transactions list)"
 "$binary" transactions list --server "http://127.0.0.1:$port"
+say "the same list on the operator page: http://127.0.0.1:$port/ui/ (token: demo-operator-token; DEMO_KEEP=1 keeps it up)"
 
 if [ "${DEMO_KEEP:-}" = "1" ]; then
   step "Still running (DEMO_KEEP=1): Ctrl-C stops everything"
   say "refundsync: http://127.0.0.1:$port  (admin token: demo-operator-token, exported as REFUNDSYNC_TOKEN)"
+  say "page:       http://127.0.0.1:$port/ui/"
   say "sandbox:    $sb"
   say "config:     $work/config.yaml"
   wait "$serve_pid"

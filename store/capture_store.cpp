@@ -1,6 +1,7 @@
 #include "store/capture_store.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "core/crypto.h"
 #include "core/json_writer.h"
@@ -30,6 +31,9 @@ std::int64_t StreamMs(const std::string& event_id) {
     return 0;
   }
 }
+
+// A filter matching rarely must not scan a whole retention window in one request.
+constexpr int kMaxScanRounds = 20;
 
 }  // namespace
 
@@ -81,41 +85,88 @@ Result<std::optional<StoredCapture>> CaptureStore::Get(const std::string& event_
   return std::optional<StoredCapture>(FromEntry(prefix, (*reply)->element[0]));
 }
 
+namespace {
+
+bool Matches(const CaptureFilter& filter, const StoredCapture& capture) {
+  const auto& f = capture.fields;
+  auto get = [&f](const char* name) -> const std::string& {
+    static const std::string kEmpty;
+    auto it = f.find(name);
+    return it == f.end() ? kEmpty : it->second;
+  };
+  if (filter.source && get("source") != *filter.source) return false;
+  if (filter.verdict && get("verdict") != *filter.verdict) return false;
+  if (filter.account && get("account") != *filter.account) return false;
+  if (filter.since_ms && StreamMs(capture.id) < *filter.since_ms) return false;
+  if (filter.contains && get("body").find(*filter.contains) == std::string::npos &&
+      get("path").find(*filter.contains) == std::string::npos) {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<CapturePage> CaptureStore::List(const CaptureFilter& filter, int limit, const std::optional<std::string>& cursor) {
   std::vector<std::pair<std::string, std::string>> streams;  // key, id prefix
   for (int s = 0; s < keys::kShardCount; ++s) streams.emplace_back(keys::Captures(s), keys::EventIdPrefix(s));
   streams.emplace_back(keys::RejectedCaptures(), std::string(keys::kRejectedEventIdPrefix));
-  // Entries are ordered by stream time; the page holds the newest `limit` matches below the cursor's time.
-  std::string end = cursor ? "(" + *cursor : "+";
-  std::vector<StoredCapture> candidates;
-  const int fetch = std::max(limit * 4, 100);
-  for (const auto& [key, prefix] : streams) {
-    auto reply = redis_.Command({"XREVRANGE", key, end, "-", "COUNT", std::to_string(fetch)});
-    if (!reply) return reply.error();
-    if ((*reply)->type != REDIS_REPLY_ARRAY) continue;
-    for (std::size_t i = 0; i < (*reply)->elements; ++i) {
-      StoredCapture capture = FromEntry(prefix, (*reply)->element[i]);
-      const auto& f = capture.fields;
-      auto get = [&f](const char* name) { auto it = f.find(name); return it == f.end() ? std::string() : it->second; };
-      if (filter.source && get("source") != *filter.source) continue;
-      if (filter.verdict && get("verdict") != *filter.verdict) continue;
-      if (filter.since_ms && StreamMs(capture.id) < *filter.since_ms) continue;
-      candidates.push_back(std::move(capture));
+  // The cursor is a millisecond: the page holds entries strictly older. An incomplete ID as the upper end of
+  // XREVRANGE means "that millisecond, every sequence number", so the bound is the millisecond before.
+  std::int64_t below_ms = std::numeric_limits<std::int64_t>::max();
+  if (cursor) {
+    try {
+      below_ms = std::stoll(*cursor);
+    } catch (const std::exception&) {
+      return Error{"bad_request", "cursor is not a page cursor: " + *cursor};
     }
   }
-  std::sort(candidates.begin(), candidates.end(), [](const StoredCapture& a, const StoredCapture& b) {
+  const int fetch = std::max(limit * 4, 100);
+  std::vector<StoredCapture> matches;
+  bool exhausted = false;
+  // Streams are read newest first in rounds of `fetch` entries each. A round is complete above its horizon
+  // (the newest "oldest entry read" of a stream that had more); a narrow filter may need several rounds.
+  for (int round = 0; round < kMaxScanRounds && !exhausted; ++round) {
+    const std::string upper = below_ms == std::numeric_limits<std::int64_t>::max() ? "+" : std::to_string(below_ms - 1);
+    std::vector<StoredCapture> read;
+    std::optional<std::int64_t> horizon;
+    for (const auto& [key, prefix] : streams) {
+      auto reply = redis_.Command({"XREVRANGE", key, upper, "-", "COUNT", std::to_string(fetch)});
+      if (!reply) return reply.error();
+      if ((*reply)->type != REDIS_REPLY_ARRAY) continue;
+      for (std::size_t i = 0; i < (*reply)->elements; ++i) read.push_back(FromEntry(prefix, (*reply)->element[i]));
+      if ((*reply)->elements == static_cast<std::size_t>(fetch)) {
+        const std::int64_t oldest = StreamMs(read.back().id);
+        horizon = horizon ? std::max(*horizon, oldest) : oldest;
+      }
+    }
+    exhausted = !horizon.has_value();
+    for (auto& capture : read) {
+      // At or below the horizon some stream was not read completely: those entries come in the next round.
+      if (horizon && StreamMs(capture.id) <= *horizon) continue;
+      if (Matches(filter, capture)) matches.push_back(std::move(capture));
+    }
+    if (horizon) below_ms = *horizon + 1;
+    if (matches.size() >= static_cast<std::size_t>(limit)) break;
+    if (filter.since_ms && below_ms <= *filter.since_ms) exhausted = true;
+  }
+  std::sort(matches.begin(), matches.end(), [](const StoredCapture& a, const StoredCapture& b) {
     const auto ta = StreamMs(a.id), tb = StreamMs(b.id);
     return ta != tb ? ta > tb : a.id > b.id;
   });
   CapturePage page;
-  std::size_t taken = std::min<std::size_t>(candidates.size(), static_cast<std::size_t>(limit));
+  std::size_t taken = std::min<std::size_t>(matches.size(), static_cast<std::size_t>(limit));
   // The next page starts strictly below the last item's millisecond, so the rest of that millisecond joins
   // this page (a page may run a little over the limit; nothing is skipped or repeated).
-  while (taken > 0 && taken < candidates.size() && StreamMs(candidates[taken].id) == StreamMs(candidates[taken - 1].id)) {
+  while (taken > 0 && taken < matches.size() && StreamMs(matches[taken].id) == StreamMs(matches[taken - 1].id)) {
     ++taken;
   }
-  for (std::size_t i = 0; i < taken; ++i) page.items.push_back(CaptureJson(candidates[i]));
-  if (taken < candidates.size()) page.next_cursor = std::to_string(StreamMs(candidates[taken - 1].id));
+  for (std::size_t i = 0; i < taken; ++i) page.items.push_back(CaptureJson(matches[i]));
+  if (taken < matches.size()) {
+    page.next_cursor = std::to_string(StreamMs(matches[taken - 1].id));
+  } else if (!exhausted) {
+    page.next_cursor = std::to_string(below_ms);  // the scan stopped early: go on below where it stopped
+  }
   return page;
 }
 

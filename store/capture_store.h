@@ -16,6 +16,8 @@ struct CaptureFilter {
   std::optional<std::string> source;
   std::optional<std::string> verdict;
   std::optional<std::int64_t> since_ms;
+  std::optional<std::string> account;
+  std::optional<std::string> contains;  // a substring of the body or the path, e.g. an order or record id
 };
 
 struct CapturePage {
@@ -33,7 +35,8 @@ class CaptureStore {
   explicit CaptureStore(RedisConnection& redis) : redis_(redis) {}
 
   Result<std::optional<StoredCapture>> Get(const std::string& event_id);
-  // `cursor`: the stream time (ms) below which the next page starts.
+  // `cursor`: the stream time (ms) below which the next page starts. A page may be short (or empty) with a
+  // cursor when a narrow filter needs more scanning than one request does.
   Result<CapturePage> List(const CaptureFilter& filter, int limit, const std::optional<std::string>& cursor);
 
  private:

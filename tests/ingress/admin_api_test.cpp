@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <set>
 
 #include "tests/support/sync_harness.h"
 
@@ -198,6 +199,39 @@ TEST_CASE("Captures export, dry-run replay and replaying a whole day twice: noth
   CHECK(dry.find(R"("verified":false)") != std::string::npos);
   CHECK(dry.find("!transform/{cashRefund|creditMemo}") != std::string::npos);
   CHECK(h.Records("creditMemo").size() == 2);  // a dry run touches nothing
+
+  // The events of one order (what the page shows for a transaction), across pages of one event each: narrow
+  // filters, and a cursor that neither skips nor repeats events of the same millisecond.
+  const std::map<std::string, std::string> viewer = {{"Authorization", "Bearer viewer-token-value"}};
+  std::set<std::string> seen;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    auto listed = h.client.Request("GET", h.server->BaseUrl() + "/api/events?account=shop-eu&contains=6002&limit=1" +
+                                              (cursor.empty() ? "" : "&cursor=" + cursor), "", viewer);
+    REQUIRE(listed.status == 200);
+    simdjson::dom::parser page_parser;
+    simdjson::dom::element root = page_parser.parse(listed.body);
+    for (auto item : root["items"].get_array()) CHECK(seen.insert(std::string(item["id"].get_string().value())).second);
+    if (root["next_cursor"].is_null()) break;
+    cursor = std::string(root["next_cursor"].get_string().value());
+  }
+  CHECK(seen.size() == 1);  // only r2 mentions refund 6002
+  CHECK(h.client.Request("GET", h.server->BaseUrl() + "/api/events?cursor=soon", "", viewer).status == 400);
+  auto accounts = h.client.Request("GET", h.server->BaseUrl() + "/api/accounts", "", viewer);
+  CHECK(accounts.status == 200);
+  CHECK(accounts.body.find(R"({"id":"shop-eu","channel":"shopify","kind":"cart","direction":"to_netsuite","auto_post":true})") !=
+        std::string::npos);
+  CHECK(h.client.Get(h.server->BaseUrl() + "/api/accounts").status == 401);
+  // The page itself: static files with a strict Content-Security-Policy, no token needed to load it.
+  auto root_page = h.client.Get(h.server->BaseUrl() + "/");
+  CHECK(root_page.status == 302);
+  CHECK(root_page.headers["location"] == "/ui/");
+  auto index = h.client.Get(h.server->BaseUrl() + "/ui/");
+  CHECK(index.status == 200);
+  CHECK(index.headers["content-security-policy"].find("script-src 'self'") != std::string::npos);
+  CHECK(index.body.find("<script src=\"app.js\"") != std::string::npos);
+  CHECK(h.client.Get(h.server->BaseUrl() + "/ui/app.js").status == 200);
+  CHECK(h.client.Get(h.server->BaseUrl() + "/ui/../config.yaml").status == 404);
 
   for (int day = 0; day < 2; ++day) {
     const std::string replayed = Run(RefundsyncBinary() + " replay --input " + file + " --to " + h.server->BaseUrl());

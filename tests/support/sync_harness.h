@@ -32,6 +32,7 @@ namespace refundsync::testing {
 struct HarnessOptions {
   bool adjustment_item = true;
   std::string ebay_sync_since = "2020-01-01";
+  bool ebay_auto_post = true;
   std::string extra;
   bool start_server = true;
 };
@@ -74,6 +75,7 @@ accounts:
   - id: ebay-us
     channel: ebay
     sync_since: "{since}"
+    auto_post: {ebay_auto_post}
     ebay: {{api_base_url: "{sb}", verification_token_file: "{vt}", refresh_token_file: "{rt}", client_id_file: "{ecid}", client_secret_file: "{ecs}"}}
 worker: {{backoff_initial: 50ms, backoff_max: 200ms, max_attempts: 4}}
 reconcile: {{interval: 1h}}
@@ -84,11 +86,23 @@ shutdown: {{drain_delay: 0s}}
         fmt::arg("cid", secret("ns-cid", "client-id")), fmt::arg("key", dir.Write("s/m2m.pem", m2m.private_pem)),
         fmt::arg("wh", secret("ns-wh", "netsuite-secret")), fmt::arg("tok", secret("shop-tok", "shpat_x")),
         fmt::arg("ssec", secret("shop-sec", "shop-secret")), fmt::arg("since", options.ebay_sync_since),
+        fmt::arg("ebay_auto_post", options.ebay_auto_post ? "true" : "false"),
         fmt::arg("vt", secret("ebay-vt", "verification-token-0123456789-abcdefghijklmnopq")),
         fmt::arg("rt", secret("ebay-rt", "v^1.1#refresh")), fmt::arg("ecid", secret("ebay-cid", "client-id")),
         fmt::arg("ecs", secret("ebay-cs", "client-secret")), fmt::arg("extra", options.extra));
     config_path = dir.Write("config.yaml", yaml);
     if (options.start_server) StartServer();
+  }
+
+  // Changes the configuration file before the server starts (or before a restart).
+  void EditConfig(const std::function<void(std::string&)>& edit) {
+    std::string yaml;
+    {
+      std::ifstream in(config_path);
+      yaml.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    edit(yaml);
+    std::ofstream(config_path, std::ios::trunc) << yaml;
   }
 
   void StartServer() {

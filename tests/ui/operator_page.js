@@ -1,0 +1,161 @@
+// node operator_page.js BASE_URL OPERATOR_TOKEN SCREENSHOT_PATH
+// Drives the operator page in headless Chromium (Debian's, through playwright-core) against a running
+// refundsync whose sandbox was seeded by operator_page_test.cpp: sign in, retrieve an order and see it
+// `imported`, post it and see it `posted`, retrieve an unsynced order and read the message, read a failed row's
+// error, open its captured events and replay one, filter by status. Exits non-zero at the first step that fails
+// and prints the steps passed as one JSON line.
+'use strict';
+
+const { chromium } = require('playwright-core');
+
+const [baseUrl, operatorToken, screenshotPath] = process.argv.slice(2);
+const STEP_TIMEOUT_MS = 10000;
+const passed = [];
+let currentPage = null;
+
+// What the page says where it reports results: part of every failure message.
+async function visibleMessages() {
+  if (!currentPage) return '';
+  return currentPage.evaluate(() => ['#sign-in-error', '#message', '#retrieve-result']
+    .map((id) => `${id}="${document.querySelector(id).textContent}"`).join(' ')).catch(() => '');
+}
+
+async function step(name, body) {
+  try {
+    await body();
+    passed.push(name);
+  } catch (error) {
+    throw new Error(`step "${name}" failed: ${error.message.split('\n')[0]} (page: ${await visibleMessages()})`);
+  }
+}
+
+function row(page, sourceRecord) {
+  return page.locator(`#transactions tbody tr[data-source-record="${sourceRecord}"]`);
+}
+
+async function waitForText(locator, pattern) {
+  await locator.filter({ hasText: pattern }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+}
+
+async function retrieve(page, account, source, orderId) {
+  await page.click('#open-retrieve');
+  await page.selectOption('#retrieve-account', account);
+  await page.selectOption('#retrieve-source', source);
+  await page.fill('#retrieve-order', orderId);
+  await page.click('#retrieve-submit');
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--headless'],
+  });
+  const problems = [];
+  try {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 960 } });
+    const page = await context.newPage();
+    currentPage = page;
+    // A script error or a Content-Security-Policy violation is a failure of the page, whatever the steps see.
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) problems.push(`console: ${message.text()}`);
+    });
+
+    await step('the root redirects to the page, which asks for a token', async () => {
+      await page.goto(`${baseUrl}/`);
+      if (!page.url().endsWith('/ui/')) throw new Error(`landed on ${page.url()}`);
+      await page.locator('#sign-in').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    });
+
+    await step('a wrong token is refused with a message', async () => {
+      await page.fill('#token', 'not-a-token');
+      await page.click('#sign-in-form button[type=submit]');
+      await waitForText(page.locator('#sign-in-error'), /not accepted/);
+    });
+
+    await step('the operator token opens the transactions list', async () => {
+      await page.fill('#token', operatorToken);
+      await page.click('#sign-in-form button[type=submit]');
+      await page.locator('#app').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+      await row(page, 'shopify:refund:9300').waitFor({ timeout: STEP_TIMEOUT_MS });
+    });
+
+    await step('a failed row shows its error', async () => {
+      await waitForText(row(page, 'shopify:refund:9300'), /order_not_synced: .*not previously synced to NetSuite/);
+      await waitForText(row(page, 'shopify:refund:9300').locator('.badge'), /^failed$/);
+    });
+
+    await step('retrieving an order imports its refund, shown as imported (auto_post is off)', async () => {
+      await retrieve(page, 'ebay-us', 'storefront', '77-777-7');
+      await waitForText(page.locator('#retrieve-result'), /Imported 1: ebay:refund:5UI0001 \(imported\)/);
+      await page.click('#retrieve-cancel');
+      await waitForText(row(page, 'ebay:refund:5UI0001').locator('.badge'), /^imported$/);
+    });
+
+    await step('retrieving it again imports nothing new', async () => {
+      await retrieve(page, 'ebay-us', 'storefront', '77-777-7');
+      await waitForText(page.locator('#retrieve-result'), /Already known: 1/);
+      await page.click('#retrieve-cancel');
+    });
+
+    await step('Post posts it: the row turns posted with the NetSuite record', async () => {
+      await row(page, 'ebay:refund:5UI0001').locator('button.post').click();
+      await waitForText(row(page, 'ebay:refund:5UI0001').locator('.badge'), /^posted$/);
+      await waitForText(row(page, 'ebay:refund:5UI0001'), /netsuite:cashrefund:/);
+      await waitForText(page.locator('#message'), /posted as netsuite:cashrefund:/);
+      if (!(await row(page, 'ebay:refund:5UI0001').locator('button.post').isDisabled())) {
+        throw new Error('a posted transaction still offers Post');
+      }
+    });
+
+    await step('retrieving an unsynced order says why nothing was imported', async () => {
+      await retrieve(page, 'ebay-us', 'storefront', '88-888-8');
+      await waitForText(page.locator('#retrieve-result'),
+        /order_not_synced: .*88-888-8.* was not previously synced to NetSuite/);
+      await page.click('#retrieve-cancel');
+      if (await row(page, 'ebay:refund:5UI0002').count() !== 0) throw new Error('a failed retrieve stored something');
+    });
+
+    await step('the captured events of a transaction, and Replay', async () => {
+      await row(page, 'shopify:refund:9300').locator('button.events').click();
+      await page.locator('#details').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+      await waitForText(page.locator('#events-title'), /order 9300/);
+      const accepted = page.locator('#events tbody tr').filter({ hasText: 'accepted' });
+      await accepted.first().waitFor({ timeout: STEP_TIMEOUT_MS });
+      await accepted.first().locator('button.replay').click();
+      await waitForText(page.locator('#message'), /replayed/);
+    });
+
+    await page.screenshot({ path: screenshotPath, fullPage: true });
+
+    await step('the status filter shows only failed transactions', async () => {
+      await page.selectOption('#filter-status', 'failed');
+      await page.waitForFunction(() => {
+        const rows = [...document.querySelectorAll('#transactions tbody tr')];
+        return rows.length > 0 && rows.every((r) => r.dataset.status === 'failed');
+      }, null, { timeout: STEP_TIMEOUT_MS });
+    });
+
+    await step('the token lives in the browser session only', async () => {
+      await page.reload();
+      await page.locator('#app').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+      const stored = await page.evaluate(() => ({ local: localStorage.length, cookies: document.cookie }));
+      if (stored.local !== 0 || stored.cookies !== '') throw new Error(`token persisted: ${JSON.stringify(stored)}`);
+      const fresh = await (await browser.newContext()).newPage();
+      await fresh.goto(`${baseUrl}/ui/`);
+      await fresh.locator('#sign-in').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+    });
+
+    if (problems.length) throw new Error(problems.join('; '));
+  } finally {
+    await browser.close();
+  }
+}
+
+main().then(
+  () => console.log(JSON.stringify({ ok: true, passed })),
+  (error) => {
+    console.log(JSON.stringify({ ok: false, passed, error: error.message }));
+    process.exit(1);
+  });
