@@ -8,6 +8,7 @@ packages=(
   libpistache-dev libsimdjson-dev libhiredis-dev libcpp-jwt-dev catch2 libssl-dev
   libcli11-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libevent-dev
   redis-server openssl python3 python3-cryptography python3-yaml chromium
+  buildah podman runc
   "$@"
 )
 missing=()

@@ -88,6 +88,7 @@ bool AsyncRedis::EnsureConnected() {
     return false;
   }
   context->data = this;
+  generation_ = MasterGeneration();
   redisLibeventAttach(context, base_);
   redisAsyncSetConnectCallback(context, &AsyncRedis::OnConnect);
   redisAsyncSetDisconnectCallback(context, &AsyncRedis::OnDisconnect);
@@ -147,6 +148,15 @@ void AsyncRedis::Drain() {
 }
 
 void AsyncRedis::CheckDeadlines() {
+  if (context_ != nullptr && generation_ != MasterGeneration()) {
+    // Sentinel names another master now: what is in flight fails (503, the sender re-sends), the next command
+    // connects to the new master.
+    log::Warn("redis_master_changed", {{"effect", "webhook connection reconnects to the new master"}});
+    redisAsyncContext* context = context_;
+    context_ = nullptr;
+    redisAsyncFree(context);
+    return;
+  }
   if (context_ == nullptr || in_flight_.empty()) return;
   if (SteadyNowMs() <= in_flight_.front()->deadline_ms) return;
   log::Warn("redis_timeout", {{"pending", static_cast<long long>(in_flight_.size())},
@@ -172,7 +182,15 @@ void AsyncRedis::OnReply(redisAsyncContext* context, void* reply, void* privdata
     pending->callback(nullptr, &error);
     return;
   }
-  pending->callback(static_cast<redisReply*>(reply), nullptr);
+  auto* answer = static_cast<redisReply*>(reply);
+  if (IsReadOnlyError(answer) && self != nullptr && self->context_ == context) {
+    // A Sentinel failover demoted the server we talk to: drop the connection so the next command asks Sentinel
+    // for the new master. (Sentinel also kills clients of a demoted master; this covers the moment before.)
+    log::Warn("redis_demoted", {{"effect", "reconnecting to the master Sentinel names"}});
+    self->context_ = nullptr;
+    redisAsyncDisconnect(context);
+  }
+  pending->callback(answer, nullptr);
 }
 
 void AsyncRedis::OnConnect(const redisAsyncContext* context, int status) {

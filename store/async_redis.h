@@ -64,6 +64,7 @@ class AsyncRedis {
   RedisConfig config_;
   RedisLocator locator_;
   Duration timeout_;
+  std::uint64_t generation_ = 0;  // MasterGeneration() when context_ connected (loop thread only)
 
   std::mutex mutex_;
   std::deque<std::unique_ptr<Pending>> submitted_;  // guarded by mutex_

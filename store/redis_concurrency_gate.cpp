@@ -41,8 +41,12 @@ Result<void> RedisConcurrencyGate::Enter() {
     if (std::chrono::steady_clock::now() >= deadline) {
       return MakeError("upstream_unavailable", "no NetSuite concurrency slot freed up within 30 s");
     }
-    // Waiting for another replica's request to finish: short, growing pauses.
-    std::this_thread::sleep_for(pause);
+    // Waiting for another request to finish: until a thread here gives a slot back, or a short, growing pause
+    // for slots of other replicas.
+    {
+      std::unique_lock lock(freed_mutex_);
+      freed_.wait_for(lock, pause);
+    }
     pause = std::min(pause * 2, std::chrono::milliseconds(20));
   }
 }
@@ -53,6 +57,7 @@ void RedisConcurrencyGate::Leave() {
     TransactionStore store(*connection_);
     (void)store.ReleaseSlot(t_holder);  // if this fails, the slot expires by itself
   }
+  freed_.notify_one();
 }
 
 }  // namespace refundsync

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <memory>
+#include <condition_variable>
 #include <mutex>
 
 #include "clients/netsuite_client.h"
@@ -28,6 +29,10 @@ class RedisConcurrencyGate : public ConcurrencyGate {
   std::mutex mutex_;  // one connection for the gate; a slot round trip is short
   std::unique_ptr<RedisConnection> connection_;
   std::atomic<std::uint64_t> next_holder_{0};
+  // Woken when a thread of this process gives a slot back, so a waiting thread tries again at once instead of
+  // after its pause (slots freed by other replicas are still found by the pause).
+  std::mutex freed_mutex_;
+  std::condition_variable freed_;
 };
 
 }  // namespace refundsync

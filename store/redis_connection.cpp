@@ -86,7 +86,21 @@ Result<RedisReply> RedisConnection::Command(const std::vector<std::string>& args
     broken_ = true;
     return Unavailable(std::string("Redis connection lost: ") + (context_->err ? context_->errstr : "no reply"));
   }
+  // A Sentinel failover demoted this server: the caller's next connection goes to the new master.
+  if (IsReadOnlyError(raw)) broken_ = true;
   return RedisReply(raw);
+}
+
+namespace {
+std::atomic<std::uint64_t> master_generation{0};
+}  // namespace
+
+std::uint64_t MasterGeneration() { return master_generation.load(std::memory_order_acquire); }
+void BumpMasterGeneration() { master_generation.fetch_add(1, std::memory_order_acq_rel); }
+
+bool IsReadOnlyError(const redisReply* reply) {
+  return reply != nullptr && reply->type == REDIS_REPLY_ERROR && reply->str != nullptr &&
+         std::string_view(reply->str, reply->len).substr(0, 8) == "READONLY";
 }
 
 Result<RedisTarget> RedisLocator::Locate(Duration timeout) const {

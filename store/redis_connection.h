@@ -4,6 +4,8 @@
 // hiredis contexts are not thread-safe: one RedisConnection per thread.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,7 +26,14 @@ struct RedisTarget {
   int db = 0;
 
   std::string Describe() const;
+  bool operator==(const RedisTarget&) const = default;
 };
+
+// The process's count of master changes: bumped when Sentinel names a different master than before (the health
+// monitor asks it every check). Long-lived connections opened before a bump count as broken and reconnect, so a
+// demoted primary is left at once rather than when Sentinel gets round to killing its clients.
+std::uint64_t MasterGeneration();
+void BumpMasterGeneration();
 
 Result<RedisTarget> ParseRedisUrl(const std::string& url);
 
@@ -46,18 +55,24 @@ class RedisConnection {
   // of type REDIS_REPLY_ERROR for the caller to judge (e.g. NOSCRIPT).
   Result<RedisReply> Command(const std::vector<std::string>& args);
 
-  bool broken() const { return broken_; }
+  bool broken() const { return broken_ || generation_ != MasterGeneration(); }
 
  private:
   explicit RedisConnection(redisContext* context) : context_(context) {}
   redisContext* context_;
   bool broken_ = false;
+  std::uint64_t generation_ = MasterGeneration();
 };
+
+// The error a replica answers to a write ("READONLY You can't write against a read only replica."): the
+// server was demoted by a failover and the master is elsewhere now.
+bool IsReadOnlyError(const redisReply* reply);
 
 // Finds the current master: the configured URL, or the answer of the first Sentinel that knows the master.
 class RedisLocator {
  public:
   explicit RedisLocator(RedisConfig config) : config_(std::move(config)) {}
+  bool uses_sentinel() const { return config_.sentinel.has_value(); }
   Result<RedisTarget> Locate(Duration timeout) const;
   // Connects to the current master, authenticated and on the right database.
   Result<std::unique_ptr<RedisConnection>> ConnectToMaster(Duration timeout) const;

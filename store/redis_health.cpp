@@ -11,6 +11,7 @@ RedisHealthMonitor::~RedisHealthMonitor() { Stop(); }
 
 bool RedisHealthMonitor::CheckNow() {
   const Duration timeout = std::min<Duration>(interval_, std::chrono::milliseconds(500));
+  if (locator_.uses_sentinel()) FollowSentinel(timeout);
   if (!connection_ || connection_->broken()) {
     auto connected = locator_.ConnectToMaster(timeout);
     connection_ = connected ? std::move(*connected) : nullptr;
@@ -29,6 +30,17 @@ bool RedisHealthMonitor::CheckNow() {
     }
   }
   return ok;
+}
+
+void RedisHealthMonitor::FollowSentinel(Duration timeout) {
+  auto target = locator_.Locate(timeout);
+  if (!target) return;  // no Sentinel answers: the PING below tells whether the master we know still does
+  if (master_ && !(*master_ == *target)) {
+    log::Warn("redis_master_changed", {{"from", master_->Describe()}, {"to", target->Describe()},
+                                       {"effect", "every connection reconnects to the new master"}});
+    BumpMasterGeneration();
+  }
+  master_ = *target;
 }
 
 void RedisHealthMonitor::Start() { thread_ = std::thread([this] { Run(); }); }

@@ -1,10 +1,12 @@
 // Watches whether Redis answers, for /readyz and the redis_up gauge. A webhook that needs Redis finds out on
-// its own; this only keeps readiness honest when no traffic flows.
+// its own; this only keeps readiness honest when no traffic flows. With Sentinel it also asks, every check, which
+// server is the master, and bumps the master generation when that changes (see MasterGeneration()).
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "store/redis_connection.h"
@@ -24,10 +26,12 @@ class RedisHealthMonitor {
 
  private:
   void Run();
+  void FollowSentinel(Duration timeout);
 
   RedisLocator locator_;
   Duration interval_;
   std::unique_ptr<RedisConnection> connection_;
+  std::optional<RedisTarget> master_;  // as Sentinel last named it
   std::atomic<bool> healthy_{false};
   std::mutex mutex_;
   std::condition_variable wake_;

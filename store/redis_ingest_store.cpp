@@ -128,7 +128,9 @@ void RedisIngestStore::OnScriptReply(const redisReply* reply, const Error* error
     return done(Unavailable("ingest script gave an unexpected reply"));
   }
   IngestOutcome outcome{ReplyText(reply->element[0]), ReplyText(reply->element[1]), ReplyText(reply->element[2])};
-  if (min_replicas_ack_ > 0 && outcome.verdict != "duplicate") return AwaitReplicas(std::move(outcome), std::move(done));
+  // Duplicates wait too: the original may sit on a primary that a failover is about to discard, and a 200 for
+  // its re-delivery would then lose it. WAIT covers every earlier write, so acking this one acks the original.
+  if (min_replicas_ack_ > 0) return AwaitReplicas(std::move(outcome), std::move(done));
   done(std::move(outcome));
 }
 
@@ -138,8 +140,9 @@ void RedisIngestStore::AwaitReplicas(IngestOutcome outcome, IngestCallback done)
                 [wanted, outcome = std::move(outcome), done = std::move(done)](const redisReply* reply,
                                                                                const Error* error) mutable {
                   if (error != nullptr || reply->type != REDIS_REPLY_INTEGER || reply->integer < wanted) {
-                    // Recorded on the primary but not yet on enough replicas: 503 makes the sender retry, and the
-                    // retry finds the dedupe key (a duplicate) once replication caught up.
+                    // Recorded on the primary but not yet on enough replicas: 503 makes the sender retry; the
+                    // retry is a duplicate answered only once replicas have the original, or a new event on a
+                    // new primary after a failover.
                     return done(Unavailable("the event is not yet on " + std::to_string(wanted) + " replica(s)"));
                   }
                   done(std::move(outcome));

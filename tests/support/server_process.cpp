@@ -57,7 +57,9 @@ void ServerProcess::StartAndWaitReady(int timeout_ms) {
       pid_ = -1;
       throw std::runtime_error("refundsync serve exited at start-up:\n" + Log());
     }
-    if (client.Get(BaseUrl() + "/readyz").status == 200) return;
+    // Ready, and ready is us: under parallel tests another server may have taken a "free" port first, and its
+    // answer must not let a test signal a process still starting up. Ours logs `serving` once it listens.
+    if (client.Get(BaseUrl() + "/readyz").status == 200 && Log().find("event=serving") != std::string::npos) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   throw std::runtime_error("refundsync serve was not ready in time:\n" + Log());

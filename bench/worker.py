@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+"""bench/worker.py PATH/TO/refundsync RESULTS_JSON SIZE...: the worker benchmark, in one sitting.
+
+For each size N: a fresh private redis-server and sandbox (NetSuite latency 50 ms, concurrency limit 5: a ceiling
+of 100 NetSuite calls/s), N NetSuite orders billed as cash sales, and N signed Shopify refunds queued through an
+ingress-only refundsync. Then one worker-only refundsync starts and the clock runs until every queue is empty and
+nothing waits for a retry. Reports refunds/s, NetSuite calls per refund, calls/s against the ceiling, 429s and
+duplicates (cash refunds per Shopify refund, read back from the sandbox), and how drain time grows with N.
+"""
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LATENCY_MS = int(os.environ.get("BENCH_NETSUITE_LATENCY_MS", "50"))
+LIMIT = 5
+SECRET = "bench-secret"
+SHARDS = 8
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(port, path, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            c.request("GET", path)
+            if c.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"127.0.0.1:{port}{path} never answered 200")
+
+
+def redis(port, *args):
+    return subprocess.check_output(["redis-cli", "-p", str(port), *args], text=True).strip()
+
+
+class Run:
+    """One size: its own Redis, sandbox and refundsync processes, all stopped by close()."""
+
+    def __init__(self, binary, size):
+        self.binary, self.size = binary, size
+        self.dir = tempfile.mkdtemp(prefix="rs-bench-worker-")
+        self.procs = []
+        self.redis_port, self.port = free_port(), free_port()
+        self.procs.append(subprocess.Popen(
+            ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", self.dir, "--logfile", os.path.join(self.dir, "redis.log")]))
+        key = os.path.join(self.dir, "m2m.pem")
+        subprocess.check_call(["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", key],
+                              stderr=subprocess.DEVNULL)
+        subprocess.check_call(["openssl", "ec", "-in", key, "-pubout", "-out", key + ".pub"], stderr=subprocess.DEVNULL)
+        port_file = os.path.join(self.dir, "sandbox.port")
+        self.procs.append(subprocess.Popen(
+            [sys.executable, os.path.join(REPO, "sandbox", "refundsync-sandbox"), "--port-file", port_file,
+             "--netsuite-public-key", key + ".pub", "--netsuite-concurrency", str(LIMIT)],
+            stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.dir, "sandbox.log"), "w")))
+        for _ in range(200):
+            if os.path.exists(port_file) and open(port_file).read().strip():
+                break
+            time.sleep(0.05)
+        self.sandbox = int(open(port_file).read())
+        self.config = self.write_config(key)
+
+    def write_config(self, key):
+        def secret(name, value):
+            path = os.path.join(self.dir, name)
+            open(path, "w").write(value + "\n")
+            return path
+        sb = f"http://127.0.0.1:{self.sandbox}"
+        path = os.path.join(self.dir, "config.yaml")
+        open(path, "w").write(f"""listen: "127.0.0.1:{self.port}"
+public_url: "http://127.0.0.1:{self.port}"
+redis: {{url: "redis://127.0.0.1:{self.redis_port}/0"}}
+netsuite:
+  account_id: "1234567_SB1"
+  rest_base_url: "{sb}"
+  client_id_file: "{secret('cid', 'client-id')}"
+  certificate_id: "CERT1"
+  private_key_file: "{key}"
+  max_concurrency: {LIMIT}
+  webhook: {{algorithm: HS256, key_file: "{secret('wh', 'x')}", issuer: "1234567_SB1", audience: refundsync}}
+accounts:
+  - id: shop
+    channel: shopify
+    refund_direction: to_netsuite
+    shopify: {{shop_domain: s.myshopify.com, admin_base_url: "{sb}", api_version: "2026-10", access_token_file: "{secret('tok', 'x')}", webhook_secret_files: ["{secret('sec', SECRET)}"]}}
+worker: {{concurrency: 8}}
+reconcile: {{interval: 24h}}
+log: {{level: warn}}
+shutdown: {{drain_delay: 0s}}
+""")
+        return path
+
+    def control(self, method, path, body=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.sandbox, timeout=600)
+        c.request(method, path, body=json.dumps(body) if body is not None else None,
+                  headers={"Content-Type": "application/json"})
+        r = c.getresponse()
+        data = r.read()
+        if r.status != 200:
+            raise RuntimeError(f"sandbox {path}: {r.status} {data[:200]}")
+        return json.loads(data)
+
+    def serve(self, role):
+        log = open(os.path.join(self.dir, f"serve-{role}.log"), "w")
+        proc = subprocess.Popen([self.binary, "serve", "--config", self.config, "--role", role], stdout=log, stderr=log)
+        self.procs.append(proc)
+        return proc
+
+    def seed_and_queue(self):
+        for i in range(self.size):
+            self.control("POST", "/_control/netsuite/orders",
+                         {"external_id": f"shop-{100000 + i}", "billing": "cash_sale",
+                          "lines": [{"sku": "SKU-1", "quantity": 1, "rate": "10.00"}]})
+        ingress = self.serve("ingress")
+        wait_http(self.port, "/readyz")
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        for i in range(self.size):
+            order = 100000 + i
+            body = json.dumps({"id": 900000 + i, "order_id": order, "created_at": "2030-01-01T10:00:00Z",
+                               "refund_line_items": [{"line_item_id": 1, "quantity": 1, "subtotal": "10.00",
+                                                      "total_tax": "0.00", "line_item": {"sku": "SKU-1"}}],
+                               "order_adjustments": [],
+                               "transactions": [{"kind": "refund", "status": "success", "amount": "10.00",
+                                                 "currency": "USD"}]}).encode()
+            sig = base64.b64encode(hmac.new(SECRET.encode(), body, hashlib.sha256).digest()).decode()
+            conn.request("POST", "/webhooks/shopify/shop", body=body,
+                         headers={"X-Shopify-Hmac-Sha256": sig, "X-Shopify-Topic": "refunds/create",
+                                  "X-Shopify-Event-Id": f"bench-{i}", "Content-Type": "application/json"})
+            r = conn.getresponse()
+            r.read()
+            if r.status != 200:
+                raise RuntimeError(f"webhook {i}: {r.status}")
+        ingress.terminate()
+        ingress.wait()
+
+    def backlog(self):
+        total = 0
+        for shard in range(SHARDS):
+            total += int(redis(self.redis_port, "XLEN", f"rs:{{s{shard}}}:events") or 0)
+        total += int(redis(self.redis_port, "ZCARD", "rs:{work}:retry") or 0)
+        return total
+
+    def drain(self):
+        calls_before = len(self.control("GET", "/_control/netsuite/calls")["calls"])
+        self.control("POST", "/_control/netsuite/settings", {"latency_ms": LATENCY_MS})
+        start = time.monotonic()
+        self.serve("worker")
+        while self.backlog() > 0:
+            time.sleep(0.1)
+        elapsed = time.monotonic() - start
+        calls = self.control("GET", "/_control/netsuite/calls")
+        records = self.control("GET", "/_control/netsuite/records")["records"]
+        refunds = [r for r in records if "/cashRefund/" in r["links"][0]["href"]]
+        per_source = {}
+        for r in refunds:
+            per_source[r.get("externalId", "")] = per_source.get(r.get("externalId", ""), 0) + 1
+        netsuite_calls = len(calls["calls"]) - calls_before
+        statuses = {}
+        for tx_id in redis(self.redis_port, "ZRANGE", "rs:{txindex}:updated", "0", "-1").split():
+            key = redis(self.redis_port, "GET", f"rs:{{tx:{tx_id}}}:key")
+            tx = json.loads(redis(self.redis_port, "GET", key))
+            name = tx["status"] + (f" ({tx['error']['code']})" if tx.get("error") else "")
+            statuses[name] = statuses.get(name, 0) + 1
+        if os.environ.get("BENCH_DEBUG"):
+            print(f"worker bench: statuses {statuses}; first calls {calls['calls'][calls_before:calls_before + 8]}",
+                  file=sys.stderr)
+        return {
+            "refunds": self.size, "drain_s": round(elapsed, 2), "refunds_per_s": round(self.size / elapsed, 1),
+            "netsuite_calls": netsuite_calls, "calls_per_refund": round(netsuite_calls / self.size, 2),
+            "calls_per_s": round(netsuite_calls / elapsed, 1),
+            "ratio_to_ceiling": round(netsuite_calls / elapsed / (1000 / LATENCY_MS * LIMIT), 3),
+            "over_limit_429": calls["over_limit"], "cash_refunds": len(refunds),
+            "duplicates": sum(n - 1 for n in per_source.values() if n > 1), "statuses": statuses,
+        }
+
+    def close(self):
+        for p in reversed(self.procs):
+            if p.poll() is None:
+                p.terminate()
+                try:
+                    p.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+        subprocess.call(["rm", "-rf", self.dir])
+
+
+def main():
+    binary, results_path, sizes = os.path.abspath(sys.argv[1]), sys.argv[2], [int(n) for n in sys.argv[3:]]
+    rows = []
+    for size in sizes:
+        run = Run(binary, size)
+        try:
+            t0 = time.monotonic()
+            run.seed_and_queue()
+            print(f"worker bench: {size} refunds queued in {time.monotonic() - t0:.1f}s; draining", file=sys.stderr)
+            row = run.drain()
+        finally:
+            run.close()
+        rows.append(row)
+        print(f"worker bench: {json.dumps(row)}", file=sys.stderr)
+    base = rows[0]
+    for row in rows:
+        # Linear drain: time per refund stays what it was for the smallest size.
+        row["drain_per_refund_ms"] = round(row["drain_s"] * 1000 / row["refunds"], 2)
+        row["vs_smallest_per_refund"] = round(row["drain_per_refund_ms"] / base["drain_per_refund_ms"], 2)
+    print(f"\n{'refunds':>8} {'drain s':>8} {'refunds/s':>10} {'calls/refund':>13} {'calls/s':>8} {'of ceiling':>11} "
+          f"{'429s':>5} {'dupes':>6} {'ms/refund':>10}")
+    for r in rows:
+        print(f"{r['refunds']:>8} {r['drain_s']:>8} {r['refunds_per_s']:>10} {r['calls_per_refund']:>13} "
+              f"{r['calls_per_s']:>8} {r['ratio_to_ceiling']:>11} {r['over_limit_429']:>5} {r['duplicates']:>6} "
+              f"{r['drain_per_refund_ms']:>10}")
+    json.dump({"benchmark": "worker", "netsuite_latency_ms": LATENCY_MS, "netsuite_concurrency_limit": LIMIT,
+               "ceiling_calls_per_s": 1000 / LATENCY_MS * LIMIT, "worker_concurrency": 8, "runs": rows},
+              open(results_path, "w"), indent=2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,170 @@
+// Redis high availability through Sentinel: a primary, two replicas and a Sentinel on loopback, the service
+// configured with `redis.sentinel` and `min_replicas_ack: 1`. A refund is posted; then the primary dies and
+// Sentinel promotes a replica; the service must find the new master by itself, accept the next refund (a sender
+// re-sends what was refused with 503 meanwhile) and post it, each refund exactly once in NetSuite.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+
+#include "tests/support/sync_harness.h"
+
+using namespace refundsync;
+using namespace refundsync::testing;
+
+namespace {
+
+// A Sentinel process watching one master, with a config file of its own (Sentinel rewrites it).
+class SentinelProcess {
+ public:
+  SentinelProcess(int master_port, const std::vector<int>& replica_ports, TempDir& dir) : port_(FreePort()) {
+    std::string conf = "port " + std::to_string(port_) + "\nbind 127.0.0.1\nsentinel monitor m1 127.0.0.1 " +
+                       std::to_string(master_port) +
+                       " 1\nsentinel down-after-milliseconds m1 1000\nsentinel failover-timeout m1 5000\n";
+    // Known at once instead of after Sentinel's next INFO round (10 s).
+    for (int port : replica_ports) conf += "sentinel known-replica m1 127.0.0.1 " + std::to_string(port) + "\n";
+    const std::string path = dir.Write("sentinel.conf", conf);
+    pid_ = fork();
+    if (pid_ == 0) {
+      execlp("redis-server", "redis-server", path.c_str(), "--sentinel", "--loglevel", "warning", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  ~SentinelProcess() {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+  int port() const { return port_; }
+
+  // A command to the Sentinel, retried until it answers (it starts asynchronously); nullopt after `max_ms`.
+  std::optional<RedisReply> Command(const std::vector<std::string>& args, int max_ms = 5000) const {
+    for (int waited = 0; waited < max_ms; waited += 20) {
+      auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", port_, "", 0}, std::nullopt,
+                                                 std::chrono::milliseconds(200));
+      if (connection) {
+        auto reply = (*connection)->Command(args);
+        if (reply && (*reply)->type != REDIS_REPLY_ERROR) return std::move(*reply);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return std::nullopt;
+  }
+
+  // The master's port as Sentinel names it now.
+  int MasterPort() const {
+    auto reply = Command({"SENTINEL", "get-master-addr-by-name", "m1"});
+    if (!reply || (*reply)->type != REDIS_REPLY_ARRAY || (*reply)->elements != 2) return 0;
+    return std::stoi(std::string((*reply)->element[1]->str, (*reply)->element[1]->len));
+  }
+
+ private:
+  int port_;
+  pid_t pid_;
+};
+
+std::string Info(int port, const std::string& section) {
+  auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", port, "", 0}, std::nullopt, std::chrono::seconds(1));
+  if (!connection) return "";
+  auto reply = (*connection)->Command({"INFO", section});
+  return reply && (*reply)->type == REDIS_REPLY_STRING ? std::string((*reply)->str, (*reply)->len) : "";
+}
+
+template <typename Condition>
+bool WaitFor(Condition condition, int max_ms) {
+  for (int waited = 0; waited < max_ms; waited += 20) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("Sentinel failover: the service follows the new master and posts every refund once",
+          "[sentinel][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  // Two replicas: with redis.min_replicas_ack 1 the new master needs one at once, and Sentinel re-points the
+  // other replica during the failover (the demoted primary rejoins only later).
+  RedisServer replica;
+  RedisServer second_replica;
+  {
+    auto primary = RedisConnection::Connect(RedisTarget{"127.0.0.1", h.redis.port(), "", 0}, std::nullopt,
+                                            std::chrono::seconds(1));
+    REQUIRE(primary);
+    // Start the replicas' first sync at once rather than after the default 5 s wait for more replicas.
+    REQUIRE((*primary)->Command({"CONFIG", "SET", "repl-diskless-sync-delay", "0"}));
+  }
+  for (const RedisServer* server : {&replica, &second_replica}) {
+    auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", server->port(), "", 0}, std::nullopt,
+                                               std::chrono::seconds(1));
+    REQUIRE(connection);
+    REQUIRE((*connection)->Command({"CONFIG", "SET", "repl-diskless-sync-delay", "0"}));
+    REQUIRE((*connection)->Command({"REPLICAOF", "127.0.0.1", std::to_string(h.redis.port())}));
+  }
+  {
+    // Which replica Sentinel promotes is then known: the second one is never a candidate.
+    auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", second_replica.port(), "", 0}, std::nullopt,
+                                               std::chrono::seconds(1));
+    REQUIRE(connection);
+    REQUIRE((*connection)->Command({"CONFIG", "SET", "replica-priority", "0"}));
+  }
+  for (const RedisServer* server : {&replica, &second_replica}) {
+    REQUIRE(WaitFor([&] { return Info(server->port(), "replication").find("master_link_status:up") != std::string::npos; },
+                    10000));
+  }
+  SentinelProcess sentinel(h.redis.port(), {replica.port(), second_replica.port()}, h.dir);
+  // Sentinel learns the replica from the master's INFO; a failover needs it.
+  REQUIRE(WaitFor([&] {
+    auto replicas = sentinel.Command({"SENTINEL", "replicas", "m1"});
+    return replicas && (*replicas)->type == REDIS_REPLY_ARRAY && (*replicas)->elements == 2;
+  }, 15000));
+  REQUIRE(sentinel.MasterPort() == h.redis.port());
+
+  h.EditConfig([&](std::string& yaml) {
+    const std::string from = "redis: {url: \"" + h.redis.url() + "\"}";
+    const auto at = yaml.find(from);
+    REQUIRE(at != std::string::npos);
+    yaml.replace(at, from.size(),
+                 "redis:\n  sentinel: {addresses: [\"127.0.0.1:" + std::to_string(sentinel.port()) +
+                     "\"], master_name: m1}\n  min_replicas_ack: 1");
+  });
+  h.StartServer();
+  h.SeedNetSuiteOrder("shop-eu-500", "invoice", R"([{"sku":"PEN","quantity":2,"rate":"10.00"}])");
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("5001", "500", "10.00", "[]"), "before-failover") == 200);
+  REQUIRE(h.WaitSettled("shop-eu", "shopify:refund:5001").status == TxStatus::kPosted);
+
+  // Wait until the replicas have everything (as redis.min_replicas_ack makes the ingress do), then the primary
+  // dies. Sentinel sees it down after a second and promotes the replica.
+  {
+    auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", h.redis.port(), "", 0}, std::nullopt,
+                                               std::chrono::seconds(1));
+    REQUIRE(connection);
+    auto waited = (*connection)->Command({"WAIT", "2", "5000"});
+    REQUIRE(waited);
+    REQUIRE((*waited)->integer == 2);
+  }
+  h.redis.Stop();
+  REQUIRE(WaitFor([&] { return sentinel.MasterPort() == replica.port(); }, 20000));
+  REQUIRE(WaitFor([&] { return Info(replica.port(), "replication").find("role:master") != std::string::npos; }, 10000));
+
+  // The next refund: refused with 503 while the service reconnects at most, then accepted on the new master.
+  long status = 0;
+  REQUIRE(WaitFor([&] {
+    status = h.PostShopifyRefund("shop-eu", ShopifyRefund("5002", "500", "10.00", "[]"), "after-failover");
+    return status == 200;
+  }, 15000));
+  h.inspect_port = replica.port();
+  CHECK(h.WaitSettled("shop-eu", "shopify:refund:5002").status == TxStatus::kPosted);
+  CHECK(h.LoadTx("shop-eu", "shopify:refund:5001")->status == TxStatus::kPosted);  // replicated before the switch
+  // The delivery before the failover is still known as one: its dedupe key moved with the data.
+  const std::string again = ShopifyRefund("5001", "500", "10.00", "[]");
+  auto redelivered = h.client.Request("POST", h.server->BaseUrl() + "/webhooks/shopify/shop-eu", again,
+                                      {{"X-Shopify-Hmac-Sha256", Base64Encode(HmacSha256("shop-secret", again))},
+                                       {"X-Shopify-Topic", "refunds/create"}, {"X-Shopify-Event-Id", "before-failover"}});
+  CHECK(redelivered.status == 200);
+  CHECK(redelivered.body.find("\"status\":\"duplicate\"") != std::string::npos);
+  CHECK(h.Records("creditMemo").size() == 2);
+
+  CHECK(h.client.Get(h.server->BaseUrl() + "/readyz").status == 200);
+}
