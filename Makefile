@@ -38,12 +38,16 @@ fuzz:
 demo: build
 	@scripts/demo.sh $(BUILD_DIR)/refundsync
 
-# The ingress benchmark against nginx and a Node.js peer, in one sitting (results in bench/results/).
-BENCH_SECONDS ?= 10
+# Both benchmarks in one sitting (results and the plot in bench/results/): the ingress against nginx and a Node.js
+# peer over BENCH_CONNECTIONS, then the workers draining BENCH_WORKER_SIZES queued refunds against the sandbox.
+BENCH_SECONDS ?= 8
 BENCH_CONNECTIONS ?= 8 32 64 128
+BENCH_WORKER_SIZES ?= 500 1000 2000
 bench: build
-	@scripts/stage.sh install-bench scripts/install-deps.sh wrk nginx-light
-	@bench/ingress.sh $(BUILD_DIR)/refundsync $(BENCH_SECONDS) $(BENCH_CONNECTIONS)
+	@scripts/stage.sh install-bench scripts/install-deps.sh wrk nginx-light gnuplot-nox time
+	@scripts/stage.sh bench-ingress bench/ingress.sh $(BUILD_DIR)/refundsync $(BENCH_SECONDS) $(BENCH_CONNECTIONS)
+	@scripts/stage.sh bench-worker $$(scripts/find-python.sh) bench/worker.py $(BUILD_DIR)/refundsync \
+	  bench/results/worker-$$(date -u +%Y%m%d-%H%M%S).json $(BENCH_WORKER_SIZES)
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i

@@ -27,7 +27,7 @@ cp "$repo/bench/peers/package.json" "$repo/bench/peers/package-lock.json" "$peer
 secret=bench-secret
 redis_port=$(free_port); rs_port=$(free_port); node_port=$(free_port); nginx_port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" --logfile "$work/redis.log" &
-pids+=("$!"); wait_port "$redis_port"
+redis_pid=$!; pids+=("$redis_pid"); wait_port "$redis_port"
 
 # refundsync, ingress role, the contract's minimal config plus bounded capture retention.
 "$python" - "$work" "$rs_port" "$redis_port" "$secret" <<'PY'
@@ -62,7 +62,7 @@ PY
 rs_pid=$!; pids+=("$rs_pid"); wait_port "$rs_port"
 NODE_PATH="$peers/node_modules" node "$repo/bench/peers/node-ingress.js" "$node_port" "$redis_port" "$secret" \
   > "$work/node.log" 2>&1 &
-pids+=("$!"); wait_port "$node_port"
+node_pid=$!; pids+=("$node_pid"); wait_port "$node_port"
 cat > "$work/nginx.conf" <<NGINX
 worker_processes 2;
 pid $work/nginx.pid;
@@ -75,7 +75,7 @@ http {
 }
 NGINX
 nginx -c "$work/nginx.conf" -g 'daemon off;' &
-pids+=("$!"); wait_port "$nginx_port"
+nginx_pid=$!; pids+=("$nginx_pid"); wait_port "$nginx_port"
 
 # wrk script: a 2 KB refunds/create body signed once (the HMAC covers only the body); a unique event id each time.
 "$python" - "$work" "$secret" <<'PY'
@@ -101,22 +101,39 @@ end
 PY
 
 results="[]"
-run() {  # run NAME URL CONNECTIONS
-  local out rps p50 p99 errors non2xx
-  out=$(wrk -t2 -c"$3" -d"${seconds}s" -s "$work/shopify.lua" --latency "$2" 2>&1)
+ticks_per_s=$(getconf CLK_TCK)
+cpu_ticks() {  # cpu_ticks PID...: user+system CPU ticks of the processes (all their threads)
+  local total=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] && total=$(( total + $(awk '{print $14 + $15}' "/proc/$pid/stat") ))
+  done
+  echo "$total"
+}
+nginx_pids() { echo "$nginx_pid" $(pgrep -P "$nginx_pid"); }
+run() {  # run NAME URL CONNECTIONS SERVER_PIDS...: also the CPU of server, Redis and wrk, in % of one core
+  local out rps p50 p99 errors non2xx server_before redis_before server_cpu redis_cpu wrk_cpu
+  local name=$1 url=$2 c=$3
+  shift 3
+  server_before=$(cpu_ticks "$@"); redis_before=$(cpu_ticks "$redis_pid")
+  out=$( { /usr/bin/time -f 'wrk-cpu %U %S' wrk -t2 -c"$c" -d"${seconds}s" -s "$work/shopify.lua" --latency "$url"; } 2>&1)
+  server_cpu=$(( ( $(cpu_ticks "$@") - server_before ) * 100 / ticks_per_s / seconds ))
+  redis_cpu=$(( ( $(cpu_ticks "$redis_pid") - redis_before ) * 100 / ticks_per_s / seconds ))
+  wrk_cpu=$(awk '/^wrk-cpu/ {printf "%d", ($2 + $3) * 100 / '"$seconds"'}' <<<"$out")
+  set -- "$name" "$url" "$c"
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errors=$(awk '/Socket errors/ {gsub(",",""); print $4+$6+$8+$10}' <<<"$out"); errors=${errors:-0}
   non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out"); non2xx=${non2xx:-0}
-  results=$("$python" -c 'import json,sys; r=json.loads(sys.argv[1]); r.append(dict(target=sys.argv[2], connections=int(sys.argv[3]), rps=float(sys.argv[4]), p50=sys.argv[5], p99=sys.argv[6], socket_errors=int(sys.argv[7]), non_2xx=int(sys.argv[8]))); print(json.dumps(r))' \
-    "$results" "$1" "$3" "$rps" "$p50" "$p99" "$errors" "$non2xx")
-  printf '%-11s c=%-4s %10s req/s  p50 %-8s p99 %-8s errors %s non-2xx %s\n' "$1" "$3" "$rps" "$p50" "$p99" "$errors" "$non2xx"
+  results=$("$python" -c 'import json,sys; r=json.loads(sys.argv[1]); r.append(dict(target=sys.argv[2], connections=int(sys.argv[3]), rps=float(sys.argv[4]), p50=sys.argv[5], p99=sys.argv[6], socket_errors=int(sys.argv[7]), non_2xx=int(sys.argv[8]), cpu_percent=dict(server=int(sys.argv[9]), redis=int(sys.argv[10]), wrk=int(sys.argv[11] or 0)))); print(json.dumps(r))' \
+    "$results" "$1" "$3" "$rps" "$p50" "$p99" "$errors" "$non2xx" "$server_cpu" "$redis_cpu" "$wrk_cpu")
+  printf '%-11s c=%-4s %10s req/s  p50 %-8s p99 %-8s errors %s non-2xx %s  cpu%% server %s redis %s wrk %s\n' \
+    "$1" "$3" "$rps" "$p50" "$p99" "$errors" "$non2xx" "$server_cpu" "$redis_cpu" "$wrk_cpu"
 }
 for c in "${connections[@]}"; do
-  run nginx "http://127.0.0.1:$nginx_port/webhooks/shopify/shop" "$c"
-  run node-peer "http://127.0.0.1:$node_port/webhooks/shopify/shop" "$c"
-  run refundsync "http://127.0.0.1:$rs_port/webhooks/shopify/shop" "$c"
+  run nginx "http://127.0.0.1:$nginx_port/webhooks/shopify/shop" "$c" $(nginx_pids)
+  run node-peer "http://127.0.0.1:$node_port/webhooks/shopify/shop" "$c" "$node_pid"
+  run refundsync "http://127.0.0.1:$rs_port/webhooks/shopify/shop" "$c" "$rs_pid"
 done
 rss_kb=$(ps -o rss= -p "$rs_pid" | tr -d ' ')
 date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -135,3 +152,4 @@ json.dump(summary, open(out, "w"), indent=2)
 print(json.dumps({"refundsync_rss_mb": summary["refundsync_rss_mb"], "ratios": summary.get("ratios")}))
 print("written", out)
 PY
+"$repo/bench/plot.sh" "$out" "${out%.json}.svg"

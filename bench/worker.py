@@ -226,9 +226,11 @@ def main():
         print(f"{r['refunds']:>8} {r['drain_s']:>8} {r['refunds_per_s']:>10} {r['calls_per_refund']:>13} "
               f"{r['calls_per_s']:>8} {r['ratio_to_ceiling']:>11} {r['over_limit_429']:>5} {r['duplicates']:>6} "
               f"{r['drain_per_refund_ms']:>10}")
-    json.dump({"benchmark": "worker", "netsuite_latency_ms": LATENCY_MS, "netsuite_concurrency_limit": LIMIT,
+    json.dump({"benchmark": "worker", "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+               "machine": f"{os.cpu_count()} cores, {os.uname().machine}", "netsuite_latency_ms": LATENCY_MS, "netsuite_concurrency_limit": LIMIT,
                "ceiling_calls_per_s": 1000 / LATENCY_MS * LIMIT, "worker_concurrency": 8, "runs": rows},
               open(results_path, "w"), indent=2)
+    print(f"written {results_path}")
 
 
 if __name__ == "__main__":

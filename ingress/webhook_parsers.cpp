@@ -63,6 +63,13 @@ std::optional<std::string> IdField(object& obj, std::string_view key) {
 // On-demand parsing is lazy: a body truncated after the fields we read would pass unnoticed, and a refund
 // missing the rest of its transactions must not be taken for a smaller refund. So the whole document is
 // validated first (simdjson's DOM stage, a few microseconds for a webhook) and only then read on demand.
+// One on-demand parser per thread, reused: a parser allocates its buffers on first use, and a request must not
+// pay for that. A document read from it is valid until the same thread parses the next one.
+simdjson::ondemand::parser& ThreadParser() {
+  thread_local simdjson::ondemand::parser parser;
+  return parser;
+}
+
 void ValidateWholeDocument(const simdjson::padded_string& padded) {
   thread_local simdjson::dom::parser validator;
   simdjson::dom::element ignored;
@@ -213,10 +220,9 @@ ParsedWebhook ParseShopifyPayload(const std::string& account, const std::string&
     return Ignored(std::move(parsed), topic.empty() ? "no topic header" : "topic " + topic + " is not used");
   }
   try {
-    simdjson::ondemand::parser parser;
     simdjson::padded_string padded(body);
     ValidateWholeDocument(padded);
-    auto doc = parser.iterate(padded);
+    auto doc = ThreadParser().iterate(padded);
     object root = doc.get_object();
     ParsedWebhook result = refund ? ParseShopifyRefund(std::move(parsed), root)
                                   : ParseShopifyRedaction(std::move(parsed), root, shop_redact);
@@ -243,10 +249,9 @@ ParsedWebhook ParseEbayPayload(const std::string& account, const std::string& bo
   parsed.event.source = WebhookSource::kEbay;
   parsed.event.account = account;
   try {
-    simdjson::ondemand::parser parser;
     simdjson::padded_string padded(body);
     ValidateWholeDocument(padded);
-    auto doc = parser.iterate(padded);
+    auto doc = ThreadParser().iterate(padded);
     object root = doc.get_object();
     object metadata;
     if (!root.find_field_unordered("metadata").get_object().get(metadata)) {
@@ -299,10 +304,9 @@ ParsedWebhook ParseNetSuitePayload(const std::string& body) {
   ParsedWebhook parsed;
   parsed.event.source = WebhookSource::kNetSuite;
   try {
-    simdjson::ondemand::parser parser;
     simdjson::padded_string padded(body);
     ValidateWholeDocument(padded);
-    auto doc = parser.iterate(padded);
+    auto doc = ThreadParser().iterate(padded);
     object root = doc.get_object();
     const std::string type = StringField(root, "record_type").value_or("");
     const auto id = IdField(root, "record_id");

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <vector>
+
 #include "core/crypto.h"
 #include "tests/support/test_keys.h"
 
@@ -10,6 +13,22 @@ TEST_CASE("HMAC-SHA256 and SHA-256 match published vectors", "[crypto]") {
   CHECK(HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")) ==
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
   CHECK(HexEncode(Sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("HMAC-SHA256 stays right across many keys and calls (per-thread contexts are reused)", "[crypto]") {
+  // RFC 4231 test case 2 again after more keys than a thread keeps contexts for, and interleaved with them.
+  const std::string expected = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+  std::vector<std::string> first;
+  for (int round = 0; round < 3; ++round) {
+    for (int k = 0; k < 7; ++k) {
+      const std::string mac = HexEncode(HmacSha256("key-" + std::to_string(k), "same data"));
+      if (round == 0) first.push_back(mac);
+      CHECK(mac == first[k]);
+      CHECK(HexEncode(HmacSha256("Jefe", "what do ya want for nothing?")) == expected);
+    }
+  }
+  CHECK(first[0] != first[1]);
+  CHECK(HexEncode(HmacSha256("", "")) == "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
 
 TEST_CASE("Base64 decoding is strict", "[crypto]") {
