@@ -133,7 +133,11 @@ if [ "$forged" != 401 ]; then
   exit 1
 fi
 user=$(podman "${storage[@]}" top "$name" user 2>/dev/null | tail -1 | tr -d ' ')
-echo "container-test: signed webhook accepted, forged one 401; process user ${user:-?}; total $(elapsed)"
+if [ "$user" != refundsync ]; then
+  echo "container-test: FAILED: the service runs as '${user:-?}', not as the non-root user refundsync" >&2
+  exit 1
+fi
+echo "container-test: signed webhook accepted, forged one 401; runs as $user; total $(elapsed)"
 podman "${storage[@]}" stop -t 5 "$name" >/dev/null
 code=$(podman "${storage[@]}" inspect -f '{{.State.ExitCode}}' "$name")
 [ "$code" = 0 ] || { echo "container-test: FAILED: exit code $code after SIGTERM" >&2; exit 1; }

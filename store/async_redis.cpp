@@ -60,6 +60,22 @@ void AsyncRedis::Submit(Args args, Callback callback) {
   event_active(wake_, 0, 0);
 }
 
+void AsyncRedis::SubmitTogether(std::vector<std::pair<Args, Callback>> commands) {
+  const std::int64_t deadline = SteadyNowMs() + timeout_.count();
+  {
+    // One lock: Drain takes the whole queue at once, so these land in one batch, sent on one connection.
+    std::lock_guard lock(mutex_);
+    for (auto& [args, callback] : commands) {
+      auto pending = std::make_unique<Pending>();
+      pending->args = std::move(args);
+      pending->callback = std::move(callback);
+      pending->deadline_ms = deadline;
+      submitted_.push_back(std::move(pending));
+    }
+  }
+  event_active(wake_, 0, 0);
+}
+
 void AsyncRedis::RunLoop() {
   event_base_loop(base_, 0);
 }
@@ -124,6 +140,7 @@ void AsyncRedis::Drain() {
     return;
   }
   if (batch.empty()) return;
+  DropIfMasterChanged();  // never send a new command to a server Sentinel no longer names
   if (!EnsureConnected()) {
     FailAll(batch, "Redis is unreachable");
     return;
@@ -147,16 +164,19 @@ void AsyncRedis::Drain() {
   }
 }
 
+bool AsyncRedis::DropIfMasterChanged() {
+  if (context_ == nullptr || generation_ == MasterGeneration()) return false;
+  // Sentinel names another master now: what is in flight fails (503, the sender re-sends), the next command
+  // connects to the new master.
+  log::Warn("redis_master_changed", {{"effect", "webhook connection reconnects to the new master"}});
+  redisAsyncContext* context = context_;
+  context_ = nullptr;
+  redisAsyncFree(context);
+  return true;
+}
+
 void AsyncRedis::CheckDeadlines() {
-  if (context_ != nullptr && generation_ != MasterGeneration()) {
-    // Sentinel names another master now: what is in flight fails (503, the sender re-sends), the next command
-    // connects to the new master.
-    log::Warn("redis_master_changed", {{"effect", "webhook connection reconnects to the new master"}});
-    redisAsyncContext* context = context_;
-    context_ = nullptr;
-    redisAsyncFree(context);
-    return;
-  }
+  if (DropIfMasterChanged()) return;
   if (context_ == nullptr || in_flight_.empty()) return;
   if (SteadyNowMs() <= in_flight_.front()->deadline_ms) return;
   log::Warn("redis_timeout", {{"pending", static_cast<long long>(in_flight_.size())},

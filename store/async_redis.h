@@ -44,6 +44,9 @@ class AsyncRedis {
   void Submit(std::vector<std::string> args, Callback callback) {
     Submit(std::make_shared<const std::vector<std::string>>(std::move(args)), std::move(callback));
   }
+  // Several commands sent back to back on one connection, in order (e.g. a write and the WAIT that must follow
+  // it on the same connection); if that connection fails, every one of them fails. Callbacks run in order.
+  void SubmitTogether(std::vector<std::pair<Args, Callback>> commands);
 
  private:
   struct Pending {
@@ -55,6 +58,7 @@ class AsyncRedis {
   void RunLoop();
   void Drain();               // loop thread: send what was submitted
   void CheckDeadlines();      // loop thread: drop a connection whose oldest command is overdue
+  bool DropIfMasterChanged(); // loop thread: drop the connection when MasterGeneration() moved on
   bool EnsureConnected();     // loop thread
   void FailAll(std::deque<std::unique_ptr<Pending>>& pending, const std::string& why);
   static void OnReply(redisAsyncContext* context, void* reply, void* privdata);

@@ -32,8 +32,9 @@ std::int64_t StreamMs(const std::string& event_id) {
   }
 }
 
-// A filter matching rarely must not scan a whole retention window in one request.
-constexpr int kMaxScanRounds = 20;
+// A filter matching rarely must not scan a whole retention window in one request: past this many entries read
+// the page ends early, with a cursor to go on.
+constexpr std::size_t kMaxScannedEntries = 20000;
 
 }  // namespace
 
@@ -87,6 +88,20 @@ Result<std::optional<StoredCapture>> CaptureStore::Get(const std::string& event_
 
 namespace {
 
+bool IsAlphanumeric(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// `needle` occurs in `text` as a whole token: not inside a longer number or word ("456" does not match "4567").
+bool ContainsToken(const std::string& text, const std::string& needle) {
+  if (needle.empty()) return true;
+  for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    const bool starts = at == 0 || !IsAlphanumeric(text[at - 1]) || !IsAlphanumeric(needle.front());
+    const std::size_t end = at + needle.size();
+    const bool ends = end == text.size() || !IsAlphanumeric(text[end]) || !IsAlphanumeric(needle.back());
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
 bool Matches(const CaptureFilter& filter, const StoredCapture& capture) {
   const auto& f = capture.fields;
   auto get = [&f](const char* name) -> const std::string& {
@@ -98,8 +113,7 @@ bool Matches(const CaptureFilter& filter, const StoredCapture& capture) {
   if (filter.verdict && get("verdict") != *filter.verdict) return false;
   if (filter.account && get("account") != *filter.account) return false;
   if (filter.since_ms && StreamMs(capture.id) < *filter.since_ms) return false;
-  if (filter.contains && get("body").find(*filter.contains) == std::string::npos &&
-      get("path").find(*filter.contains) == std::string::npos) {
+  if (filter.contains && !ContainsToken(get("body"), *filter.contains) && !ContainsToken(get("path"), *filter.contains)) {
     return false;
   }
   return true;
@@ -118,15 +132,17 @@ Result<CapturePage> CaptureStore::List(const CaptureFilter& filter, int limit, c
     try {
       below_ms = std::stoll(*cursor);
     } catch (const std::exception&) {
-      return Error{"bad_request", "cursor is not a page cursor: " + *cursor};
+      below_ms = 0;
     }
+    if (below_ms <= 0) return Error{"bad_request", "cursor is not a page cursor: " + *cursor};
   }
   const int fetch = std::max(limit * 4, 100);
   std::vector<StoredCapture> matches;
   bool exhausted = false;
   // Streams are read newest first in rounds of `fetch` entries each. A round is complete above its horizon
   // (the newest "oldest entry read" of a stream that had more); a narrow filter may need several rounds.
-  for (int round = 0; round < kMaxScanRounds && !exhausted; ++round) {
+  std::size_t scanned = 0;
+  while (!exhausted && scanned < kMaxScannedEntries) {
     const std::string upper = below_ms == std::numeric_limits<std::int64_t>::max() ? "+" : std::to_string(below_ms - 1);
     std::vector<StoredCapture> read;
     std::optional<std::int64_t> horizon;
@@ -135,18 +151,36 @@ Result<CapturePage> CaptureStore::List(const CaptureFilter& filter, int limit, c
       if (!reply) return reply.error();
       if ((*reply)->type != REDIS_REPLY_ARRAY) continue;
       for (std::size_t i = 0; i < (*reply)->elements; ++i) read.push_back(FromEntry(prefix, (*reply)->element[i]));
+      scanned += (*reply)->elements;
       if ((*reply)->elements == static_cast<std::size_t>(fetch)) {
         const std::int64_t oldest = StreamMs(read.back().id);
         horizon = horizon ? std::max(*horizon, oldest) : oldest;
       }
     }
     exhausted = !horizon.has_value();
+    if (horizon && *horizon >= below_ms - 1) {
+      // A whole round fell inside one millisecond (a flood of rejected requests can do that): read that
+      // millisecond completely, so the scan always moves on.
+      const std::string ms = std::to_string(*horizon);
+      for (const auto& [key, prefix] : streams) {
+        auto reply = redis_.Command({"XREVRANGE", key, ms, ms});
+        if (!reply) return reply.error();
+        if ((*reply)->type != REDIS_REPLY_ARRAY) continue;
+        scanned += (*reply)->elements;
+        for (std::size_t i = 0; i < (*reply)->elements; ++i) {
+          StoredCapture capture = FromEntry(prefix, (*reply)->element[i]);
+          if (Matches(filter, capture)) matches.push_back(std::move(capture));
+        }
+      }
+      below_ms = *horizon;  // the next round starts below it
+      read.clear();         // what this round read is that millisecond (now complete) or older (next round)
+    }
     for (auto& capture : read) {
       // At or below the horizon some stream was not read completely: those entries come in the next round.
       if (horizon && StreamMs(capture.id) <= *horizon) continue;
       if (Matches(filter, capture)) matches.push_back(std::move(capture));
     }
-    if (horizon) below_ms = *horizon + 1;
+    if (horizon) below_ms = std::min(below_ms, *horizon + 1);
     if (matches.size() >= static_cast<std::size_t>(limit)) break;
     if (filter.since_ms && below_ms <= *filter.since_ms) exhausted = true;
   }

@@ -52,11 +52,20 @@ Result<void> RedisConcurrencyGate::Enter() {
 }
 
 void RedisConcurrencyGate::Leave() {
-  std::lock_guard lock(mutex_);
-  if (connection_ && !connection_->broken()) {
-    TransactionStore store(*connection_);
-    (void)store.ReleaseSlot(t_holder);  // if this fails, the slot expires by itself
+  {
+    std::lock_guard lock(mutex_);
+    // Reconnect if needed (after a failover the slot lives on the new master): a slot left behind would block a
+    // NetSuite call of every replica until it expires.
+    if (!connection_ || connection_->broken()) {
+      auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
+      connection_ = connected ? std::move(*connected) : nullptr;
+    }
+    if (connection_) {
+      TransactionStore store(*connection_);
+      (void)store.ReleaseSlot(t_holder);  // if this fails, the slot expires by itself
+    }
   }
+  std::lock_guard wake(freed_mutex_);
   freed_.notify_one();
 }
 

@@ -36,9 +36,9 @@ void RedisHealthMonitor::FollowSentinel(Duration timeout) {
   auto target = locator_.Locate(timeout);
   if (!target) return;  // no Sentinel answers: the PING below tells whether the master we know still does
   if (master_ && !(*master_ == *target)) {
+    BumpMasterGeneration();
     log::Warn("redis_master_changed", {{"from", master_->Describe()}, {"to", target->Describe()},
                                        {"effect", "every connection reconnects to the new master"}});
-    BumpMasterGeneration();
   }
   master_ = *target;
 }

@@ -102,51 +102,65 @@ void RedisIngestStore::Ingest(IngestRequest request, IngestCallback done) {
                                    request.event_json,
                                    keys::EventIdPrefix(shard)};
   AppendCaptureFields(std::move(request.capture), args);
-  auto shared = std::make_shared<const std::vector<std::string>>(std::move(args));  // kept for a NOSCRIPT retry
-  redis_.Submit(shared, [this, shared, done = std::move(done)](const redisReply* reply, const Error* error) mutable {
-    OnScriptReply(reply, error, std::move(shared), false, std::move(done));
-  });
+  // Kept for a NOSCRIPT retry.
+  SendScript(std::make_shared<const std::vector<std::string>>(std::move(args)), false, std::move(done));
 }
 
-void RedisIngestStore::OnScriptReply(const redisReply* reply, const Error* error, AsyncRedis::Args args,
-                                     bool retried, IngestCallback done) {
-  if (error != nullptr) return done(Unavailable(error->message));
-  if (reply->type == REDIS_REPLY_ERROR && ReplyText(reply).rfind("NOSCRIPT", 0) == 0 && !retried) {
-    // Redis restarted (or failed over) and forgot the script: nothing ran, so sending the script itself (EVAL,
-    // which also caches it again) cannot apply the event twice.
+RedisIngestStore::ScriptResult RedisIngestStore::ReadScriptReply(const redisReply* reply, const Error* error) {
+  ScriptResult result;
+  if (error != nullptr) {
+    result.outcome = Unavailable(error->message);
+  } else if (reply->type == REDIS_REPLY_ERROR && ReplyText(reply).rfind("NOSCRIPT", 0) == 0) {
+    result.noscript = true;
+    result.outcome = Unavailable("Redis does not know the ingest script");
+  } else if (reply->type == REDIS_REPLY_ERROR) {
+    result.outcome = Unavailable("ingest script failed: " + ReplyText(reply));
+  } else if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) {
+    result.outcome = Unavailable("ingest script gave an unexpected reply");
+  } else {
+    result.outcome = IngestOutcome{ReplyText(reply->element[0]), ReplyText(reply->element[1]), ReplyText(reply->element[2])};
+  }
+  return result;
+}
+
+void RedisIngestStore::SendScript(AsyncRedis::Args args, bool retried, IngestCallback done) {
+  // After NOSCRIPT (Redis restarted or failed over and forgot the script) nothing ran, so sending the script
+  // itself (EVAL, which also caches it again) cannot apply the event twice.
+  auto retry_with_eval = [this, args](IngestCallback then) {
     auto eval = std::make_shared<std::vector<std::string>>(*args);
     (*eval)[0] = "EVAL";
     (*eval)[1] = kIngestScript;
-    AsyncRedis::Args again = std::move(eval);
-    redis_.Submit(again, [this, again, done = std::move(done)](const redisReply* r, const Error* e) mutable {
-      OnScriptReply(r, e, std::move(again), true, std::move(done));
+    SendScript(std::move(eval), true, std::move(then));
+  };
+  if (min_replicas_ack_ == 0) {
+    redis_.Submit(args, [retried, retry_with_eval, done = std::move(done)](const redisReply* reply,
+                                                                           const Error* error) mutable {
+      ScriptResult result = ReadScriptReply(reply, error);
+      if (result.noscript && !retried) return retry_with_eval(std::move(done));
+      done(std::move(result.outcome));
     });
     return;
   }
-  if (reply->type == REDIS_REPLY_ERROR) return done(Unavailable("ingest script failed: " + ReplyText(reply)));
-  if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) {
-    return done(Unavailable("ingest script gave an unexpected reply"));
-  }
-  IngestOutcome outcome{ReplyText(reply->element[0]), ReplyText(reply->element[1]), ReplyText(reply->element[2])};
-  // Duplicates wait too: the original may sit on a primary that a failover is about to discard, and a 200 for
-  // its re-delivery would then lose it. WAIT covers every earlier write, so acking this one acks the original.
-  if (min_replicas_ack_ > 0) return AwaitReplicas(std::move(outcome), std::move(done));
-  done(std::move(outcome));
-}
-
-void RedisIngestStore::AwaitReplicas(IngestOutcome outcome, IngestCallback done) {
+  // WAIT counts the replicas that acknowledged this connection's writes, so it must follow the script on the
+  // same connection: on a fresh one it would answer at once. Duplicates wait too: the original may sit on a
+  // primary that a failover is about to discard, and WAIT covers every earlier write.
+  auto result = std::make_shared<ScriptResult>();
   const int wanted = min_replicas_ack_;
-  redis_.Submit({"WAIT", std::to_string(wanted), "1000"},
-                [wanted, outcome = std::move(outcome), done = std::move(done)](const redisReply* reply,
-                                                                               const Error* error) mutable {
-                  if (error != nullptr || reply->type != REDIS_REPLY_INTEGER || reply->integer < wanted) {
-                    // Recorded on the primary but not yet on enough replicas: 503 makes the sender retry; the
-                    // retry is a duplicate answered only once replicas have the original, or a new event on a
-                    // new primary after a failover.
-                    return done(Unavailable("the event is not yet on " + std::to_string(wanted) + " replica(s)"));
-                  }
-                  done(std::move(outcome));
-                });
+  AsyncRedis::Args wait = std::make_shared<const std::vector<std::string>>(
+      std::vector<std::string>{"WAIT", std::to_string(wanted), "1000"});
+  redis_.SubmitTogether(
+      {{args, [result](const redisReply* reply, const Error* error) { *result = ReadScriptReply(reply, error); }},
+       {wait, [result, wanted, retried, retry_with_eval, done = std::move(done)](const redisReply* reply,
+                                                                                const Error* error) mutable {
+          if (result->noscript && !retried) return retry_with_eval(std::move(done));
+          if (!result->outcome) return done(std::move(result->outcome));
+          if (error != nullptr || reply->type != REDIS_REPLY_INTEGER || reply->integer < wanted) {
+            // Recorded on the primary but not yet on enough replicas: 503 makes the sender retry; the retry is a
+            // duplicate answered only once replicas have the original, or a new event on a new primary.
+            return done(Unavailable("the event is not yet on " + std::to_string(wanted) + " replica(s)"));
+          }
+          done(std::move(result->outcome));
+        }}});
 }
 
 void RedisIngestStore::Requeue(const std::string& dedupe_id, const std::string& event_id,

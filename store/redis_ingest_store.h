@@ -26,9 +26,13 @@ class RedisIngestStore : public IngestStore {
                std::function<void(Result<void>)> done) override;
 
  private:
-  void OnScriptReply(const redisReply* reply, const Error* error, AsyncRedis::Args args, bool retried,
-                     IngestCallback done);
-  void AwaitReplicas(IngestOutcome outcome, IngestCallback done);
+  struct ScriptResult {
+    Result<IngestOutcome> outcome = MakeError("store_unavailable", "no reply yet");
+    bool noscript = false;
+  };
+  static ScriptResult ReadScriptReply(const redisReply* reply, const Error* error);
+  // The ingest script, and with min_replicas_ack its WAIT on the same connection; EVAL once after NOSCRIPT.
+  void SendScript(AsyncRedis::Args args, bool retried, IngestCallback done);
 
   AsyncRedis& redis_;
   const Clock& clock_;

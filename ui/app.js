@@ -227,7 +227,7 @@ async function postTransaction(id, button) {
 // --- Details: facts, history, captured events with Replay ------------------------------------------------------
 
 // The captured events that mention this refund: the storefront order for storefront refunds (eBay signals only
-// order changes), the NetSuite record for NetSuite ones.
+// order changes), the NetSuite record for NetSuite ones (`contains` matches whole tokens: 456 is not 4567).
 function eventsQuery(tx) {
   const params = new URLSearchParams({ limit: '20' });
   const [system, , recordId] = tx.source_record.split(':');
@@ -239,6 +239,19 @@ function eventsQuery(tx) {
     params.set('contains', tx.order_id);
   }
   return params;
+}
+
+// A narrow filter may come back short with a cursor (the server bounds each scan): follow it a few pages.
+async function capturedEvents(tx) {
+  const query = eventsQuery(tx);
+  const items = [];
+  for (let page = 0; page < 5 && items.length < 20; page += 1) {
+    const result = await api('GET', `/api/events?${query}`);
+    items.push(...result.items);
+    if (!result.next_cursor) break;
+    query.set('cursor', result.next_cursor);
+  }
+  return { items };
 }
 
 function eventRow(event) {
@@ -271,7 +284,7 @@ async function showDetails(id, { quiet = false } = {}) {
       .flatMap(([name, value]) => [el('dt', {}, name), el('dd', {}, value)]));
     $('#details-history').replaceChildren(...tx.history.map((entry) =>
       el('li', {}, `${formatTime(entry.at_ms)} `, badge(entry.status), ` ${entry.note}`)));
-    const events = await api('GET', `/api/events?${eventsQuery(tx)}`);
+    const events = await capturedEvents(tx);
     $('#events-title').textContent = `Captured events mentioning ${tx.source_record.startsWith('netsuite:')
       ? `NetSuite record ${tx.source_record.split(':')[2]}` : `order ${tx.order_id}`}`;
     $('#events tbody').replaceChildren(...events.items.map(eventRow));
