@@ -82,6 +82,15 @@ ParsedWebhook Ignored(ParsedWebhook parsed, std::string reason) {
   return parsed;
 }
 
+// What a body that is not JSON (or is cut short) becomes: an ignored event of its source, with simdjson's reason;
+// nothing of the half-read body is kept.
+ParsedWebhook NotJson(WebhookSource source, const std::string& account, const simdjson::simdjson_error& error) {
+  ParsedWebhook fallback;
+  fallback.event.source = source;
+  fallback.event.account = account;
+  return Ignored(std::move(fallback), std::string("body is not valid JSON (") + error.what() + ")");
+}
+
 std::optional<Money> ToMoney(const std::optional<std::string>& text, const std::string& currency) {
   if (!text || currency.empty()) return std::nullopt;
   auto money = ParseMoney(*text, currency);
@@ -228,12 +237,10 @@ ParsedWebhook ParseShopifyPayload(const std::string& account, const std::string&
                                   : ParseShopifyRedaction(std::move(parsed), root, shop_redact);
     return result;
   } catch (const simdjson::simdjson_error& e) {
-    ParsedWebhook fallback;
-    fallback.event.source = WebhookSource::kShopify;
-    fallback.event.account = account;
+    ParsedWebhook fallback = NotJson(WebhookSource::kShopify, account, e);
     fallback.event.topic = topic;
     fallback.redact_capture = customer_redact || shop_redact;  // personal data may be in there regardless
-    return Ignored(std::move(fallback), std::string("body is not valid JSON (") + e.what() + ")");
+    return fallback;
   }
 }
 
@@ -289,10 +296,7 @@ ParsedWebhook ParseEbayPayload(const std::string& account, const std::string& bo
     }
     return Ignored(std::move(parsed), topic.empty() ? "no topic" : "topic " + topic + " names no order");
   } catch (const simdjson::simdjson_error& e) {
-    ParsedWebhook fallback;
-    fallback.event.source = WebhookSource::kEbay;
-    fallback.event.account = account;
-    return Ignored(std::move(fallback), std::string("body is not valid JSON (") + e.what() + ")");
+    return NotJson(WebhookSource::kEbay, account, e);
   }
 }
 
@@ -325,9 +329,7 @@ ParsedWebhook ParseNetSuitePayload(const std::string& body) {
     parsed.event.record_event = event;
     return parsed;
   } catch (const simdjson::simdjson_error& e) {
-    ParsedWebhook fallback;
-    fallback.event.source = WebhookSource::kNetSuite;
-    return Ignored(std::move(fallback), std::string("body is not valid JSON (") + e.what() + ")");
+    return NotJson(WebhookSource::kNetSuite, "", e);
   }
 }
 
