@@ -117,6 +117,18 @@ async function main() {
       if (await row(page, 'ebay:refund:5UI0002').count() !== 0) throw new Error('a failed retrieve stored something');
     });
 
+    await step('what the service says is shown as text, never as markup', async () => {
+      const hostile = '<img src=x onerror="window.__injected=1">';
+      await retrieve(page, 'ebay-us', 'storefront', hostile);
+      await waitForText(page.locator('#retrieve-result'), /<img src=x onerror=/);
+      const injected = await page.evaluate(() => ({
+        flag: window.__injected === 1,
+        images: document.querySelectorAll('#retrieve-result img, #transactions img').length,
+      }));
+      if (injected.flag || injected.images) throw new Error(`markup was interpreted: ${JSON.stringify(injected)}`);
+      await page.click('#retrieve-cancel');
+    });
+
     await step('the captured events of a transaction, and Replay', async () => {
       await row(page, 'shopify:refund:9300').locator('button.events').click();
       await page.locator('#details').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
