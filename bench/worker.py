@@ -50,6 +50,16 @@ def redis(port, *args):
     return subprocess.check_output(["redis-cli", "-p", str(port), *args], text=True).strip()
 
 
+def redis_pipe(port, commands):
+    """Many commands through one redis-cli (one reply per line; our keys and JSON values have no spaces or
+    newlines that need quoting)."""
+    if not commands:
+        return []
+    out = subprocess.run(["redis-cli", "-p", str(port)], input="\n".join(commands) + "\n", text=True,
+                         capture_output=True, check=True).stdout
+    return out.splitlines()
+
+
 class Run:
     """One size: its own Redis, sandbox and refundsync processes, all stopped by close()."""
 
@@ -173,9 +183,10 @@ shutdown: {{drain_delay: 0s}}
             per_source[r.get("externalId", "")] = per_source.get(r.get("externalId", ""), 0) + 1
         netsuite_calls = len(calls["calls"]) - calls_before
         statuses = {}
-        for tx_id in redis(self.redis_port, "ZRANGE", "rs:{txindex}:updated", "0", "-1").split():
-            key = redis(self.redis_port, "GET", f"rs:{{tx:{tx_id}}}:key")
-            tx = json.loads(redis(self.redis_port, "GET", key))
+        tx_ids = redis(self.redis_port, "ZRANGE", "rs:{txindex}:updated", "0", "-1").split()
+        tx_keys = redis_pipe(self.redis_port, [f"GET rs:{{tx:{tx_id}}}:key" for tx_id in tx_ids])
+        for line in redis_pipe(self.redis_port, [f"GET {key}" for key in tx_keys]):
+            tx = json.loads(line)
             name = tx["status"] + (f" ({tx['error']['code']})" if tx.get("error") else "")
             statuses[name] = statuses.get(name, 0) + 1
         if os.environ.get("BENCH_DEBUG"):
