@@ -195,10 +195,7 @@ void AdminRoutes::ReplayEvent(const std::string& id, const Respond& respond) con
     capture = std::move(*loaded);
   }
   if (!capture) return respond(ErrorResponse(404, "not_found", "no captured event " + id));
-  auto field = [&capture](const char* name) {
-    auto it = capture->fields.find(name);
-    return it == capture->fields.end() ? std::string() : it->second;
-  };
+  auto field = [&capture](const char* name) -> const std::string& { return capture->Field(name); };
   if (field("redacted") == "1") return respond(ErrorResponse(422, "not_replayable", "the capture's body was removed"));
   HttpRequest request;
   request.method = field("method");

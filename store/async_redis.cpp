@@ -48,11 +48,16 @@ AsyncRedis::~AsyncRedis() {
   event_base_free(base_);
 }
 
-void AsyncRedis::Submit(Args args, Callback callback) {
+std::unique_ptr<AsyncRedis::Pending> AsyncRedis::MakePending(Args args, Callback callback) const {
   auto pending = std::make_unique<Pending>();
   pending->args = std::move(args);
   pending->callback = std::move(callback);
   pending->deadline_ms = SteadyNowMs() + timeout_.count();
+  return pending;
+}
+
+void AsyncRedis::Submit(Args args, Callback callback) {
+  auto pending = MakePending(std::move(args), std::move(callback));
   {
     std::lock_guard lock(mutex_);
     submitted_.push_back(std::move(pending));
@@ -61,17 +66,10 @@ void AsyncRedis::Submit(Args args, Callback callback) {
 }
 
 void AsyncRedis::SubmitTogether(std::vector<std::pair<Args, Callback>> commands) {
-  const std::int64_t deadline = SteadyNowMs() + timeout_.count();
   {
     // One lock: Drain takes the whole queue at once, so these land in one batch, sent on one connection.
     std::lock_guard lock(mutex_);
-    for (auto& [args, callback] : commands) {
-      auto pending = std::make_unique<Pending>();
-      pending->args = std::move(args);
-      pending->callback = std::move(callback);
-      pending->deadline_ms = deadline;
-      submitted_.push_back(std::move(pending));
-    }
+    for (auto& [args, callback] : commands) submitted_.push_back(MakePending(std::move(args), std::move(callback)));
   }
   event_active(wake_, 0, 0);
 }
@@ -169,10 +167,14 @@ bool AsyncRedis::DropIfMasterChanged() {
   // Sentinel names another master now: what is in flight fails (503, the sender re-sends), the next command
   // connects to the new master.
   log::Warn("redis_master_changed", {{"effect", "webhook connection reconnects to the new master"}});
+  DropConnection();
+  return true;
+}
+
+void AsyncRedis::DropConnection() {
   redisAsyncContext* context = context_;
   context_ = nullptr;
-  redisAsyncFree(context);
-  return true;
+  redisAsyncFree(context);  // calls OnReply with no reply for every pending command
 }
 
 void AsyncRedis::CheckDeadlines() {
@@ -181,9 +183,7 @@ void AsyncRedis::CheckDeadlines() {
   if (SteadyNowMs() <= in_flight_.front()->deadline_ms) return;
   log::Warn("redis_timeout", {{"pending", static_cast<long long>(in_flight_.size())},
                               {"effect", "connection dropped, pending commands fail, next command reconnects"}});
-  redisAsyncContext* context = context_;
-  context_ = nullptr;
-  redisAsyncFree(context);  // calls OnReply with no reply for every pending command
+  DropConnection();
 }
 
 void AsyncRedis::OnReply(redisAsyncContext* context, void* reply, void* privdata) {

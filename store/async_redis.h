@@ -59,6 +59,8 @@ class AsyncRedis {
   void Drain();               // loop thread: send what was submitted
   void CheckDeadlines();      // loop thread: drop a connection whose oldest command is overdue
   bool DropIfMasterChanged(); // loop thread: drop the connection when MasterGeneration() moved on
+  void DropConnection();      // loop thread: free context_ (its pending commands fail), reconnect on next use
+  std::unique_ptr<Pending> MakePending(Args args, Callback callback) const;
   bool EnsureConnected();     // loop thread
   void FailAll(std::deque<std::unique_ptr<Pending>>& pending, const std::string& why);
   static void OnReply(redisAsyncContext* context, void* reply, void* privdata);

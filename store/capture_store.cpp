@@ -39,10 +39,7 @@ constexpr std::size_t kMaxScannedEntries = 20000;
 }  // namespace
 
 std::string CaptureJson(const StoredCapture& capture) {
-  auto field = [&capture](const char* name) {
-    auto it = capture.fields.find(name);
-    return it == capture.fields.end() ? std::string() : it->second;
-  };
+  auto field = [&capture](const char* name) -> const std::string& { return capture.Field(name); };
   JsonWriter json;
   json.BeginObject();
   json.Key("id").String(capture.id);
@@ -103,12 +100,7 @@ bool ContainsToken(const std::string& text, const std::string& needle) {
 }
 
 bool Matches(const CaptureFilter& filter, const StoredCapture& capture) {
-  const auto& f = capture.fields;
-  auto get = [&f](const char* name) -> const std::string& {
-    static const std::string kEmpty;
-    auto it = f.find(name);
-    return it == f.end() ? kEmpty : it->second;
-  };
+  auto get = [&capture](const char* name) -> const std::string& { return capture.Field(name); };
   if (filter.source && get("source") != *filter.source) return false;
   if (filter.verdict && get("verdict") != *filter.verdict) return false;
   if (filter.account && get("account") != *filter.account) return false;

@@ -28,6 +28,13 @@ struct CapturePage {
 struct StoredCapture {
   std::string id;
   std::map<std::string, std::string> fields;  // as stored: received_at, source, account, method, path, ...
+
+  // A stored field, or "" when the capture has none of that name.
+  const std::string& Field(const std::string& name) const {
+    static const std::string kEmpty;
+    auto it = fields.find(name);
+    return it == fields.end() ? kEmpty : it->second;
+  }
 };
 
 class CaptureStore {

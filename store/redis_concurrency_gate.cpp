@@ -19,14 +19,23 @@ thread_local std::string t_holder;  // the slot this thread holds between Enter 
 RedisConcurrencyGate::RedisConcurrencyGate(RedisLocator locator, int limit, const Clock& clock)
     : locator_(std::move(locator)), limit_(limit), clock_(clock) {}
 
-Result<bool> RedisConcurrencyGate::TryAcquire(const std::string& holder) {
-  std::lock_guard lock(mutex_);
+Result<RedisConnection*> RedisConcurrencyGate::Connection() {
   if (!connection_ || connection_->broken()) {
     auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
-    if (!connected) return MakeError("upstream_unavailable", "NetSuite slots: " + connected.error().message);
+    if (!connected) {
+      connection_.reset();
+      return MakeError("upstream_unavailable", "NetSuite slots: " + connected.error().message);
+    }
     connection_ = std::move(*connected);
   }
-  TransactionStore store(*connection_);
+  return connection_.get();
+}
+
+Result<bool> RedisConcurrencyGate::TryAcquire(const std::string& holder) {
+  std::lock_guard lock(mutex_);
+  auto connection = Connection();
+  if (!connection) return connection.error();
+  TransactionStore store(**connection);
   return store.TryAcquireSlot(holder, limit_, clock_.NowMs(), kSlotTime);
 }
 
@@ -54,14 +63,10 @@ Result<void> RedisConcurrencyGate::Enter() {
 void RedisConcurrencyGate::Leave() {
   {
     std::lock_guard lock(mutex_);
-    // Reconnect if needed (after a failover the slot lives on the new master): a slot left behind would block a
-    // NetSuite call of every replica until it expires.
-    if (!connection_ || connection_->broken()) {
-      auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
-      connection_ = connected ? std::move(*connected) : nullptr;
-    }
-    if (connection_) {
-      TransactionStore store(*connection_);
+    // Reconnecting if needed (after a failover the slot lives on the new master): a slot left behind would block
+    // a NetSuite call of every replica until it expires.
+    if (auto connection = Connection()) {
+      TransactionStore store(**connection);
       (void)store.ReleaseSlot(t_holder);  // if this fails, the slot expires by itself
     }
   }

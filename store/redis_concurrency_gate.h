@@ -22,6 +22,8 @@ class RedisConcurrencyGate : public ConcurrencyGate {
 
  private:
   Result<bool> TryAcquire(const std::string& holder);
+  // The gate's connection, (re)connected when needed. Needs mutex_.
+  Result<RedisConnection*> Connection();
 
   RedisLocator locator_;
   int limit_;

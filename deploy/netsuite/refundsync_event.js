@@ -52,5 +52,19 @@ define([], () => {
     };
   }
 
-  return { build };
+  /**
+   * The deployment parameters both scripts share.
+   * @param script runtime.getCurrentScript()
+   * @returns {url, secretId, issuer, audience}
+   */
+  function settingsOf(script) {
+    return {
+      url: script.getParameter({ name: 'custscript_refundsync_url' }),
+      secretId: script.getParameter({ name: 'custscript_refundsync_secret' }),
+      issuer: script.getParameter({ name: 'custscript_refundsync_issuer' }),
+      audience: script.getParameter({ name: 'custscript_refundsync_audience' }),
+    };
+  }
+
+  return { build, settingsOf };
 });

@@ -11,12 +11,7 @@ define(['N/https', 'N/crypto', 'N/encode', 'N/runtime', 'N/record', 'N/search', 
   (https, crypto, encode, runtime, record, search, refundsyncEvent) => {
     function execute() {
       const script = runtime.getCurrentScript();
-      const settings = {
-        url: script.getParameter({ name: 'custscript_refundsync_url' }),
-        secretId: script.getParameter({ name: 'custscript_refundsync_secret' }),
-        issuer: script.getParameter({ name: 'custscript_refundsync_issuer' }),
-        audience: script.getParameter({ name: 'custscript_refundsync_audience' }),
-      };
+      const settings = refundsyncEvent.settingsOf(script);
       search.create({ type: 'customrecord_refundsync_pending', columns: ['custrecord_refundsync_body'] })
         .run().each((result) => {
           const body = result.getValue({ name: 'custrecord_refundsync_body' });

@@ -33,13 +33,7 @@ define(['N/https', 'N/crypto', 'N/encode', 'N/runtime', 'N/record', './refundsyn
       const rec = context.newRecord || context.oldRecord;
       const recordType = TYPES[String(rec.type).toLowerCase()];
       if (!event || !recordType) return;
-      const script = runtime.getCurrentScript();
-      const settings = {
-        url: script.getParameter({ name: 'custscript_refundsync_url' }),
-        secretId: script.getParameter({ name: 'custscript_refundsync_secret' }),
-        issuer: script.getParameter({ name: 'custscript_refundsync_issuer' }),
-        audience: script.getParameter({ name: 'custscript_refundsync_audience' }),
-      };
+      const settings = refundsyncEvent.settingsOf(runtime.getCurrentScript());
       const body = JSON.stringify({ record_type: recordType, record_id: String(rec.id), event: event });
       let sent = false;
       try {

@@ -1,10 +1,7 @@
 // The binary's command line: output and exit codes of contract section 2.
 #include <catch2/catch.hpp>
 
-#include <array>
-#include <cstdio>
-#include <sys/wait.h>
-
+#include "tests/support/run_command.h"
 #include "tests/support/server_process.h"
 #include "tests/support/sync_harness.h"
 #include "tests/support/test_config.h"
@@ -13,20 +10,8 @@ using namespace refundsync::testing;
 
 namespace {
 
-struct CommandResult {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
-
-CommandResult Run(const std::string& arguments) {
-  const std::string command = RefundsyncBinary() + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  return {WEXITSTATUS(status), output};
-}
+// The binary with these arguments; output is stdout and stderr together.
+CommandResult Run(const std::string& arguments) { return RunCommand(RefundsyncBinary() + " " + arguments + " 2>&1"); }
 
 }  // namespace
 

@@ -66,8 +66,7 @@ TEST_CASE("A NetSuite refund edited after posting is recorded as changed, nothin
   // The change is its own skipped transaction; wait for it through the transaction index.
   bool recorded = false;
   for (int i = 0; i < 500 && !recorded; ++i) {
-    auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", h.redis.port(), "", 0}, std::nullopt,
-                                               std::chrono::seconds(1));
+    auto connection = ConnectLocal(h.redis.port());
     auto ids = (*connection)->Command({"ZRANGE", keys::TransactionIndex(), "0", "-1"});
     for (std::size_t k = 0; k < (*ids)->elements && !recorded; ++k) {
       auto key = (*connection)->Command({"GET", keys::TransactionLocator((*ids)->element[k]->str)});
@@ -192,8 +191,7 @@ TEST_CASE("Shopify's cost-based rate limit: an empty bucket throttles every atte
                                          [](const Transaction& t) { return t.attempts == 4 && t.status == TxStatus::kFailed; });
   CHECK(exhausted.error->code == "upstream_unavailable");
   CHECK_THAT(exhausted.error->message, Catch::Contains("throttled"));
-  auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", h.redis.port(), "", 0}, std::nullopt,
-                                             std::chrono::seconds(1));
+  auto connection = ConnectLocal(h.redis.port());
   CHECK((*(*connection)->Command({"XLEN", keys::DeadLetters()}))->integer == 1);
   CHECK(ShopifyOrder(h, "2006").find(R"("refundableQuantity": 2)") != std::string::npos);  // nothing refunded yet
 }

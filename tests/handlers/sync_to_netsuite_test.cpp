@@ -94,12 +94,9 @@ TEST_CASE("Two partial refunds of one order arriving together: both judged one a
   const std::string b = ShopifyRefund("8002", "2002", "20.00", R"([{"line_item_id":1,"quantity":2,"subtotal":"20.00","total_tax":"0.00","line_item":{"sku":"PEN"}}])");
   std::thread first([&] { h.PostShopifyRefund("shop-eu", a, "ev-8001"); });
   HttpClient second_client;
-  const long second = second_client
-                          .Request("POST", h.server->BaseUrl() + "/webhooks/shopify/shop-eu", b,
-                                   {{"X-Shopify-Hmac-Sha256", Base64Encode(HmacSha256("shop-secret", b))},
-                                    {"X-Shopify-Topic", "refunds/create"},
-                                    {"X-Shopify-Event-Id", "ev-8002"}})
-                          .status;
+  const long second =
+      second_client.Request("POST", h.server->BaseUrl() + "/webhooks/shopify/shop-eu", b, ShopifyRefundHeaders(b, "ev-8002"))
+          .status;
   first.join();
   CHECK(second == 200);
   const Transaction ta = h.WaitSettled("shop-eu", "shopify:refund:8001");
@@ -225,8 +222,7 @@ TEST_CASE("NetSuite keeps failing: the last attempt leaves the transaction faile
   const Transaction tx = h.WaitTx("shop-eu", "shopify:refund:14001", [](const Transaction& t) { return t.attempts == 4; });
   CHECK(tx.status == TxStatus::kFailed);
   CHECK(tx.error->code == "upstream_unavailable");
-  auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", h.redis.port(), "", 0}, std::nullopt,
-                                             std::chrono::seconds(1));
+  auto connection = ConnectLocal(h.redis.port());
   CHECK((*(*connection)->Command({"XLEN", keys::DeadLetters()}))->integer == 1);
 }
 

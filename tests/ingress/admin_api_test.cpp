@@ -2,10 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <set>
 
+#include "tests/support/run_command.h"
 #include "tests/support/sync_harness.h"
 
 using namespace refundsync;
@@ -20,13 +19,12 @@ std::string AdminYaml(SyncHarness& h) {
          "    - {name: ops, role: operator, token_file: \"" + op + "\"}\n";
 }
 
-std::string Run(const std::string& command) {
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-  pclose(pipe);
-  return output;
+std::string Run(const std::string& command) { return RunCommand(command).output; }
+
+// The harness's server, started with a viewer and an operator token.
+void StartWithAdminTokens(SyncHarness& h) {
+  h.EditConfig([&](std::string& yaml) { yaml += AdminYaml(h); });
+  h.StartServer();
 }
 
 }  // namespace
@@ -35,10 +33,7 @@ TEST_CASE("Admin API: tokens, roles, filters and pagination, the CLI prints the 
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);
-  {
-    std::ofstream(h.config_path, std::ios::app) << AdminYaml(h);
-  }
-  h.StartServer();
+  StartWithAdminTokens(h);
   h.SeedNetSuiteOrder("shop-eu-100", "invoice", R"([{"sku":"PEN","quantity":3,"rate":"10.00"}])");
   for (int i = 1; i <= 3; ++i) {
     REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("70" + std::to_string(i), "100", "10.00", "[]"),
@@ -98,10 +93,7 @@ TEST_CASE("Retrieve and Post: import an order's refunds (even before sync_since)
   options.start_server = false;
   options.ebay_sync_since = "2026-11-01T00:00:00Z";
   SyncHarness h(options);
-  {
-    std::ofstream(h.config_path, std::ios::app) << AdminYaml(h);
-  }
-  h.StartServer();
+  StartWithAdminTokens(h);
   const std::map<std::string, std::string> op = {{"Authorization", "Bearer operator-token-value"},
                                                  {"Content-Type", "application/json"}};
   const std::string base = h.server->BaseUrl() + "/api/transactions";
@@ -163,10 +155,7 @@ TEST_CASE("Captures export, dry-run replay and replaying a whole day twice: noth
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);
-  {
-    std::ofstream(h.config_path, std::ios::app) << AdminYaml(h);
-  }
-  h.StartServer();
+  StartWithAdminTokens(h);
   h.SeedNetSuiteOrder("shop-eu-600", "invoice", R"([{"sku":"PEN","quantity":2,"rate":"10.00"}])");
   REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("6001", "600", "10.00", "[]"), "r1") == 200);
   REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("6002", "600", "10.00", "[]"), "r2") == 200);
@@ -246,10 +235,7 @@ TEST_CASE("POST /api/events/{id}/replay re-enqueues a NetSuite event past the de
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);
-  {
-    std::ofstream(h.config_path, std::ios::app) << AdminYaml(h);
-  }
-  h.StartServer();
+  StartWithAdminTokens(h);
   h.sandbox.Control("POST", "/_control/shopify/orders",
                     R"({"order_id":"7001","line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}],"paid":"20.00"})");
   simdjson::dom::parser parser;
@@ -279,8 +265,7 @@ TEST_CASE("POST /api/events/{id}/replay re-enqueues a NetSuite event past the de
   CHECK(replayed.status == 200);
   CHECK(replayed.body.find("\"status\":\"replayed\"") != std::string::npos);
   // Wait until the worker drained the queue, then: still one Shopify refund.
-  auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", h.redis.port(), "", 0}, std::nullopt,
-                                             std::chrono::seconds(1));
+  auto connection = ConnectLocal(h.redis.port());
   for (int i = 0; i < 500; ++i) {
     std::int64_t queued = 0;
     for (int shard = 0; shard < keys::kShardCount; ++shard) {

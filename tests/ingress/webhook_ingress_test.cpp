@@ -88,8 +88,7 @@ struct Ingress {
   }
 
   std::unique_ptr<RedisConnection> Inspect() {
-    return std::move(*RedisConnection::Connect(RedisTarget{"127.0.0.1", redis.port(), "", 0}, std::nullopt,
-                                               std::chrono::seconds(1)));
+    return std::move(*ConnectLocal(redis.port()));
   }
 
   std::int64_t QueuedEvents() {

@@ -2,14 +2,11 @@
 // one is rejected. The script runs under Node with stand-ins for the N/* modules (suitescript_harness.js).
 #include <catch2/catch.hpp>
 
-#include <array>
-#include <cstdio>
-#include <sys/wait.h>
-
 #include <simdjson.h>
 
 #include "tests/support/http_client.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/run_command.h"
 #include "tests/support/server_process.h"
 #include "tests/support/test_config.h"
 
@@ -20,13 +17,9 @@ namespace {
 std::string RunHarness(const std::string& url, const std::string& extra = "") {
   const std::string command = std::string("node ") + REFUNDSYNC_SOURCE_DIR + "/tests/netsuite/suitescript_harness.js " +
                               REFUNDSYNC_SOURCE_DIR + "/deploy/netsuite netsuite-webhook-secret-value " + url + " " + extra;
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  REQUIRE(WEXITSTATUS(status) == 0);
-  return output;
+  const CommandResult result = RunCommand(command);
+  REQUIRE(result.exit_code == 0);
+  return result.output;
 }
 
 }  // namespace

@@ -62,11 +62,10 @@ TEST_CASE("Three replicas, a killed worker and a Redis restart: every refund onc
   auto deliver = [&](int port, int i, const std::string& delivery) {
     const std::string body = ShopifyRefund("8" + std::to_string(i), "9" + std::to_string(i), "10.00", "[]");
     for (int attempt = 0; attempt < 400; ++attempt) {
-      auto response = client.Request("POST", "http://127.0.0.1:" + std::to_string(port) + "/webhooks/shopify/shop-eu", body,
-                                     {{"X-Shopify-Hmac-Sha256", Base64Encode(HmacSha256("shop-secret", body))},
-                                      {"X-Shopify-Topic", "refunds/create"},
-                                      {"X-Shopify-Event-Id", "scale-" + std::to_string(i)},
-                                      {"X-Shopify-Webhook-Id", delivery}});
+      auto headers = ShopifyRefundHeaders(body, "scale-" + std::to_string(i));
+      headers["X-Shopify-Webhook-Id"] = delivery;
+      auto response =
+          client.Request("POST", "http://127.0.0.1:" + std::to_string(port) + "/webhooks/shopify/shop-eu", body, headers);
       if (response.status == 200) {
         ++answered_200;
         return;

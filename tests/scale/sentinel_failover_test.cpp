@@ -1,11 +1,10 @@
 // Redis high availability through Sentinel: a primary, two replicas and a Sentinel on loopback, the service
-// configured with `redis.sentinel` and `min_replicas_ack: 1`. A refund is posted; then the primary dies and
-// Sentinel promotes a replica; the service must find the new master by itself, accept the next refund (a sender
-// re-sends what was refused with 503 meanwhile) and post it, each refund exactly once in NetSuite.
+// configured with `redis.sentinel` and `min_replicas_ack: 1`. A refund is posted; then the primary dies, or a
+// switchover leaves it up; either way the service must find the new master by itself, accept the next refund (a
+// sender re-sends what was refused with 503 meanwhile) and post it, each refund exactly once in NetSuite.
 #include <catch2/catch.hpp>
 
-#include <csignal>
-
+#include "tests/support/sentinel_process.h"
 #include "tests/support/sync_harness.h"
 
 using namespace refundsync;
@@ -13,56 +12,8 @@ using namespace refundsync::testing;
 
 namespace {
 
-// A Sentinel process watching one master, with a config file of its own (Sentinel rewrites it).
-class SentinelProcess {
- public:
-  SentinelProcess(int master_port, const std::vector<int>& replica_ports, TempDir& dir) : port_(FreePort()) {
-    std::string conf = "port " + std::to_string(port_) + "\nbind 127.0.0.1\nsentinel monitor m1 127.0.0.1 " +
-                       std::to_string(master_port) +
-                       " 1\nsentinel down-after-milliseconds m1 1000\nsentinel failover-timeout m1 5000\n";
-    // Known at once instead of after Sentinel's next INFO round (10 s).
-    for (int port : replica_ports) conf += "sentinel known-replica m1 127.0.0.1 " + std::to_string(port) + "\n";
-    const std::string path = dir.Write("sentinel.conf", conf);
-    pid_ = fork();
-    if (pid_ == 0) {
-      execlp("redis-server", "redis-server", path.c_str(), "--sentinel", "--loglevel", "warning", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-  }
-  ~SentinelProcess() {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
-  int port() const { return port_; }
-
-  // A command to the Sentinel, retried until it answers (it starts asynchronously); nullopt after `max_ms`.
-  std::optional<RedisReply> Command(const std::vector<std::string>& args, int max_ms = 5000) const {
-    for (int waited = 0; waited < max_ms; waited += 20) {
-      auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", port_, "", 0}, std::nullopt,
-                                                 std::chrono::milliseconds(200));
-      if (connection) {
-        auto reply = (*connection)->Command(args);
-        if (reply && (*reply)->type != REDIS_REPLY_ERROR) return std::move(*reply);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return std::nullopt;
-  }
-
-  // The master's port as Sentinel names it now.
-  int MasterPort() const {
-    auto reply = Command({"SENTINEL", "get-master-addr-by-name", "m1"});
-    if (!reply || (*reply)->type != REDIS_REPLY_ARRAY || (*reply)->elements != 2) return 0;
-    return std::stoi(std::string((*reply)->element[1]->str, (*reply)->element[1]->len));
-  }
-
- private:
-  int port_;
-  pid_t pid_;
-};
-
 std::string Info(int port, const std::string& section) {
-  auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", port, "", 0}, std::nullopt, std::chrono::seconds(1));
+  auto connection = ConnectLocal(port);
   if (!connection) return "";
   auto reply = (*connection)->Command({"INFO", section});
   return reply && (*reply)->type == REDIS_REPLY_STRING ? std::string((*reply)->str, (*reply)->len) : "";
@@ -135,7 +86,7 @@ struct SentinelCluster {
   }
 
   static std::unique_ptr<RedisConnection> Connect(int port) {
-    auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", port, "", 0}, std::nullopt, std::chrono::seconds(1));
+    auto connection = ConnectLocal(port);
     REQUIRE(connection);
     return std::move(*connection);
   }
@@ -150,10 +101,7 @@ struct SentinelCluster {
     CHECK(h.WaitSettled("shop-eu", "shopify:refund:5002").status == TxStatus::kPosted);
     CHECK(h.LoadTx("shop-eu", "shopify:refund:5001")->status == TxStatus::kPosted);  // replicated before the switch
     // The delivery before the failover is still known as one: its dedupe key moved with the data.
-    const std::string again = ShopifyRefund("5001", "500", "10.00", "[]");
-    auto redelivered = h.client.Request("POST", h.server->BaseUrl() + "/webhooks/shopify/shop-eu", again,
-                                        {{"X-Shopify-Hmac-Sha256", Base64Encode(HmacSha256("shop-secret", again))},
-                                         {"X-Shopify-Topic", "refunds/create"}, {"X-Shopify-Event-Id", "before-failover"}});
+    auto redelivered = h.DeliverShopifyRefund("shop-eu", ShopifyRefund("5001", "500", "10.00", "[]"), "before-failover");
     CHECK(redelivered.status == 200);
     CHECK(redelivered.body.find("\"status\":\"duplicate\"") != std::string::npos);
     CHECK(h.Records("creditMemo").size() == 2);

@@ -11,6 +11,7 @@
 #include "tests/support/redis_server.h"
 
 using namespace refundsync;
+using refundsync::testing::ConnectLocal;
 using refundsync::testing::RedisServer;
 
 namespace {
@@ -51,7 +52,7 @@ TEST_CASE("Captures page through every match once: a crowded millisecond, uneven
           "[captures][integration]") {
   RedisServer server;
   auto connection =
-      RedisConnection::Connect(RedisTarget{"127.0.0.1", server.port(), "", 0}, std::nullopt, std::chrono::seconds(1));
+      ConnectLocal(server.port());
   REQUIRE(connection);
   RedisConnection& redis = **connection;
   // Shard 0: 300 captures in one millisecond (more than a scan round reads), 50 of them mention order 4711.

@@ -7,6 +7,7 @@
 #include "store/redis_connection.h"
 #include "store/redis_health.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/sentinel_process.h"
 
 using namespace refundsync;
 using refundsync::testing::RedisServer;
@@ -58,21 +59,12 @@ TEST_CASE("The health monitor follows Redis going down and coming back", "[redis
 }
 
 TEST_CASE("Sentinel tells where the master is", "[redis][integration]") {
-  // A real Sentinel needs a config file it can rewrite; start one watching our private Redis.
   RedisServer redis;
   refundsync::testing::TempDir dir;
-  const int sentinel_port = refundsync::testing::FreePort();
-  const std::string conf = dir.Write("sentinel.conf", "port " + std::to_string(sentinel_port) +
-                                                          "\nbind 127.0.0.1\nsentinel monitor m1 127.0.0.1 " +
-                                                          std::to_string(redis.port()) + " 1\n");
-  const pid_t pid = fork();
-  if (pid == 0) {
-    execlp("redis-server", "redis-server", conf.c_str(), "--sentinel", static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  refundsync::testing::SentinelProcess sentinel(redis.port(), {}, dir);
   RedisConfig config;
   config.sentinel = RedisSentinel{{{"127.0.0.1", refundsync::testing::FreePort()},  // a dead Sentinel first
-                                   {"127.0.0.1", sentinel_port}},
+                                   {"127.0.0.1", sentinel.port()}},
                                   "m1",
                                   0};
   RedisLocator locator(config);
@@ -81,8 +73,6 @@ TEST_CASE("Sentinel tells where the master is", "[redis][integration]") {
     target = locator.Locate(std::chrono::milliseconds(200));
     if (!target) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  kill(pid, SIGTERM);
-  waitpid(pid, nullptr, 0);
   REQUIRE(target.has_value());
   CHECK(target->port == redis.port());
 }

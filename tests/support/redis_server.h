@@ -1,9 +1,11 @@
 // A real redis-server on a free loopback port, private to one test, stopped when the fixture goes away.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <sys/types.h>
 
+#include "store/redis_connection.h"
 #include "tests/support/temp_dir.h"
 
 namespace refundsync::testing {
@@ -31,5 +33,10 @@ class RedisServer {
 
 // A TCP port that was free a moment ago (bind to port 0, read it back, close).
 int FreePort();
+
+// A connection to a Redis (or a Sentinel) on loopback, database 0, no password.
+inline Result<std::unique_ptr<RedisConnection>> ConnectLocal(int port, Duration timeout = std::chrono::seconds(1)) {
+  return RedisConnection::Connect(RedisTarget{"127.0.0.1", port, "", 0}, std::nullopt, timeout);
+}
 
 }  // namespace refundsync::testing

@@ -29,6 +29,13 @@
 
 namespace refundsync::testing {
 
+// The headers of a Shopify refunds/create delivery, signed with the harness's webhook secret.
+inline std::map<std::string, std::string> ShopifyRefundHeaders(const std::string& body, const std::string& event_id) {
+  return {{"X-Shopify-Hmac-Sha256", Base64Encode(HmacSha256("shop-secret", body))},
+          {"X-Shopify-Topic", "refunds/create"},
+          {"X-Shopify-Event-Id", event_id}};
+}
+
 struct HarnessOptions {
   bool adjustment_item = true;
   std::string ebay_sync_since = "2020-01-01";
@@ -118,19 +125,17 @@ shutdown: {{drain_delay: 0s}}
   }
 
   long PostShopifyRefund(const std::string& account, const std::string& body, const std::string& event_id) {
-    return client
-        .Request("POST", server->BaseUrl() + "/webhooks/shopify/" + account, body,
-                 {{"X-Shopify-Hmac-Sha256", Base64Encode(HmacSha256("shop-secret", body))},
-                  {"X-Shopify-Topic", "refunds/create"},
-                  {"X-Shopify-Event-Id", event_id}})
-        .status;
+    return DeliverShopifyRefund(account, body, event_id).status;
+  }
+  HttpResult DeliverShopifyRefund(const std::string& account, const std::string& body, const std::string& event_id) {
+    return client.Request("POST", server->BaseUrl() + "/webhooks/shopify/" + account, body,
+                          ShopifyRefundHeaders(body, event_id));
   }
 
   int inspect_port = 0;  // a test that runs its own Redis points the helpers at it
 
   std::optional<Transaction> LoadTx(const std::string& account, const std::string& source_record) {
-    auto connection = RedisConnection::Connect(RedisTarget{"127.0.0.1", inspect_port ? inspect_port : redis.port(), "", 0}, std::nullopt,
-                                               std::chrono::seconds(1));
+    auto connection = ConnectLocal(inspect_port ? inspect_port : redis.port());
     if (!connection) return std::nullopt;
     const std::string id = TransactionId(account, source_record);
     auto key = (*connection)->Command({"GET", keys::TransactionLocator(id)});

@@ -4,10 +4,9 @@
 // page did must be true upstream: exactly one cash refund in NetSuite.
 #include <catch2/catch.hpp>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 
+#include "tests/support/run_command.h"
 #include "tests/support/sync_harness.h"
 
 using namespace refundsync;
@@ -46,15 +45,10 @@ TEST_CASE("Operator page: sign in, retrieve, post, an unsynced order's message, 
   std::filesystem::remove(screenshot);
   const std::string command = std::string(REFUNDSYNC_SOURCE_DIR) + "/scripts/run-ui-test.sh " + REFUNDSYNC_BUILD_DIR +
                               " " + h.server->BaseUrl() + " operator-token-value " + screenshot.string() + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  INFO(output);
-  REQUIRE(WEXITSTATUS(status) == 0);
-  CHECK(output.find("\"ok\":true") != std::string::npos);
+  const CommandResult run = RunCommand(command);
+  INFO(run.output);
+  REQUIRE(run.exit_code == 0);
+  CHECK(run.output.find("\"ok\":true") != std::string::npos);
   CHECK(std::filesystem::file_size(screenshot) > 10000);
 
   // What the operator did through the page happened once, upstream.
