@@ -158,6 +158,15 @@ shutdown: {{drain_delay: 0s}}
     return {};
   }
 
+  // Waits (bounded) until the server has logged `text`, e.g. that its start-up reconciliation is done.
+  void WaitForLog(const std::string& text, int max_ms = 10000) {
+    for (int i = 0; i < max_ms / 10; ++i) {
+      if (server->Log().find(text) != std::string::npos) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    FAIL("the server never logged " << text);
+  }
+
   Transaction WaitSettled(const std::string& account, const std::string& source_record) {
     return WaitTx(account, source_record, [](const Transaction& tx) {
       return tx.status == TxStatus::kPosted || tx.status == TxStatus::kSkipped ||
