@@ -56,13 +56,10 @@ TEST_CASE("subscribe registers what Shopify and eBay need, idempotently, and --c
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);
-  {
-    std::ifstream in(h.config_path);
-    std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  h.EditConfig([&](std::string& yaml) {
     const std::string from = "ebay: {api_base_url:";
     yaml.replace(yaml.find(from), from.size(), "ebay: {alert_email: \"ops@example.com\", api_base_url:");
-    std::ofstream(h.config_path) << yaml;
-  }
+  });
   h.StartServer();  // eBay checks the endpoint with its challenge before it accepts the destination
   const std::string base = "subscribe --config " + h.config_path;
   for (const std::string account : {"shop-main", "ebay-us"}) {

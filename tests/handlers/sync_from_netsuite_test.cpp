@@ -126,12 +126,9 @@ TEST_CASE("eBay from NetSuite: issue_refund starts PENDING, is posted once eBay 
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);
-  {
-    std::ifstream in(h.config_path);
-    std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  h.EditConfig([&](std::string& yaml) {
     yaml.replace(yaml.find("    sync_since: \"2020-01-01\""), 0, "    refund_direction: from_netsuite\n");
-    std::ofstream(h.config_path) << yaml;
-  }
+  });
   h.StartServer();
   auto seed = [&](const std::string& order_id) {
     h.sandbox.Control("POST", "/_control/ebay/orders",

@@ -232,14 +232,11 @@ TEST_CASE("A worker SIGKILLed mid-refund: another consumer takes the entry over 
   options.start_server = false;
   SyncHarness h(options);
   // Short claim and lease times so the takeover happens within the test; slow NetSuite so the kill lands mid-way.
-  {
-    std::ifstream in(h.config_path);
-    std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  h.EditConfig([&](std::string& yaml) {
     const std::string from = "worker: {backoff_initial: 50ms, backoff_max: 200ms, max_attempts: 4}";
     yaml.replace(yaml.find(from), from.size(),
                  "worker: {backoff_initial: 50ms, backoff_max: 200ms, max_attempts: 4, claim_idle: 2s, order_lease: 3s}");
-    std::ofstream(h.config_path) << yaml;
-  }
+  });
   h.StartServer();
   h.SeedNetSuiteOrder("shop-eu-1501", "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
   h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"latency_ms":700})");
@@ -265,13 +262,10 @@ TEST_CASE("The NetSuite concurrency limit holds across workers: no request is re
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);
-  {
-    std::ifstream in(h.config_path);
-    std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  h.EditConfig([&](std::string& yaml) {
     yaml.replace(yaml.find("  certificate_id:"), 0, "  max_concurrency: 2\n");
     yaml.replace(yaml.find("max_attempts: 4}"), 16, "max_attempts: 4, concurrency: 6}");
-    std::ofstream(h.config_path) << yaml;
-  }
+  });
   h.StartServer();
   h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"latency_ms":60,"max_concurrency":2})");
   for (int i = 0; i < 6; ++i) {
