@@ -76,3 +76,18 @@ TEST_CASE("Sentinel tells where the master is", "[redis][integration]") {
   REQUIRE(target.has_value());
   CHECK(target->port == redis.port());
 }
+
+TEST_CASE("A write answered READONLY (a demoted master) marks the connection broken, so its owner reconnects",
+          "[redis][integration]") {
+  RedisServer primary;
+  RedisServer replica;
+  auto connection = refundsync::testing::ConnectLocal(replica.port());
+  REQUIRE(connection);
+  REQUIRE((*connection)->Command({"SET", "before", "1"}));
+  CHECK_FALSE((*connection)->broken());
+  REQUIRE((*connection)->Command({"REPLICAOF", "127.0.0.1", std::to_string(primary.port())}));
+  auto refused = (*connection)->Command({"SET", "after", "1"});
+  REQUIRE(refused);
+  CHECK((*refused)->type == REDIS_REPLY_ERROR);
+  CHECK((*connection)->broken());
+}
