@@ -4,6 +4,7 @@
 
 #include <sys/wait.h>
 
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -17,6 +18,7 @@
 #include <simdjson.h>
 
 #include "core/crypto.h"
+#include "core/time.h"
 #include "core/transaction.h"
 #include "store/key_layout.h"
 #include "store/redis_connection.h"
@@ -206,9 +208,15 @@ shutdown: {{drain_delay: 0s}}
   }
 };
 
+// A Shopify refunds/create body. Without `created_at` the refund is made "now": a fixed date would fall before the
+// account's first-seen cut-over once the calendar passes it, and the refund would be skipped instead of synced.
 inline std::string ShopifyRefund(const std::string& id, const std::string& order_id, const std::string& amount,
                           const std::string& lines_json, const std::string& shipping = "",
-                          const std::string& created_at = "2026-11-27T10:00:00Z") {
+                          std::string created_at = "") {
+  if (created_at.empty()) {
+    created_at = FormatRfc3339Ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch()).count());
+  }
   return fmt::format(
       R"({{"id":{},"order_id":{},"created_at":"{}","refund_line_items":{},"transactions":[{{"kind":"refund","status":"success","amount":"{}","currency":"USD"}}],"order_adjustments":[{}]}})",
       id, order_id, created_at, lines_json, amount,
