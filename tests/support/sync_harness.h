@@ -152,11 +152,14 @@ shutdown: {{drain_delay: 0s}}
   // Waits (bounded) until the transaction exists and satisfies `done`.
   Transaction WaitTx(const std::string& account, const std::string& source_record,
                      const std::function<bool(const Transaction&)>& done, int max_ms = 10000) {
+    std::optional<Transaction> last;
     for (int i = 0; i < max_ms / 10; ++i) {
-      if (auto tx = LoadTx(account, source_record); tx && done(*tx)) return *tx;
+      last = LoadTx(account, source_record);
+      if (last && done(*last)) return *last;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    FAIL("transaction for " << source_record << " never reached the expected state");
+    FAIL("transaction for " << source_record << " never reached the expected state; last seen: "
+                            << (last ? ToJson(*last) : std::string("no transaction")));
     return {};
   }
 

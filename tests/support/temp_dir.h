@@ -1,6 +1,8 @@
-// A private temporary directory, removed with everything in it when the test ends.
+// A private temporary directory, removed with everything in it when the test ends (kept, for reading the
+// servers' logs after a failure, when REFUNDSYNC_KEEP_TEST_DIRS is set).
 #pragma once
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -14,6 +16,7 @@ class TempDir {
     path_ = mkdtemp(pattern.data());
   }
   ~TempDir() {
+    if (std::getenv("REFUNDSYNC_KEEP_TEST_DIRS") != nullptr) return;
     std::error_code ignored;
     std::filesystem::remove_all(path_, ignored);
   }
