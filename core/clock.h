@@ -2,6 +2,7 @@
 // depend on the wall clock.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 
@@ -22,14 +23,15 @@ class SystemClock : public Clock {
   }
 };
 
+// Atomic: a test may move the time while a component's own thread reads it.
 class FixedClock : public Clock {
  public:
   explicit FixedClock(std::int64_t now_ms) : now_ms_(now_ms) {}
-  std::int64_t NowMs() const override { return now_ms_; }
-  void Set(std::int64_t now_ms) { now_ms_ = now_ms; }
+  std::int64_t NowMs() const override { return now_ms_.load(); }
+  void Set(std::int64_t now_ms) { now_ms_.store(now_ms); }
 
  private:
-  std::int64_t now_ms_;
+  std::atomic<std::int64_t> now_ms_;
 };
 
 }  // namespace refundsync

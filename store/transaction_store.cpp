@@ -167,6 +167,18 @@ Result<bool> TransactionStore::TryAcquireSlot(const std::string& holder, int lim
   return (*acquired)->integer == 1;
 }
 
+Result<void> TransactionStore::RenewSlots(const std::vector<std::string>& holders, std::int64_t expiry_ms) {
+  // XX: only slots still there are extended; one that expired meanwhile may be someone else's now.
+  std::vector<std::string> command = {"ZADD", keys::NetSuiteSlots(), "XX"};
+  for (const auto& holder : holders) {
+    command.push_back(std::to_string(expiry_ms));
+    command.push_back(holder);
+  }
+  auto renewed = Run(command);
+  if (!renewed) return renewed.error();
+  return {};
+}
+
 Result<void> TransactionStore::ReleaseSlot(const std::string& holder) {
   auto removed = Run({"ZREM", keys::NetSuiteSlots(), holder});
   if (!removed) return removed.error();

@@ -49,6 +49,8 @@ class TransactionStore {
 
   // NetSuite concurrency shared by every replica: a slot is held for at most `ttl` (a crashed holder frees it).
   Result<bool> TryAcquireSlot(const std::string& holder, int limit, std::int64_t now_ms, Duration ttl);
+  // Extends the expiry of slots this process still holds.
+  Result<void> RenewSlots(const std::vector<std::string>& holders, std::int64_t expiry_ms);
   Result<void> ReleaseSlot(const std::string& holder);
 
   // Small JSON caches of stable upstream facts (an order's sales order and billed record).
