@@ -130,10 +130,22 @@ run() {  # run NAME URL CONNECTIONS SERVER_PIDS...: also the CPU of server, Redi
   printf '%-11s c=%-4s %10s req/s  p50 %-8s p99 %-8s errors %s non-2xx %s  cpu%% server %s redis %s wrk %s\n' \
     "$1" "$3" "$rps" "$p50" "$p99" "$errors" "$non2xx" "$server_cpu" "$redis_cpu" "$wrk_cpu"
 }
+# BENCH_TARGETS narrows the sitting (e.g. "refundsync" while trying a change); BENCH_PERF=FILE also records a
+# CPU profile of refundsync during its runs (perf record; BENCH_PERF_ARGS="--call-graph dwarf -F 999" sees
+# through libc; read it with `perf report -i FILE`).
+targets=" ${BENCH_TARGETS:-nginx node-peer refundsync} "
 for c in "${connections[@]}"; do
-  run nginx "http://127.0.0.1:$nginx_port/webhooks/shopify/shop" "$c" $(nginx_pids)
-  run node-peer "http://127.0.0.1:$node_port/webhooks/shopify/shop" "$c" "$node_pid"
-  run refundsync "http://127.0.0.1:$rs_port/webhooks/shopify/shop" "$c" "$rs_pid"
+  [[ $targets == *" nginx "* ]] && run nginx "http://127.0.0.1:$nginx_port/webhooks/shopify/shop" "$c" $(nginx_pids)
+  [[ $targets == *" node-peer "* ]] && run node-peer "http://127.0.0.1:$node_port/webhooks/shopify/shop" "$c" "$node_pid"
+  if [[ $targets == *" refundsync "* ]]; then
+    perf_pid=""
+    if [ -n "${BENCH_PERF:-}" ]; then
+      perf record -e cpu-clock ${BENCH_PERF_ARGS:--g} -o "$BENCH_PERF" -p "$rs_pid" -- sleep "$seconds" >/dev/null 2>&1 &
+      perf_pid=$!
+    fi
+    run refundsync "http://127.0.0.1:$rs_port/webhooks/shopify/shop" "$c" "$rs_pid"
+    [ -n "$perf_pid" ] && wait "$perf_pid"
+  fi
 done
 rss_kb=$(ps -o rss= -p "$rs_pid" | tr -d ' ')
 date=$(date -u +%Y-%m-%dT%H:%M:%SZ)

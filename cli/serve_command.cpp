@@ -1,3 +1,4 @@
+#include <charconv>
 #include <csignal>
 #include <iostream>
 #include <condition_variable>
@@ -49,7 +50,7 @@ sigset_t StopSignals() {
   return set;
 }
 
-std::string RouteGroup(const std::string& path) {
+std::string_view RouteGroup(const std::string& path) {  // literals: nothing to allocate per request
   if (path == "/healthz" || path == "/readyz") return "health";
   if (path == "/metrics") return "metrics";
   if (path.rfind("/webhooks/", 0) == 0) return "webhook";
@@ -61,18 +62,12 @@ std::string RouteGroup(const std::string& path) {
 // Counts every request by route group and status; the per-source webhook counters live with the pipeline.
 AsyncRequestHandler Counted(MetricsRegistry& metrics, AsyncRequestHandler inner) {
   return [&metrics, inner = std::move(inner)](HttpRequest request, Respond respond) {
-    std::string group = RouteGroup(request.path);
-    inner(std::move(request), [&metrics, group = std::move(group), respond](HttpResponse response) {
-      // The registry takes a lock and renders labels; remember the handle per thread after the first time.
-      thread_local std::unordered_map<std::string, Counter*> counters;
-      const std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(&metrics)) + ":" + group + ":" +
-                              std::to_string(response.status);
-      Counter*& counter = counters[key];
-      if (counter == nullptr) {
-        counter = &metrics.CounterFor("refundsync_http_requests_total", "HTTP requests by route group and status",
-                                      {{"route", group}, {"status", std::to_string(response.status)}});
-      }
-      counter->Add();
+    const std::string_view group = RouteGroup(request.path);
+    inner(std::move(request), [&metrics, group, respond](HttpResponse response) {
+      char status[8];
+      const auto written = std::to_chars(status, status + sizeof(status), response.status);
+      metrics.CachedCounter("refundsync_http_requests_total", "HTTP requests by route group and status", "route",
+                            group, "status", std::string_view(status, written.ptr - status)).Add();
       respond(std::move(response));
     });
   };

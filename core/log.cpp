@@ -91,6 +91,8 @@ void Configure(LogFormat format, std::string_view level) {
   Logger()->set_level(spdlog::level::from_str(std::string(level)));
 }
 
+bool InfoEnabled() { return Logger()->should_log(spdlog::level::info); }
+
 void Debug(std::string_view event, Fields fields) { Write(spdlog::level::debug, "debug", event, fields); }
 void Info(std::string_view event, Fields fields) { Write(spdlog::level::info, "info", event, fields); }
 void Warn(std::string_view event, Fields fields) { Write(spdlog::level::warn, "warn", event, fields); }

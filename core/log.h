@@ -33,6 +33,9 @@ using Fields = std::initializer_list<Field>;
 // Called once by the composition root; before that, lines go to stdout as text at info level.
 void Configure(LogFormat format, std::string_view level);
 
+// Whether info lines are written: hot paths ask first, so a quieter level also skips building the fields.
+bool InfoEnabled();
+
 void Debug(std::string_view event, Fields fields = {});
 void Info(std::string_view event, Fields fields = {});
 void Warn(std::string_view event, Fields fields = {});

@@ -76,6 +76,25 @@ MetricsRegistry::Family& MetricsRegistry::FamilyFor(const std::string& name, con
   return family;
 }
 
+Counter& MetricsRegistry::CachedCounter(std::string_view name, std::string_view help, std::string_view label1,
+                                       std::string_view value1, std::string_view label2, std::string_view value2) {
+  struct Entry {
+    const MetricsRegistry* registry;
+    std::string name, value1, value2;
+    Counter* counter;
+  };
+  thread_local std::vector<Entry> cache;  // a few dozen entries at most: routes × statuses, sources × outcomes
+  for (const Entry& entry : cache) {
+    if (entry.registry == this && entry.name == name && entry.value1 == value1 && entry.value2 == value2) {
+      return *entry.counter;
+    }
+  }
+  Counter& counter = CounterFor(std::string(name), std::string(help),
+                                {{std::string(label1), std::string(value1)}, {std::string(label2), std::string(value2)}});
+  cache.push_back({this, std::string(name), std::string(value1), std::string(value2), &counter});
+  return counter;
+}
+
 Counter& MetricsRegistry::CounterFor(const std::string& name, const std::string& help, const Labels& labels) {
   std::lock_guard lock(mutex_);
   auto& slot = FamilyFor(name, "counter", help).counters[RenderLabels(labels)];

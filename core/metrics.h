@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace refundsync {
@@ -64,6 +65,11 @@ class MetricsRegistry {
   void GaugeCallback(const std::string& name, const std::string& help, std::function<std::int64_t()> read);
 
   std::string RenderPrometheus() const;
+
+  // CounterFor with two labels, for request paths: the handle is looked up once per thread and label values,
+  // then found again by comparing in place (no lock, no allocation; both showed in the ingress profile).
+  Counter& CachedCounter(std::string_view name, std::string_view help, std::string_view label1,
+                         std::string_view value1, std::string_view label2, std::string_view value2);
 
  private:
   struct Family {

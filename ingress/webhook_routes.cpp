@@ -1,7 +1,5 @@
 #include "ingress/webhook_routes.h"
 
-#include <unordered_map>
-
 #include "core/crypto.h"
 #include "core/json_writer.h"
 #include "core/log.h"
@@ -44,16 +42,8 @@ HttpResponse MethodNotAllowed(const std::string& allowed) {
 }  // namespace
 
 void WebhookRoutes::Count(WebhookSource source, std::string_view verdict) const {
-  // Handles are looked up once per thread and outcome: the registry's lock stays off the request path.
-  thread_local std::unordered_map<std::string, Counter*> counters;
-  const std::string key = std::to_string(reinterpret_cast<std::uintptr_t>(&metrics_)) + ":" +
-                          std::string(WebhookSourceName(source)) + ":" + std::string(verdict);
-  Counter*& counter = counters[key];
-  if (counter == nullptr) {
-    counter = &metrics_.CounterFor("refundsync_webhooks_total", "Webhook requests by source and outcome",
-                                   {{"source", std::string(WebhookSourceName(source))}, {"outcome", std::string(verdict)}});
-  }
-  counter->Add();
+  metrics_.CachedCounter("refundsync_webhooks_total", "Webhook requests by source and outcome", "source",
+                         WebhookSourceName(source), "outcome", verdict).Add();
 }
 
 bool WebhookRoutes::Handle(const HttpRequest& request, const Respond& respond) const {
@@ -158,13 +148,13 @@ void WebhookRoutes::HandleSource(WebhookSource source, const AccountConfig* acco
                          : source == WebhookSource::kEbay  ? ParseEbayWebhook(webhook)
                                                            : ParseNetSuiteWebhook(webhook);
 
+  // Without a sender id (a verified body that is not JSON, for eBay), the body's digest still dedupes retries.
+  const std::string sender_id =
+      parsed.dedupe_id.empty() ? "sha256:" + HexEncode(Sha256(request.body)) : parsed.dedupe_id;
   IngestRequest ingest;
   ingest.capture = CaptureOf(source, account_id, request, received_at_ms);
   ingest.capture.body_redacted = parsed.redact_capture;
   ingest.capture.reason = parsed.event.ignore_reason;
-  // Without a sender id (a verified body that is not JSON, for eBay), the body's digest still dedupes retries.
-  const std::string sender_id =
-      parsed.dedupe_id.empty() ? "sha256:" + HexEncode(Sha256(request.body)) : parsed.dedupe_id;
   ingest.dedupe_id = std::string(WebhookSourceName(source)) + ":" + (account ? account_id : "netsuite") + ":" + sender_id;
   const bool actionable = parsed.event.kind != EventKind::kIgnored;
   ingest.verdict = actionable ? "accepted" : "ignored";
@@ -191,13 +181,15 @@ void WebhookRoutes::HandleSource(WebhookSource source, const AccountConfig* acco
       purge.whole_account = event.privacy_whole_account;
       purges_.Submit(std::move(purge));
     }
-    log::Info("webhook_" + outcome->verdict, {{"source", WebhookSourceName(source)},
-                                              {"account", account_id},
-                                              {"topic", event.topic},
-                                              {"kind", EventKindName(event.kind)},
-                                              {"event_id", outcome->event_id},
-                                              {"original_event_id", outcome->original_event_id},
-                                              {"reason", event.ignore_reason}});
+    if (log::InfoEnabled()) {
+      log::Info("webhook_" + outcome->verdict, {{"source", WebhookSourceName(source)},
+                                                {"account", account_id},
+                                                {"topic", event.topic},
+                                                {"kind", EventKindName(event.kind)},
+                                                {"event_id", outcome->event_id},
+                                                {"original_event_id", outcome->original_event_id},
+                                                {"reason", event.ignore_reason}});
+    }
     respond(StatusResponse(*outcome, event.ignore_reason));
   });
 }
