@@ -123,7 +123,11 @@ PostOutcome OutboundHandler::PostToEbay(const AccountConfig& account, const Tran
   // amount that was not there before is ours; none means we cannot tell, and an operator must look.
   std::string earlier;
   for (const auto& entry : tx.history) {
-    if (entry.note.rfind(kIssuingNote, 0) == 0) earlier = entry.note.substr(kIssuingNote.size()) + ",";
+    if (entry.note.rfind(kIssuingNote, 0) == 0) {
+      earlier = entry.note.substr(kIssuingNote.size()) + ",";
+    } else if (entry.note.find(kNotIssuedNote) != std::string::npos) {
+      earlier.clear();  // that attempt made no refund
+    }
   }
   if (!earlier.empty()) {
     for (const auto& refund : ebay.refunds) {
@@ -164,13 +168,16 @@ PostOutcome OutboundHandler::PostToEbay(const AccountConfig& account, const Tran
   std::string before_ids;
   for (const auto& refund : ebay.refunds) before_ids += (before_ids.empty() ? "" : ",") + refund.refund_id;
   if (!before(std::string(kIssuingNote) + before_ids)) {
-    return Failed("upstream_unavailable", "could not note the order's refunds before issuing; nothing sent");
+    return Failed("upstream_unavailable",
+                  std::string(kNotIssuedNote) + ": could not note the order's refunds before issuing, nothing sent");
   }
   auto issued = client->second->IssueRefund(request);
   if (issued) {
     return judge(EbayRefund{issued->refund_id, issued->status, tx.amount, ""});
   }
-  if (issued.error().code == "upstream_rejected") return Failed(issued.error().code, issued.error().message);
+  if (issued.error().code == "upstream_rejected") {
+    return Failed(issued.error().code, std::string(kNotIssuedNote) + ": " + issued.error().message);
+  }
   // Unclear: eBay may have made the refund. Look again; only a new refund of our amount settles it.
   auto reread = client->second->GetOrder(tx.order_id);
   if (reread && *reread) {
@@ -181,7 +188,7 @@ PostOutcome OutboundHandler::PostToEbay(const AccountConfig& account, const Tran
     }
     if (issued.error().code == "upstream_unavailable" && issued.error().message.find("answered") != std::string::npos) {
       // eBay answered (429/5xx) and no refund appeared: it did not take the request; safe to retry.
-      return Failed("upstream_unavailable", issued.error().message);
+      return Failed("upstream_unavailable", std::string(kNotIssuedNote) + ": " + issued.error().message);
     }
   }
   return Failed("upstream_unknown", "eBay issue_refund on order " + tx.order_id + " ended unclearly (" +

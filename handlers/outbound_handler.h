@@ -42,6 +42,9 @@ class OutboundHandler {
   PostOutcome Post(const AccountConfig& account, const Transaction& tx, const BeforeIrreversible& before) const;
 
   static constexpr std::string_view kIssuingNote = "issuing an eBay refund; refunds on the order before: ";
+  // In the error of an attempt known to have made no eBay refund (eBay refused or throttled it, or we stopped
+  // before sending): it cancels that attempt's issuing note, so the next attempt issues again.
+  static constexpr std::string_view kNotIssuedNote = "nothing issued on eBay";
 
  private:
   PostOutcome PostToShopify(const AccountConfig& account, const Transaction& tx) const;

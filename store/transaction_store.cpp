@@ -110,8 +110,9 @@ Result<void> TransactionStore::SaveFenced(const Transaction& tx, std::int64_t le
                     std::to_string(lease_token), ToJson(tx)});
   if (!saved) return saved.error();
   if ((*saved)->integer != 1) return MakeError("lease_lost", "the order's lease expired before the result was stored");
-  auto indexed = Run({"ZADD", keys::TransactionIndex(), std::to_string(tx.updated_ms), tx.id});
-  if (!indexed) return indexed.error();
+  // The transaction is stored: that is what callers act on (e.g. a note saved before an irreversible call). Its
+  // index entry exists since creation; failing to move it up the list only changes the order shown.
+  (void)Run({"ZADD", keys::TransactionIndex(), std::to_string(tx.updated_ms), tx.id});
   return {};
 }
 

@@ -163,6 +163,16 @@ TEST_CASE("eBay from NetSuite: issue_refund starts PENDING, is posted once eBay 
   simdjson::dom::parser parser;
   const std::string order = h.sandbox.Control("GET", "/_control/ebay/orders/66-666-6");
   CHECK(parser.parse(order)["paymentSummary"]["refunds"].get_array().size() == 1);  // issued once, not twice
+
+  // eBay throttles issue_refund (429) and makes no refund: the next attempt issues it, once. (It used to end as
+  // upstream_unknown: the attempt's "issuing" note made the retry look for a refund that was never made.)
+  h.sandbox.Control("POST", "/_control/faults", R"({"target":"ebay","kind":"429","count":1,"path_contains":"issue_refund"})");
+  const std::string third = cash_refund(seed("77-777-7"));
+  const Transaction throttled = h.WaitSettled("ebay-us", "netsuite:cashrefund:" + third);
+  CHECK(throttled.status == TxStatus::kPosted);
+  CHECK(throttled.attempts >= 2);
+  const std::string throttled_order = h.sandbox.Control("GET", "/_control/ebay/orders/77-777-7");
+  CHECK(parser.parse(throttled_order)["paymentSummary"]["refunds"].get_array().size() == 1);
 }
 
 TEST_CASE("Shopify throttling is retried, the refund is made once", "[sync][outbound][integration]") {
