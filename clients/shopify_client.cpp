@@ -14,6 +14,7 @@ constexpr const char* kOrderQuery = R"(query OrderForRefund($id: ID!) {
     totalRefundedSet { shopMoney { amount currencyCode } }
     lineItems(first: 250) { nodes { id sku quantity refundableQuantity } }
     transactions { id kind status gateway amountSet { shopMoney { amount currencyCode } } }
+    refunds { id note }
   }
 })";
 
@@ -132,6 +133,10 @@ Result<std::optional<ShopifyOrder>> ShopifyGraphQlClient::GetOrder(const std::st
       if (!node["amountSet"].get(amount)) transaction.amount = ShopMoney(amount).value_or(Money{0, out.currency});
       out.transactions.push_back(std::move(transaction));
     }
+  }
+  simdjson::dom::array refunds;
+  if (!order["refunds"].get_array().get(refunds)) {
+    for (auto node : refunds) out.refunds.push_back(ShopifyOrderRefund{Text(node, "id"), Text(node, "note")});
   }
   return std::optional<ShopifyOrder>(std::move(out));
 }

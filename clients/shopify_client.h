@@ -29,12 +29,18 @@ struct ShopifyTransaction {
   Money amount;
 };
 
+struct ShopifyOrderRefund {
+  std::string id;    // gid://shopify/Refund/...
+  std::string note;  // ours say which NetSuite record they come from
+};
+
 struct ShopifyOrder {
   std::string id;  // gid://shopify/Order/...
   std::string currency;
   Money refunded;
   std::vector<ShopifyLineItem> line_items;
   std::vector<ShopifyTransaction> transactions;
+  std::vector<ShopifyOrderRefund> refunds;
 };
 
 struct ShopifyRefundRequest {

@@ -204,12 +204,26 @@ PostOutcome OutboundHandler::PostToShopify(const AccountConfig& account, const T
     return Failed("order_not_synced", "Shopify has no order " + tx.order_id + " for account " + account.id);
   }
   const ShopifyOrder& shop = **order;
+  PostOutcome outcome;
+  outcome.status = TxStatus::kPosted;
+  outcome.sales_order = tx.sales_order;
+  outcome.billed_record = tx.billed_record;
+  // An earlier attempt made the refund and died before storing the answer: the refund is on the order with our
+  // note, and the order's refundable amounts already count it. Settle on it before judging those amounts.
+  const std::string note = "NetSuite " + tx.source_record;
+  for (const auto& refund : shop.refunds) {
+    if (refund.note == note) {
+      outcome.target_record = "shopify:refund:" + refund.id.substr(refund.id.rfind('/') + 1);
+      outcome.note = "found on the order (made by an earlier attempt)";
+      return outcome;
+    }
+  }
   if (shop.currency != tx.amount.currency) {
     return Failed("amount_mismatch", "the NetSuite refund is in " + tx.amount.currency + ", the order in " + shop.currency);
   }
   ShopifyRefundRequest request;
   request.order_id = shop.id;
-  request.note = "NetSuite " + tx.source_record;
+  request.note = note;
   request.amount = tx.amount;
   for (const auto& line : tx.lines) {
     if (config_.netsuite.generic_items.shipping == line.line_item_id ||
@@ -245,11 +259,7 @@ PostOutcome OutboundHandler::PostToShopify(const AccountConfig& account, const T
   }
   auto refund = client->second->CreateRefund(request, InboundHandler::Marker(tx));
   if (!refund) return Failed(refund.error().code, refund.error().message);
-  PostOutcome outcome;
-  outcome.status = TxStatus::kPosted;
   outcome.target_record = "shopify:refund:" + refund->substr(refund->rfind('/') + 1);
-  outcome.sales_order = tx.sales_order;
-  outcome.billed_record = tx.billed_record;
   return outcome;
 }
 

@@ -2,6 +2,8 @@
 // NetSuite event is caught up by reconciliation. Real binary, real Redis, the sandbox sending real webhooks.
 #include <catch2/catch.hpp>
 
+#include "store/key_layout.h"
+#include "store/transaction_store.h"
 #include "tests/support/sync_harness.h"
 
 using namespace refundsync;
@@ -54,6 +56,34 @@ TEST_CASE("A NetSuite credit memo becomes a Shopify refund, our refund coming ba
   const Transaction echo = h.WaitSettled("shop-main", "shopify:refund:" + refund_id);
   CHECK(echo.status == TxStatus::kSkipped);
   CHECK_THAT(echo.history.back().note, Catch::Contains("syncs refunds from NetSuite"));
+}
+
+// The worker died after Shopify made the refund and before the answer was stored.
+TEST_CASE("Retry of a Shopify refund made but never recorded finds it by its note, never refuses or repeats it",
+          "[sync][outbound][integration]") {
+  SyncHarness h;
+  const std::string invoice = SeedSyncedShopifyOrder(h, "2007");
+  const std::string memo = CreateNetSuiteCreditMemo(h, invoice, R"([{"sku":"MUG","quantity":2,"amount":"20.00"}])");
+  Transaction tx = h.WaitSettled("shop-main", "netsuite:creditmemo:" + memo);
+  REQUIRE(tx.status == TxStatus::kPosted);
+  const std::string target = tx.target_record;
+  // Put the record back as the dead worker left it: imported, its watchdog retry due. Shopify has the refund, so
+  // the order has nothing left to refund (it used to fail here with amount_mismatch, for good).
+  tx.status = TxStatus::kImported;
+  tx.target_record.clear();
+  tx.history.pop_back();
+  auto redis = ConnectLocal(h.redis.port());
+  REQUIRE(redis);
+  REQUIRE((*redis)->Command({"SET", TxKey(tx), ToJson(tx)}));
+  REQUIRE((*redis)->Command({"ZADD", keys::RetrySet(), "0", tx.id}));
+  const Transaction again = h.WaitTx("shop-main", "netsuite:creditmemo:" + memo,
+                                     [](const Transaction& t) { return t.status != TxStatus::kImported; });
+  CHECK(again.status == TxStatus::kPosted);
+  CHECK(again.target_record == target);
+  const std::string order = ShopifyOrder(h, "2007");
+  const std::string note = "NetSuite netsuite:creditmemo:" + memo;
+  CHECK(order.find(note) != std::string::npos);
+  CHECK(order.find(note, order.find(note) + 1) == std::string::npos);  // one refund with our note, not two
 }
 
 TEST_CASE("A NetSuite refund edited after posting is recorded as changed, nothing reversed",
