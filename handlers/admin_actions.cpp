@@ -34,7 +34,11 @@ Result<RetrieveResult> AdminActions::ImportAll(const AccountConfig& account, con
   for (const auto& tx : fresh) {
     auto known = store.Load(tx.id);
     if (!known) return known.error();
-    if (*known && !SkippedForCutover(**known)) {
+    // Known and settled, or waiting for an operator: nothing to import. Still `imported` on an account that posts
+    // by itself means an earlier retrieve died between storing and posting it (nothing else would ever retry
+    // it): Import resumes the post, which finds a record that attempt may have made.
+    const bool stranded = *known && (*known)->status == TxStatus::kImported && account.auto_post;
+    if (*known && !SkippedForCutover(**known) && !stranded) {
       result.already_known.push_back(tx.id);
       continue;
     }

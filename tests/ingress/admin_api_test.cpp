@@ -5,6 +5,7 @@
 #include <set>
 
 #include "tests/support/run_command.h"
+#include "store/transaction_store.h"
 #include "tests/support/sync_harness.h"
 
 using namespace refundsync;
@@ -117,6 +118,21 @@ TEST_CASE("Retrieve and Post: import an order's refunds (even before sync_since)
   REQUIRE(second.status == 200);
   CHECK(second.body.find("\"imported\":[]") != std::string::npos);
   CHECK(second.body.find(TransactionId("ebay-us", "ebay:refund:5BACKFILL")) != std::string::npos);
+  CHECK(h.Records("cashRefund").size() == 1);
+
+  // A retrieve that died after storing the refund as imported, before posting it: nothing else retries it, so
+  // retrieving again posts it (finding the record by its marker), rather than answering "already known".
+  Transaction stranded = *h.LoadTx("ebay-us", "ebay:refund:5BACKFILL");
+  stranded.status = TxStatus::kImported;
+  stranded.target_record.clear();
+  stranded.history.pop_back();
+  auto redis = ConnectLocal(h.redis.port());
+  REQUIRE(redis);
+  REQUIRE((*redis)->Command({"SET", TxKey(stranded), ToJson(stranded)}));
+  auto resumed = retrieve("ebay-us", "storefront", "77-777-7");
+  REQUIRE(resumed.status == 200);
+  CHECK(resumed.body.find("\"status\":\"posted\"") != std::string::npos);
+  CHECK(h.LoadTx("ebay-us", "ebay:refund:5BACKFILL")->status == TxStatus::kPosted);
   CHECK(h.Records("cashRefund").size() == 1);
 
   auto mismatch = retrieve("ebay-us", "netsuite", "77-777-7");
