@@ -67,6 +67,45 @@ void AddLine(JsonWriter& json, const std::string& item, std::int64_t quantity, c
   json.EndObject();
 }
 
+// Step 5: the record's total must equal the storefront refund to the cent; NetSuite may have recomputed tax on
+// the transform. A difference becomes an adjustment line when netsuite.generic_items.adjustment is set. The
+// difference is read from the record each time, so finishing what an earlier attempt left half done (created,
+// not yet adjusted, or adjusted but not read back) never adjusts twice.
+PostOutcome SettleTotal(NetSuiteClient& client, const NetSuiteConfig& netsuite, const std::string& refund_type,
+                        const std::string& id, const Money& computed, const Transaction& tx, const BilledRef& billed) {
+  const std::string target = "netsuite:" + RecordName(refund_type) + ":" + id;
+  PostOutcome outcome;
+  outcome.sales_order = billed.sales_order;
+  outcome.billed_record = billed.type + ":" + billed.id;
+  outcome.target_record = target;
+  const std::int64_t difference = tx.amount.minor_units - computed.minor_units;
+  if (difference != 0) {
+    const std::string total_text = FormatDecimal(computed);
+    if (!netsuite.generic_items.adjustment) {
+      return Failed("amount_mismatch", "NetSuite computed a total of " + total_text + " for " + target + " but the "
+                    "storefront refunded " + FormatDecimal(tx.amount) + "; set netsuite.generic_items.adjustment or "
+                    "correct the record", &billed);
+    }
+    JsonWriter patch;
+    patch.BeginObject().Key("item").BeginObject().Key("items").BeginArray();
+    AddLine(patch, *netsuite.generic_items.adjustment, 1, Money{difference, tx.amount.currency});
+    patch.EndArray().EndObject().EndObject();
+    if (auto updated = client.Update(refund_type, id, patch.str()); !updated) return FailedWith(updated.error(), &billed);
+    auto reread = client.GetRecord(refund_type, id);
+    if (!reread || !*reread) {
+      return Failed("upstream_unavailable", "adjusted " + target + " but could not read it back", &billed);
+    }
+    if ((*reread)->total.minor_units != tx.amount.minor_units) {
+      return Failed("amount_mismatch", target + " still differs from the storefront refund of " +
+                                           FormatDecimal(tx.amount) + " after an adjustment line", &billed);
+    }
+    outcome.note = "NetSuite computed " + total_text + "; adjusted by " +
+                   FormatDecimal(Money{difference, tx.amount.currency}) + " with the adjustment item";
+  }
+  outcome.status = TxStatus::kPosted;
+  return outcome;
+}
+
 }  // namespace
 
 PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction& tx, FactsCache& cache) const {
@@ -122,16 +161,23 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
     const std::string memo = row.count("memo") ? row.at("memo") : "";
     if (ext == marker || memo.find(marker) != std::string::npos) {
       const auto total = ParseMoney(row.count("foreigntotal") ? row.at("foreigntotal") : "", tx.amount.currency);
+      const std::string found_type = row.count("type") && row.at("type") == "CashRfnd" ? "cashRefund" : "creditMemo";
       // [U] SuiteQL may report credits as negative totals: compare magnitudes.
       if (!total || std::llabs(total->minor_units) != tx.amount.minor_units) {
-        return Failed("amount_mismatch", "record " + row.at("id") + " created for this refund totals " +
-                                             (row.count("foreigntotal") ? row.at("foreigntotal") : "?") +
-                                             ", not " + FormatDecimal(tx.amount), &*billed);
+        // The earlier attempt stopped before its adjustment line (died, or NetSuite refused the update for now):
+        // finish it on the record, never create another.
+        auto record = client_.GetRecord(found_type, row.at("id"));
+        if (!record) return FailedWith(record.error(), &*billed);
+        if (!*record) return Failed("upstream_unavailable", "record " + row.at("id") + " is listed but not readable yet", &*billed);
+        PostOutcome settled = SettleTotal(client_, netsuite_, found_type, row.at("id"), (*record)->total, tx, *billed);
+        if (settled.status == TxStatus::kPosted) {
+          settled.note = "finished the record an earlier attempt created" + (settled.note.empty() ? "" : ": " + settled.note);
+        }
+        return settled;
       }
       PostOutcome outcome;
       outcome.status = TxStatus::kPosted;
-      outcome.target_record = "netsuite:" + RecordName(row.count("type") && row.at("type") == "CashRfnd" ? "cashRefund" : "creditMemo") +
-                              ":" + row.at("id");
+      outcome.target_record = "netsuite:" + RecordName(found_type) + ":" + row.at("id");
       outcome.sales_order = billed->sales_order;
       outcome.billed_record = billed->type + ":" + billed->id;
       outcome.note = "found the record an earlier attempt created; nothing created again";
@@ -224,7 +270,7 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
   auto record = client_.GetRecord(refund_type, *created);
   if (!record || !*record) {
     PostOutcome outcome = Failed("upstream_unavailable", "created " + target + " but could not read it back", &*billed);
-    return outcome;  // the retry finds it by its marker and stops there
+    return outcome;  // the retry finds it by its marker and finishes it there
   }
   if ((*record)->external_id != marker) {
     // [U] whether a transform body may set externalId is not documented: set it now if it did not stick.
@@ -234,35 +280,7 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
       return FailedWith(updated.error(), &*billed);
     }
   }
-  PostOutcome outcome;
-  outcome.sales_order = billed->sales_order;
-  outcome.billed_record = billed->type + ":" + billed->id;
-  outcome.target_record = target;
-  const std::int64_t difference = tx.amount.minor_units - (*record)->total.minor_units;
-  if (difference != 0) {
-    const std::string total_text = FormatDecimal((*record)->total);
-    if (!netsuite_.generic_items.adjustment) {
-      return Failed("amount_mismatch", "NetSuite computed a total of " + total_text + " for " + target + " but the "
-                    "storefront refunded " + FormatDecimal(tx.amount) + "; set netsuite.generic_items.adjustment or "
-                    "correct the record", &*billed);
-    }
-    JsonWriter patch;
-    patch.BeginObject().Key("item").BeginObject().Key("items").BeginArray();
-    AddLine(patch, *netsuite_.generic_items.adjustment, 1, Money{difference, tx.amount.currency});
-    patch.EndArray().EndObject().EndObject();
-    if (auto updated = client_.Update(refund_type, *created, patch.str()); !updated) {
-      return FailedWith(updated.error(), &*billed);
-    }
-    auto reread = client_.GetRecord(refund_type, *created);
-    if (!reread || !*reread || (*reread)->total.minor_units != tx.amount.minor_units) {
-      return Failed("amount_mismatch", target + " still differs from the storefront refund of " +
-                                           FormatDecimal(tx.amount) + " after an adjustment line", &*billed);
-    }
-    outcome.note = "NetSuite computed " + total_text + "; adjusted by " +
-                   FormatDecimal(Money{difference, tx.amount.currency}) + " with the adjustment item";
-  }
-  outcome.status = TxStatus::kPosted;
-  return outcome;
+  return SettleTotal(client_, netsuite_, refund_type, *created, (*record)->total, tx, *billed);
 }
 
 }  // namespace refundsync

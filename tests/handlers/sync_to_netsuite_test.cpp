@@ -147,6 +147,21 @@ TEST_CASE("NetSuite recomputes tax: adjusted with the adjustment item, never a s
     CHECK_THAT(tx.history.back().note, Catch::Contains("adjusted by -0.01"));
     CHECK(h.Records("creditMemo").at(0)["total"] == "10.80");
   }
+  SECTION("the read-back after the create is throttled: the retry adjusts the record made, makes no other") {
+    SyncHarness h;
+    h.SeedNetSuiteOrder("shop-eu-5007", "invoice", R"([{"sku":"MUG","quantity":1,"rate":"10.00","tax_rate":"0.08"}])");
+    h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"tax_drift":"0.01"})");
+    h.sandbox.Control("POST", "/_control/faults", R"({"target":"netsuite","kind":"429","count":1,"path_contains":"/creditMemo/"})");
+    REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("10003", "5007", "10.80",
+                                                         R"([{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"0.80","line_item":{"sku":"MUG"}}])"),
+                                "e1") == 200);
+    const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:10003");
+    CHECK(tx.status == TxStatus::kPosted);  // it used to fail for good: "record ... totals 10.81, not 10.80"
+    CHECK_THAT(tx.history.back().note, Catch::Contains("finished the record an earlier attempt created"));
+    const auto memos = h.Records("creditMemo");
+    REQUIRE(memos.size() == 1);
+    CHECK(memos.at(0).at("total") == "10.80");
+  }
   SECTION("without it, the transaction fails with amount_mismatch and says which record differs") {
     HarnessOptions options;
     options.adjustment_item = false;
