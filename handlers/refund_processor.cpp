@@ -290,13 +290,14 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
     log::Error("refund_result_not_stored", {{"tx", tx.id}, {"reason", saved.error().message}});
     return saved.error();
   }
+  // The dead letter before the retry set lets go: dying in between leaves the member, and Retry writes it then.
+  if (dead) {
+    if (auto lettered = store.DeadLetter(tx); !lettered) return lettered.error();
+  }
   if (retry_at) {
     if (auto scheduled = store.ScheduleRetry(tx.id, *retry_at); !scheduled) return scheduled.error();
   } else {
     (void)store.RemoveRetry(tx.id);  // finished: posted, or failed for an operator
-  }
-  if (dead) {
-    if (auto lettered = store.DeadLetter(tx); !lettered) return lettered.error();
   }
   log::Info(tx.status == TxStatus::kPosted ? "refund_posted" : "refund_failed",
             {{"tx", tx.id},
@@ -319,6 +320,13 @@ Result<void> RefundProcessor::Retry(const std::string& tx_id, TransactionStore& 
   }
   const AccountConfig* account = config_.FindAccount((*loaded)->account);
   if (account == nullptr) {
+    (void)store.RemoveRetry(tx_id);
+    return {};
+  }
+  const Transaction& tx = **loaded;
+  if (tx.status == TxStatus::kFailed && tx.attempts >= config_.worker_max_attempts) {
+    // Its last attempt failed and the worker stopped before the dead letter: write it now, never a further attempt.
+    if (auto lettered = store.DeadLetter(tx); !lettered) return lettered.error();
     (void)store.RemoveRetry(tx_id);
     return {};
   }
