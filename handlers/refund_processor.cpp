@@ -242,6 +242,19 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
     return tx;
   }
   const std::int64_t token = **lease;
+  // Another worker may have posted (or noted an irreversible step of) this transaction between our read and the
+  // lease: go on from what is stored, so its notes guide this attempt (an eBay refund is never issued twice).
+  auto stored = store.Load(tx.id);
+  if (!stored) {
+    (void)store.ReleaseOrderLease(order, token);
+    return stored.error();
+  }
+  if (*stored) tx = std::move(**stored);
+  if (Finished(tx.status)) {
+    (void)store.ReleaseOrderLease(order, token);
+    (void)store.RemoveRetry(tx.id);
+    return tx;
+  }
   tx.attempts += 1;
   StoreFactsCache cache(store);
   const bool from_netsuite = tx.source_record.rfind("netsuite:", 0) == 0;
