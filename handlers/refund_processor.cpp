@@ -59,7 +59,8 @@ std::int64_t RefundProcessor::Backoff(int attempts, std::int64_t retry_after_ms)
   return std::max(jittered, retry_after_ms);
 }
 
-Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, TransactionStore& store) const {
+Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, TransactionStore& store,
+                                          const std::string& event_id) const {
   const AccountConfig* account = config_.FindAccount(event.account);
   switch (event.kind) {
     case EventKind::kPrivacyRedaction:
@@ -67,7 +68,7 @@ Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, Transaction
     case EventKind::kIgnored:
       return {};
     case EventKind::kNetSuiteRecord:
-      return HandleNetSuiteRecord(event.record_type, event.record_id, event.record_event, store);
+      return HandleNetSuiteRecord(event.record_type, event.record_id, event.record_event, store, "", event_id);
     case EventKind::kStorefrontRefund: {
       if (account == nullptr) return {};
       if (!event.amount) {
@@ -111,11 +112,14 @@ Result<int> RefundProcessor::ImportEbayOrder(const AccountConfig& account, const
 }
 
 Result<void> RefundProcessor::RecordChangeAfterPosting(const AccountConfig& account, const Transaction& posted,
-                                                       const std::string& event, TransactionStore& store) const {
+                                                       const std::string& event, const std::string& event_id,
+                                                       TransactionStore& store) const {
   // Money already returned on the storefront is never reversed automatically: record the change for people.
+  // Named by the queued event, so its redelivery (a worker died before acknowledging) or replay meets the same
+  // record instead of adding another; the clock only when there is no event.
   const std::int64_t now = clock_.NowMs();
   Transaction change = posted;
-  change.source_record = posted.source_record + ":" + event + ":" + std::to_string(now);
+  change.source_record = posted.source_record + ":" + event + ":" + (event_id.empty() ? std::to_string(now) : event_id);
   change.id = TransactionId(account.id, change.source_record);
   change.history.clear();
   change.error.reset();
@@ -131,7 +135,8 @@ Result<void> RefundProcessor::RecordChangeAfterPosting(const AccountConfig& acco
 
 Result<void> RefundProcessor::HandleNetSuiteRecord(const std::string& record_type, const std::string& record_id,
                                                    const std::string& event, TransactionStore& store,
-                                                   const std::string& only_account) const {
+                                                   const std::string& only_account,
+                                                   const std::string& event_id) const {
   const std::string source_record = "netsuite:" + record_type + ":" + record_id;
   // An edit or delete of a refund we already posted: found by its stable id in whichever account holds it.
   if (event == "edit" || event == "delete") {
@@ -139,7 +144,7 @@ Result<void> RefundProcessor::HandleNetSuiteRecord(const std::string& record_typ
       auto existing = store.Load(TransactionId(account.id, source_record));
       if (!existing) return existing.error();
       if (*existing && (*existing)->status == TxStatus::kPosted) {
-        return RecordChangeAfterPosting(account, **existing, event, store);
+        return RecordChangeAfterPosting(account, **existing, event, event_id, store);
       }
     }
     if (event == "delete") return {};  // never posted: nothing to do

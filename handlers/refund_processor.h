@@ -28,14 +28,16 @@ class RefundProcessor {
                   std::map<std::string, EbayClient*> ebay, const Clock& clock, MetricsRegistry& metrics)
       : config_(config), inbound_(inbound), outbound_(outbound), ebay_(std::move(ebay)), clock_(clock), metrics_(metrics) {}
 
-  // A queued event. An error means the store failed: leave the event unacknowledged so it comes back.
-  Result<void> HandleEvent(const WebhookEvent& event, TransactionStore& store) const;
+  // A queued event (`event_id`: its id in the queue, the same on every redelivery and replay). An error means
+  // the store failed: leave the event unacknowledged so it comes back.
+  Result<void> HandleEvent(const WebhookEvent& event, TransactionStore& store, const std::string& event_id = "") const;
 
   // A NetSuite cash refund or credit memo was created, edited or deleted (a webhook, or reconciliation).
-  // `only_account`: ignore records of other accounts (reconciling one account).
+  // `only_account`: ignore records of other accounts (reconciling one account). `event_id` names a change
+  // after posting, so a redelivered event records it once.
   Result<void> HandleNetSuiteRecord(const std::string& record_type, const std::string& record_id,
                                     const std::string& event, TransactionStore& store,
-                                    const std::string& only_account = "") const;
+                                    const std::string& only_account = "", const std::string& event_id = "") const;
 
   // Reads a NetSuite refund record back to its account and order (a new transaction, not stored).
   Result<ResolvedNetSuiteRefund> ResolveNetSuite(const std::string& record_type, const std::string& record_id) const {
@@ -60,7 +62,8 @@ class RefundProcessor {
  private:
   std::int64_t Backoff(int attempts, std::int64_t retry_after_ms) const;
   Result<void> RecordChangeAfterPosting(const AccountConfig& account, const Transaction& posted,
-                                        const std::string& event, TransactionStore& store) const;
+                                        const std::string& event, const std::string& event_id,
+                                        TransactionStore& store) const;
   void Count(const char* outcome) const;
 
   const Config& config_;

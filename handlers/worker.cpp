@@ -63,7 +63,7 @@ bool Worker::Process(const redisReply* fields, TransactionStore& store) {
     log::Error("event_unreadable", {{"event_id", event_id}, {"effect", "acknowledged and dropped; the capture keeps it"}});
     return true;
   }
-  auto handled = processor_.HandleEvent(*event, store);
+  auto handled = processor_.HandleEvent(*event, store, event_id);
   if (!handled) {
     log::Warn("event_not_handled", {{"event_id", event_id}, {"reason", handled.error().message},
                                     {"effect", "left pending; redelivered after the claim idle time"}});

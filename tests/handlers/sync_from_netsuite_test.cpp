@@ -93,21 +93,43 @@ TEST_CASE("A NetSuite refund edited after posting is recorded as changed, nothin
   const std::string memo = CreateNetSuiteCreditMemo(h, invoice, R"([{"sku":"MUG","quantity":1,"amount":"10.00"}])");
   REQUIRE(h.WaitSettled("shop-main", "netsuite:creditmemo:" + memo).status == TxStatus::kPosted);
   h.sandbox.Control("PATCH", "/_control/netsuite/records/creditMemo/" + memo, R"({"memo":"edited by a user"})");
-  // The change is its own skipped transaction; wait for it through the transaction index.
-  bool recorded = false;
-  for (int i = 0; i < 500 && !recorded; ++i) {
-    auto connection = ConnectLocal(h.redis.port());
+  // The change is its own skipped transaction; count them through the transaction index.
+  auto connection = ConnectLocal(h.redis.port());
+  REQUIRE(connection);
+  auto changes_recorded = [&] {
+    int found = 0;
     auto ids = (*connection)->Command({"ZRANGE", keys::TransactionIndex(), "0", "-1"});
-    for (std::size_t k = 0; k < (*ids)->elements && !recorded; ++k) {
+    for (std::size_t k = 0; k < (*ids)->elements; ++k) {
       auto key = (*connection)->Command({"GET", keys::TransactionLocator((*ids)->element[k]->str)});
       auto json = (*connection)->Command({"GET", std::string((*key)->str, (*key)->len)});
       auto tx = TransactionFromJson(std::string((*json)->str, (*json)->len));
-      recorded = tx && tx->status == TxStatus::kSkipped &&
-                 tx->history.back().note.find("changed after posting") != std::string::npos;
+      found += tx && tx->status == TxStatus::kSkipped &&
+               tx->history.back().note.find("changed after posting") != std::string::npos;
     }
-    if (!recorded) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  CHECK(recorded);
+    return found;
+  };
+  for (int i = 0; i < 500 && changes_recorded() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(changes_recorded() == 1);
+
+  // A queued edit event delivered twice (a worker died before acknowledging it) is one change, not two.
+  WebhookEvent edit;
+  edit.source = WebhookSource::kNetSuite;
+  edit.kind = EventKind::kNetSuiteRecord;
+  edit.record_type = "creditmemo";
+  edit.record_id = memo;
+  edit.record_event = "edit";
+  auto deliver_and_wait = [&] {
+    REQUIRE((*connection)->Command({"XADD", keys::Events(0), "*", "event_id", "0-1795000000000-7", "event", ToJson(edit)}));
+    for (int i = 0; i < 500; ++i) {  // handled: acknowledged and deleted
+      if ((*(*connection)->Command({"XLEN", keys::Events(0)}))->integer == 0) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  };
+  deliver_and_wait();
+  CHECK(changes_recorded() == 2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // not synchronisation: a later millisecond, as a redelivery has
+  deliver_and_wait();
+  CHECK(changes_recorded() == 2);
   const std::string order = ShopifyOrder(h, "2002");
   CHECK(order.find(R"("amount": "10.00")") != std::string::npos);  // one refund, not reversed, not repeated
 }
