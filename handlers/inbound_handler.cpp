@@ -1,5 +1,6 @@
 #include "handlers/inbound_handler.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <simdjson.h>
@@ -169,6 +170,17 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
         auto record = client_.GetRecord(found_type, row.at("id"));
         if (!record) return FailedWith(record.error(), &*billed);
         if (!*record) return Failed("upstream_unavailable", "record " + row.at("id") + " is listed but not readable yet", &*billed);
+        // Only a record without an adjustment line is finished here: one that has one was adjusted already (or
+        // carries the untied rest), and a second line would not be ours to add. People look at it.
+        const auto& adjustment = netsuite_.generic_items.adjustment;
+        const bool has_adjustment_line =
+            adjustment && std::any_of((*record)->lines.begin(), (*record)->lines.end(),
+                                      [&](const NsLine& line) { return line.item_id == *adjustment; });
+        if (!adjustment || has_adjustment_line) {
+          return Failed("amount_mismatch", "record " + row.at("id") + " created for this refund totals " +
+                                               FormatDecimal((*record)->total) + ", not " + FormatDecimal(tx.amount),
+                        &*billed);
+        }
         PostOutcome settled = SettleTotal(client_, netsuite_, found_type, row.at("id"), (*record)->total, tx, *billed);
         if (settled.status == TxStatus::kPosted) {
           settled.note = "finished the record an earlier attempt created" + (settled.note.empty() ? "" : ": " + settled.note);

@@ -181,14 +181,22 @@ PostOutcome OutboundHandler::PostToEbay(const AccountConfig& account, const Tran
   // Unclear: eBay may have made the refund. Look again; only a new refund of our amount settles it.
   auto reread = client->second->GetOrder(tx.order_id);
   if (reread && *reread) {
+    bool any_new = false;
     for (const auto& refund : (*reread)->refunds) {
-      if (("," + before_ids + ",").find("," + refund.refund_id + ",") == std::string::npos && refund.amount == tx.amount) {
-        return judge(refund);
+      if (("," + before_ids + ",").find("," + refund.refund_id + ",") == std::string::npos) {
+        if (refund.amount == tx.amount) return judge(refund);
+        any_new = true;
       }
     }
-    if (issued.error().code == "upstream_unavailable" && issued.error().message.find("answered") != std::string::npos) {
-      // eBay answered (429/5xx) and no refund appeared: it did not take the request; safe to retry.
-      return Failed("upstream_unavailable", std::string(kNotIssuedNote) + ": " + issued.error().message);
+    const std::string& message = issued.error().message;
+    if (issued.error().code == "upstream_unavailable" && message.find("answered 429") != std::string::npos && !any_new) {
+      // Throttled, and no new refund of any amount: eBay did not take the request; the next attempt issues again.
+      return Failed("upstream_unavailable", std::string(kNotIssuedNote) + ": " + message);
+    }
+    if (issued.error().code == "upstream_unavailable" && message.find("answered") != std::string::npos) {
+      // A 5xx may hide a refund eBay made (or shows later): retry, keeping the issuing note, so the next attempt
+      // looks for it first and never issues a second one.
+      return Failed("upstream_unavailable", message);
     }
   }
   return Failed("upstream_unknown", "eBay issue_refund on order " + tx.order_id + " ended unclearly (" +

@@ -74,6 +74,12 @@ TEST_CASE("Retry of a Shopify refund made but never recorded finds it by its not
   tx.history.pop_back();
   auto redis = ConnectLocal(h.redis.port());
   REQUIRE(redis);
+  // The post stores `posted` a moment before it takes the transaction out of the retry set: wait for that,
+  // or it would take out the member put back below.
+  for (int i = 0; i < 500; ++i) {
+    if ((*(*redis)->Command({"ZSCORE", keys::RetrySet(), tx.id}))->type == REDIS_REPLY_NIL) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   REQUIRE((*redis)->Command({"SET", TxKey(tx), ToJson(tx)}));
   REQUIRE((*redis)->Command({"ZADD", keys::RetrySet(), "0", tx.id}));
   const Transaction again = h.WaitTx("shop-main", "netsuite:creditmemo:" + memo,
