@@ -341,13 +341,8 @@ Result<void> RefundProcessor::Retry(const std::string& tx_id, TransactionStore& 
     (void)store.RemoveRetry(tx_id);
     return {};
   }
-  const Transaction& tx = **loaded;
-  if (tx.status == TxStatus::kFailed && tx.attempts >= config_.worker_max_attempts) {
-    // Its last attempt failed and the worker stopped before the dead letter: write it now, never a further attempt.
-    if (auto lettered = store.DeadLetter(tx); !lettered) return lettered.error();
-    (void)store.RemoveRetry(tx_id);
-    return {};
-  }
+  // An exhausted transaction still in the set (its worker died before the dead letter, or an operator's post
+  // found the order busy) gets one more attempt: a failure writes the dead letter again.
   auto posted = Post(*account, std::move(**loaded), store);
   if (!posted) return posted.error();
   return {};
