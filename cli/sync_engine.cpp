@@ -6,7 +6,7 @@
 namespace refundsync {
 
 SyncEngine::SyncEngine(const Config& config, const Clock& clock, MetricsRegistry& metrics)
-    : gate(RedisLocator(config.redis), config.netsuite.max_concurrency, clock),
+    : gate(RedisLocator(config.redis), config.netsuite.max_concurrency),
       netsuite(config.netsuite, http, gate, clock),
       inbound(config.netsuite, netsuite) {
   for (const auto& account : config.accounts) {

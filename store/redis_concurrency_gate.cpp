@@ -10,11 +10,6 @@
 namespace refundsync {
 namespace {
 
-// A slot expires this long after it was taken or last renewed; the heartbeat renews held slots far more often.
-// Measured before: with slots living 35 s (longer than a NetSuite request), one killed worker or one Redis
-// restart stalled every NetSuite call of every replica for 35 s.
-constexpr Duration kSlotTime = std::chrono::seconds(5);
-constexpr auto kRenewEvery = std::chrono::seconds(1);
 constexpr auto kWaitLimit = std::chrono::seconds(30);
 
 std::string InstanceId() {
@@ -29,8 +24,8 @@ thread_local std::string t_holder;  // the slot this thread holds between Enter 
 
 }  // namespace
 
-RedisConcurrencyGate::RedisConcurrencyGate(RedisLocator locator, int limit, const Clock& clock)
-    : instance_(InstanceId()), locator_(std::move(locator)), limit_(limit), clock_(clock) {
+RedisConcurrencyGate::RedisConcurrencyGate(RedisLocator locator, int limit, Duration slot_time)
+    : instance_(InstanceId()), locator_(std::move(locator)), limit_(limit), slot_time_(slot_time) {
   heartbeat_ = std::thread([this] { RenewHeldSlots(); });
 }
 
@@ -45,13 +40,14 @@ RedisConcurrencyGate::~RedisConcurrencyGate() {
 
 void RedisConcurrencyGate::RenewHeldSlots() {
   std::unique_lock wait_lock(heartbeat_mutex_);
-  while (!heartbeat_wake_.wait_for(wait_lock, kRenewEvery, [this] { return stopping_; })) {
+  const auto renew_every = slot_time_ / 5;
+  while (!heartbeat_wake_.wait_for(wait_lock, renew_every, [this] { return stopping_; })) {
     std::lock_guard lock(mutex_);
     if (held_.empty()) continue;
     auto connection = Connection();
     if (!connection) continue;  // Redis away: the slots may expire meanwhile, NetSuite's own limit still holds
     TransactionStore store(**connection);
-    (void)store.RenewSlots(std::vector<std::string>(held_.begin(), held_.end()), clock_.NowMs() + kSlotTime.count());
+    (void)store.RenewSlots(std::vector<std::string>(held_.begin(), held_.end()), slot_time_);
   }
 }
 
@@ -72,7 +68,7 @@ Result<bool> RedisConcurrencyGate::TryAcquire(const std::string& holder) {
   auto connection = Connection();
   if (!connection) return connection.error();
   TransactionStore store(**connection);
-  auto acquired = store.TryAcquireSlot(holder, limit_, clock_.NowMs(), kSlotTime);
+  auto acquired = store.TryAcquireSlot(holder, limit_, slot_time_);
   if (acquired && *acquired) held_.insert(holder);
   return acquired;
 }

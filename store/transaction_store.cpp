@@ -29,11 +29,24 @@ for _, id in ipairs(due) do redis.call('ZADD', KEYS[1], ARGV[3], id) end
 return due
 )lua";
 
-// KEYS[1] slot set. ARGV[1] holder, ARGV[2] limit, ARGV[3] now, ARGV[4] expiry.
+// Slot expiries are Redis's own time (TIME), not each replica's clock: replicas whose clocks disagree by more
+// than a slot's life would otherwise purge each other's live slots.
+// KEYS[1] slot set. ARGV[1] holder, ARGV[2] limit, ARGV[3] slot life in ms.
 constexpr const char* kAcquireSlot = R"lua(
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
-redis.call('ZADD', KEYS[1], ARGV[4], ARGV[1])
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+return 1
+)lua";
+
+// KEYS[1] slot set. ARGV[1] slot life in ms, ARGV[2..] holders. XX: only slots still there are extended; one that
+// expired meanwhile may be someone else's now.
+constexpr const char* kRenewSlots = R"lua(
+local t = redis.call('TIME')
+local expiry = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', expiry, ARGV[i]) end
 return 1
 )lua";
 
@@ -161,20 +174,16 @@ Result<void> TransactionStore::DeadLetter(const Transaction& tx) {
   return {};
 }
 
-Result<bool> TransactionStore::TryAcquireSlot(const std::string& holder, int limit, std::int64_t now_ms, Duration ttl) {
+Result<bool> TransactionStore::TryAcquireSlot(const std::string& holder, int limit, Duration ttl) {
   auto acquired = Run({"EVAL", kAcquireSlot, "1", keys::NetSuiteSlots(), holder, std::to_string(limit),
-                       std::to_string(now_ms), std::to_string(now_ms + ttl.count())});
+                       std::to_string(ttl.count())});
   if (!acquired) return acquired.error();
   return (*acquired)->integer == 1;
 }
 
-Result<void> TransactionStore::RenewSlots(const std::vector<std::string>& holders, std::int64_t expiry_ms) {
-  // XX: only slots still there are extended; one that expired meanwhile may be someone else's now.
-  std::vector<std::string> command = {"ZADD", keys::NetSuiteSlots(), "XX"};
-  for (const auto& holder : holders) {
-    command.push_back(std::to_string(expiry_ms));
-    command.push_back(holder);
-  }
+Result<void> TransactionStore::RenewSlots(const std::vector<std::string>& holders, Duration ttl) {
+  std::vector<std::string> command = {"EVAL", kRenewSlots, "1", keys::NetSuiteSlots(), std::to_string(ttl.count())};
+  command.insert(command.end(), holders.begin(), holders.end());
   auto renewed = Run(command);
   if (!renewed) return renewed.error();
   return {};

@@ -48,9 +48,10 @@ class TransactionStore {
   Result<void> DeadLetter(const Transaction& tx);
 
   // NetSuite concurrency shared by every replica: a slot is held for at most `ttl` (a crashed holder frees it).
-  Result<bool> TryAcquireSlot(const std::string& holder, int limit, std::int64_t now_ms, Duration ttl);
+  // NetSuite concurrency slots; expiries are Redis's own time.
+  Result<bool> TryAcquireSlot(const std::string& holder, int limit, Duration ttl);
   // Extends the expiry of slots this process still holds.
-  Result<void> RenewSlots(const std::vector<std::string>& holders, std::int64_t expiry_ms);
+  Result<void> RenewSlots(const std::vector<std::string>& holders, Duration ttl);
   Result<void> ReleaseSlot(const std::string& holder);
 
   // Small JSON caches of stable upstream facts (an order's sales order and billed record).
