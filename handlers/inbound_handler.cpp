@@ -70,8 +70,8 @@ void AddLine(JsonWriter& json, const std::string& item, std::int64_t quantity, c
 
 // Step 5: the record's total must equal the storefront refund to the cent; NetSuite may have recomputed tax on
 // the transform. A difference becomes an adjustment line when netsuite.generic_items.adjustment is set. The
-// difference is read from the record each time, so finishing what an earlier attempt left half done (created,
-// not yet adjusted, or adjusted but not read back) never adjusts twice.
+// difference is read from the record each time; a caller finishing an earlier attempt's record calls this only
+// when that record has no adjustment line yet, so it is never adjusted twice.
 PostOutcome SettleTotal(NetSuiteClient& client, const NetSuiteConfig& netsuite, const std::string& refund_type,
                         const std::string& id, const Money& computed, const Transaction& tx, const BilledRef& billed) {
   const std::string target = "netsuite:" + RecordName(refund_type) + ":" + id;

@@ -148,13 +148,13 @@ void WebhookRoutes::HandleSource(WebhookSource source, const AccountConfig* acco
                          : source == WebhookSource::kEbay  ? ParseEbayWebhook(webhook)
                                                            : ParseNetSuiteWebhook(webhook);
 
-  // Without a sender id (a verified body that is not JSON, for eBay), the body's digest still dedupes retries.
-  const std::string sender_id =
-      parsed.dedupe_id.empty() ? "sha256:" + HexEncode(Sha256(request.body)) : parsed.dedupe_id;
   IngestRequest ingest;
   ingest.capture = CaptureOf(source, account_id, request, received_at_ms);
   ingest.capture.body_redacted = parsed.redact_capture;
   ingest.capture.reason = parsed.event.ignore_reason;
+  // Without a sender id (a verified body that is not JSON, for eBay), the body's digest still dedupes retries.
+  const std::string sender_id =
+      parsed.dedupe_id.empty() ? "sha256:" + HexEncode(Sha256(request.body)) : parsed.dedupe_id;
   ingest.dedupe_id = std::string(WebhookSourceName(source)) + ":" + (account ? account_id : "netsuite") + ":" + sender_id;
   const bool actionable = parsed.event.kind != EventKind::kIgnored;
   ingest.verdict = actionable ? "accepted" : "ignored";

@@ -76,10 +76,7 @@ TEST_CASE("Retry of a Shopify refund made but never recorded finds it by its not
   REQUIRE(redis);
   // The post stores `posted` a moment before it takes the transaction out of the retry set: wait for that,
   // or it would take out the member put back below.
-  for (int i = 0; i < 500; ++i) {
-    if ((*(*redis)->Command({"ZSCORE", keys::RetrySet(), tx.id}))->type == REDIS_REPLY_NIL) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  REQUIRE(WaitUntil([&] { return !h.InRetrySet(tx.id); }));
   REQUIRE((*redis)->Command({"SET", TxKey(tx), ToJson(tx)}));
   REQUIRE((*redis)->Command({"ZADD", keys::RetrySet(), "0", tx.id}));
   const Transaction again = h.WaitTx("shop-main", "netsuite:creditmemo:" + memo,
@@ -114,7 +111,7 @@ TEST_CASE("A NetSuite refund edited after posting is recorded as changed, nothin
     }
     return found;
   };
-  for (int i = 0; i < 500 && changes_recorded() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  WaitUntil([&] { return changes_recorded() > 0; });
   CHECK(changes_recorded() == 1);
 
   // A queued edit event delivered twice (a worker died before acknowledging it) is one change, not two.
@@ -126,10 +123,8 @@ TEST_CASE("A NetSuite refund edited after posting is recorded as changed, nothin
   edit.record_event = "edit";
   auto deliver_and_wait = [&] {
     REQUIRE((*connection)->Command({"XADD", keys::Events(0), "*", "event_id", "0-1795000000000-7", "event", ToJson(edit)}));
-    for (int i = 0; i < 500; ++i) {  // handled: acknowledged and deleted
-      if ((*(*connection)->Command({"XLEN", keys::Events(0)}))->integer == 0) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    // Handled: acknowledged and deleted.
+    REQUIRE(WaitUntil([&] { return (*(*connection)->Command({"XLEN", keys::Events(0)}))->integer == 0; }));
   };
   deliver_and_wait();
   CHECK(changes_recorded() == 2);

@@ -240,18 +240,15 @@ TEST_CASE("NetSuite keeps failing: the last attempt leaves the transaction faile
   auto connection = ConnectLocal(h.redis.port());
   REQUIRE(connection);
   auto dead_letters = [&] { return (*(*connection)->Command({"XLEN", keys::DeadLetters()}))->integer; };
-  for (int i = 0; i < 500 && dead_letters() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  WaitUntil([&] { return dead_letters() > 0; });
   CHECK(dead_letters() == 1);
 
   // As if the worker died between storing the last failure and writing the dead letter: its retry-set member is
   // still there (the letter is written before the member goes). The next worker's attempt writes the letter.
-  for (int i = 0; i < 500; ++i) {  // the last attempt lets go of its member just after the dead letter
-    if ((*(*connection)->Command({"ZSCORE", keys::RetrySet(), tx.id}))->type == REDIS_REPLY_NIL) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  REQUIRE(WaitUntil([&] { return !h.InRetrySet(tx.id); }));  // the last attempt lets go just after the letter
   REQUIRE((*connection)->Command({"DEL", keys::DeadLetters()}));
   REQUIRE((*connection)->Command({"ZADD", keys::RetrySet(), "0", tx.id}));
-  for (int i = 0; i < 500 && dead_letters() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  WaitUntil([&] { return dead_letters() > 0; });
   CHECK(dead_letters() == 1);
   CHECK(h.LoadTx("shop-eu", "shopify:refund:14001")->status == TxStatus::kFailed);
 }

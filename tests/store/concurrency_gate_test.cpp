@@ -8,10 +8,12 @@
 #include "store/key_layout.h"
 #include "store/redis_concurrency_gate.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/wait.h"
 
 using namespace refundsync;
 using refundsync::testing::ConnectLocal;
 using refundsync::testing::RedisServer;
+using refundsync::testing::WaitUntil;
 
 namespace {
 
@@ -53,7 +55,7 @@ TEST_CASE("A held NetSuite slot is renewed, and a dead holder's slot frees withi
   CHECK(first_expiry > RedisNowMs(**inspect));  // Redis's clock, not the replica's
 
   // Past the slot's first expiry, the heartbeat has kept it alive and later.
-  while (RedisNowMs(**inspect) < first_expiry + 300) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(WaitUntil([&] { return RedisNowMs(**inspect) >= first_expiry + 300; }));
   slots = Slots(**inspect);
   REQUIRE(slots.count(holder) == 1);
   CHECK(slots[holder] > first_expiry);

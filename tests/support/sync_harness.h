@@ -28,6 +28,7 @@
 #include "tests/support/server_process.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_keys.h"
+#include "tests/support/wait.h"
 
 namespace refundsync::testing {
 
@@ -153,11 +154,7 @@ shutdown: {{drain_delay: 0s}}
   Transaction WaitTx(const std::string& account, const std::string& source_record,
                      const std::function<bool(const Transaction&)>& done, int max_ms = 10000) {
     std::optional<Transaction> last;
-    for (int i = 0; i < max_ms / 10; ++i) {
-      last = LoadTx(account, source_record);
-      if (last && done(*last)) return *last;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    if (WaitUntil([&] { return (last = LoadTx(account, source_record)) && done(*last); }, max_ms)) return *last;
     FAIL("transaction for " << source_record << " never reached the expected state; last seen: "
                             << (last ? ToJson(*last) : std::string("no transaction")));
     return {};
@@ -165,11 +162,17 @@ shutdown: {{drain_delay: 0s}}
 
   // Waits (bounded) until the server has logged `text`, e.g. that its start-up reconciliation is done.
   void WaitForLog(const std::string& text, int max_ms = 10000) {
-    for (int i = 0; i < max_ms / 10; ++i) {
-      if (server->Log().find(text) != std::string::npos) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    if (WaitUntil([&] { return server->Log().find(text) != std::string::npos; }, max_ms)) return;
     FAIL("the server never logged " << text);
+  }
+
+  // Whether the transaction is in the delayed-retry set (a post in progress keeps it there until it is done).
+  bool InRetrySet(const std::string& tx_id) {
+    auto connection = ConnectLocal(inspect_port ? inspect_port : redis.port());
+    REQUIRE(connection);
+    auto score = (*connection)->Command({"ZSCORE", keys::RetrySet(), tx_id});
+    REQUIRE(score);
+    return (*score)->type != REDIS_REPLY_NIL;
   }
 
   Transaction WaitSettled(const std::string& account, const std::string& source_record) {
