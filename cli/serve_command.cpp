@@ -145,8 +145,11 @@ int RunServe(const std::string& config_path, Role role) {
   HttpServerOptions options;
   options.threads = std::max(2u, std::thread::hardware_concurrency());
   options.max_body_bytes = static_cast<std::size_t>(config.max_body_bytes);
+  HttpServerOptions public_options = options;
+  // Webhooks are recorded on the thread that read them, through that thread's own Redis connection.
+  public_options.thread_clients.push_back(redis.ThreadLoopClients());
   std::vector<std::unique_ptr<HttpServer>> servers;
-  servers.push_back(std::make_unique<HttpServer>(config.listen, public_handler, options));
+  servers.push_back(std::make_unique<HttpServer>(config.listen, public_handler, public_options));
   if (separate_admin) {
     AsyncRequestHandler admin_handler = Counted(metrics, [&](HttpRequest request, Respond respond) {
       if (auto response = health.Handle(request, /*serve_metrics=*/true)) return respond(*response);

@@ -5,10 +5,11 @@
 #include <sstream>
 #include <thread>
 
-#include <pistache/endpoint.h>
 #include <pistache/http.h>
+#include <pistache/listener.h>
 
 #include "core/log.h"
+#include "ingress/loop_transport.h"
 
 namespace refundsync {
 namespace {
@@ -134,20 +135,22 @@ HttpServer::~HttpServer() { Stop(); }
 
 Result<void> HttpServer::Start() {
   try {
+    // Pistache's Http::Endpoint, minus its fixed transport: ours also runs the thread clients (loop_transport.h).
     Pistache::Address address(listen_.host, Pistache::Port(static_cast<uint16_t>(listen_.port)));
-    endpoint_ = std::make_unique<Pistache::Http::Endpoint>(address);
-    auto opts = Pistache::Http::Endpoint::options()
-                    .threads(options_.threads)
-                    .flags(Pistache::Tcp::Options::ReuseAddr)
-                    .maxRequestSize(options_.max_body_bytes + kHeaderAllowance)
-                    .maxResponseSize(64 << 20);
-    endpoint_->init(opts);
-    endpoint_->setHandler(std::make_shared<DispatchingHandler>(handler_, in_flight_));
-    endpoint_->serveThreaded();
+    listener_ = std::make_unique<Pistache::Tcp::Listener>(address);
+    listener_->init(options_.threads, Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr));
+    auto handler = std::make_shared<DispatchingHandler>(handler_, in_flight_);
+    handler->setMaxRequestSize(options_.max_body_bytes + kHeaderAllowance);
+    handler->setMaxResponseSize(64 << 20);
+    listener_->setHandler(handler);
+    auto clients = std::make_shared<const std::vector<ThreadLoopClientFactory>>(options_.thread_clients);
+    listener_->setTransportFactory([handler, clients] { return std::make_shared<LoopTransport>(handler, clients); });
+    listener_->bind();
+    listener_->runThreaded();
     started_ = true;
     return {};
   } catch (const std::exception& e) {
-    endpoint_.reset();
+    listener_.reset();
     return MakeError("listen_failed",
                      "cannot listen on " + listen_.host + ":" + std::to_string(listen_.port) + ": " + e.what());
   }
@@ -163,8 +166,8 @@ bool HttpServer::WaitIdle(std::chrono::milliseconds timeout) const {
 }
 
 void HttpServer::Stop() {
-  if (started_ && endpoint_) {
-    endpoint_->shutdown();
+  if (started_ && listener_) {
+    listener_->shutdown();
     started_ = false;
   }
 }

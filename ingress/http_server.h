@@ -11,13 +11,15 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "core/config.h"
 #include "core/result.h"
+#include "core/thread_loop.h"
 #include "ingress/http_message.h"
 
-namespace Pistache::Http {
-class Endpoint;
+namespace Pistache::Tcp {
+class Listener;
 }
 
 namespace refundsync {
@@ -33,6 +35,9 @@ using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;
 struct HttpServerOptions {
   int threads = 2;
   std::size_t max_body_bytes = 1 << 20;
+  // Components that run on each server thread (e.g. AsyncRedis::ThreadLoopClients(): a Redis connection per
+  // thread, so handlers get their replies on their own thread).
+  std::vector<ThreadLoopClientFactory> thread_clients;
 };
 
 class HttpServer {
@@ -55,7 +60,7 @@ class HttpServer {
   AsyncRequestHandler handler_;
   HttpServerOptions options_;
   std::shared_ptr<std::atomic<int>> in_flight_;
-  std::unique_ptr<Pistache::Http::Endpoint> endpoint_;
+  std::unique_ptr<Pistache::Tcp::Listener> listener_;
   bool started_ = false;
 };
 

@@ -1,45 +1,47 @@
-// Redis without blocking the caller: commands are queued from any thread and sent by one event-loop thread
-// (libevent + hiredis async), pipelined on one connection. Callbacks run on that loop thread.
+// Redis without blocking the caller. Commands can be submitted from any thread:
+//  - on a thread that runs an event loop this AsyncRedis joined (the HTTP server's threads, see
+//    ThreadLoopClients()), the command goes out on that thread's own connection and its callback runs on the
+//    same thread: a webhook is read, recorded and answered without changing threads;
+//  - from any other thread it is queued to one libevent loop thread of its own, pipelined on one connection,
+//    and its callback runs on that loop thread.
 //
 // Why: Pistache runs handlers on a few threads; a blocking round trip per webhook stalls them (measured on this
-// stack: ~25k req/s blocking vs ~49k with an async loop). Replies arrive in order; a command that gets no reply
-// within the timeout means the connection is unhealthy, so it is dropped, every pending command fails
-// ("store_unavailable") and the next command reconnects (finding the master again through Sentinel if used).
+// stack: ~25k req/s blocking vs ~49k with an async loop), and handing every webhook to a Redis thread and its
+// answer back costs two cross-thread wake-ups per request (the largest share of the ingress's kernel time).
+// Connection handling (timeouts, Sentinel failover, demoted masters) is RedisPipe's, the same on both paths.
 #pragma once
 
-#include <atomic>
-#include <deque>
-#include <functional>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include <hiredis/async.h>
-
 #include "core/result.h"
-#include "store/redis_connection.h"
+#include "core/thread_loop.h"
+#include "store/redis_pipe.h"
 
 struct event_base;
 struct event;
 
 namespace refundsync {
 
+class RedisLane;
+
 class AsyncRedis {
  public:
-  // The reply is valid only during the call (hiredis frees it afterwards); nullptr with an error on failure.
-  using Callback = std::function<void(const redisReply* reply, const Error* error)>;
+  using Callback = RedisPipe::Callback;
+  using Args = RedisPipe::Args;
 
   AsyncRedis(RedisConfig config, Duration timeout);
   ~AsyncRedis();
   AsyncRedis(const AsyncRedis&) = delete;
   AsyncRedis& operator=(const AsyncRedis&) = delete;
 
-  using Args = std::shared_ptr<const std::vector<std::string>>;
-
-  // Thread-safe. The callback is always called exactly once, on the loop thread. Shared arguments let a caller
-  // send the same (large) command again without copying it.
+  // Thread-safe. The callback is always called exactly once: on the submitting thread's loop when it joined
+  // one, else on the loop thread. Shared arguments let a caller send the same (large) command again without
+  // copying it.
   void Submit(Args args, Callback callback);
   void Submit(std::vector<std::string> args, Callback callback) {
     Submit(std::make_shared<const std::vector<std::string>>(std::move(args)), std::move(callback));
@@ -48,42 +50,30 @@ class AsyncRedis {
   // it on the same connection); if that connection fails, every one of them fails. Callbacks run in order.
   void SubmitTogether(std::vector<std::pair<Args, Callback>> commands);
 
- private:
-  struct Pending {
-    Args args;
-    Callback callback;
-    std::int64_t deadline_ms = 0;
-  };
+  // For an event loop's threads (the HTTP server's): gives each thread its own connection, used by commands
+  // submitted on that thread. The AsyncRedis must outlive those threads.
+  ThreadLoopClientFactory ThreadLoopClients();
 
-  void RunLoop();
-  void Drain();               // loop thread: send what was submitted
-  void CheckDeadlines();      // loop thread: drop a connection whose oldest command is overdue
-  bool DropIfMasterChanged(); // loop thread: drop the connection when MasterGeneration() moved on
-  void DropConnection();      // loop thread: free context_ (its pending commands fail), reconnect on next use
-  std::unique_ptr<Pending> MakePending(Args args, Callback callback) const;
-  bool EnsureConnected();     // loop thread
-  void FailAll(std::deque<std::unique_ptr<Pending>>& pending, const std::string& why);
-  static void OnReply(redisAsyncContext* context, void* reply, void* privdata);
-  static void OnConnect(const redisAsyncContext* context, int status);
-  static void OnDisconnect(const redisAsyncContext* context, int status);
+ private:
+  RedisLane* LaneOfThisThread() const;
+  void Drain();  // loop thread: send what was submitted
 
   RedisConfig config_;
-  RedisLocator locator_;
   Duration timeout_;
-  std::uint64_t generation_ = 0;  // MasterGeneration() when context_ connected (loop thread only)
+  const std::uint64_t id_;  // tells this instance's lanes apart from another instance's on the same thread
 
   std::mutex mutex_;
-  std::deque<std::unique_ptr<Pending>> submitted_;  // guarded by mutex_
-  bool stopping_ = false;                            // guarded by mutex_
+  std::vector<RedisPipe::Command> submitted_;  // guarded by mutex_
+  bool stopping_ = false;                      // guarded by mutex_
 
   // Loop thread only.
   event_base* base_ = nullptr;
   event* wake_ = nullptr;
   event* tick_ = nullptr;
-  redisAsyncContext* context_ = nullptr;
-  std::deque<Pending*> in_flight_;  // sent, awaiting replies, in order
-  std::int64_t last_connect_failure_ms_ = 0;
+  std::unique_ptr<RedisPipe> pipe_;
   std::thread thread_;
+
+  friend class RedisLane;
 };
 
 }  // namespace refundsync

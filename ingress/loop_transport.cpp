@@ -1,0 +1,95 @@
+#include "ingress/loop_transport.h"
+
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <cstdint>
+
+#include <pistache/reactor.h>
+#include <pistache/tcp.h>
+
+namespace refundsync {
+namespace {
+
+using Pistache::Polling::Event;
+using Pistache::Polling::NotifyOn;
+using Pistache::Polling::Tag;
+
+constexpr long kTickNs = 10'000'000;  // 10 ms: Redis timeouts are checked at this grain
+
+}  // namespace
+
+LoopTransport::LoopTransport(const std::shared_ptr<Pistache::Tcp::Handler>& handler, Factories factories)
+    : Transport(handler), handler_prototype_(handler), factories_(std::move(factories)) {}
+
+LoopTransport::~LoopTransport() {
+  stopping_ = true;
+  clients_.clear();  // their sockets close with them; commands still in flight fail (the server is stopped)
+  if (tick_fd_ >= 0) close(tick_fd_);
+}
+
+std::shared_ptr<Pistache::Aio::Handler> LoopTransport::clone() const {
+  return std::make_shared<LoopTransport>(handler_prototype_->clone(), factories_);
+}
+
+void LoopTransport::StartOnThisThread() {
+  started_ = true;
+  if (factories_->empty()) return;
+  for (const auto& factory : *factories_) clients_.push_back(factory(*this));
+  tick_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (tick_fd_ < 0) throw std::runtime_error("timerfd_create failed");
+  const itimerspec every{{0, kTickNs}, {0, kTickNs}};
+  timerfd_settime(tick_fd_, 0, &every, nullptr);
+  reactor()->registerFd(key(), tick_fd_, NotifyOn::Read, Tag(static_cast<std::uint64_t>(tick_fd_)));
+}
+
+void LoopTransport::WatchReadable(int fd, Readable* handler) {
+  watched_[fd] = handler;
+  reactor()->registerFd(key(), fd, NotifyOn::Read, Tag(static_cast<std::uint64_t>(fd)));
+}
+
+void LoopTransport::Unwatch(int fd) {
+  watched_.erase(fd);
+  if (!stopping_) reactor()->removeFd(key(), fd);
+}
+
+void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
+  if (!started_) StartOnThisThread();
+  if (clients_.empty()) return Transport::onReady(fds);
+
+  bool tick = false;
+  bool answers_queued = false;
+  theirs_.clear();
+  ours_.clear();
+  for (const auto& entry : fds) {
+    const auto fd = static_cast<int>(entry.getTag().value());
+    if (fd == tick_fd_) {
+      tick = true;
+    } else if (watched_.count(fd) != 0) {
+      ours_.push_back(fd);
+    } else {
+      // FdSet's entries hide their Event (a private base); a C-style cast is the one way to copy it whole.
+      const auto& event = (const Event&)entry;  // NOLINT(google-readability-casting)
+      theirs_.emplace_back(event.tag).flags = event.flags;
+    }
+  }
+  // HTTP first (new requests queue Redis commands), then Redis replies (which queue answers).
+  if (!theirs_.empty()) {
+    answers_queued = true;
+    Transport::onReady(Pistache::Aio::FdSet(std::move(theirs_)));
+  }
+  for (int fd : ours_) {
+    answers_queued = true;
+    // Looked up again: an earlier handler of this round may have closed it.
+    if (auto it = watched_.find(fd); it != watched_.end()) it->second->OnReadable();
+  }
+  if (tick) {
+    std::uint64_t expirations = 0;
+    (void)!read(tick_fd_, &expirations, sizeof expirations);
+    for (auto& client : clients_) client->OnTick();
+  }
+  for (auto& client : clients_) client->AfterEvents();
+  if (answers_queued) flush();
+}
+
+}  // namespace refundsync

@@ -1,0 +1,50 @@
+// Pistache's per-thread TCP transport, extended to be a ThreadLoop for components given to the HTTP server
+// (one Redis connection per thread): their sockets sit in the same epoll as the HTTP connections, so a webhook
+// is read, recorded in Redis and answered on one thread, with no hand-off between threads.
+//
+// Pistache 0.0.5 specifics: its Transport throws on an fd it does not know, so ours are taken out of each round
+// before the rest goes to it; answers queued during a round are flushed at its end (Pistache would otherwise
+// wait for another epoll round and a writable event to send them).
+#pragma once
+
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include <pistache/transport.h>
+
+#include "core/thread_loop.h"
+
+namespace refundsync {
+
+class LoopTransport : public Pistache::Tcp::Transport, public ThreadLoop {
+ public:
+  using Factories = std::shared_ptr<const std::vector<ThreadLoopClientFactory>>;
+
+  LoopTransport(const std::shared_ptr<Pistache::Tcp::Handler>& handler, Factories factories);
+  ~LoopTransport() override;
+
+  // Pistache clones the transport (and its handler) for each of its threads.
+  std::shared_ptr<Pistache::Aio::Handler> clone() const override;
+  void onReady(const Pistache::Aio::FdSet& fds) override;
+
+  void WatchReadable(int fd, Readable* handler) override;
+  void Unwatch(int fd) override;
+
+ private:
+  void StartOnThisThread();
+
+  std::shared_ptr<Pistache::Tcp::Handler> handler_prototype_;
+  Factories factories_;
+  // This thread's; created on its first round of events.
+  std::vector<std::unique_ptr<ThreadLoopClient>> clients_;
+  std::unordered_map<int, Readable*> watched_;
+  int tick_fd_ = -1;
+  bool started_ = false;
+  bool stopping_ = false;  // in the destructor: the reactor may be gone, clients must not touch it
+  // Reused across rounds: no allocation per round.
+  std::vector<Pistache::Polling::Event> theirs_;
+  std::vector<int> ours_;
+};
+
+}  // namespace refundsync

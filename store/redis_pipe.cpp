@@ -1,0 +1,171 @@
+#include "store/redis_pipe.h"
+
+#include <chrono>
+
+#include "core/log.h"
+
+namespace refundsync {
+namespace {
+
+std::int64_t SteadyNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// After a failed connect, fail fast for this long instead of hammering a Redis that is down.
+constexpr std::int64_t kReconnectBackoffMs = 20;
+
+}  // namespace
+
+RedisPipe::RedisPipe(RedisConfig config, Duration timeout, Attach attach)
+    : config_(config), locator_(std::move(config)), timeout_(timeout), attach_(std::move(attach)) {}
+
+RedisPipe::~RedisPipe() {
+  if (context_ != nullptr) DropConnection();
+}
+
+RedisPipe::Command RedisPipe::MakeCommand(Args args, Callback callback, Duration timeout) {
+  return Command{std::move(args), std::move(callback), SteadyNowMs() + timeout.count()};
+}
+
+void RedisPipe::FailAll(std::vector<Command>& commands, const std::string& why) {
+  const Error error = MakeError("store_unavailable", why);
+  for (auto& command : commands) command.callback(nullptr, &error);
+  commands.clear();
+}
+
+bool RedisPipe::EnsureConnected() {
+  if (context_ != nullptr) return true;
+  const std::int64_t now = SteadyNowMs();
+  if (now - last_connect_failure_ms_ < kReconnectBackoffMs) return false;
+  auto target = locator_.Locate(timeout_);
+  if (!target) {
+    last_connect_failure_ms_ = now;
+    return false;
+  }
+  redisAsyncContext* context = target->socket_path.empty()
+                                   ? redisAsyncConnect(target->host.c_str(), target->port)
+                                   : redisAsyncConnectUnix(target->socket_path.c_str());
+  if (context == nullptr || context->err) {
+    if (context) redisAsyncFree(context);
+    last_connect_failure_ms_ = now;
+    return false;
+  }
+  context->data = this;
+  generation_ = MasterGeneration();
+  attach_(context);
+  redisAsyncSetConnectCallback(context, &RedisPipe::OnConnect);
+  redisAsyncSetDisconnectCallback(context, &RedisPipe::OnDisconnect);
+  context_ = context;
+  // Pipelined ahead of everything else on this connection; a failure shows as an error reply to them.
+  if (config_.password) {
+    const std::string& password = config_.password->reveal();
+    const char* argv[] = {"AUTH", password.c_str()};
+    const size_t lengths[] = {4, password.size()};
+    redisAsyncCommandArgv(context_, nullptr, nullptr, 2, argv, lengths);
+  }
+  if (target->db != 0) {
+    const std::string db = std::to_string(target->db);
+    const char* argv[] = {"SELECT", db.c_str()};
+    const size_t lengths[] = {6, db.size()};
+    redisAsyncCommandArgv(context_, nullptr, nullptr, 2, argv, lengths);
+  }
+  return true;
+}
+
+void RedisPipe::Send(Args args, Callback callback) {
+  std::vector<Command> one;
+  one.push_back(MakeCommand(std::move(args), std::move(callback), timeout_));
+  Send(std::move(one));
+}
+
+void RedisPipe::Send(std::vector<Command> commands) {
+  if (commands.empty()) return;
+  DropIfMasterChanged();  // never send a new command to a server Sentinel no longer names
+  if (!EnsureConnected()) return FailAll(commands, "Redis is unreachable");
+  thread_local std::vector<const char*> argv;  // reused: no allocation per command
+  thread_local std::vector<size_t> lengths;
+  for (auto& command : commands) {
+    argv.clear();
+    lengths.clear();
+    for (const auto& arg : *command.args) {
+      argv.push_back(arg.data());
+      lengths.push_back(arg.size());
+    }
+    auto* raw = new Command(std::move(command));  // owned by in_flight_ until its reply (or failure) arrives
+    in_flight_.push_back(raw);
+    if (redisAsyncCommandArgv(context_, &RedisPipe::OnReply, raw, static_cast<int>(argv.size()), argv.data(),
+                              lengths.data()) != REDIS_OK) {
+      in_flight_.pop_back();
+      const Error error = MakeError("store_unavailable", "Redis connection is closing");
+      raw->callback(nullptr, &error);
+      delete raw;
+    }
+  }
+}
+
+bool RedisPipe::DropIfMasterChanged() {
+  if (context_ == nullptr || generation_ == MasterGeneration()) return false;
+  // Sentinel names another master now: what is in flight fails (503, the sender re-sends), the next command
+  // connects to the new master.
+  log::Warn("redis_master_changed", {{"effect", "webhook connection reconnects to the new master"}});
+  DropConnection();
+  return true;
+}
+
+void RedisPipe::DropConnection() {
+  redisAsyncContext* context = context_;
+  context_ = nullptr;
+  redisAsyncFree(context);  // calls OnReply with no reply for every pending command
+}
+
+void RedisPipe::CheckHealth() {
+  if (DropIfMasterChanged()) return;
+  if (context_ == nullptr || in_flight_.empty()) return;
+  if (SteadyNowMs() <= in_flight_.front()->deadline_ms) return;
+  log::Warn("redis_timeout", {{"pending", static_cast<long long>(in_flight_.size())},
+                              {"effect", "connection dropped, pending commands fail, next command reconnects"}});
+  DropConnection();
+}
+
+void RedisPipe::OnReply(redisAsyncContext* context, void* reply, void* privdata) {
+  auto* self = static_cast<RedisPipe*>(context->data);
+  std::unique_ptr<Command> command(static_cast<Command*>(privdata));
+  if (self != nullptr) {
+    for (auto it = self->in_flight_.begin(); it != self->in_flight_.end(); ++it) {
+      if (*it == command.get()) {
+        self->in_flight_.erase(it);
+        break;
+      }
+    }
+  }
+  if (reply == nullptr) {
+    const Error error = MakeError("store_unavailable", "Redis connection lost");
+    command->callback(nullptr, &error);
+    return;
+  }
+  auto* answer = static_cast<redisReply*>(reply);
+  if (IsReadOnlyError(answer) && self != nullptr && self->context_ == context) {
+    // A Sentinel failover demoted the server we talk to: drop the connection so the next command asks Sentinel
+    // for the new master. (Sentinel also kills clients of a demoted master; this covers the moment before.)
+    log::Warn("redis_demoted", {{"effect", "reconnecting to the master Sentinel names"}});
+    self->context_ = nullptr;
+    redisAsyncDisconnect(context);
+  }
+  command->callback(answer, nullptr);
+}
+
+void RedisPipe::OnConnect(const redisAsyncContext* context, int status) {
+  if (status == REDIS_OK) return;
+  auto* self = static_cast<RedisPipe*>(context->data);
+  // hiredis frees the context after this callback and fails its pending commands.
+  if (self->context_ == context) self->context_ = nullptr;
+  self->last_connect_failure_ms_ = SteadyNowMs();
+}
+
+void RedisPipe::OnDisconnect(const redisAsyncContext* context, int /*status*/) {
+  auto* self = static_cast<RedisPipe*>(context->data);
+  if (self->context_ == context) self->context_ = nullptr;
+}
+
+}  // namespace refundsync

@@ -1,0 +1,72 @@
+// One pipelined hiredis async connection and the commands in flight on it, whichever event loop drives it:
+// AsyncRedis's own libevent thread, or an HTTP thread's loop (RedisLane). Not thread-safe: it lives on the
+// thread of its loop, and every callback runs there.
+//
+// Replies arrive in order; a command that gets no reply within the timeout means the connection is unhealthy,
+// so it is dropped, every pending command fails ("store_unavailable") and the next command reconnects (finding
+// the master again through Sentinel if used).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <hiredis/async.h>
+
+#include "core/result.h"
+#include "store/redis_connection.h"
+
+namespace refundsync {
+
+class RedisPipe {
+ public:
+  // The reply is valid only during the call (hiredis frees it afterwards); nullptr with an error on failure.
+  using Callback = std::function<void(const redisReply* reply, const Error* error)>;
+  using Args = std::shared_ptr<const std::vector<std::string>>;
+  // Hooks a fresh hiredis context into the loop that drives this pipe (e.g. redisLibeventAttach).
+  using Attach = std::function<void(redisAsyncContext*)>;
+
+  struct Command {
+    Args args;
+    Callback callback;
+    std::int64_t deadline_ms = 0;
+  };
+
+  RedisPipe(RedisConfig config, Duration timeout, Attach attach);
+  ~RedisPipe();  // what is in flight fails
+  RedisPipe(const RedisPipe&) = delete;
+  RedisPipe& operator=(const RedisPipe&) = delete;
+
+  // A command with its deadline (now + timeout).
+  static Command MakeCommand(Args args, Callback callback, Duration timeout);
+  // Sends the commands back to back on one connection, connecting first if needed; when Redis cannot be
+  // reached every one fails at once. Each callback runs exactly once.
+  void Send(std::vector<Command> commands);
+  void Send(Args args, Callback callback);
+  // The loop's periodic check: drops the connection when its oldest command is overdue or Sentinel names
+  // another master (what is in flight fails; the next command reconnects).
+  void CheckHealth();
+
+ private:
+  bool DropIfMasterChanged();
+  void DropConnection();
+  bool EnsureConnected();
+  static void FailAll(std::vector<Command>& commands, const std::string& why);
+  static void OnReply(redisAsyncContext* context, void* reply, void* privdata);
+  static void OnConnect(const redisAsyncContext* context, int status);
+  static void OnDisconnect(const redisAsyncContext* context, int status);
+
+  RedisConfig config_;
+  RedisLocator locator_;
+  Duration timeout_;
+  Attach attach_;
+  std::uint64_t generation_ = 0;  // MasterGeneration() when context_ connected
+  redisAsyncContext* context_ = nullptr;
+  std::deque<Command*> in_flight_;  // sent, awaiting replies, in order
+  std::int64_t last_connect_failure_ms_ = 0;
+};
+
+}  // namespace refundsync
