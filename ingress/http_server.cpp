@@ -49,6 +49,17 @@ HttpRequest ToHttpRequest(const Pistache::Http::Request& request) {
   return out;
 }
 
+// Parsing a media type allocates; nearly every answer has the same one, so each thread keeps the last it parsed.
+const Pistache::Http::Mime::MediaType& MediaTypeOf(const std::string& content_type) {
+  thread_local std::string last_text;
+  thread_local Pistache::Http::Mime::MediaType last_type;
+  if (content_type != last_text) {
+    last_type = Pistache::Http::Mime::MediaType::fromString(content_type);
+    last_text = content_type;
+  }
+  return last_type;
+}
+
 // Pistache 0.0.5 writes only typed headers into a response; raw ones added with addRaw() are silently dropped.
 // This typed header carries any name and value.
 class NamedHeader : public Pistache::Http::Header::Header {
@@ -102,8 +113,7 @@ class DispatchingHandler : public Pistache::Http::Handler {
       for (const auto& [name, value] : response.headers) {
         writer.headers().add(std::make_shared<NamedHeader>(name, value));
       }
-      writer.send(static_cast<Pistache::Http::Code>(response.status), response.body,
-                  Pistache::Http::Mime::MediaType::fromString(response.content_type));
+      writer.send(static_cast<Pistache::Http::Code>(response.status), response.body, MediaTypeOf(response.content_type));
       in_flight->fetch_sub(1);
     }
 

@@ -13,7 +13,8 @@ namespace {
 
 // KEYS[1] dedupe key, KEYS[2] capture stream, KEYS[3] event stream (all of one shard: one hash tag).
 // ARGV[1] dedupe window ms, ARGV[2] capture cap (approximate: MAXLEN ~ trims whole stream nodes, cheaply),
-// ARGV[3] oldest capture id to keep (exact: usually nothing to remove, and age is a promise to users), ARGV[4] verdict when new,
+// ARGV[3] oldest capture id to keep, or "" to skip the age trim this time (exact when run: age is a promise to
+// users; run at most once a second per shard, as it costs about a tenth of the script), ARGV[4] verdict when new,
 // ARGV[5] "1" to enqueue, ARGV[6] event JSON, ARGV[7] event id prefix, ARGV[8..] capture field/value pairs.
 // Returns {verdict, event_id, original_event_id}.
 constexpr const char* kIngestScript = R"lua(
@@ -23,7 +24,7 @@ local original = redis.call('GET', KEYS[1])
 if original then
   local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*',
                         'verdict', 'duplicate', 'original_event_id', original, unpack(fields))
-  redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3])
+  if ARGV[3] ~= '' then redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3]) end
   return {'duplicate', ARGV[7] .. id, original}
 end
 local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'verdict', ARGV[4], unpack(fields))
@@ -32,7 +33,7 @@ redis.call('SET', KEYS[1], event_id, 'PX', ARGV[1])
 if ARGV[5] == '1' then
   redis.call('XADD', KEYS[3], '*', 'event_id', event_id, 'event', ARGV[6])
 end
-redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3])
+if ARGV[3] ~= '' then redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3]) end
 return {ARGV[4], event_id, ''}
 )lua";
 
@@ -87,7 +88,13 @@ void RedisIngestStore::Ingest(IngestRequest request, IngestCallback done) {
   static const std::string sha = ScriptSha();
   const int shard = keys::ShardOf(request.dedupe_id);
   const std::int64_t per_shard_cap = std::max<std::int64_t>(1, limits_.max_entries / keys::kShardCount);
-  const std::int64_t oldest_kept = std::max<std::int64_t>(0, clock_.NowMs() - limits_.max_age.count());
+  const std::int64_t now = clock_.NowMs();
+  std::string oldest_kept;  // "": no age trim this time
+  std::int64_t last_trim = last_age_trim_ms_[shard].load(std::memory_order_relaxed);
+  if ((now - last_trim >= kAgeTrimEveryMs || now < last_trim) &&
+      last_age_trim_ms_[shard].compare_exchange_strong(last_trim, now)) {
+    oldest_kept = std::to_string(std::max<std::int64_t>(0, now - limits_.max_age.count()));
+  }
   std::vector<std::string> args = {"EVALSHA",
                                    sha,
                                    "3",
@@ -96,7 +103,7 @@ void RedisIngestStore::Ingest(IngestRequest request, IngestCallback done) {
                                    keys::Events(shard),
                                    std::to_string(dedupe_window_.count()),
                                    std::to_string(per_shard_cap),
-                                   std::to_string(oldest_kept),
+                                   std::move(oldest_kept),
                                    request.verdict,
                                    request.enqueue ? "1" : "0",
                                    request.event_json,

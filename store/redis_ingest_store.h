@@ -2,10 +2,14 @@
 // dedupe key, appends the capture and appends the event to its shard's stream atomically. See key_layout.h.
 #pragma once
 
+#include <array>
+#include <atomic>
+
 #include "core/clock.h"
 #include "core/config.h"
 #include "store/ingest_store.h"
 #include "store/async_redis.h"
+#include "store/key_layout.h"
 
 namespace refundsync {
 
@@ -39,6 +43,9 @@ class RedisIngestStore : public IngestStore {
   Duration dedupe_window_;
   CaptureLimits limits_;
   int min_replicas_ack_;
+  // When each shard's capture stream was last trimmed by age (the clock's ms); the trim runs at most this often.
+  static constexpr std::int64_t kAgeTrimEveryMs = 1000;
+  std::array<std::atomic<std::int64_t>, keys::kShardCount> last_age_trim_ms_{};
 };
 
 // Appends the capture as stream field/value pairs (shared by the ingest script and the rejected stream); the
