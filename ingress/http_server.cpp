@@ -154,7 +154,9 @@ Result<void> HttpServer::Start() {
     handler->setMaxResponseSize(64 << 20);
     listener_->setHandler(handler);
     auto clients = std::make_shared<const std::vector<ThreadLoopClientFactory>>(options_.thread_clients);
-    listener_->setTransportFactory([handler, clients] { return std::make_shared<LoopTransport>(handler, clients); });
+    const PeerTimeouts timeouts{options_.header_timeout, options_.body_timeout, options_.keepalive_timeout};
+    listener_->setTransportFactory(
+        [handler, clients, timeouts] { return std::make_shared<LoopTransport>(handler, clients, timeouts); });
     listener_->bind();
     listener_->runThreaded();
     started_ = true;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -38,6 +39,10 @@ struct HttpServerOptions {
   // Components that run on each server thread (e.g. AsyncRedis::ThreadLoopClients(): a Redis connection per
   // thread, so handlers get their replies on their own thread).
   std::vector<ThreadLoopClientFactory> thread_clients;
+  // Connections idle past these are answered 408 and closed (Pistache's defaults: 60 s, 60 s, 300 s).
+  std::chrono::milliseconds header_timeout{60'000};
+  std::chrono::milliseconds body_timeout{60'000};
+  std::chrono::milliseconds keepalive_timeout{300'000};
 };
 
 class HttpServer {

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include <pistache/http.h>
+#include <pistache/peer.h>
 #include <pistache/reactor.h>
 #include <pistache/tcp.h>
 
@@ -16,11 +18,13 @@ using Pistache::Polling::NotifyOn;
 using Pistache::Polling::Tag;
 
 constexpr long kTickNs = 10'000'000;  // 10 ms: Redis timeouts are checked at this grain
+constexpr std::chrono::milliseconds kIdleCheckEvery{250};
 
 }  // namespace
 
-LoopTransport::LoopTransport(const std::shared_ptr<Pistache::Tcp::Handler>& handler, Factories factories)
-    : Transport(handler), handler_prototype_(handler), factories_(std::move(factories)) {}
+LoopTransport::LoopTransport(const std::shared_ptr<Pistache::Tcp::Handler>& handler, Factories factories,
+                             PeerTimeouts timeouts)
+    : Transport(handler), handler_prototype_(handler), factories_(std::move(factories)), timeouts_(timeouts) {}
 
 LoopTransport::~LoopTransport() {
   stopping_ = true;
@@ -29,16 +33,17 @@ LoopTransport::~LoopTransport() {
 }
 
 std::shared_ptr<Pistache::Aio::Handler> LoopTransport::clone() const {
-  return std::make_shared<LoopTransport>(handler_prototype_->clone(), factories_);
+  return std::make_shared<LoopTransport>(handler_prototype_->clone(), factories_, timeouts_);
 }
 
 void LoopTransport::StartOnThisThread() {
   started_ = true;
-  if (factories_->empty()) return;
   for (const auto& factory : *factories_) clients_.push_back(factory(*this));
   tick_fd_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
   if (tick_fd_ < 0) throw std::runtime_error("timerfd_create failed");
-  const itimerspec every{{0, kTickNs}, {0, kTickNs}};
+  // Without clients only the idle check needs the tick.
+  const long tick_ns = clients_.empty() ? kIdleCheckEvery.count() * 1'000'000 : kTickNs;
+  const itimerspec every{{0, tick_ns}, {0, tick_ns}};
   timerfd_settime(tick_fd_, 0, &every, nullptr);
   reactor()->registerFd(key(), tick_fd_, NotifyOn::Read, Tag(static_cast<std::uint64_t>(tick_fd_)));
 }
@@ -53,9 +58,32 @@ void LoopTransport::Unwatch(int fd) {
   if (!stopping_) reactor()->removeFd(key(), fd);
 }
 
+void LoopTransport::CloseIdlePeers() {
+  using namespace Pistache::Http::Private;
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<std::shared_ptr<Pistache::Tcp::Peer>> idle;
+  for (const auto& [fd, peer] : peers) {
+    auto parser = Pistache::Http::Handler::getParser(peer);
+    if (!parser) continue;
+    const auto elapsed = now - parser->time();
+    const auto step = parser->step()->id();
+    // As Pistache's own: before a request line, the shorter of the header and keep-alive timeouts.
+    if ((step == RequestLineStep::Id && elapsed > std::min(timeouts_.header, timeouts_.keepalive)) ||
+        (step == HeadersStep::Id && elapsed > timeouts_.header) ||
+        (step == BodyStep::Id && elapsed > timeouts_.header + timeouts_.body)) {
+      idle.push_back(peer);
+    }
+  }
+  for (auto& peer : idle) {
+    Pistache::Http::ResponseWriter response(Pistache::Http::Version::Http11, this,
+                                            static_cast<Pistache::Http::Handler*>(handler_prototype_.get()), peer);
+    response.send(Pistache::Http::Code::Request_Timeout)
+        .then([this, peer](ssize_t) { removePeer(peer); }, [this, peer](std::exception_ptr) { removePeer(peer); });
+  }
+}
+
 void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
   if (!started_) StartOnThisThread();
-  if (clients_.empty()) return Transport::onReady(fds);
 
   bool tick = false;
   bool answers_queued = false;
@@ -84,9 +112,14 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
     if (auto it = watched_.find(fd); it != watched_.end()) it->second->OnReadable();
   }
   if (tick) {
+    answers_queued = true;  // a client's tick may fail commands, and the idle check answers 408
     std::uint64_t expirations = 0;
     (void)!read(tick_fd_, &expirations, sizeof expirations);
     for (auto& client : clients_) client->OnTick();
+    if (const auto now = std::chrono::steady_clock::now(); now >= next_idle_check_) {
+      next_idle_check_ = now + kIdleCheckEvery;
+      CloseIdlePeers();
+    }
   }
   for (auto& client : clients_) client->AfterEvents();
   if (answers_queued) flush();

@@ -4,9 +4,12 @@
 //
 // Pistache 0.0.5 specifics: its Transport throws on an fd it does not know, so ours are taken out of each round
 // before the rest goes to it; answers queued during a round are flushed at its end (Pistache would otherwise
-// wait for another epoll round and a writable event to send them).
+// wait for another epoll round and a writable event to send them). Http::Endpoint's own transport, which this
+// replaces, is internal to Pistache; what it added, closing connections idle past their timeouts (408), is
+// done here the same way.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -17,11 +20,18 @@
 
 namespace refundsync {
 
+// Pistache's defaults (Http::Endpoint::Options).
+struct PeerTimeouts {
+  std::chrono::milliseconds header{60'000};     // from a request's first byte to the end of its headers
+  std::chrono::milliseconds body{60'000};       // then, to the end of its body
+  std::chrono::milliseconds keepalive{300'000};  // an open connection between requests
+};
+
 class LoopTransport : public Pistache::Tcp::Transport, public ThreadLoop {
  public:
   using Factories = std::shared_ptr<const std::vector<ThreadLoopClientFactory>>;
 
-  LoopTransport(const std::shared_ptr<Pistache::Tcp::Handler>& handler, Factories factories);
+  LoopTransport(const std::shared_ptr<Pistache::Tcp::Handler>& handler, Factories factories, PeerTimeouts timeouts);
   ~LoopTransport() override;
 
   // Pistache clones the transport (and its handler) for each of its threads.
@@ -33,9 +43,12 @@ class LoopTransport : public Pistache::Tcp::Transport, public ThreadLoop {
 
  private:
   void StartOnThisThread();
+  void CloseIdlePeers();
 
   std::shared_ptr<Pistache::Tcp::Handler> handler_prototype_;
   Factories factories_;
+  PeerTimeouts timeouts_;
+  std::chrono::steady_clock::time_point next_idle_check_{};
   // This thread's; created on its first round of events.
   std::vector<std::unique_ptr<ThreadLoopClient>> clients_;
   std::unordered_map<int, Readable*> watched_;

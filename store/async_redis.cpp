@@ -1,5 +1,9 @@
 #include "store/async_redis.h"
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+
 #include <atomic>
 
 #include <event2/event.h>
@@ -10,6 +14,25 @@
 
 namespace refundsync {
 namespace {
+
+// The host's address as text, IPv4 first as hiredis itself prefers; nullopt when it does not resolve.
+std::optional<std::string> NumericAddress(const std::string& host) {
+  for (const int family : {AF_INET, AF_UNSPEC}) {
+    addrinfo hints{};
+    hints.ai_family = family;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) continue;
+    char text[INET6_ADDRSTRLEN] = {};
+    const void* address = found->ai_family == AF_INET6
+                              ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(found->ai_addr)->sin6_addr)
+                              : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(found->ai_addr)->sin_addr);
+    const bool ok = inet_ntop(found->ai_family, address, text, sizeof text) != nullptr;
+    freeaddrinfo(found);
+    if (ok) return std::string(text);
+  }
+  return std::nullopt;
+}
 
 std::uint64_t NextInstanceId() {
   static std::atomic<std::uint64_t> next{1};
@@ -27,6 +50,10 @@ AsyncRedis::AsyncRedis(RedisConfig config, Duration timeout)
                                       [this](redisAsyncContext* context) { redisLibeventAttach(context, base_); });
   wake_ = event_new(
       base_, -1, 0, [](evutil_socket_t, short, void* self) { static_cast<AsyncRedis*>(self)->Drain(); }, this);
+  locate_ = event_new(
+      base_, -1, 0, [](evutil_socket_t, short, void* self) { static_cast<AsyncRedis*>(self)->RefreshLaneTarget(); },
+      this);
+  RefreshLaneTarget();  // before the first webhook needs it
   tick_ = event_new(
       base_, -1, EV_PERSIST,
       [](evutil_socket_t, short, void* self) { static_cast<AsyncRedis*>(self)->pipe_->CheckHealth(); }, this);
@@ -43,6 +70,7 @@ AsyncRedis::~AsyncRedis() {
   event_active(wake_, 0, 0);
   thread_.join();
   event_free(wake_);
+  event_free(locate_);
   event_free(tick_);
   event_base_free(base_);
 }
@@ -51,8 +79,37 @@ RedisLane* AsyncRedis::LaneOfThisThread() const { return RedisLane::OfThisThread
 
 ThreadLoopClientFactory AsyncRedis::ThreadLoopClients() {
   return [this](ThreadLoop& loop) -> std::unique_ptr<ThreadLoopClient> {
-    return std::make_unique<RedisLane>(loop, config_, timeout_, id_);
+    return std::make_unique<RedisLane>(loop, config_, timeout_, [this] { return LaneTarget(); }, id_);
   };
+}
+
+Result<RedisTarget> AsyncRedis::LaneTarget() {
+  {
+    std::lock_guard lock(target_mutex_);
+    if (lane_target_ && lane_target_generation_ == MasterGeneration()) return *lane_target_;
+    if (locate_requested_) return MakeError("store_unavailable", "the Redis master is being located");
+    locate_requested_ = true;
+  }
+  event_active(locate_, 0, 0);
+  return MakeError("store_unavailable", "the Redis master is being located");
+}
+
+void AsyncRedis::RefreshLaneTarget() {
+  const std::uint64_t generation = MasterGeneration();  // before asking: a change meanwhile makes this stale
+  Result<RedisTarget> target = RedisLocator(config_).Locate(timeout_);
+  if (target && target->socket_path.empty()) {
+    if (auto address = NumericAddress(target->host)) {
+      target->host = *address;
+    } else {
+      target = MakeError("store_unavailable", "cannot resolve Redis host " + target->host);
+    }
+  }
+  std::lock_guard lock(target_mutex_);
+  locate_requested_ = false;
+  if (target) {
+    lane_target_ = *target;
+    lane_target_generation_ = generation;
+  }
 }
 
 void AsyncRedis::Submit(Args args, Callback callback) {

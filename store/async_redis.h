@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,8 +41,8 @@ class AsyncRedis {
   AsyncRedis& operator=(const AsyncRedis&) = delete;
 
   // Thread-safe. The callback is always called exactly once: on the submitting thread's loop when it joined
-  // one, else on the loop thread. Shared arguments let a caller send the same (large) command again without
-  // copying it.
+  // one (possibly before Submit returns, when the command fails at once), else on the loop thread. Shared
+  // arguments let a caller send the same (large) command again without copying it.
   void Submit(Args args, Callback callback);
   void Submit(std::vector<std::string> args, Callback callback) {
     Submit(std::make_shared<const std::vector<std::string>>(std::move(args)), std::move(callback));
@@ -51,12 +52,18 @@ class AsyncRedis {
   void SubmitTogether(std::vector<std::pair<Args, Callback>> commands);
 
   // For an event loop's threads (the HTTP server's): gives each thread its own connection, used by commands
-  // submitted on that thread. The AsyncRedis must outlive those threads.
+  // submitted on that thread. The AsyncRedis must outlive those threads. Those threads never block on Redis:
+  // the master is located (Sentinel) and its name resolved (DNS) by this AsyncRedis's loop thread, and a lane
+  // that finds no current address fails its command at once (503: the sender retries) while it is looked up.
   ThreadLoopClientFactory ThreadLoopClients();
 
  private:
   RedisLane* LaneOfThisThread() const;
   void Drain();  // loop thread: send what was submitted
+  // Any thread, never blocks: the master as last located for the lanes, or an error after asking the loop
+  // thread to locate it.
+  Result<RedisTarget> LaneTarget();
+  void RefreshLaneTarget();  // blocks: Sentinel, DNS
 
   RedisConfig config_;
   Duration timeout_;
@@ -66,9 +73,15 @@ class AsyncRedis {
   std::vector<RedisPipe::Command> submitted_;  // guarded by mutex_
   bool stopping_ = false;                      // guarded by mutex_
 
+  std::mutex target_mutex_;
+  std::optional<RedisTarget> lane_target_;      // guarded by target_mutex_
+  std::uint64_t lane_target_generation_ = 0;   // guarded by target_mutex_: MasterGeneration() it was located at
+  bool locate_requested_ = false;              // guarded by target_mutex_
+
   // Loop thread only.
   event_base* base_ = nullptr;
   event* wake_ = nullptr;
+  event* locate_ = nullptr;
   event* tick_ = nullptr;
   std::unique_ptr<RedisPipe> pipe_;
   std::thread thread_;

@@ -1,8 +1,9 @@
 #include "store/redis_lane.h"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <utility>
-#include <vector>
 
 namespace refundsync {
 namespace {
@@ -10,14 +11,20 @@ namespace {
 // The lanes of the calling thread, by owner. A thread serves one or two AsyncRedis instances at most.
 thread_local std::vector<std::pair<std::uint64_t, RedisLane*>> t_lanes;
 
-RedisLane* Self(void* privdata) { return static_cast<RedisLane*>(privdata); }
+// hiredis 0.14 takes a connect for done once the socket reports no error, even while it is still in progress;
+// so it is asked only once the socket is writable (connected) or failed.
+bool ConnectSettled(int fd) {
+  pollfd entry{fd, POLLOUT, 0};
+  return poll(&entry, 1, 0) > 0;
+}
 
 }  // namespace
 
-RedisLane::RedisLane(ThreadLoop& loop, RedisConfig config, Duration timeout, std::uint64_t owner)
+RedisLane::RedisLane(ThreadLoop& loop, RedisConfig config, Duration timeout, RedisPipe::Locate locate,
+                     std::uint64_t owner)
     : loop_(loop),
       owner_(owner),
-      pipe_(std::move(config), timeout, [this](redisAsyncContext* context) { Attach(context); }) {
+      pipe_(std::move(config), timeout, [this](redisAsyncContext* context) { Attach(context); }, std::move(locate)) {
   t_lanes.emplace_back(owner_, this);
 }
 
@@ -35,43 +42,46 @@ RedisLane* RedisLane::OfThisThread(std::uint64_t owner) {
 }
 
 void RedisLane::Attach(redisAsyncContext* context) {
-  context_ = context;
-  fd_ = context->c.fd;
-  reading_ = false;
-  want_write_ = false;
-  context->ev.data = this;
-  context->ev.addRead = [](void* self) { Self(self)->StartReading(); };
-  context->ev.delRead = [](void* self) { Self(self)->StopReading(); };
-  context->ev.addWrite = [](void* self) { Self(self)->want_write_ = true; };
-  context->ev.delWrite = [](void* self) { Self(self)->want_write_ = false; };
-  context->ev.cleanup = [](void* self) {  // hiredis frees the context (and closes its socket) next
-    RedisLane* lane = Self(self);
-    lane->StopReading();
-    lane->want_write_ = false;
-    lane->context_ = nullptr;
-    lane->fd_ = -1;
+  auto connection = std::make_unique<Connection>(*this, context);
+  context->ev.data = connection.get();
+  context->ev.addRead = [](void* data) { static_cast<Connection*>(data)->StartReading(); };
+  context->ev.delRead = [](void* data) { static_cast<Connection*>(data)->StopReading(); };
+  context->ev.addWrite = [](void* data) { static_cast<Connection*>(data)->want_write = true; };
+  context->ev.delWrite = [](void* data) { static_cast<Connection*>(data)->want_write = false; };
+  context->ev.cleanup = [](void* data) {  // hiredis frees the context (and closes its socket) next
+    auto* connection = static_cast<Connection*>(data);
+    connection->StopReading();
+    connection->want_write = false;
+    connection->context = nullptr;
   };
+  connections_.push_back(std::move(connection));
 }
 
-void RedisLane::StartReading() {
-  if (reading_ || fd_ < 0) return;
-  loop_.WatchReadable(fd_, this);
-  reading_ = true;
+void RedisLane::Connection::StartReading() {
+  if (reading) return;
+  lane.loop_.WatchReadable(fd, this);
+  reading = true;
 }
 
-void RedisLane::StopReading() {
-  if (!reading_) return;
-  loop_.Unwatch(fd_);
-  reading_ = false;
+void RedisLane::Connection::StopReading() {
+  if (!reading) return;
+  lane.loop_.Unwatch(fd);
+  reading = false;
 }
 
-void RedisLane::OnReadable() {
-  if (context_ != nullptr) redisAsyncHandleRead(context_);
+void RedisLane::Connection::OnReadable() {
+  if (context != nullptr) redisAsyncHandleRead(context);
 }
 
 void RedisLane::AfterEvents() {
-  // Also completes a connect in progress: hiredis checks the socket on its first write.
-  if (context_ != nullptr && want_write_) redisAsyncHandleWrite(context_);
+  // By index: a write may fail a command whose callback sends again, attaching a new connection.
+  for (std::size_t i = 0; i < connections_.size(); ++i) {
+    Connection* connection = connections_[i].get();
+    if (connection->context == nullptr || !connection->want_write) continue;
+    if (!(connection->context->c.flags & REDIS_CONNECTED) && !ConnectSettled(connection->fd)) continue;
+    redisAsyncHandleWrite(connection->context);
+  }
+  std::erase_if(connections_, [](const auto& connection) { return connection->context == nullptr; });
 }
 
 void RedisLane::OnTick() {

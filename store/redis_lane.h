@@ -6,16 +6,19 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <vector>
 
 #include "core/thread_loop.h"
 #include "store/redis_pipe.h"
 
 namespace refundsync {
 
-class RedisLane : public ThreadLoopClient, private ThreadLoop::Readable {
+class RedisLane : public ThreadLoopClient {
  public:
-  // Created on the loop's thread; `owner` names the AsyncRedis it serves (see OfThisThread).
-  RedisLane(ThreadLoop& loop, RedisConfig config, Duration timeout, std::uint64_t owner);
+  // Created on the loop's thread; `owner` names the AsyncRedis it serves (see OfThisThread). `locate` finds the
+  // server to connect to without blocking (the loop thread is an HTTP thread).
+  RedisLane(ThreadLoop& loop, RedisConfig config, Duration timeout, RedisPipe::Locate locate, std::uint64_t owner);
   ~RedisLane() override;
 
   // The lane serving `owner` on the calling thread, or nullptr when this thread has none.
@@ -27,17 +30,26 @@ class RedisLane : public ThreadLoopClient, private ThreadLoop::Readable {
   void OnTick() override;
 
  private:
-  void OnReadable() override;
+  // One hiredis connection's event state. Usually one; briefly two when a connection being closed (a demoted
+  // master) still owes replies while the next one is in use.
+  struct Connection final : ThreadLoop::Readable {
+    Connection(RedisLane& lane, redisAsyncContext* context) : lane(lane), context(context), fd(context->c.fd) {}
+    void OnReadable() override;
+    void StartReading();
+    void StopReading();
+
+    RedisLane& lane;
+    redisAsyncContext* context;  // nullptr once hiredis let go of it (then removed after the round)
+    int fd;
+    bool reading = false;
+    bool want_write = false;
+  };
+
   void Attach(redisAsyncContext* context);
-  void StartReading();
-  void StopReading();
 
   ThreadLoop& loop_;
   const std::uint64_t owner_;
-  redisAsyncContext* context_ = nullptr;  // the pipe's live context, as hiredis reports it
-  int fd_ = -1;
-  bool reading_ = false;
-  bool want_write_ = false;
+  std::vector<std::unique_ptr<Connection>> connections_;
   RedisPipe pipe_;  // declared last: destroyed first, while the hooks it calls still work
 };
 

@@ -1,5 +1,6 @@
 #include "store/redis_pipe.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "core/log.h"
@@ -17,11 +18,20 @@ constexpr std::int64_t kReconnectBackoffMs = 20;
 
 }  // namespace
 
-RedisPipe::RedisPipe(RedisConfig config, Duration timeout, Attach attach)
-    : config_(config), locator_(std::move(config)), timeout_(timeout), attach_(std::move(attach)) {}
+RedisPipe::RedisPipe(RedisConfig config, Duration timeout, Attach attach, Locate locate)
+    : config_(config),
+      locator_(std::move(config)),
+      timeout_(timeout),
+      attach_(std::move(attach)),
+      locate_(std::move(locate)) {}
 
 RedisPipe::~RedisPipe() {
   if (context_ != nullptr) DropConnection();
+  while (!closing_.empty()) {
+    redisAsyncContext* closing = closing_.back();
+    closing_.pop_back();
+    redisAsyncFree(closing);
+  }
 }
 
 RedisPipe::Command RedisPipe::MakeCommand(Args args, Callback callback, Duration timeout) {
@@ -38,7 +48,7 @@ bool RedisPipe::EnsureConnected() {
   if (context_ != nullptr) return true;
   const std::int64_t now = SteadyNowMs();
   if (now - last_connect_failure_ms_ < kReconnectBackoffMs) return false;
-  auto target = locator_.Locate(timeout_);
+  auto target = locate_ ? locate_() : locator_.Locate(timeout_);
   if (!target) {
     last_connect_failure_ms_ = now;
     return false;
@@ -93,6 +103,7 @@ void RedisPipe::Send(std::vector<Command> commands) {
       lengths.push_back(arg.size());
     }
     auto* raw = new Command(std::move(command));  // owned by in_flight_ until its reply (or failure) arrives
+    raw->sent_on = context_;
     in_flight_.push_back(raw);
     if (redisAsyncCommandArgv(context_, &RedisPipe::OnReply, raw, static_cast<int>(argv.size()), argv.data(),
                               lengths.data()) != REDIS_OK) {
@@ -121,11 +132,18 @@ void RedisPipe::DropConnection() {
 
 void RedisPipe::CheckHealth() {
   if (DropIfMasterChanged()) return;
-  if (context_ == nullptr || in_flight_.empty()) return;
-  if (SteadyNowMs() <= in_flight_.front()->deadline_ms) return;
+  if (in_flight_.empty()) return;
+  const Command* oldest = in_flight_.front();
+  if (SteadyNowMs() <= oldest->deadline_ms) return;
   log::Warn("redis_timeout", {{"pending", static_cast<long long>(in_flight_.size())},
                               {"effect", "connection dropped, pending commands fail, next command reconnects"}});
-  DropConnection();
+  if (oldest->sent_on == context_) return DropConnection();
+  // A connection being closed that never answered: its commands fail now.
+  if (auto it = std::find(closing_.begin(), closing_.end(), oldest->sent_on); it != closing_.end()) {
+    redisAsyncContext* stale = *it;
+    closing_.erase(it);
+    redisAsyncFree(stale);
+  }
 }
 
 void RedisPipe::OnReply(redisAsyncContext* context, void* reply, void* privdata) {
@@ -150,6 +168,7 @@ void RedisPipe::OnReply(redisAsyncContext* context, void* reply, void* privdata)
     // for the new master. (Sentinel also kills clients of a demoted master; this covers the moment before.)
     log::Warn("redis_demoted", {{"effect", "reconnecting to the master Sentinel names"}});
     self->context_ = nullptr;
+    self->closing_.push_back(context);
     redisAsyncDisconnect(context);
   }
   command->callback(answer, nullptr);
@@ -163,9 +182,12 @@ void RedisPipe::OnConnect(const redisAsyncContext* context, int status) {
   self->last_connect_failure_ms_ = SteadyNowMs();
 }
 
-void RedisPipe::OnDisconnect(const redisAsyncContext* context, int /*status*/) {
+void RedisPipe::OnDisconnect(const redisAsyncContext* context, int status) {
   auto* self = static_cast<RedisPipe*>(context->data);
   if (self->context_ == context) self->context_ = nullptr;
+  std::erase(self->closing_, context);
+  // A connection that failed (refused, reset) counts as a failed connect: fail fast for a moment.
+  if (status != REDIS_OK) self->last_connect_failure_ms_ = SteadyNowMs();
 }
 
 }  // namespace refundsync

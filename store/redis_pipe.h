@@ -28,14 +28,17 @@ class RedisPipe {
   using Args = std::shared_ptr<const std::vector<std::string>>;
   // Hooks a fresh hiredis context into the loop that drives this pipe (e.g. redisLibeventAttach).
   using Attach = std::function<void(redisAsyncContext*)>;
+  // Finds the server to connect to; by default RedisLocator (which asks Sentinel, blocking).
+  using Locate = std::function<Result<RedisTarget>()>;
 
   struct Command {
     Args args;
     Callback callback;
     std::int64_t deadline_ms = 0;
+    redisAsyncContext* sent_on = nullptr;  // the connection that owes the reply
   };
 
-  RedisPipe(RedisConfig config, Duration timeout, Attach attach);
+  RedisPipe(RedisConfig config, Duration timeout, Attach attach, Locate locate = nullptr);
   ~RedisPipe();  // what is in flight fails
   RedisPipe(const RedisPipe&) = delete;
   RedisPipe& operator=(const RedisPipe&) = delete;
@@ -46,8 +49,8 @@ class RedisPipe {
   // reached every one fails at once. Each callback runs exactly once.
   void Send(std::vector<Command> commands);
   void Send(Args args, Callback callback);
-  // The loop's periodic check: drops the connection when its oldest command is overdue or Sentinel names
-  // another master (what is in flight fails; the next command reconnects).
+  // The loop's periodic check: drops the connection that owes an overdue reply, or the current one when
+  // Sentinel names another master (what is in flight on it fails; the next command reconnects).
   void CheckHealth();
 
  private:
@@ -63,9 +66,12 @@ class RedisPipe {
   RedisLocator locator_;
   Duration timeout_;
   Attach attach_;
+  Locate locate_;
   std::uint64_t generation_ = 0;  // MasterGeneration() when context_ connected
   redisAsyncContext* context_ = nullptr;
-  std::deque<Command*> in_flight_;  // sent, awaiting replies, in order
+  // Connections given up on (a demoted master) that hiredis closes once their pending replies are in.
+  std::vector<redisAsyncContext*> closing_;
+  std::deque<Command*> in_flight_;  // sent, awaiting replies, oldest first
   std::int64_t last_connect_failure_ms_ = 0;
 };
 
