@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 
 #include <atomic>
+#include <chrono>
 
 #include <event2/event.h>
 #include <event2/thread.h>
@@ -32,6 +33,11 @@ std::optional<std::string> NumericAddress(const std::string& host) {
     if (ok) return std::string(text);
   }
   return std::nullopt;
+}
+
+std::int64_t SteadyNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 std::uint64_t NextInstanceId() {
@@ -79,19 +85,35 @@ RedisLane* AsyncRedis::LaneOfThisThread() const { return RedisLane::OfThisThread
 
 ThreadLoopClientFactory AsyncRedis::ThreadLoopClients() {
   return [this](ThreadLoop& loop) -> std::unique_ptr<ThreadLoopClient> {
-    return std::make_unique<RedisLane>(loop, config_, timeout_, [this] { return LaneTarget(); }, id_);
+    return std::make_unique<RedisLane>(
+        loop, config_, timeout_, [this](std::uint64_t* generation) { return LaneTarget(generation); },
+        [this] { LaneTargetFailed(); }, id_);
   };
 }
 
-Result<RedisTarget> AsyncRedis::LaneTarget() {
-  {
-    std::lock_guard lock(target_mutex_);
-    if (lane_target_ && lane_target_generation_ == MasterGeneration()) return *lane_target_;
-    if (locate_requested_) return MakeError("store_unavailable", "the Redis master is being located");
-    locate_requested_ = true;
+Result<RedisTarget> AsyncRedis::LaneTarget(std::uint64_t* generation) {
+  std::lock_guard lock(target_mutex_);
+  if (lane_target_ && lane_target_generation_ == MasterGeneration()) {
+    *generation = lane_target_generation_;
+    return *lane_target_;
   }
-  event_active(locate_, 0, 0);
+  RequestLocateLocked();
   return MakeError("store_unavailable", "the Redis master is being located");
+}
+
+void AsyncRedis::LaneTargetFailed() {
+  std::lock_guard lock(target_mutex_);
+  RequestLocateLocked();
+}
+
+void AsyncRedis::RequestLocateLocked() {
+  // A lookup can block the loop thread for seconds (Sentinels down): never back to back.
+  constexpr std::int64_t kLocateGapMs = 250;
+  const std::int64_t now = SteadyNowMs();
+  if (locate_requested_ || now - last_locate_ms_ < kLocateGapMs) return;
+  locate_requested_ = true;
+  last_locate_ms_ = now;
+  event_active(locate_, 0, 0);
 }
 
 void AsyncRedis::RefreshLaneTarget() {
@@ -106,6 +128,7 @@ void AsyncRedis::RefreshLaneTarget() {
   }
   std::lock_guard lock(target_mutex_);
   locate_requested_ = false;
+  last_locate_ms_ = SteadyNowMs();
   if (target) {
     lane_target_ = *target;
     lane_target_generation_ = generation;

@@ -60,10 +60,13 @@ class AsyncRedis {
  private:
   RedisLane* LaneOfThisThread() const;
   void Drain();  // loop thread: send what was submitted
-  // Any thread, never blocks: the master as last located for the lanes, or an error after asking the loop
-  // thread to locate it.
-  Result<RedisTarget> LaneTarget();
-  void RefreshLaneTarget();  // blocks: Sentinel, DNS
+  // Any thread, never blocks: the master as last located for the lanes (and the generation it was found
+  // under), or an error after asking the loop thread to locate it.
+  Result<RedisTarget> LaneTarget(std::uint64_t* generation);
+  // A lane's server failed it (refused, reset, READONLY): look again, meanwhile keep the address known.
+  void LaneTargetFailed();
+  void RequestLocateLocked();  // holding target_mutex_: at most one lookup at a time, one per kLocateGapMs
+  void RefreshLaneTarget();    // loop thread (and the constructor): blocks on Sentinel and DNS
 
   RedisConfig config_;
   Duration timeout_;
@@ -77,6 +80,7 @@ class AsyncRedis {
   std::optional<RedisTarget> lane_target_;      // guarded by target_mutex_
   std::uint64_t lane_target_generation_ = 0;   // guarded by target_mutex_: MasterGeneration() it was located at
   bool locate_requested_ = false;              // guarded by target_mutex_
+  std::int64_t last_locate_ms_ = 0;            // guarded by target_mutex_
 
   // Loop thread only.
   event_base* base_ = nullptr;

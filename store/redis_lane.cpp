@@ -21,10 +21,11 @@ bool ConnectSettled(int fd) {
 }  // namespace
 
 RedisLane::RedisLane(ThreadLoop& loop, RedisConfig config, Duration timeout, RedisPipe::Locate locate,
-                     std::uint64_t owner)
+                     RedisPipe::TargetFailed target_failed, std::uint64_t owner)
     : loop_(loop),
       owner_(owner),
-      pipe_(std::move(config), timeout, [this](redisAsyncContext* context) { Attach(context); }, std::move(locate)) {
+      pipe_(std::move(config), timeout, [this](redisAsyncContext* context) { Attach(context); }, std::move(locate),
+            std::move(target_failed)) {
   t_lanes.emplace_back(owner_, this);
 }
 

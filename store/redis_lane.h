@@ -17,8 +17,10 @@ namespace refundsync {
 class RedisLane : public ThreadLoopClient {
  public:
   // Created on the loop's thread; `owner` names the AsyncRedis it serves (see OfThisThread). `locate` finds the
-  // server to connect to without blocking (the loop thread is an HTTP thread).
-  RedisLane(ThreadLoop& loop, RedisConfig config, Duration timeout, RedisPipe::Locate locate, std::uint64_t owner);
+  // server to connect to without blocking (the loop thread is an HTTP thread); `target_failed` hears when it
+  // failed us.
+  RedisLane(ThreadLoop& loop, RedisConfig config, Duration timeout, RedisPipe::Locate locate,
+            RedisPipe::TargetFailed target_failed, std::uint64_t owner);
   ~RedisLane() override;
 
   // The lane serving `owner` on the calling thread, or nullptr when this thread has none.

@@ -18,12 +18,18 @@ constexpr std::int64_t kReconnectBackoffMs = 20;
 
 }  // namespace
 
-RedisPipe::RedisPipe(RedisConfig config, Duration timeout, Attach attach, Locate locate)
+RedisPipe::RedisPipe(RedisConfig config, Duration timeout, Attach attach, Locate locate, TargetFailed target_failed)
     : config_(config),
       locator_(std::move(config)),
       timeout_(timeout),
       attach_(std::move(attach)),
-      locate_(std::move(locate)) {}
+      locate_(std::move(locate)),
+      target_failed_(std::move(target_failed)) {}
+
+void RedisPipe::TargetFailedNow() {
+  last_connect_failure_ms_ = SteadyNowMs();
+  if (target_failed_) target_failed_();
+}
 
 RedisPipe::~RedisPipe() {
   if (context_ != nullptr) DropConnection();
@@ -48,7 +54,9 @@ bool RedisPipe::EnsureConnected() {
   if (context_ != nullptr) return true;
   const std::int64_t now = SteadyNowMs();
   if (now - last_connect_failure_ms_ < kReconnectBackoffMs) return false;
-  auto target = locate_ ? locate_() : locator_.Locate(timeout_);
+  // The generation is read before asking: a change while asking makes this connection stale, not current.
+  std::uint64_t generation = MasterGeneration();
+  auto target = locate_ ? locate_(&generation) : locator_.Locate(timeout_);
   if (!target) {
     last_connect_failure_ms_ = now;
     return false;
@@ -58,11 +66,11 @@ bool RedisPipe::EnsureConnected() {
                                    : redisAsyncConnectUnix(target->socket_path.c_str());
   if (context == nullptr || context->err) {
     if (context) redisAsyncFree(context);
-    last_connect_failure_ms_ = now;
+    TargetFailedNow();
     return false;
   }
   context->data = this;
-  generation_ = MasterGeneration();
+  generation_ = generation;
   attach_(context);
   redisAsyncSetConnectCallback(context, &RedisPipe::OnConnect);
   redisAsyncSetDisconnectCallback(context, &RedisPipe::OnDisconnect);
@@ -170,6 +178,7 @@ void RedisPipe::OnReply(redisAsyncContext* context, void* reply, void* privdata)
     self->context_ = nullptr;
     self->closing_.push_back(context);
     redisAsyncDisconnect(context);
+    if (self->target_failed_) self->target_failed_();
   }
   command->callback(answer, nullptr);
 }
@@ -179,7 +188,7 @@ void RedisPipe::OnConnect(const redisAsyncContext* context, int status) {
   auto* self = static_cast<RedisPipe*>(context->data);
   // hiredis frees the context after this callback and fails its pending commands.
   if (self->context_ == context) self->context_ = nullptr;
-  self->last_connect_failure_ms_ = SteadyNowMs();
+  self->TargetFailedNow();
 }
 
 void RedisPipe::OnDisconnect(const redisAsyncContext* context, int status) {
@@ -187,7 +196,7 @@ void RedisPipe::OnDisconnect(const redisAsyncContext* context, int status) {
   if (self->context_ == context) self->context_ = nullptr;
   std::erase(self->closing_, context);
   // A connection that failed (refused, reset) counts as a failed connect: fail fast for a moment.
-  if (status != REDIS_OK) self->last_connect_failure_ms_ = SteadyNowMs();
+  if (status != REDIS_OK) self->TargetFailedNow();
 }
 
 }  // namespace refundsync

@@ -28,8 +28,11 @@ class RedisPipe {
   using Args = std::shared_ptr<const std::vector<std::string>>;
   // Hooks a fresh hiredis context into the loop that drives this pipe (e.g. redisLibeventAttach).
   using Attach = std::function<void(redisAsyncContext*)>;
-  // Finds the server to connect to; by default RedisLocator (which asks Sentinel, blocking).
-  using Locate = std::function<Result<RedisTarget>()>;
+  // Finds the server to connect to, and the MasterGeneration() it was found under; by default RedisLocator
+  // (which asks Sentinel, blocking).
+  using Locate = std::function<Result<RedisTarget>(std::uint64_t* generation)>;
+  // Told when the server found failed us (refused, reset, or answered READONLY): it may have moved.
+  using TargetFailed = std::function<void()>;
 
   struct Command {
     Args args;
@@ -38,7 +41,8 @@ class RedisPipe {
     redisAsyncContext* sent_on = nullptr;  // the connection that owes the reply
   };
 
-  RedisPipe(RedisConfig config, Duration timeout, Attach attach, Locate locate = nullptr);
+  RedisPipe(RedisConfig config, Duration timeout, Attach attach, Locate locate = nullptr,
+            TargetFailed target_failed = nullptr);
   ~RedisPipe();  // what is in flight fails
   RedisPipe(const RedisPipe&) = delete;
   RedisPipe& operator=(const RedisPipe&) = delete;
@@ -58,6 +62,7 @@ class RedisPipe {
   void DropConnection();
   bool EnsureConnected();
   static void FailAll(std::vector<Command>& commands, const std::string& why);
+  void TargetFailedNow();
   static void OnReply(redisAsyncContext* context, void* reply, void* privdata);
   static void OnConnect(const redisAsyncContext* context, int status);
   static void OnDisconnect(const redisAsyncContext* context, int status);
@@ -67,6 +72,7 @@ class RedisPipe {
   Duration timeout_;
   Attach attach_;
   Locate locate_;
+  TargetFailed target_failed_;
   std::uint64_t generation_ = 0;  // MasterGeneration() when context_ connected
   redisAsyncContext* context_ = nullptr;
   // Connections given up on (a demoted master) that hiredis closes once their pending replies are in.
