@@ -14,13 +14,13 @@ constexpr const char* kOrderQuery = R"(query OrderForRefund($id: ID!) {
     totalRefundedSet { shopMoney { amount currencyCode } }
     lineItems(first: 250) { nodes { id sku quantity refundableQuantity } }
     transactions { id kind status gateway amountSet { shopMoney { amount currencyCode } } }
-    refunds { id note }
+    refunds { id note transactions(first: 20) { nodes { kind status } } }
   }
 })";
 
 constexpr const char* kRefundMutation = R"(mutation RefundCreate($input: RefundInput!, $key: String!) {
   refundCreate(input: $input) @idempotent(key: $key) {
-    refund { id totalRefundedSet { shopMoney { amount currencyCode } } }
+    refund { id totalRefundedSet { shopMoney { amount currencyCode } } transactions(first: 20) { nodes { kind status } } }
     userErrors { field message }
   }
 })";
@@ -57,7 +57,28 @@ std::optional<Money> ShopMoney(simdjson::dom::element set) {
   return *parsed;
 }
 
+// The statuses of a refund's REFUND transactions.
+std::vector<std::string> RefundStatuses(simdjson::dom::element refund) {
+  std::vector<std::string> statuses;
+  simdjson::dom::array nodes;
+  if (refund["transactions"]["nodes"].get_array().get(nodes)) return statuses;
+  for (auto node : nodes) {
+    if (Text(node, "kind") == "REFUND") statuses.push_back(Text(node, "status"));
+  }
+  return statuses;
+}
+
 }  // namespace
+
+RefundMoney RefundMoneyOf(const std::vector<std::string>& refund_statuses) {
+  bool pending = false;
+  for (const auto& status : refund_statuses) {
+    if (status == "SUCCESS") return RefundMoney::kSent;
+    if (status != "FAILURE" && status != "ERROR") pending = true;  // PENDING, AWAITING_RESPONSE, UNKNOWN
+  }
+  if (pending) return RefundMoney::kPending;
+  return refund_statuses.empty() ? RefundMoney::kSent : RefundMoney::kFailed;
+}
 
 Result<std::string> ShopifyGraphQlClient::Execute(const std::string& body) {
   OutboundRequest request;
@@ -136,7 +157,9 @@ Result<std::optional<ShopifyOrder>> ShopifyGraphQlClient::GetOrder(const std::st
   }
   simdjson::dom::array refunds;
   if (!order["refunds"].get_array().get(refunds)) {
-    for (auto node : refunds) out.refunds.push_back(ShopifyOrderRefund{Text(node, "id"), Text(node, "note")});
+    for (auto node : refunds) {
+      out.refunds.push_back(ShopifyOrderRefund{Text(node, "id"), Text(node, "note"), RefundStatuses(node)});
+    }
   }
   return std::optional<ShopifyOrder>(std::move(out));
 }
@@ -172,7 +195,15 @@ Result<std::string> ShopifyGraphQlClient::CreateRefund(const ShopifyRefundReques
   }
   simdjson::dom::element refund;
   if (result["refund"].get(refund) || refund.is_null()) return MakeError("upstream_unavailable", "refundCreate returned no refund");
-  return Text(refund, "id");
+  const std::string id = Text(refund, "id");
+  if (RefundMoneyOf(RefundStatuses(refund)) == RefundMoney::kFailed) {
+    // The refund exists but no money went back. Not retried (the same idempotency key gives the same refund),
+    // and never made again by us: the gateway said no, so people decide.
+    return MakeError("upstream_rejected", "Shopify made refund " + id.substr(id.rfind('/') + 1) +
+                                              " but the payment gateway failed its refund transaction: nothing went "
+                                              "back to the buyer");
+  }
+  return id;
 }
 
 }  // namespace refundsync

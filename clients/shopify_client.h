@@ -32,7 +32,13 @@ struct ShopifyTransaction {
 struct ShopifyOrderRefund {
   std::string id;    // gid://shopify/Refund/...
   std::string note;  // ours say which NetSuite record they come from
+  std::vector<std::string> refund_statuses;  // of its REFUND transactions: SUCCESS, PENDING, FAILURE, ERROR, ...
 };
+
+// Whether a refund's money went back, from the statuses of its REFUND transactions: sent (one succeeded, or
+// there was nothing to send), pending (the gateway has not settled it yet), or failed (none can still succeed).
+enum class RefundMoney { kSent, kPending, kFailed };
+RefundMoney RefundMoneyOf(const std::vector<std::string>& refund_statuses);
 
 struct ShopifyOrder {
   std::string id;  // gid://shopify/Order/...

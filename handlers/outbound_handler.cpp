@@ -220,11 +220,17 @@ PostOutcome OutboundHandler::PostToShopify(const AccountConfig& account, const T
   // note, and the order's refundable amounts already count it. Settle on it before judging those amounts.
   const std::string note = "NetSuite " + tx.source_record;
   for (const auto& refund : shop.refunds) {
-    if (refund.note == note) {
-      outcome.target_record = "shopify:refund:" + refund.id.substr(refund.id.rfind('/') + 1);
-      outcome.note = "found on the order (made by an earlier attempt)";
-      return outcome;
+    if (refund.note != note) continue;
+    const std::string refund_id = refund.id.substr(refund.id.rfind('/') + 1);
+    const RefundMoney money = RefundMoneyOf(refund.refund_statuses);
+    if (money == RefundMoney::kFailed) {
+      return Failed("upstream_rejected", "refund " + refund_id + " on the Shopify order (made by an earlier attempt) "
+                                         "has a failed refund transaction: nothing went back to the buyer");
     }
+    outcome.target_record = "shopify:refund:" + refund_id;
+    outcome.note = money == RefundMoney::kPending ? "found on the order (made by an earlier attempt), refund pending at the gateway"
+                                                  : "found on the order (made by an earlier attempt)";
+    return outcome;
   }
   if (shop.currency != tx.amount.currency) {
     return Failed("amount_mismatch", "the NetSuite refund is in " + tx.amount.currency + ", the order in " + shop.currency);

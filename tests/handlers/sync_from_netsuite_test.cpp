@@ -89,6 +89,39 @@ TEST_CASE("Retry of a Shopify refund made but never recorded finds it by its not
   CHECK(order.find(note, order.find(note) + 1) == std::string::npos);  // one refund with our note, not two
 }
 
+// The gateway declines: Shopify keeps the refund, its refund transaction FAILURE. Nothing went back to the buyer,
+// so the transaction is not posted; and no second refund is made, by a retry or by a resumed attempt.
+TEST_CASE("Shopify refund declined by the gateway: failed with the reason, never made twice",
+          "[sync][outbound][integration]") {
+  SyncHarness h;
+  const std::string invoice = SeedSyncedShopifyOrder(h, "2011");
+  h.sandbox.Control("POST", "/_control/shopify/settings", R"({"refund_transaction_status":"FAILURE"})");
+  const std::string memo = CreateNetSuiteCreditMemo(h, invoice, R"([{"sku":"MUG","quantity":1,"amount":"10.00"}])");
+  Transaction tx = h.WaitSettled("shop-main", "netsuite:creditmemo:" + memo);
+  CHECK(tx.status == TxStatus::kFailed);
+  REQUIRE(tx.error);
+  CHECK(tx.error->code == "upstream_rejected");
+  CHECK_THAT(tx.error->message, Catch::Contains("payment gateway failed its refund transaction"));
+  // Resumed as a dead worker's attempt would be: the refund is found by its note, and still not counted as sent.
+  tx.status = TxStatus::kImported;
+  tx.error.reset();
+  auto redis = ConnectLocal(h.redis.port());
+  REQUIRE(redis);
+  REQUIRE(WaitUntil([&] { return !h.InRetrySet(tx.id); }));
+  REQUIRE((*redis)->Command({"SET", TxKey(tx), ToJson(tx)}));
+  REQUIRE((*redis)->Command({"ZADD", keys::RetrySet(), "0", tx.id}));
+  const Transaction again = h.WaitTx("shop-main", "netsuite:creditmemo:" + memo,
+                                     [](const Transaction& t) { return t.status != TxStatus::kImported; });
+  CHECK(again.status == TxStatus::kFailed);
+  REQUIRE(again.error);
+  CHECK_THAT(again.error->message, Catch::Contains("has a failed refund transaction"));
+  const std::string order = ShopifyOrder(h, "2011");
+  const std::string note = "NetSuite netsuite:creditmemo:" + memo;
+  CHECK(order.find(note) != std::string::npos);
+  CHECK(order.find(note, order.find(note) + 1) == std::string::npos);  // one refund, not two
+  CHECK(order.find(R"("status": "FAILURE")") != std::string::npos);
+}
+
 TEST_CASE("A NetSuite refund edited after posting is recorded as changed, nothing reversed",
           "[sync][outbound][integration]") {
   SyncHarness h;
