@@ -3,7 +3,9 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <stdexcept>
 
 #include <pistache/http.h>
 #include <pistache/peer.h>

@@ -98,7 +98,7 @@ Result<RedisTarget> AsyncRedis::LaneTarget(std::uint64_t* generation) {
     return *lane_target_;
   }
   RequestLocateLocked();
-  return MakeError("store_unavailable", "the Redis master is being located");
+  return MakeError(RedisPipe::kLocating, "the Redis master is being located");
 }
 
 void AsyncRedis::LaneTargetFailed() {

@@ -54,7 +54,8 @@ class AsyncRedis {
   // For an event loop's threads (the HTTP server's): gives each thread its own connection, used by commands
   // submitted on that thread. The AsyncRedis must outlive those threads. Those threads never block on Redis:
   // the master is located (Sentinel) and its name resolved (DNS) by this AsyncRedis's loop thread, and a lane
-  // that finds no current address fails its command at once (503: the sender retries) while it is looked up.
+  // that finds no current address (after a failover) holds its commands, up to their timeout, while it is
+  // looked up.
   ThreadLoopClientFactory ThreadLoopClients();
 
  private:

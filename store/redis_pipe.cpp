@@ -32,6 +32,7 @@ void RedisPipe::TargetFailedNow() {
 }
 
 RedisPipe::~RedisPipe() {
+  FailAll(waiting_, "shutting down");
   if (context_ != nullptr) DropConnection();
   while (!closing_.empty()) {
     redisAsyncContext* closing = closing_.back();
@@ -57,8 +58,9 @@ bool RedisPipe::EnsureConnected() {
   // The generation is read before asking: a change while asking makes this connection stale, not current.
   std::uint64_t generation = MasterGeneration();
   auto target = locate_ ? locate_(&generation) : locator_.Locate(timeout_);
+  locating_ = !target && target.error().code == kLocating;
   if (!target) {
-    last_connect_failure_ms_ = now;
+    if (!locating_) last_connect_failure_ms_ = now;
     return false;
   }
   redisAsyncContext* context = target->socket_path.empty()
@@ -100,7 +102,12 @@ void RedisPipe::Send(Args args, Callback callback) {
 void RedisPipe::Send(std::vector<Command> commands) {
   if (commands.empty()) return;
   DropIfMasterChanged();  // never send a new command to a server Sentinel no longer names
-  if (!EnsureConnected()) return FailAll(commands, "Redis is unreachable");
+  if (!EnsureConnected()) {
+    if (!locating_) return FailAll(commands, "Redis is unreachable");
+    // Kept together and in order: a script and the WAIT after it still go out back to back.
+    for (auto& command : commands) waiting_.push_back(std::move(command));
+    return;
+  }
   thread_local std::vector<const char*> argv;  // reused: no allocation per command
   thread_local std::vector<size_t> lengths;
   for (auto& command : commands) {
@@ -139,6 +146,16 @@ void RedisPipe::DropConnection() {
 }
 
 void RedisPipe::CheckHealth() {
+  if (!waiting_.empty()) {
+    std::vector<Command> waiting;
+    waiting.swap(waiting_);
+    const std::int64_t now = SteadyNowMs();
+    std::vector<Command> overdue;
+    std::vector<Command> still;
+    for (auto& command : waiting) (now > command.deadline_ms ? overdue : still).push_back(std::move(command));
+    FailAll(overdue, "the Redis master could not be located in time");
+    Send(std::move(still));
+  }
   if (DropIfMasterChanged()) return;
   if (in_flight_.empty()) return;
   const Command* oldest = in_flight_.front();

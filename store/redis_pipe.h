@@ -29,8 +29,10 @@ class RedisPipe {
   // Hooks a fresh hiredis context into the loop that drives this pipe (e.g. redisLibeventAttach).
   using Attach = std::function<void(redisAsyncContext*)>;
   // Finds the server to connect to, and the MasterGeneration() it was found under; by default RedisLocator
-  // (which asks Sentinel, blocking).
+  // (which asks Sentinel, blocking). An error with code kLocating means "being looked up, ask again shortly":
+  // commands then wait (up to their deadline) instead of failing.
   using Locate = std::function<Result<RedisTarget>(std::uint64_t* generation)>;
+  static constexpr const char* kLocating = "redis_locating";
   // Told when the server found failed us (refused, reset, or answered READONLY): it may have moved.
   using TargetFailed = std::function<void()>;
 
@@ -54,7 +56,8 @@ class RedisPipe {
   void Send(std::vector<Command> commands);
   void Send(Args args, Callback callback);
   // The loop's periodic check: drops the connection that owes an overdue reply, or the current one when
-  // Sentinel names another master (what is in flight on it fails; the next command reconnects).
+  // Sentinel names another master (what is in flight on it fails; the next command reconnects); sends the
+  // commands that waited for the master to be located, or fails those past their deadline.
   void CheckHealth();
 
  private:
@@ -78,6 +81,8 @@ class RedisPipe {
   // Connections given up on (a demoted master) that hiredis closes once their pending replies are in.
   std::vector<redisAsyncContext*> closing_;
   std::deque<Command*> in_flight_;  // sent, awaiting replies, oldest first
+  std::vector<Command> waiting_;     // not sent yet: the master was being located
+  bool locating_ = false;            // the last locate said kLocating
   std::int64_t last_connect_failure_ms_ = 0;
 };
 
