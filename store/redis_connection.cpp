@@ -104,31 +104,53 @@ bool IsReadOnlyError(const redisReply* reply) {
 }
 
 Result<RedisTarget> RedisLocator::Locate(Duration timeout) const {
+  std::unique_ptr<RedisConnection> sentinel;
+  return Locate(timeout, sentinel);
+}
+
+namespace {
+
+// The master as one Sentinel names it.
+Result<RedisTarget> AskSentinel(RedisConnection& sentinel, const RedisSentinel& config, const std::string& where) {
+  auto reply = sentinel.Command({"SENTINEL", "get-master-addr-by-name", config.master_name});
+  if (!reply) return reply.error();
+  if ((*reply)->type == REDIS_REPLY_ARRAY && (*reply)->elements == 2) {
+    RedisTarget master;
+    master.host = (*reply)->element[0]->str;
+    master.port = std::stoi((*reply)->element[1]->str);
+    master.db = config.db;
+    return master;
+  }
+  return Unavailable("Sentinel " + where + " does not know master \"" + config.master_name + "\"");
+}
+
+}  // namespace
+
+Result<RedisTarget> RedisLocator::Locate(Duration timeout, std::unique_ptr<RedisConnection>& sentinel) const {
   if (config_.url) return ParseRedisUrl(*config_.url);
   if (!config_.sentinel) return Unavailable("no Redis address configured");
-  const RedisSentinel& sentinel = *config_.sentinel;
+  const RedisSentinel& config = *config_.sentinel;
+  // A kept connection is asked first; it counts as broken after a failover (MasterGeneration), so the Sentinel is
+  // asked afresh then.
+  if (sentinel && !sentinel->broken()) {
+    if (auto master = AskSentinel(*sentinel, config, "(kept connection)")) return master;
+  }
+  sentinel.reset();
   std::string last_error = "no Sentinel configured";
-  for (const auto& address : sentinel.addresses) {
-    RedisTarget sentinel_target{address.host, address.port, "", 0};
-    auto connection = RedisConnection::Connect(sentinel_target, std::nullopt, timeout);
+  for (const auto& address : config.addresses) {
+    const std::string where = address.host + ":" + std::to_string(address.port);
+    auto connection = RedisConnection::Connect(RedisTarget{address.host, address.port, "", 0}, std::nullopt, timeout);
     if (!connection) {
       last_error = connection.error().message;
       continue;
     }
-    auto reply = (*connection)->Command({"SENTINEL", "get-master-addr-by-name", sentinel.master_name});
-    if (!reply) {
-      last_error = reply.error().message;
+    auto master = AskSentinel(**connection, config, where);
+    if (!master) {
+      last_error = master.error().message;
       continue;
     }
-    if ((*reply)->type == REDIS_REPLY_ARRAY && (*reply)->elements == 2) {
-      RedisTarget master;
-      master.host = (*reply)->element[0]->str;
-      master.port = std::stoi((*reply)->element[1]->str);
-      master.db = sentinel.db;
-      return master;
-    }
-    last_error = "Sentinel " + address.host + ":" + std::to_string(address.port) + " does not know master \"" +
-                 sentinel.master_name + "\"";
+    sentinel = std::move(*connection);
+    return master;
   }
   return Unavailable(last_error);
 }

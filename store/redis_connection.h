@@ -74,6 +74,9 @@ class RedisLocator {
   explicit RedisLocator(RedisConfig config) : config_(std::move(config)) {}
   bool uses_sentinel() const { return config_.sentinel.has_value(); }
   Result<RedisTarget> Locate(Duration timeout) const;
+  // The same, reusing `sentinel` (the connection to the Sentinel that answered last) while it works, and leaving
+  // the one that answered in it: for callers that ask every few hundred milliseconds.
+  Result<RedisTarget> Locate(Duration timeout, std::unique_ptr<RedisConnection>& sentinel) const;
   // Connects to the current master, authenticated and on the right database.
   Result<std::unique_ptr<RedisConnection>> ConnectToMaster(Duration timeout) const;
 

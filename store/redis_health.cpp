@@ -33,7 +33,7 @@ bool RedisHealthMonitor::CheckNow() {
 }
 
 void RedisHealthMonitor::FollowSentinel(Duration timeout) {
-  auto target = locator_.Locate(timeout);
+  auto target = locator_.Locate(timeout, sentinel_);
   if (!target) return;  // no Sentinel answers: the PING below tells whether the master we know still does
   if (master_ && !(*master_ == *target)) {
     BumpMasterGeneration();

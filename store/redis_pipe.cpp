@@ -108,6 +108,12 @@ void RedisPipe::Send(std::vector<Command> commands) {
     for (auto& command : commands) waiting_.push_back(std::move(command));
     return;
   }
+  if (!waiting_.empty()) {  // connected again before the tick: those that waited go first
+    std::vector<Command> all;
+    all.swap(waiting_);
+    for (auto& command : commands) all.push_back(std::move(command));
+    commands.swap(all);
+  }
   thread_local std::vector<const char*> argv;  // reused: no allocation per command
   thread_local std::vector<size_t> lengths;
   for (auto& command : commands) {

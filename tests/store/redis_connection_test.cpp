@@ -75,6 +75,17 @@ TEST_CASE("Sentinel tells where the master is", "[redis][integration]") {
   }
   REQUIRE(target.has_value());
   CHECK(target->port == redis.port());
+
+  // Asked every few hundred milliseconds (the health monitor), the Sentinel that answered is kept and asked
+  // again on the same connection, not reached anew each time (past the dead one first).
+  std::unique_ptr<RedisConnection> kept;
+  REQUIRE(locator.Locate(std::chrono::milliseconds(200), kept));
+  REQUIRE(kept);
+  const RedisConnection* first = kept.get();
+  auto again = locator.Locate(std::chrono::milliseconds(200), kept);
+  REQUIRE(again);
+  CHECK(again->port == redis.port());
+  CHECK(kept.get() == first);
 }
 
 TEST_CASE("A write answered READONLY (a demoted master) marks the connection broken, so its owner reconnects",
