@@ -36,6 +36,27 @@ std::string ShopifyOrder(SyncHarness& h, const std::string& order_id) {
   return h.sandbox.Control("GET", "/_control/shopify/orders/" + order_id);
 }
 
+// Stores `tx` as a worker that died mid-attempt left it (imported, its watchdog retry due) and waits for the
+// retry to settle it.
+Transaction ResumeAsDeadWorkerLeftIt(SyncHarness& h, Transaction tx) {
+  tx.status = TxStatus::kImported;
+  auto redis = ConnectLocal(h.redis.port());
+  REQUIRE(redis);
+  // The attempt stores its outcome a moment before it takes the transaction out of the retry set: wait for that,
+  // or it would take out the member put back below.
+  REQUIRE(WaitUntil([&] { return !h.InRetrySet(tx.id); }));
+  REQUIRE((*redis)->Command({"SET", TxKey(tx), ToJson(tx)}));
+  REQUIRE((*redis)->Command({"ZADD", keys::RetrySet(), "0", tx.id}));
+  return h.WaitTx(tx.account, tx.source_record, [](const Transaction& t) { return t.status != TxStatus::kImported; });
+}
+
+// The refunds on a Shopify order that carry this note.
+int RefundsWithNote(const std::string& order, const std::string& note) {
+  int count = 0;
+  for (auto at = order.find(note); at != std::string::npos; at = order.find(note, at + 1)) ++count;
+  return count;
+}
+
 }  // namespace
 
 TEST_CASE("A NetSuite credit memo becomes a Shopify refund, our refund coming back is skipped",
@@ -67,26 +88,14 @@ TEST_CASE("Retry of a Shopify refund made but never recorded finds it by its not
   Transaction tx = h.WaitSettled("shop-main", "netsuite:creditmemo:" + memo);
   REQUIRE(tx.status == TxStatus::kPosted);
   const std::string target = tx.target_record;
-  // Put the record back as the dead worker left it: imported, its watchdog retry due. Shopify has the refund, so
-  // the order has nothing left to refund (it used to fail here with amount_mismatch, for good).
-  tx.status = TxStatus::kImported;
+  // Put the record back as the dead worker left it. Shopify has the refund, so the order has nothing left to
+  // refund (it used to fail here with amount_mismatch, for good).
   tx.target_record.clear();
   tx.history.pop_back();
-  auto redis = ConnectLocal(h.redis.port());
-  REQUIRE(redis);
-  // The post stores `posted` a moment before it takes the transaction out of the retry set: wait for that,
-  // or it would take out the member put back below.
-  REQUIRE(WaitUntil([&] { return !h.InRetrySet(tx.id); }));
-  REQUIRE((*redis)->Command({"SET", TxKey(tx), ToJson(tx)}));
-  REQUIRE((*redis)->Command({"ZADD", keys::RetrySet(), "0", tx.id}));
-  const Transaction again = h.WaitTx("shop-main", "netsuite:creditmemo:" + memo,
-                                     [](const Transaction& t) { return t.status != TxStatus::kImported; });
+  const Transaction again = ResumeAsDeadWorkerLeftIt(h, tx);
   CHECK(again.status == TxStatus::kPosted);
   CHECK(again.target_record == target);
-  const std::string order = ShopifyOrder(h, "2007");
-  const std::string note = "NetSuite netsuite:creditmemo:" + memo;
-  CHECK(order.find(note) != std::string::npos);
-  CHECK(order.find(note, order.find(note) + 1) == std::string::npos);  // one refund with our note, not two
+  CHECK(RefundsWithNote(ShopifyOrder(h, "2007"), "NetSuite netsuite:creditmemo:" + memo) == 1);  // not two
 }
 
 // The gateway declines: Shopify keeps the refund, its refund transaction FAILURE. Nothing went back to the buyer,
@@ -103,22 +112,13 @@ TEST_CASE("Shopify refund declined by the gateway: failed with the reason, never
   CHECK(tx.error->code == "upstream_rejected");
   CHECK_THAT(tx.error->message, Catch::Contains("payment gateway failed its refund transaction"));
   // Resumed as a dead worker's attempt would be: the refund is found by its note, and still not counted as sent.
-  tx.status = TxStatus::kImported;
   tx.error.reset();
-  auto redis = ConnectLocal(h.redis.port());
-  REQUIRE(redis);
-  REQUIRE(WaitUntil([&] { return !h.InRetrySet(tx.id); }));
-  REQUIRE((*redis)->Command({"SET", TxKey(tx), ToJson(tx)}));
-  REQUIRE((*redis)->Command({"ZADD", keys::RetrySet(), "0", tx.id}));
-  const Transaction again = h.WaitTx("shop-main", "netsuite:creditmemo:" + memo,
-                                     [](const Transaction& t) { return t.status != TxStatus::kImported; });
+  const Transaction again = ResumeAsDeadWorkerLeftIt(h, tx);
   CHECK(again.status == TxStatus::kFailed);
   REQUIRE(again.error);
   CHECK_THAT(again.error->message, Catch::Contains("has a failed refund transaction"));
   const std::string order = ShopifyOrder(h, "2011");
-  const std::string note = "NetSuite netsuite:creditmemo:" + memo;
-  CHECK(order.find(note) != std::string::npos);
-  CHECK(order.find(note, order.find(note) + 1) == std::string::npos);  // one refund, not two
+  CHECK(RefundsWithNote(order, "NetSuite netsuite:creditmemo:" + memo) == 1);  // not two
   CHECK(order.find(R"("status": "FAILURE")") != std::string::npos);
 }
 
