@@ -20,6 +20,7 @@
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_keys.h"
 #include "tests/support/sync_harness.h"
+#include "tests/support/wait.h"
 
 using namespace refundsync;
 using namespace refundsync::testing;
@@ -269,10 +270,7 @@ TEST_CASE("A worker SIGKILLed mid-refund: another consumer takes the entry over 
   h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"latency_ms":700})");
   REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("15001", "1501", "10.00", "[]"), "e1") == 200);
   // Wait until the worker is talking to NetSuite about it, then kill it without warning.
-  for (int i = 0; i < 500; ++i) {
-    if (h.sandbox.Control("GET", "/_control/netsuite/calls").find("suiteql") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  WaitUntil([&] { return h.sandbox.Control("GET", "/_control/netsuite/calls").find("suiteql") != std::string::npos; }, 10000);
   CHECK(h.server->Stop(SIGKILL) != 0);
   const auto before = h.LoadTx("shop-eu", "shopify:refund:15001");
   const bool posted_before_kill = before && before->status == TxStatus::kPosted;

@@ -7,6 +7,7 @@
 #include "tests/support/run_command.h"
 #include "store/transaction_store.h"
 #include "tests/support/sync_harness.h"
+#include "tests/support/wait.h"
 
 using namespace refundsync;
 using namespace refundsync::testing;
@@ -188,14 +189,13 @@ TEST_CASE("Captures export, dry-run replay and replaying a whole day twice: noth
   const std::string file = (h.dir.path() / "events.jsonl").string();
   // The rejected capture is written off the request path: wait until the export sees all three.
   std::string exported;
-  for (int i = 0; i < 200; ++i) {
+  WaitUntil([&] {
     Run(RefundsyncBinary() + " captures export --server " + h.server->BaseUrl() + " --token-file " + token +
         " --since 1h --source shopify > " + file);
     std::ifstream in(file);
     exported.assign((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (exported.find("\"verdict\":\"rejected\"") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+    return exported.find("\"verdict\":\"rejected\"") != std::string::npos;
+  }, 15000);
   CHECK(std::count(exported.begin(), exported.end(), '\n') >= 3);
   CHECK(exported.find("\"body_b64\"") != std::string::npos);
 
@@ -282,13 +282,12 @@ TEST_CASE("POST /api/events/{id}/replay re-enqueues a NetSuite event past the de
   CHECK(replayed.body.find("\"status\":\"replayed\"") != std::string::npos);
   // Wait until the worker drained the queue, then: still one Shopify refund.
   auto connection = ConnectLocal(h.redis.port());
-  for (int i = 0; i < 500; ++i) {
+  WaitUntil([&] {
     std::int64_t queued = 0;
     for (int shard = 0; shard < keys::kShardCount; ++shard) {
       queued += (*(*connection)->Command({"XLEN", keys::Events(shard)}))->integer;
     }
-    if (queued == 0) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+    return queued == 0;
+  }, 10000);
   CHECK(h.sandbox.Control("GET", "/_control/shopify/orders/7001").find(R"("refundableQuantity": 1)") != std::string::npos);
 }

@@ -8,6 +8,7 @@
 #include "tests/support/redis_server.h"
 #include "tests/support/server_process.h"
 #include "tests/support/test_config.h"
+#include "tests/support/wait.h"
 
 using namespace refundsync::testing;
 
@@ -81,20 +82,11 @@ TEST_CASE("/readyz is 503 while Redis is down and recovers", "[shell][integratio
   HttpClient client;
   const std::string url = running.server->BaseUrl() + "/readyz";
   running.redis.Stop();
-  long status = 0;
-  for (int i = 0; i < 500 && status != 503; ++i) {  // the monitor checks every 250 ms
-    status = client.Get(url).status;
-    if (status != 503) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  CHECK(status == 503);
+  CHECK(WaitUntil([&] { return client.Get(url).status == 503; }, 10000));  // the monitor checks every 250 ms
   CHECK(client.Get(url).body.find("redis unreachable") != std::string::npos);
   CHECK(client.Get(running.server->BaseUrl() + "/healthz").status == 200);  // alive, just not ready
   running.redis.Start();
-  for (int i = 0; i < 500 && status != 200; ++i) {
-    status = client.Get(url).status;
-    if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  CHECK(status == 200);
+  CHECK(WaitUntil([&] { return client.Get(url).status == 200; }, 10000));
 }
 
 TEST_CASE("SIGTERM fails readiness during the drain delay, then exits 0", "[shell][integration]") {

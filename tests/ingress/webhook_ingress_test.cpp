@@ -15,6 +15,7 @@
 #include "tests/support/stub_server.h"
 #include "tests/support/test_config.h"
 #include "tests/support/test_keys.h"
+#include "tests/support/wait.h"
 
 using namespace refundsync;
 using namespace refundsync::testing;
@@ -121,7 +122,7 @@ struct Ingress {
   // Rejected requests are answered before their capture is written (best effort, off the request path):
   // wait, bounded, until the stream has more than `before` entries, then name the newest.
   std::string NewRejectedId(std::int64_t before) {
-    for (int i = 0; i < 500 && RejectedCount() <= before; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    WaitUntil([&] { return RejectedCount() > before; });
     auto reply = *Inspect()->Command({"XREVRANGE", keys::RejectedCaptures(), "+", "-", "COUNT", "1"});
     return reply->elements == 1 ? std::string("r-") + reply->element[0]->element[0]->str : "";
   }
@@ -217,12 +218,10 @@ TEST_CASE("Redis down: 503 and nothing lost, the sender's retry is accepted once
   CHECK(down.status == 503);
   ingress.redis.Start();  // an empty Redis: it also forgot the script, so NOSCRIPT is handled on the way
   HttpResult retry;
-  for (int attempt = 0; attempt < 200; ++attempt) {  // the sender retries, with a pause, until we accept
+  CHECK(WaitUntil([&] {  // the sender retries, with a pause, until we accept
     retry = ingress.PostShopify(kRefund, "event-during-outage");
-    if (retry.status == 200) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  CHECK(retry.status == 200);
+    return retry.status == 200;
+  }));
   CHECK(Field(retry.body, "status") == "accepted");
   CHECK(ingress.QueuedEvents() == 1);
 }
@@ -305,11 +304,6 @@ TEST_CASE("customers/redact purges the captures that mention the customer, other
   const std::string redact = R"({"shop_id":1,"shop_domain":"example.myshopify.com","customer":{"id":7,"email":"jane@example.com"},"orders_to_redact":[]})";
   REQUIRE(Field(ingress.PostShopify(redact, "p-3", kShopifySecret, "customers/redact").body, "status") == "accepted");
   // The purge runs beside the request; wait for its effect, bounded.
-  bool purged = false;
-  for (int i = 0; i < 500 && !purged; ++i) {
-    purged = ingress.Capture(jane_event).empty();
-    if (!purged) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  CHECK(purged);
+  CHECK(WaitUntil([&] { return ingress.Capture(jane_event).empty(); }));
   CHECK(ingress.Capture(john_event).at("body") == about_john);
 }

@@ -6,6 +6,7 @@
 #include "store/key_layout.h"
 #include "store/redis_ingest_store.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/wait.h"
 
 using namespace refundsync;
 using refundsync::testing::RedisServer;
@@ -116,10 +117,10 @@ TEST_CASE("Redis down: the ingest fails as store_unavailable, and recovers with 
   f.redis.Start();
   // Reconnects are spaced out a little (no hammering a Redis that is down), so retry as a sender would.
   auto recovered = f.store.Ingest(Request("d2"));
-  for (int attempt = 0; attempt < 100 && !recovered; ++attempt) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    recovered = f.store.Ingest(Request("d2"));
-  }
+  refundsync::testing::WaitUntil([&] {
+    if (!recovered) recovered = f.store.Ingest(Request("d2"));
+    return recovered.has_value();
+  });
   REQUIRE(recovered.has_value());
   CHECK(recovered->verdict == "accepted");
 }
