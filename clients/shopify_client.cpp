@@ -70,14 +70,15 @@ std::vector<std::string> RefundStatuses(simdjson::dom::element refund) {
 
 }  // namespace
 
-RefundMoney RefundMoneyOf(const std::vector<std::string>& refund_statuses) {
+RefundMoney RefundMoneyOf(const std::vector<std::string>& refund_statuses, bool money_due) {
   bool pending = false;
   for (const auto& status : refund_statuses) {
     if (status == "SUCCESS") return RefundMoney::kSent;
     if (status != "FAILURE" && status != "ERROR") pending = true;  // PENDING, AWAITING_RESPONSE, UNKNOWN
   }
   if (pending) return RefundMoney::kPending;
-  return refund_statuses.empty() ? RefundMoney::kSent : RefundMoney::kFailed;
+  if (refund_statuses.empty()) return money_due ? RefundMoney::kUnknown : RefundMoney::kSent;
+  return RefundMoney::kFailed;
 }
 
 Result<std::string> ShopifyGraphQlClient::Execute(const std::string& body) {
@@ -164,7 +165,8 @@ Result<std::optional<ShopifyOrder>> ShopifyGraphQlClient::GetOrder(const std::st
   return std::optional<ShopifyOrder>(std::move(out));
 }
 
-Result<std::string> ShopifyGraphQlClient::CreateRefund(const ShopifyRefundRequest& request, const std::string& key) {
+Result<ShopifyOrderRefund> ShopifyGraphQlClient::CreateRefund(const ShopifyRefundRequest& request,
+                                                              const std::string& key) {
   JsonWriter body;
   body.BeginObject().Key("query").String(kRefundMutation).Key("variables").BeginObject();
   body.Key("key").String(key);
@@ -195,15 +197,7 @@ Result<std::string> ShopifyGraphQlClient::CreateRefund(const ShopifyRefundReques
   }
   simdjson::dom::element refund;
   if (result["refund"].get(refund) || refund.is_null()) return MakeError("upstream_unavailable", "refundCreate returned no refund");
-  const std::string id = Text(refund, "id");
-  if (RefundMoneyOf(RefundStatuses(refund)) == RefundMoney::kFailed) {
-    // The refund exists but no money went back. Not retried (the same idempotency key gives the same refund),
-    // and never made again by us: the gateway said no, so people decide.
-    return MakeError("upstream_rejected", "Shopify made refund " + id.substr(id.rfind('/') + 1) +
-                                              " but the payment gateway failed its refund transaction: nothing went "
-                                              "back to the buyer");
-  }
-  return id;
+  return ShopifyOrderRefund{Text(refund, "id"), request.note, RefundStatuses(refund)};
 }
 
 }  // namespace refundsync

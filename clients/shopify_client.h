@@ -35,10 +35,11 @@ struct ShopifyOrderRefund {
   std::vector<std::string> refund_statuses;  // of its REFUND transactions: SUCCESS, PENDING, FAILURE, ERROR, ...
 };
 
-// Whether a refund's money went back, from the statuses of its REFUND transactions: sent (one succeeded, or
-// there was nothing to send), pending (the gateway has not settled it yet), or failed (none can still succeed).
-enum class RefundMoney { kSent, kPending, kFailed };
-RefundMoney RefundMoneyOf(const std::vector<std::string>& refund_statuses);
+// Whether a refund's money went back, from its REFUND transactions (ours have exactly one): sent (one
+// succeeded, or none was due), pending (the gateway has not settled it: PENDING, AWAITING_RESPONSE, UNKNOWN),
+// failed (all FAILURE or ERROR), or unknown (money was due and there is no refund transaction at all).
+enum class RefundMoney { kSent, kPending, kFailed, kUnknown };
+RefundMoney RefundMoneyOf(const std::vector<std::string>& refund_statuses, bool money_due);
 
 struct ShopifyOrder {
   std::string id;  // gid://shopify/Order/...
@@ -77,7 +78,9 @@ class ShopifyClient {
   virtual Result<std::vector<ShopifyRefundRecord>> RefundsOfOrder(const std::string& numeric_order_id) = 0;
   virtual Result<std::optional<ShopifyOrder>> GetOrder(const std::string& numeric_order_id) = 0;
   // The refund's gid. userErrors are "upstream_rejected" with Shopify's messages; throttling is retryable.
-  virtual Result<std::string> CreateRefund(const ShopifyRefundRequest& request, const std::string& idempotency_key) = 0;
+  // The refund made (or, for a key used before, the one made then), with its transactions' statuses.
+  virtual Result<ShopifyOrderRefund> CreateRefund(const ShopifyRefundRequest& request,
+                                                  const std::string& idempotency_key) = 0;
 };
 
 class ShopifyGraphQlClient : public ShopifyClient {
@@ -85,7 +88,8 @@ class ShopifyGraphQlClient : public ShopifyClient {
   ShopifyGraphQlClient(const ShopifyAccountConfig& config, HttpClient& http) : config_(config), http_(http) {}
 
   Result<std::optional<ShopifyOrder>> GetOrder(const std::string& numeric_order_id) override;
-  Result<std::string> CreateRefund(const ShopifyRefundRequest& request, const std::string& idempotency_key) override;
+  Result<ShopifyOrderRefund> CreateRefund(const ShopifyRefundRequest& request,
+                                          const std::string& idempotency_key) override;
   Result<std::vector<ShopifyRefundRecord>> RefundsOfOrdersUpdatedSince(const std::string& since) override;
   Result<std::vector<ShopifyRefundRecord>> RefundsOfOrder(const std::string& numeric_order_id) override;
 

@@ -216,21 +216,35 @@ PostOutcome OutboundHandler::PostToShopify(const AccountConfig& account, const T
   outcome.status = TxStatus::kPosted;
   outcome.sales_order = tx.sales_order;
   outcome.billed_record = tx.billed_record;
-  // An earlier attempt made the refund and died before storing the answer: the refund is on the order with our
-  // note, and the order's refundable amounts already count it. Settle on it before judging those amounts.
+  // A refund counts once its money went back: the gateway may still be deciding (checked again later, never
+  // made again) or may have declined it (then people decide: making another is not ours to do).
+  const auto judge = [&](const ShopifyOrderRefund& refund, const std::string& how) {
+    const std::string refund_id = refund.id.substr(refund.id.rfind('/') + 1);
+    const std::string named = "Shopify refund " + refund_id + (how.empty() ? "" : " (" + how + ")");
+    PostOutcome judged = outcome;
+    judged.target_record = "shopify:refund:" + refund_id;
+    switch (RefundMoneyOf(refund.refund_statuses, tx.amount.minor_units != 0)) {
+      case RefundMoney::kSent:
+        judged.note = how;
+        return judged;
+      case RefundMoney::kPending:
+        judged.status = TxStatus::kImported;
+        judged.pending = true;
+        judged.note = named + " is pending at the payment gateway; checking again later";
+        return judged;
+      case RefundMoney::kFailed:
+        return Failed("upstream_rejected", named + " has a failed refund transaction: the payment gateway declined "
+                                                   "it, nothing went back to the buyer");
+      case RefundMoney::kUnknown:
+        break;
+    }
+    return Failed("upstream_unknown", named + " shows no refund transaction; check it in Shopify");
+  };
+  // An earlier attempt made the refund (and died before storing the answer, or it was pending): the refund is on
+  // the order with our note, and the order's refundable amounts already count it. Judge it, never make another.
   const std::string note = "NetSuite " + tx.source_record;
   for (const auto& refund : shop.refunds) {
-    if (refund.note != note) continue;
-    const std::string refund_id = refund.id.substr(refund.id.rfind('/') + 1);
-    const RefundMoney money = RefundMoneyOf(refund.refund_statuses);
-    if (money == RefundMoney::kFailed) {
-      return Failed("upstream_rejected", "refund " + refund_id + " on the Shopify order (made by an earlier attempt) "
-                                         "has a failed refund transaction: nothing went back to the buyer");
-    }
-    outcome.target_record = "shopify:refund:" + refund_id;
-    outcome.note = money == RefundMoney::kPending ? "found on the order (made by an earlier attempt), refund pending at the gateway"
-                                                  : "found on the order (made by an earlier attempt)";
-    return outcome;
+    if (refund.note == note) return judge(refund, "found on the order, made by an earlier attempt");
   }
   if (shop.currency != tx.amount.currency) {
     return Failed("amount_mismatch", "the NetSuite refund is in " + tx.amount.currency + ", the order in " + shop.currency);
@@ -273,8 +287,7 @@ PostOutcome OutboundHandler::PostToShopify(const AccountConfig& account, const T
   }
   auto refund = client->second->CreateRefund(request, InboundHandler::Marker(tx));
   if (!refund) return Failed(refund.error().code, refund.error().message);
-  outcome.target_record = "shopify:refund:" + refund->substr(refund->rfind('/') + 1);
-  return outcome;
+  return judge(*refund, "");
 }
 
 }  // namespace refundsync

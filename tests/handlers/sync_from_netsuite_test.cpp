@@ -110,7 +110,7 @@ TEST_CASE("Shopify refund declined by the gateway: failed with the reason, never
   CHECK(tx.status == TxStatus::kFailed);
   REQUIRE(tx.error);
   CHECK(tx.error->code == "upstream_rejected");
-  CHECK_THAT(tx.error->message, Catch::Contains("payment gateway failed its refund transaction"));
+  CHECK_THAT(tx.error->message, Catch::Contains("has a failed refund transaction"));
   // Resumed as a dead worker's attempt would be: the refund is found by its note, and still not counted as sent.
   tx.error.reset();
   const Transaction again = ResumeAsDeadWorkerLeftIt(h, tx);
@@ -120,6 +120,26 @@ TEST_CASE("Shopify refund declined by the gateway: failed with the reason, never
   const std::string order = ShopifyOrder(h, "2011");
   CHECK(RefundsWithNote(order, "NetSuite netsuite:creditmemo:" + memo) == 1);  // not two
   CHECK(order.find(R"("status": "FAILURE")") != std::string::npos);
+}
+
+// An asynchronous gateway: the refund is made, its money not yet sent. The transaction waits with its target and
+// is posted once the gateway settles, with that same refund.
+TEST_CASE("Shopify refund pending at the gateway: posted once it settles, never made twice",
+          "[sync][outbound][integration]") {
+  SyncHarness h;
+  const std::string invoice = SeedSyncedShopifyOrder(h, "2013");
+  h.sandbox.Control("POST", "/_control/shopify/settings", R"({"refund_transaction_status":"PENDING"})");
+  const std::string memo = CreateNetSuiteCreditMemo(h, invoice, R"([{"sku":"MUG","quantity":1,"amount":"10.00"}])");
+  const Transaction waiting = h.WaitTx("shop-main", "netsuite:creditmemo:" + memo, [](const Transaction& t) {
+    return !t.history.empty() && t.history.back().note.find("pending at the payment gateway") != std::string::npos;
+  });
+  CHECK(waiting.status == TxStatus::kImported);
+  CHECK(waiting.target_record.rfind("shopify:refund:", 0) == 0);
+  h.sandbox.Control("POST", "/_control/shopify/settings", R"({"refund_transaction_status":"SUCCESS","settle_pending":true})");
+  const Transaction tx = h.WaitSettled("shop-main", "netsuite:creditmemo:" + memo);
+  CHECK(tx.status == TxStatus::kPosted);
+  CHECK(tx.target_record == waiting.target_record);
+  CHECK(RefundsWithNote(ShopifyOrder(h, "2013"), "NetSuite netsuite:creditmemo:" + memo) == 1);  // not two
 }
 
 TEST_CASE("A NetSuite refund edited after posting is recorded as changed, nothing reversed",
