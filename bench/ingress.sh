@@ -85,14 +85,16 @@ body = json.dumps({"id": 929361472, "order_id": 450789469, "created_at": "2026-1
                    "refund_line_items": [{"id": 1, "line_item_id": 2, "quantity": 1, "subtotal": 19.99, "line_item": {"sku": "A"}}],
                    "transactions": [{"id": 3, "kind": "refund", "status": "success", "amount": "19.99", "currency": "USD"}]})
 sig = base64.b64encode(hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest()).decode()
-open(work + "/shopify.lua", "w").write(f"""
+# The same request to /healthz (answered 405 at once: no Redis, HMAC or JSON) is the "pistache-floor" target.
+for name, path in (("shopify", "/webhooks/shopify/shop"), ("floor", "/healthz")):
+    open(f"{work}/{name}.lua", "w").write(f"""
 local counter = 0
 local body = {json.dumps(body)}
 local thread_id = 0
 setup = function(thread) thread:set("id", thread_id); thread_id = thread_id + 1 end
 request = function()
   counter = counter + 1
-  return wrk.format("POST", "/webhooks/shopify/shop", {{
+  return wrk.format("POST", "{path}", {{
     ["X-Shopify-Hmac-Sha256"] = "{sig}", ["X-Shopify-Topic"] = "refunds/create",
     ["X-Shopify-Event-Id"] = "ev-" .. tostring(id) .. "-" .. counter .. "-" .. math.random(1, 2147483647),
     ["Content-Type"] = "application/json"}}, body)
@@ -115,7 +117,7 @@ run() {  # run NAME URL CONNECTIONS SERVER_PIDS...: also the CPU of server, Redi
   local name=$1 url=$2 c=$3
   shift 3
   server_before=$(cpu_ticks "$@"); redis_before=$(cpu_ticks "$redis_pid")
-  out=$( { /usr/bin/time -f 'wrk-cpu %U %S' wrk -t2 -c"$c" -d"${seconds}s" -s "$work/shopify.lua" --latency "$url"; } 2>&1)
+  out=$( { /usr/bin/time -f 'wrk-cpu %U %S' wrk -t2 -c"$c" -d"${seconds}s" -s "${RUN_SCRIPT:-$work/shopify.lua}" --latency "$url"; } 2>&1)
   server_cpu=$(( ( $(cpu_ticks "$@") - server_before ) * 100 / ticks_per_s / seconds ))
   redis_cpu=$(( ( $(cpu_ticks "$redis_pid") - redis_before ) * 100 / ticks_per_s / seconds ))
   wrk_cpu=$(awk '/^wrk-cpu/ {printf "%d", ($2 + $3) * 100 / '"$seconds"'}' <<<"$out")
@@ -130,13 +132,15 @@ run() {  # run NAME URL CONNECTIONS SERVER_PIDS...: also the CPU of server, Redi
   printf '%-11s c=%-4s %10s req/s  p50 %-8s p99 %-8s errors %s non-2xx %s  cpu%% server %s redis %s wrk %s\n' \
     "$1" "$3" "$rps" "$p50" "$p99" "$errors" "$non2xx" "$server_cpu" "$redis_cpu" "$wrk_cpu"
 }
-# BENCH_TARGETS narrows the sitting (e.g. "refundsync" while trying a change); BENCH_PERF=FILE also records a
+# BENCH_TARGETS narrows the sitting (e.g. "refundsync" while trying a change) or adds "pistache-floor" (the same
+# requests to refundsync's /healthz: what the HTTP layer alone costs, not in the default sitting); BENCH_PERF=FILE also records a
 # CPU profile of refundsync during its runs (perf record; BENCH_PERF_ARGS="--call-graph dwarf -F 999" sees
 # through libc; read it with `perf report -i FILE`).
 targets=" ${BENCH_TARGETS:-nginx node-peer refundsync} "
 for c in "${connections[@]}"; do
   [[ $targets == *" nginx "* ]] && run nginx "http://127.0.0.1:$nginx_port/webhooks/shopify/shop" "$c" $(nginx_pids)
   [[ $targets == *" node-peer "* ]] && run node-peer "http://127.0.0.1:$node_port/webhooks/shopify/shop" "$c" "$node_pid"
+  [[ $targets == *" pistache-floor "* ]] && RUN_SCRIPT="$work/floor.lua" run pistache-floor "http://127.0.0.1:$rs_port/healthz" "$c" "$rs_pid"
   if [[ $targets == *" refundsync "* ]]; then
     perf_pid=""
     if [ -n "${BENCH_PERF:-}" ]; then
