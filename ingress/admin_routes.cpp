@@ -55,6 +55,13 @@ RedisConnection* AdminRoutes::Connection() const {
   return connection_.get();
 }
 
+HttpResponse AdminRoutes::WithConnection(const std::function<HttpResponse(RedisConnection&)>& use) const {
+  std::lock_guard lock(mutex_);
+  RedisConnection* connection = Connection();
+  if (connection == nullptr) return Unavailable();
+  return use(*connection);
+}
+
 std::optional<AdminRole> AdminRoutes::Authenticate(const HttpRequest& request) const {
   const std::string* header = request.Header("authorization");
   if (header == nullptr || header->rfind("Bearer ", 0) != 0) return std::nullopt;
@@ -232,14 +239,12 @@ HttpResponse AdminRoutes::ListAccounts() const {
 }
 
 HttpResponse AdminRoutes::ShowEvent(const std::string& id) const {
-  std::lock_guard lock(mutex_);
-  RedisConnection* connection = Connection();
-  if (connection == nullptr) return Unavailable();
-  CaptureStore captures(*connection);
-  auto capture = captures.Get(id);
-  if (!capture) return Unavailable();
-  if (!*capture) return ErrorResponse(404, "not_found", "no captured event " + id);
-  return JsonResponse(200, CaptureJson(**capture));
+  return WithConnection([&](RedisConnection& connection) {
+    auto capture = CaptureStore(connection).Get(id);
+    if (!capture) return Unavailable();
+    if (!*capture) return ErrorResponse(404, "not_found", "no captured event " + id);
+    return JsonResponse(200, CaptureJson(**capture));
+  });
 }
 
 HttpResponse AdminRoutes::ListEvents(const HttpRequest& request) const {
@@ -252,35 +257,31 @@ HttpResponse AdminRoutes::ListEvents(const HttpRequest& request) const {
   filter.account = request.QueryParam("account");
   filter.contains = request.QueryParam("contains");
   filter.since_ms = paging->since_ms;
-  std::lock_guard lock(mutex_);
-  RedisConnection* connection = Connection();
-  if (connection == nullptr) return Unavailable();
-  CaptureStore captures(*connection);
-  auto page = captures.List(filter, limit, request.QueryParam("cursor"));
-  if (!page && page.error().code == "bad_request") return ErrorResponse(400, "bad_request", page.error().message);
-  if (!page) return Unavailable();
-  JsonWriter json;
-  json.BeginObject().Key("items").BeginArray();
-  for (const auto& item : page->items) json.Raw(item);
-  json.EndArray().Key("next_cursor");
-  if (page->next_cursor) {
-    json.String(*page->next_cursor);
-  } else {
-    json.Null();
-  }
-  json.EndObject();
-  return JsonResponse(200, json.Take());
+  return WithConnection([&](RedisConnection& connection) {
+    auto page = CaptureStore(connection).List(filter, limit, request.QueryParam("cursor"));
+    if (!page && page.error().code == "bad_request") return ErrorResponse(400, "bad_request", page.error().message);
+    if (!page) return Unavailable();
+    JsonWriter json;
+    json.BeginObject().Key("items").BeginArray();
+    for (const auto& item : page->items) json.Raw(item);
+    json.EndArray().Key("next_cursor");
+    if (page->next_cursor) {
+      json.String(*page->next_cursor);
+    } else {
+      json.Null();
+    }
+    json.EndObject();
+    return JsonResponse(200, json.Take());
+  });
 }
 
 HttpResponse AdminRoutes::ShowTransaction(const std::string& id) const {
-  std::lock_guard lock(mutex_);
-  RedisConnection* connection = Connection();
-  if (connection == nullptr) return Unavailable();
-  TransactionStore store(*connection);
-  auto tx = store.Load(id);
-  if (!tx) return Unavailable();
-  if (!*tx) return ErrorResponse(404, "not_found", "no transaction " + id);
-  return JsonResponse(200, ToJson(**tx));
+  return WithConnection([&](RedisConnection& connection) {
+    auto tx = TransactionStore(connection).Load(id);
+    if (!tx) return Unavailable();
+    if (!*tx) return ErrorResponse(404, "not_found", "no transaction " + id);
+    return JsonResponse(200, ToJson(**tx));
+  });
 }
 
 HttpResponse AdminRoutes::ListTransactions(const HttpRequest& request) const {
@@ -301,43 +302,42 @@ HttpResponse AdminRoutes::ListTransactions(const HttpRequest& request) const {
       return ErrorResponse(400, "bad_request", "malformed cursor");
     }
   }
-  std::lock_guard lock(mutex_);
-  RedisConnection* connection = Connection();
-  if (connection == nullptr) return Unavailable();
-  TransactionStore store(*connection);
-  JsonWriter json;
-  json.BeginObject().Key("items").BeginArray();
-  int found = 0;
-  bool exhausted = false;
-  while (found < limit && !exhausted) {
-    auto ids = connection->Command({"ZREVRANGE", keys::TransactionIndex(), std::to_string(position),
+  return WithConnection([&](RedisConnection& connection) {
+    TransactionStore store(connection);
+    JsonWriter json;
+    json.BeginObject().Key("items").BeginArray();
+    int found = 0;
+    bool exhausted = false;
+    while (found < limit && !exhausted) {
+      auto ids = connection.Command({"ZREVRANGE", keys::TransactionIndex(), std::to_string(position),
                                      std::to_string(position + kScanBatch - 1)});
-    if (!ids || (*ids)->type != REDIS_REPLY_ARRAY) return Unavailable();
-    exhausted = (*ids)->elements < static_cast<std::size_t>(kScanBatch);
-    std::size_t i = 0;
-    for (; i < (*ids)->elements && found < limit; ++i) {
-      auto tx = store.Load(std::string((*ids)->element[i]->str, (*ids)->element[i]->len));
-      if (!tx) return Unavailable();
-      if (!*tx) continue;
-      const Transaction& t = **tx;
-      if ((status && TxStatusName(t.status) != *status) || (account && t.account != *account) ||
-          (order_id && t.order_id != *order_id) || (since && t.updated_ms < *since)) {
-        continue;
+      if (!ids || (*ids)->type != REDIS_REPLY_ARRAY) return Unavailable();
+      exhausted = (*ids)->elements < static_cast<std::size_t>(kScanBatch);
+      std::size_t i = 0;
+      for (; i < (*ids)->elements && found < limit; ++i) {
+        auto tx = store.Load(std::string((*ids)->element[i]->str, (*ids)->element[i]->len));
+        if (!tx) return Unavailable();
+        if (!*tx) continue;
+        const Transaction& t = **tx;
+        if ((status && TxStatusName(t.status) != *status) || (account && t.account != *account) ||
+            (order_id && t.order_id != *order_id) || (since && t.updated_ms < *since)) {
+          continue;
+        }
+        json.Raw(ToJson(t));
+        ++found;
       }
-      json.Raw(ToJson(t));
-      ++found;
+      position += static_cast<std::int64_t>(i);
+      if (i < (*ids)->elements) exhausted = false;
     }
-    position += static_cast<std::int64_t>(i);
-    if (i < (*ids)->elements) exhausted = false;
-  }
-  json.EndArray().Key("next_cursor");
-  if (exhausted) {
-    json.Null();
-  } else {
-    json.String(std::to_string(position));
-  }
-  json.EndObject();
-  return JsonResponse(200, json.Take());
+    json.EndArray().Key("next_cursor");
+    if (exhausted) {
+      json.Null();
+    } else {
+      json.String(std::to_string(position));
+    }
+    json.EndObject();
+    return JsonResponse(200, json.Take());
+  });
 }
 
 }  // namespace refundsync

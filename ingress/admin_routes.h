@@ -7,6 +7,7 @@
 // webhook path's asynchronous client.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -34,6 +35,8 @@ class AdminRoutes {
   std::optional<AdminRole> Authenticate(const HttpRequest& request) const;
   // The shared blocking connection, (re)connected when needed; nullptr when Redis is unreachable. Needs mutex_.
   RedisConnection* Connection() const;
+  // Answers with `use` run on the shared connection, under mutex_; 503 when Redis is unreachable.
+  HttpResponse WithConnection(const std::function<HttpResponse(RedisConnection&)>& use) const;
   HttpResponse ListTransactions(const HttpRequest& request) const;
   HttpResponse ShowTransaction(const std::string& id) const;
   HttpResponse Retrieve(const HttpRequest& request) const;
