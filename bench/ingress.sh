@@ -15,8 +15,7 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+. "$repo/scripts/ports.sh"
 
 for tool in wrk nginx; do command -v $tool >/dev/null || { echo "bench: $tool missing (apt-get install $tool)" >&2; exit 1; }; done
 peers="$repo/build/bench-peers"

@@ -60,7 +60,7 @@ buildah "${storage[@]}" commit --quiet "$container" "$image" >/dev/null
 echo "container-test: image $image built from scratch in $(elapsed)"
 
 # --- Run it against a private Redis ----------------------------------------------------------------------------
-free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$repo/scripts/ports.sh"
 redis_port=$(free_port); port=$(free_port)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --loglevel warning >/dev/null &
 redis_pid=$!

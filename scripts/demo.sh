@@ -15,7 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$repo/scripts/ports.sh"
 wait_for() {  # wait_for URL STATUS: poll until the URL answers with that status (at most 10 s)
   for _ in $(seq 200); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = "$2" ] && return 0
