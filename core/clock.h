@@ -23,6 +23,13 @@ class SystemClock : public Clock {
   }
 };
 
+// Monotonic milliseconds, for deadlines and back-offs inside one process (never a point in time to store or
+// compare across processes, so not a Clock).
+inline std::int64_t SteadyNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 // Atomic: a test may move the time while a component's own thread reads it.
 class FixedClock : public Clock {
  public:

@@ -154,7 +154,7 @@ Result<void> HttpServer::Start() {
     handler->setMaxResponseSize(64 << 20);
     listener_->setHandler(handler);
     auto clients = std::make_shared<const std::vector<ThreadLoopClientFactory>>(options_.thread_clients);
-    const PeerTimeouts timeouts{options_.header_timeout, options_.body_timeout, options_.keepalive_timeout};
+    const PeerTimeouts timeouts = options_.timeouts;
     listener_->setTransportFactory(
         [handler, clients, timeouts] { return std::make_shared<LoopTransport>(handler, clients, timeouts); });
     listener_->bind();

@@ -33,16 +33,20 @@ using AsyncRequestHandler = std::function<void(HttpRequest request, Respond resp
 // For handlers that answer at once.
 using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;
 
+// Connections idle past these are answered 408 and closed. Pistache's defaults (Http::Endpoint::Options).
+struct PeerTimeouts {
+  std::chrono::milliseconds header{60'000};     // from a request's first byte to the end of its headers
+  std::chrono::milliseconds body{60'000};       // then, to the end of its body
+  std::chrono::milliseconds keepalive{300'000};  // an open connection between requests
+};
+
 struct HttpServerOptions {
   int threads = 2;
   std::size_t max_body_bytes = 1 << 20;
   // Components that run on each server thread (e.g. AsyncRedis::ThreadLoopClients(): a Redis connection per
   // thread, so handlers get their replies on their own thread).
   std::vector<ThreadLoopClientFactory> thread_clients;
-  // Connections idle past these are answered 408 and closed (Pistache's defaults: 60 s, 60 s, 300 s).
-  std::chrono::milliseconds header_timeout{60'000};
-  std::chrono::milliseconds body_timeout{60'000};
-  std::chrono::milliseconds keepalive_timeout{300'000};
+  PeerTimeouts timeouts;
 };
 
 class HttpServer {

@@ -17,15 +17,9 @@
 #include <pistache/transport.h>
 
 #include "core/thread_loop.h"
+#include "ingress/http_server.h"
 
 namespace refundsync {
-
-// Pistache's defaults (Http::Endpoint::Options).
-struct PeerTimeouts {
-  std::chrono::milliseconds header{60'000};     // from a request's first byte to the end of its headers
-  std::chrono::milliseconds body{60'000};       // then, to the end of its body
-  std::chrono::milliseconds keepalive{300'000};  // an open connection between requests
-};
 
 class LoopTransport : public Pistache::Tcp::Transport, public ThreadLoop {
  public:

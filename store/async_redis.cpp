@@ -5,12 +5,12 @@
 #include <netinet/in.h>
 
 #include <atomic>
-#include <chrono>
 
 #include <event2/event.h>
 #include <event2/thread.h>
 #include <hiredis/adapters/libevent.h>
 
+#include "core/clock.h"
 #include "store/redis_lane.h"
 
 namespace refundsync {
@@ -33,11 +33,6 @@ std::optional<std::string> NumericAddress(const std::string& host) {
     if (ok) return std::string(text);
   }
   return std::nullopt;
-}
-
-std::int64_t SteadyNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
 }
 
 std::uint64_t NextInstanceId() {
@@ -166,8 +161,7 @@ void AsyncRedis::Drain() {
     stopping = stopping_;
   }
   if (stopping) {
-    const Error error = MakeError("store_unavailable", "shutting down");
-    for (auto& command : batch) command.callback(nullptr, &error);
+    RedisPipe::FailAll(batch, "shutting down");
     pipe_.reset();  // fails what is in flight
     event_base_loopbreak(base_);
     return;

@@ -1,17 +1,12 @@
 #include "store/redis_pipe.h"
 
 #include <algorithm>
-#include <chrono>
 
+#include "core/clock.h"
 #include "core/log.h"
 
 namespace refundsync {
 namespace {
-
-std::int64_t SteadyNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // After a failed connect, fail fast for this long instead of hammering a Redis that is down.
 constexpr std::int64_t kReconnectBackoffMs = 20;

@@ -59,12 +59,13 @@ class RedisPipe {
   // Sentinel names another master (what is in flight on it fails; the next command reconnects); sends the
   // commands that waited for the master to be located, or fails those past their deadline.
   void CheckHealth();
+  // Calls every callback with a store_unavailable error saying `why`, and empties `commands`.
+  static void FailAll(std::vector<Command>& commands, const std::string& why);
 
  private:
   bool DropIfMasterChanged();
   void DropConnection();
   bool EnsureConnected();
-  static void FailAll(std::vector<Command>& commands, const std::string& why);
   void TargetFailedNow();
   static void OnReply(redisAsyncContext* context, void* reply, void* privdata);
   static void OnConnect(const redisAsyncContext* context, int status);

@@ -28,9 +28,9 @@ struct ShortTimeoutServer {
   }
   static HttpServerOptions Options() {
     HttpServerOptions options;
-    options.header_timeout = std::chrono::milliseconds(300);
-    options.body_timeout = std::chrono::milliseconds(300);
-    options.keepalive_timeout = std::chrono::milliseconds(600);
+    options.timeouts.header = std::chrono::milliseconds(300);
+    options.timeouts.body = std::chrono::milliseconds(300);
+    options.timeouts.keepalive = std::chrono::milliseconds(600);
     return options;
   }
 };
