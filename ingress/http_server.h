@@ -1,10 +1,9 @@
-// The thin adapter between Pistache and our plain HttpRequest/HttpResponse.
+// The HTTP server: Pistache's listener and threads, our per-thread transport (loop_transport.h) and HTTP/1.1
+// handler (http_handler.h), serving plain HttpRequest/HttpResponse to one handler function.
 //
-// Pistache 0.0.5 specifics handled here, once:
-//  - it answers "Connection: Close" to HTTP/1.1 requests without a Connection header and drops the socket;
-//    we send "Connection: keep-alive" unless the client asked to close (contract section 5);
-//  - its maxRequestSize defaults to 4096 bytes including headers; we size it from limits.max_body_bytes;
-//  - its Rest::Router has a data race (fixed upstream in 0.4.23), so we dispatch in our own Http::Handler.
+// HTTP/1.1 keep-alive is the default (contract section 5); "Connection: close" (or HTTP/1.0 without keep-alive)
+// closes after the answer. Bodies are capped a little above limits.max_body_bytes so that the routes see an
+// oversized body and answer 413 themselves; beyond that the server answers 413 and closes.
 #pragma once
 
 #include <atomic>
@@ -33,7 +32,8 @@ using AsyncRequestHandler = std::function<void(HttpRequest request, Respond resp
 // For handlers that answer at once.
 using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;
 
-// Connections idle past these are answered 408 and closed. Pistache's defaults (Http::Endpoint::Options).
+// Requests stalled past these are answered 408 and closed; connections idle past them are closed. Pistache's
+// defaults (Http::Endpoint::Options).
 struct PeerTimeouts {
   std::chrono::milliseconds header{60'000};     // from a request's first byte to the end of its headers
   std::chrono::milliseconds body{60'000};       // then, to the end of its body
@@ -57,7 +57,7 @@ class HttpServer {
 
   // Binds and starts serving on Pistache's own threads. Fails when the address cannot be bound.
   Result<void> Start();
-  // Closes the listener. Requests still running are reset by Pistache, so call WaitIdle() first.
+  // Closes the listener and the connections. Requests still running lose their answer, so call WaitIdle() first.
   void Stop();
   // Waits until no request is being handled, up to `timeout`; true when idle.
   bool WaitIdle(std::chrono::milliseconds timeout) const;

@@ -7,8 +7,6 @@
 #include <cstdint>
 #include <stdexcept>
 
-#include <pistache/http.h>
-#include <pistache/peer.h>
 #include <pistache/reactor.h>
 #include <pistache/tcp.h>
 
@@ -24,9 +22,8 @@ constexpr std::chrono::milliseconds kIdleCheckEvery{250};
 
 }  // namespace
 
-LoopTransport::LoopTransport(const std::shared_ptr<Pistache::Tcp::Handler>& handler, Factories factories,
-                             PeerTimeouts timeouts)
-    : Transport(handler), handler_prototype_(handler), factories_(std::move(factories)), timeouts_(timeouts) {}
+LoopTransport::LoopTransport(const std::shared_ptr<HttpHandler>& handler, Factories factories)
+    : Transport(handler), handler_(handler), factories_(std::move(factories)) {}
 
 LoopTransport::~LoopTransport() {
   stopping_ = true;
@@ -35,7 +32,7 @@ LoopTransport::~LoopTransport() {
 }
 
 std::shared_ptr<Pistache::Aio::Handler> LoopTransport::clone() const {
-  return std::make_shared<LoopTransport>(handler_prototype_->clone(), factories_, timeouts_);
+  return std::make_shared<LoopTransport>(std::static_pointer_cast<HttpHandler>(handler_->clone()), factories_);
 }
 
 void LoopTransport::StartOnThisThread() {
@@ -58,30 +55,6 @@ void LoopTransport::WatchReadable(int fd, Readable* handler) {
 void LoopTransport::Unwatch(int fd) {
   watched_.erase(fd);
   if (!stopping_) reactor()->removeFd(key(), fd);
-}
-
-void LoopTransport::CloseIdlePeers() {
-  using namespace Pistache::Http::Private;
-  const auto now = std::chrono::steady_clock::now();
-  std::vector<std::shared_ptr<Pistache::Tcp::Peer>> idle;
-  for (const auto& [fd, peer] : peers) {
-    auto parser = Pistache::Http::Handler::getParser(peer);
-    if (!parser) continue;
-    const auto elapsed = now - parser->time();
-    const auto step = parser->step()->id();
-    // As Pistache's own: before a request line, the shorter of the header and keep-alive timeouts.
-    if ((step == RequestLineStep::Id && elapsed > std::min(timeouts_.header, timeouts_.keepalive)) ||
-        (step == HeadersStep::Id && elapsed > timeouts_.header) ||
-        (step == BodyStep::Id && elapsed > timeouts_.header + timeouts_.body)) {
-      idle.push_back(peer);
-    }
-  }
-  for (auto& peer : idle) {
-    Pistache::Http::ResponseWriter response(Pistache::Http::Version::Http11, this,
-                                            static_cast<Pistache::Http::Handler*>(handler_prototype_.get()), peer);
-    response.send(Pistache::Http::Code::Request_Timeout)
-        .then([this, peer](ssize_t) { removePeer(peer); }, [this, peer](std::exception_ptr) { removePeer(peer); });
-  }
 }
 
 void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
@@ -114,13 +87,13 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
     if (auto it = watched_.find(fd); it != watched_.end()) it->second->OnReadable();
   }
   if (tick) {
-    answers_queued = true;  // a client's tick may fail commands, and the idle check answers 408
+    answers_queued = true;  // a client's tick may fail commands
     std::uint64_t expirations = 0;
     (void)!read(tick_fd_, &expirations, sizeof expirations);
     for (auto& client : clients_) client->OnTick();
     if (const auto now = std::chrono::steady_clock::now(); now >= next_idle_check_) {
       next_idle_check_ = now + kIdleCheckEvery;
-      CloseIdlePeers();
+      handler_->CloseStalled(now);
     }
   }
   for (auto& client : clients_) client->AfterEvents();

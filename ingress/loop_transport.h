@@ -3,10 +3,9 @@
 // is read, recorded in Redis and answered on one thread, with no hand-off between threads.
 //
 // Pistache 0.0.5 specifics: its Transport throws on an fd it does not know, so ours are taken out of each round
-// before the rest goes to it; answers queued during a round are flushed at its end (Pistache would otherwise
-// wait for another epoll round and a writable event to send them). Http::Endpoint's own transport, which this
-// replaces, is internal to Pistache; what it added, closing connections idle past their timeouts (408), is
-// done here the same way.
+// before the rest goes to it; answers queued in Pistache's write queue during a round (answers made on other
+// threads, or the rest of one the socket could not take at once) are flushed at its end rather than after another
+// epoll round. Its tick also lets the HTTP handler time out stalled and idle connections (http_handler.h).
 #pragma once
 
 #include <chrono>
@@ -17,7 +16,7 @@
 #include <pistache/transport.h>
 
 #include "core/thread_loop.h"
-#include "ingress/http_server.h"
+#include "ingress/http_handler.h"
 
 namespace refundsync {
 
@@ -25,7 +24,7 @@ class LoopTransport : public Pistache::Tcp::Transport, public ThreadLoop {
  public:
   using Factories = std::shared_ptr<const std::vector<ThreadLoopClientFactory>>;
 
-  LoopTransport(const std::shared_ptr<Pistache::Tcp::Handler>& handler, Factories factories, PeerTimeouts timeouts);
+  LoopTransport(const std::shared_ptr<HttpHandler>& handler, Factories factories);
   ~LoopTransport() override;
 
   // Pistache clones the transport (and its handler) for each of its threads.
@@ -37,11 +36,9 @@ class LoopTransport : public Pistache::Tcp::Transport, public ThreadLoop {
 
  private:
   void StartOnThisThread();
-  void CloseIdlePeers();
 
-  std::shared_ptr<Pistache::Tcp::Handler> handler_prototype_;
+  std::shared_ptr<HttpHandler> handler_;  // this thread's clone
   Factories factories_;
-  PeerTimeouts timeouts_;
   std::chrono::steady_clock::time_point next_idle_check_{};
   // This thread's; created on its first round of events.
   std::vector<std::unique_ptr<ThreadLoopClient>> clients_;

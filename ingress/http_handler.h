@@ -1,0 +1,59 @@
+// HTTP/1.1 on Pistache's TCP layer: Pistache accepts connections, runs the threads and reads the sockets; this
+// handler (one clone per Pistache thread) reads requests with HttpRequestReader, hands them to the
+// AsyncRequestHandler and writes the answers.
+//
+// An answer made on the connection's own thread (the usual case: the webhook's Redis reply arrives on that
+// thread, see loop_transport.h) is written straight to the socket; only what the socket cannot take at once,
+// and answers made on other threads, go through Pistache's write queue. One request per connection is handled
+// at a time, so answers keep the order of pipelined requests.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include <pistache/tcp.h>
+
+#include "ingress/http_request_reader.h"
+#include "ingress/http_server.h"
+
+namespace refundsync {
+
+class HttpHandler : public Pistache::Tcp::Handler {
+ public:
+  HttpHandler(AsyncRequestHandler handler, std::shared_ptr<std::atomic<int>> in_flight, std::size_t max_request_bytes,
+              PeerTimeouts timeouts);
+  ~HttpHandler() override;
+
+  std::shared_ptr<Pistache::Tcp::Handler> clone() const override;
+  void onConnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override;
+  void onDisconnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) override;
+  void onInput(const char* buffer, std::size_t size, const std::shared_ptr<Pistache::Tcp::Peer>& peer) override;
+
+  // On this handler's thread, now and then: a request stalled past the header or body timeout is answered 408
+  // and its connection closed; a connection idle past the keep-alive timeout is closed.
+  void CloseStalled(std::chrono::steady_clock::time_point now);
+
+ private:
+  struct Connection;
+  struct Answer;
+
+  void Advance(const std::shared_ptr<Connection>& connection, HttpRequestReader::Status status);
+  void Dispatch(const std::shared_ptr<Connection>& connection);
+  void Write(const std::shared_ptr<Connection>& connection, std::string bytes);
+  void AfterAnswer(const std::shared_ptr<Connection>& connection);
+  static void Close(Connection& connection);
+
+  AsyncRequestHandler handler_;
+  std::shared_ptr<std::atomic<int>> in_flight_;
+  std::size_t max_request_bytes_;
+  PeerTimeouts timeouts_;
+  // This thread's connections, by socket.
+  std::unordered_map<int, std::shared_ptr<Connection>> connections_;
+};
+
+}  // namespace refundsync
