@@ -9,7 +9,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "ingress/http_server.h"
 #include "tests/support/redis_server.h"
@@ -83,5 +86,114 @@ TEST_CASE("HTTP server: a keep-alive connection is served, then closed when idle
   const std::string received = ReadUntilClosed(fd, 3000);
   CHECK(received.rfind("HTTP/1.1 200", 0) == 0);
   CHECK(received.find("<closed>") != std::string::npos);  // closed by the idle check, within the wait
+  close(fd);
+}
+
+namespace {
+
+// Answers "<method> <path>?<query> <body size>", from its own thread when the path starts with /elsewhere.
+struct EchoServer {
+  int port = FreePort();
+  std::mutex threads_mutex;
+  std::vector<std::thread> threads;
+  HttpServer server;
+
+  EchoServer() : server({"127.0.0.1", port}, [this](HttpRequest request, Respond respond) { Answer(std::move(request), respond); },
+                        HttpServerOptions()) {
+    REQUIRE(server.Start());
+  }
+  ~EchoServer() {
+    std::lock_guard<std::mutex> lock(threads_mutex);
+    for (auto& thread : threads) thread.join();
+  }
+
+  void Answer(HttpRequest request, const Respond& respond) {
+    HttpResponse response = JsonResponse(200, request.method + " " + request.path + "?" + request.query + " " +
+                                                  std::to_string(request.body.size()));
+    if (request.path.rfind("/elsewhere", 0) != 0) return respond(response);
+    std::lock_guard<std::mutex> lock(threads_mutex);
+    threads.emplace_back([respond, response] { respond(response); });
+  }
+};
+
+std::size_t Count(const std::string& text, const std::string& part) {
+  std::size_t count = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("HTTP server: pipelined requests are answered in order, each on the kept-alive connection", "[ingress][integration]") {
+  EchoServer server;
+  const int fd = Connect(server.port);
+  Send(fd, "GET /elsewhere/1 HTTP/1.1\r\nHost: a\r\n\r\n"
+           "POST /two?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
+           "GET /elsewhere/3 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  const std::string received = ReadUntilClosed(fd, 5000);
+  CHECK(Count(received, "HTTP/1.1 200 OK\r\n") == 3);
+  const auto first = received.find("GET /elsewhere/1? 0");
+  const auto second = received.find("POST /two?x=1 3");
+  const auto third = received.find("GET /elsewhere/3? 0");
+  REQUIRE(first != std::string::npos);
+  REQUIRE(second != std::string::npos);
+  REQUIRE(third != std::string::npos);
+  CHECK(first < second);
+  CHECK(second < third);
+  CHECK(Count(received, "Connection: keep-alive") == 2);
+  CHECK(received.find("Connection: close") != std::string::npos);
+  CHECK(received.find("<closed>") != std::string::npos);  // "Connection: close" closes after its answer
+  close(fd);
+}
+
+TEST_CASE("HTTP server: chunked bodies are decoded, HEAD gets no body", "[ingress][integration]") {
+  EchoServer server;
+  const int fd = Connect(server.port);
+  Send(fd, "POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n3\r\nefg\r\n0\r\n\r\n"
+           "HEAD /h HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  const std::string received = ReadUntilClosed(fd, 5000);
+  CHECK(received.find("POST /c? 7") != std::string::npos);
+  const auto head = received.find("HTTP/1.1 200", received.find("POST /c? 7"));
+  REQUIRE(head != std::string::npos);
+  CHECK(received.find("Content-Length: 10\r\n", head) != std::string::npos);  // "HEAD /h? 0"
+  CHECK(received.find("HEAD /h") == std::string::npos);
+  close(fd);
+}
+
+TEST_CASE("HTTP server: a malformed request is answered 400 and closed", "[ingress][integration]") {
+  EchoServer server;
+  const int fd = Connect(server.port);
+  Send(fd, "NOT HTTP AT ALL\r\n\r\n");
+  const std::string received = ReadUntilClosed(fd, 5000);
+  CHECK(received.rfind("HTTP/1.1 400", 0) == 0);
+  CHECK(received.find("bad_request") != std::string::npos);
+  CHECK(received.find("<closed>") != std::string::npos);
+  close(fd);
+}
+
+TEST_CASE("HTTP server: a body far over the limit is answered 413 before it is read", "[ingress][integration]") {
+  EchoServer server;  // limit 1 MiB by default
+  const int fd = Connect(server.port);
+  Send(fd, "POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: 4194304\r\n\r\n");
+  const std::string received = ReadUntilClosed(fd, 5000);
+  CHECK(received.rfind("HTTP/1.1 413", 0) == 0);
+  CHECK(received.find("<closed>") != std::string::npos);
+  close(fd);
+}
+
+TEST_CASE("HTTP server: Expect: 100-continue gets its interim answer before the body is sent", "[ingress][integration]") {
+  EchoServer server;
+  const int fd = Connect(server.port);
+  Send(fd, "POST /e HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
+  pollfd entry{fd, POLLIN, 0};
+  REQUIRE(poll(&entry, 1, 5000) == 1);
+  char buffer[256];
+  const ssize_t n = recv(fd, buffer, sizeof buffer, 0);
+  REQUIRE(n > 0);
+  CHECK(std::string(buffer, static_cast<std::size_t>(n)) == "HTTP/1.1 100 Continue\r\n\r\n");
+  Send(fd, "hello");
+  const std::string received = ReadUntilClosed(fd, 5000);
+  CHECK(received.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(received.find("POST /e? 5") != std::string::npos);
   close(fd);
 }
