@@ -28,7 +28,8 @@ redis_port=$(free_port); rs_port=$(free_port); node_port=$(free_port); nginx_por
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$work" --logfile "$work/redis.log" &
 redis_pid=$!; pids+=("$redis_pid"); wait_port "$redis_port"
 
-# refundsync, ingress role, the contract's minimal config plus bounded capture retention.
+# refundsync, ingress role, the contract's minimal config plus bounded capture retention, and one HTTP thread:
+# on 2 cores shared with Redis and wrk a second thread only adds context switches (README, Performance).
 "$python" - "$work" "$rs_port" "$redis_port" "$secret" <<'PY'
 import sys, os, subprocess
 work, port, redis_port, secret = sys.argv[1:]
@@ -53,6 +54,7 @@ accounts:
     refund_direction: to_netsuite
     shopify: {{shop_domain: s.myshopify.com, admin_base_url: "http://127.0.0.1:9", api_version: "2026-10", access_token_file: "{w('tok', 'x')}", webhook_secret_files: ["{w('sec', secret)}"]}}
 captures: {{max_entries: 100000, max_age: 1h}}
+http: {{threads: 1}}
 log: {{level: warn}}
 shutdown: {{drain_delay: 0s}}
 """)

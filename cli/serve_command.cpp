@@ -143,7 +143,10 @@ int RunServe(const std::string& config_path, Role role) {
   });
 
   HttpServerOptions options;
-  options.threads = std::max(2u, std::thread::hardware_concurrency());
+  // At least two by default: without admin_listen, the admin API's blocking Redis calls share these threads.
+  options.threads = config.http_threads > 0 ? config.http_threads
+                                            : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  options.timeouts = {config.http_header_timeout, config.http_body_timeout, config.http_keepalive_timeout};
   options.max_body_bytes = static_cast<std::size_t>(config.max_body_bytes);
   HttpServerOptions public_options = options;
   // Webhooks are recorded on the thread that read them, through that thread's own Redis connection.

@@ -324,6 +324,17 @@ void ReadTunables(YamlMapReader& root, Config& config, ConfigErrors& errors) {
       r.Fail("backoff_max", "must not be shorter than worker.backoff_initial");
     }
   });
+  section("http", [&](YamlMapReader& r) {
+    config.http_threads = static_cast<int>(r.Integer("threads", 0, 256).value_or(config.http_threads));
+    config.http_header_timeout = r.DurationValue("header_timeout").value_or(config.http_header_timeout);
+    config.http_body_timeout = r.DurationValue("body_timeout").value_or(config.http_body_timeout);
+    config.http_keepalive_timeout = r.DurationValue("keepalive_timeout").value_or(config.http_keepalive_timeout);
+    for (const auto& [key, value] : {std::pair{"header_timeout", config.http_header_timeout},
+                                     std::pair{"body_timeout", config.http_body_timeout},
+                                     std::pair{"keepalive_timeout", config.http_keepalive_timeout}}) {
+      if (value < std::chrono::milliseconds(100)) r.Fail(key, "must be at least 100ms");
+    }
+  });
   section("reconcile", [&](YamlMapReader& r) {
     config.reconcile_interval = r.DurationValue("interval").value_or(config.reconcile_interval);
   });

@@ -118,6 +118,12 @@ struct Config {
   Duration worker_claim_idle = std::chrono::seconds(30);
   Duration worker_order_lease = std::chrono::seconds(60);
   Duration reconcile_interval = std::chrono::minutes(15);
+  // Beyond the contract's table: the HTTP server's threads (0: one per core) and its timeouts (a request stalled
+  // in its headers, or in its body, is answered 408; a connection idle between requests is closed).
+  int http_threads = 0;
+  Duration http_header_timeout = std::chrono::seconds(60);
+  Duration http_body_timeout = std::chrono::seconds(60);
+  Duration http_keepalive_timeout = std::chrono::seconds(300);
   Duration shutdown_drain_delay = std::chrono::seconds(5);
   std::string log_level = "info";
   LogFormat log_format = LogFormat::kText;

@@ -78,6 +78,7 @@ TEST_CASE("Every optional key of the contract's table is read", "[config]") {
                             "captures:\n  max_entries: 10\n  max_age: 1d\n"
                             "worker:\n  concurrency: 2\n  max_attempts: 3\n  backoff_initial: 500ms\n  backoff_max: 1m\n"
                             "reconcile:\n  interval: 5m\n"
+                            "http:\n  threads: 1\n  header_timeout: 10s\n  body_timeout: 20s\n  keepalive_timeout: 30s\n"
                             "shutdown:\n  drain_delay: 100ms\n"
                             "log:\n  level: debug\n  format: json\n";
   std::string yaml = MinimalConfigYaml(dir, options);
@@ -111,6 +112,10 @@ TEST_CASE("Every optional key of the contract's table is read", "[config]") {
   CHECK(config.worker_backoff_max == std::chrono::minutes(1));
   CHECK(config.reconcile_interval == std::chrono::minutes(5));
   CHECK(config.shutdown_drain_delay == std::chrono::milliseconds(100));
+  CHECK(config.http_threads == 1);
+  CHECK(config.http_header_timeout == std::chrono::seconds(10));
+  CHECK(config.http_body_timeout == std::chrono::seconds(20));
+  CHECK(config.http_keepalive_timeout == std::chrono::seconds(30));
   CHECK(config.log_level == "debug");
   CHECK(config.log_format == LogFormat::kJson);
   CHECK(config.netsuite.max_concurrency == 3);
