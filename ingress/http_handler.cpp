@@ -14,6 +14,14 @@ namespace refundsync {
 
 using Status = HttpRequestReader::Status;
 using Phase = HttpRequestReader::Phase;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// How long a closing connection may keep sending before it is shut down both ways.
+constexpr std::chrono::seconds kCloseLinger{2};
+
+}  // namespace
 
 struct HttpHandler::Connection {
   Connection(std::shared_ptr<Pistache::Tcp::Peer> p, std::size_t max_request_bytes)
@@ -22,37 +30,46 @@ struct HttpHandler::Connection {
   std::shared_ptr<Pistache::Tcp::Peer> peer;
   const int fd;
   HttpRequestReader reader;
-  const std::thread::id thread;  // Pistache's thread that owns the socket
-  // Set on that thread before Pistache closes the socket; read by answers made on other threads.
-  std::atomic<bool> closed{false};
+  const std::thread::id thread;  // Pistache's thread that owns the socket; everything below is used only there
+  // No more writes: closing, or Pistache is about to close the socket (its number may then be reused at once).
+  bool closed = false;
+  bool aborted = false;
+  Clock::time_point closing_since{};
+  // The rest of an answer waits in Pistache's queue for the client to read.
+  bool writing = false;
+  Clock::time_point writing_since{};
   // While the handler runs for a request: an answer given at once is noted, and the loop in Advance goes on.
   bool dispatching = false;
   bool answered_inline = false;
 };
 
-// One answer per request, whoever calls first; later calls are ignored.
+// One answer per request, whoever calls first; later calls are ignored. A request whose every Respond is dropped
+// unanswered gets a 500 rather than a connection that hangs.
 struct HttpHandler::Answer {
-  Answer(HttpHandler* h, std::shared_ptr<Connection> c, std::shared_ptr<std::atomic<int>> f)
-      : handler(h), connection(std::move(c)), in_flight(std::move(f)),
+  Answer(HttpHandler* h, std::shared_ptr<ThreadMailbox> m, std::shared_ptr<Connection> c,
+         std::shared_ptr<std::atomic<int>> f)
+      : handler(h), mailbox(std::move(m)), connection(std::move(c)), in_flight(std::move(f)),
         keep_alive(connection->reader.keep_alive()), head(connection->reader.head()) {}
+  ~Answer() {
+    if (!sent) Send(ErrorResponse(500, "internal", "the request was dropped without an answer"));
+  }
 
   void Send(const HttpResponse& response) {
     if (sent.exchange(true)) return;
     std::string bytes = FormatResponse(response, keep_alive, head);
     if (std::this_thread::get_id() == connection->thread) {
       handler->Write(connection, std::move(bytes));
-    } else if (!connection->closed.load()) {
-      // From another thread: Pistache's queue hands the bytes to the connection's thread, which then goes on.
-      const std::size_t size = bytes.size();
-      auto* const owner = handler;
-      connection->peer->send(Pistache::RawBuffer(std::move(bytes), size))
-          .then([owner, connection = connection](ssize_t) { owner->AfterAnswer(connection); },
-                [connection = connection](const std::exception_ptr&) { Close(*connection); });
+    } else {
+      // The handler lives as long as the mailbox takes work, and runs the task on the connection's thread.
+      mailbox->Post([owner = handler, connection = connection, bytes = std::move(bytes)]() mutable {
+        owner->Write(connection, std::move(bytes));
+      });
     }
     in_flight->fetch_sub(1);
   }
 
   HttpHandler* handler;
+  std::shared_ptr<ThreadMailbox> mailbox;
   std::shared_ptr<Connection> connection;
   std::shared_ptr<std::atomic<int>> in_flight;
   const bool keep_alive;
@@ -68,7 +85,8 @@ HttpHandler::HttpHandler(AsyncRequestHandler handler, std::shared_ptr<std::atomi
       timeouts_(timeouts) {}
 
 HttpHandler::~HttpHandler() {
-  // Answers still to come (e.g. from the Redis loop thread) must not reach a transport that is gone.
+  // Answers still to come from other threads find the mailbox closed.
+  mailbox_->Close();
   for (auto& [fd, connection] : connections_) connection->closed = true;
 }
 
@@ -84,6 +102,7 @@ void HttpHandler::onDisconnection(const std::shared_ptr<Pistache::Tcp::Peer>& pe
   auto it = connections_.find(peer->fd());
   if (it == connections_.end()) return;
   it->second->closed = true;  // Pistache closes the socket next; its number may be reused at once
+  it->second->aborted = true;
   connections_.erase(it);
 }
 
@@ -121,7 +140,7 @@ void HttpHandler::Advance(const std::shared_ptr<Connection>& connection, Status 
 
 void HttpHandler::Dispatch(const std::shared_ptr<Connection>& connection) {
   in_flight_->fetch_add(1);
-  auto answer = std::make_shared<Answer>(this, connection, in_flight_);
+  auto answer = std::make_shared<Answer>(this, mailbox_, connection, in_flight_);
   Respond respond = [answer](HttpResponse response) { answer->Send(response); };
   try {
     handler_(connection->reader.TakeRequest(), respond);
@@ -141,14 +160,21 @@ void HttpHandler::Write(const std::shared_ptr<Connection>& connection, std::stri
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      // The socket's buffer is full: Pistache's queue sends the rest when it drains, then we go on.
+      // The socket's buffer is full: Pistache's queue sends the rest when it drains (at the end of this round
+      // of events at the earliest, so `then` is attached first), then we go on.
       const std::string rest = bytes.substr(written);
+      connection->writing = true;
+      connection->writing_since = Clock::now();
       connection->peer->send(Pistache::RawBuffer(rest, rest.size()))
-          .then([this, connection](ssize_t) { AfterAnswer(connection); },
-                [connection](const std::exception_ptr&) { Close(*connection); });
+          .then(
+              [this, connection](ssize_t) {
+                connection->writing = false;
+                AfterAnswer(connection);
+              },
+              [connection](const std::exception_ptr&) { Abort(*connection); });
       return;
     } else {
-      return Close(*connection);  // the client is gone; Pistache notices on its next read
+      return Abort(*connection);  // the client is gone; Pistache notices on its next read
     }
   }
   AfterAnswer(connection);
@@ -165,36 +191,48 @@ void HttpHandler::AfterAnswer(const std::shared_ptr<Connection>& connection) {
 }
 
 void HttpHandler::Close(Connection& connection) {
-  if (connection.closed.exchange(true)) return;
-  // Pistache owns the socket: shutting it down makes its next read see the end and close it the usual way
-  // (what was already written is still delivered before the FIN).
-  ::shutdown(connection.fd, SHUT_RDWR);
+  if (connection.closed) return;
+  connection.closed = true;
+  connection.closing_since = Clock::now();
+  // Pistache owns the socket. What was written is delivered, then the end; when the client closes in turn,
+  // Pistache's read sees it and closes the socket the usual way.
+  ::shutdown(connection.fd, SHUT_WR);
 }
 
-void HttpHandler::CloseStalled(std::chrono::steady_clock::time_point now) {
+void HttpHandler::Abort(Connection& connection) {
+  if (connection.aborted) return;
+  connection.closed = true;
+  connection.aborted = true;
+  ::shutdown(connection.fd, SHUT_RDWR);  // Pistache's next read sees the end
+}
+
+void HttpHandler::CloseStalled(Clock::time_point now) {
   static const std::string timeout =
       FormatResponse(ErrorResponse(408, "request_timeout", "the request was not received in time"), false, false);
   for (auto& [fd, connection] : connections_) {
-    if (connection->closed) continue;
+    if (connection->aborted) continue;
+    if (connection->closed) {
+      if (now - connection->closing_since > kCloseLinger) Abort(*connection);
+      continue;
+    }
     const HttpRequestReader& reader = connection->reader;
-    bool answer_timeout = false;
     switch (reader.phase()) {
       case Phase::kHandling:
-        continue;
+        if (connection->writing && now - connection->writing_since > timeouts_.keepalive) Abort(*connection);
+        break;
       case Phase::kIdle:
         // As Pistache's own: before a request starts, the shorter of the header and keep-alive timeouts.
-        if (now - reader.phase_since() > std::min(timeouts_.header, timeouts_.keepalive)) Close(*connection);
-        continue;
+        if (now - reader.phase_since() > std::min(timeouts_.header, timeouts_.keepalive)) Abort(*connection);
+        break;
       case Phase::kHeaders:
-        answer_timeout = now - reader.request_started() > timeouts_.header;
+      case Phase::kBody: {
+        const auto allowed = reader.phase() == Phase::kHeaders ? timeouts_.header : timeouts_.header + timeouts_.body;
+        if (now - reader.request_started() > allowed) {
+          (void)!::send(fd, timeout.data(), timeout.size(), MSG_NOSIGNAL);
+          Close(*connection);
+        }
         break;
-      case Phase::kBody:
-        answer_timeout = now - reader.request_started() > timeouts_.header + timeouts_.body;
-        break;
-    }
-    if (answer_timeout) {
-      (void)!::send(fd, timeout.data(), timeout.size(), MSG_NOSIGNAL);
-      Close(*connection);
+      }
     }
   }
 }

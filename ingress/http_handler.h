@@ -3,9 +3,14 @@
 // AsyncRequestHandler and writes the answers.
 //
 // An answer made on the connection's own thread (the usual case: the webhook's Redis reply arrives on that
-// thread, see loop_transport.h) is written straight to the socket; only what the socket cannot take at once,
-// and answers made on other threads, go through Pistache's write queue. One request per connection is handled
-// at a time, so answers keep the order of pipelined requests.
+// thread, see loop_transport.h) is written straight to the socket; one made on another thread is posted to the
+// connection's thread (thread_mailbox.h) and written there; only what the socket cannot take at once goes
+// through Pistache's write queue. One request per connection is handled at a time, so answers keep the order
+// of pipelined requests.
+//
+// Closing after an answer shuts the socket for writing only: the client reads the answer and then the end,
+// even while it is still sending (a 413 before the body); Pistache closes the socket when the client does, or
+// we shut it down entirely after a linger.
 #pragma once
 
 #include <atomic>
@@ -20,6 +25,7 @@
 
 #include "ingress/http_request_reader.h"
 #include "ingress/http_server.h"
+#include "ingress/thread_mailbox.h"
 
 namespace refundsync {
 
@@ -35,8 +41,12 @@ class HttpHandler : public Pistache::Tcp::Handler {
   void onInput(const char* buffer, std::size_t size, const std::shared_ptr<Pistache::Tcp::Peer>& peer) override;
 
   // On this handler's thread, now and then: a request stalled past the header or body timeout is answered 408
-  // and its connection closed; a connection idle past the keep-alive timeout is closed.
+  // and its connection closed; a connection idle past the keep-alive timeout, or whose client has not read its
+  // answer for as long, is closed; a closing one is shut down entirely after a linger.
   void CloseStalled(std::chrono::steady_clock::time_point now);
+
+  // Answers made on other threads come through here; the transport watches it.
+  ThreadMailbox& mailbox() { return *mailbox_; }
 
  private:
   struct Connection;
@@ -46,12 +56,16 @@ class HttpHandler : public Pistache::Tcp::Handler {
   void Dispatch(const std::shared_ptr<Connection>& connection);
   void Write(const std::shared_ptr<Connection>& connection, std::string bytes);
   void AfterAnswer(const std::shared_ptr<Connection>& connection);
+  // After an answer: no more writes, reads are discarded until the client closes (or the linger ends).
   static void Close(Connection& connection);
+  // At once, both ways: the client is gone or stuck.
+  static void Abort(Connection& connection);
 
   AsyncRequestHandler handler_;
   std::shared_ptr<std::atomic<int>> in_flight_;
   std::size_t max_request_bytes_;
   PeerTimeouts timeouts_;
+  std::shared_ptr<ThreadMailbox> mailbox_ = std::make_shared<ThreadMailbox>();
   // This thread's connections, by socket.
   std::unordered_map<int, std::shared_ptr<Connection>> connections_;
 };

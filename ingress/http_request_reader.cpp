@@ -33,6 +33,7 @@ int HttpRequestReader::OnMessageBegin(http_parser* parser) {
   self.header_name_.clear();
   self.header_value_.clear();
   self.in_value_ = false;
+  self.headers_done_ = false;
   self.continue_wanted_ = false;
   self.SetPhase(Phase::kHeaders);
   self.request_started_ = self.phase_since_;
@@ -53,6 +54,9 @@ void HttpRequestReader::EndHeader() {
 
 int HttpRequestReader::OnHeaderField(http_parser* parser, const char* at, std::size_t size) {
   auto& self = ReaderOf(parser);
+  // A chunked body's trailers come through the same callbacks; they must not pass for headers (a proxy in front
+  // filters headers, not trailers).
+  if (self.headers_done_) return 0;
   if (self.in_value_) self.EndHeader();  // a new header begins; names and values may arrive in pieces
   AppendLowerCase(self.header_name_, at, size);
   return 0;
@@ -60,6 +64,7 @@ int HttpRequestReader::OnHeaderField(http_parser* parser, const char* at, std::s
 
 int HttpRequestReader::OnHeaderValue(http_parser* parser, const char* at, std::size_t size) {
   auto& self = ReaderOf(parser);
+  if (self.headers_done_) return 0;
   self.in_value_ = true;
   self.header_value_.append(at, size);
   return 0;
@@ -68,6 +73,7 @@ int HttpRequestReader::OnHeaderValue(http_parser* parser, const char* at, std::s
 int HttpRequestReader::OnHeadersComplete(http_parser* parser) {
   auto& self = ReaderOf(parser);
   if (self.in_value_) self.EndHeader();
+  self.headers_done_ = true;
   self.request_.method = http_method_str(static_cast<http_method>(parser->method));
   http_parser_url url{};
   http_parser_url_init(&url);
@@ -87,7 +93,8 @@ int HttpRequestReader::OnHeadersComplete(http_parser* parser) {
     self.too_large_ = true;
     return -1;  // an error: from this callback, 1 and 2 mean "no body" and "upgrade"
   }
-  if (const auto* expect = self.request_.Header("expect"); expect != nullptr) {
+  // HTTP/1.0 clients do not wait for an interim answer.
+  if (const auto* expect = self.request_.Header("expect"); expect != nullptr && parser->http_minor >= 1) {
     std::string value;
     AppendLowerCase(value, expect->data(), expect->size());
     self.continue_wanted_ = value == "100-continue";
@@ -113,6 +120,7 @@ int HttpRequestReader::OnMessageComplete(http_parser* parser) {
   auto& self = ReaderOf(parser);
   self.keep_alive_ = http_should_keep_alive(parser) != 0 && parser->upgrade == 0;
   self.head_ = parser->method == HTTP_HEAD;
+  self.continue_wanted_ = false;  // the body is here: a 100 now would only confuse the client
   self.SetPhase(Phase::kHandling);
   // Stop here: the bytes after this request wait until it has been answered.
   http_parser_pause(parser, 1);
@@ -132,7 +140,7 @@ HttpRequestReader::Status HttpRequestReader::Fail(int status, const std::string&
   return Status::kError;
 }
 
-HttpRequestReader::Status HttpRequestReader::Parse(const char* data, std::size_t size) {
+HttpRequestReader::Status HttpRequestReader::Parse(const char* data, std::size_t size, bool from_pending) {
   static const http_parser_settings settings = [] {
     http_parser_settings s;
     http_parser_settings_init(&s);
@@ -148,8 +156,19 @@ HttpRequestReader::Status HttpRequestReader::Parse(const char* data, std::size_t
   const std::size_t parsed = http_parser_execute(&parser_, &settings, data, size);
   const auto error = HTTP_PARSER_ERRNO(&parser_);
   if (error == HPE_PAUSED) {
-    pending_.assign(data + parsed, size - parsed);
+    // The bytes after this request wait. Kept bytes are consumed by moving an offset, not by copying the rest:
+    // many small pipelined requests behind a large remainder would otherwise copy it once each.
+    if (from_pending) {
+      pending_offset_ += parsed;
+    } else {
+      pending_.assign(data + parsed, size - parsed);
+      pending_offset_ = 0;
+    }
     return Status::kRequest;
+  }
+  if (from_pending) {  // the parser took all of it (what it needs of an incomplete request, it keeps itself)
+    pending_.clear();
+    pending_offset_ = 0;
   }
   if (error == HPE_OK) return Status::kNeedMore;
   if (too_large_) return Fail(413, "payload_too_large", "the request body exceeds the server's limit");
@@ -160,30 +179,36 @@ HttpRequestReader::Status HttpRequestReader::Parse(const char* data, std::size_t
 HttpRequestReader::Status HttpRequestReader::Feed(const char* data, std::size_t size) {
   if (phase_ == Phase::kHandling) {
     // Failing now would answer twice; Next() fails instead, once the current answer is out.
-    if (pending_.size() + size > kMaxPipelinedBytes + max_request_bytes_) {
+    if (pending_.size() - pending_offset_ + size > kMaxPipelinedBytes + max_request_bytes_) {
       pipelined_too_much_ = true;
     } else {
+      if (pending_offset_ > pending_.size() / 2) {  // drop what was consumed, now and then
+        pending_.erase(0, pending_offset_);
+        pending_offset_ = 0;
+      }
       pending_.append(data, size);
     }
     return Status::kNeedMore;
   }
-  return Parse(data, size);
+  return Parse(data, size, false);
 }
 
 HttpRequestReader::Status HttpRequestReader::Next() {
   http_parser_pause(&parser_, 0);
   SetPhase(Phase::kIdle);
   if (pipelined_too_much_) return Fail(400, "bad_request", "too many bytes sent ahead of the answer");
-  if (pending_.empty()) return Status::kNeedMore;
-  const std::string ahead = std::move(pending_);
-  pending_.clear();
-  return Parse(ahead.data(), ahead.size());
+  if (pending_offset_ >= pending_.size()) {
+    pending_.clear();
+    pending_offset_ = 0;
+    return Status::kNeedMore;
+  }
+  return Parse(pending_.data() + pending_offset_, pending_.size() - pending_offset_, true);
 }
 
 HttpRequest HttpRequestReader::TakeRequest() { return std::move(request_); }
 
 bool HttpRequestReader::TakeContinueWanted() {
-  const bool wanted = continue_wanted_;
+  const bool wanted = continue_wanted_ && phase_ == Phase::kBody;
   continue_wanted_ = false;
   return wanted;
 }

@@ -47,7 +47,8 @@ class HttpRequestReader {
   // Of the last complete request: whether the connection stays open after its answer, whether it was a HEAD.
   bool keep_alive() const { return keep_alive_; }
   bool head() const { return head_; }
-  // True once per request that sent "Expect: 100-continue" (the client waits for an interim 100 before the body).
+  // True once per HTTP/1.1 request that sent "Expect: 100-continue" and whose body has not begun to arrive (the
+  // client waits for an interim 100 before sending it).
   bool TakeContinueWanted();
   const HttpResponse& error_response() const { return error_; }
 
@@ -64,7 +65,8 @@ class HttpRequestReader {
   static int OnBody(http_parser* parser, const char* at, std::size_t size);
   static int OnMessageComplete(http_parser* parser);
 
-  Status Parse(const char* data, std::size_t size);
+  // `from_pending`: `data` is the unconsumed part of pending_.
+  Status Parse(const char* data, std::size_t size, bool from_pending);
   void EndHeader();
   void SetPhase(Phase phase);
   Status Fail(int status, const std::string& code, const std::string& message);
@@ -76,13 +78,15 @@ class HttpRequestReader {
   std::string header_name_;
   std::string header_value_;
   bool in_value_ = false;
+  bool headers_done_ = false;  // what follows are a chunked body's trailers
   bool keep_alive_ = true;
   bool head_ = false;
   bool continue_wanted_ = false;
   bool too_large_ = false;
   bool pipelined_too_much_ = false;
-  // Bytes received after a complete request, parsed once it has been answered.
+  // Bytes received after a complete request, parsed once it has been answered; those before the offset are done.
   std::string pending_;
+  std::size_t pending_offset_ = 0;
   HttpResponse error_;
   Phase phase_ = Phase::kIdle;
   std::chrono::steady_clock::time_point phase_since_ = std::chrono::steady_clock::now();

@@ -45,6 +45,7 @@ void LoopTransport::StartOnThisThread() {
   const itimerspec every{{0, tick_ns}, {0, tick_ns}};
   timerfd_settime(tick_fd_, 0, &every, nullptr);
   reactor()->registerFd(key(), tick_fd_, NotifyOn::Read, Tag(static_cast<std::uint64_t>(tick_fd_)));
+  WatchReadable(handler_->mailbox().fd(), &handler_->mailbox());
 }
 
 void LoopTransport::WatchReadable(int fd, Readable* handler) {
@@ -92,12 +93,13 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
     (void)!read(tick_fd_, &expirations, sizeof expirations);
     for (auto& client : clients_) client->OnTick();
     if (const auto now = std::chrono::steady_clock::now(); now >= next_idle_check_) {
-      next_idle_check_ = now + kIdleCheckEvery;
+      next_idle_check_ = now + kIdleCheckEvery - kIdleCheckEvery / 10;  // a late tick must not skip a check
       handler_->CloseStalled(now);
     }
   }
-  for (auto& client : clients_) client->AfterEvents();
+  // Writes completing in flush() may start the next pipelined request, whose Redis command AfterEvents sends.
   if (answers_queued) flush();
+  for (auto& client : clients_) client->AfterEvents();
 }
 
 }  // namespace refundsync

@@ -91,7 +91,8 @@ TEST_CASE("HTTP server: a keep-alive connection is served, then closed when idle
 
 namespace {
 
-// Answers "<method> <path>?<query> <body size>", from its own thread when the path starts with /elsewhere.
+// Answers "<method> <path>?<query> <body size>[ x-injected=<header>]", from its own thread when the path starts
+// with /elsewhere.
 struct EchoServer {
   int port = FreePort();
   std::mutex threads_mutex;
@@ -108,8 +109,10 @@ struct EchoServer {
   }
 
   void Answer(HttpRequest request, const Respond& respond) {
+    const std::string* injected = request.Header("x-injected");
     HttpResponse response = JsonResponse(200, request.method + " " + request.path + "?" + request.query + " " +
-                                                  std::to_string(request.body.size()));
+                                                  std::to_string(request.body.size()) +
+                                                  (injected ? " x-injected=" + *injected : ""));
     if (request.path.rfind("/elsewhere", 0) != 0) return respond(response);
     std::lock_guard<std::mutex> lock(threads_mutex);
     threads.emplace_back([respond, response] { respond(response); });
@@ -146,13 +149,15 @@ TEST_CASE("HTTP server: pipelined requests are answered in order, each on the ke
   close(fd);
 }
 
-TEST_CASE("HTTP server: chunked bodies are decoded, HEAD gets no body", "[ingress][integration]") {
+TEST_CASE("HTTP server: chunked bodies are decoded (trailers are not headers), HEAD gets no body", "[ingress][integration]") {
   EchoServer server;
   const int fd = Connect(server.port);
-  Send(fd, "POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n3\r\nefg\r\n0\r\n\r\n"
+  Send(fd, "POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n3\r\nefg\r\n0\r\n"
+           "X-Injected: 1\r\nX-Other: 2\r\n\r\n"
            "HEAD /h HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
   const std::string received = ReadUntilClosed(fd, 5000);
   CHECK(received.find("POST /c? 7") != std::string::npos);
+  CHECK(received.find("x-injected") == std::string::npos);  // a trailer, not a header
   const auto head = received.find("HTTP/1.1 200", received.find("POST /c? 7"));
   REQUIRE(head != std::string::npos);
   CHECK(received.find("Content-Length: 10\r\n", head) != std::string::npos);  // "HEAD /h? 0"
@@ -171,10 +176,20 @@ TEST_CASE("HTTP server: a malformed request is answered 400 and closed", "[ingre
   close(fd);
 }
 
-TEST_CASE("HTTP server: a body far over the limit is answered 413 before it is read", "[ingress][integration]") {
+TEST_CASE("HTTP server: a body far over the limit is answered 413, readable while the client still sends", "[ingress][integration]") {
   EchoServer server;  // limit 1 MiB by default
   const int fd = Connect(server.port);
   Send(fd, "POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: 4194304\r\n\r\n");
+  // The answer is on its way; the client goes on sending part of its body, which the server reads and drops
+  // (it must not close the socket under the client while the client is still sending).
+  const std::string part(512 * 1024, 'x');
+  for (std::size_t at = 0; at < part.size();) {
+    pollfd entry{fd, POLLOUT, 0};
+    REQUIRE(poll(&entry, 1, 5000) == 1);
+    const ssize_t n = send(fd, part.data() + at, part.size() - at, MSG_NOSIGNAL);
+    REQUIRE(n > 0);
+    at += static_cast<std::size_t>(n);
+  }
   const std::string received = ReadUntilClosed(fd, 5000);
   CHECK(received.rfind("HTTP/1.1 413", 0) == 0);
   CHECK(received.find("<closed>") != std::string::npos);
@@ -195,5 +210,17 @@ TEST_CASE("HTTP server: Expect: 100-continue gets its interim answer before the 
   const std::string received = ReadUntilClosed(fd, 5000);
   CHECK(received.rfind("HTTP/1.1 200", 0) == 0);
   CHECK(received.find("POST /e? 5") != std::string::npos);
+  close(fd);
+}
+
+TEST_CASE("HTTP server: no interim 100 when the body came with the headers", "[ingress][integration]") {
+  EchoServer server;
+  const int fd = Connect(server.port);
+  Send(fd, "POST /e HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello"
+           "GET /after HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  const std::string received = ReadUntilClosed(fd, 5000);
+  CHECK(received.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(received.find("100 Continue") == std::string::npos);
+  CHECK(received.find("GET /after? 0") != std::string::npos);
   close(fd);
 }
