@@ -2,7 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <set>
+#include <thread>
 
 #include "tests/support/run_command.h"
 #include "store/transaction_store.h"
@@ -290,4 +292,35 @@ TEST_CASE("POST /api/events/{id}/replay re-enqueues a NetSuite event past the de
     return queued == 0;
   }, 10000);
   CHECK(h.sandbox.Control("GET", "/_control/shopify/orders/7001").find(R"("refundableQuantity": 1)") != std::string::npos);
+}
+
+TEST_CASE("A slow operator action does not hold up the HTTP thread, even when there is only one",
+          "[admin][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  h.EditConfig([&](std::string& yaml) { yaml += AdminYaml(h) + "http:\n  threads: 1\n"; });
+  h.StartServer();
+  h.SeedNetSuiteOrder("shop-main-9300", "invoice", R"([{"sku":"MUG","quantity":1,"rate":"10.00"}])");
+  h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"latency_ms":1500})");
+  std::atomic<bool> retrieve_done{false};
+  int retrieve_status = 0;
+  std::thread operator_request([&] {
+    HttpClient client;
+    retrieve_status = client.Request("POST", h.server->BaseUrl() + "/api/transactions/retrieve",
+                                     R"({"account":"shop-main","source":"netsuite","order_id":"9300"})",
+                                     {{"Authorization", "Bearer operator-token-value"},
+                                      {"Content-Type", "application/json"}}).status;
+    retrieve_done = true;
+  });
+  // The action is waiting on NetSuite (each call takes 1.5 s) ...
+  WaitUntil([&] { return h.sandbox.Control("GET", "/_control/netsuite/calls").find("salesOrder") != std::string::npos; },
+            10000);
+  // ... and the one HTTP thread still answers.
+  const auto health = h.client.Get(h.server->BaseUrl() + "/healthz");
+  CHECK(health.status == 200);
+  CHECK_FALSE(retrieve_done.load());
+  operator_request.join();
+  CHECK(retrieve_status == 422);  // no refund record: the action itself ran to its end
+  h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"latency_ms":0})");
 }
