@@ -39,6 +39,13 @@ EbayPublicKeyResult EbayApiKeyFetcher::Fetch(const std::string& kid) {
   return std::shared_ptr<const EbayPublicKey>(key);
 }
 
+bool EbayPublicKeyCache::Ready(const std::string& kid) {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(kid);
+  return it != entries_.end() && clock_.NowMs() - it->second.fetched_at_ms < ttl_ms_ &&
+         it->second.result.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+}
+
 EbayPublicKeyResult EbayPublicKeyCache::Get(const std::string& kid) {
   std::promise<EbayPublicKeyResult> promise;
   std::shared_future<EbayPublicKeyResult> result;

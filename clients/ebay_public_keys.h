@@ -48,6 +48,8 @@ class EbayPublicKeyCache {
       : fetcher_(fetcher), clock_(clock), ttl_ms_(ttl_ms) {}
 
   EbayPublicKeyResult Get(const std::string& kid);
+  // True when Get(kid) would answer from the cache at once: no fetch to make or to wait for.
+  bool Ready(const std::string& kid);
 
  private:
   struct Entry {

@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include <variant>
+
 namespace refundsync {
 
 std::string EbayChallengeResponse(const std::string& challenge_code, const std::string& verification_token,
@@ -9,7 +11,15 @@ std::string EbayChallengeResponse(const std::string& challenge_code, const std::
   return HexEncode(Sha256(challenge_code + verification_token + endpoint));
 }
 
-Verification EbayVerifier::Verify(const AccountConfig& account, const HttpRequest& request) const {
+namespace {
+
+struct SignatureHeader {
+  std::string kid;
+  std::string signature;  // DER
+  std::string digest_name = "SHA1";
+};
+
+std::variant<SignatureHeader, Rejection> ReadSignatureHeader(const HttpRequest& request) {
   const std::string* header = request.Header("x-ebay-signature");
   if (header == nullptr) return Rejection{"no X-EBAY-SIGNATURE header"};
   if (request.body.empty()) return Rejection{"empty body"};
@@ -25,21 +35,37 @@ Verification EbayVerifier::Verify(const AccountConfig& account, const HttpReques
   if (root["digest"].get_string().get(digest_name)) digest_name = "SHA1";
   const auto signature = Base64Decode(signature_b64);
   if (!signature) return Rejection{"signature is not base64"};
+  return SignatureHeader{std::string(kid), *signature, std::string(digest_name)};
+}
+
+}  // namespace
+
+bool EbayVerifier::KeyReady(const AccountConfig& account, const HttpRequest& request) const {
+  const auto header = ReadSignatureHeader(request);
+  const auto* read = std::get_if<SignatureHeader>(&header);
+  auto cache = caches_.find(account.id);
+  return read == nullptr || cache == caches_.end() || cache->second->Ready(read->kid);
+}
+
+Verification EbayVerifier::Verify(const AccountConfig& account, const HttpRequest& request) const {
+  auto header = ReadSignatureHeader(request);
+  if (auto* rejection = std::get_if<Rejection>(&header)) return std::move(*rejection);
+  const SignatureHeader& read = std::get<SignatureHeader>(header);
 
   auto cache = caches_.find(account.id);
   if (cache == caches_.end()) return Rejection{"no key cache for account", true};
-  auto key = cache->second->Get(std::string(kid));
+  auto key = cache->second->Get(read.kid);
   if (!key) {
     // Unknown kid: the signature cannot be eBay's. Key service down: we could not check, the sender retries.
-    return Rejection{"public key " + std::string(kid) + ": " + key.error().message,
+    return Rejection{"public key " + read.kid + ": " + key.error().message,
                      key.error().code != "unknown_key"};
   }
   // The key names its digest; a header that asks for another one does not get to choose.
   const DigestAlgorithm digest = (*key)->digest;
-  if ((digest_name == "SHA256") != (digest == DigestAlgorithm::kSha256)) {
-    return Rejection{"signature digest " + std::string(digest_name) + " differs from the key's"};
+  if ((read.digest_name == "SHA256") != (digest == DigestAlgorithm::kSha256)) {
+    return Rejection{"signature digest " + read.digest_name + " differs from the key's"};
   }
-  if (!VerifySignature((*key)->key.get(), digest, request.body, *signature)) {
+  if (!VerifySignature((*key)->key.get(), digest, request.body, read.signature)) {
     return Rejection{"ECDSA signature does not verify over the body"};
   }
   return VerifiedWebhook(WebhookSource::kEbay, account.id, request, "");

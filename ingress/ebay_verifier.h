@@ -18,6 +18,9 @@ class EbayVerifier {
   explicit EbayVerifier(std::map<std::string, EbayPublicKeyCache*> caches) : caches_(std::move(caches)) {}
 
   Verification Verify(const AccountConfig& account, const HttpRequest& request) const;
+  // False when Verify would first fetch the signing key from eBay (a network call, once an hour per key); true
+  // when the key is cached, or when Verify rejects the request without a key.
+  bool KeyReady(const AccountConfig& account, const HttpRequest& request) const;
 
  private:
   std::map<std::string, EbayPublicKeyCache*> caches_;

@@ -1,5 +1,7 @@
 #include "ingress/webhook_routes.h"
 
+#include <thread>
+
 #include "core/crypto.h"
 #include "core/json_writer.h"
 #include "core/log.h"
@@ -136,7 +138,21 @@ void WebhookRoutes::HandleSource(WebhookSource source, const AccountConfig* acco
                                     {"bytes", static_cast<long long>(request.body.size())}});
     return respond(ErrorResponse(413, "payload_too_large", "the body exceeds limits.max_body_bytes"));
   }
+  if (source == WebhookSource::kEbay && !verifiers_.ebay.KeyReady(*account, request)) {
+    // Verifying needs eBay's public key first, fetched over the network (once an hour per key): not on this
+    // HTTP thread, where every other connection it serves would wait for eBay. Rare, so a thread of its own;
+    // the answer reaches the connection's thread from there.
+    std::thread([this, source, account, request, received_at_ms, respond] {
+      VerifyAndRecord(source, account, request, received_at_ms, respond);
+    }).detach();
+    return;
+  }
+  VerifyAndRecord(source, account, request, received_at_ms, respond);
+}
 
+void WebhookRoutes::VerifyAndRecord(WebhookSource source, const AccountConfig* account, const HttpRequest& request,
+                                    std::int64_t received_at_ms, const Respond& respond) const {
+  const std::string account_id = account ? account->id : std::string();
   Verification verification = source == WebhookSource::kShopify ? verifiers_.shopify.Verify(*account, request)
                               : source == WebhookSource::kEbay  ? verifiers_.ebay.Verify(*account, request)
                                                                 : verifiers_.netsuite.Verify(request);

@@ -2,7 +2,9 @@
 // sandbox standing in for NetSuite and eBay, with real signatures on both sides.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <csignal>
+#include <thread>
 #include <fstream>
 #include <sys/wait.h>
 
@@ -348,4 +350,39 @@ TEST_CASE("A Shopify refund whose webhook never arrived is caught up by reconcil
   REQUIRE(memos.size() == 1);
   CHECK(memos[0]["total"] == "15.00");
   CHECK(memos[0]["lines"] == "MUG:1:10.00 Shipping:1:5.00 ");
+}
+
+TEST_CASE("Fetching an eBay signing key does not hold up the HTTP thread, even when there is only one",
+          "[sync][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  h.EditConfig([&](std::string& yaml) { yaml += "http:\n  threads: 1\n"; });
+  h.StartServer();
+  const std::string key_json = h.sandbox.Control("POST", "/_control/ebay/keys", R"({"kid":"kid-slow"})");
+  simdjson::dom::parser parser;
+  const std::string private_pem(parser.parse(key_json)["private_key"].get_string().value());
+  h.sandbox.Control("POST", "/_control/faults",
+                    R"({"target":"ebay","kind":"latency","path_contains":"public_key/kid-slow","latency_ms":1500})");
+  const std::string body =
+      R"({"metadata":{"topic":"ORDER_CONFIRMATION","schemaVersion":"1.0"},"notification":{"notificationId":"n-slow","data":{"order":{"orderId":"55-555-5"}}}})";
+  std::atomic<bool> answered{false};
+  int status = 0;
+  std::thread notification([&] {
+    HttpClient client;
+    status = client.Request("POST", h.server->BaseUrl() + "/webhooks/ebay/ebay-us", body,
+                            {{"X-EBAY-SIGNATURE", EbaySignatureHeader(private_pem, "kid-slow", body)}}).status;
+    answered = true;
+  });
+  // The key fetch is waiting for eBay (which answers it in 1.5 s) ...
+  const auto fetching = [&] {
+    return h.sandbox.Control("GET", "/_control/faults").find("\"sleeping\": true") != std::string::npos;
+  };
+  WaitUntil(fetching, 10000);
+  // ... and the one HTTP thread still answers meanwhile.
+  CHECK(h.client.Get(h.server->BaseUrl() + "/healthz").status == 200);
+  CHECK(fetching());
+  CHECK_FALSE(answered.load());
+  notification.join();
+  CHECK(status == 200);  // verified with the fetched key, and recorded
 }

@@ -6,6 +6,8 @@
 #include <set>
 #include <thread>
 
+#include <simdjson.h>
+
 #include "tests/support/run_command.h"
 #include "store/transaction_store.h"
 #include "tests/support/sync_harness.h"
@@ -314,11 +316,17 @@ TEST_CASE("A slow operator action does not hold up the HTTP thread, even when th
     retrieve_done = true;
   });
   // The action is waiting on NetSuite (each call takes 1.5 s) ...
-  WaitUntil([&] { return h.sandbox.Control("GET", "/_control/netsuite/calls").find("salesOrder") != std::string::npos; },
-            10000);
-  // ... and the one HTTP thread still answers.
+  const auto waiting_on_netsuite = [&] {
+    simdjson::dom::parser parser;
+    const std::string calls = h.sandbox.Control("GET", "/_control/netsuite/calls");
+    std::int64_t in_flight = 0;
+    return !parser.parse(calls)["in_flight"].get_int64().get(in_flight) && in_flight > 0;
+  };
+  WaitUntil(waiting_on_netsuite, 10000);
+  // ... and the one HTTP thread still answers meanwhile.
   const auto health = h.client.Get(h.server->BaseUrl() + "/healthz");
   CHECK(health.status == 200);
+  CHECK(waiting_on_netsuite());
   CHECK_FALSE(retrieve_done.load());
   operator_request.join();
   CHECK(retrieve_status == 422);  // no refund record: the action itself ran to its end
