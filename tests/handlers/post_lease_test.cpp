@@ -1,0 +1,52 @@
+// RefundProcessor::Post against the sandbox, driven directly: what it does with a transaction it was handed
+// stale (read by one worker just before another posted it).
+#include <catch2/catch.hpp>
+
+#include <simdjson.h>
+
+#include "cli/sync_engine.h"
+#include "config/config_loader.h"
+#include "store/transaction_store.h"
+#include "tests/support/sync_harness.h"
+
+using namespace refundsync;
+using refundsync::testing::ConnectLocal;
+using refundsync::testing::ShopifyRefund;
+using refundsync::testing::SyncHarness;
+
+TEST_CASE("Post re-reads the transaction under the order lease: a stale copy of a posted refund calls nobody",
+          "[sync][integration]") {
+  SyncHarness h;
+  h.SeedNetSuiteOrder("shop-eu-9400", "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
+  const std::string refund = ShopifyRefund(
+      "7400", "9400", "10.00", R"([{"line_item_id":1,"quantity":1,"subtotal":10.00,"total_tax":0,"line_item":{"sku":"PEN"}}])");
+  REQUIRE(h.PostShopifyRefund("shop-eu", refund, "ev-7400") == 200);
+  const Transaction posted = h.WaitSettled("shop-eu", "shopify:refund:7400");
+  REQUIRE(posted.status == TxStatus::kPosted);
+  // What a second worker holds when it read the transaction just before the first one posted it.
+  Transaction stale = posted;
+  stale.status = TxStatus::kImported;
+  stale.target_record.clear();
+  stale.history.pop_back();
+
+  const LoadedConfig loaded = LoadConfigFile(h.config_path);
+  REQUIRE(loaded.ok());
+  SystemClock clock;
+  MetricsRegistry metrics;
+  SyncEngine engine(loaded.config, clock, metrics);
+  auto redis = ConnectLocal(h.redis.port());
+  REQUIRE(redis);
+  TransactionStore store(**redis);
+  const auto netsuite_calls = [&] {
+    simdjson::dom::parser parser;
+    return parser.parse(h.sandbox.Control("GET", "/_control/netsuite/calls"))["calls"].get_array().size();
+  };
+  const std::size_t calls_before = netsuite_calls();
+  auto result = engine.processor->Post(*loaded.config.FindAccount("shop-eu"), stale, store);
+  REQUIRE(result);
+  CHECK(result->status == TxStatus::kPosted);
+  CHECK(result->target_record == posted.target_record);
+  CHECK(result->attempts == posted.attempts);  // not an attempt: what was stored is the answer
+  CHECK(netsuite_calls() == calls_before);
+  CHECK(h.Records("creditMemo").size() == 1);
+}
