@@ -59,13 +59,20 @@ struct HttpHandler::Answer {
     std::string bytes = FormatResponse(response, keep_alive, head);
     if (std::this_thread::get_id() == connection->thread) {
       handler->Write(connection, std::move(bytes));
-    } else {
-      // The handler lives as long as the mailbox takes work, and runs the task on the connection's thread.
-      mailbox->Post([owner = handler, connection = connection, bytes = std::move(bytes)]() mutable {
-        owner->Write(connection, std::move(bytes));
-      });
+      in_flight->fetch_sub(1);
+      return;
     }
-    in_flight->fetch_sub(1);
+    // The handler lives as long as the mailbox takes work, and runs the task on the connection's thread. The
+    // request counts as in flight (HttpServer::WaitIdle) until the task has run or been dropped.
+    struct Done {
+      explicit Done(std::shared_ptr<std::atomic<int>> counter) : in_flight(std::move(counter)) {}
+      ~Done() { in_flight->fetch_sub(1); }
+      std::shared_ptr<std::atomic<int>> in_flight;
+    };
+    auto done = std::make_shared<Done>(in_flight);
+    mailbox->Post([owner = handler, connection = connection, bytes = std::move(bytes), done]() mutable {
+      owner->Write(connection, std::move(bytes));
+    });
   }
 
   HttpHandler* handler;

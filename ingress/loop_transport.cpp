@@ -74,7 +74,14 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
     } else {
       // FdSet's entries hide their Event (a private base); a C-style cast is the one way to copy it whole.
       const auto& event = (const Event&)entry;  // NOLINT(google-readability-casting)
-      theirs_.emplace_back(event.tag).flags = event.flags;
+      if (event.flags.hasFlag(NotifyOn::Read) && event.flags.hasFlag(NotifyOn::Write)) {
+        // Pistache handles one of the two per entry, the read: the (edge-triggered) write event would be lost,
+        // and with it the rest of an answer waiting in its queue. It gets both, the write first.
+        theirs_.emplace_back(event.tag).flags = Pistache::Flags<NotifyOn>(NotifyOn::Write);
+        theirs_.emplace_back(event.tag).flags = event.flags ^ NotifyOn::Write;
+      } else {
+        theirs_.emplace_back(event.tag).flags = event.flags;
+      }
     }
   }
   // HTTP first (new requests queue Redis commands), then Redis replies (which queue answers).

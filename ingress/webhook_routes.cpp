@@ -1,7 +1,5 @@
 #include "ingress/webhook_routes.h"
 
-#include <thread>
-
 #include "core/crypto.h"
 #include "core/json_writer.h"
 #include "core/log.h"
@@ -140,11 +138,15 @@ void WebhookRoutes::HandleSource(WebhookSource source, const AccountConfig* acco
   }
   if (source == WebhookSource::kEbay && !verifiers_.ebay.KeyReady(*account, request)) {
     // Verifying needs eBay's public key first, fetched over the network (once an hour per key): not on this
-    // HTTP thread, where every other connection it serves would wait for eBay. Rare, so a thread of its own;
-    // the answer reaches the connection's thread from there.
-    std::thread([this, source, account, request, received_at_ms, respond] {
+    // HTTP thread, where every other connection it serves would wait for eBay. The answer reaches the
+    // connection's thread from the pool's.
+    const bool taken = key_fetch_verifications_.Post([this, source, account, request, received_at_ms, respond] {
       VerifyAndRecord(source, account, request, received_at_ms, respond);
-    }).detach();
+    });
+    if (!taken) {
+      Count(source, "unavailable");
+      respond(ErrorResponse(503, "verification_unavailable", "cannot verify the signature now; retry later"));
+    }
     return;
   }
   VerifyAndRecord(source, account, request, received_at_ms, respond);

@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/metrics.h"
+#include "core/task_pool.h"
 #include "ingress/ebay_verifier.h"
 #include "ingress/http_message.h"
 #include "ingress/http_server.h"
@@ -59,6 +60,9 @@ class WebhookRoutes {
   PurgeScheduler& purges_;
   const Clock& clock_;
   MetricsRegistry& metrics_;
+  // eBay notifications whose signing key must first be fetched from eBay are verified here, off the HTTP threads.
+  // Last member: destroyed (its threads joined) before anything above that their work uses.
+  mutable TaskPool key_fetch_verifications_{2, 64};
 };
 
 }  // namespace refundsync
