@@ -18,16 +18,14 @@ namespace {
 // ARGV[5] "1" to enqueue, ARGV[6] event JSON, ARGV[7] event id prefix, ARGV[8..] capture field/value pairs.
 // Returns {verdict, event_id, original_event_id}.
 constexpr const char* kIngestScript = R"lua(
-local fields = {}
-for i = 8, #ARGV do fields[#fields + 1] = ARGV[i] end
 local original = redis.call('GET', KEYS[1])
 if original then
   local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*',
-                        'verdict', 'duplicate', 'original_event_id', original, unpack(fields))
+                        'verdict', 'duplicate', 'original_event_id', original, unpack(ARGV, 8))
   if ARGV[3] ~= '' then redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3]) end
   return {'duplicate', ARGV[7] .. id, original}
 end
-local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'verdict', ARGV[4], unpack(fields))
+local id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], '*', 'verdict', ARGV[4], unpack(ARGV, 8))
 local event_id = ARGV[7] .. id
 redis.call('SET', KEYS[1], event_id, 'PX', ARGV[1])
 if ARGV[5] == '1' then
