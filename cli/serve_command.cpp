@@ -13,6 +13,7 @@
 #include "config/config_loader.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/task_pool.h"
 #include "cli/sync_engine.h"
 #include "clients/ebay_public_keys.h"
 #include "handlers/worker.h"
@@ -132,10 +133,22 @@ int RunServe(const std::string& config_path, Role role) {
   const bool separate_admin = config.admin_listen.has_value();
 
   const HttpResponse not_found = ErrorResponse(404, "not_found", "no such endpoint");
+  // The admin API blocks (its Redis reads; operator actions call NetSuite and the storefronts, for seconds at
+  // times): it runs on threads of its own, so the HTTP threads, which also record the webhooks, never wait on
+  // it. Declared after what the routes use: its threads are joined before that is destroyed.
+  TaskPool admin_tasks(4, 64);
+  auto handle_admin = [&admin_tasks, &admin, not_found](HttpRequest& request, const Respond& respond) {
+    if (request.path.rfind("/api/", 0) != 0) return false;
+    const bool taken = admin_tasks.Post([&admin, not_found, request = std::move(request), respond] {
+      if (!admin.Handle(request, respond)) respond(not_found);
+    });
+    if (!taken) respond(ErrorResponse(503, "admin_busy", "too many admin requests are waiting; retry later"));
+    return true;
+  };
   AsyncRequestHandler public_handler = Counted(metrics, [&](HttpRequest request, Respond respond) {
     if (auto response = health.Handle(request, /*serve_metrics=*/!separate_admin)) return respond(*response);
     if (serve_webhooks && webhooks.Handle(request, respond)) return;
-    if (serve_webhooks && !separate_admin && admin.Handle(request, respond)) return;
+    if (serve_webhooks && !separate_admin && handle_admin(request, respond)) return;
     if (serve_webhooks && !separate_admin) {
       if (auto page = HandlePageRequest(request)) return respond(*page);
     }
@@ -143,9 +156,8 @@ int RunServe(const std::string& config_path, Role role) {
   });
 
   HttpServerOptions options;
-  // At least two by default: without admin_listen, the admin API's blocking Redis calls share these threads.
   options.threads = config.http_threads > 0 ? config.http_threads
-                                            : static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.timeouts = {config.http_header_timeout, config.http_body_timeout, config.http_keepalive_timeout};
   options.max_body_bytes = static_cast<std::size_t>(config.max_body_bytes);
   HttpServerOptions public_options = options;
@@ -156,7 +168,7 @@ int RunServe(const std::string& config_path, Role role) {
   if (separate_admin) {
     AsyncRequestHandler admin_handler = Counted(metrics, [&](HttpRequest request, Respond respond) {
       if (auto response = health.Handle(request, /*serve_metrics=*/true)) return respond(*response);
-      if (admin.Handle(request, respond)) return;
+      if (handle_admin(request, respond)) return;
       if (auto page = HandlePageRequest(request)) return respond(*page);
       respond(not_found);
     });

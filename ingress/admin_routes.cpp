@@ -1,7 +1,6 @@
 #include "ingress/admin_routes.h"
 
 #include <algorithm>
-#include <thread>
 
 #include <simdjson.h>
 
@@ -135,10 +134,7 @@ bool AdminRoutes::Handle(const HttpRequest& request, const Respond& respond) con
     respond(ErrorResponse(404, "not_found", "no such action"));
     return true;
   }
-  // Operator actions are rare and may take seconds (upstream calls): a thread each, answering when done.
-  std::thread([this, request, respond, retrieve, rest] {
-    respond(retrieve ? Retrieve(request) : Post(rest.substr(0, rest.size() - 5)));
-  }).detach();
+  respond(retrieve ? Retrieve(request) : Post(rest.substr(0, rest.size() - 5)));
   return true;
 }
 

@@ -27,8 +27,9 @@ class AdminRoutes {
               const WebhookRoutes* webhooks = nullptr)
       : config_(config), locator_(std::move(locator)), actions_(actions), webhooks_(webhooks) {}
 
-  // Answers /api/... requests and returns true; false for other paths. Actions (retrieve, post) call upstream
-  // services, so they run on a thread of their own and answer from there.
+  // Answers /api/... requests and returns true; false for other paths. Blocks: reads use a blocking Redis
+  // connection and actions (retrieve, post) call upstream services, for seconds at times. Call it off the HTTP
+  // threads (serve runs it on a task pool of its own).
   bool Handle(const HttpRequest& request, const Respond& respond) const;
 
  private:
