@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <optional>
 #include <variant>
 
 namespace refundsync {
@@ -40,20 +41,24 @@ std::variant<SignatureHeader, Rejection> ReadSignatureHeader(const HttpRequest& 
 
 }  // namespace
 
-bool EbayVerifier::KeyReady(const AccountConfig& account, const HttpRequest& request) const {
-  const auto header = ReadSignatureHeader(request);
-  const auto* read = std::get_if<SignatureHeader>(&header);
-  auto cache = caches_.find(account.id);
-  return read == nullptr || cache == caches_.end() || cache->second->Ready(read->kid);
+Verification EbayVerifier::Verify(const AccountConfig& account, const HttpRequest& request) const {
+  return *VerifyIf(account, request, /*may_fetch_key=*/true);
 }
 
-Verification EbayVerifier::Verify(const AccountConfig& account, const HttpRequest& request) const {
+std::optional<Verification> EbayVerifier::VerifyWithCachedKey(const AccountConfig& account,
+                                                               const HttpRequest& request) const {
+  return VerifyIf(account, request, /*may_fetch_key=*/false);
+}
+
+std::optional<Verification> EbayVerifier::VerifyIf(const AccountConfig& account, const HttpRequest& request,
+                                                   bool may_fetch_key) const {
   auto header = ReadSignatureHeader(request);
   if (auto* rejection = std::get_if<Rejection>(&header)) return std::move(*rejection);
   const SignatureHeader& read = std::get<SignatureHeader>(header);
 
   auto cache = caches_.find(account.id);
   if (cache == caches_.end()) return Rejection{"no key cache for account", true};
+  if (!may_fetch_key && !cache->second->Ready(read.kid)) return std::nullopt;
   auto key = cache->second->Get(read.kid);
   if (!key) {
     // Unknown kid: the signature cannot be eBay's. Key service down: we could not check, the sender retries.

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "clients/ebay_public_keys.h"
 #include "core/config.h"
@@ -18,11 +19,14 @@ class EbayVerifier {
   explicit EbayVerifier(std::map<std::string, EbayPublicKeyCache*> caches) : caches_(std::move(caches)) {}
 
   Verification Verify(const AccountConfig& account, const HttpRequest& request) const;
-  // False when Verify would first fetch the signing key from eBay (a network call, once an hour per key); true
-  // when the key is cached, or when Verify rejects the request without a key.
-  bool KeyReady(const AccountConfig& account, const HttpRequest& request) const;
+  // As Verify, without fetching: nullopt when the signing key would first have to be fetched from eBay (a network
+  // call, once an hour per key), so that the caller can verify elsewhere than on an HTTP thread.
+  std::optional<Verification> VerifyWithCachedKey(const AccountConfig& account, const HttpRequest& request) const;
 
  private:
+  std::optional<Verification> VerifyIf(const AccountConfig& account, const HttpRequest& request,
+                                       bool may_fetch_key) const;
+
   std::map<std::string, EbayPublicKeyCache*> caches_;
 };
 

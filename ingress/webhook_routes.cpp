@@ -96,6 +96,14 @@ HttpResponse WebhookRoutes::EbayChallenge(const AccountConfig& account, const Ht
   return JsonResponse(200, json.Take());
 }
 
+namespace {
+
+HttpResponse VerificationUnavailable() {
+  return ErrorResponse(503, "verification_unavailable", "cannot verify the signature now; retry later");
+}
+
+}  // namespace
+
 HttpResponse WebhookRoutes::Reject(WebhookSource source, const std::string& account, const HttpRequest& request,
                                    const Rejection& rejection, std::int64_t received_at_ms) const {
   CaptureRecord capture = CaptureOf(source, account, request, received_at_ms);
@@ -110,7 +118,7 @@ HttpResponse WebhookRoutes::Reject(WebhookSource source, const std::string& acco
   });
   if (rejection.retryable) {
     Count(source, "unavailable");
-    return ErrorResponse(503, "verification_unavailable", "cannot verify the signature now; retry later");
+    return VerificationUnavailable();
   }
   Count(source, "rejected");
   // Never tell the caller why its signature failed; the log and the capture say it.
@@ -136,28 +144,31 @@ void WebhookRoutes::HandleSource(WebhookSource source, const AccountConfig* acco
                                     {"bytes", static_cast<long long>(request.body.size())}});
     return respond(ErrorResponse(413, "payload_too_large", "the body exceeds limits.max_body_bytes"));
   }
-  if (source == WebhookSource::kEbay && !verifiers_.ebay.KeyReady(*account, request)) {
-    // Verifying needs eBay's public key first, fetched over the network (once an hour per key): not on this
-    // HTTP thread, where every other connection it serves would wait for eBay. The answer reaches the
-    // connection's thread from the pool's.
-    const bool taken = key_fetch_verifications_.Post([this, source, account, request, received_at_ms, respond] {
-      VerifyAndRecord(source, account, request, received_at_ms, respond);
-    });
-    if (!taken) {
-      Count(source, "unavailable");
-      respond(ErrorResponse(503, "verification_unavailable", "cannot verify the signature now; retry later"));
-    }
-    return;
+  if (source == WebhookSource::kShopify) {
+    return Record(source, account, request, verifiers_.shopify.Verify(*account, request), received_at_ms, respond);
   }
-  VerifyAndRecord(source, account, request, received_at_ms, respond);
+  if (source == WebhookSource::kNetSuite) {
+    return Record(source, account, request, verifiers_.netsuite.Verify(request), received_at_ms, respond);
+  }
+  if (auto verification = verifiers_.ebay.VerifyWithCachedKey(*account, request)) {
+    return Record(source, account, request, *verification, received_at_ms, respond);
+  }
+  // Verifying needs eBay's public key first, fetched over the network (once an hour per key): not on this HTTP
+  // thread, where every other connection it serves would wait for eBay. The answer reaches the connection's
+  // thread from the pool's.
+  const bool taken = key_fetch_verifications_.Post([this, source, account, request, received_at_ms, respond] {
+    Record(source, account, request, verifiers_.ebay.Verify(*account, request), received_at_ms, respond);
+  });
+  if (!taken) {
+    Count(source, "unavailable");
+    respond(VerificationUnavailable());
+  }
 }
 
-void WebhookRoutes::VerifyAndRecord(WebhookSource source, const AccountConfig* account, const HttpRequest& request,
-                                    std::int64_t received_at_ms, const Respond& respond) const {
+void WebhookRoutes::Record(WebhookSource source, const AccountConfig* account, const HttpRequest& request,
+                           const Verification& verification, std::int64_t received_at_ms,
+                           const Respond& respond) const {
   const std::string account_id = account ? account->id : std::string();
-  Verification verification = source == WebhookSource::kShopify ? verifiers_.shopify.Verify(*account, request)
-                              : source == WebhookSource::kEbay  ? verifiers_.ebay.Verify(*account, request)
-                                                                : verifiers_.netsuite.Verify(request);
   if (const auto* rejection = std::get_if<Rejection>(&verification)) {
     return respond(Reject(source, account_id, request, *rejection, received_at_ms));
   }

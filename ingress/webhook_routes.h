@@ -46,9 +46,9 @@ class WebhookRoutes {
  private:
   void HandleSource(WebhookSource source, const AccountConfig* account, const HttpRequest& request,
                     const Respond& respond) const;
-  // Verification, parsing and recording of a webhook whose size was checked.
-  void VerifyAndRecord(WebhookSource source, const AccountConfig* account, const HttpRequest& request,
-                       std::int64_t received_at_ms, const Respond& respond) const;
+  // Parsing and recording of a webhook whose size was checked, once it has been verified (or rejected).
+  void Record(WebhookSource source, const AccountConfig* account, const HttpRequest& request,
+              const Verification& verification, std::int64_t received_at_ms, const Respond& respond) const;
   HttpResponse EbayChallenge(const AccountConfig& account, const HttpRequest& request) const;
   HttpResponse Reject(WebhookSource source, const std::string& account, const HttpRequest& request,
                       const Rejection& rejection, std::int64_t received_at_ms) const;
