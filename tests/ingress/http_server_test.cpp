@@ -65,6 +65,16 @@ std::string ReadUntilClosed(int fd, int max_ms) {
   return received;
 }
 
+// Connects, sends `requests` at once, and returns everything the server sends until it closes the connection
+// (waiting at most `max_ms` in all; "<closed>" marks the close).
+std::string ExchangeUntilClosed(int port, const std::string& requests, int max_ms = 5000) {
+  const int fd = Connect(port);
+  Send(fd, requests);
+  std::string received = ReadUntilClosed(fd, max_ms);
+  close(fd);
+  return received;
+}
+
 }  // namespace
 
 TEST_CASE("HTTP server: a request stalled in its headers is answered 408 and closed", "[ingress][integration]") {
@@ -81,12 +91,9 @@ TEST_CASE("HTTP server: a request stalled in its headers is answered 408 and clo
 
 TEST_CASE("HTTP server: a keep-alive connection is served, then closed when idle", "[ingress][integration]") {
   ShortTimeoutServer server;
-  const int fd = Connect(server.port);
-  Send(fd, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
-  const std::string received = ReadUntilClosed(fd, 3000);
+  const std::string received = ExchangeUntilClosed(server.port, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n", 3000);
   CHECK(received.rfind("HTTP/1.1 200", 0) == 0);
   CHECK(received.find("<closed>") != std::string::npos);  // closed by the idle check, within the wait
-  close(fd);
 }
 
 namespace {
@@ -129,11 +136,10 @@ std::size_t Count(const std::string& text, const std::string& part) {
 
 TEST_CASE("HTTP server: pipelined requests are answered in order, each on the kept-alive connection", "[ingress][integration]") {
   EchoServer server;
-  const int fd = Connect(server.port);
-  Send(fd, "GET /elsewhere/1 HTTP/1.1\r\nHost: a\r\n\r\n"
-           "POST /two?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
-           "GET /elsewhere/3 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
-  const std::string received = ReadUntilClosed(fd, 5000);
+  const std::string received = ExchangeUntilClosed(server.port,
+      "GET /elsewhere/1 HTTP/1.1\r\nHost: a\r\n\r\n"
+      "POST /two?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
+      "GET /elsewhere/3 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
   CHECK(Count(received, "HTTP/1.1 200 OK\r\n") == 3);
   const auto first = received.find("GET /elsewhere/1? 0");
   const auto second = received.find("POST /two?x=1 3");
@@ -146,34 +152,28 @@ TEST_CASE("HTTP server: pipelined requests are answered in order, each on the ke
   CHECK(Count(received, "Connection: keep-alive") == 2);
   CHECK(received.find("Connection: close") != std::string::npos);
   CHECK(received.find("<closed>") != std::string::npos);  // "Connection: close" closes after its answer
-  close(fd);
 }
 
 TEST_CASE("HTTP server: chunked bodies are decoded (trailers are not headers), HEAD gets no body", "[ingress][integration]") {
   EchoServer server;
-  const int fd = Connect(server.port);
-  Send(fd, "POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n3\r\nefg\r\n0\r\n"
-           "X-Injected: 1\r\nX-Other: 2\r\n\r\n"
-           "HEAD /h HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
-  const std::string received = ReadUntilClosed(fd, 5000);
+  const std::string received = ExchangeUntilClosed(server.port,
+      "POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n3\r\nefg\r\n0\r\n"
+      "X-Injected: 1\r\nX-Other: 2\r\n\r\n"
+      "HEAD /h HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
   CHECK(received.find("POST /c? 7") != std::string::npos);
   CHECK(received.find("x-injected") == std::string::npos);  // a trailer, not a header
   const auto head = received.find("HTTP/1.1 200", received.find("POST /c? 7"));
   REQUIRE(head != std::string::npos);
   CHECK(received.find("Content-Length: 10\r\n", head) != std::string::npos);  // "HEAD /h? 0"
   CHECK(received.find("HEAD /h") == std::string::npos);
-  close(fd);
 }
 
 TEST_CASE("HTTP server: a malformed request is answered 400 and closed", "[ingress][integration]") {
   EchoServer server;
-  const int fd = Connect(server.port);
-  Send(fd, "NOT HTTP AT ALL\r\n\r\n");
-  const std::string received = ReadUntilClosed(fd, 5000);
+  const std::string received = ExchangeUntilClosed(server.port, "NOT HTTP AT ALL\r\n\r\n");
   CHECK(received.rfind("HTTP/1.1 400", 0) == 0);
   CHECK(received.find("bad_request") != std::string::npos);
   CHECK(received.find("<closed>") != std::string::npos);
-  close(fd);
 }
 
 TEST_CASE("HTTP server: a body far over the limit is answered 413, readable while the client still sends", "[ingress][integration]") {
@@ -215,12 +215,10 @@ TEST_CASE("HTTP server: Expect: 100-continue gets its interim answer before the 
 
 TEST_CASE("HTTP server: no interim 100 when the body came with the headers", "[ingress][integration]") {
   EchoServer server;
-  const int fd = Connect(server.port);
-  Send(fd, "POST /e HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello"
-           "GET /after HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
-  const std::string received = ReadUntilClosed(fd, 5000);
+  const std::string received = ExchangeUntilClosed(server.port,
+      "POST /e HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello"
+      "GET /after HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
   CHECK(received.rfind("HTTP/1.1 200", 0) == 0);
   CHECK(received.find("100 Continue") == std::string::npos);
   CHECK(received.find("GET /after? 0") != std::string::npos);
-  close(fd);
 }
