@@ -176,6 +176,15 @@ TEST_CASE("HTTP server: a malformed request is answered 400 and closed", "[ingre
   CHECK(received.find("<closed>") != std::string::npos);
 }
 
+TEST_CASE("HTTP server: headers over http-parser's 80 KiB are answered 431 and closed", "[ingress][integration]") {
+  EchoServer server;
+  const std::string received = ExchangeUntilClosed(
+      server.port, "GET /h HTTP/1.1\r\nHost: a\r\nX-Big: " + std::string(90 * 1024, 'a') + "\r\n\r\n");
+  CHECK(received.rfind("HTTP/1.1 431", 0) == 0);
+  CHECK(received.find("headers_too_large") != std::string::npos);
+  CHECK(received.find("<closed>") != std::string::npos);
+}
+
 TEST_CASE("HTTP server: a body far over the limit is answered 413, readable while the client still sends", "[ingress][integration]") {
   EchoServer server;  // limit 1 MiB by default
   const int fd = Connect(server.port);
