@@ -3,6 +3,12 @@
 # Loads three servers with wrk (-t2, 2 KB Shopify refunds/create bodies, valid HMAC, a unique event id per
 # request): refundsync's ingress, the Node.js peer (bench/peers: same work) and nginx answering a fixed 200 (the
 # HTTP ceiling here). Prints req/s, p50, p99, errors and ratios; writes bench/results/ingress-<date>.json.
+#
+# Every target is first warmed up (BENCH_WARMUP seconds at 64 connections, not recorded: the Node peer's JIT and
+# heap, refundsync's allocator and Redis's tables). At BENCH_ROUNDS_AT connections (64, the budget's point) the
+# targets run BENCH_ROUNDS times (3), in an order rotated each round, and the ratios use each target's median:
+# single runs on this shared machine move by 10-20%. BENCH_BASELINE=PATH/TO/other/refundsync adds the target
+# "baseline" (the same config on its own port, interleaved with refundsync), to compare a change in one sitting.
 set -euo pipefail
 binary=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 seconds=${2:-10}
@@ -61,6 +67,13 @@ shutdown: {{drain_delay: 0s}}
 PY
 "$binary" serve --config "$work/config.yaml" --role ingress > "$work/refundsync.log" 2>&1 &
 rs_pid=$!; pids+=("$rs_pid"); wait_port "$rs_port"
+baseline_pid=""
+if [ -n "${BENCH_BASELINE:-}" ]; then
+  baseline_port=$(free_port)
+  sed "s/127.0.0.1:$rs_port/127.0.0.1:$baseline_port/g" "$work/config.yaml" > "$work/baseline.yaml"
+  "$BENCH_BASELINE" serve --config "$work/baseline.yaml" --role ingress > "$work/baseline.log" 2>&1 &
+  baseline_pid=$!; pids+=("$baseline_pid"); wait_port "$baseline_port"
+fi
 NODE_PATH="$peers/node_modules" node "$repo/bench/peers/node-ingress.js" "$node_port" "$redis_port" "$secret" \
   > "$work/node.log" 2>&1 &
 node_pid=$!; pids+=("$node_pid"); wait_port "$node_port"
@@ -137,34 +150,76 @@ run() {  # run NAME URL CONNECTIONS SERVER_PIDS...: also the CPU of server, Redi
 # requests to refundsync's /healthz: what the HTTP layer alone costs, not in the default sitting); BENCH_PERF=FILE also records a
 # CPU profile of refundsync during its runs (perf record; BENCH_PERF_ARGS="--call-graph dwarf -F 999" sees
 # through libc; read it with `perf report -i FILE`).
-targets=" ${BENCH_TARGETS:-nginx node-peer refundsync} "
+targets="${BENCH_TARGETS:-nginx node-peer refundsync}"
+[ -n "$baseline_pid" ] && targets="$targets baseline"
+read -r -a targets <<<"$targets"
+run_target() {  # run_target NAME CONNECTIONS
+  local c=$2 perf_pid=""
+  case $1 in
+    nginx) run nginx "http://127.0.0.1:$nginx_port/webhooks/shopify/shop" "$c" $(nginx_pids) ;;
+    node-peer) run node-peer "http://127.0.0.1:$node_port/webhooks/shopify/shop" "$c" "$node_pid" ;;
+    pistache-floor) RUN_SCRIPT="$work/floor.lua" run pistache-floor "http://127.0.0.1:$rs_port/healthz" "$c" "$rs_pid" ;;
+    baseline) run baseline "http://127.0.0.1:$baseline_port/webhooks/shopify/shop" "$c" "$baseline_pid" ;;
+    refundsync)
+      if [ -n "${BENCH_PERF:-}" ]; then
+        perf record -e cpu-clock ${BENCH_PERF_ARGS:--g} -o "$BENCH_PERF" -p "$rs_pid" -- sleep "$seconds" >/dev/null 2>&1 &
+        perf_pid=$!
+      fi
+      run refundsync "http://127.0.0.1:$rs_port/webhooks/shopify/shop" "$c" "$rs_pid"
+      if [ -n "$perf_pid" ]; then wait "$perf_pid"; fi
+      ;;
+  esac
+}
+warmup=${BENCH_WARMUP:-5}
+if [ "$warmup" -gt 0 ]; then
+  echo "warm-up: ${warmup} s per target at 64 connections (not recorded)"
+  for target in "${targets[@]}"; do
+    saved=$results; seconds_saved=$seconds; seconds=$warmup
+    run_target "$target" 64 >/dev/null
+    results=$saved; seconds=$seconds_saved
+  done
+fi
+rounds_at=${BENCH_ROUNDS_AT:-64}
 for c in "${connections[@]}"; do
-  [[ $targets == *" nginx "* ]] && run nginx "http://127.0.0.1:$nginx_port/webhooks/shopify/shop" "$c" $(nginx_pids)
-  [[ $targets == *" node-peer "* ]] && run node-peer "http://127.0.0.1:$node_port/webhooks/shopify/shop" "$c" "$node_pid"
-  [[ $targets == *" pistache-floor "* ]] && RUN_SCRIPT="$work/floor.lua" run pistache-floor "http://127.0.0.1:$rs_port/healthz" "$c" "$rs_pid"
-  if [[ $targets == *" refundsync "* ]]; then
-    perf_pid=""
-    if [ -n "${BENCH_PERF:-}" ]; then
-      perf record -e cpu-clock ${BENCH_PERF_ARGS:--g} -o "$BENCH_PERF" -p "$rs_pid" -- sleep "$seconds" >/dev/null 2>&1 &
-      perf_pid=$!
-    fi
-    run refundsync "http://127.0.0.1:$rs_port/webhooks/shopify/shop" "$c" "$rs_pid"
-    [ -n "$perf_pid" ] && wait "$perf_pid"
-  fi
+  rounds=1
+  [ "$c" = "$rounds_at" ] && rounds=${BENCH_ROUNDS:-3}
+  for ((round = 0; round < rounds; round++)); do
+    for ((k = 0; k < ${#targets[@]}; k++)); do  # rotated: no target always runs first or right after nginx
+      run_target "${targets[(k + round) % ${#targets[@]}]}" "$c"
+    done
+  done
 done
 rss_kb=$(ps -o rss= -p "$rs_pid" | tr -d ' ')
 date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 out="$repo/bench/results/ingress-$(date -u +%Y%m%d-%H%M%S).json"
 "$python" - "$results" "$rss_kb" "$date" "$seconds" "$out" <<'PY'
-import json, sys, os, platform
+import json, sys, os, platform, statistics
 results, rss, date, seconds, out = json.loads(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
 summary = {"date": date, "machine": f"{os.cpu_count()} cores, {platform.machine()}", "seconds": int(seconds),
            "refundsync_rss_mb": round(rss / 1024, 1), "runs": results}
+def ms(text):
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * factor
+    return float("nan")
+# Per target and connection count: the median of its rounds (and their range), which the ratios and the plot use.
+points = {}
+for r in results:
+    points.setdefault(r["target"], {}).setdefault(str(r["connections"]), []).append(r)
+for target, by_c in points.items():
+    for c, runs in by_c.items():
+        rps = sorted(r["rps"] for r in runs)
+        by_c[c] = {"rounds": len(runs), "rps_median": statistics.median(rps), "rps_min": rps[0], "rps_max": rps[-1],
+                   "p99_ms_median": round(statistics.median(ms(r["p99"]) for r in runs), 3)}
+summary["points"] = points
 for c in sorted({r["connections"] for r in results}):
-    by = {r["target"]: r["rps"] for r in results if r["connections"] == c}
-    if by.get("nginx") and by.get("node-peer") and by.get("refundsync"):
-        summary.setdefault("ratios", {})[str(c)] = {"refundsync_vs_nginx": round(by["refundsync"] / by["nginx"], 3),
-                                                   "refundsync_vs_node": round(by["refundsync"] / by["node-peer"], 3)}
+    by = {t: points[t][str(c)]["rps_median"] for t in points if str(c) in points[t]}
+    ratios = {}
+    for other in ("nginx", "node-peer", "baseline"):
+        if by.get(other) and by.get("refundsync"):
+            ratios["refundsync_vs_" + {"node-peer": "node"}.get(other, other)] = round(by["refundsync"] / by[other], 3)
+    if ratios:
+        summary.setdefault("ratios", {})[str(c)] = ratios
 json.dump(summary, open(out, "w"), indent=2)
 print(json.dumps({"refundsync_rss_mb": summary["refundsync_rss_mb"], "ratios": summary.get("ratios")}))
 print("written", out)

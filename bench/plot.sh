@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # plot.sh RESULTS.json OUT.svg: throughput and p99 latency against concurrent connections for every target of an
-# ingress benchmark run (bench/ingress.sh), drawn with gnuplot.
+# ingress benchmark run (bench/ingress.sh; the median of a point's rounds), drawn with gnuplot.
 set -euo pipefail
 results=$1 svg=$2
 command -v gnuplot >/dev/null || { echo "plot: gnuplot missing (apt-get install gnuplot-nox)" >&2; exit 1; }
@@ -18,7 +18,10 @@ def ms(text):
             return float(text[: -len(unit)]) * factor
     return float("nan")
 for target in ("refundsync", "node-peer", "nginx"):
-    rows = sorted((r["connections"], r["rps"], ms(r["p99"])) for r in results["runs"] if r["target"] == target)
+    if "points" in results:  # the median of each point's rounds
+        rows = sorted((int(c), p["rps_median"], p["p99_ms_median"]) for c, p in results["points"].get(target, {}).items())
+    else:  # results written before rounds existed: one run per point
+        rows = sorted((r["connections"], r["rps"], ms(r["p99"])) for r in results["runs"] if r["target"] == target)
     with open(f"{data}/{target}.dat", "w") as out:
         for row in rows:
             out.write("%d %.1f %.3f\n" % row)
