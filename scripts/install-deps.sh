@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkg-config make git curl ca-certificates
   libpistache-dev libhttp-parser-dev libsimdjson-dev libhiredis-dev libcpp-jwt-dev catch2 libssl-dev
-  libcli11-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libevent-dev
+  libcli11-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libevent-dev libjemalloc-dev
   redis-server openssl python3 python3-cryptography python3-yaml chromium
   buildah podman runc
   "$@"
