@@ -1,6 +1,7 @@
 #include "store/redis_pipe.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include "core/clock.h"
 #include "core/log.h"
@@ -10,6 +11,28 @@ namespace {
 
 // After a failed connect, fail fast for this long instead of hammering a Redis that is down.
 constexpr std::int64_t kReconnectBackoffMs = 20;
+
+// The command in Redis's protocol (RESP: an array of bulk strings). hiredis would format it with sdscatfmt, a
+// printf-like pass per argument that showed up as 4% of the server's CPU per webhook.
+void FormatCommand(const std::vector<std::string>& args, std::string& out) {
+  std::size_t size = 16;
+  for (const auto& arg : args) size += arg.size() + 16;
+  out.clear();
+  out.reserve(size);
+  const auto append_header = [&out](char kind, std::size_t n) {
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+    out += kind;
+    out.append(digits, end);
+    out += "\r\n";
+  };
+  append_header('*', args.size());
+  for (const auto& arg : args) {
+    append_header('$', arg.size());
+    out += arg;
+    out += "\r\n";
+  }
+}
 
 }  // namespace
 
@@ -35,6 +58,7 @@ RedisPipe::~RedisPipe() {
     redisAsyncFree(closing);
   }
 }
+
 
 RedisPipe::Command RedisPipe::MakeCommand(Args args, Callback callback, Duration timeout) {
   return Command{std::move(args), std::move(callback), SteadyNowMs() + timeout.count()};
@@ -109,20 +133,14 @@ void RedisPipe::Send(std::vector<Command> commands) {
     for (auto& command : commands) all.push_back(std::move(command));
     commands.swap(all);
   }
-  thread_local std::vector<const char*> argv;  // reused: no allocation per command
-  thread_local std::vector<size_t> lengths;
+  thread_local std::string formatted;  // reused: no allocation per command
   for (auto& command : commands) {
-    argv.clear();
-    lengths.clear();
-    for (const auto& arg : *command.args) {
-      argv.push_back(arg.data());
-      lengths.push_back(arg.size());
-    }
+    FormatCommand(*command.args, formatted);
     auto* raw = new Command(std::move(command));  // owned by in_flight_ until its reply (or failure) arrives
     raw->sent_on = context_;
     in_flight_.push_back(raw);
-    if (redisAsyncCommandArgv(context_, &RedisPipe::OnReply, raw, static_cast<int>(argv.size()), argv.data(),
-                              lengths.data()) != REDIS_OK) {
+    if (redisAsyncFormattedCommand(context_, &RedisPipe::OnReply, raw, formatted.data(), formatted.size()) !=
+        REDIS_OK) {
       in_flight_.pop_back();
       const Error error = MakeError("store_unavailable", "Redis connection is closing");
       raw->callback(nullptr, &error);
