@@ -1,5 +1,6 @@
 #include "ingress/loop_transport.h"
 
+#include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -48,6 +49,16 @@ void LoopTransport::StartOnThisThread() {
   WatchReadable(handler_->mailbox().fd(), &handler_->mailbox());
 }
 
+bool LoopTransport::ReadClient(int fd) {
+  const auto it = peers.find(fd);
+  if (it == peers.end()) return true;  // closed earlier this round
+  const std::shared_ptr<Pistache::Tcp::Peer> peer = it->second;  // held: the handler may close it
+  const ssize_t n = recv(fd, read_buffer_.data(), read_buffer_.size(), 0);
+  if (n > 0) handler_->onInput(read_buffer_.data(), static_cast<std::size_t>(n), peer);
+  if (n > 0 && static_cast<std::size_t>(n) < read_buffer_.size()) return true;
+  return peers.count(fd) == 0;  // more to read, end of stream, an error or nothing: Pistache's read handles it
+}
+
 void LoopTransport::WatchReadable(int fd, Readable* handler) {
   watched_[fd] = handler;
   reactor()->registerFd(key(), fd, NotifyOn::Read, Tag(static_cast<std::uint64_t>(fd)));
@@ -65,6 +76,7 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
   bool answers_queued = false;
   theirs_.clear();
   ours_.clear();
+  client_reads_.clear();
   for (const auto& entry : fds) {
     const auto fd = static_cast<int>(entry.getTag().value());
     if (fd == tick_fd_) {
@@ -74,7 +86,9 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
     } else {
       // FdSet's entries hide their Event (a private base); a C-style cast is the one way to copy it whole.
       const auto& event = (const Event&)entry;  // NOLINT(google-readability-casting)
-      if (event.flags.hasFlag(NotifyOn::Read) && event.flags.hasFlag(NotifyOn::Write)) {
+      if (event.flags == Pistache::Flags<NotifyOn>(NotifyOn::Read) && peers.count(fd) != 0) {
+        client_reads_.push_back(fd);
+      } else if (event.flags.hasFlag(NotifyOn::Read) && event.flags.hasFlag(NotifyOn::Write)) {
         // Pistache handles one of the two per entry, the read: the (edge-triggered) write event would be lost,
         // and with it the rest of an answer waiting in its queue. It gets both, the write first.
         theirs_.emplace_back(event.tag).flags = Pistache::Flags<NotifyOn>(NotifyOn::Write);
@@ -85,6 +99,12 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
     }
   }
   // HTTP first (new requests queue Redis commands), then Redis replies (which queue answers).
+  for (int fd : client_reads_) {
+    answers_queued = true;
+    if (!ReadClient(fd)) {
+      theirs_.emplace_back(Tag(static_cast<std::uint64_t>(fd))).flags = Pistache::Flags<NotifyOn>(NotifyOn::Read);
+    }
+  }
   if (!theirs_.empty()) {
     answers_queued = true;
     Transport::onReady(Pistache::Aio::FdSet(std::move(theirs_)));

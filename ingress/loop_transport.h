@@ -6,8 +6,12 @@
 // before the rest goes to it; answers queued in Pistache's write queue during a round (answers made on other
 // threads, or the rest of one the socket could not take at once) are flushed at its end rather than after another
 // epoll round. Its tick also lets the HTTP handler time out stalled and idle connections (http_handler.h).
+// A client connection that only has input is read here, in one recv(): Pistache reads until EAGAIN, which costs
+// a second recv() per request; a short read has emptied the socket (epoll is edge-triggered: more input is a
+// new event). A full buffer, end of stream or an error go back to Pistache, which reads on and handles them.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <unordered_map>
@@ -36,6 +40,8 @@ class LoopTransport : public Pistache::Tcp::Transport, public ThreadLoop {
 
  private:
   void StartOnThisThread();
+  // Reads a client connection that has input (and only that) in one recv(); false when Pistache must read on.
+  bool ReadClient(int fd);
 
   std::shared_ptr<HttpHandler> handler_;  // this thread's clone
   Factories factories_;
@@ -49,6 +55,8 @@ class LoopTransport : public Pistache::Tcp::Transport, public ThreadLoop {
   // Reused across rounds: no allocation per round.
   std::vector<Pistache::Polling::Event> theirs_;
   std::vector<int> ours_;
+  std::vector<int> client_reads_;
+  std::array<char, 16384> read_buffer_;
 };
 
 }  // namespace refundsync
