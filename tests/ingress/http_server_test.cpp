@@ -154,6 +154,18 @@ TEST_CASE("HTTP server: pipelined requests are answered in order, each on the ke
   CHECK(received.find("<closed>") != std::string::npos);  // "Connection: close" closes after its answer
 }
 
+TEST_CASE("HTTP server: requests larger than one read arrive whole, and the request after them too", "[ingress][integration]") {
+  // The transport reads 16 KiB at a time itself and hands a full read's remainder to Pistache's read loop.
+  EchoServer server;
+  const std::string body(100 * 1024 + 7, 'b');
+  const std::string received = ExchangeUntilClosed(server.port,
+      "POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body +
+      "GET /after HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  CHECK(received.find("POST /big? 102407") != std::string::npos);
+  CHECK(received.find("GET /after? 0") != std::string::npos);
+  CHECK(received.find("<closed>") != std::string::npos);
+}
+
 TEST_CASE("HTTP server: chunked bodies are decoded (trailers are not headers), HEAD gets no body", "[ingress][integration]") {
   EchoServer server;
   const std::string received = ExchangeUntilClosed(server.port,
