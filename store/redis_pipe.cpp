@@ -59,7 +59,6 @@ RedisPipe::~RedisPipe() {
   }
 }
 
-
 RedisPipe::Command RedisPipe::MakeCommand(Args args, Callback callback, Duration timeout) {
   return Command{std::move(args), std::move(callback), SteadyNowMs() + timeout.count()};
 }
