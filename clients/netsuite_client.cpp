@@ -1,7 +1,10 @@
 #include "clients/netsuite_client.h"
 
+#include <algorithm>
+
 #include <simdjson.h>
 
+#include "clients/netsuite_queries.h"
 #include "core/json_writer.h"
 #include "core/log.h"
 
@@ -10,6 +13,7 @@ namespace {
 
 constexpr std::string_view kTokenPath = "/services/rest/auth/oauth2/v1/token";
 constexpr std::string_view kRecordPath = "/services/rest/record/v1/";
+constexpr std::int64_t kItemNameTtlMs = 3'600'000;  // an item renamed in NetSuite is seen within the hour
 
 Error Unavailable(const std::string& why, std::int64_t retry_after_ms = 0) {
   Error error = MakeError("upstream_unavailable", why);
@@ -79,9 +83,18 @@ std::string RefId(simdjson::ondemand::object& object, std::string_view key) {
 
 }  // namespace
 
-Result<NsRecord> ParseNsRecord(const std::string& type, const std::string& json) {
+std::string NsCurrencyId(const std::string& json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view id;
+  if (parser.parse(json).get(root) || root["currency"]["id"].get_string().get(id)) return "";
+  return std::string(id);
+}
+
+Result<NsRecord> ParseNsRecord(const std::string& type, const std::string& json, const std::string& currency_code) {
   NsRecord record;
   record.type = type;
+  record.currency = currency_code;
   try {
     simdjson::ondemand::parser parser;
     simdjson::padded_string padded(json);
@@ -92,11 +105,7 @@ Result<NsRecord> ParseNsRecord(const std::string& type, const std::string& json)
     record.memo = StringField(root, "memo");
     record.created_from = RefId(root, "createdFrom");
     record.created_at = StringField(root, "createdDate");
-    simdjson::ondemand::object currency;
-    if (!root.find_field_unordered("currency").get_object().get(currency)) {
-      record.currency = StringField(currency, "refName");
-    }
-    if (record.currency.empty()) record.currency = "USD";
+    record.currency_id = RefId(root, "currency");
     simdjson::ondemand::value total;
     if (!root.find_field_unordered("total").get(total)) record.total = NsMoney(DecimalText(total), record.currency).value_or(Money{0, record.currency});
     simdjson::ondemand::object item;
@@ -112,7 +121,7 @@ Result<NsRecord> ParseNsRecord(const std::string& type, const std::string& json)
         simdjson::ondemand::object ref;
         if (!line_object.find_field_unordered("item").get_object().get(ref)) {
           line.item_id = StringField(ref, "id");
-          line.sku = StringField(ref, "refName");
+          line.item_name = StringField(ref, "refName");
         }
         if (!line_object.find_field_unordered("quantity").get_int64().get(number)) line.quantity = number;
         simdjson::ondemand::value value;
@@ -176,7 +185,8 @@ Result<std::string> NetSuiteRestClient::Token() {
 
 Result<OutboundResponse> NetSuiteRestClient::Call(const std::string& method, const std::string& path,
                                                   const std::string& body,
-                                                  const std::vector<std::pair<std::string, std::string>>& extra) {
+                                                  const std::vector<std::pair<std::string, std::string>>& extra,
+                                                  bool resend_safe) {
   auto token = Token();
   if (!token) return token.error();
   if (auto entered = gate_.Enter(); !entered) return entered.error();
@@ -188,6 +198,7 @@ Result<OutboundResponse> NetSuiteRestClient::Call(const std::string& method, con
   for (const auto& header : extra) request.headers.push_back(header);
   request.body = body;
   request.timeout = std::chrono::seconds(30);
+  request.resend_safe = resend_safe;
   calls_.fetch_add(1);
   auto response = http_.Send(request);
   gate_.Leave();
@@ -222,9 +233,69 @@ Result<std::optional<NsRecord>> NetSuiteRestClient::GetRecord(const std::string&
     return MakeError("upstream_rejected", "NetSuite GET " + type + " answered " + std::to_string(response->status) +
                                               " " + ErrorDetail(response->body));
   }
-  auto record = ParseNsRecord(type, response->body);
+  // [B] A record of an account without the Multiple Currencies feature may name no currency; such accounts are
+  // taken to be in US dollars, as the service assumed before (a refund in another currency fails amount_mismatch).
+  const std::string currency_id = NsCurrencyId(response->body);
+  std::string currency_code = "USD";
+  if (!currency_id.empty()) {
+    auto code = CurrencyCode(currency_id);
+    if (!code) return code.error();
+    currency_code = *code;
+  }
+  auto record = ParseNsRecord(type, response->body, currency_code);
   if (!record) return record.error();
+  if (auto resolved = ResolveSkus(*record); !resolved) return resolved.error();
   return std::optional<NsRecord>(std::move(*record));
+}
+
+Result<std::string> NetSuiteRestClient::CurrencyCode(const std::string& currency_id) {
+  {
+    std::lock_guard lock(names_mutex_);
+    if (auto it = currency_codes_.find(currency_id); it != currency_codes_.end()) return it->second;
+  }
+  if (!suiteql::IsInternalId(currency_id)) return MakeError("upstream_rejected", "malformed currency id " + currency_id);
+  auto response = Call("GET", std::string(kRecordPath) + "currency/" + currency_id, "");
+  if (!response) return response.error();
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view symbol;
+  if (response->status != 200 || parser.parse(response->body).get(root) || root["symbol"].get_string().get(symbol) ||
+      symbol.size() != 3) {
+    return MakeError("upstream_rejected", "NetSuite currency " + currency_id + " has no ISO code (symbol): " +
+                                              std::to_string(response->status) + " " + ErrorDetail(response->body));
+  }
+  std::lock_guard lock(names_mutex_);
+  currency_codes_[currency_id] = std::string(symbol);
+  return std::string(symbol);
+}
+
+Result<void> NetSuiteRestClient::ResolveSkus(NsRecord& record) {
+  const std::int64_t now = clock_.NowMs();
+  std::vector<std::string> missing;
+  {
+    std::lock_guard lock(names_mutex_);
+    for (auto& line : record.lines) {
+      auto it = item_skus_.find(line.item_id);
+      if (it != item_skus_.end() && now - it->second.second < kItemNameTtlMs) {
+        line.sku = it->second.first;
+      } else if (std::find(missing.begin(), missing.end(), line.item_id) == missing.end()) {
+        missing.push_back(line.item_id);
+      }
+    }
+  }
+  if (missing.empty()) return {};
+  auto rows = SuiteQl(suiteql::ItemIds(missing));
+  if (!rows) return rows.error();
+  std::lock_guard lock(names_mutex_);
+  for (const auto& row : *rows) {
+    auto id = row.find("id");
+    auto itemid = row.find("itemid");
+    if (id != row.end() && itemid != row.end()) item_skus_[id->second] = {itemid->second, now};
+  }
+  for (auto& line : record.lines) {
+    if (auto it = item_skus_.find(line.item_id); line.sku.empty() && it != item_skus_.end()) line.sku = it->second.first;
+  }
+  return {};
 }
 
 Result<std::vector<SuiteQlRow>> NetSuiteRestClient::SuiteQl(const std::string& query) {
@@ -265,7 +336,8 @@ Result<std::vector<SuiteQlRow>> NetSuiteRestClient::SuiteQl(const std::string& q
 
 Result<std::string> NetSuiteRestClient::Transform(const std::string& from_type, const std::string& from_id,
                                                   const std::string& to_type, const std::string& body_json) {
-  auto response = Call("POST", std::string(kRecordPath) + from_type + "/" + from_id + "/!transform/" + to_type, body_json);
+  auto response = Call("POST", std::string(kRecordPath) + from_type + "/" + from_id + "/!transform/" + to_type +
+                           "?replace=item", body_json, {}, /*resend_safe=*/false);
   if (!response) return response.error();
   if (response->status != 204 && response->status != 200) {
     return MakeError("upstream_rejected", "NetSuite refused the " + to_type + ": " + ErrorDetail(response->body));

@@ -1,6 +1,11 @@
 // NetSuite SuiteTalk REST, in the few operations refund sync needs: read records (by internal id or eid:),
 // SuiteQL, transform a billed record into a refund, update a record. OAuth 2.0 client credentials with an ES256
 // client assertion; every call goes through a concurrency gate shared by all replicas.
+//
+// A record names its currency and items by reference, and a reference's refName is a display name: the currency
+// record's name ("USA", "Euro"), an item's full hierarchical name ("Shirts : Shirt-Blue-M"). GetRecord resolves
+// them to what the rest of the service compares: the currency's ISO code (the currency record's `symbol`) and each
+// item's itemId (the SKU), both cached per process.
 #pragma once
 
 #include <atomic>
@@ -20,8 +25,9 @@ namespace refundsync {
 
 struct NsLine {
   int line = 0;
-  std::string item_id;
-  std::string sku;  // the item's refName (its itemId), which equals the storefront SKU
+  std::string item_id;    // internal id
+  std::string item_name;  // the reference's refName: a display name, hierarchical for matrix items
+  std::string sku;        // the item record's itemId, which equals the storefront SKU
   std::int64_t quantity = 0;
   Money amount;     // before tax
   Money tax;
@@ -33,7 +39,8 @@ struct NsRecord {
   std::string external_id;
   std::string memo;
   std::string created_from;  // internal id
-  std::string currency;
+  std::string currency_id;   // internal id of the currency record
+  std::string currency;      // ISO 4217 code (the currency record's symbol)
   std::string created_at;  // createdDate, as NetSuite wrote it
   Money total;
   std::vector<NsLine> lines;
@@ -47,7 +54,9 @@ class NetSuiteClient {
   // nullopt when NetSuite answers 404. `id` may be "eid:<external id>".
   virtual Result<std::optional<NsRecord>> GetRecord(const std::string& type, const std::string& id) = 0;
   virtual Result<std::vector<SuiteQlRow>> SuiteQl(const std::string& query) = 0;
-  // POST /record/v1/{from}/{id}/!transform/{to} -> the new record's internal id (from the Location header).
+  // POST /record/v1/{from}/{id}/!transform/{to}?replace=item -> the new record's internal id (from the Location
+  // header). A transform starts from a copy of every line of the source record; with replace=item the body's item
+  // lines (no `line` key) are the new record's only ones, so the body must name every line it wants.
   virtual Result<std::string> Transform(const std::string& from_type, const std::string& from_id,
                                         const std::string& to_type, const std::string& body_json) = 0;
   virtual Result<void> Update(const std::string& type, const std::string& id, const std::string& body_json) = 0;
@@ -84,8 +93,15 @@ class NetSuiteRestClient : public NetSuiteClient {
   std::int64_t calls() const { return calls_.load(); }
 
  private:
+  // The ISO code of a currency record (GET /record/v1/currency/{id} -> symbol), cached.
+  Result<std::string> CurrencyCode(const std::string& currency_id);
+  // Fills each line's sku with its item's itemId (one SuiteQL query for the items not cached yet).
+  Result<void> ResolveSkus(NsRecord& record);
+
+  // `resend_safe` false: a fresh connection, so libcurl never sends the request twice (creates).
   Result<OutboundResponse> Call(const std::string& method, const std::string& path, const std::string& body,
-                                const std::vector<std::pair<std::string, std::string>>& extra_headers = {});
+                                const std::vector<std::pair<std::string, std::string>>& extra_headers = {},
+                                bool resend_safe = true);
   Result<std::string> Token();
 
   const NetSuiteConfig& config_;
@@ -96,10 +112,17 @@ class NetSuiteRestClient : public NetSuiteClient {
   std::string token_;
   std::int64_t token_expires_ms_ = 0;
   std::atomic<std::int64_t> calls_{0};
+  std::mutex names_mutex_;
+  std::map<std::string, std::string> currency_codes_;                         // currency id -> ISO code
+  std::map<std::string, std::pair<std::string, std::int64_t>> item_skus_;  // item id -> (itemId, read at ms)
 };
 
-// Reads a record body (with the item sublist expanded) into NsRecord; amounts are read from the JSON numbers'
-// own digits, never through a double.
-Result<NsRecord> ParseNsRecord(const std::string& type, const std::string& json);
+// The internal id of the currency a record body references ("" when it names none).
+std::string NsCurrencyId(const std::string& json);
+
+// Reads a record body (with the item sublist expanded) into NsRecord, amounts in `currency_code` (the ISO code of
+// the record's currency); amounts are read from the JSON numbers' own digits, never through a double. Line SKUs
+// are left empty: they come from the item records.
+Result<NsRecord> ParseNsRecord(const std::string& type, const std::string& json, const std::string& currency_code);
 
 }  // namespace refundsync

@@ -1,5 +1,6 @@
 #include "handlers/admin_actions.h"
 
+#include "clients/netsuite_queries.h"
 #include "core/external_id.h"
 #include "core/log.h"
 #include "handlers/refund_source.h"
@@ -15,12 +16,10 @@ Result<AdminActions::Billed> AdminActions::FindBilled(const AccountConfig& accou
   if (!sales_order) return sales_order.error();
   if (!*sales_order) return MakeError("order_not_synced", "order " + order_id + " was not previously synced to NetSuite");
   const std::string so = (*sales_order)->id;
-  if (so.empty() || so.find_first_not_of("0123456789") != std::string::npos) {
+  if (!suiteql::IsInternalId(so)) {
     return MakeError("upstream_rejected", "NetSuite returned a malformed sales order id");
   }
-  auto rows = netsuite_.SuiteQl(
-      "SELECT DISTINCT t.id, t.type FROM transactionline tl JOIN transaction t ON t.id = tl.transaction "
-      "WHERE tl.createdfrom = " + so + " AND t.type IN ('CustInvc','CashSale') ORDER BY t.id");
+  auto rows = netsuite_.SuiteQl(suiteql::BilledRecordsOf(so));
   if (!rows) return rows.error();
   if (rows->empty()) return MakeError("order_not_billed", "order " + order_id + " is not billed in NetSuite (no invoice or cash sale)");
   const auto& row = rows->front();
@@ -86,9 +85,7 @@ Result<RetrieveResult> AdminActions::Retrieve(const std::string& account_id, con
   // From NetSuite: the cash refunds / credit memos generated from the order's billed record.
   auto billed = FindBilled(*account, order_id);
   if (!billed) return billed.error();
-  auto rows = netsuite_.SuiteQl(
-      "SELECT DISTINCT t.id, t.type FROM transactionline tl JOIN transaction t ON t.id = tl.transaction "
-      "WHERE tl.createdfrom = " + billed->id + " AND t.type IN ('CashRfnd','CustCred') ORDER BY t.id");
+  auto rows = netsuite_.SuiteQl(suiteql::RefundsCreatedFrom(billed->id));
   if (!rows) return rows.error();
   if (rows->empty()) {
     return MakeError("no_refund_record", "order " + order_id + " has no cash refund or credit memo generated from its " +

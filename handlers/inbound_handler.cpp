@@ -5,6 +5,7 @@
 
 #include <simdjson.h>
 
+#include "clients/netsuite_queries.h"
 #include "core/external_id.h"
 #include "core/json_writer.h"
 
@@ -42,10 +43,7 @@ std::string RecordName(const std::string& type) {
   return type == "cashRefund" ? "cashrefund" : type == "creditMemo" ? "creditmemo" : type;
 }
 
-// SuiteQL takes internal ids as numbers; anything else never reaches a query.
-bool IsInternalId(const std::string& id) {
-  return !id.empty() && id.size() < 20 && id.find_first_not_of("0123456789") == std::string::npos;
-}
+using suiteql::IsInternalId;
 
 std::optional<BilledRef> CachedBilled(FactsCache& cache, const std::string& key) {
   auto text = cache.Get(key);
@@ -107,6 +105,77 @@ PostOutcome SettleTotal(NetSuiteClient& client, const NetSuiteConfig& netsuite, 
   return outcome;
 }
 
+// What was already refunded from the billed record, and whether our record (found by its marker, in the memo or
+// the external id) is among it. `decided` is set when that settles the post: ours is there (posted, or finished
+// here), or NetSuite could not be asked.
+struct ExistingRefunds {
+  std::optional<PostOutcome> decided;
+  std::int64_t refunded = 0;  // minor units, of the records that are not ours
+};
+
+ExistingRefunds LookForOurRecord(NetSuiteClient& client, const NetSuiteConfig& netsuite, const Transaction& tx,
+                                 const BilledRef& billed) {
+  ExistingRefunds result;
+  const std::string marker = InboundHandler::Marker(tx);
+  auto existing = client.SuiteQl(suiteql::RefundsCreatedFrom(billed.id));
+  if (!existing) {
+    result.decided = FailedWith(existing.error(), &billed);
+    return result;
+  }
+  for (const auto& row : *existing) {
+    const std::string ext = row.count("externalid") ? row.at("externalid") : "";
+    const std::string memo = row.count("memo") ? row.at("memo") : "";
+    if (ext == marker || memo.find(marker) != std::string::npos) {
+      const auto total = ParseMoney(row.count("foreigntotal") ? row.at("foreigntotal") : "", tx.amount.currency);
+      const std::string found_type = row.count("type") && row.at("type") == "CashRfnd" ? "cashRefund" : "creditMemo";
+      // SuiteQL reports credits as negative totals ([B]): compare magnitudes.
+      if (!total || std::llabs(total->minor_units) != tx.amount.minor_units) {
+        // The earlier attempt stopped before its adjustment line (died, or NetSuite refused the update for now):
+        // finish it on the record, never create another.
+        auto record = client.GetRecord(found_type, row.at("id"));
+        if (!record) {
+          result.decided = FailedWith(record.error(), &billed);
+          return result;
+        }
+        if (!*record) {
+          result.decided = Failed("upstream_unavailable", "record " + row.at("id") + " is listed but not readable yet", &billed);
+          return result;
+        }
+        // Only a record without an adjustment line is finished here: one that has one was adjusted already (or
+        // carries the untied rest), and a second line would not be ours to add. People look at it.
+        const auto& adjustment = netsuite.generic_items.adjustment;
+        const bool has_adjustment_line =
+            adjustment && std::any_of((*record)->lines.begin(), (*record)->lines.end(),
+                                      [&](const NsLine& line) { return line.item_id == *adjustment; });
+        if (!adjustment || has_adjustment_line) {
+          result.decided = Failed("amount_mismatch", "record " + row.at("id") + " created for this refund totals " +
+                                                         FormatDecimal((*record)->total) + ", not " + FormatDecimal(tx.amount),
+                                  &billed);
+          return result;
+        }
+        PostOutcome settled = SettleTotal(client, netsuite, found_type, row.at("id"), (*record)->total, tx, billed);
+        if (settled.status == TxStatus::kPosted) {
+          settled.note = "finished the record an earlier attempt created" + (settled.note.empty() ? "" : ": " + settled.note);
+        }
+        result.decided = std::move(settled);
+        return result;
+      }
+      PostOutcome outcome;
+      outcome.status = TxStatus::kPosted;
+      outcome.target_record = "netsuite:" + RecordName(found_type) + ":" + row.at("id");
+      outcome.sales_order = billed.sales_order;
+      outcome.billed_record = billed.type + ":" + billed.id;
+      outcome.note = "found the record an earlier attempt created; nothing created again";
+      result.decided = std::move(outcome);
+      return result;
+    }
+    if (auto total = ParseMoney(row.count("foreigntotal") ? row.at("foreigntotal") : "0", tx.amount.currency)) {
+      result.refunded += std::llabs(total->minor_units);
+    }
+  }
+  return result;
+}
+
 }  // namespace
 
 PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction& tx, FactsCache& cache) const {
@@ -128,9 +197,7 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
     }
     const std::string so_id = (*sales_order)->id;
     if (!IsInternalId(so_id)) return Failed("upstream_rejected", "NetSuite returned a malformed sales order id");
-    auto rows = client_.SuiteQl(
-        "SELECT DISTINCT t.id, t.type FROM transactionline tl JOIN transaction t ON t.id = tl.transaction "
-        "WHERE tl.createdfrom = " + so_id + " AND t.type IN ('CustInvc','CashSale') ORDER BY t.id");
+    auto rows = client_.SuiteQl(suiteql::BilledRecordsOf(so_id));
     if (!rows) return FailedWith(rows.error());
     if (rows->empty()) {
       PostOutcome outcome = Failed("order_not_billed", "order " + tx.order_id + " has sales order " + so_id +
@@ -151,54 +218,9 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
   const std::string marker = Marker(tx);
 
   // 2. What was already refunded from the billed record, and whether our record is among it.
-  auto existing = client_.SuiteQl(
-      "SELECT DISTINCT t.id, t.type, t.externalid, t.memo, t.foreigntotal FROM transactionline tl JOIN transaction t "
-      "ON t.id = tl.transaction WHERE tl.createdfrom = " + billed->id + " AND t.type IN ('CashRfnd','CustCred') "
-      "ORDER BY t.id");
-  if (!existing) return FailedWith(existing.error(), &*billed);
-  std::int64_t refunded = 0;
-  for (const auto& row : *existing) {
-    const std::string ext = row.count("externalid") ? row.at("externalid") : "";
-    const std::string memo = row.count("memo") ? row.at("memo") : "";
-    if (ext == marker || memo.find(marker) != std::string::npos) {
-      const auto total = ParseMoney(row.count("foreigntotal") ? row.at("foreigntotal") : "", tx.amount.currency);
-      const std::string found_type = row.count("type") && row.at("type") == "CashRfnd" ? "cashRefund" : "creditMemo";
-      // [U] SuiteQL may report credits as negative totals: compare magnitudes.
-      if (!total || std::llabs(total->minor_units) != tx.amount.minor_units) {
-        // The earlier attempt stopped before its adjustment line (died, or NetSuite refused the update for now):
-        // finish it on the record, never create another.
-        auto record = client_.GetRecord(found_type, row.at("id"));
-        if (!record) return FailedWith(record.error(), &*billed);
-        if (!*record) return Failed("upstream_unavailable", "record " + row.at("id") + " is listed but not readable yet", &*billed);
-        // Only a record without an adjustment line is finished here: one that has one was adjusted already (or
-        // carries the untied rest), and a second line would not be ours to add. People look at it.
-        const auto& adjustment = netsuite_.generic_items.adjustment;
-        const bool has_adjustment_line =
-            adjustment && std::any_of((*record)->lines.begin(), (*record)->lines.end(),
-                                      [&](const NsLine& line) { return line.item_id == *adjustment; });
-        if (!adjustment || has_adjustment_line) {
-          return Failed("amount_mismatch", "record " + row.at("id") + " created for this refund totals " +
-                                               FormatDecimal((*record)->total) + ", not " + FormatDecimal(tx.amount),
-                        &*billed);
-        }
-        PostOutcome settled = SettleTotal(client_, netsuite_, found_type, row.at("id"), (*record)->total, tx, *billed);
-        if (settled.status == TxStatus::kPosted) {
-          settled.note = "finished the record an earlier attempt created" + (settled.note.empty() ? "" : ": " + settled.note);
-        }
-        return settled;
-      }
-      PostOutcome outcome;
-      outcome.status = TxStatus::kPosted;
-      outcome.target_record = "netsuite:" + RecordName(found_type) + ":" + row.at("id");
-      outcome.sales_order = billed->sales_order;
-      outcome.billed_record = billed->type + ":" + billed->id;
-      outcome.note = "found the record an earlier attempt created; nothing created again";
-      return outcome;
-    }
-    if (auto total = ParseMoney(row.count("foreigntotal") ? row.at("foreigntotal") : "0", tx.amount.currency)) {
-      refunded += std::llabs(total->minor_units);
-    }
-  }
+  ExistingRefunds existing = LookForOurRecord(client_, netsuite_, tx, *billed);
+  if (existing.decided) return std::move(*existing.decided);
+  const std::int64_t refunded = existing.refunded;
 
   // 3. The billed record's lines and total: what can still be refunded, and how SKUs map to item lines.
   auto billed_record = client_.GetRecord(billed->type, billed->id);
@@ -218,10 +240,21 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
                       " already refunded)", &*billed);
   }
 
+  // The marker goes in the memo, which a transform body sets as documented; externalId too, though whether NetSuite
+  // keeps it on a transform is undocumented, so nothing relies on it.
   JsonWriter body;
   body.BeginObject();
-  body.Key("externalId").String(marker);
   body.Key("memo").String(marker + " refundsync " + tx.source_record);
+  body.Key("externalId").String(marker);
+  if (refund_type == "cashRefund") {
+    // The storefront already returned the money: the cash refund only books it. Without these NetSuite's payment
+    // processing would refund a card-paid cash sale's card again. "Save only" with the Payment Instruments feature,
+    // Charge Credit Card and CC Approved unchecked without it (Oracle, "Handling Mode"); an account has one or the
+    // other, so both are sent.
+    body.Key("handlingMode").String("SAVE_ONLY");
+    body.Key("chargeIt").Bool(false);
+    body.Key("ccApproved").Bool(false);
+  }
   body.Key("item").BeginObject().Key("items").BeginArray();
   std::int64_t accounted = 0;  // what the lines, their tax and shipping account for
   for (const auto& line : tx.lines) {
@@ -265,14 +298,21 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
   }
   body.EndArray().EndObject().EndObject();
 
-  // 4. Create it from the billed record. A timeout may hide a success: the retry's step 2 finds it.
+  // 4. Create it from the billed record, naming every line (?replace=item: a transform copies all the source's).
   auto created = client_.Transform(billed->type, billed->id, refund_type, body.str());
   if (!created) {
-    // A duplicate external id means an earlier attempt's create went through (libcurl may even resend a POST
-    // whose connection died): retry, and the lookup above finds that record.
-    if (created.error().message.find("DUP_RCRD") != std::string::npos) {
-      return Failed("upstream_unavailable", "NetSuite already has a record with our marker; looking it up on retry",
-                    &*billed);
+    // A refused or unanswered create may still have made our record: libcurl resends a POST whose connection died,
+    // and NetSuite refuses the second one (quantities already refunded) although it holds the first. Look for the
+    // marker before deciding anything.
+    ExistingRefunds after = LookForOurRecord(client_, netsuite_, tx, *billed);
+    if (after.decided) {
+      if (after.decided->status == TxStatus::kPosted) {
+        after.decided->note = "NetSuite answered the create with \"" + created.error().message +
+                              "\" but holds our record; " + after.decided->note;
+        return std::move(*after.decided);
+      }
+      const bool could_not_look = after.decided->error && IsRetryable(*after.decided->error);
+      if (!could_not_look || !IsRetryable(created.error())) return std::move(*after.decided);
     }
     return FailedWith(created.error(), &*billed);
   }
@@ -283,14 +323,6 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
   if (!record || !*record) {
     PostOutcome outcome = Failed("upstream_unavailable", "created " + target + " but could not read it back", &*billed);
     return outcome;  // the retry finds it by its marker and finishes it there
-  }
-  if ((*record)->external_id != marker) {
-    // [U] whether a transform body may set externalId is not documented: set it now if it did not stick.
-    JsonWriter patch;
-    patch.BeginObject().Key("externalId").String(marker).EndObject();
-    if (auto updated = client_.Update(refund_type, *created, patch.str()); !updated) {
-      return FailedWith(updated.error(), &*billed);
-    }
   }
   return SettleTotal(client_, netsuite_, refund_type, *created, (*record)->total, tx, *billed);
 }

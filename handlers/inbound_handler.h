@@ -10,8 +10,10 @@
 //   lines by SKU (+ generic shipping / adjustment items) ──> transform ──> read back: total == refund?
 //                                                                          │ no: adjustment line, or amount_mismatch
 //
-// Exactly once: every record carries our marker (externalId and memo) and every attempt first looks for it, so
-// a timeout that hid a success, a redelivery or a replay finds the first record instead of making a second.
+// Exactly once: every record carries our marker in its memo (set by the transform body, as NetSuite documents) and
+// every attempt first looks for it, and so does every refused or unanswered create before it is called a failure:
+// a timeout that hid a success, a POST libcurl resent, a redelivery or a replay finds the first record instead of
+// making a second.
 #pragma once
 
 #include <optional>
@@ -47,7 +49,8 @@ class InboundHandler {
 
   PostOutcome Post(const AccountConfig& account, const Transaction& tx, FactsCache& cache) const;
 
-  // The marker our NetSuite records carry: also their externalId ([A-Za-z0-9_-]).
+  // The marker our NetSuite records carry in their memo; also sent as their externalId ([A-Za-z0-9_-]), which a
+  // transform may not keep.
   static std::string Marker(const Transaction& tx) { return "rs-" + tx.id; }
 
  private:

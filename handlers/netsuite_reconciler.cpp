@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "clients/netsuite_queries.h"
 #include "core/log.h"
 #include "core/time.h"
 
@@ -11,9 +12,13 @@ namespace refundsync {
 namespace {
 
 constexpr std::int64_t kOverlapMs = 120'000;  // re-read two minutes before the checkpoint: clocks differ
+// SuiteQL compares lastmodifieddate in the integration user's time zone, not UTC ([B]; no Oracle page says which).
+// Time zones run from UTC-12 to UTC+14: a window that starts a day earlier than the UTC time misses nothing
+// in any of them. What it reads again is recognised without a NetSuite call (RefundProcessor::IsKnown).
+constexpr std::int64_t kTimeZoneSlackMs = 24 * 3'600'000;
 constexpr Duration kRunnerLease = std::chrono::minutes(10);
 
-// TO_TIMESTAMP text, UTC.
+// TO_TIMESTAMP text of a UTC time.
 std::string SuiteQlTime(std::int64_t ms) {
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
@@ -37,10 +42,7 @@ Result<ReconcileReport> NetSuiteReconciler::RunOnce(const std::string& only_acco
   if (!checkpoint) return checkpoint.error();
   const std::int64_t since = std::max(*checkpoint ? **checkpoint - kOverlapMs : not_before_ms, not_before_ms);
   report.since = FormatRfc3339Ms(since);
-  auto rows = netsuite_.SuiteQl(
-      "SELECT t.id, t.type, t.lastmodifieddate FROM transaction t WHERE t.type IN ('CashRfnd','CustCred') "
-      "AND t.lastmodifieddate >= TO_TIMESTAMP('" + SuiteQlTime(since) + "', 'YYYY-MM-DD HH24:MI:SS') "
-      "ORDER BY t.lastmodifieddate, t.id");
+  auto rows = netsuite_.SuiteQl(suiteql::RefundsModifiedSince(SuiteQlTime(since - kTimeZoneSlackMs)));
   if (!rows) {
     (void)store.ReleaseRunnerLease(scope, holder);
     return rows.error();
@@ -49,6 +51,12 @@ Result<ReconcileReport> NetSuiteReconciler::RunOnce(const std::string& only_acco
     const std::string type = row.count("type") && row.at("type") == "CashRfnd" ? "cashrefund" : "creditmemo";
     const std::string id = row.count("id") ? row.at("id") : "";
     if (id.empty()) continue;
+    auto known = processor_.IsKnownNetSuiteRecord(type, id, store);
+    if (!known) {
+      (void)store.ReleaseRunnerLease(scope, holder);
+      return known.error();
+    }
+    if (*known) continue;  // seen before (posted, failed or skipped): the event or an earlier pass handled it
     auto handled = processor_.HandleNetSuiteRecord(type, id, "create", store, only_account);
     if (!handled) {
       (void)store.ReleaseRunnerLease(scope, holder);

@@ -173,6 +173,19 @@ Result<void> RefundProcessor::HandleNetSuiteRecord(const std::string& record_typ
   return {};
 }
 
+Result<bool> RefundProcessor::IsKnownNetSuiteRecord(const std::string& record_type, const std::string& record_id,
+                                                    TransactionStore& store) const {
+  const std::string source_record = "netsuite:" + record_type + ":" + record_id;
+  std::vector<std::pair<std::string, bool>> holders{{"netsuite", false}};  // unmapped records are kept under "netsuite"
+  for (const auto& account : config_.accounts) holders.emplace_back(account.id, account.auto_post);
+  for (const auto& [account, auto_post] : holders) {
+    auto existing = store.Load(TransactionId(account, source_record));
+    if (!existing) return existing.error();
+    if (*existing) return !((*existing)->status == TxStatus::kImported && auto_post);
+  }
+  return false;
+}
+
 Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const Transaction& fresh,
                                             TransactionStore& store, bool automatic, SourceSystem source) const {
   // Decide before storing, so a stored `imported` always means "passed the policy and the cut-over".
@@ -191,7 +204,9 @@ Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const 
       cutover = *first_seen;
     }
     const auto refunded_at = ParseRfc3339Ms(candidate.source_created_at);
-    if (refunded_at && *refunded_at < cutover) {
+    // Compared in whole seconds: NetSuite writes record times without milliseconds, so a refund made in the
+    // cut-over's own second would otherwise count as before it.
+    if (refunded_at && *refunded_at / 1000 < cutover / 1000) {
       candidate.Record(now, TxStatus::kSkipped, "refund of " + candidate.source_created_at + " " +
                                                     std::string(kCutoverNote) + " (" + FormatRfc3339Ms(cutover) +
                                                     "); an operator can retrieve it");

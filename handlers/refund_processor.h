@@ -39,6 +39,12 @@ class RefundProcessor {
                                     const std::string& event, TransactionStore& store,
                                     const std::string& only_account = "", const std::string& event_id = "") const;
 
+  // Whether a NetSuite refund record already has its transaction, so reading it again (reconciliation's
+  // overlapping window) needs no NetSuite call. One that a dead worker left `imported` on an auto-posting account
+  // does not count: handling it again resumes its post.
+  Result<bool> IsKnownNetSuiteRecord(const std::string& record_type, const std::string& record_id,
+                                     TransactionStore& store) const;
+
   // Reads a NetSuite refund record back to its account and order (a new transaction, not stored).
   Result<ResolvedNetSuiteRefund> ResolveNetSuite(const std::string& record_type, const std::string& record_id) const {
     return outbound_.Resolve(record_type, record_id, clock_.NowMs());

@@ -182,7 +182,8 @@ shutdown: {{drain_delay: 0s}}
     });
   }
 
-  // NetSuite records of a type, from the sandbox's read-back: {id, total, externalId, lines "SKU:qty:amount"}.
+  // NetSuite records of a type, from the sandbox's read-back: {id, total, memo, marker (the memo's first word),
+  // card_refunded (yes/no: NetSuite would have refunded the card again), lines "item refName:qty:amount"}.
   std::vector<std::map<std::string, std::string>> Records(const std::string& type) {
     const std::string body = sandbox.Control("GET", "/_control/netsuite/records");
     simdjson::dom::parser parser;
@@ -194,8 +195,10 @@ shutdown: {{drain_delay: 0s}}
       std::map<std::string, std::string> row;
       row["id"] = std::string(record["id"].get_string().value());
       row["total"] = fmt::format("{:.2f}", record["total"].get_double().value());
-      std::string_view ext;
-      row["externalId"] = record["externalId"].get_string().get(ext) ? "" : std::string(ext);
+      std::string_view memo;
+      row["memo"] = record["memo"].get_string().get(memo) ? "" : std::string(memo);
+      row["marker"] = row["memo"].substr(0, row["memo"].find(' '));  // ours: "rs-<tx id> refundsync <source>"
+      row["card_refunded"] = record["_cardRefunded"].get_bool().value() ? "yes" : "no";
       std::string lines;
       for (auto line : record["item"]["items"].get_array()) {
         lines += fmt::format("{}:{}:{:.2f} ", std::string_view(line["item"]["refName"].get_string()),
