@@ -188,8 +188,13 @@ TEST_CASE("A NetSuite refund edited after posting is recorded as changed, nothin
   CHECK(order.find(R"("amount": "10.00")") != std::string::npos);  // one refund, not reversed, not repeated
 }
 
-TEST_CASE("A lost NetSuite event is caught up by reconciliation, once", "[sync][outbound][integration]") {
+TEST_CASE("A lost NetSuite event is caught up by reconciliation, once, whatever the account's time zone",
+          "[sync][outbound][integration]") {
   SyncHarness h;
+  // SuiteQL compares lastmodifieddate in the integration user's time zone: a window written in UTC would start
+  // eight hours after the record's local time, and miss it.
+  h.sandbox.Control("POST", "/_control/netsuite/settings", GENERATE(R"({"timezone_offset_hours":-8})",
+                                                                    R"({"timezone_offset_hours":14})"));
   const std::string invoice = SeedSyncedShopifyOrder(h, "2003");
   const std::string memo =
       CreateNetSuiteCreditMemo(h, invoice, R"([{"sku":"MUG","quantity":2,"amount":"20.00"}])", /*send_webhook=*/false);

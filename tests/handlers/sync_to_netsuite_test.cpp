@@ -407,3 +407,66 @@ TEST_CASE("Fetching an eBay signing key does not hold up the HTTP thread, even w
   notification.join();
   CHECK(status == 200);  // verified with the fetched key, and recorded
 }
+
+TEST_CASE("NetSuite as it really behaves: only the refunded lines, ISO codes from currency records, matrix items, "
+          "no second card refund", "[sync][integration]") {
+  SyncHarness h;
+  SECTION("1 of 3 units of one line: a record with exactly that line and its tax, not a copy of the sale") {
+    h.SeedNetSuiteOrder("shop-eu-9101", "invoice",
+                        R"([{"sku":"MUG","quantity":3,"rate":"10.00","tax_rate":"0.10"},{"sku":"CUP","quantity":1,"rate":"4.00"}])",
+                        "5.00");
+    const std::string refund = ShopifyRefund(
+        "9101", "9101", "11.00",
+        R"([{"line_item_id":1,"quantity":1,"subtotal":10.00,"total_tax":1.00,"line_item":{"sku":"MUG"}}])");
+    REQUIRE(h.PostShopifyRefund("shop-eu", refund, "ev-9101") == 200);
+    const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:9101");
+    REQUIRE(tx.status == TxStatus::kPosted);
+    auto memos = h.Records("creditMemo");
+    REQUIRE(memos.size() == 1);
+    CHECK(memos[0]["lines"] == "MUG:1:10.00 ");
+    CHECK(memos[0]["total"] == "11.00");
+  }
+  SECTION("a EUR order, whose currency record is named \"Euro\", posts in EUR") {
+    h.sandbox.Control("POST", "/_control/netsuite/orders",
+                      R"({"external_id":"shop-eu-9102","billing":"invoice","currency":"EUR","lines":[{"sku":"MUG","quantity":2,"rate":"10.00"}]})");
+    const std::string refund =
+        R"({"id":9102,"order_id":9102,"created_at":")" +
+        FormatRfc3339Ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count()) +
+        R"(","refund_line_items":[{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"0.00","line_item":{"sku":"MUG"}}],)"
+        R"("transactions":[{"kind":"refund","status":"success","amount":"10.00","currency":"EUR"}],"order_adjustments":[]})";
+    REQUIRE(h.PostShopifyRefund("shop-eu", refund, "ev-9102") == 200);
+    const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:9102");
+    CHECK(tx.status == TxStatus::kPosted);
+    CHECK(tx.amount == Money{1000, "EUR"});
+    CHECK(h.Records("creditMemo").size() == 1);
+  }
+  SECTION("a matrix item (refName \"Shirt : Shirt-Blue-M\") matches the storefront SKU by its itemId") {
+    h.SeedNetSuiteOrder("shop-eu-9103", "invoice",
+                        R"([{"sku":"Shirt-Blue-M","parent":"Shirt","quantity":2,"rate":"15.00"}])");
+    const std::string refund = ShopifyRefund(
+        "9103", "9103", "15.00",
+        R"([{"line_item_id":1,"quantity":1,"subtotal":15.00,"total_tax":0,"line_item":{"sku":"Shirt-Blue-M"}}])");
+    REQUIRE(h.PostShopifyRefund("shop-eu", refund, "ev-9103") == 200);
+    const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:9103");
+    REQUIRE(tx.status == TxStatus::kPosted);
+    auto memos = h.Records("creditMemo");
+    REQUIRE(memos.size() == 1);
+    CHECK(memos[0]["lines"] == "Shirt : Shirt-Blue-M:1:15.00 ");
+  }
+  SECTION("a cash sale paid by card: the cash refund only books the refund, with or without Payment Instruments") {
+    const bool payment_instruments = GENERATE(true, false);
+    h.sandbox.Control("POST", "/_control/netsuite/settings",
+                      payment_instruments ? R"({"payment_instruments":true})" : R"({"payment_instruments":false})");
+    h.SeedNetSuiteOrder("shop-eu-9104", "cash_sale", R"([{"sku":"PEN","quantity":2,"rate":"3.00"}])");
+    const std::string refund = ShopifyRefund(
+        "9104", "9104", "3.00", R"([{"line_item_id":1,"quantity":1,"subtotal":3.00,"total_tax":0,"line_item":{"sku":"PEN"}}])");
+    REQUIRE(h.PostShopifyRefund("shop-eu", refund, "ev-9104") == 200);
+    const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:9104");
+    REQUIRE(tx.status == TxStatus::kPosted);
+    auto refunds = h.Records("cashRefund");
+    REQUIRE(refunds.size() == 1);
+    CHECK(refunds[0]["card_refunded"] == "no");
+    CHECK(h.sandbox.Control("GET", "/_control/netsuite/payments") == R"({"card_refunds_processed": 0})");
+  }
+}
