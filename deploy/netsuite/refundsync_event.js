@@ -5,12 +5,33 @@
  * @NApiVersion 2.1
  * @NModuleScope SameAccount
  */
+/**
+ * @typedef {object} RefundsyncModules the N/* modules build() signs and encodes with
+ * @property {typeof import('N/https')} https
+ * @property {typeof import('N/crypto')} crypto
+ * @property {typeof import('N/encode')} encode
+ *
+ * @typedef {object} RefundsyncSettings the deployment parameters (see settingsOf)
+ * @property {string} url
+ * @property {string} secretId
+ * @property {string} issuer
+ * @property {string} audience
+ *
+ * @typedef {object} RefundsyncEvent what this module returns to define()
+ * @property {(modules: RefundsyncModules, settings: RefundsyncSettings, body: string, nowMs: number) => import('N/https').PostOptions} build
+ * @property {(script: import('N/runtime').Script) => RefundsyncSettings} settingsOf
+ */
 define([], () => {
   // base64 -> base64url without padding (RFC 7515)
+  /** @param {string} b64 */
   function toBase64Url(b64) {
     return b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   }
 
+  /**
+   * @param {RefundsyncModules} modules
+   * @param {string} text
+   */
   function base64UrlOfUtf8(modules, text) {
     const { encode } = modules;
     return toBase64Url(encode.convert({ string: text, inputEncoding: encode.Encoding.UTF_8,
@@ -24,11 +45,11 @@ define([], () => {
   }
 
   /**
-   * @param modules {https, crypto, encode}
-   * @param settings {url, secretId, issuer, audience}
-   * @param body the exact JSON text that is sent
-   * @param nowMs the time of signing
-   * @returns the options for https.post
+   * @param {RefundsyncModules} modules
+   * @param {RefundsyncSettings} settings
+   * @param {string} body the exact JSON text that is sent
+   * @param {number} nowMs the time of signing
+   * @returns {import('N/https').PostOptions} the options for https.post
    */
   function build(modules, settings, body, nowMs) {
     const { crypto, encode } = modules;
@@ -54,17 +75,19 @@ define([], () => {
 
   /**
    * The deployment parameters both scripts share.
-   * @param script runtime.getCurrentScript()
-   * @returns {url, secretId, issuer, audience}
+   * @param {import('N/runtime').Script} script runtime.getCurrentScript()
+   * @returns {RefundsyncSettings}
    */
   function settingsOf(script) {
     return {
-      url: script.getParameter({ name: 'custscript_refundsync_url' }),
-      secretId: script.getParameter({ name: 'custscript_refundsync_secret' }),
-      issuer: script.getParameter({ name: 'custscript_refundsync_issuer' }),
-      audience: script.getParameter({ name: 'custscript_refundsync_audience' }),
+      url: /** @type {string} */ (script.getParameter({ name: 'custscript_refundsync_url' })),
+      secretId: /** @type {string} */ (script.getParameter({ name: 'custscript_refundsync_secret' })),
+      issuer: /** @type {string} */ (script.getParameter({ name: 'custscript_refundsync_issuer' })),
+      audience: /** @type {string} */ (script.getParameter({ name: 'custscript_refundsync_audience' })),
     };
   }
 
-  return { build, settingsOf };
+  /** @type {RefundsyncEvent} */
+  const exported = { build, settingsOf };
+  return exported;
 });

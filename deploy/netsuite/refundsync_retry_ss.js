@@ -8,13 +8,23 @@
  * @NModuleScope SameAccount
  */
 define(['N/https', 'N/crypto', 'N/encode', 'N/runtime', 'N/record', 'N/search', './refundsync_event'],
+  /**
+   * @param {typeof import('N/https')} https
+   * @param {typeof import('N/crypto')} crypto
+   * @param {typeof import('N/encode')} encode
+   * @param {typeof import('N/runtime')} runtime
+   * @param {typeof import('N/record')} record
+   * @param {typeof import('N/search')} search
+   * @param {RefundsyncEvent} refundsyncEvent
+   */
   (https, crypto, encode, runtime, record, search, refundsyncEvent) => {
+    /** @type {import('N/types').EntryPoints.Scheduled.execute} */
     function execute() {
       const script = runtime.getCurrentScript();
       const settings = refundsyncEvent.settingsOf(script);
       search.create({ type: 'customrecord_refundsync_pending', columns: ['custrecord_refundsync_body'] })
         .run().each((result) => {
-          const body = result.getValue({ name: 'custrecord_refundsync_body' });
+          const body = /** @type {string} */ (result.getValue({ name: 'custrecord_refundsync_body' }));
           try {
             const response = https.post(refundsyncEvent.build({ https, crypto, encode }, settings, body, Date.now()));
             if (response.code === 200) record.delete({ type: 'customrecord_refundsync_pending', id: result.id });

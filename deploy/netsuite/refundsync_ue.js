@@ -11,15 +11,25 @@
  *   custscript_refundsync_issuer    the account id, e.g. 1234567_SB1 (netsuite.webhook.issuer)
  *   custscript_refundsync_audience  refundsync (netsuite.webhook.audience)
  *
- * The request (refundsync contract, section 4): body {"record_type","record_id","event"}, header
+ * The request (refundsync contract, section 4): body {"record_type","record_id","event","external_id","memo"}, header
  * "Authorization: Bearer <JWT>" signed HS256 with claims iss, aud, iat, exp (2 minutes), jti and body_sha256
  * (base64url SHA-256 of the exact body bytes). NetSuite does not retry outbound calls: a failed send is queued
  * in a custom record for refundsync_retry_ss.js; refundsync's reconciliation is the backstop for anything else.
  */
 define(['N/https', 'N/crypto', 'N/encode', 'N/runtime', 'N/record', './refundsync_event'],
+  /**
+   * @param {typeof import('N/https')} https
+   * @param {typeof import('N/crypto')} crypto
+   * @param {typeof import('N/encode')} encode
+   * @param {typeof import('N/runtime')} runtime
+   * @param {typeof import('N/record')} record
+   * @param {RefundsyncEvent} refundsyncEvent
+   */
   (https, crypto, encode, runtime, record, refundsyncEvent) => {
+    /** @type {Record<string, string | undefined>} */
     const TYPES = { cashrefund: 'cashrefund', creditmemo: 'creditmemo' };
 
+    /** @param {import('N/types').EntryPoints.UserEvent.afterSubmitContext} context */
     function eventName(context) {
       const t = context.UserEventType;
       if (context.type === t.CREATE || context.type === t.COPY) return 'create';
@@ -28,13 +38,20 @@ define(['N/https', 'N/crypto', 'N/encode', 'N/runtime', 'N/record', './refundsyn
       return null;
     }
 
+    /** @param {import('N/types').EntryPoints.UserEvent.afterSubmitContext} context */
     function afterSubmit(context) {
       const event = eventName(context);
       const rec = context.newRecord || context.oldRecord;
       const recordType = TYPES[String(rec.type).toLowerCase()];
       if (!event || !recordType) return;
       const settings = refundsyncEvent.settingsOf(runtime.getCurrentScript());
-      const body = JSON.stringify({ record_type: recordType, record_id: String(rec.id), event: event });
+      // external_id and memo let refundsync recognise its own records (their memo carries its marker) without
+      // reading them back.
+      const body = JSON.stringify({
+        record_type: recordType, record_id: String(rec.id), event: event,
+        external_id: String(rec.getValue({ fieldId: 'externalid' }) || ''),
+        memo: String(rec.getValue({ fieldId: 'memo' }) || ''),
+      });
       let sent = false;
       try {
         const request = refundsyncEvent.build({ https, crypto, encode }, settings, body, Date.now());

@@ -82,7 +82,9 @@ function load(file) {
 
 const ue = load(path.join(dir, 'refundsync_ue.js'));
 const UserEventType = { CREATE: 'create', EDIT: 'edit', XEDIT: 'xedit', DELETE: 'delete', COPY: 'copy' };
-ue.afterSubmit({ type: 'create', UserEventType, newRecord: { type: 'creditmemo', id: 4711 } });
+const fields = { externalid: '', memo: 'rs-1a2b refundsync shopify:refund:7001' };
+ue.afterSubmit({ type: 'create', UserEventType,
+                 newRecord: { type: 'creditmemo', id: 4711, getValue: ({ fieldId }) => fields[fieldId] } });
 if (failFirstSend) {
   // NetSuite does not retry: the failed event must be queued, and the scheduled script must send it again.
   if (pending.filter(Boolean).length !== 1) { console.error('failed send was not queued'); process.exit(1); }

@@ -43,6 +43,11 @@ TEST_CASE("The NetSuite SuiteScript's event is accepted by the service, tampered
   const std::string body(request["body"].get_string().value());
   const std::string authorization(request["headers"]["Authorization"].get_string().value());
   CHECK(std::string_view(request["url"].get_string().value()) == url);
+  // The event carries the record's external id and memo, so refundsync recognises its own records unread.
+  simdjson::dom::parser body_parser;
+  simdjson::dom::element event = body_parser.parse(body);
+  CHECK(std::string_view(event["memo"].get_string().value()) == "rs-1a2b refundsync shopify:refund:7001");
+  CHECK(std::string_view(event["external_id"].get_string().value()).empty());
 
   HttpClient client;
   auto accepted = client.Request("POST", url, body, {{"Authorization", authorization}, {"Content-Type", "application/json"}});
