@@ -36,10 +36,14 @@ def iso_utc(epoch):
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(epoch)) + "Z"
 
 
-def ns_error(status, code, detail):
-    return status, {"type": "https://www.w3.org/Protocols/rfc2616/rfc2616-sec10.html#sec10.4.1",
+def ns_error(status, code, detail, **where):
+    """NetSuite's error body (section_156570709583); `where`: o:errorPath / o:errorQueryParam, e.g.
+    error_path="item.items[0].item"."""
+    details = {"detail": detail, "o:errorCode": code}
+    details.update({"o:" + k.replace("_p", "P").replace("_q", "Q"): v for k, v in where.items()})
+    return status, {"type": "https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.1",
                     "title": "Bad Request" if status == 400 else "Error", "status": status,
-                    "o:errorDetails": [{"detail": detail, "o:errorCode": code}]}
+                    "o:errorDetails": [details]}
 
 
 class NetSuiteData:
@@ -149,6 +153,11 @@ class NetSuite:
     def render(self, rec, expand):
         out = {k: v for k, v in rec.items() if not k.startswith("_")}
         out["links"] = [{"rel": "self", "href": f"/services/rest/record/v1/{rec['_type']}/{rec['id']}"}]
+        for ref in ("entity", "createdFrom"):
+            if isinstance(out.get(ref), dict):
+                out[ref] = dict({"links": []}, **out[ref])
+        if isinstance(out.get("entity"), dict):
+            out["entity"].setdefault("refName", "Customer " + out["entity"]["id"])
         cur = self.d.currencies[rec["currency"]["id"]]
         out["currency"] = {"links": [], "id": rec["currency"]["id"], "refName": cur["name"]}
         out["lastModifiedDate"], out["createdDate"] = iso_utc(rec["_modified"]), iso_utc(rec["_created"])
@@ -180,9 +189,7 @@ class NetSuite:
             with self.s.lock:
                 rows = suiteql.run(self.d.db, q, self.d.date_preference)
         except suiteql.SuiteQlError as e:
-            status, body = ns_error(400, "INVALID_PARAMETER", e.detail)
-            body["o:errorDetails"][0]["o:errorQueryParam"] = "q"
-            return status, body
+            return ns_error(400, "INVALID_PARAMETER", e.detail, error_query_param="q")
         page = rows[offset:offset + limit]
         return 200, {"links": [], "count": len(page), "hasMore": offset + limit < len(rows), "items": page,
                      "offset": offset, "totalResults": len(rows)}
@@ -220,11 +227,12 @@ class NetSuite:
         return sum(line["quantity"] for rec in self.d.children.get(source["id"], []) if rec["_type"] in REFUND_TYPES
                    for line in rec["_lines"] if line["item"] == item_id)
 
-    def body_line(self, source, want):
+    def body_line(self, source, want, index=0):
         """A new sublist line from a request body (one without a `line` key)."""
         item = str((want.get("item") or {}).get("id", ""))
         if item not in self.d.items:
-            return None, ns_error(400, "INVALID_CONTENT", f"Invalid Field Value {item} for the following field: item")
+            return None, ns_error(400, "INVALID_CONTENT", "Error while accessing a resource. You have entered an Invalid "
+                                  f"Field Value {item} for the following field: item", error_path=f"item.items[{index}].item")
         src = next((line for line in source["_lines"] if line["item"] == item), None) if source else None
         if source is not None and src is None and item not in GENERIC_ITEMS:
             return None, ns_error(400, "INVALID_CONTENT", f"Item {item} is not on the source transaction")
@@ -253,7 +261,7 @@ class NetSuite:
                 # will add a new line"). Keyed lines update the copied line; with ?replace=item the copied lines
                 # no body line names are removed (section_1545297048).
                 kept, new = {}, []
-                for want in wanted:
+                for index, want in enumerate(wanted):
                     if "line" in want:
                         index = int(want["line"])
                         if not 1 <= index <= len(lines):
@@ -266,7 +274,7 @@ class NetSuite:
                             line["amount"] = money(want["amount"])
                         line["taxAmount"] = money(line["amount"] * line.get("taxRate", Decimal("0")))
                         continue
-                    line, err = self.body_line(source, want)
+                    line, err = self.body_line(source, want, index)
                     if err:
                         return err
                     new.append(line)

@@ -3,6 +3,9 @@
 // catalog, so a query naming a column NetSuite does not have fails here instead of in production.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include <simdjson.h>
 
 #include "clients/netsuite_client.h"
@@ -28,7 +31,97 @@ Seeded Seed(SyncHarness& h, const std::string& body) {
   return {std::string(root["sales_order"].get_string().value()), std::string(root["billed"]["id"].get_string().value())};
 }
 
+std::string Fixture(const std::string& name) {
+  std::ifstream in(std::string(REFUNDSYNC_SOURCE_DIR) + "/tests/data/vendor/netsuite/" + name);
+  REQUIRE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Every field of the documented body is in the sandbox's answer, with the same JSON type (numbers alike); arrays
+// are compared by their first element.
+void CheckShape(simdjson::dom::element documented, simdjson::dom::element actual, const std::string& path) {
+  const auto kind = [](simdjson::dom::element e) {
+    switch (e.type()) {
+      case simdjson::dom::element_type::INT64:
+      case simdjson::dom::element_type::UINT64:
+      case simdjson::dom::element_type::DOUBLE: return std::string("number");
+      case simdjson::dom::element_type::STRING: return std::string("string");
+      case simdjson::dom::element_type::BOOL: return std::string("bool");
+      case simdjson::dom::element_type::ARRAY: return std::string("array");
+      case simdjson::dom::element_type::OBJECT: return std::string("object");
+      default: return std::string("null");
+    }
+  };
+  INFO(path);
+  REQUIRE(kind(actual) == kind(documented));
+  if (documented.is_object()) {
+    for (auto field : documented.get_object()) {
+      simdjson::dom::element value;
+      INFO("documented field " << path << "." << field.key << " is missing from the sandbox's answer");
+      REQUIRE_FALSE(actual[field.key].get(value));
+      CheckShape(field.value, value, path + "." + std::string(field.key));
+    }
+  } else if (documented.is_array() && documented.get_array().size() > 0 && actual.get_array().size() > 0) {
+    CheckShape(documented.get_array().at(0), actual.get_array().at(0), path + "[0]");
+  }
+}
+
+std::string Token(const NetSuiteConfig& config, HttpClient& http) {
+  const std::string url = config.rest_base_url + "/services/rest/auth/oauth2/v1/token";
+  OutboundRequest request;
+  request.method = "POST";
+  request.url = url;
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  request.body = "grant_type=client_credentials&client_assertion_type=" +
+                 UrlEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") + "&client_assertion=" +
+                 UrlEncode(NetSuiteClientAssertion(config, url, std::time(nullptr)));
+  auto response = http.Send(request);
+  REQUIRE(response);
+  REQUIRE(response->status == 200);
+  simdjson::dom::parser parser;
+  return std::string(parser.parse(response->body)["access_token"].get_string().value());
+}
+
 }  // namespace
+
+TEST_CASE("The sandbox answers every field of Oracle's documented bodies, with the same types", "[netsuite][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  const Seeded order = Seed(h, R"({"external_id":"q-2","billing":"cash_sale","currency":"USD",
+      "lines":[{"sku":"Shirt-Blue-M","parent":"Shirts","quantity":2,"rate":"19.99","tax_rate":"0.08"}],"shipping":"0"})");
+  const LoadedConfig loaded = LoadConfigFile(h.config_path);
+  REQUIRE(loaded.ok());
+  CurlHttpClient http;
+  const std::string token = Token(loaded.config.netsuite, http);
+  const auto call = [&](const std::string& method, const std::string& path, const std::string& body) {
+    OutboundRequest request;
+    request.method = method;
+    request.url = loaded.config.netsuite.rest_base_url + path;
+    request.headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}, {"Prefer", "transient"}};
+    request.body = body;
+    auto response = http.Send(request);
+    REQUIRE(response);
+    return *response;
+  };
+  simdjson::dom::parser documented_parser, actual_parser;
+  const auto shape = [&](const std::string& fixture, const OutboundResponse& response, long status) {
+    CHECK(response.status == status);
+    CheckShape(documented_parser.parse(Fixture(fixture)), actual_parser.parse(response.body), fixture);
+  };
+  shape("record-cashsale-expanded.json",
+        call("GET", "/services/rest/record/v1/cashSale/" + order.billed + "?expandSubResources=true", ""), 200);
+  shape("currency.json", call("GET", "/services/rest/record/v1/currency/4", ""), 200);
+  shape("suiteql-response.json",
+        call("POST", "/services/rest/query/v1/suiteql?limit=1000&offset=0", Fixture("suiteql-request.json")), 200);
+  shape("error-suiteql-unknown-identifier.json",
+        call("POST", "/services/rest/query/v1/suiteql", R"({"q":"SELECT t.id, t.currencyname FROM transaction t"})"), 400);
+  shape("error-invalid-content.json",
+        call("POST", "/services/rest/record/v1/cashSale/" + order.billed + "/!transform/cashRefund?replace=item",
+             R"({"item":{"items":[{"item":{"id":"9999"},"quantity":1,"amount":1}]}})"), 400);
+}
 
 TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox; SQLite-only or unknown names fail",
           "[netsuite][integration]") {
