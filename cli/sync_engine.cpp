@@ -8,7 +8,7 @@ namespace refundsync {
 SyncEngine::SyncEngine(const Config& config, const Clock& clock, MetricsRegistry& metrics)
     : gate(RedisLocator(config.redis), config.netsuite.max_concurrency),
       netsuite(config.netsuite, http, gate, clock),
-      inbound(config.netsuite, netsuite) {
+      inbound(config.netsuite, netsuite, clock) {
   for (const auto& account : config.accounts) {
     if (!account.ebay) continue;
     ebay_clients.push_back(std::make_unique<EbayRestClient>(*account.ebay, http, clock));

@@ -186,7 +186,7 @@ Result<std::string> NetSuiteRestClient::Token() {
 Result<OutboundResponse> NetSuiteRestClient::Call(const std::string& method, const std::string& path,
                                                   const std::string& body,
                                                   const std::vector<std::pair<std::string, std::string>>& extra,
-                                                  bool resend_safe) {
+                                                  bool resend_safe, bool* answer_lost) {
   auto token = Token();
   if (!token) return token.error();
   if (auto entered = gate_.Enter(); !entered) return entered.error();
@@ -202,6 +202,7 @@ Result<OutboundResponse> NetSuiteRestClient::Call(const std::string& method, con
   calls_.fetch_add(1);
   auto response = http_.Send(request);
   gate_.Leave();
+  if (answer_lost) *answer_lost = !response || response->status >= 500;
   if (!response) return response.error();
   const long status = response->status;
   if (status == 401) {
@@ -322,8 +323,13 @@ Result<std::vector<SuiteQlRow>> NetSuiteRestClient::SuiteQl(const std::string& q
       simdjson::dom::object object;
       if (item.get_object().get(object)) continue;
       for (auto field : object) {
+        // Oracle's examples answer every value as a string; a number is kept as its own digits all the same.
         std::string_view text;
-        if (!field.value.get_string().get(text)) row[std::string(field.key)] = std::string(text);
+        if (!field.value.get_string().get(text)) {
+          row[std::string(field.key)] = std::string(text);
+        } else if (field.value.is_number()) {
+          row[std::string(field.key)] = simdjson::minify(field.value);
+        }
       }
       rows.push_back(std::move(row));
     }
@@ -336,9 +342,15 @@ Result<std::vector<SuiteQlRow>> NetSuiteRestClient::SuiteQl(const std::string& q
 
 Result<std::string> NetSuiteRestClient::Transform(const std::string& from_type, const std::string& from_id,
                                                   const std::string& to_type, const std::string& body_json) {
+  bool answer_lost = false;
   auto response = Call("POST", std::string(kRecordPath) + from_type + "/" + from_id + "/!transform/" + to_type +
-                           "?replace=item", body_json, {}, /*resend_safe=*/false);
-  if (!response) return response.error();
+                           "?replace=item", body_json, {}, /*resend_safe=*/false, &answer_lost);
+  if (!response) {
+    // No answer (timeout, connection lost) or a 5xx: NetSuite may have saved the record, or may still be saving it.
+    Error error = response.error();
+    if (answer_lost) error.message = std::string(kOutcomeUnknown) + error.message;
+    return error;
+  }
   if (response->status != 204 && response->status != 200) {
     return MakeError("upstream_rejected", "NetSuite refused the " + to_type + ": " + ErrorDetail(response->body));
   }
@@ -348,7 +360,8 @@ Result<std::string> NetSuiteRestClient::Transform(const std::string& from_type, 
 }
 
 Result<void> NetSuiteRestClient::Update(const std::string& type, const std::string& id, const std::string& body_json) {
-  auto response = Call("PATCH", std::string(kRecordPath) + type + "/" + id, body_json);
+  // Never resent by libcurl: PATCH appends item lines that carry no key, so a second one would book them twice.
+  auto response = Call("PATCH", std::string(kRecordPath) + type + "/" + id, body_json, {}, /*resend_safe=*/false);
   if (!response) return response.error();
   if (response->status != 204 && response->status != 200) {
     return MakeError("upstream_rejected", "NetSuite refused the update of " + type + " " + id + ": " +

@@ -76,6 +76,11 @@ class NoGate : public ConcurrencyGate {
   void Leave() override {}
 };
 
+// The message prefix of a Transform error after which the record may exist, or come to exist (NetSuite goes on
+// working on a request whose client hung up): no answer, or a 5xx.
+inline constexpr std::string_view kOutcomeUnknown = "outcome unknown: ";
+inline bool IsOutcomeUnknown(const Error& error) { return error.message.rfind(kOutcomeUnknown, 0) == 0; }
+
 // The JWT client assertion for NetSuite's OAuth 2.0 client credentials flow (ES256, kid = certificate id).
 std::string NetSuiteClientAssertion(const NetSuiteConfig& config, const std::string& token_url, std::int64_t now_s);
 
@@ -98,10 +103,11 @@ class NetSuiteRestClient : public NetSuiteClient {
   // Fills each line's sku with its item's itemId (one SuiteQL query for the items not cached yet).
   Result<void> ResolveSkus(NsRecord& record);
 
-  // `resend_safe` false: a fresh connection, so libcurl never sends the request twice (creates).
+  // `resend_safe` false: a fresh connection, so libcurl never sends the request twice (creates). `answer_lost`:
+  // set when the request was sent and no answer (or a 5xx) came back.
   Result<OutboundResponse> Call(const std::string& method, const std::string& path, const std::string& body,
                                 const std::vector<std::pair<std::string, std::string>>& extra_headers = {},
-                                bool resend_safe = true);
+                                bool resend_safe = true, bool* answer_lost = nullptr);
   Result<std::string> Token();
 
   const NetSuiteConfig& config_;

@@ -299,11 +299,24 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
   body.EndArray().EndObject().EndObject();
 
   // 4. Create it from the billed record, naming every line (?replace=item: a transform copies all the source's).
+  // Not while an earlier create NetSuite did not answer may still be saving: step 2 found nothing yet.
+  const std::string unanswered_key = "create-unanswered:" + tx.id;
+  if (auto sent = cache.Get(unanswered_key)) {
+    const std::int64_t waited = clock_.NowMs() - std::atoll(sent->c_str());
+    if (waited >= 0 && waited < kUnansweredCreateQuietMs) {
+      PostOutcome outcome = Failed("upstream_unavailable", "NetSuite did not answer an earlier create and holds no record "
+                                   "with our marker yet; it may still be saving it, so nothing is created again until " +
+                                   std::to_string(kUnansweredCreateQuietMs / 60'000) + " minutes have passed", &*billed);
+      outcome.error->retry_after_ms = kUnansweredCreateQuietMs - waited;
+      return outcome;
+    }
+  }
   auto created = client_.Transform(billed->type, billed->id, refund_type, body.str());
   if (!created) {
     // A refused or unanswered create may still have made our record: libcurl resends a POST whose connection died,
     // and NetSuite refuses the second one (quantities already refunded) although it holds the first. Look for the
     // marker before deciding anything.
+    if (IsOutcomeUnknown(created.error())) cache.Put(unanswered_key, std::to_string(clock_.NowMs()));
     ExistingRefunds after = LookForOurRecord(client_, netsuite_, tx, *billed);
     if (after.decided) {
       if (after.decided->status == TxStatus::kPosted) {

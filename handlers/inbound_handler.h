@@ -20,6 +20,7 @@
 #include <string>
 
 #include "clients/netsuite_client.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/transaction.h"
 
@@ -45,7 +46,12 @@ struct PostOutcome {
 
 class InboundHandler {
  public:
-  InboundHandler(const NetSuiteConfig& netsuite, NetSuiteClient& client) : netsuite_(netsuite), client_(client) {}
+  InboundHandler(const NetSuiteConfig& netsuite, NetSuiteClient& client, const Clock& clock)
+      : netsuite_(netsuite), client_(client), clock_(clock) {}
+
+  // After a create NetSuite did not answer, how long no new create is sent while the marker lookup finds
+  // nothing: NetSuite goes on working on a request whose client hung up, and saves the record later.
+  static constexpr std::int64_t kUnansweredCreateQuietMs = 10 * 60'000;
 
   PostOutcome Post(const AccountConfig& account, const Transaction& tx, FactsCache& cache) const;
 
@@ -56,6 +62,7 @@ class InboundHandler {
  private:
   const NetSuiteConfig& netsuite_;
   NetSuiteClient& client_;
+  const Clock& clock_;
 };
 
 }  // namespace refundsync

@@ -28,6 +28,11 @@ GENERIC_ITEMS = {"900": "Shipping", "901": "Refund Adjustment"}
 PROCESSING_OFF = {True: {"handlingMode": "SAVE_ONLY"}, False: {"chargeIt": False, "ccApproved": False}}
 
 
+def field_value(value):
+    """A select field is written as {"id": "X"} or, since 2021.1, as "X" alone (section_1545142146)."""
+    return value.get("id") if isinstance(value, dict) else value
+
+
 def money(value):
     return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -111,7 +116,8 @@ class NetSuiteData:
 
     def index_record(self, rec):
         """Mirrors a record into the SuiteQL tables. Sales lines carry negative quantities and amounts (NetSuite
-        books them as credits to income); the refunds' lines positive, their total negative ([B])."""
+        books them as credits to income); the refunds' lines positive, their total negative ([B]). [B] Only the main
+        line names the record it was created from."""
         rid, code = int(rec["id"]), TYPE_CODES[rec["_type"]]
         sign = 1 if rec["_type"] in REFUND_TYPES else -1
         created_from = int(rec["createdFrom"]["id"]) if rec.get("createdFrom") else None
@@ -125,8 +131,9 @@ class NetSuiteData:
                         "netamount, foreignamount, memo) VALUES (0,?,0,?,'T','F',?,?,?)",
                         (rid, created_from, float(sign * rec["subtotal"]), float(sign * rec["subtotal"]), rec.get("memo")))
         for line in rec["_lines"]:
+            # [B] createdfrom on the main line only: lines sent without a key are linked to no source line.
             self.db.execute("INSERT INTO transactionline VALUES (?,?,?,?,'F','F',?,?,?,?,?,NULL)", (
-                line["line"], rid, line["line"], created_from, int(line["item"]), float(sign * line["quantity"]),
+                line["line"], rid, line["line"], None, int(line["item"]), float(sign * line["quantity"]),
                 float(line.get("rate", line["amount"] / max(line["quantity"], 1))), float(sign * line["amount"]),
                 float(sign * line["amount"])))
 
@@ -299,7 +306,8 @@ class NetSuite:
             if err:
                 return err
             if to_type == "cashRefund" and source.get("_card") and \
-                    any(body.get(k, "unset") != v for k, v in PROCESSING_OFF[self.d.payment_instruments].items()):
+                    any(field_value(body.get(k, "unset")) != v
+                        for k, v in PROCESSING_OFF[self.d.payment_instruments].items()):
                 rec["_card_refunded"] = True  # E7: NetSuite would refund the card a second time
                 self.d.card_refunds_processed += 1
         return 204, rec

@@ -35,10 +35,11 @@ KEYWORDS = {"select", "distinct", "from", "join", "inner", "left", "right", "out
             "case", "when", "then", "else", "end"}
 # Syntax SQLite takes and SuiteQL does not (SuiteQL pages with limit/offset on the URL, has no LIMIT clause).
 REFUSED_WORDS = {"limit", "offset", "glob", "regexp", "ifnull", "iif", "datetime", "date", "strftime", "julianday",
-                 "substr", "instr", "group_concat", "printf", "typeof", "rowid", "oid", "_rowid_", "pragma", "insert",
+                 "group_concat", "printf", "typeof", "rowid", "oid", "_rowid_", "pragma", "insert",
                  "update", "delete", "create", "drop", "alter", "attach", "with", "true", "false", "collate"}
 # Oracle functions SuiteQL has that SQLite runs as they are.
-PASSTHROUGH_FUNCTIONS = {"upper", "lower", "abs", "count", "sum", "min", "max", "coalesce", "round", "length"}
+PASSTHROUGH_FUNCTIONS = {"upper", "lower", "abs", "count", "sum", "min", "max", "coalesce", "round", "length", "substr",
+                         "instr"}
 TOKEN = re.compile(r"\s+|(?P<string>'(?:[^']|'')*')|(?P<number>\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
                    r"|(?P<op><>|!=|<=|>=|\|\||[=<>(),.*+\-/])|(?P<bad>.)", re.S)
 

@@ -256,7 +256,8 @@ TEST_CASE("NetSuite keeps failing: the last attempt leaves the transaction faile
           "[sync][integration]") {
   SyncHarness h;
   h.SeedNetSuiteOrder("shop-eu-9009", "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
-  h.sandbox.Control("POST", "/_control/faults", R"({"target":"netsuite","kind":"500","count":100,"path_contains":"!transform"})");
+  // Refused with 429 every time (a 5xx or no answer holds the next create back for minutes: see below).
+  h.sandbox.Control("POST", "/_control/faults", R"({"target":"netsuite","kind":"429","count":100,"path_contains":"!transform"})");
   REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("14001", "9009", "10.00", "[]"), "e1") == 200);
   const Transaction tx = h.WaitTx("shop-eu", "shopify:refund:14001", [](const Transaction& t) { return t.attempts == 4; });
   CHECK(tx.status == TxStatus::kFailed);
@@ -469,4 +470,25 @@ TEST_CASE("NetSuite as it really behaves: only the refunded lines, ISO codes fro
     CHECK(refunds[0]["card_refunded"] == "no");
     CHECK(h.sandbox.Control("GET", "/_control/netsuite/payments") == R"({"card_refunds_processed": 0})");
   }
+}
+
+TEST_CASE("A create answered 500 is not sent again while NetSuite may still be saving it", "[sync][integration]") {
+  // NetSuite goes on with a request whose answer failed or never came, and may save the record later: until the
+  // marker lookup finds it or the quiet period passes, the retry creates nothing.
+  SyncHarness h;
+  h.SeedNetSuiteOrder("shop-eu-9010", "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
+  h.sandbox.Control("POST", "/_control/faults", R"({"target":"netsuite","kind":"500","count":1,"path_contains":"!transform"})");
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("14002", "9010", "10.00", "[]"), "e1") == 200);
+  const Transaction tx = h.WaitTx("shop-eu", "shopify:refund:14002", [](const Transaction& t) { return t.attempts == 2; });
+  CHECK(tx.status == TxStatus::kFailed);
+  REQUIRE(tx.error);
+  CHECK(IsRetryable(*tx.error));
+  CHECK_THAT(tx.error->message, Catch::Contains("may still be saving it"));
+  simdjson::dom::parser parser;
+  std::size_t transforms = 0;
+  for (auto call : parser.parse(h.sandbox.Control("GET", "/_control/netsuite/calls"))["calls"].get_array()) {
+    if (std::string_view(call["path"].get_string().value()).find("!transform") != std::string_view::npos) ++transforms;
+  }
+  CHECK(transforms == 1);
+  CHECK(h.Records("creditMemo").empty());
 }

@@ -123,7 +123,7 @@ TEST_CASE("The sandbox answers every field of Oracle's documented bodies, with t
              R"({"item":{"items":[{"item":{"id":"9999"},"quantity":1,"amount":1}]}})"), 400);
 }
 
-TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox; SQLite-only or unknown names fail",
+TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox, SQLite-only or unknown names fail",
           "[netsuite][integration]") {
   HarnessOptions options;
   options.start_server = false;
