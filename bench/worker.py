@@ -179,8 +179,9 @@ shutdown: {{drain_delay: 0s}}
         records = self.control("GET", "/_control/netsuite/records")["records"]
         refunds = [r for r in records if "/cashRefund/" in r["links"][0]["href"]]
         per_source = {}
-        for r in refunds:
-            per_source[r.get("externalId", "")] = per_source.get(r.get("externalId", ""), 0) + 1
+        for r in refunds:  # our marker is the memo's first word (a transform may not keep externalId)
+            marker = (r.get("memo") or "").split(" ")[0]
+            per_source[marker] = per_source.get(marker, 0) + 1
         netsuite_calls = len(calls["calls"]) - calls_before
         statuses = {}
         tx_ids = redis(self.redis_port, "ZRANGE", "rs:{txindex}:updated", "0", "-1").split()
