@@ -1,22 +1,14 @@
 // The NetSuite client's parsing, on bodies written from Oracle's documented examples (tests/data/vendor/netsuite).
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
-
 #include "clients/netsuite_client.h"
+#include "tests/support/vendor_fixture.h"
 
 using namespace refundsync;
 
 namespace {
 
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(REFUNDSYNC_SOURCE_DIR) + "/tests/data/vendor/netsuite/" + name);
-  REQUIRE(in);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string Fixture(const std::string& name) { return refundsync::testing::VendorFixture("netsuite", name); }
 
 }  // namespace
 

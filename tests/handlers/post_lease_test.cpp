@@ -38,22 +38,12 @@ TEST_CASE("Post re-reads the transaction under the order lease: a stale copy of 
   REQUIRE(redis);
   TransactionStore store(**redis);
   // Records made (transforms) only: the server's own reconciliation pass, at start-up, reads NetSuite meanwhile.
-  const auto netsuite_calls = [&] {
-    simdjson::dom::parser parser;
-    std::size_t creations = 0;
-    for (auto call : parser.parse(h.sandbox.Control("GET", "/_control/netsuite/calls"))["calls"].get_array()) {
-      if (std::string_view(call["path"].get_string().value()).find("!transform") != std::string_view::npos) {
-        ++creations;
-      }
-    }
-    return creations;
-  };
-  const std::size_t calls_before = netsuite_calls();
+  const std::size_t calls_before = h.SandboxTransforms();
   auto result = engine.processor->Post(*loaded.config.FindAccount("shop-eu"), stale, store);
   REQUIRE(result);
   CHECK(result->status == TxStatus::kPosted);
   CHECK(result->target_record == posted.target_record);
   CHECK(result->attempts == posted.attempts);  // not an attempt: what was stored is the answer
-  CHECK(netsuite_calls() == calls_before);
+  CHECK(h.SandboxTransforms() == calls_before);
   CHECK(h.Records("creditMemo").size() == 1);
 }

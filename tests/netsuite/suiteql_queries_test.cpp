@@ -3,15 +3,13 @@
 // catalog, so a query naming a column NetSuite does not have fails here instead of in production.
 #include <catch2/catch.hpp>
 
-#include <fstream>
-#include <sstream>
-
 #include <simdjson.h>
 
 #include "clients/netsuite_client.h"
 #include "clients/netsuite_queries.h"
 #include "config/config_loader.h"
 #include "tests/support/sync_harness.h"
+#include "tests/support/vendor_fixture.h"
 
 using namespace refundsync;
 using refundsync::testing::HarnessOptions;
@@ -31,13 +29,7 @@ Seeded Seed(SyncHarness& h, const std::string& body) {
   return {std::string(root["sales_order"].get_string().value()), std::string(root["billed"]["id"].get_string().value())};
 }
 
-std::string Fixture(const std::string& name) {
-  std::ifstream in(std::string(REFUNDSYNC_SOURCE_DIR) + "/tests/data/vendor/netsuite/" + name);
-  REQUIRE(in);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string Fixture(const std::string& name) { return refundsync::testing::VendorFixture("netsuite", name); }
 
 // Every field of the documented body is in the sandbox's answer, with the same JSON type (numbers alike); arrays
 // are compared by their first element.

@@ -210,6 +210,16 @@ shutdown: {{drain_delay: 0s}}
     return out;
   }
 
+  // How many records the sandbox was asked to create (transforms), from its log of NetSuite calls.
+  std::size_t SandboxTransforms() {
+    simdjson::dom::parser parser;
+    std::size_t transforms = 0;
+    for (auto call : parser.parse(sandbox.Control("GET", "/_control/netsuite/calls"))["calls"].get_array()) {
+      if (std::string_view(call["path"].get_string().value()).find("!transform") != std::string_view::npos) ++transforms;
+    }
+    return transforms;
+  }
+
   int Reconcile(const std::string& account) {
     const std::string command = RefundsyncBinary() + " reconcile --config " + config_path + " --account " + account +
                                 " --once >> " + (dir.path() / "reconcile.log").string() + " 2>&1";
