@@ -2,8 +2,6 @@
 // stale (read by one worker just before another posted it).
 #include <catch2/catch.hpp>
 
-#include <simdjson.h>
-
 #include "cli/sync_engine.h"
 #include "config/config_loader.h"
 #include "store/transaction_store.h"
