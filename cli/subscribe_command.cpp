@@ -1,7 +1,8 @@
 // `refundsync subscribe --config F --account A [--check]`: registers, idempotently, what an account needs to send
 // refundsync its events, or (--check) compares what is registered with what should be.
 //   Shopify: a REFUNDS_CREATE webhook subscription to {public_url}/webhooks/shopify/{account} (the privacy topics
-//            are set in the app's configuration, not by API: see the README).
+//            are set in the app's configuration, not by API: see docs/vendor-setup.md), and the app's access scopes
+//            against what the account needs (scopes are granted in Shopify, not by this command).
 //   eBay:    the Notification API config (alert e-mail), a destination {public_url}/webhooks/ebay/{account} with
 //            the verification token (eBay validates it with the endpoint challenge, so the service must be
 //            reachable), and subscriptions to MARKETPLACE_ACCOUNT_DELETION and ORDER_CONFIRMATION.
@@ -27,8 +28,37 @@ void Line(const std::string& what, bool present, bool check) {
   std::cout << (present ? "registered   " : check ? "MISSING      " : "registering  ") << what << "\n";
 }
 
+// The access scopes the account needs and why; a write scope includes its read scope.
+std::vector<std::pair<std::string, std::string>> NeededScopes(const AccountConfig& account) {
+  std::vector<std::pair<std::string, std::string>> needed = {
+      {"read_orders", "read orders and refunds"},
+      {"read_all_orders", "see orders older than 60 days (granted by Shopify on request)"}};
+  if (account.direction == Direction::kFromNetSuite) needed.emplace_back("write_orders", "create refunds");
+  return needed;
+}
+
+// Prints each needed scope as granted or MISSING; false when one is missing (or the scopes cannot be read).
+bool ReportScopes(ShopifyGraphQlClient& shopify, const AccountConfig& account) {
+  auto granted = shopify.GrantedScopes();
+  if (!granted) {
+    std::cerr << "cannot read the app's access scopes: " << granted.error().message << "\n";
+    return false;
+  }
+  const auto has = [&](const std::string& scope) {
+    return std::find(granted->begin(), granted->end(), scope) != granted->end();
+  };
+  bool complete = true;
+  for (const auto& [scope, why] : NeededScopes(account)) {
+    const bool present = has(scope) || (scope.rfind("read_", 0) == 0 && has("write_" + scope.substr(5)));
+    complete &= present;
+    std::cout << (present ? "granted      " : "MISSING      ") << "Shopify scope " << scope << " (to " << why << ")\n";
+  }
+  return complete;
+}
+
 int SubscribeShopify(const Config& config, const AccountConfig& account, HttpClient& http, bool check) {
   ShopifyGraphQlClient shopify(*account.shopify, http);
+  const bool scopes_complete = ReportScopes(shopify, account);
   const std::string uri = config.public_url + "/webhooks/shopify/" + account.id;
   auto uris = shopify.WebhookSubscriptionUris("REFUNDS_CREATE");
   if (!uris) {
@@ -40,8 +70,8 @@ int SubscribeShopify(const Config& config, const AccountConfig& account, HttpCli
   for (const auto& other : *uris) {
     if (other != uri) std::cout << "other        Shopify REFUNDS_CREATE -> " << other << "\n";
   }
+  if (check) return present && scopes_complete ? kExitOk : kExitFailed;
   if (present) return kExitOk;
-  if (check) return kExitFailed;
   auto created = shopify.CreateWebhookSubscription("REFUNDS_CREATE", uri);
   if (!created) {
     std::cerr << created.error().message << "\n";

@@ -20,7 +20,8 @@ SyncEngine::SyncEngine(const Config& config, const Clock& clock, MetricsRegistry
     shopify_by_account[account.id] = shopify_clients.back().get();
   }
   outbound = std::make_unique<OutboundHandler>(config, netsuite, shopify_by_account, ebay_by_account);
-  processor = std::make_unique<RefundProcessor>(config, inbound, *outbound, ebay_by_account, clock, metrics);
+  processor = std::make_unique<RefundProcessor>(config, inbound, *outbound, ebay_by_account, shopify_by_account, clock,
+                                              metrics);
   reconciler = std::make_unique<EbayReconciler>(*processor, clock);
   netsuite_reconciler = std::make_unique<NetSuiteReconciler>(*processor, netsuite, clock);
   shopify_reconciler = std::make_unique<ShopifyReconciler>(*processor, shopify_by_account, clock);

@@ -1,71 +1,39 @@
 #include "clients/shopify_client.h"
 
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
 #include <simdjson.h>
 
+#include "clients/shopify_queries.h"
+#include "clients/shopify_json.h"
 #include "core/json_writer.h"
 
 namespace refundsync {
 namespace {
 
-constexpr const char* kOrderQuery = R"(query OrderForRefund($id: ID!) {
-  order(id: $id) {
-    id
-    currencyCode
-    totalRefundedSet { shopMoney { amount currencyCode } }
-    lineItems(first: 250) { nodes { id sku quantity refundableQuantity } }
-    transactions { id kind status gateway amountSet { shopMoney { amount currencyCode } } }
-    refunds { id note transactions(first: 20) { nodes { kind status } } }
+// How often a throttled request waits for the bucket and tries again, and the longest single wait: the bucket
+// refills at 50 to 2000 points a second by plan, so a query within our 800-point budget never needs longer. A
+// longer wait is left to the worker's retry with backoff, which does not hold a thread.
+constexpr int kThrottleRetries = 4;
+constexpr double kLongestThrottleWaitSeconds = 20;
+
+// How long Shopify's throttleStatus says the bucket needs before the requested points are available; nullopt
+// when waiting cannot help (the bucket does not refill, or is smaller than the request) or the answer does not say.
+std::optional<double> ThrottleWaitSeconds(simdjson::dom::element root) {
+  simdjson::dom::element cost;
+  if (root["extensions"]["cost"].get(cost)) return std::nullopt;
+  double requested = 0, available = 0, maximum = 0, restore = 0;
+  if (cost["requestedQueryCost"].get_double().get(requested) ||
+      cost["throttleStatus"]["currentlyAvailable"].get_double().get(available) ||
+      cost["throttleStatus"]["maximumAvailable"].get_double().get(maximum) ||
+      cost["throttleStatus"]["restoreRate"].get_double().get(restore) || restore <= 0 || requested > maximum) {
+    return std::nullopt;
   }
-})";
-
-constexpr const char* kRefundMutation = R"(mutation RefundCreate($input: RefundInput!, $key: String!) {
-  refundCreate(input: $input) @idempotent(key: $key) {
-    refund { id totalRefundedSet { shopMoney { amount currencyCode } } transactions(first: 20) { nodes { kind status } } }
-    userErrors { field message }
-  }
-})";
-
-constexpr const char* kOrdersQuery = R"(query RefundsSince($first: Int!, $after: String, $query: String!) {
-  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      legacyResourceId
-      refunds {
-        legacyResourceId
-        createdAt
-        totalRefundedSet { shopMoney { amount currencyCode } }
-        refundLineItems(first: 100) {
-          nodes { quantity subtotalSet { shopMoney { amount currencyCode } } totalTaxSet { shopMoney { amount currencyCode } } lineItem { id sku } }
-        }
-        refundShippingLines(first: 10) { nodes { subtotalAmountSet { shopMoney { amount currencyCode } } } }
-      }
-    }
-  }
-})";
-
-std::string Text(simdjson::dom::element element, const char* key) {
-  std::string_view value;
-  if (element[key].get_string().get(value)) return "";
-  return std::string(value);
-}
-
-std::optional<Money> ShopMoney(simdjson::dom::element set) {
-  simdjson::dom::element money;
-  if (set["shopMoney"].get(money)) return std::nullopt;
-  auto parsed = ParseMoney(Text(money, "amount"), Text(money, "currencyCode"));
-  if (!parsed) return std::nullopt;
-  return *parsed;
-}
-
-// The statuses of a refund's REFUND transactions.
-std::vector<std::string> RefundStatuses(simdjson::dom::element refund) {
-  std::vector<std::string> statuses;
-  simdjson::dom::array nodes;
-  if (refund["transactions"]["nodes"].get_array().get(nodes)) return statuses;
-  for (auto node : nodes) {
-    if (Text(node, "kind") == "REFUND") statuses.push_back(Text(node, "status"));
-  }
-  return statuses;
+  const double wait = std::clamp((requested - available) / restore + 0.05, 0.05, kLongestThrottleWaitSeconds);
+  if (wait >= kLongestThrottleWaitSeconds) return std::nullopt;
+  return wait;
 }
 
 }  // namespace
@@ -81,85 +49,98 @@ RefundMoney RefundMoneyOf(const std::vector<std::string>& refund_statuses, bool 
   return RefundMoney::kFailed;
 }
 
-Result<std::string> ShopifyGraphQlClient::Execute(const std::string& body) {
+Result<std::string> ShopifyGraphQlClient::Execute(const std::string& query, const std::string& variables_json) {
+  JsonWriter body;
+  body.BeginObject().Key("query").String(query).Key("variables").Raw(variables_json).EndObject();
   OutboundRequest request;
   request.method = "POST";
   request.url = config_.admin_base_url + "/admin/api/" + config_.api_version + "/graphql.json";
   request.headers = {{"X-Shopify-Access-Token", config_.access_token.reveal()}, {"Content-Type", "application/json"}};
-  request.body = body;
+  request.body = body.str();
   request.timeout = std::chrono::seconds(30);
-  auto response = http_.Send(request);
-  if (!response) return response.error();
-  if (response->status == 429 || response->status >= 500) {
-    return MakeError("upstream_unavailable", "Shopify answered " + std::to_string(response->status));
+  for (int attempt = 0;; ++attempt) {
+    auto response = http_.Send(request);
+    if (!response) return response.error();
+    if (response->status == 429 || response->status >= 500) {
+      return MakeError("upstream_unavailable", "Shopify answered " + std::to_string(response->status));
+    }
+    if (response->status != 200) {
+      return MakeError("upstream_rejected", "Shopify answered " + std::to_string(response->status) + " " +
+                                                response->body.substr(0, 160));
+    }
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    if (parser.parse(response->body).get(root)) return MakeError("upstream_unavailable", "Shopify answer is not JSON");
+    simdjson::dom::array errors;
+    if (!root["errors"].get_array().get(errors) && errors.size() > 0) {
+      const std::string message = shopify_json::Text(errors.at(0), "message");
+      std::string code;
+      simdjson::dom::element extensions;
+      if (!errors.at(0)["extensions"].get(extensions)) code = shopify_json::Text(extensions, "code");
+      if (code == "THROTTLED" || message == "Throttled") {
+        // The cost-based rate limit: the bucket refills at restoreRate points a second.
+        const std::optional<double> wait = ThrottleWaitSeconds(root);
+        if (wait && attempt < kThrottleRetries) {
+          std::this_thread::sleep_for(std::chrono::duration<double>(*wait));
+          continue;
+        }
+        return MakeError("upstream_unavailable", "Shopify throttled the request (query cost rate limit)");
+      }
+      return MakeError("upstream_rejected", "Shopify: " + message.substr(0, 300) + (code.empty() ? "" : " (" + code + ")"));
+    }
+    simdjson::dom::element data;
+    if (root["data"].get(data)) return MakeError("upstream_unavailable", "Shopify answer has no data");
+    return std::string(simdjson::to_string(data));
   }
-  if (response->status != 200) {
-    return MakeError("upstream_rejected", "Shopify answered " + std::to_string(response->status) + " " +
-                                              response->body.substr(0, 160));
-  }
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(response->body).get(root)) return MakeError("upstream_unavailable", "Shopify answer is not JSON");
-  simdjson::dom::array errors;
-  if (!root["errors"].get_array().get(errors) && errors.size() > 0) {
-    std::string code, message = Text(errors.at(0), "message");
-    simdjson::dom::element extensions;
-    if (!errors.at(0)["extensions"].get(extensions)) code = Text(extensions, "code");
-    // Throttling (cost-based rate limit) answers 200 with THROTTLED: retry later.
-    if (code == "THROTTLED" || message == "Throttled") return MakeError("upstream_unavailable", "Shopify throttled the request");
-    return MakeError("upstream_rejected", "Shopify: " + message);
-  }
-  simdjson::dom::element data;
-  if (root["data"].get(data)) return MakeError("upstream_unavailable", "Shopify answer has no data");
-  return std::string(simdjson::to_string(data));
 }
 
 Result<std::optional<ShopifyOrder>> ShopifyGraphQlClient::GetOrder(const std::string& numeric_order_id) {
-  JsonWriter body;
-  body.BeginObject().Key("query").String(kOrderQuery);
-  body.Key("variables").BeginObject().Key("id").String("gid://shopify/Order/" + numeric_order_id).EndObject();
-  body.EndObject();
-  auto data = Execute(body.str());
+  const std::string gid = "gid://shopify/Order/" + numeric_order_id;
+  JsonWriter variables;
+  variables.BeginObject().Key("id").String(gid).EndObject();
+  auto data = Execute(shopify_queries::kOrderForRefund, variables.str());
   if (!data) return data.error();
   simdjson::dom::parser parser;
   simdjson::dom::element root = parser.parse(*data);
   simdjson::dom::element order;
   if (root["order"].get(order) || order.is_null()) return std::optional<ShopifyOrder>();
   ShopifyOrder out;
-  out.id = Text(order, "id");
-  out.currency = Text(order, "currencyCode");
-  simdjson::dom::element refunded;
+  out.id = shopify_json::Text(order, "id");
+  out.currency = shopify_json::Text(order, "currencyCode");
   out.refunded = Money{0, out.currency};
-  if (!order["totalRefundedSet"].get(refunded)) out.refunded = ShopMoney(refunded).value_or(out.refunded);
-  simdjson::dom::array nodes;
-  if (!order["lineItems"]["nodes"].get_array().get(nodes)) {
-    for (auto node : nodes) {
-      ShopifyLineItem line;
-      line.id = Text(node, "id");
-      line.sku = Text(node, "sku");
-      std::int64_t number = 0;
-      if (!node["quantity"].get_int64().get(number)) line.quantity = number;
-      if (!node["refundableQuantity"].get_int64().get(number)) line.refundable_quantity = number;
-      out.line_items.push_back(std::move(line));
-    }
+  simdjson::dom::element refunded;
+  if (!order["totalRefundedSet"].get(refunded)) out.refunded = shopify_json::ShopMoney(refunded).value_or(out.refunded);
+  std::string after = shopify_json::AppendLineItems(order["lineItems"], out.line_items);
+  // Orders with more lines than a page holds: the rest, page by page.
+  for (int page = 0; !after.empty() && page < 100; ++page) {
+    JsonWriter next;
+    next.BeginObject().Key("id").String(gid).Key("after").String(after).EndObject();
+    auto more = Execute(shopify_queries::kOrderLineItemsPage, next.str());
+    if (!more) return more.error();
+    simdjson::dom::parser page_parser;
+    simdjson::dom::element page_root = page_parser.parse(*more);
+    after = shopify_json::AppendLineItems(page_root["order"]["lineItems"], out.line_items);
   }
   simdjson::dom::array transactions;
   if (!order["transactions"].get_array().get(transactions)) {
     for (auto node : transactions) {
       ShopifyTransaction transaction;
-      transaction.id = Text(node, "id");
-      transaction.kind = Text(node, "kind");
-      transaction.status = Text(node, "status");
-      transaction.gateway = Text(node, "gateway");
+      transaction.id = shopify_json::Text(node, "id");
+      transaction.kind = shopify_json::Text(node, "kind");
+      transaction.status = shopify_json::Text(node, "status");
+      transaction.gateway = shopify_json::Text(node, "gateway");
       simdjson::dom::element amount;
-      if (!node["amountSet"].get(amount)) transaction.amount = ShopMoney(amount).value_or(Money{0, out.currency});
+      if (!node["amountSet"].get(amount)) {
+        transaction.amount = shopify_json::ShopMoney(amount).value_or(Money{0, out.currency});
+      }
       out.transactions.push_back(std::move(transaction));
     }
   }
   simdjson::dom::array refunds;
   if (!order["refunds"].get_array().get(refunds)) {
     for (auto node : refunds) {
-      out.refunds.push_back(ShopifyOrderRefund{Text(node, "id"), Text(node, "note"), RefundStatuses(node)});
+      out.refunds.push_back(ShopifyOrderRefund{shopify_json::Text(node, "id"), shopify_json::Text(node, "note"),
+                                               shopify_json::RefundStatuses(node)});
     }
   }
   return std::optional<ShopifyOrder>(std::move(out));
@@ -167,23 +148,22 @@ Result<std::optional<ShopifyOrder>> ShopifyGraphQlClient::GetOrder(const std::st
 
 Result<ShopifyOrderRefund> ShopifyGraphQlClient::CreateRefund(const ShopifyRefundRequest& request,
                                                               const std::string& key) {
-  JsonWriter body;
-  body.BeginObject().Key("query").String(kRefundMutation).Key("variables").BeginObject();
-  body.Key("key").String(key);
-  body.Key("input").BeginObject();
-  body.Key("orderId").String(request.order_id).Key("note").String(request.note).Key("notify").Bool(false);
-  body.Key("refundLineItems").BeginArray();
+  JsonWriter variables;
+  variables.BeginObject().Key("key").String(key);
+  variables.Key("input").BeginObject();
+  variables.Key("orderId").String(request.order_id).Key("note").String(request.note).Key("notify").Bool(false);
+  variables.Key("refundLineItems").BeginArray();
   for (const auto& [line_item, quantity] : request.lines) {
-    body.BeginObject().Key("lineItemId").String(line_item).Key("quantity").Int(quantity);
-    body.Key("restockType").String("NO_RESTOCK").EndObject();
+    variables.BeginObject().Key("lineItemId").String(line_item).Key("quantity").Int(quantity);
+    variables.Key("restockType").String("NO_RESTOCK").EndObject();
   }
-  body.EndArray();
-  body.Key("transactions").BeginArray().BeginObject();
-  body.Key("orderId").String(request.order_id).Key("parentId").String(request.parent_transaction);
-  body.Key("amount").String(FormatDecimal(request.amount)).Key("gateway").String(request.gateway);
-  body.Key("kind").String("REFUND").EndObject().EndArray();
-  body.EndObject().EndObject().EndObject();
-  auto data = Execute(body.str());
+  variables.EndArray();
+  variables.Key("transactions").BeginArray().BeginObject();
+  variables.Key("orderId").String(request.order_id).Key("parentId").String(request.parent_transaction);
+  variables.Key("amount").String(FormatDecimal(request.amount)).Key("gateway").String(request.gateway);
+  variables.Key("kind").String("REFUND").EndObject().EndArray();
+  variables.EndObject().EndObject();
+  auto data = Execute(shopify_queries::kRefundCreate, variables.str());
   if (!data) return data.error();
   simdjson::dom::parser parser;
   simdjson::dom::element root = parser.parse(*data);
@@ -192,137 +172,12 @@ Result<ShopifyOrderRefund> ShopifyGraphQlClient::CreateRefund(const ShopifyRefun
   simdjson::dom::array user_errors;
   if (!result["userErrors"].get_array().get(user_errors) && user_errors.size() > 0) {
     std::string messages;
-    for (auto error : user_errors) messages += (messages.empty() ? "" : "; ") + Text(error, "message");
+    for (auto error : user_errors) messages += (messages.empty() ? "" : "; ") + shopify_json::Text(error, "message");
     return MakeError("upstream_rejected", "Shopify refused the refund: " + messages);
   }
   simdjson::dom::element refund;
   if (result["refund"].get(refund) || refund.is_null()) return MakeError("upstream_unavailable", "refundCreate returned no refund");
-  return ShopifyOrderRefund{Text(refund, "id"), request.note, RefundStatuses(refund)};
-}
-
-}  // namespace refundsync
-
-namespace refundsync {
-
-Result<std::vector<ShopifyRefundRecord>> ShopifyGraphQlClient::RefundsOfOrdersUpdatedSince(const std::string& since) {
-  return RefundsOfOrders("updated_at:>='" + since + "'");
-}
-
-Result<std::vector<ShopifyRefundRecord>> ShopifyGraphQlClient::RefundsOfOrder(const std::string& numeric_order_id) {
-  return RefundsOfOrders("id:" + numeric_order_id);
-}
-
-Result<std::vector<ShopifyRefundRecord>> ShopifyGraphQlClient::RefundsOfOrders(const std::string& search) {
-  std::vector<ShopifyRefundRecord> out;
-  std::string after;
-  for (int page = 0; page < 1000; ++page) {
-    JsonWriter body;
-    body.BeginObject().Key("query").String(kOrdersQuery).Key("variables").BeginObject();
-    body.Key("first").Int(50).Key("query").String(search);
-    if (after.empty()) {
-      body.Key("after").Null();
-    } else {
-      body.Key("after").String(after);
-    }
-    body.EndObject().EndObject();
-    auto data = Execute(body.str());
-    if (!data) return data.error();
-    simdjson::dom::parser parser;
-    simdjson::dom::element root = parser.parse(*data);
-    simdjson::dom::array orders;
-    if (root["orders"]["nodes"].get_array().get(orders)) return MakeError("upstream_unavailable", "orders answer without nodes");
-    for (auto order : orders) {
-      const std::string order_id = Text(order, "legacyResourceId");
-      simdjson::dom::array refunds;
-      if (order["refunds"].get_array().get(refunds)) continue;
-      for (auto refund : refunds) {
-        ShopifyRefundRecord record;
-        record.order_id = order_id;
-        record.refund_id = Text(refund, "legacyResourceId");
-        record.created_at = Text(refund, "createdAt");
-        simdjson::dom::element set;
-        if (refund["totalRefundedSet"].get(set)) continue;
-        auto total = ShopMoney(set);
-        if (!total) continue;
-        record.amount = *total;
-        simdjson::dom::array lines;
-        if (!refund["refundLineItems"]["nodes"].get_array().get(lines)) {
-          for (auto line : lines) {
-            RefundLine out_line;
-            std::int64_t quantity = 0;
-            if (!line["quantity"].get_int64().get(quantity)) out_line.quantity = quantity;
-            simdjson::dom::element item;
-            if (!line["lineItem"].get(item)) {
-              out_line.sku = Text(item, "sku");
-              out_line.line_item_id = Text(item, "id");
-            }
-            if (!line["subtotalSet"].get(set)) out_line.subtotal = ShopMoney(set);
-            if (!line["totalTaxSet"].get(set)) out_line.tax = ShopMoney(set);
-            record.lines.push_back(std::move(out_line));
-          }
-        }
-        simdjson::dom::array shipping;
-        if (!refund["refundShippingLines"]["nodes"].get_array().get(shipping)) {
-          std::int64_t units = 0;
-          for (auto line : shipping) {
-            if (!line["subtotalAmountSet"].get(set)) {
-              if (auto money = ShopMoney(set)) units += money->minor_units;
-            }
-          }
-          if (units != 0) record.shipping = Money{units, record.amount.currency};
-        }
-        out.push_back(std::move(record));
-      }
-    }
-    bool has_next = false;
-    if (root["orders"]["pageInfo"]["hasNextPage"].get_bool().get(has_next) || !has_next) break;
-    after = Text(root["orders"]["pageInfo"], "endCursor");
-  }
-  return out;
-}
-
-}  // namespace refundsync
-
-namespace refundsync {
-
-Result<std::vector<std::string>> ShopifyGraphQlClient::WebhookSubscriptionUris(const std::string& topic) {
-  JsonWriter body;
-  body.BeginObject().Key("query").String(
-      "query Subscriptions($topics: [WebhookSubscriptionTopic!]) { webhookSubscriptions(first: 100, topics: $topics) "
-      "{ nodes { id topic uri } } }");
-  body.Key("variables").BeginObject().Key("topics").BeginArray().String(topic).EndArray().EndObject().EndObject();
-  auto data = Execute(body.str());
-  if (!data) return data.error();
-  simdjson::dom::parser parser;
-  simdjson::dom::element root = parser.parse(*data);
-  std::vector<std::string> uris;
-  simdjson::dom::array nodes;
-  if (!root["webhookSubscriptions"]["nodes"].get_array().get(nodes)) {
-    for (auto node : nodes) {
-      if (Text(node, "topic") == topic) uris.push_back(Text(node, "uri"));
-    }
-  }
-  return uris;
-}
-
-Result<void> ShopifyGraphQlClient::CreateWebhookSubscription(const std::string& topic, const std::string& uri) {
-  JsonWriter body;
-  body.BeginObject().Key("query").String(
-      "mutation Subscribe($topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!) { "
-      "webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) { "
-      "webhookSubscription { id } userErrors { field message } } }");
-  body.Key("variables").BeginObject().Key("topic").String(topic);
-  body.Key("webhookSubscription").BeginObject().Key("uri").String(uri).Key("format").String("JSON").EndObject();
-  body.EndObject().EndObject();
-  auto data = Execute(body.str());
-  if (!data) return data.error();
-  simdjson::dom::parser parser;
-  simdjson::dom::element root = parser.parse(*data);
-  simdjson::dom::array errors;
-  if (!root["webhookSubscriptionCreate"]["userErrors"].get_array().get(errors) && errors.size() > 0) {
-    return MakeError("upstream_rejected", "Shopify: " + Text(errors.at(0), "message"));
-  }
-  return {};
+  return ShopifyOrderRefund{shopify_json::Text(refund, "id"), request.note, shopify_json::RefundStatuses(refund)};
 }
 
 }  // namespace refundsync

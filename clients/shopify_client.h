@@ -1,6 +1,8 @@
-// Shopify Admin GraphQL, in what posting a NetSuite refund needs: read an order (line items by SKU, payment
-// transactions) and refundCreate with the @idempotent directive (API 2026-01+), keyed on our NetSuite record, so
-// a retry after an unclear outcome returns the first refund instead of making a second.
+// Shopify Admin GraphQL, in what the service needs: read a refund (a refunds/create webhook is only its trigger),
+// list the refunds of orders (reconciliation, retrieve), read an order (line items by SKU, payment transactions) and
+// refundCreate with the @idempotent directive (API 2026-01+), keyed on our NetSuite record, so a retry after an
+// unclear outcome returns the first refund instead of making a second. Every document and its cost budget is in
+// clients/shopify_queries.h.
 #pragma once
 
 #include <optional>
@@ -59,29 +61,44 @@ struct ShopifyRefundRequest {
   Money amount;
 };
 
-// A refund as the order query shows it (for reconciliation), in the shape of a refunds/create event.
+// A refund as Shopify holds it, read over GraphQL (a refunds/create webhook only says which one), in the shape of a
+// refunds/create event.
 struct ShopifyRefundRecord {
   std::string order_id;   // numeric
   std::string refund_id;  // numeric
   std::string created_at;
   Money amount;
-  std::optional<Money> shipping;
+  std::optional<Money> shipping;  // refunded shipping, before its tax
   std::vector<RefundLine> lines;
+};
+
+// Which refund of which order (numeric ids): what listing an order's refunds gives before each is read.
+struct ShopifyRefundRef {
+  std::string order_id;
+  std::string refund_id;
 };
 
 class ShopifyClient {
  public:
   virtual ~ShopifyClient() = default;
-  // Refunds of every order updated at or after `since` (RFC 3339), all pages.
-  virtual Result<std::vector<ShopifyRefundRecord>> RefundsOfOrdersUpdatedSince(const std::string& since) = 0;
-  // Refunds of one order (numeric id).
-  virtual Result<std::vector<ShopifyRefundRecord>> RefundsOfOrder(const std::string& numeric_order_id) = 0;
+  // The refunds of every order updated at or after `since` (RFC 3339), all pages, ids only.
+  virtual Result<std::vector<ShopifyRefundRef>> RefundIdsOfOrdersUpdatedSince(const std::string& since) = 0;
+  // The refunds of one order (numeric id), ids only; nullopt when the token cannot see the order.
+  virtual Result<std::optional<std::vector<ShopifyRefundRef>>> RefundIdsOfOrder(const std::string& numeric_order_id) = 0;
+  // One refund (numeric id), every line page; nullopt when it does not exist or its order is not visible.
+  virtual Result<std::optional<ShopifyRefundRecord>> GetRefund(const std::string& numeric_refund_id) = 0;
   virtual Result<std::optional<ShopifyOrder>> GetOrder(const std::string& numeric_order_id) = 0;
   // The refund's gid. userErrors are "upstream_rejected" with Shopify's messages; throttling is retryable.
   // The refund made (or, for a key used before, the one made then), with its transactions' statuses.
   virtual Result<ShopifyOrderRefund> CreateRefund(const ShopifyRefundRequest& request,
                                                   const std::string& idempotency_key) = 0;
+  // The access scopes the app's token holds (e.g. read_orders, read_all_orders, write_orders).
+  virtual Result<std::vector<std::string>> GrantedScopes() = 0;
 };
+
+// Why Shopify may not show an order or refund it has: without read_all_orders only the last 60 days of orders are
+// visible. Returns a sentence naming the missing scope, or "" when the token has it (or its scopes cannot be read).
+std::string MissingOrderScopeHint(ShopifyClient& client);
 
 class ShopifyGraphQlClient : public ShopifyClient {
  public:
@@ -90,17 +107,21 @@ class ShopifyGraphQlClient : public ShopifyClient {
   Result<std::optional<ShopifyOrder>> GetOrder(const std::string& numeric_order_id) override;
   Result<ShopifyOrderRefund> CreateRefund(const ShopifyRefundRequest& request,
                                           const std::string& idempotency_key) override;
-  Result<std::vector<ShopifyRefundRecord>> RefundsOfOrdersUpdatedSince(const std::string& since) override;
-  Result<std::vector<ShopifyRefundRecord>> RefundsOfOrder(const std::string& numeric_order_id) override;
+  Result<std::vector<ShopifyRefundRef>> RefundIdsOfOrdersUpdatedSince(const std::string& since) override;
+  Result<std::optional<std::vector<ShopifyRefundRef>>> RefundIdsOfOrder(const std::string& numeric_order_id) override;
+  Result<std::optional<ShopifyRefundRecord>> GetRefund(const std::string& numeric_refund_id) override;
+  Result<std::vector<std::string>> GrantedScopes() override;
 
   // Webhook subscriptions (for `refundsync subscribe`): the URIs registered for a topic, and registering one.
   Result<std::vector<std::string>> WebhookSubscriptionUris(const std::string& topic);
   Result<void> CreateWebhookSubscription(const std::string& topic, const std::string& uri);
 
- private:
-  Result<std::vector<ShopifyRefundRecord>> RefundsOfOrders(const std::string& search);
-  Result<std::string> Execute(const std::string& body);  // the data JSON of a successful answer
+  // Sends one GraphQL document with its variables (a JSON object); the `data` JSON of a successful answer.
+  // Throttled requests wait as long as Shopify's throttleStatus says the bucket needs, a few times, then fail
+  // retryable; a query over Shopify's cost limit fails "upstream_rejected" (a bug of ours: a query too large).
+  Result<std::string> Execute(const std::string& query, const std::string& variables_json);
 
+ private:
   const ShopifyAccountConfig& config_;
   HttpClient& http_;
 };

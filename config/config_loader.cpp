@@ -170,6 +170,12 @@ ShopifyAccountConfig ReadShopify(YamlMapReader& account, const std::string& path
       // Posting without @idempotent could post a refund twice after a timeout.
       shopify.Fail("api_version", Quote(value.api_version) +
                                       " is too old: posting refunds needs refundCreate's @idempotent (2026-01+)");
+    } else if (value.api_version < "2025-10") {
+      // `refundsync subscribe` registers refunds/create with webhookSubscriptionCreate's `uri`, which Shopify
+      // added in 2025-10 (older versions only know `callbackUrl`).
+      shopify.Fail("api_version", Quote(value.api_version) +
+                                      " is too old: webhook subscriptions (refundsync subscribe) need "
+                                      "webhookSubscriptionCreate's uri (2025-10+)");
     }
   }
   value.access_token = shopify.SecretFile("access_token_file", Presence::kRequired).value_or(Secret());

@@ -76,9 +76,27 @@ Result<RetrieveResult> AdminActions::Retrieve(const std::string& account_id, con
     } else {
       auto client = shopify_.find(account->id);
       if (client == shopify_.end()) return MakeError("upstream_rejected", "no Shopify client");
-      auto refunds = client->second->RefundsOfOrder(order_id);
-      if (!refunds) return refunds.error();
-      for (const auto& refund : *refunds) fresh.push_back(TransactionFromShopifyRecord(*account, refund, now));
+      auto refs = client->second->RefundIdsOfOrder(order_id);
+      if (!refs) return refs.error();
+      if (!*refs) {
+        const std::string hint = MissingOrderScopeHint(*client->second);
+        if (hint.empty()) return MakeError("order_not_synced", "Shopify has no order " + order_id);
+        return MakeError("upstream_rejected", "Shopify shows no order " + order_id + ": " + hint);
+      }
+      for (const auto& ref : **refs) {
+        Transaction listed = TransactionFromShopifyRef(*account, ref, now);
+        auto known = store.Load(listed.id);
+        if (!known) return known.error();
+        if (*known) {  // ImportAll decides on what is stored; no need to read the refund again
+          fresh.push_back(std::move(listed));
+          continue;
+        }
+        auto refund = client->second->GetRefund(ref.refund_id);
+        if (!refund) return refund.error();
+        if (!*refund) return MakeError("upstream_rejected", "Shopify lists refund " + ref.refund_id + " of order " + order_id +
+                                                                " but does not show it");
+        fresh.push_back(TransactionFromShopifyRecord(*account, **refund, now));
+      }
     }
     return ImportAll(*account, fresh, SourceSystem::kStorefront, store);
   }

@@ -209,6 +209,9 @@ PostOutcome OutboundHandler::PostToShopify(const AccountConfig& account, const T
   auto order = client->second->GetOrder(tx.order_id);
   if (!order) return Failed(order.error().code, order.error().message);
   if (!*order) {
+    // Without read_all_orders Shopify shows only the last 60 days of orders: say so rather than "no order".
+    const std::string hint = MissingOrderScopeHint(*client->second);
+    if (!hint.empty()) return Failed("upstream_rejected", "Shopify shows no order " + tx.order_id + ": " + hint);
     return Failed("order_not_synced", "Shopify has no order " + tx.order_id + " for account " + account.id);
   }
   const ShopifyOrder& shop = **order;

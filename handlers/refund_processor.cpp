@@ -71,6 +71,13 @@ Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, Transaction
       return HandleNetSuiteRecord(event.record_type, event.record_id, event.record_event, store, "", event_id);
     case EventKind::kStorefrontRefund: {
       if (account == nullptr) return {};
+      if (event.source == WebhookSource::kShopify && account->direction == Direction::kToNetSuite) {
+        // refunds/create is a trigger: what was refunded is read from Shopify, whatever the payload carries (from
+        // API 2024-10 it leaves refunded shipping out). Other accounts keep the payload: the policy skips it, or
+        // it is our own refund coming back, and nothing is posted from it.
+        return ImportShopifyRefund(*account, event.refund_id, TransactionFromShopifyRefund(*account, event, clock_.NowMs()),
+                                   store, true);
+      }
       if (!event.amount) {
         log::Info("refund_without_money", {{"account", account->id}, {"refund", event.refund_id}});
         Transaction tx = TransactionFromShopifyRefund(*account, event, clock_.NowMs());
@@ -97,6 +104,55 @@ Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, Transaction
       return {};
     }
   }
+  return {};
+}
+
+Result<void> RefundProcessor::ImportShopifyRefund(const AccountConfig& account, const std::string& refund_id,
+                                                  const Transaction& fallback, TransactionStore& store,
+                                                  bool automatic) const {
+  // Known already (a redelivery, a replay, reconciliation's overlap): the first arrival decided, no Shopify call.
+  auto known = store.Load(fallback.id);
+  if (!known) return known.error();
+  if (*known) {
+    auto again = Import(account, fallback, store, automatic);
+    if (!again) return again.error();
+    return {};
+  }
+  auto it = shopify_.find(account.id);
+  if (it == shopify_.end()) return MakeError("upstream_rejected", "no Shopify client for " + account.id);
+  auto refund = it->second->GetRefund(refund_id);
+  if (!refund && IsRetryable(refund.error())) {
+    // Shopify unreachable or throttled: leave the event unacknowledged; it comes back.
+    return MakeError("store_unavailable", "Shopify refund " + refund_id + ": " + refund.error().message);
+  }
+  if (refund && *refund) {
+    Transaction fresh = TransactionFromShopifyRecord(account, **refund, clock_.NowMs());
+    if (fresh.amount.minor_units == 0) {
+      fresh.Record(clock_.NowMs(), TxStatus::kSkipped, "nothing to do: no money was refunded (restock only)");
+      auto stored = store.CreateIfAbsent(fresh);
+      if (!stored) return stored.error();
+      return {};
+    }
+    auto imported = Import(account, fresh, store, automatic);
+    if (!imported) return imported.error();
+    return {};
+  }
+  // Shopify does not show the refund (or refused to): a failed transaction that says why, for people to act on.
+  Transaction failed = fallback;
+  std::string why;
+  if (!refund) {
+    failed.error = refund.error();
+    why = refund.error().message;
+  } else {
+    const std::string hint = MissingOrderScopeHint(*it->second);
+    why = "Shopify shows no refund " + refund_id + " of order " + fallback.order_id + ": " +
+          (hint.empty() ? "it may have been deleted" : hint);
+    failed.error = Error{"upstream_rejected", why};
+  }
+  failed.Record(clock_.NowMs(), TxStatus::kFailed, why);
+  log::Info("shopify_refund_unreadable", {{"account", account.id}, {"refund", refund_id}, {"reason", why}});
+  auto stored = store.CreateIfAbsent(failed);
+  if (!stored) return stored.error();
   return {};
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "clients/ebay_client.h"
+#include "clients/shopify_client.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/metrics.h"
@@ -25,8 +26,15 @@ bool SkippedForCutover(const Transaction& tx);
 class RefundProcessor {
  public:
   RefundProcessor(const Config& config, const InboundHandler& inbound, const OutboundHandler& outbound,
-                  std::map<std::string, EbayClient*> ebay, const Clock& clock, MetricsRegistry& metrics)
-      : config_(config), inbound_(inbound), outbound_(outbound), ebay_(std::move(ebay)), clock_(clock), metrics_(metrics) {}
+                  std::map<std::string, EbayClient*> ebay, std::map<std::string, ShopifyClient*> shopify,
+                  const Clock& clock, MetricsRegistry& metrics)
+      : config_(config),
+        inbound_(inbound),
+        outbound_(outbound),
+        ebay_(std::move(ebay)),
+        shopify_(std::move(shopify)),
+        clock_(clock),
+        metrics_(metrics) {}
 
   // A queued event (`event_id`: its id in the queue, the same on every redelivery and replay). An error means
   // the store failed: leave the event unacknowledged so it comes back.
@@ -61,6 +69,12 @@ class RefundProcessor {
   // A transaction whose retry is due.
   Result<void> Retry(const std::string& tx_id, TransactionStore& store) const;
 
+  // A Shopify refund an account syncing to NetSuite does not know yet, read from Shopify (a refunds/create
+  // webhook, reconciliation or a retrieve only say which one) and imported. One Shopify no longer shows (its order
+  // is older than the token may see) becomes a failed transaction that says why, built from `fallback`.
+  Result<void> ImportShopifyRefund(const AccountConfig& account, const std::string& refund_id,
+                                   const Transaction& fallback, TransactionStore& store, bool automatic) const;
+
   // Imports the refunds of one eBay order (a notification named it, or reconciliation found it changed).
   Result<int> ImportEbayOrder(const AccountConfig& account, const EbayOrder& order, TransactionStore& store) const;
   EbayClient* EbayFor(const std::string& account) const;
@@ -76,6 +90,7 @@ class RefundProcessor {
   const InboundHandler& inbound_;
   const OutboundHandler& outbound_;
   std::map<std::string, EbayClient*> ebay_;
+  std::map<std::string, ShopifyClient*> shopify_;
   const Clock& clock_;
   MetricsRegistry& metrics_;
 };

@@ -47,6 +47,16 @@ Transaction TransactionFromShopifyRecord(const AccountConfig& account, const Sho
   return TransactionFromShopifyRefund(account, event, now_ms);
 }
 
+Transaction TransactionFromShopifyRef(const AccountConfig& account, const ShopifyRefundRef& ref, std::int64_t now_ms) {
+  WebhookEvent event;
+  event.source = WebhookSource::kShopify;
+  event.account = account.id;
+  event.kind = EventKind::kStorefrontRefund;
+  event.order_id = ref.order_id;
+  event.refund_id = ref.refund_id;
+  return TransactionFromShopifyRefund(account, event, now_ms);
+}
+
 std::vector<Transaction> TransactionsFromEbayOrder(const AccountConfig& account, const EbayOrder& order,
                                                    std::int64_t now_ms) {
   std::vector<Transaction> out;

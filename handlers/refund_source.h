@@ -16,7 +16,10 @@ namespace refundsync {
 // A new transaction (status imported) for a storefront refund.
 Transaction TransactionFromShopifyRefund(const AccountConfig& account, const WebhookEvent& event, std::int64_t now_ms);
 
-// The same, for a refund read from Shopify's orders query (reconciliation, retrieve).
+// A Shopify refund known only by its ids (what listing an order's refunds gives), before it is read.
+Transaction TransactionFromShopifyRef(const AccountConfig& account, const ShopifyRefundRef& ref, std::int64_t now_ms);
+
+// The same, for a refund read from Shopify over GraphQL (webhook trigger, reconciliation, retrieve).
 Transaction TransactionFromShopifyRecord(const AccountConfig& account, const ShopifyRefundRecord& refund,
                                          std::int64_t now_ms);
 

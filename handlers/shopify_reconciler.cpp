@@ -26,13 +26,15 @@ Result<ReconcileReport> ShopifyReconciler::RunOnce(const AccountConfig& account,
   if (!start) return start.error();
   std::int64_t since = *start;
   report.since = FormatRfc3339Ms(since);
-  auto refunds = client->second->RefundsOfOrdersUpdatedSince(report.since);
+  // Ids first (a cheap query); each refund not known yet is then read whole, as a webhook would have had it read.
+  auto refunds = client->second->RefundIdsOfOrdersUpdatedSince(report.since);
   if (!refunds) {
     (void)store.ReleaseRunnerLease(account.id, holder);
     return refunds.error();
   }
-  for (const auto& refund : *refunds) {
-    auto imported = processor_.Import(account, TransactionFromShopifyRecord(account, refund, clock_.NowMs()), store, true);
+  for (const auto& ref : *refunds) {
+    auto imported = processor_.ImportShopifyRefund(account, ref.refund_id, TransactionFromShopifyRef(account, ref, clock_.NowMs()),
+                                                   store, true);
     if (!imported) {
       (void)store.ReleaseRunnerLease(account.id, holder);
       return imported.error();

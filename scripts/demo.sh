@@ -151,6 +151,9 @@ say "(Shopify's refunds/create for our own refund came back and is skipped by th
 
 step "4. The same webhook delivered twice is deduplicated"
 control POST /_control/netsuite/orders '{"external_id":"shopify-eu-820982911","billing":"cash_sale","lines":[{"sku":"TEE-M","quantity":1,"rate":"19.99"}]}' >/dev/null
+# The refund exists in Shopify (the service reads it there: a webhook is only its trigger); we deliver its webhook by hand.
+control POST /_control/shopify/orders '{"account":"shopify-eu","order_id":"820982911","line_items":[{"sku":"TEE-M","quantity":1,"price":"19.99"}]}' >/dev/null
+control POST /_control/shopify/orders/820982911/refunds '{"refund_id":"509562969","created_at":"2030-01-01T10:00:00Z","lines":[{"sku":"TEE-M","quantity":1}],"send_webhook":false}' >/dev/null
 refund='{"id":509562969,"order_id":820982911,"created_at":"2030-01-01T10:00:00Z","refund_line_items":[{"line_item_id":1,"quantity":1,"subtotal":"19.99","total_tax":"0.00","line_item":{"sku":"TEE-M"}}],"transactions":[{"kind":"refund","status":"success","amount":"19.99","currency":"USD"}],"order_adjustments":[]}'
 say "first delivery:  $(shopify_webhook shopify-eu evt-509562969 "$refund")"
 say "second delivery: $(shopify_webhook shopify-eu evt-509562969 "$refund")"
@@ -161,6 +164,7 @@ say "forged delivery: $(shopify_webhook shopify-eu evt-forged "$refund" not-the-
 
 step "6. A refund for an order never synced to NetSuite"
 unsynced='{"id":509562970,"order_id":999999999,"created_at":"2030-01-01T10:00:00Z","refund_line_items":[],"transactions":[{"kind":"refund","status":"success","amount":"5.00","currency":"USD"}],"order_adjustments":[]}'
+control POST /_control/shopify/orders/999999999/refunds '{"create_order":true,"account":"shopify-eu","refund_id":"509562970","created_at":"2030-01-01T10:00:00Z","lines":[],"total":"5.00","send_webhook":false}' >/dev/null
 say "delivery: $(shopify_webhook shopify-eu evt-509562970 "$unsynced")"
 settled shopify:refund:509562970
 

@@ -62,6 +62,7 @@ TEST_CASE("subscribe registers what Shopify and eBay need, idempotently, and --c
   });
   h.StartServer();  // eBay checks the endpoint with its challenge before it accepts the destination
   const std::string base = "subscribe --config " + h.config_path;
+  h.sandbox.Control("POST", "/_control/shopify/settings", R"({"scopes":["read_orders","write_orders","read_all_orders"]})");
   for (const std::string account : {"shop-main", "ebay-us"}) {
     INFO(account);
     CHECK(Run(base + " --account " + account + " --check").exit_code == 1);
@@ -74,4 +75,33 @@ TEST_CASE("subscribe registers what Shopify and eBay need, idempotently, and --c
     CHECK(again.output.find("registering") == std::string::npos);
     CHECK(Run(base + " --account " + account + " --check").exit_code == 0);
   }
+}
+
+TEST_CASE("subscribe --check names the Shopify access scopes the token lacks", "[cli][subscribe][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  const std::string check = "subscribe --config " + h.config_path + " --account shop-main --check";
+  REQUIRE(Run("subscribe --config " + h.config_path + " --account shop-main").exit_code == 0);
+
+  // Shopify grants read_all_orders only on request: without it, orders older than 60 days are invisible.
+  h.sandbox.Control("POST", "/_control/shopify/settings", R"({"scopes":["read_orders","write_orders"]})");
+  auto lacking = Run(check);
+  INFO(lacking.output);
+  CHECK(lacking.exit_code == 1);
+  CHECK(lacking.output.find("MISSING      Shopify scope read_all_orders") != std::string::npos);
+  CHECK(lacking.output.find("granted      Shopify scope write_orders") != std::string::npos);
+
+  // An account syncing from NetSuite creates refunds: write_orders (which includes read_orders) is needed.
+  h.sandbox.Control("POST", "/_control/shopify/settings", R"({"scopes":["read_orders","read_all_orders"]})");
+  auto read_only = Run(check);
+  INFO(read_only.output);
+  CHECK(read_only.exit_code == 1);
+  CHECK(read_only.output.find("MISSING      Shopify scope write_orders") != std::string::npos);
+
+  h.sandbox.Control("POST", "/_control/shopify/settings", R"({"scopes":["write_orders","read_all_orders"]})");
+  auto complete = Run(check);
+  INFO(complete.output);
+  CHECK(complete.exit_code == 0);
+  CHECK(complete.output.find("granted      Shopify scope read_orders") != std::string::npos);
 }

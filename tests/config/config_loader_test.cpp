@@ -176,7 +176,10 @@ TEST_CASE("Each problem is one line naming the key path", "[config]") {
                                "    audience: \"refundsync\"\n  order_external_id: \"so/{order_id}\"\n"),
        "netsuite.order_external_id: \"so/{order_id}\" may contain only"},
       {"old api version for posting", Replace(base, "api_version: \"2026-10\"", "api_version: \"2025-10\""),
-       "accounts[1].shopify.api_version: \"2025-10\" is too old"},
+       "accounts[1].shopify.api_version: \"2025-10\" is too old: posting refunds needs refundCreate's @idempotent"},
+      {"old api version for subscriptions", Replace(Replace(base, "api_version: \"2026-10\"", "api_version: \"2025-07\""),
+                                                         "\"from_netsuite\"", "\"to_netsuite\""),
+       "api_version: \"2025-07\" is too old: webhook subscriptions (refundsync subscribe) need webhookSubscriptionCreate's uri"},
       {"bad log format", base + "log:\n  format: xml\n", "log.format: \"xml\" is not one of text, json"},
       {"not yaml", "listen: [", "not valid YAML"},
   };

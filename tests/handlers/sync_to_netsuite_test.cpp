@@ -95,6 +95,7 @@ TEST_CASE("Two partial refunds of one order arriving together: both judged one a
   h.SeedNetSuiteOrder("shop-eu-2002", "cash_sale", R"([{"sku":"PEN","quantity":3,"rate":"10.00"}])");
   const std::string a = ShopifyRefund("8001", "2002", "20.00", R"([{"line_item_id":1,"quantity":2,"subtotal":"20.00","total_tax":"0.00","line_item":{"sku":"PEN"}}])");
   const std::string b = ShopifyRefund("8002", "2002", "20.00", R"([{"line_item_id":1,"quantity":2,"subtotal":"20.00","total_tax":"0.00","line_item":{"sku":"PEN"}}])");
+  h.SeedShopifyRefund("shop-eu", b);  // the second is delivered by hand below
   std::thread first([&] { h.PostShopifyRefund("shop-eu", a, "ev-8001"); });
   HttpClient second_client;
   const long second =

@@ -61,6 +61,7 @@ TEST_CASE("Three replicas, a killed worker and a Redis restart: every refund onc
   int answered_200 = 0, retried = 0;
   auto deliver = [&](int port, int i, const std::string& delivery) {
     const std::string body = ShopifyRefund("8" + std::to_string(i), "9" + std::to_string(i), "10.00", "[]");
+    h.SeedShopifyRefund("shop-eu", body);
     for (int attempt = 0; attempt < 400; ++attempt) {
       auto headers = ShopifyRefundHeaders(body, "scale-" + std::to_string(i));
       headers["X-Shopify-Webhook-Id"] = delivery;

@@ -127,10 +127,49 @@ shutdown: {{drain_delay: 0s}}
                                 billing, lines, shipping));
   }
 
+  // A refunds/create webhook is only a trigger: the service reads the refund from Shopify. So the refund a test
+  // delivers is first made in the sandbox's Shopify as the payload describes it (lines with SKU, quantity,
+  // subtotal and tax; shipping from a shipping_refund adjustment; the total of its successful refund
+  // transactions), on an order created for it if there is none.
+  void SeedShopifyRefund(const std::string& account, const std::string& body) {
+    simdjson::dom::parser parser;
+    simdjson::dom::element root = parser.parse(body);
+    const auto text = [](simdjson::dom::element value) {
+      std::string_view string;
+      if (!value.get_string().get(string)) return std::string(string);
+      return simdjson::to_string(value);
+    };
+    std::string lines, total = "0", currency = "USD", shipping;
+    for (auto line : root["refund_line_items"].get_array()) {
+      simdjson::dom::element tax;
+      lines += fmt::format(R"({}{{"sku":"{}","quantity":{},"subtotal":"{}","tax":"{}"}})", lines.empty() ? "" : ",",
+                           text(line["line_item"]["sku"]), int64_t(line["quantity"].get_int64()), text(line["subtotal"]),
+                           line["total_tax"].get(tax) ? "0" : text(tax));
+    }
+    for (auto transaction : root["transactions"].get_array()) {
+      if (text(transaction["kind"]) != "refund" || text(transaction["status"]) != "success") continue;
+      total = text(transaction["amount"]);
+      currency = text(transaction["currency"]);
+    }
+    simdjson::dom::array adjustments;
+    if (!root["order_adjustments"].get_array().get(adjustments)) {
+      for (auto adjustment : adjustments) {
+        simdjson::dom::element kind;
+        if (!adjustment["kind"].get(kind) && text(kind) == "shipping_refund") shipping = text(adjustment["amount"]).substr(1);
+      }
+    }
+    sandbox.Control("POST", fmt::format("/_control/shopify/orders/{}/refunds", text(root["order_id"])),
+                    fmt::format(R"({{"create_order":true,"account":"{}","currency":"{}","refund_id":"{}","created_at":"{}",)"
+                                R"("lines":[{}],"shipping":{},"total":"{}","send_webhook":false}})",
+                                account, currency, text(root["id"]), text(root["created_at"]), lines,
+                                shipping.empty() ? "null" : "\"" + shipping + "\"", total));
+  }
+
   long PostShopifyRefund(const std::string& account, const std::string& body, const std::string& event_id) {
     return DeliverShopifyRefund(account, body, event_id).status;
   }
   HttpResult DeliverShopifyRefund(const std::string& account, const std::string& body, const std::string& event_id) {
+    SeedShopifyRefund(account, body);
     return client.Request("POST", server->BaseUrl() + "/webhooks/shopify/" + account, body,
                           ShopifyRefundHeaders(body, event_id));
   }

@@ -1,0 +1,67 @@
+// What `refundsync subscribe` and error messages need from Shopify: the app's access scopes and its webhook
+// subscriptions.
+#include <algorithm>
+
+#include <simdjson.h>
+
+#include "clients/shopify_client.h"
+#include "clients/shopify_json.h"
+#include "clients/shopify_queries.h"
+#include "core/json_writer.h"
+
+namespace refundsync {
+
+Result<std::vector<std::string>> ShopifyGraphQlClient::GrantedScopes() {
+  auto data = Execute(shopify_queries::kAccessScopes, "{}");
+  if (!data) return data.error();
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(*data);
+  std::vector<std::string> scopes;
+  simdjson::dom::array nodes;
+  if (!root["currentAppInstallation"]["accessScopes"].get_array().get(nodes)) {
+    for (auto node : nodes) scopes.push_back(shopify_json::Text(node, "handle"));
+  }
+  return scopes;
+}
+
+std::string MissingOrderScopeHint(ShopifyClient& client) {
+  auto scopes = client.GrantedScopes();
+  if (!scopes || std::find(scopes->begin(), scopes->end(), "read_all_orders") != scopes->end()) return "";
+  return "the app's access token lacks the read_all_orders scope, so Shopify shows it only orders of the last 60 "
+         "days; request read_all_orders for the app (docs/vendor-setup.md)";
+}
+
+Result<std::vector<std::string>> ShopifyGraphQlClient::WebhookSubscriptionUris(const std::string& topic) {
+  JsonWriter variables;
+  variables.BeginObject().Key("topics").BeginArray().String(topic).EndArray().EndObject();
+  auto data = Execute(shopify_queries::kWebhookSubscriptions, variables.str());
+  if (!data) return data.error();
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(*data);
+  std::vector<std::string> uris;
+  simdjson::dom::array nodes;
+  if (!root["webhookSubscriptions"]["nodes"].get_array().get(nodes)) {
+    for (auto node : nodes) {
+      if (shopify_json::Text(node, "topic") == topic) uris.push_back(shopify_json::Text(node, "uri"));
+    }
+  }
+  return uris;
+}
+
+Result<void> ShopifyGraphQlClient::CreateWebhookSubscription(const std::string& topic, const std::string& uri) {
+  JsonWriter variables;
+  variables.BeginObject().Key("topic").String(topic);
+  variables.Key("webhookSubscription").BeginObject().Key("uri").String(uri).Key("format").String("JSON").EndObject();
+  variables.EndObject();
+  auto data = Execute(shopify_queries::kWebhookSubscriptionCreate, variables.str());
+  if (!data) return data.error();
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(*data);
+  simdjson::dom::array errors;
+  if (!root["webhookSubscriptionCreate"]["userErrors"].get_array().get(errors) && errors.size() > 0) {
+    return MakeError("upstream_rejected", "Shopify: " + shopify_json::Text(errors.at(0), "message"));
+  }
+  return {};
+}
+
+}  // namespace refundsync

@@ -1,0 +1,49 @@
+#include "clients/shopify_json.h"
+
+namespace refundsync::shopify_json {
+
+std::string Text(simdjson::dom::element element, const char* key) {
+  std::string_view value;
+  if (element[key].get_string().get(value)) return "";
+  return std::string(value);
+}
+
+std::optional<Money> ShopMoney(simdjson::dom::element set) {
+  simdjson::dom::element money;
+  if (set["shopMoney"].get(money)) return std::nullopt;
+  auto parsed = ParseMoney(Text(money, "amount"), Text(money, "currencyCode"));
+  if (!parsed) return std::nullopt;
+  return *parsed;
+}
+
+std::vector<std::string> RefundStatuses(simdjson::dom::element refund) {
+  std::vector<std::string> statuses;
+  simdjson::dom::array nodes;
+  if (refund["transactions"]["nodes"].get_array().get(nodes)) return statuses;
+  for (auto node : nodes) {
+    if (Text(node, "kind") == "REFUND") statuses.push_back(Text(node, "status"));
+  }
+  return statuses;
+}
+
+std::string AppendLineItems(simdjson::simdjson_result<simdjson::dom::element> connection,
+                            std::vector<ShopifyLineItem>& out) {
+  simdjson::dom::array nodes;
+  if (connection["nodes"].get_array().get(nodes)) return "";
+  for (auto node : nodes) {
+    ShopifyLineItem line;
+    line.id = Text(node, "id");
+    line.sku = Text(node, "sku");
+    std::int64_t number = 0;
+    if (!node["quantity"].get_int64().get(number)) line.quantity = number;
+    if (!node["refundableQuantity"].get_int64().get(number)) line.refundable_quantity = number;
+    out.push_back(std::move(line));
+  }
+  bool has_next = false;
+  if (connection["pageInfo"]["hasNextPage"].get_bool().get(has_next) || !has_next) return "";
+  std::string_view cursor;
+  if (connection["pageInfo"]["endCursor"].get_string().get(cursor)) return "";
+  return std::string(cursor);
+}
+
+}  // namespace refundsync::shopify_json

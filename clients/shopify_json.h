@@ -1,0 +1,28 @@
+// Reading the pieces of Shopify's GraphQL answers that several queries share (money bags, line item pages, refund
+// transaction statuses).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "clients/shopify_client.h"
+
+namespace refundsync::shopify_json {
+
+// A string field, or "" when absent or not a string.
+std::string Text(simdjson::dom::element element, const char* key);
+
+// A MoneyBag's shop money ({shopMoney {amount currencyCode}}).
+std::optional<Money> ShopMoney(simdjson::dom::element set);
+
+// The statuses of a refund's REFUND transactions (refund.transactions.nodes).
+std::vector<std::string> RefundStatuses(simdjson::dom::element refund);
+
+// Appends a lineItems connection's nodes; the cursor of the next page, or "" when there is none.
+std::string AppendLineItems(simdjson::simdjson_result<simdjson::dom::element> connection,
+                            std::vector<ShopifyLineItem>& out);
+
+}  // namespace refundsync::shopify_json

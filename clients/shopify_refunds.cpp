@@ -1,0 +1,137 @@
+// Reading refunds: one refund with all its lines (what a refunds/create webhook triggers), and the refund ids of
+// orders (reconciliation, retrieve), each query inside the cost budget of clients/shopify_queries.h.
+#include <simdjson.h>
+
+#include "clients/shopify_client.h"
+#include "clients/shopify_json.h"
+#include "clients/shopify_queries.h"
+#include "core/json_writer.h"
+
+namespace refundsync {
+namespace {
+
+using shopify_json::ShopMoney;
+using shopify_json::Text;
+
+void AppendRefundLines(simdjson::dom::array nodes, std::vector<RefundLine>& out) {
+  for (auto node : nodes) {
+    RefundLine line;
+    std::int64_t quantity = 0;
+    if (!node["quantity"].get_int64().get(quantity)) line.quantity = quantity;
+    simdjson::dom::element item;
+    if (!node["lineItem"].get(item) && !item.is_null()) {
+      line.sku = Text(item, "sku");
+      line.line_item_id = Text(item, "id");
+    }
+    simdjson::dom::element set;
+    if (!node["subtotalSet"].get(set)) line.subtotal = ShopMoney(set);
+    if (!node["totalTaxSet"].get(set)) line.tax = ShopMoney(set);
+    out.push_back(std::move(line));
+  }
+}
+
+std::vector<ShopifyRefundRef> RefundRefs(const std::string& order_id, simdjson::dom::element order) {
+  std::vector<ShopifyRefundRef> out;
+  simdjson::dom::array refunds;
+  if (order["refunds"].get_array().get(refunds)) return out;
+  for (auto refund : refunds) out.push_back(ShopifyRefundRef{order_id, Text(refund, "legacyResourceId")});
+  return out;
+}
+
+}  // namespace
+
+Result<std::optional<ShopifyRefundRecord>> ShopifyGraphQlClient::GetRefund(const std::string& numeric_refund_id) {
+  ShopifyRefundRecord record;
+  std::string after;
+  for (int page = 0; page < 100; ++page) {
+    JsonWriter variables;
+    variables.BeginObject().Key("id").String("gid://shopify/Refund/" + numeric_refund_id);
+    if (after.empty()) {
+      variables.Key("after").Null();
+    } else {
+      variables.Key("after").String(after);
+    }
+    variables.EndObject();
+    auto data = Execute(shopify_queries::kRefund, variables.str());
+    if (!data) return data.error();
+    simdjson::dom::parser parser;
+    simdjson::dom::element root = parser.parse(*data);
+    simdjson::dom::element refund;
+    if (root["refund"].get(refund) || refund.is_null()) return std::optional<ShopifyRefundRecord>();
+    if (page == 0) {
+      record.refund_id = Text(refund, "legacyResourceId");
+      record.created_at = Text(refund, "createdAt");
+      simdjson::dom::element order;
+      if (refund["order"].get(order) || order.is_null()) return MakeError("upstream_unavailable", "Shopify refund without its order");
+      record.order_id = Text(order, "legacyResourceId");
+      simdjson::dom::element set;
+      if (refund["totalRefundedSet"].get(set)) return MakeError("upstream_unavailable", "Shopify refund without a total");
+      auto total = ShopMoney(set);
+      if (!total) return MakeError("invalid_amount", "Shopify refund " + numeric_refund_id + " has an unreadable total");
+      record.amount = *total;
+      std::int64_t shipping = 0;
+      simdjson::dom::array shipping_lines;
+      if (!refund["refundShippingLines"]["nodes"].get_array().get(shipping_lines)) {
+        for (auto line : shipping_lines) {
+          if (!line["subtotalAmountSet"].get(set)) {
+            if (auto money = ShopMoney(set)) shipping += money->minor_units;
+          }
+        }
+      }
+      if (shipping != 0) record.shipping = Money{shipping, record.amount.currency};
+    }
+    simdjson::dom::element lines;
+    if (refund["refundLineItems"].get(lines)) break;
+    simdjson::dom::array nodes;
+    if (!lines["nodes"].get_array().get(nodes)) AppendRefundLines(nodes, record.lines);
+    bool has_next = false;
+    if (lines["pageInfo"]["hasNextPage"].get_bool().get(has_next) || !has_next) break;
+    after = Text(lines["pageInfo"], "endCursor");
+    if (after.empty()) break;
+  }
+  return std::optional<ShopifyRefundRecord>(std::move(record));
+}
+
+Result<std::vector<ShopifyRefundRef>> ShopifyGraphQlClient::RefundIdsOfOrdersUpdatedSince(const std::string& since) {
+  std::vector<ShopifyRefundRef> out;
+  std::string after;
+  for (int page = 0; page < 10000; ++page) {
+    JsonWriter variables;
+    variables.BeginObject().Key("query").String("updated_at:>='" + since + "'");
+    if (after.empty()) {
+      variables.Key("after").Null();
+    } else {
+      variables.Key("after").String(after);
+    }
+    variables.EndObject();
+    auto data = Execute(shopify_queries::kRefundIdsOfOrders, variables.str());
+    if (!data) return data.error();
+    simdjson::dom::parser parser;
+    simdjson::dom::element root = parser.parse(*data);
+    simdjson::dom::array orders;
+    if (root["orders"]["nodes"].get_array().get(orders)) return MakeError("upstream_unavailable", "orders answer without nodes");
+    for (auto order : orders) {
+      for (auto& ref : RefundRefs(Text(order, "legacyResourceId"), order)) out.push_back(std::move(ref));
+    }
+    bool has_next = false;
+    if (root["orders"]["pageInfo"]["hasNextPage"].get_bool().get(has_next) || !has_next) break;
+    after = Text(root["orders"]["pageInfo"], "endCursor");
+    if (after.empty()) break;
+  }
+  return out;
+}
+
+Result<std::optional<std::vector<ShopifyRefundRef>>> ShopifyGraphQlClient::RefundIdsOfOrder(
+    const std::string& numeric_order_id) {
+  JsonWriter variables;
+  variables.BeginObject().Key("id").String("gid://shopify/Order/" + numeric_order_id).EndObject();
+  auto data = Execute(shopify_queries::kRefundIdsOfOrder, variables.str());
+  if (!data) return data.error();
+  simdjson::dom::parser parser;
+  simdjson::dom::element root = parser.parse(*data);
+  simdjson::dom::element order;
+  if (root["order"].get(order) || order.is_null()) return std::optional<std::vector<ShopifyRefundRef>>();
+  return std::optional<std::vector<ShopifyRefundRef>>(RefundRefs(numeric_order_id, order));
+}
+
+}  // namespace refundsync
