@@ -134,10 +134,17 @@ shutdown: {{drain_delay: 0s}}
         return proc
 
     def seed_and_queue(self):
+        # A refunds/create webhook is only a trigger: the worker reads each refund from Shopify, so the refunds
+        # exist there too, and the app's cost bucket is a Shopify Plus one (1000 points a second).
+        self.control("POST", "/_control/shopify/settings", {"maximum_available": 10000, "restore_rate": 1000})
         for i in range(self.size):
             self.control("POST", "/_control/netsuite/orders",
                          {"external_id": f"shop-{100000 + i}", "billing": "cash_sale",
                           "lines": [{"sku": "SKU-1", "quantity": 1, "rate": "10.00"}]})
+            self.control("POST", f"/_control/shopify/orders/{100000 + i}/refunds",
+                         {"create_order": True, "account": "shop", "refund_id": str(900000 + i),
+                          "created_at": "2030-01-01T10:00:00Z", "lines": [{"sku": "SKU-1", "quantity": 1, "subtotal": "10.00"}],
+                          "send_webhook": False})
         ingress = self.serve("ingress")
         wait_http(self.port, "/readyz")
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)

@@ -91,15 +91,16 @@ class Shopify:
         name = request.operation.name.value if request.operation.name else ""
         if requested > MAX_QUERY_COST:
             with self.s.lock:
-                self.d.costs.append({"operation": name, "requested": requested, "actual": None})
+                self.d.costs.append({"operation": name, "requested": requested, "actual": None, "refused": True})
             return 200, {"errors": [{"message": f"Query cost is {requested}, which exceeds the single query max cost "
                                                 f"limit ({MAX_QUERY_COST}).\n\nSee https://shopify.dev/concepts/about-apis/"
                                                 "rate-limits for more information on how the\ncost of a query is "
                                                 "calculated.\n\nTo query larger amounts of data with fewer limits, bulk "
-                                                "operations should be used instead.",
+                                                "operations should be used instead.\nSee https://shopify.dev/tutorials/"
+                                                "perform-bulk-operations-with-admin-api for usage details.\n",
                                      "extensions": {"code": "MAX_COST_EXCEEDED", "cost": requested,
                                                     "maxCost": MAX_QUERY_COST,
-                                                    "documentation": "https://shopify.dev/api/usage/rate-limits"}}]}
+                                                    "documentation": "https://shopify.dev/api/usage/limits#rate-limits"}}]}
         with self.s.lock:
             if not self.take(requested):
                 return 200, {"errors": [{"message": "Throttled", "extensions": {
@@ -112,7 +113,7 @@ class Shopify:
                 return 200, {"errors": [e.error]}
             actual = min(requested, request.actual_cost(data))
             self.refund_difference(requested, actual)
-            self.d.costs.append({"operation": name, "requested": requested, "actual": actual})
+            self.d.costs.append({"operation": name, "requested": requested, "actual": actual, "refused": False})
             answer = {"data": data, "extensions": self.cost(requested, actual)}
         for effect in after:  # webhooks go out once the lock is released
             effect()
@@ -180,6 +181,7 @@ class Shopify:
                 "currencyCode": cur, "createdAt": iso(order["createdAt"]), "updatedAt": iso(order["updatedAt"]),
                 "displayFinancialStatus": "PARTIALLY_REFUNDED" if refunded else "PAID",
                 "totalRefundedSet": bag(refunded, cur),
+                "totalPriceSet": bag(sum((Decimal(li["price"]) * li["quantity"] for li in order["lines"]), Decimal("0")), cur),
                 "lineItems": [{"id": li["id"], "sku": li["sku"], "name": li["sku"], "quantity": li["quantity"],
                                "currentQuantity": li["quantity"] - li["refunded"],
                                "refundableQuantity": li["quantity"] - li["refunded"],

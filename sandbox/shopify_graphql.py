@@ -44,7 +44,7 @@ SCHEMA = {
     },
     "Order": {
         "id": f(), "legacyResourceId": f(), "name": f(), "currencyCode": f(), "createdAt": f(), "updatedAt": f(),
-        "displayFinancialStatus": f(), "totalRefundedSet": MONEY_BAG,
+        "displayFinancialStatus": f(), "totalRefundedSet": MONEY_BAG, "totalPriceSet": MONEY_BAG,
         "lineItems": f(CONNECTION, "LineItem", CONNECTION_ARGS),
         "transactions": f(LIST, "OrderTransaction", ["first", "capturable", "manuallyResolvable"]),
         "refunds": f(LIST, "Refund", ["first"]),

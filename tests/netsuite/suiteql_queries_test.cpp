@@ -31,35 +31,6 @@ Seeded Seed(SyncHarness& h, const std::string& body) {
 
 std::string Fixture(const std::string& name) { return refundsync::testing::VendorFixture("netsuite", name); }
 
-// Every field of the documented body is in the sandbox's answer, with the same JSON type (numbers alike); arrays
-// are compared by their first element.
-void CheckShape(simdjson::dom::element documented, simdjson::dom::element actual, const std::string& path) {
-  const auto kind = [](simdjson::dom::element e) {
-    switch (e.type()) {
-      case simdjson::dom::element_type::INT64:
-      case simdjson::dom::element_type::UINT64:
-      case simdjson::dom::element_type::DOUBLE: return std::string("number");
-      case simdjson::dom::element_type::STRING: return std::string("string");
-      case simdjson::dom::element_type::BOOL: return std::string("bool");
-      case simdjson::dom::element_type::ARRAY: return std::string("array");
-      case simdjson::dom::element_type::OBJECT: return std::string("object");
-      default: return std::string("null");
-    }
-  };
-  INFO(path);
-  REQUIRE(kind(actual) == kind(documented));
-  if (documented.is_object()) {
-    for (auto field : documented.get_object()) {
-      simdjson::dom::element value;
-      INFO("documented field " << path << "." << field.key << " is missing from the sandbox's answer");
-      REQUIRE_FALSE(actual[field.key].get(value));
-      CheckShape(field.value, value, path + "." + std::string(field.key));
-    }
-  } else if (documented.is_array() && documented.get_array().size() > 0 && actual.get_array().size() > 0) {
-    CheckShape(documented.get_array().at(0), actual.get_array().at(0), path + "[0]");
-  }
-}
-
 std::string Token(const NetSuiteConfig& config, HttpClient& http) {
   const std::string url = config.rest_base_url + "/services/rest/auth/oauth2/v1/token";
   OutboundRequest request;
@@ -101,7 +72,7 @@ TEST_CASE("The sandbox answers every field of Oracle's documented bodies, with t
   simdjson::dom::parser documented_parser, actual_parser;
   const auto shape = [&](const std::string& fixture, const OutboundResponse& response, long status) {
     CHECK(response.status == status);
-    CheckShape(documented_parser.parse(Fixture(fixture)), actual_parser.parse(response.body), fixture);
+    refundsync::testing::CheckDocumentedShape(documented_parser.parse(Fixture(fixture)), actual_parser.parse(response.body), fixture);
   };
   shape("record-cashsale-expanded.json",
         call("GET", "/services/rest/record/v1/cashSale/" + order.billed + "?expandSubResources=true", ""), 200);
