@@ -156,6 +156,27 @@ Result<void> RefundProcessor::ImportShopifyRefund(const AccountConfig& account, 
   return {};
 }
 
+Result<void> RefundProcessor::RefreshFromShopify(const AccountConfig& account, Transaction& tx) const {
+  auto it = shopify_.find(account.id);
+  if (it == shopify_.end()) return MakeError("upstream_rejected", "no Shopify client for " + account.id);
+  const std::string prefix = "shopify:refund:";
+  const std::string refund_id = tx.source_record.substr(prefix.size());
+  auto refund = it->second->GetRefund(refund_id);
+  if (!refund) return refund.error();
+  if (!*refund) {
+    const std::string hint = MissingOrderScopeHint(*it->second);
+    return MakeError("upstream_rejected", "Shopify shows no refund " + refund_id + " of order " + tx.order_id + ": " +
+                                              (hint.empty() ? "it may have been deleted" : hint));
+  }
+  const Transaction read = TransactionFromShopifyRecord(account, **refund, clock_.NowMs());
+  tx.order_id = read.order_id;
+  tx.source_created_at = read.source_created_at;
+  tx.amount = read.amount;
+  tx.shipping = read.shipping;
+  tx.lines = read.lines;
+  return {};
+}
+
 Result<int> RefundProcessor::ImportEbayOrder(const AccountConfig& account, const EbayOrder& order,
                                              TransactionStore& store) const {
   int imported = 0;

@@ -75,6 +75,10 @@ class RefundProcessor {
   Result<void> ImportShopifyRefund(const AccountConfig& account, const std::string& refund_id,
                                    const Transaction& fallback, TransactionStore& store, bool automatic) const;
 
+  // A Shopify refund's lines, shipping, total and date as Shopify shows them now, written into `tx` (an operator's
+  // post reads the refund again: it may have been stored from a webhook's payload while Shopify did not show it).
+  Result<void> RefreshFromShopify(const AccountConfig& account, Transaction& tx) const;
+
   // Imports the refunds of one eBay order (a notification named it, or reconciliation found it changed).
   Result<int> ImportEbayOrder(const AccountConfig& account, const EbayOrder& order, TransactionStore& store) const;
   EbayClient* EbayFor(const std::string& account) const;

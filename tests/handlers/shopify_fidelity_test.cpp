@@ -195,13 +195,18 @@ TEST_CASE("A refunds/create in the 2025-01 shape (no refunded shipping in it) st
 
 TEST_CASE("A 70-day-old Shopify order with a token lacking read_all_orders fails with the scope named",
           "[shopify][integration]") {
-  SyncHarness h;
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  h.EditConfig([&](std::string& yaml) { yaml += AdminTokens(h); });
+  h.StartServer();
   // To NetSuite: a refund of an old order arrives as a webhook, but Shopify does not show the refund to the app.
-  h.SeedNetSuiteOrder("shop-eu-6301", "invoice", R"([{"sku":"MUG","quantity":2,"rate":"10.00"}])");
+  h.SeedNetSuiteOrder("shop-eu-6301", "invoice", R"([{"sku":"MUG","quantity":2,"rate":"10.00"}])", "5.00");
   h.sandbox.Control("POST", "/_control/shopify/orders",
                     R"({"account":"shop-eu","order_id":"6301","age_days":70,"line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}]})");
+  // Its payload (API 2026-10) leaves the refunded shipping out.
   const std::string made = h.sandbox.Control("POST", "/_control/shopify/orders/6301/refunds",
-                                             R"({"lines":[{"sku":"MUG","quantity":1}]})");
+                                             R"({"lines":[{"sku":"MUG","quantity":1}],"shipping":"5.00"})");
   simdjson::dom::parser parser;
   const std::string refund_id(parser.parse(made)["refund_id"].get_string().value());
   const Transaction unseen = h.WaitSettled("shop-eu", "shopify:refund:" + refund_id);
@@ -211,6 +216,7 @@ TEST_CASE("A 70-day-old Shopify order with a token lacking read_all_orders fails
   CHECK(unseen.error->code == "upstream_rejected");
   CHECK_THAT(unseen.error->message, Catch::Contains("read_all_orders"));
   CHECK(h.Records("creditMemo").empty());
+  CHECK_FALSE(unseen.shipping.has_value());  // the payload's, for people to see; an operator's post reads Shopify again
 
   // From NetSuite: a credit memo for an old order cannot be posted to an order Shopify does not show.
   h.sandbox.Control("POST", "/_control/shopify/orders",
@@ -238,6 +244,20 @@ TEST_CASE("A 70-day-old Shopify order with a token lacking read_all_orders fails
                   invoice));
   const Transaction posted = h.WaitSettled("shop-main", "netsuite:creditmemo:" + std::string(parser.parse(second)["id"].get_string().value()));
   CHECK(posted.status == TxStatus::kPosted);
+
+  // ...and an operator's post of the refund that failed reads it from Shopify now, and books it.
+  auto post = h.client.Request("POST", h.server->BaseUrl() + "/api/transactions/" + unseen.id + "/post", "",
+                               {{"Authorization", "Bearer operator-token-value"}});
+  INFO(post.body);
+  CHECK(post.status == 200);
+  const Transaction booked = h.WaitSettled("shop-eu", "shopify:refund:" + refund_id);
+  CHECK(booked.status == TxStatus::kPosted);
+  std::vector<std::map<std::string, std::string>> ours;
+  for (const auto& memo : h.Records("creditMemo")) {
+    if (memo.at("marker") == "rs-" + unseen.id) ours.push_back(memo);  // the others were entered in NetSuite above
+  }
+  REQUIRE(ours.size() == 1);
+  CHECK(ours[0]["lines"] == "MUG:1:10.00 Shipping:1:5.00 ");
 }
 
 TEST_CASE("The sandbox's Shopify answers every field of Shopify's documented answers, with the same types",
