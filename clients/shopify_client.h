@@ -67,6 +67,10 @@ struct ShopifyRefundRecord {
   std::string order_id;   // numeric
   std::string refund_id;  // numeric
   std::string created_at;
+  // Whether its money went back (a Refund existing does not say so: its REFUND transactions do). kSent: `amount`
+  // is what the successful ones returned (or the refund's total when it has none, e.g. restock only: then 0);
+  // kPending: one is still with the payment gateway; kFailed: every one failed, nothing went back.
+  RefundMoney money = RefundMoney::kSent;
   Money amount;
   std::optional<Money> shipping;  // refunded shipping, before its tax
   std::vector<RefundLine> lines;

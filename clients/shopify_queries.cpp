@@ -35,9 +35,10 @@ const char* const kRefund = R"(query RefundForSync($id: ID!, $after: String) {
       }
     }
     refundShippingLines(first: 5) {
+      pageInfo { hasNextPage }
       nodes { subtotalAmountSet { shopMoney { amount currencyCode } } taxAmountSet { shopMoney { amount currencyCode } } }
     }
-    transactions(first: 10) { nodes { kind status amountSet { shopMoney { amount currencyCode } } } }
+    transactions(first: 10) { pageInfo { hasNextPage } nodes { kind status amountSet { shopMoney { amount currencyCode } } } }
   }
 })";
 
@@ -49,7 +50,7 @@ const char* const kRefundIdsOfOrders = R"(query RefundIdsOfOrders($after: String
 })";
 
 const char* const kRefundIdsOfOrder = R"(query RefundIdsOfOrder($id: ID!) {
-  order(id: $id) { refunds(first: 50) { legacyResourceId } }
+  order(id: $id) { refunds(first: 250) { legacyResourceId } }
 })";
 
 const char* const kRefundCreate = R"(mutation RefundCreate($input: RefundInput!, $key: String!) {

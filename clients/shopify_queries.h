@@ -15,7 +15,7 @@ constexpr int kShopifyMaxQueryCost = 800;
 
 // Page sizes, chosen so each query below stays under the ceiling.
 constexpr int kOrderLinePage = 250;     // order.lineItems
-constexpr int kOrderRefundsShown = 50;  // order.refunds (a plain list: no second page exists)
+constexpr int kOrderRefundsShown = 50;  // order.refunds in the orders listing (a plain list: no second page)
 constexpr int kRefundLinePage = 100;    // refund.refundLineItems
 constexpr int kOrdersPage = 15;         // orders(query:) in reconciliation
 
@@ -31,19 +31,21 @@ extern const char* const kOrderLineItemsPage;
 constexpr int kOrderLineItemsPageCost = 254;
 
 // A refund as Shopify holds it (a refunds/create webhook is only its trigger): lines, shipping, transactions.
-// Cost 666 = 1 refund + 1 order + 2 totalRefundedSet + (2 + 1 + 100 x 6) refundLineItems
-//            + (2 + 5 x 5) refundShippingLines + (2 + 10 x 3) transactions.
+// Cost 668 = 1 refund + 1 order + 2 totalRefundedSet + (2 + 1 + 100 x 6) refundLineItems
+//            + (2 + 1 + 5 x 5) refundShippingLines + (2 + 1 + 10 x 3) transactions.
 extern const char* const kRefund;
-constexpr int kRefundCost = 666;
+constexpr int kRefundCost = 668;
 
 // The refunds (ids only) of orders updated since a time: reconciliation reads each unknown one with kRefund.
 // Cost 768 = 2 + 1 pageInfo + 15 x (1 order + 50 x 1 refund).
 extern const char* const kRefundIdsOfOrders;
 constexpr int kRefundIdsOfOrdersCost = 768;
 
-// The refunds (ids only) of one order (an operator's retrieve). Cost 51 = 1 + 50 x 1.
+// The refunds (ids only) of one order: an operator's retrieve, and an order whose refunds filled
+// kOrderRefundsShown in the listing above. Cost 251 = 1 + 250 x 1.
 extern const char* const kRefundIdsOfOrder;
-constexpr int kRefundIdsOfOrderCost = 51;
+constexpr int kRefundIdsOfOrderCost = 251;
+constexpr int kOrderRefundsMax = 250;  // order.refunds is a plain list: no second page exists
 
 // refundCreate with @idempotent (API 2026-01+; mandatory from 2026-04). Cost 37 = 10 + 1 payload + 1 refund
 // + 2 totalRefundedSet + (2 + 20 x 1) transactions + 1 userErrors.

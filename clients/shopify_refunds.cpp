@@ -30,6 +30,42 @@ void AppendRefundLines(simdjson::dom::array nodes, std::vector<RefundLine>& out)
   }
 }
 
+// What went back to the buyer, from the refund's REFUND transactions (Shopify: "The existence of a Refund object
+// doesn't guarantee that the money has been returned"): any still with the gateway makes it pending; none
+// succeeding of several makes it failed; otherwise the successful ones' sum is the amount.
+Result<void> SettleMoney(simdjson::dom::element refund, ShopifyRefundRecord& record) {
+  simdjson::dom::element transactions;
+  if (refund["transactions"].get(transactions)) return {};
+  bool more = false;
+  if (!transactions["pageInfo"]["hasNextPage"].get_bool().get(more) && more) {
+    return MakeError("upstream_rejected", "Shopify refund " + record.refund_id + " has more transactions than one page holds");
+  }
+  simdjson::dom::array nodes;
+  if (transactions["nodes"].get_array().get(nodes)) return {};
+  std::int64_t sent = 0;
+  bool any = false, pending = false, succeeded = false;
+  for (auto node : nodes) {
+    if (Text(node, "kind") != "REFUND") continue;
+    any = true;
+    const std::string status = Text(node, "status");
+    if (status == "SUCCESS") {
+      succeeded = true;
+      simdjson::dom::element set;
+      auto amount = node["amountSet"].get(set) ? std::nullopt : ShopMoney(set);
+      if (!amount || amount->currency != record.amount.currency) {
+        return MakeError("invalid_amount", "Shopify refund " + record.refund_id + " has an unreadable transaction amount");
+      }
+      sent += amount->minor_units;
+    } else if (status != "FAILURE" && status != "ERROR") {
+      pending = true;  // PENDING, AWAITING_RESPONSE, UNKNOWN
+    }
+  }
+  if (!any) return {};  // nothing went through a gateway: the total is what was refunded (0 when restock only)
+  record.money = pending ? RefundMoney::kPending : succeeded ? RefundMoney::kSent : RefundMoney::kFailed;
+  if (record.money == RefundMoney::kSent) record.amount = Money{sent, record.amount.currency};
+  return {};
+}
+
 std::vector<ShopifyRefundRef> RefundRefs(const std::string& order_id, simdjson::dom::element order) {
   std::vector<ShopifyRefundRef> out;
   simdjson::dom::array refunds;
@@ -70,6 +106,10 @@ Result<std::optional<ShopifyRefundRecord>> ShopifyGraphQlClient::GetRefund(const
       if (!total) return MakeError("invalid_amount", "Shopify refund " + numeric_refund_id + " has an unreadable total");
       record.amount = *total;
       std::int64_t shipping = 0;
+      bool more_shipping = false;
+      if (!refund["refundShippingLines"]["pageInfo"]["hasNextPage"].get_bool().get(more_shipping) && more_shipping) {
+        return MakeError("upstream_rejected", "Shopify refund " + numeric_refund_id + " has more shipping lines than one page holds");
+      }
       simdjson::dom::array shipping_lines;
       if (!refund["refundShippingLines"]["nodes"].get_array().get(shipping_lines)) {
         for (auto line : shipping_lines) {
@@ -79,6 +119,7 @@ Result<std::optional<ShopifyRefundRecord>> ShopifyGraphQlClient::GetRefund(const
         }
       }
       if (shipping != 0) record.shipping = Money{shipping, record.amount.currency};
+      if (auto settled = SettleMoney(refund, record); !settled) return settled.error();
     }
     simdjson::dom::element lines;
     if (refund["refundLineItems"].get(lines)) break;
@@ -111,7 +152,15 @@ Result<std::vector<ShopifyRefundRef>> ShopifyGraphQlClient::RefundIdsOfOrdersUpd
     simdjson::dom::array orders;
     if (root["orders"]["nodes"].get_array().get(orders)) return MakeError("upstream_unavailable", "orders answer without nodes");
     for (auto order : orders) {
-      for (auto& ref : RefundRefs(Text(order, "legacyResourceId"), order)) out.push_back(std::move(ref));
+      const std::string order_id = Text(order, "legacyResourceId");
+      auto refs = RefundRefs(order_id, order);
+      if (refs.size() >= static_cast<std::size_t>(shopify_queries::kOrderRefundsShown)) {
+        // The listing shows an order's first 50 refunds: read all of this one's alone.
+        auto all = RefundIdsOfOrder(order_id);
+        if (!all) return all.error();
+        if (*all) refs = std::move(**all);
+      }
+      for (auto& ref : refs) out.push_back(std::move(ref));
     }
     bool has_next = false;
     if (root["orders"]["pageInfo"]["hasNextPage"].get_bool().get(has_next) || !has_next) break;

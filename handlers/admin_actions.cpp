@@ -131,14 +131,9 @@ Result<Transaction> AdminActions::PostNow(const std::string& tx_id, TransactionS
     return MakeError("direction_mismatch", "transaction " + tx_id + " was skipped: " + (*loaded)->history.back().note);
   }
   log::Info("operator_post", {{"tx", tx_id}, {"account", account->id}});
+  // A Shopify refund is read from Shopify again as it is posted: the transaction may hold a webhook's payload from
+  // when Shopify did not show the refund (its order older than the token could see).
   Transaction tx = std::move(**loaded);
-  if (account->channel == Channel::kShopify && account->direction == Direction::kToNetSuite &&
-      tx.source_record.rfind("shopify:refund:", 0) == 0) {
-    // Post what Shopify shows now: the transaction may hold a webhook's payload from when Shopify did not show the
-    // refund (its order older than the token could see), and payloads of API 2024-10+ leave refunded shipping out.
-    if (auto refreshed = processor_.RefreshFromShopify(*account, tx); !refreshed) return refreshed.error();
-    if (auto saved = store.Save(tx); !saved) return saved.error();  // posting re-reads the transaction under its lease
-  }
   return processor_.Post(*account, std::move(tx), store);
 }
 

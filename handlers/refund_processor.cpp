@@ -13,6 +13,7 @@ namespace {
 
 constexpr std::int64_t kLeaseBusyRetryMs = 200;
 constexpr Duration kFactsCacheTime = std::chrono::hours(1);
+constexpr const char* kShopifyRefundPrefix = "shopify:refund:";
 
 class StoreFactsCache : public FactsCache {
  public:
@@ -127,13 +128,15 @@ Result<void> RefundProcessor::ImportShopifyRefund(const AccountConfig& account, 
   }
   if (refund && *refund) {
     Transaction fresh = TransactionFromShopifyRecord(account, **refund, clock_.NowMs());
-    if (fresh.amount.minor_units == 0) {
+    if ((*refund)->money == RefundMoney::kSent && fresh.amount.minor_units == 0) {
       fresh.Record(clock_.NowMs(), TxStatus::kSkipped, "nothing to do: no money was refunded (restock only)");
       auto stored = store.CreateIfAbsent(fresh);
       if (!stored) return stored.error();
       return {};
     }
-    auto imported = Import(account, fresh, store, automatic);
+    // Money still with the gateway (or failed there): posting reads the refund again and decides.
+    const bool settled = (*refund)->money == RefundMoney::kSent;
+    auto imported = Import(account, fresh, store, automatic, SourceSystem::kStorefront, /*just_read=*/settled);
     if (!imported) return imported.error();
     return {};
   }
@@ -156,17 +159,22 @@ Result<void> RefundProcessor::ImportShopifyRefund(const AccountConfig& account, 
   return {};
 }
 
-Result<void> RefundProcessor::RefreshFromShopify(const AccountConfig& account, Transaction& tx) const {
+std::optional<PostOutcome> RefundProcessor::RefreshFromShopify(const AccountConfig& account, Transaction& tx) const {
+  const auto fail = [](const Error& error) {
+    PostOutcome outcome;
+    outcome.status = TxStatus::kFailed;
+    outcome.error = error;
+    return outcome;
+  };
   auto it = shopify_.find(account.id);
-  if (it == shopify_.end()) return MakeError("upstream_rejected", "no Shopify client for " + account.id);
-  const std::string prefix = "shopify:refund:";
-  const std::string refund_id = tx.source_record.substr(prefix.size());
+  if (it == shopify_.end()) return fail(Error{"upstream_rejected", "no Shopify client for " + account.id});
+  const std::string refund_id = tx.source_record.substr(std::string(kShopifyRefundPrefix).size());
   auto refund = it->second->GetRefund(refund_id);
-  if (!refund) return refund.error();
+  if (!refund) return fail(refund.error());
   if (!*refund) {
     const std::string hint = MissingOrderScopeHint(*it->second);
-    return MakeError("upstream_rejected", "Shopify shows no refund " + refund_id + " of order " + tx.order_id + ": " +
-                                              (hint.empty() ? "it may have been deleted" : hint));
+    return fail(Error{"upstream_rejected", "Shopify shows no refund " + refund_id + " of order " + tx.order_id + ": " +
+                                               (hint.empty() ? "it may have been deleted" : hint)});
   }
   const Transaction read = TransactionFromShopifyRecord(account, **refund, clock_.NowMs());
   tx.order_id = read.order_id;
@@ -174,7 +182,19 @@ Result<void> RefundProcessor::RefreshFromShopify(const AccountConfig& account, T
   tx.amount = read.amount;
   tx.shipping = read.shipping;
   tx.lines = read.lines;
-  return {};
+  if ((*refund)->money == RefundMoney::kPending) {
+    PostOutcome outcome;
+    outcome.status = TxStatus::kImported;
+    outcome.pending = true;
+    outcome.note = "Shopify refund " + refund_id + " is pending at the payment gateway; posted once its money went back";
+    return outcome;
+  }
+  if ((*refund)->money == RefundMoney::kFailed) {
+    return fail(Error{"upstream_rejected", "Shopify refund " + refund_id +
+                                               "'s refund transactions failed at the payment gateway: no money went "
+                                               "back to the buyer, nothing to book"});
+  }
+  return std::nullopt;
 }
 
 Result<int> RefundProcessor::ImportEbayOrder(const AccountConfig& account, const EbayOrder& order,
@@ -264,7 +284,8 @@ Result<bool> RefundProcessor::IsKnownNetSuiteRecord(const std::string& record_ty
 }
 
 Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const Transaction& fresh,
-                                            TransactionStore& store, bool automatic, SourceSystem source) const {
+                                            TransactionStore& store, bool automatic, SourceSystem source,
+                                            bool just_read) const {
   // Decide before storing, so a stored `imported` always means "passed the policy and the cut-over".
   Transaction candidate = fresh;
   const std::int64_t now = clock_.NowMs();
@@ -316,10 +337,11 @@ Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const 
     log::Info("refund_imported", {{"tx", tx.id}, {"account", account.id}, {"reason", "auto_post is false"}});
     return tx;
   }
-  return Post(account, std::move(tx), store);
+  return Post(account, std::move(tx), store, just_read);
 }
 
-Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transaction tx, TransactionStore& store) const {
+Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transaction tx, TransactionStore& store,
+                                          bool just_read) const {
   if (tx.status == TxStatus::kPosted) {
     (void)store.RemoveRetry(tx.id);
     return tx;
@@ -362,8 +384,13 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
     tx = std::move(noted);
     return true;
   };
-  const PostOutcome outcome =
-      from_netsuite ? outbound_.Post(account, tx, before_irreversible) : inbound_.Post(account, tx, cache);
+  std::optional<PostOutcome> decided;
+  if (!just_read && account.channel == Channel::kShopify && tx.source_record.rfind(kShopifyRefundPrefix, 0) == 0) {
+    decided = RefreshFromShopify(account, tx);  // posted as Shopify shows it now (a webhook's payload may be stale)
+  }
+  const PostOutcome outcome = decided                ? *decided
+                              : from_netsuite        ? outbound_.Post(account, tx, before_irreversible)
+                                                     : inbound_.Post(account, tx, cache);
   const std::int64_t now = clock_.NowMs();
   if (!outcome.sales_order.empty()) tx.sales_order = outcome.sales_order;
   if (!outcome.billed_record.empty()) tx.billed_record = outcome.billed_record;

@@ -60,11 +60,15 @@ class RefundProcessor {
 
   // A refund read from its source. `automatic` (webhooks, reconciliation) honours sync_since; an operator's
   // retrieve does not. Returns the transaction as stored afterwards.
+  // `just_read`: `fresh` was read from its source a moment ago, so posting it need not read it again.
   Result<Transaction> Import(const AccountConfig& account, const Transaction& fresh, TransactionStore& store,
-                             bool automatic, SourceSystem source = SourceSystem::kStorefront) const;
+                             bool automatic, SourceSystem source = SourceSystem::kStorefront,
+                             bool just_read = false) const;
 
-  // Posts now, under the order's lease; failures are recorded and retried while retryable.
-  Result<Transaction> Post(const AccountConfig& account, Transaction tx, TransactionStore& store) const;
+  // Posts now, under the order's lease; failures are recorded and retried while retryable. A Shopify refund is
+  // read from Shopify again first (unless `just_read`): it is posted as Shopify shows it, once its money went back.
+  Result<Transaction> Post(const AccountConfig& account, Transaction tx, TransactionStore& store,
+                           bool just_read = false) const;
 
   // A transaction whose retry is due.
   Result<void> Retry(const std::string& tx_id, TransactionStore& store) const;
@@ -75,9 +79,6 @@ class RefundProcessor {
   Result<void> ImportShopifyRefund(const AccountConfig& account, const std::string& refund_id,
                                    const Transaction& fallback, TransactionStore& store, bool automatic) const;
 
-  // A Shopify refund's lines, shipping, total and date as Shopify shows them now, written into `tx` (an operator's
-  // post reads the refund again: it may have been stored from a webhook's payload while Shopify did not show it).
-  Result<void> RefreshFromShopify(const AccountConfig& account, Transaction& tx) const;
 
   // Imports the refunds of one eBay order (a notification named it, or reconciliation found it changed).
   Result<int> ImportEbayOrder(const AccountConfig& account, const EbayOrder& order, TransactionStore& store) const;
@@ -89,6 +90,9 @@ class RefundProcessor {
                                         const std::string& event, const std::string& event_id,
                                         TransactionStore& store) const;
   void Count(const char* outcome) const;
+  // A Shopify refund's lines, shipping, amount and date as Shopify shows them now, written into `tx`; an outcome
+  // when that decides the attempt (its money still with the gateway, or it cannot be read).
+  std::optional<PostOutcome> RefreshFromShopify(const AccountConfig& account, Transaction& tx) const;
 
   const Config& config_;
   const InboundHandler& inbound_;

@@ -45,8 +45,10 @@ class ShopifyData:
         self.idempotent = {}       # idempotency key -> refundCreate result
         self.subscriptions = []    # {id, topic, uri}
         self.refund_status = "SUCCESS"  # given to the transactions of refunds made by refundCreate
-        # [B] A custom app is granted what it asked for; read_all_orders only on request (shopify.dev Order object).
-        self.scopes = ["read_orders", "write_orders"]
+        # The handles granted, as accessScopes lists them: a write scope also grants its read scope but only the
+        # write one is listed (shopify.dev "Access scopes": "Any scope that writes a resource also grants read access
+        # to it"); read_all_orders only on request (Order object). [B] the least convenient default.
+        self.scopes = ["write_orders"]
         self.webhook_api_version = webhook_api_version
         self.costs = []            # {operation, requested, actual} of every GraphQL request, for tests
 
@@ -119,9 +121,23 @@ class Shopify:
             effect()
         return 200, answer
 
+    def allowed(self, scope):
+        """Whether the token holds a scope (a write scope grants its read scope)."""
+        return scope in self.d.scopes or (scope.startswith("read_") and "write_" + scope[5:] in self.d.scopes)
+
+    def require(self, field, scope):
+        if not self.allowed(scope):
+            raise GraphQLError(f"Access denied for {field} field. Required access: `{scope}` access scope.",
+                               "ACCESS_DENIED", documentation="https://shopify.dev/api/usage/access-scopes",
+                               requiredAccess=f"`{scope}` access scope.")
+
     def execute(self, request):
         after = []
         root = {}
+        needs = {"order": "read_orders", "orders": "read_orders", "refund": "read_orders", "refundCreate": "write_orders"}
+        for field in request.root_fields():
+            if field.name.value in needs:
+                self.require(field.name.value, needs[field.name.value])
         for field in request.root_fields():
             name = field.name.value
             if name == "order":
@@ -150,7 +166,7 @@ class Shopify:
         order = self.d.orders.get(str(gid or "").split("/")[-1])
         if order is None:
             return None
-        if "read_all_orders" not in self.d.scopes and order["createdAt"] < time.time() - VISIBLE_DAYS * DAY:
+        if not self.allowed("read_all_orders") and order["createdAt"] < time.time() - VISIBLE_DAYS * DAY:
             return None
         return order
 
@@ -244,12 +260,13 @@ class Shopify:
         key = request.idempotency_key("refundCreate")
         if not key and request.version >= IDEMPOTENT_REQUIRED:
             raise GraphQLError("The @idempotent directive is required for this mutation.", "BAD_REQUEST")
-        if "write_orders" not in self.d.scopes:
-            raise GraphQLError("Access denied for refundCreate field. Required access: `write_orders` access scope.",
-                               "ACCESS_DENIED")
         if key in self.d.idempotent:  # same key: the first result again, nothing new
             return self.d.idempotent[key]
         inp = args.get("input") or {}
+        for name in ("refundLineItems", "transactions", "shipping"):
+            if isinstance(inp.get(name), list) and len(inp[name]) > 250:
+                raise GraphQLError(f"The input array size of {len(inp[name])} is greater than the maximum allowed of 250.",
+                                   "MAX_INPUT_SIZE_EXCEEDED")
         order = self.visible(inp.get("orderId"))
         if order is None:
             return {"refund": None, "userErrors": [{"field": ["orderId"], "message": "Order does not exist"}]}
@@ -305,7 +322,10 @@ class Shopify:
 
     def make_refund(self, order, body):
         """A merchant refunds in Shopify's admin: {lines: [{sku, quantity, subtotal?, tax?}], shipping,
-        shipping_tax, refund_id, created_at, total}. Lines without a subtotal are refunded at their price."""
+        shipping_tax, refund_id, created_at, total, transaction_status}. Lines without a subtotal are refunded at their
+        price; the refund transaction's status is SUCCESS unless given (PENDING: the gateway has not decided; settle
+        it with the settings' settle_pending). [B] totalRefundedSet counts the refund's transactions whatever their
+        status (not documented): the product must not read it as money returned."""
         cur_lines, total = [], Decimal("0")
         for want in body.get("lines", []):
             li = next((x for x in order["lines"] if x["sku"] == want["sku"]), None)
@@ -331,7 +351,7 @@ class Shopify:
                   "shipping": money(shipping) if shipping else None, "shipping_tax": money(shipping_tax),
                   "transactions": [{"id": f"gid://shopify/OrderTransaction/{self.s.new_id()}", "amount": money(total),
                                     "gateway": "shopify_payments", "parentId": order["transactions"][0]["id"],
-                                    "status": "SUCCESS"}] if total else []}
+                                    "status": body.get("transaction_status", "SUCCESS")}] if total else []}
         order["refunds"] = [r for r in order["refunds"] if r["id"] != refund["id"]] + [refund]
         order["updatedAt"] = time.time()
         return refund

@@ -309,3 +309,38 @@ TEST_CASE("The sandbox's Shopify answers every field of Shopify's documented ans
   h.sandbox.Control("POST", "/_control/shopify/settings", R"({"currently_available":0,"restore_rate":0.001})");
   check("graphql-throttled.json", graphql("query { currentAppInstallation { id } }"), "whole");
 }
+
+TEST_CASE("A Shopify refund is booked once its money went back: pending at the gateway waits, failed books nothing",
+          "[shopify][integration]") {
+  SyncHarness h;
+  h.SeedNetSuiteOrder("shop-eu-6401", "invoice", R"([{"sku":"MUG","quantity":2,"rate":"10.00"}])");
+  h.sandbox.Control("POST", "/_control/shopify/orders",
+                    R"({"account":"shop-eu","order_id":"6401","line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}],"paid":"20.00"})");
+  simdjson::dom::parser parser;
+  // The gateway has not decided yet when refunds/create arrives (the refund exists; its money may not come back).
+  const std::string pending_made = h.sandbox.Control("POST", "/_control/shopify/orders/6401/refunds",
+                                                     R"({"lines":[{"sku":"MUG","quantity":1}],"transaction_status":"PENDING"})");
+  const std::string pending_id(parser.parse(pending_made)["refund_id"].get_string().value());
+  const Transaction waiting = h.WaitTx("shop-eu", "shopify:refund:" + pending_id, [](const Transaction& t) {
+    return t.status == TxStatus::kImported && t.attempts >= 1;
+  });
+  CHECK_THAT(waiting.history.back().note, Catch::Contains("pending at the payment gateway"));
+  CHECK(h.Records("creditMemo").empty());
+  // The gateway settles it: the next look books it, once.
+  h.sandbox.Control("POST", "/_control/shopify/settings", R"({"refund_transaction_status":"SUCCESS","settle_pending":true})");
+  const Transaction booked = h.WaitSettled("shop-eu", "shopify:refund:" + pending_id);
+  CHECK(booked.status == TxStatus::kPosted);
+  CHECK(booked.amount == Money{1000, "USD"});
+  REQUIRE(h.Records("creditMemo").size() == 1);
+
+  // A refund whose transaction the gateway declined returned nothing: nothing is booked, and the reason is shown.
+  const std::string failed_made = h.sandbox.Control("POST", "/_control/shopify/orders/6401/refunds",
+                                                    R"({"lines":[{"sku":"MUG","quantity":1}],"transaction_status":"FAILURE"})");
+  const std::string failed_id(parser.parse(failed_made)["refund_id"].get_string().value());
+  const Transaction declined = h.WaitSettled("shop-eu", "shopify:refund:" + failed_id);
+  INFO(ToJson(declined));
+  CHECK(declined.status == TxStatus::kFailed);
+  REQUIRE(declined.error.has_value());
+  CHECK_THAT(declined.error->message, Catch::Contains("failed at the payment gateway"));
+  CHECK(h.Records("creditMemo").size() == 1);
+}
