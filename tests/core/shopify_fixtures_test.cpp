@@ -70,7 +70,7 @@ TEST_CASE("A throttled query waits as throttleStatus says and is sent again", "[
   CHECK(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(80));
 }
 
-TEST_CASE("The token's access scopes as documented; a missing read_all_orders is named", "[shopify]") {
+TEST_CASE("The token's access scopes as documented, and a missing read_all_orders named", "[shopify]") {
   const ShopifyAccountConfig config = Account();
   CannedHttp documented({Answer(Fixture("access-scopes-response.json"))});
   ShopifyGraphQlClient client(config, documented);
