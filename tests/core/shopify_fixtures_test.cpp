@@ -5,6 +5,7 @@
 #include <deque>
 
 #include "clients/shopify_client.h"
+#include "ingress/webhook_parsers.h"
 #include "tests/support/vendor_fixture.h"
 
 using namespace refundsync;
@@ -101,4 +102,17 @@ TEST_CASE("The documented order answer is read (fields it leaves out read as emp
   // What was asked for: the order by its gid, with the query from clients/shopify_queries.h.
   CHECK_THAT(http.sent[0], Catch::Contains("gid://shopify/Order/148977776"));
   CHECK_THAT(http.sent[0], Catch::Contains("query OrderForRefund"));
+}
+
+TEST_CASE("A refund in the pre-2024-10 shape names its refund and order, its shipping an adjustment", "[shopify]") {
+  // Shopify's REST Refund example (the refunds/create payload carries the same refund object).
+  simdjson::dom::parser parser;
+  const std::string refund = simdjson::to_string(parser.parse(Fixture("refunds-create-webhook-legacy.json"))["refund"]);
+  const ParsedWebhook parsed = ParseShopifyPayload("shop-eu", "refunds/create", refund);
+  CHECK(parsed.event.kind == EventKind::kStorefrontRefund);
+  CHECK(parsed.event.refund_id == "929361467");
+  CHECK(parsed.event.order_id == "450789469");
+  // The payload's money is shown to people only: what is booked is read from the refund over GraphQL.
+  REQUIRE(parsed.event.shipping.has_value());
+  CHECK(*parsed.event.shipping == Money{500, "USD"});
 }
