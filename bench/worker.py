@@ -109,7 +109,7 @@ accounts:
   - id: shop
     channel: shopify
     refund_direction: to_netsuite
-    shopify: {{shop_domain: s.myshopify.com, admin_base_url: "{sb}", api_version: "2026-10", access_token_file: "{secret('tok', 'x')}", webhook_secret_files: ["{secret('sec', SECRET)}"]}}
+    shopify: {{shop_domain: s.myshopify.com, admin_base_url: "{sb}", api_version: "2026-10", access_token_file: "{secret('tok', 'shpat_x')}", webhook_secret_files: ["{secret('sec', SECRET)}"]}}
 worker: {{concurrency: 8}}
 reconcile: {{interval: 24h}}
 log: {{level: warn}}
