@@ -5,7 +5,8 @@
 //            against what the account needs (scopes are granted in Shopify, not by this command).
 //   eBay:    the Notification API config (alert e-mail), a destination {public_url}/webhooks/ebay/{account} with
 //            the verification token (eBay validates it with the endpoint challenge, so the service must be
-//            reachable), and subscriptions to MARKETPLACE_ACCOUNT_DELETION and ORDER_CONFIRMATION.
+//            reachable), and subscriptions to MARKETPLACE_ACCOUNT_DELETION (application token) and
+//            ORDER_CONFIRMATION (the seller's token). No eBay topic reports a refund: reconciliation polls getOrders.
 #include <algorithm>
 #include <iostream>
 
@@ -23,6 +24,24 @@ namespace refundsync {
 namespace {
 
 constexpr const char* kEbayTopics[] = {"MARKETPLACE_ACCOUNT_DELETION", "ORDER_CONFIRMATION"};
+
+// ORDER_CONFIRMATION is a user-context topic: an application token is refused (195011).
+bool IsUserTopic(const std::string& topic) { return topic == "ORDER_CONFIRMATION"; }
+
+// The id of what eBay created: it answers 201 with the new resource's URL in Location and no body (Notification
+// API createDestination / createSubscription); an id in the body is taken too.
+std::string CreatedId(const OutboundResponse& created) {
+  auto location = created.headers.find("location");
+  if (location != created.headers.end()) {
+    std::string url = location->second;
+    while (!url.empty() && (url.back() == '/' || url.back() == '\r' || url.back() == ' ')) url.pop_back();
+    return url.substr(url.rfind('/') + 1);
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (created.body.empty() || parser.parse(created.body).get(root)) return "";
+  return JsonText(root, "destinationId");
+}
 
 void Line(const std::string& what, bool present, bool check) {
   std::cout << (present ? "registered   " : check ? "MISSING      " : "registering  ") << what << "\n";
@@ -94,11 +113,13 @@ int SubscribeEbay(const Config& config, const AccountConfig& account, HttpClient
     return kExitFailed;
   }
   const std::string base = ebay.api_base_url + "/commerce/notification/v1";
-  auto call = [&](const std::string& method, const std::string& path, const std::string& body) {
+  auto call = [&](const std::string& method, const std::string& path, const std::string& body,
+                  const std::string& bearer = "") {
     OutboundRequest request;
     request.method = method;
     request.url = base + path;
-    request.headers = {{"Authorization", "Bearer " + *token}, {"Content-Type", "application/json"}};
+    request.headers = {{"Authorization", "Bearer " + (bearer.empty() ? *token : bearer)},
+                       {"Content-Type", "application/json"}};
     request.body = body;
     request.timeout = std::chrono::seconds(30);
     return http.Send(request);
@@ -145,8 +166,11 @@ int SubscribeEbay(const Config& config, const AccountConfig& account, HttpClient
                 << (created ? created->body : created.error().message) << "\n";
       return kExitFailed;
     }
-    simdjson::dom::parser parser;
-    destination_id = JsonText(parser.parse(created->body), "destinationId");
+    destination_id = CreatedId(*created);
+    if (destination_id.empty()) {
+      std::cerr << "eBay created the destination but its answer names no id (no Location header)\n";
+      return kExitFailed;
+    }
   }
   // 3. the subscriptions.
   std::vector<std::string> subscribed;
@@ -171,7 +195,19 @@ int SubscribeEbay(const Config& config, const AccountConfig& account, HttpClient
     body.Key("destinationId").String(destination_id);
     body.Key("payload").BeginObject().Key("format").String("JSON").Key("schemaVersion").String("1.0");
     body.Key("deliveryProtocol").String("HTTPS").EndObject().EndObject();
-    auto created = call("POST", "/subscription", body.str());
+    // User-context topics are subscribed with the seller's token (scope commerce.notification.subscription);
+    // the others with the application token.
+    std::string bearer;
+    if (IsUserTopic(topic)) {
+      EbayTokenProvider user_tokens(ebay, http, clock, EbayGrant::kUserNotifications);
+      auto user_token = user_tokens.Token();
+      if (!user_token) {
+        std::cerr << "eBay user token for " << topic << ": " << user_token.error().message << "\n";
+        return kExitFailed;
+      }
+      bearer = *user_token;
+    }
+    auto created = call("POST", "/subscription", body.str(), bearer);
     if (!created || (created->status >= 300 && created->status != 409)) {
       std::cerr << "eBay refused the subscription to " << topic << ": " << (created ? created->body : created.error().message)
                 << "\n";

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "clients/ebay_signature.h"
 #include "core/crypto.h"
 #include "core/json_writer.h"
 
@@ -29,7 +30,10 @@ EbayOrder ReadOrder(simdjson::dom::element root) {
   order.last_modified = Text(root, "lastModifiedDate");
   simdjson::dom::element pricing;
   if (!root["pricingSummary"].get(pricing)) {
-    if (auto total = Amount(pricing, "total")) order.currency = total->currency;
+    if (auto total = Amount(pricing, "total")) {
+      order.currency = total->currency;
+      order.total = *total;
+    }
   }
   simdjson::dom::array items;
   if (!root["lineItems"].get_array().get(items)) {
@@ -39,7 +43,8 @@ EbayOrder ReadOrder(simdjson::dom::element root) {
       line.sku = Text(item, "sku");
       std::int64_t quantity = 0;
       if (!item["quantity"].get_int64().get(quantity)) line.quantity = quantity;
-      line.unit_price = Amount(item, "lineItemCost").value_or(Money{0, order.currency});
+      line.line_cost = Amount(item, "lineItemCost").value_or(Money{0, order.currency});
+      line.unit_price = Money{line.quantity > 0 ? line.line_cost.minor_units / line.quantity : 0, line.line_cost.currency};
       simdjson::dom::array refunds;
       if (!item["refunds"].get_array().get(refunds)) {
         for (auto refund : refunds) line.refund_ids.push_back(Text(refund, "refundId"));
@@ -60,6 +65,11 @@ EbayOrder ReadOrder(simdjson::dom::element root) {
     }
   }
   return order;
+}
+
+// Whether eBay's error is about digital signatures (missing or invalid): its message names them.
+bool IsSignatureRefusal(const std::string& text) {
+  return text.find("ignature") != std::string::npos;
 }
 
 Error FromStatus(long status, const std::string& what) {
@@ -155,6 +165,12 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
   request.body = body.str();
   request.timeout = std::chrono::seconds(30);
   request.resend_safe = false;  // no idempotency key: never let libcurl send it twice
+  if (config_.signing_key && config_.signing_key_jwe) {
+    auto signature = EbaySignatureHeaders({config_.signing_key->reveal(), config_.signing_key_jwe->reveal()}, "POST",
+                                          request.url, request.body, clock_.NowMs() / 1000);
+    if (!signature) return signature.error();
+    for (auto& [name, value] : *signature) request.headers.emplace_back(name, value);
+  }
   auto response = http_.Send(request);
   if (!response) return response.error();
   if (response->status != 200 && response->status != 201) {
@@ -162,8 +178,19 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
     simdjson::dom::element root;
     std::string message = "eBay issue_refund answered " + std::to_string(response->status);
     simdjson::dom::array errors;
+    std::string detail;
     if (!parser.parse(response->body).get(root) && !root["errors"].get_array().get(errors) && errors.size() > 0) {
       message += ": " + Text(errors.at(0), "message");
+      detail = Text(errors.at(0), "message") + " " + Text(errors.at(0), "longMessage");
+      std::int64_t id = 0;
+      if (!errors.at(0)["errorId"].get_int64().get(id)) message += " (" + std::to_string(id) + ")";
+    }
+    if (IsSignatureRefusal(detail)) {
+      message += config_.signing_key
+                     ? "; eBay refused this account's digital signature: check accounts[].ebay.signing_key_file and "
+                       "signing_key_jwe_file (the key and the JWE eBay issued with it)"
+                     : "; eBay requires digital signatures for this seller (EU or UK): set accounts[].ebay.signing_key_file "
+                       "and signing_key_jwe_file (docs/vendor-setup.md)";
     }
     const char* code = response->status == 429 || response->status >= 500 ? "upstream_unavailable" : "upstream_rejected";
     return MakeError(code, message);

@@ -19,7 +19,8 @@ struct EbayLineItem {
   std::string line_item_id;
   std::string sku;
   std::int64_t quantity = 0;
-  Money unit_price;
+  Money line_cost;   // lineItemCost: unit price x quantity, before discounts (eBay OAS, LineItem.lineItemCost)
+  Money unit_price;  // line_cost / quantity
   std::vector<std::string> refund_ids;  // refunds of this line item
 };
 
@@ -34,6 +35,7 @@ struct EbayOrder {
   std::string order_id;
   std::string last_modified;
   std::string currency;
+  Money total;  // pricingSummary.total: items, shipping and tax
   std::vector<EbayLineItem> line_items;
   std::vector<EbayRefund> refunds;  // paymentSummary.refunds
 };
@@ -53,8 +55,9 @@ struct EbayIssuedRefund {
 class EbayClient {
  public:
   virtual ~EbayClient() = default;
-  // POST /sell/fulfillment/v1/order/{id}/issue_refund. eBay has no idempotency key for it: callers re-read the
-  // order before and after (see OutboundHandler).
+  // POST /sell/fulfillment/v1/order/{id}/issue_refund, signed with the account's signing key when it has one (eBay
+  // requires digital signatures for sellers domiciled in the EU or the UK). eBay has no idempotency key for it:
+  // callers re-read the order before and after (see OutboundHandler).
   virtual Result<EbayIssuedRefund> IssueRefund(const EbayRefundRequest& request) = 0;
   virtual Result<std::optional<EbayOrder>> GetOrder(const std::string& order_id) = 0;
   // Every order whose lastmodifieddate is at or after `since` (RFC 3339, ms, UTC), all pages.
@@ -64,7 +67,7 @@ class EbayClient {
 class EbayRestClient : public EbayClient {
  public:
   EbayRestClient(const EbayAccountConfig& config, HttpClient& http, const Clock& clock)
-      : config_(config), http_(http), tokens_(config, http, clock, EbayGrant::kUser) {}
+      : config_(config), http_(http), clock_(clock), tokens_(config, http, clock, EbayGrant::kUser) {}
 
   Result<std::optional<EbayOrder>> GetOrder(const std::string& order_id) override;
   Result<std::vector<EbayOrder>> OrdersModifiedSince(const std::string& since) override;
@@ -75,6 +78,7 @@ class EbayRestClient : public EbayClient {
 
   const EbayAccountConfig& config_;
   HttpClient& http_;
+  const Clock& clock_;
   EbayTokenProvider tokens_;
 };
 

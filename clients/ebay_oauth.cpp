@@ -6,6 +6,14 @@
 
 namespace refundsync {
 
+std::string UserScopes(EbayGrant grant) {
+  // Space-separated, as eBay's refresh-token grant takes them; each must be among those the seller consented to.
+  if (grant == EbayGrant::kUserNotifications) {
+    return "https://api.ebay.com/oauth/api_scope/commerce.notification.subscription";
+  }
+  return "https://api.ebay.com/oauth/api_scope/sell.fulfillment https://api.ebay.com/oauth/api_scope/sell.finances";
+}
+
 void EbayTokenProvider::Invalidate() {
   std::lock_guard lock(mutex_);
   token_.clear();
@@ -24,12 +32,22 @@ Result<std::string> EbayTokenProvider::Token() {
   request.body = grant_ == EbayGrant::kApplication
                      ? "grant_type=client_credentials&scope=" + UrlEncode("https://api.ebay.com/oauth/api_scope")
                      : "grant_type=refresh_token&refresh_token=" + UrlEncode(config_.refresh_token.reveal()) +
-                           "&scope=" + UrlEncode("https://api.ebay.com/oauth/api_scope/sell.fulfillment");
+                           "&scope=" + UrlEncode(UserScopes(grant_));
   auto response = http_.Send(request);
   if (!response) return response.error();
   if (response->status != 200) {
     const char* code = response->status >= 500 || response->status == 429 ? "upstream_unavailable" : "upstream_rejected";
-    return MakeError(code, "eBay token endpoint answered " + std::to_string(response->status));
+    std::string message = "eBay token endpoint answered " + std::to_string(response->status);
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    std::string_view reason;
+    if (!parser.parse(response->body).get(root) && !root["error"].get_string().get(reason)) {
+      message += " (" + std::string(reason) + ")";
+    }
+    if (grant_ != EbayGrant::kApplication && reason == "invalid_scope") {
+      message += ": the seller's consent (refresh token) must include " + UserScopes(grant_);
+    }
+    return MakeError(code, message);
   }
   simdjson::dom::parser parser;
   simdjson::dom::element root;

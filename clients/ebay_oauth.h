@@ -12,7 +12,13 @@
 
 namespace refundsync {
 
-enum class EbayGrant { kApplication, kUser };
+// kApplication: client credentials (public keys, notification config and destinations); kUser: the seller's orders
+// (sell.fulfillment) and refunds (issue_refund needs sell.finances); kUserNotifications: subscriptions to user-context
+// topics such as ORDER_CONFIRMATION (commerce.notification.subscription).
+enum class EbayGrant { kApplication, kUser, kUserNotifications };
+
+// The scopes a user-token grant asks for.
+std::string UserScopes(EbayGrant grant);
 
 class EbayTokenProvider {
  public:

@@ -147,7 +147,14 @@ EbayAccountConfig ReadEbay(YamlMapReader& account, const std::string& path, Conf
   value.refresh_token = ebay.SecretFile("refresh_token_file", Presence::kRequired).value_or(Secret());
   value.client_id = ebay.SecretFile("client_id_file", Presence::kRequired).value_or(Secret());
   value.client_secret = ebay.SecretFile("client_secret_file", Presence::kRequired).value_or(Secret());
+  // eBay's digital signatures (required for sellers domiciled in the EU or the UK): the private key and the JWE
+  // eBay's Key Management API issued with it. One without the other cannot sign.
   value.signing_key = ebay.SecretFile("signing_key_file", Presence::kOptional);
+  value.signing_key_jwe = ebay.SecretFile("signing_key_jwe_file", Presence::kOptional);
+  if (value.signing_key.has_value() != value.signing_key_jwe.has_value()) {
+    ebay.Fail(value.signing_key ? "signing_key_jwe_file" : "signing_key_file",
+              "signing needs both signing_key_file and signing_key_jwe_file (the key and the JWE eBay issued with it)");
+  }
   value.alert_email = ebay.String("alert_email", Presence::kOptional);
   ebay.RejectUnknownKeys();
   return value;

@@ -72,7 +72,8 @@ struct EbayAccountConfig {
   Secret refresh_token;
   Secret client_id;
   Secret client_secret;
-  std::optional<Secret> signing_key;
+  std::optional<Secret> signing_key;      // PEM private key (Ed25519 or RSA) for eBay's digital signatures
+  std::optional<Secret> signing_key_jwe;  // the JWE eBay's Key Management API issued with it
   std::optional<std::string> alert_email;
 };
 

@@ -8,7 +8,9 @@ namespace refundsync {
 namespace {
 
 constexpr std::int64_t kDayMs = 86'400'000;
-constexpr std::int64_t kSearchReachMs = 90 * kDayMs - 3'600'000;  // eBay's 90 days, less an hour of margin
+// getOrders by lastmodifieddate reaches back two years (eBay Sell Fulfillment OAS v1.20; older starts are refused
+// with 30830); less a day of margin.
+constexpr std::int64_t kSearchReachMs = 730 * kDayMs - kDayMs;
 constexpr Duration kRunnerLease = std::chrono::minutes(10);
 
 }  // namespace
@@ -27,7 +29,7 @@ Result<ReconcileReport> EbayReconciler::RunOnce(const AccountConfig& account, Tr
   if (!start) return start.error();
   std::int64_t since = *start;
   if (since < started - kSearchReachMs) {
-    report.warning = "eBay's order search reaches back 90 days: refunds before " +
+    report.warning = "eBay's order search reaches back two years: refunds before " +
                      FormatRfc3339Ms(started - kSearchReachMs) + " must be retrieved by order id";
     log::Warn("reconcile_window_capped", {{"account", account.id}, {"wanted_since", FormatRfc3339Ms(since)}});
     since = started - kSearchReachMs;

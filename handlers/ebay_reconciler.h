@@ -1,6 +1,6 @@
 // Reconciliation for eBay accounts that sync to NetSuite: eBay's notification platform has no refund topic, so
 // refunds are found by listing orders modified since the account's checkpoint. One runner per account across
-// replicas (a lease); never earlier than sync_since; eBay's order search reaches back 90 days at most.
+// replicas (a lease); never earlier than sync_since; eBay's order search reaches back two years at most.
 #pragma once
 
 #include "handlers/refund_processor.h"

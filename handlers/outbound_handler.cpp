@@ -137,11 +137,13 @@ PostOutcome OutboundHandler::PostToEbay(const AccountConfig& account, const Tran
                                           " and no new refund of " + FormatDecimal(tx.amount) +
                                           " shows; check the order in eBay before posting again");
   }
-  std::int64_t refunded = 0, total = 0;
+  // What the order can still refund: its total (items, shipping, tax) less its refunds that did not fail. eBay
+  // may allow less (taxes it collects itself): then its refusal, with its reason, fails the transaction.
+  std::int64_t refunded = 0;
+  const std::int64_t total = ebay.total.minor_units;
   for (const auto& refund : ebay.refunds) {
     if (refund.status != "FAILED") refunded += refund.amount.minor_units;
   }
-  for (const auto& item : ebay.line_items) total += item.unit_price.minor_units * item.quantity;
   if (tx.amount.minor_units > total - refunded) {
     return Failed("amount_mismatch", "eBay can refund at most " + FormatDecimal(Money{total - refunded, tx.amount.currency}) +
                                          " on order " + tx.order_id + ", NetSuite refunded " + FormatDecimal(tx.amount));

@@ -91,7 +91,8 @@ TEST_CASE("Every optional key of the contract's table is read", "[config]") {
                  "    refund_direction: \"to_netsuite\"\n    sync_since: \"2026-01-01T00:00:00Z\"\n    auto_post: false\n"
                  "    order_external_id: \"EB-{order_id}\"\n");
   yaml = Replace(yaml, "      client_secret_file:",
-                 "      alert_email: \"ops@example.com\"\n      signing_key_file: \"" + token + "\"\n      client_secret_file:");
+                 "      alert_email: \"ops@example.com\"\n      signing_key_file: \"" + token + "\"\n"
+                 "      signing_key_jwe_file: \"" + token + "\"\n      client_secret_file:");
   const LoadedConfig loaded = LoadConfigText(yaml);
   INFO(AllErrors(loaded));
   REQUIRE(loaded.ok());
@@ -127,6 +128,7 @@ TEST_CASE("Every optional key of the contract's table is read", "[config]") {
   CHECK_FALSE(config.accounts[0].auto_post);
   CHECK(config.accounts[0].ebay->alert_email == "ops@example.com");
   CHECK(config.accounts[0].ebay->signing_key.has_value());
+  CHECK(config.accounts[0].ebay->signing_key_jwe.has_value());
 }
 
 TEST_CASE("Each problem is one line naming the key path", "[config]") {
@@ -177,6 +179,8 @@ TEST_CASE("Each problem is one line naming the key path", "[config]") {
        "netsuite.order_external_id: \"so/{order_id}\" may contain only"},
       {"old api version for posting", Replace(base, "api_version: \"2026-10\"", "api_version: \"2025-10\""),
        "accounts[1].shopify.api_version: \"2025-10\" is too old: posting refunds needs refundCreate's @idempotent"},
+      {"signing key without its JWE", Replace(base, "      client_secret_file:", "      signing_key_file: \"" + dir.path().string() + "/secrets/ebay-vt\"\n      client_secret_file:"),
+       "signing needs both signing_key_file and signing_key_jwe_file"},
       {"old api version for subscriptions", Replace(Replace(base, "api_version: \"2026-10\"", "api_version: \"2025-07\""),
                                                          "\"from_netsuite\"", "\"to_netsuite\""),
        "api_version: \"2025-07\" is too old: webhook subscriptions (refundsync subscribe) need webhookSubscriptionCreate's uri"},

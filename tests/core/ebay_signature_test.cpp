@@ -1,0 +1,40 @@
+// The client signs issue_refund as eBay's own tools do: eBay's published vectors (tests/data/vendor/ebay/), byte for
+// byte.
+#include <catch2/catch.hpp>
+
+#include <simdjson.h>
+
+#include "clients/ebay_signature.h"
+#include "tests/support/vendor_fixture.h"
+
+using namespace refundsync;
+
+TEST_CASE("eBay digital signatures match eBay's published vectors", "[ebay]") {
+  simdjson::dom::parser parser;
+  const std::string text = refundsync::testing::VendorFixture("ebay", "digital-signature-vectors.json");
+  for (auto vector : parser.parse(text)["vectors"].get_array()) {
+    const auto field = [&](const char* key) { return std::string(vector[key].get_string().value()); };
+    INFO(field("name"));
+    EbaySigningKey key{field("private_key_pem"), field("jwe")};
+    auto headers = EbaySignatureHeaders(key, field("method"), field("url"), field("body"), int64_t(vector["created"].get_int64()));
+    REQUIRE(headers);
+    CHECK(headers->at("Content-Digest") == field("content_digest"));
+    CHECK(headers->at("x-ebay-signature-key") == field("jwe"));
+    CHECK(headers->at("Signature-Input") == field("signature_input"));
+    CHECK(headers->at("Signature") == field("signature"));
+  }
+}
+
+TEST_CASE("A signing key given as eBay returns it (base64, no PEM armour) signs the same", "[ebay]") {
+  simdjson::dom::parser parser;
+  const std::string text = refundsync::testing::VendorFixture("ebay", "digital-signature-vectors.json");
+  auto vector = parser.parse(text)["vectors"].at(1);
+  std::string pem(vector["private_key_pem"].get_string().value());
+  const std::string bare = pem.substr(pem.find('\n') + 1, pem.find("\n-----END") - pem.find('\n') - 1);
+  auto headers = EbaySignatureHeaders({bare, std::string(vector["jwe"].get_string().value())}, "POST",
+                                      std::string(vector["url"].get_string().value()),
+                                      std::string(vector["body"].get_string().value()), 1658440308);
+  REQUIRE(headers);
+  CHECK(headers->at("Signature") == std::string(vector["signature"].get_string().value()));
+  CHECK_FALSE(EbaySignatureHeaders({"not a key", "jwe"}, "POST", "https://api.ebay.com/x", "{}", 1));
+}
