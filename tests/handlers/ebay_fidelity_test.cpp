@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "core/crypto.h"
 #include "tests/support/sync_harness.h"
+#include "tests/support/vendor_fixture.h"
 
 using namespace refundsync;
 using namespace refundsync::testing;
@@ -139,4 +141,25 @@ TEST_CASE("An EU seller's refunds are signed: a signed issue_refund is accepted,
     CHECK(accepted.status == TxStatus::kPosted);
     CHECK(EbayRefundAmounts(h, order_id) == std::vector<std::string>{"25.00"});
   }
+}
+
+TEST_CASE("The sandbox's eBay notification public key has every field of eBay's own example, with the same types",
+          "[ebay][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  h.sandbox.Control("POST", "/_control/ebay/keys", R"({"kid":"k-doc"})");
+  auto token = h.client.Request("POST", h.sandbox.BaseUrl() + "/identity/v1/oauth2/token",
+                                "grant_type=client_credentials&scope=https%3A%2F%2Fapi.ebay.com%2Foauth%2Fapi_scope",
+                                {{"Authorization", "Basic " + Base64Encode("client-id:client-secret")},
+                                 {"Content-Type", "application/x-www-form-urlencoded"}});
+  REQUIRE(token.status == 200);
+  simdjson::dom::parser parser;
+  const std::string bearer(parser.parse(token.body)["access_token"].get_string().value());
+  auto key = h.client.Request("GET", h.sandbox.BaseUrl() + "/commerce/notification/v1/public_key/k-doc", "",
+                              {{"Authorization", "Bearer " + bearer}});
+  REQUIRE(key.status == 200);
+  simdjson::dom::parser documented, actual;
+  CheckDocumentedShape(documented.parse(VendorFixture("ebay", "notification-public-key-response.json")),
+                       actual.parse(key.body), "notification-public-key-response.json");
 }
