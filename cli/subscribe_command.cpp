@@ -208,7 +208,9 @@ int SubscribeEbay(const Config& config, const AccountConfig& account, HttpClient
       bearer = *user_token;
     }
     auto created = call("POST", "/subscription", body.str(), bearer);
-    if (!created || (created->status >= 300 && created->status != 409)) {
+    // 409 is "already subscribed" only as 195012; 195003 (no config) and 195015 (destination not enabled) are not.
+    const bool exists = created && created->status == 409 && created->body.find("195012") != std::string::npos;
+    if (!created || (created->status >= 300 && !exists)) {
       std::cerr << "eBay refused the subscription to " << topic << ": " << (created ? created->body : created.error().message)
                 << "\n";
       return kExitFailed;

@@ -47,7 +47,11 @@ EbayOrder ReadOrder(simdjson::dom::element root) {
       line.unit_price = Money{line.quantity > 0 ? line.line_cost.minor_units / line.quantity : 0, line.line_cost.currency};
       simdjson::dom::array refunds;
       if (!item["refunds"].get_array().get(refunds)) {
-        for (auto refund : refunds) line.refund_ids.push_back(Text(refund, "refundId"));
+        for (auto refund : refunds) {
+          line.refund_ids.push_back(Text(refund, "refundId"));
+          line.refunds.push_back(EbayRefund{Text(refund, "refundId"), "", Amount(refund, "amount").value_or(Money{0, order.currency}),
+                                            Text(refund, "refundDate")});
+        }
       }
       order.line_items.push_back(std::move(line));
     }
@@ -137,7 +141,7 @@ Result<std::vector<EbayOrder>> EbayRestClient::OrdersModifiedSince(const std::st
 namespace refundsync {
 
 Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& refund) {
-  auto token = tokens_.Token();
+  auto token = refund_tokens_.Token();
   if (!token) return token.error();
   JsonWriter body;
   body.BeginObject().Key("reasonForRefund").String("OTHER_ADJUSTMENT").Key("comment").String(refund.comment);
@@ -173,6 +177,7 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
   }
   auto response = http_.Send(request);
   if (!response) return response.error();
+  if (response->status == 401) refund_tokens_.Invalidate();
   if (response->status != 200 && response->status != 201) {
     simdjson::dom::parser parser;
     simdjson::dom::element root;
@@ -185,15 +190,18 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
       std::int64_t id = 0;
       if (!errors.at(0)["errorId"].get_int64().get(id)) message += " (" + std::to_string(id) + ")";
     }
-    if (IsSignatureRefusal(detail)) {
+    if (IsSignatureRefusal(detail) && detail.find("create time") != std::string::npos) {
+      message += "; the signature's time was refused: check this machine's clock";
+    } else if (IsSignatureRefusal(detail)) {
       message += config_.signing_key
                      ? "; eBay refused this account's digital signature: check accounts[].ebay.signing_key_file and "
                        "signing_key_jwe_file (the key and the JWE eBay issued with it)"
                      : "; eBay requires digital signatures for this seller (EU or UK): set accounts[].ebay.signing_key_file "
                        "and signing_key_jwe_file (docs/vendor-setup.md)";
     }
-    const char* code = response->status == 429 || response->status >= 500 ? "upstream_unavailable" : "upstream_rejected";
-    return MakeError(code, message);
+    // 34922: an earlier refund of the order is still processing; eBay made nothing, the next attempt may.
+    const bool later = response->status == 429 || response->status >= 500 || message.find("(34922)") != std::string::npos;
+    return MakeError(later ? "upstream_unavailable" : "upstream_rejected", message);
   }
   simdjson::dom::parser parser;
   simdjson::dom::element root;

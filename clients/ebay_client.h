@@ -15,6 +15,13 @@
 
 namespace refundsync {
 
+struct EbayRefund {
+  std::string refund_id;
+  std::string status;  // PENDING | REFUNDED | FAILED
+  Money amount;
+  std::string date;    // RFC 3339
+};
+
 struct EbayLineItem {
   std::string line_item_id;
   std::string sku;
@@ -22,14 +29,11 @@ struct EbayLineItem {
   Money line_cost;   // lineItemCost: unit price x quantity, before discounts (eBay OAS, LineItem.lineItemCost)
   Money unit_price;  // line_cost / quantity
   std::vector<std::string> refund_ids;  // refunds of this line item
+  // Refunds of this line item as the line lists them (refundId, amount, refundDate; no status). eBay lists a
+  // line-item refund here, and not in paymentSummary.refunds (Fulfillment OAS, OrderRefund.refundId).
+  std::vector<EbayRefund> refunds;
 };
 
-struct EbayRefund {
-  std::string refund_id;
-  std::string status;  // PENDING | REFUNDED | FAILED
-  Money amount;
-  std::string date;    // RFC 3339
-};
 
 struct EbayOrder {
   std::string order_id;
@@ -67,7 +71,11 @@ class EbayClient {
 class EbayRestClient : public EbayClient {
  public:
   EbayRestClient(const EbayAccountConfig& config, HttpClient& http, const Clock& clock)
-      : config_(config), http_(http), clock_(clock), tokens_(config, http, clock, EbayGrant::kUser) {}
+      : config_(config),
+        http_(http),
+        clock_(clock),
+        tokens_(config, http, clock, EbayGrant::kUser),
+        refund_tokens_(config, http, clock, EbayGrant::kUserRefunds) {}
 
   Result<std::optional<EbayOrder>> GetOrder(const std::string& order_id) override;
   Result<std::vector<EbayOrder>> OrdersModifiedSince(const std::string& since) override;
@@ -79,7 +87,8 @@ class EbayRestClient : public EbayClient {
   const EbayAccountConfig& config_;
   HttpClient& http_;
   const Clock& clock_;
-  EbayTokenProvider tokens_;
+  EbayTokenProvider tokens_;         // orders (sell.fulfillment)
+  EbayTokenProvider refund_tokens_;  // issue_refund (sell.fulfillment and sell.finances)
 };
 
 Result<EbayOrder> ParseEbayOrder(std::string_view json);

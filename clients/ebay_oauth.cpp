@@ -8,10 +8,12 @@ namespace refundsync {
 
 std::string UserScopes(EbayGrant grant) {
   // Space-separated, as eBay's refresh-token grant takes them; each must be among those the seller consented to.
+  const std::string fulfillment = "https://api.ebay.com/oauth/api_scope/sell.fulfillment";
   if (grant == EbayGrant::kUserNotifications) {
-    return "https://api.ebay.com/oauth/api_scope/commerce.notification.subscription";
+    return "https://api.ebay.com/oauth/api_scope/commerce.notification.subscription " + fulfillment;
   }
-  return "https://api.ebay.com/oauth/api_scope/sell.fulfillment https://api.ebay.com/oauth/api_scope/sell.finances";
+  if (grant == EbayGrant::kUserRefunds) return fulfillment + " https://api.ebay.com/oauth/api_scope/sell.finances";
+  return fulfillment;
 }
 
 void EbayTokenProvider::Invalidate() {

@@ -13,9 +13,10 @@
 namespace refundsync {
 
 // kApplication: client credentials (public keys, notification config and destinations); kUser: the seller's orders
-// (sell.fulfillment) and refunds (issue_refund needs sell.finances); kUserNotifications: subscriptions to user-context
-// topics such as ORDER_CONFIRMATION (commerce.notification.subscription).
-enum class EbayGrant { kApplication, kUser, kUserNotifications };
+// (sell.fulfillment); kUserRefunds: issue_refund (sell.finances too, asked for only when refunding, so an account that
+// only reads orders works with a consent without it); kUserNotifications: subscriptions to user-context topics such as
+// ORDER_CONFIRMATION (commerce.notification.subscription, and the topic's own scope, sell.fulfillment).
+enum class EbayGrant { kApplication, kUser, kUserRefunds, kUserNotifications };
 
 // The scopes a user-token grant asks for.
 std::string UserScopes(EbayGrant grant);

@@ -148,25 +148,13 @@ PostOutcome OutboundHandler::PostToEbay(const AccountConfig& account, const Tran
     return Failed("amount_mismatch", "eBay can refund at most " + FormatDecimal(Money{total - refunded, tx.amount.currency}) +
                                          " on order " + tx.order_id + ", NetSuite refunded " + FormatDecimal(tx.amount));
   }
+  // Always an order-level refund: eBay lists it in paymentSummary.refunds with its status, which is how this
+  // refund is followed (and found again after an unclear answer); a line-item refund is listed only on its line,
+  // without a status (Fulfillment OAS, OrderRefund.refundId).
   EbayRefundRequest request;
   request.order_id = tx.order_id;
   request.comment = "NetSuite " + tx.source_record;
   request.amount = tx.amount;
-  bool item_only = !tx.lines.empty();
-  for (const auto& line : tx.lines) {
-    const EbayLineItem* match = nullptr;
-    for (const auto& item : ebay.line_items) {
-      if (!line.sku.empty() && item.sku == line.sku) match = &item;
-    }
-    if (match == nullptr) {
-      item_only = false;  // shipping, adjustments: refund the whole amount at order level
-      break;
-    }
-    Money amount = line.subtotal.value_or(Money{0, tx.amount.currency});
-    if (line.tax) amount.minor_units += line.tax->minor_units;
-    request.line_items.emplace_back(match->line_item_id, amount);
-  }
-  if (!item_only) request.line_items.clear();
   std::string before_ids;
   for (const auto& refund : ebay.refunds) before_ids += (before_ids.empty() ? "" : ",") + refund.refund_id;
   if (!before(std::string(kIssuingNote) + before_ids)) {
@@ -191,6 +179,18 @@ PostOutcome OutboundHandler::PostToEbay(const AccountConfig& account, const Tran
       }
     }
     const std::string& message = issued.error().message;
+    if (message.find("(34922)") != std::string::npos && !any_new) {
+      // An earlier refund of the order is still processing at eBay: nothing was issued. Wait like a pending refund
+      // (however long eBay takes, without using up attempts), then issue.
+      PostOutcome waiting;
+      waiting.status = TxStatus::kImported;
+      waiting.pending = true;
+      waiting.sales_order = tx.sales_order;
+      waiting.billed_record = tx.billed_record;
+      waiting.note = std::string(kNotIssuedNote) + ": an earlier refund of order " + tx.order_id +
+                     " is still processing at eBay (34922); issuing once it is done";
+      return waiting;
+    }
     if (issued.error().code == "upstream_unavailable" && message.find("answered 429") != std::string::npos && !any_new) {
       // Throttled, and no new refund of any amount: eBay did not take the request; the next attempt issues again.
       return Failed("upstream_unavailable", std::string(kNotIssuedNote) + ": " + message);

@@ -60,7 +60,20 @@ Transaction TransactionFromShopifyRef(const AccountConfig& account, const Shopif
 std::vector<Transaction> TransactionsFromEbayOrder(const AccountConfig& account, const EbayOrder& order,
                                                    std::int64_t now_ms) {
   std::vector<Transaction> out;
-  for (const auto& refund : order.refunds) {
+  // Order-level refunds are in paymentSummary.refunds (with a status); a line item's refunds only on the line,
+  // without one ([B]: taken as done once listed).
+  std::vector<EbayRefund> refunds = order.refunds;
+  for (const auto& item : order.line_items) {
+    for (const auto& line_refund : item.refunds) {
+      bool listed = false;
+      for (const auto& refund : order.refunds) listed |= refund.refund_id == line_refund.refund_id;
+      if (listed) continue;
+      EbayRefund done = line_refund;
+      done.status = "REFUNDED";
+      refunds.push_back(std::move(done));
+    }
+  }
+  for (const auto& refund : refunds) {
     if (refund.status != "REFUNDED") continue;  // PENDING ones are imported once eBay completes them
     Transaction tx = NewTransaction(account, "ebay:refund:" + refund.refund_id, now_ms);
     tx.order_id = order.order_id;

@@ -64,6 +64,7 @@ class EbayData:
         # What the seller consented to when the refresh token was made: a user grant may ask for these only.
         self.consented = {FULFILLMENT, FINANCES, NOTIFICATIONS}
         self.seller_domicile = "US"
+        self.settle_ms = 0         # how long an issued refund stays PENDING (it settles on the first read after)
 
 
 class Ebay:
@@ -116,9 +117,10 @@ class Ebay:
         with self.s.lock:
             order = self.d.orders.get(oid)
             snapshot = json.loads(json.dumps(order)) if order else None
-            if order:  # PENDING refunds complete once they have been seen (eBay processes them asynchronously)
+            if order:  # PENDING refunds complete once seen after settle_ms (eBay processes them asynchronously)
                 for refund in order["paymentSummary"]["refunds"]:
-                    if refund["refundStatus"] == "PENDING":
+                    if refund["refundStatus"] == "PENDING" and \
+                            time.time() * 1000 - refund.get("_issued_ms", 0) >= self.d.settle_ms:
                         refund["refundStatus"] = "REFUNDED"
             return snapshot
 
@@ -135,33 +137,42 @@ class Ebay:
         with self.s.lock:
             order = self.d.orders.get(oid)
             if order is None:
-                return error(404, 34913, "Order not found")
+                return error(404, 34913, "Can not find the order.")
             cur = order["pricingSummary"]["total"]["currency"]
             total = Decimal(order["pricingSummary"]["total"]["value"])
             done = sum((Decimal(r["amount"]["value"]) for r in order["paymentSummary"]["refunds"]
-                        if r["refundStatus"] != "FAILED"), Decimal("0"))
+                        if r["refundStatus"] != "FAILED"), Decimal("0")) + \
+                sum((Decimal(r["amount"]["value"]) for li in order["lineItems"] for r in li["refunds"]), Decimal("0"))
             items = body.get("refundItems") or []
             requested = sum((Decimal(i["refundAmount"]["value"]) for i in items), Decimal("0")) if items else \
                 Decimal(body.get("orderLevelRefundAmount", {}).get("value", "0"))
-            if requested <= 0 or requested + done > total:
+            if requested <= 0:
+                return error(400, 34907, "Invalid refund amount.")
+            if any(r["refundStatus"] == "PENDING" for r in order["paymentSummary"]["refunds"]):
+                return error(400, 34922, "Refund can't be issued while previous refund is processing.")
+            if done >= total:
+                return error(400, 34917, "The order has already been fully refunded.")
+            if requested + done > total:
                 return error(400, 34915, "The refund amount exceeds order amount.")
             for item in items:
                 li = next((x for x in order["lineItems"] if x["lineItemId"] == item["lineItemId"]), None)
                 if li is None:
-                    return error(400, 34914, "The line item does not belong to the order.")
+                    return error(400, 34914, "Can't find the item in the order.")
                 item_done = sum((Decimal(r["amount"]["value"]) for r in li["refunds"]), Decimal("0"))
                 if Decimal(item["refundAmount"]["value"]) + item_done > Decimal(li["total"]["value"]):
-                    return error(409, 34924, "The item refund amount exceeds the item remaining amount.",
-                                 long_message=None)
+                    return 409, {"errors": [{"errorId": 34924, "domain": "API_FULFILLMENT", "category": "BUSINESS",
+                                             "message": "The item refund amount exceeds the item remaining amount."}]}
             refund_id = "5" + self.s.new_id() + secrets.token_hex(3).upper()
-            entry = {"refundId": refund_id, "refundStatus": "PENDING", "amount": amount(requested, cur),
-                     "refundDate": now_iso(), "refundReferenceId": refund_id}
-            order["paymentSummary"]["refunds"].append(entry)
-            for item in items:
-                for li in order["lineItems"]:
-                    if li["lineItemId"] == item["lineItemId"]:
-                        li["refunds"].append({"refundId": refund_id, "amount": item["refundAmount"],
-                                              "refundDate": entry["refundDate"]})
+            date = now_iso()
+            if items:  # a line-item refund is listed on its line only, without a status (OAS, OrderRefund.refundId)
+                for item in items:
+                    for li in order["lineItems"]:
+                        if li["lineItemId"] == item["lineItemId"]:
+                            li["refunds"].append({"refundId": refund_id, "amount": item["refundAmount"], "refundDate": date})
+            else:
+                order["paymentSummary"]["refunds"].append(
+                    {"refundId": refund_id, "refundStatus": "PENDING", "amount": amount(requested, cur),
+                     "refundDate": date, "refundReferenceId": refund_id, "_issued_ms": time.time() * 1000})
             order["lastModifiedDate"] = now_iso()
         return 200, {"refundId": refund_id, "refundStatus": "PENDING"}
 
@@ -200,10 +211,13 @@ class Ebay:
             if method == "PUT":
                 n["config"] = {"alertEmail": body.get("alertEmail")}
                 return 204, None, {}
-            return (200, n["config"], {}) if n["config"] else (404, {"errors": [{"errorId": 195003, "message": "config not found"}]}, {})
+            return (200, n["config"], {}) if n["config"] else (404, {"errors": [{"errorId": 195026, "message": "Configuration Not Found."}]}, {})
         if path == "/destination":
             if method == "GET":
                 return 200, {"total": len(n["destinations"]), "destinations": n["destinations"]}, {}
+            if not n["config"]:
+                return 409, {"errors": [{"errorId": 195003, "message": "Please provide configurations required for "
+                                                                      "notifications. Refer to /config"}]}, {}
             endpoint = body.get("deliveryConfig", {}).get("endpoint", "")
             verification = body.get("deliveryConfig", {}).get("verificationToken", "")
             if any(d["deliveryConfig"]["endpoint"] == endpoint for d in n["destinations"]):
@@ -224,6 +238,9 @@ class Ebay:
             if method == "GET":
                 return 200, {"total": len(n["subscriptions"]), "subscriptions": n["subscriptions"]}, {}
             topic = body.get("topicId")
+            if not n["config"]:
+                return 409, {"errors": [{"errorId": 195003, "message": "Please provide configurations required for "
+                                                                      "notifications. Refer to /config"}]}, {}
             if topic in USER_TOPICS and (token["kind"] != "user" or NOTIFICATIONS not in token["scopes"]):
                 return 403, {"errors": [{"errorId": 195011, "domain": "API_NOTIFICATION", "category": "REQUEST",
                                          "message": "Not authorized for this topic.",
@@ -287,13 +304,14 @@ class Ebay:
                 refund_id = body.get("refund_id") or "5" + self.s.new_id() + secrets.token_hex(3).upper()
                 date = body.get("refund_date") or now_iso()
                 value = amount(body["amount"], cur)
-                order["paymentSummary"]["refunds"].append({"refundId": refund_id, "refundStatus": "REFUNDED",
-                                                           "amount": value, "refundDate": date,
-                                                           "refundReferenceId": refund_id})
-                if body.get("line_item_id"):
+                if body.get("line_item_id"):  # listed on its line only (OAS, OrderRefund.refundId)
                     for li in order["lineItems"]:
                         if li["lineItemId"] == body["line_item_id"]:
                             li["refunds"].append({"refundId": refund_id, "amount": value, "refundDate": date})
+                else:
+                    order["paymentSummary"]["refunds"].append({"refundId": refund_id, "refundStatus": "REFUNDED",
+                                                               "amount": value, "refundDate": date,
+                                                               "refundReferenceId": refund_id})
                 order["lastModifiedDate"] = now_iso()
                 order["orderPaymentStatus"] = "PARTIALLY_REFUNDED"
             return 200, {"refund_id": refund_id}
@@ -312,11 +330,14 @@ class Ebay:
             return 200, ebay_signature.new_signing_key(body.get("cipher", "ED25519"))
         if path == "/_control/ebay/settings" and method == "POST":
             # {seller_domicile: "DE"}: where the seller is domiciled (EU/UK sellers must sign issue_refund);
-            # {consented_scopes: [...]}: what the seller consented to (a refresh grant may ask for these only).
+            # {consented_scopes: [...]}: what the seller consented to (a refresh grant may ask for these only);
+            # {settle_ms}: how long an issued refund stays PENDING (another refund meanwhile: 34922).
             with self.s.lock:
                 if "seller_domicile" in body:
                     d.seller_domicile = str(body["seller_domicile"])
                 if "consented_scopes" in body:
                     d.consented = set(body["consented_scopes"])
+                if "settle_ms" in body:
+                    d.settle_ms = int(body["settle_ms"])
             return 200, {"ok": True}
         return None

@@ -114,7 +114,17 @@ def verify(headers, method, path, authority, body):
         lines.append(f'"{name}": {value}')
     lines.append(f'"@signature-params": {params}')
     claims = read_jwe(key_header.strip())
-    if not claims or "pkey" not in claims:
+    now = time.time()
+    # As eBay's verifier: the JWE must name its cipher (older JWEs without it are refused); and the sandbox, less
+    # conveniently than that verifier, also holds it to its validity period.
+    if not claims or "pkey" not in claims or claims.get("cipher") not in ("Ed25519", "RSA") or \
+            now < claims.get("nbf", 0) or now > claims.get("exp", now):
+        return failure(215120, "Signature validation failed")
+    try:
+        public = serialization.load_der_public_key(base64.b64decode(claims["pkey"]))
+    except ValueError:
+        return failure(215120, "Signature validation failed")
+    if isinstance(public, ed25519.Ed25519PublicKey) != (claims["cipher"] == "Ed25519"):
         return failure(215120, "Signature validation failed")
     if body:
         expected = "sha-256=:" + base64.b64encode(hashlib.sha256(body).digest()).decode() + ":"
@@ -123,7 +133,6 @@ def verify(headers, method, path, authority, body):
     s = re.fullmatch(r".+=:(.+):", headers.get("signature", "").strip())
     if not s:
         return failure(215120, "Signature validation failed")
-    public = serialization.load_der_public_key(base64.b64decode(claims["pkey"]))
     try:
         signature = base64.b64decode(s.group(1), validate=True)
         base = "\n".join(lines).encode()

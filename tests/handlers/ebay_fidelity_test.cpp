@@ -163,3 +163,32 @@ TEST_CASE("The sandbox's eBay notification public key has every field of eBay's 
   CheckDocumentedShape(documented.parse(VendorFixture("ebay", "notification-public-key-response.json")),
                        actual.parse(key.body), "notification-public-key-response.json");
 }
+
+TEST_CASE("A second eBay refund while the first is still processing (34922) is issued again later, each once",
+          "[ebay][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  SyncFromNetSuite(h);
+  h.StartServer();
+  h.sandbox.Control("POST", "/_control/ebay/settings", R"({"settle_ms":1500})");  // eBay processes refunds for a while
+  const std::string order = SeedOrder(h, "81-000-6");
+  const std::string first = h.sandbox.Control(
+      "POST", "/_control/netsuite/refunds",
+      R"({"billed_type":"cashSale","billed_id":")" + order + R"(","lines":[{"sku":"CAP","quantity":1,"amount":"20.00"}]})");
+  const std::string second = h.sandbox.Control(
+      "POST", "/_control/netsuite/refunds",
+      R"({"billed_type":"cashSale","billed_id":")" + order + R"(","lines":[{"sku":"CAP","quantity":1,"amount":"20.00"}]})");
+  simdjson::dom::parser parser;
+  const std::string first_id(parser.parse(first)["id"].get_string().value());
+  const std::string second_id(parser.parse(second)["id"].get_string().value());
+  const Transaction a = h.WaitTx("ebay-us", "netsuite:cashrefund:" + first_id,
+                                 [](const Transaction& t) { return t.status == TxStatus::kPosted; }, 30000);
+  const Transaction b = h.WaitTx("ebay-us", "netsuite:cashrefund:" + second_id,
+                                 [](const Transaction& t) { return t.status == TxStatus::kPosted; }, 30000);
+  bool waited = false;
+  for (const auto& entry : a.history) waited |= entry.note.find("34922") != std::string::npos;
+  for (const auto& entry : b.history) waited |= entry.note.find("34922") != std::string::npos;
+  CHECK(waited);  // one of them met the other still processing
+  CHECK(EbayRefundAmounts(h, "81-000-6") == std::vector<std::string>{"20.00", "20.00"});
+}
