@@ -226,8 +226,20 @@ Result<OutboundResponse> NetSuiteRestClient::Call(const std::string& method, con
   return response;
 }
 
+// The path of a record: its type is one of NetSuite's record names (letters), its id an internal id (digits) or
+// "eid:" and an external id, percent-encoded. Ids come from payloads: "1/../salesOrder/1" never reaches a URL.
+Result<std::string> RecordPath(const std::string& type, const std::string& id) {
+  const bool type_ok = !type.empty() && std::all_of(type.begin(), type.end(), [](unsigned char c) { return std::isalpha(c); });
+  if (!type_ok) return MakeError("upstream_rejected", "malformed NetSuite record type \"" + type + "\"");
+  if (id.rfind("eid:", 0) == 0 && id.size() > 4) return std::string(kRecordPath) + type + "/eid:" + UrlEncode(id.substr(4));
+  if (!suiteql::IsInternalId(id)) return MakeError("upstream_rejected", "malformed NetSuite internal id \"" + id + "\"");
+  return std::string(kRecordPath) + type + "/" + id;
+}
+
 Result<std::optional<NsRecord>> NetSuiteRestClient::GetRecord(const std::string& type, const std::string& id) {
-  auto response = Call("GET", std::string(kRecordPath) + type + "/" + id + "?expandSubResources=true", "");
+  auto path = RecordPath(type, id);
+  if (!path) return path.error();
+  auto response = Call("GET", *path + "?expandSubResources=true", "");
   if (!response) return response.error();
   if (response->status == 404) return std::optional<NsRecord>();
   if (response->status != 200) {
@@ -342,9 +354,12 @@ Result<std::vector<SuiteQlRow>> NetSuiteRestClient::SuiteQl(const std::string& q
 
 Result<std::string> NetSuiteRestClient::Transform(const std::string& from_type, const std::string& from_id,
                                                   const std::string& to_type, const std::string& body_json) {
+  auto path = RecordPath(from_type, from_id);
+  if (!path) return path.error();
+  if (auto target = RecordPath(to_type, "0"); !target) return target.error();
   bool answer_lost = false;
-  auto response = Call("POST", std::string(kRecordPath) + from_type + "/" + from_id + "/!transform/" + to_type +
-                           "?replace=item", body_json, {}, /*resend_safe=*/false, &answer_lost);
+  auto response = Call("POST", *path + "/!transform/" + to_type + "?replace=item", body_json, {}, /*resend_safe=*/false,
+                       &answer_lost);
   if (!response) {
     // No answer (timeout, connection lost) or a 5xx: NetSuite may have saved the record, or may still be saving it.
     Error error = response.error();
@@ -361,7 +376,9 @@ Result<std::string> NetSuiteRestClient::Transform(const std::string& from_type, 
 
 Result<void> NetSuiteRestClient::Update(const std::string& type, const std::string& id, const std::string& body_json) {
   // Never resent by libcurl: PATCH appends item lines that carry no key, so a second one would book them twice.
-  auto response = Call("PATCH", std::string(kRecordPath) + type + "/" + id, body_json, {}, /*resend_safe=*/false);
+  auto path = RecordPath(type, id);
+  if (!path) return path.error();
+  auto response = Call("PATCH", *path, body_json, {}, /*resend_safe=*/false);
   if (!response) return response.error();
   if (response->status != 204 && response->status != 200) {
     return MakeError("upstream_rejected", "NetSuite refused the update of " + type + " " + id + ": " +

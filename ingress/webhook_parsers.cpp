@@ -1,5 +1,8 @@
 #include "ingress/webhook_parsers.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <simdjson.h>
 
 #include "ingress/shopify_verifier.h"
@@ -52,6 +55,17 @@ std::optional<std::string> StringField(object& obj, std::string_view key) {
   std::string_view text;
   if (v.get_string().get(text)) return std::nullopt;
   return std::string(text);
+}
+
+// Ids go into upstream URLs: only the characters the vendor's ids have are let through.
+bool IsDigits(const std::string& id) {
+  return !id.empty() && id.size() <= 20 && std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+// eBay order ids: digits and hyphens ("13-14786-65872"), or the legacy alphanumeric form.
+bool IsEbayOrderId(const std::string& id) {
+  return !id.empty() && id.size() <= 64 &&
+         std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isalnum(c) || c == '-'; });
 }
 
 std::optional<std::string> IdField(object& obj, std::string_view key) {
@@ -108,6 +122,7 @@ ParsedWebhook ParseShopifyRefund(ParsedWebhook parsed, object& root) {
   auto id = IdField(root, "id");
   auto order_id = IdField(root, "order_id");
   if (!id || !order_id) return Ignored(std::move(parsed), "refund without id or order_id");
+  if (!IsDigits(*id) || !IsDigits(*order_id)) return Ignored(std::move(parsed), "refund id or order_id is not a Shopify id (digits)");
   event.refund_id = *id;
   event.order_id = *order_id;
   event.created_at = StringField(root, "created_at").value_or("");
@@ -288,6 +303,9 @@ ParsedWebhook ParseEbayPayload(const std::string& account, const std::string& bo
       std::optional<std::string> order_id;
       if (!data.find_field_unordered("order").get_object().get(order)) order_id = IdField(order, "orderId");
       if (!order_id) order_id = IdField(data, "orderId");
+      if (order_id && !IsEbayOrderId(*order_id)) {
+        return Ignored(std::move(parsed), "orderId is not an eBay order id (letters, digits, hyphens)");
+      }
       if (order_id) {
         parsed.event.kind = EventKind::kStorefrontOrderChanged;
         parsed.event.order_id = *order_id;
@@ -320,6 +338,7 @@ ParsedWebhook ParseNetSuitePayload(const std::string& body) {
       return Ignored(std::move(parsed), "record_type is not cashrefund or creditmemo");
     }
     if (!id) return Ignored(std::move(parsed), "no record_id");
+    if (!IsDigits(*id)) return Ignored(std::move(parsed), "record_id is not a NetSuite internal id (digits)");
     if (event != "create" && event != "edit" && event != "delete") {
       return Ignored(std::move(parsed), "event is not create, edit or delete");
     }

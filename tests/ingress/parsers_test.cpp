@@ -128,3 +128,23 @@ TEST_CASE("NetSuite record events", "[parse][netsuite]") {
     CHECK(ParseNetSuitePayload(bad).event.kind == EventKind::kIgnored);
   }
 }
+
+TEST_CASE("Ids that go into upstream URLs are only what the vendor's ids are made of", "[parse]") {
+  // A signed NetSuite event once made the worker GET /services/rest/record/v1/salesOrder/1.
+  const ParsedWebhook traversal =
+      ParseNetSuitePayload(R"({"record_type":"creditmemo","record_id":"1/../../salesOrder/1","event":"create"})");
+  CHECK(traversal.event.kind == EventKind::kIgnored);
+  CHECK_THAT(traversal.event.ignore_reason, Catch::Contains("not a NetSuite internal id"));
+  const ParsedWebhook shopify = ParseShopifyPayload("shop", "refunds/create", R"({"id":"1/../2","order_id":3})");
+  CHECK(shopify.event.kind == EventKind::kIgnored);
+  CHECK_THAT(shopify.event.ignore_reason, Catch::Contains("not a Shopify id"));
+  const ParsedWebhook ebay = ParseEbayPayload(
+      "ebay-us", R"({"metadata":{"topic":"ORDER_CONFIRMATION"},"notification":{"notificationId":"n-9","data":{"order":{"orderId":"12-3/../x"}}}})");
+  CHECK(ebay.event.kind == EventKind::kIgnored);
+  CHECK_THAT(ebay.event.ignore_reason, Catch::Contains("not an eBay order id"));
+  // The ids the vendors do use still pass.
+  CHECK(ParseNetSuitePayload(R"({"record_type":"creditmemo","record_id":"4711","event":"create"})").event.kind ==
+        EventKind::kNetSuiteRecord);
+  CHECK(ParseEbayPayload("ebay-us", R"({"metadata":{"topic":"ORDER_CONFIRMATION"},"notification":{"notificationId":"n-8","data":{"order":{"orderId":"13-14786-65872"}}}})")
+            .event.kind == EventKind::kStorefrontOrderChanged);
+}

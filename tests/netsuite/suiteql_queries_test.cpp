@@ -139,3 +139,33 @@ TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox, SQL
   CHECK((*record)->lines[0].item_name == "Shirt : Shirt-Blue-M");
   CHECK((*record)->lines[0].sku == "Shirt-Blue-M");
 }
+
+TEST_CASE("A record id from a payload never reaches a NetSuite URL unless it is an internal id or an encoded eid",
+          "[netsuite][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  const Seeded order = Seed(h, R"({"external_id":"q/2 x","billing":"cash_sale","lines":[{"sku":"CAP","quantity":1,"rate":"10.00"}]})");
+  const LoadedConfig loaded = LoadConfigFile(h.config_path);
+  REQUIRE(loaded.ok());
+  CurlHttpClient http;
+  NoGate gate;
+  SystemClock clock;
+  NetSuiteRestClient client(loaded.config.netsuite, http, gate, clock);
+  const auto calls = [&] {
+    simdjson::dom::parser parser;
+    return parser.parse(h.sandbox.Control("GET", "/_control/netsuite/calls"))["calls"].get_array().size();
+  };
+  const std::size_t before = calls();
+  auto traversal = client.GetRecord("cashRefund", "1/../../salesOrder/" + order.sales_order);
+  REQUIRE_FALSE(traversal);
+  CHECK_THAT(traversal.error().message, Catch::Contains("malformed NetSuite internal id"));
+  CHECK_FALSE(client.Update("creditMemo", "1?x=1", "{}"));
+  CHECK_FALSE(client.Transform("cashSale", "../1", "cashRefund", "{}"));
+  CHECK(calls() == before);  // none of them was sent
+  // An external id with a slash and a space is percent-encoded, and finds its record.
+  auto by_external_id = client.GetRecord("salesOrder", "eid:q/2 x");
+  REQUIRE(by_external_id);
+  REQUIRE(by_external_id->has_value());
+  CHECK((*by_external_id)->id == order.sales_order);
+}
