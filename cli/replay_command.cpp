@@ -231,7 +231,7 @@ int RunReplay(const std::string& config_path, const std::string& input, bool dry
       reason = rejection->reason;
     } else {
       const VerifiedWebhook& webhook = std::get<VerifiedWebhook>(verification);
-      ParsedWebhook parsed = captured->source == "shopify" ? ParseShopifyWebhook(webhook)
+      ParsedWebhook parsed = captured->source == "shopify" ? ParseShopifyWebhook(webhook, account->shopify->shop_domain)
                              : captured->source == "ebay"  ? ParseEbayWebhook(webhook)
                                                            : ParseNetSuiteWebhook(webhook);
       if (parsed.event.kind == EventKind::kIgnored) {

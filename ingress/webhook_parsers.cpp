@@ -204,19 +204,30 @@ ParsedWebhook ParseShopifyRefund(ParsedWebhook parsed, object& root) {
   return parsed;
 }
 
-ParsedWebhook ParseShopifyRedaction(ParsedWebhook parsed, object& root, bool whole_shop) {
+// A purge is justified by its own body, never by the topic header alone (the HMAC does not cover headers: a signed
+// refunds/create body re-sent as shop/redact must purge nothing). shop/redact must name this account's shop;
+// customers/redact that shop and a customer.
+ParsedWebhook ParseShopifyRedaction(ParsedWebhook parsed, object& root, bool whole_shop, const std::string& shop_domain) {
   WebhookEvent& event = parsed.event;
-  event.kind = EventKind::kPrivacyRedaction;
   parsed.redact_capture = true;
+  const std::string named_shop = StringField(root, "shop_domain").value_or("");
+  if (named_shop.empty() || named_shop != shop_domain) {
+    return Ignored(std::move(parsed), "the redaction names shop \"" + named_shop + "\", not this account's " + shop_domain);
+  }
+  event.kind = EventKind::kPrivacyRedaction;
   event.privacy_whole_account = whole_shop;
   if (whole_shop) {
-    if (auto domain = StringField(root, "shop_domain")) event.privacy_subjects.push_back(*domain);
+    event.privacy_subjects.push_back(named_shop);
   } else {
     object customer;
     if (!root.find_field_unordered("customer").get_object().get(customer)) {
       if (auto id = IdField(customer, "id")) event.privacy_subjects.push_back(*id);
       if (auto email = StringField(customer, "email")) event.privacy_subjects.push_back(*email);
       if (auto phone = StringField(customer, "phone")) event.privacy_subjects.push_back(*phone);
+    }
+    if (event.privacy_subjects.empty()) {
+      event.kind = EventKind::kIgnored;
+      return Ignored(std::move(parsed), "customers/redact names no customer");
     }
     simdjson::ondemand::array orders;
     if (!root.find_field_unordered("orders_to_redact").get_array().get(orders)) {
@@ -232,7 +243,8 @@ ParsedWebhook ParseShopifyRedaction(ParsedWebhook parsed, object& root, bool who
 
 }  // namespace
 
-ParsedWebhook ParseShopifyPayload(const std::string& account, const std::string& topic, const std::string& body) {
+ParsedWebhook ParseShopifyPayload(const std::string& account, const std::string& topic, const std::string& body,
+                                  const std::string& shop_domain) {
   ParsedWebhook parsed;
   parsed.event.source = WebhookSource::kShopify;
   parsed.event.account = account;
@@ -249,7 +261,7 @@ ParsedWebhook ParseShopifyPayload(const std::string& account, const std::string&
     auto doc = ThreadParser().iterate(padded);
     object root = doc.get_object();
     ParsedWebhook result = refund ? ParseShopifyRefund(std::move(parsed), root)
-                                  : ParseShopifyRedaction(std::move(parsed), root, shop_redact);
+                                  : ParseShopifyRedaction(std::move(parsed), root, shop_redact, shop_domain);
     return result;
   } catch (const simdjson::simdjson_error& e) {
     ParsedWebhook fallback = NotJson(WebhookSource::kShopify, account, e);
@@ -259,9 +271,9 @@ ParsedWebhook ParseShopifyPayload(const std::string& account, const std::string&
   }
 }
 
-ParsedWebhook ParseShopifyWebhook(const VerifiedWebhook& webhook) {
+ParsedWebhook ParseShopifyWebhook(const VerifiedWebhook& webhook, const std::string& shop_domain) {
   const std::string* topic = ShopifyHeader(webhook.request(), "topic");
-  ParsedWebhook parsed = ParseShopifyPayload(webhook.account(), topic ? *topic : "", webhook.body());
+  ParsedWebhook parsed = ParseShopifyPayload(webhook.account(), topic ? *topic : "", webhook.body(), shop_domain);
   parsed.dedupe_id = webhook.sender_event_id();
   return parsed;
 }

@@ -19,12 +19,14 @@ struct ParsedWebhook {
   bool redact_capture = false;
 };
 
-ParsedWebhook ParseShopifyWebhook(const VerifiedWebhook& webhook);
+// `shop_domain`: the account's shop; a privacy redaction must name it in its body.
+ParsedWebhook ParseShopifyWebhook(const VerifiedWebhook& webhook, const std::string& shop_domain);
 ParsedWebhook ParseEbayWebhook(const VerifiedWebhook& webhook);
 ParsedWebhook ParseNetSuiteWebhook(const VerifiedWebhook& webhook);
 
 // The same parsers on plain inputs, for the fuzz targets and unit tests.
-ParsedWebhook ParseShopifyPayload(const std::string& account, const std::string& topic, const std::string& body);
+ParsedWebhook ParseShopifyPayload(const std::string& account, const std::string& topic, const std::string& body,
+                                  const std::string& shop_domain);
 ParsedWebhook ParseEbayPayload(const std::string& account, const std::string& body);
 ParsedWebhook ParseNetSuitePayload(const std::string& body);
 

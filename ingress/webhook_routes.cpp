@@ -173,7 +173,7 @@ void WebhookRoutes::Record(WebhookSource source, const AccountConfig* account, c
     return respond(Reject(source, account_id, request, *rejection, received_at_ms));
   }
   const VerifiedWebhook& webhook = std::get<VerifiedWebhook>(verification);
-  ParsedWebhook parsed = source == WebhookSource::kShopify ? ParseShopifyWebhook(webhook)
+  ParsedWebhook parsed = source == WebhookSource::kShopify ? ParseShopifyWebhook(webhook, account->shopify->shop_domain)
                          : source == WebhookSource::kEbay  ? ParseEbayWebhook(webhook)
                                                            : ParseNetSuiteWebhook(webhook);
 
@@ -244,7 +244,9 @@ void WebhookRoutes::Replay(const std::string& event_id, const HttpRequest& captu
   }
   const VerifiedWebhook& webhook = std::get<VerifiedWebhook>(verification);
   const WebhookSource source = shopify ? WebhookSource::kShopify : ebay ? WebhookSource::kEbay : WebhookSource::kNetSuite;
-  ParsedWebhook parsed = shopify ? ParseShopifyWebhook(webhook) : ebay ? ParseEbayWebhook(webhook) : ParseNetSuiteWebhook(webhook);
+  ParsedWebhook parsed = shopify ? ParseShopifyWebhook(webhook, account->shopify->shop_domain)
+                         : ebay  ? ParseEbayWebhook(webhook)
+                                 : ParseNetSuiteWebhook(webhook);
   if (parsed.event.kind == EventKind::kIgnored) {
     return respond(ErrorResponse(422, "not_replayable", "the event is ignored: " + parsed.event.ignore_reason));
   }

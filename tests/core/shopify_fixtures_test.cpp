@@ -108,7 +108,7 @@ TEST_CASE("A refund in the pre-2024-10 shape names its refund and order, its shi
   // Shopify's REST Refund example (the refunds/create payload carries the same refund object).
   simdjson::dom::parser parser;
   const std::string refund = simdjson::to_string(parser.parse(Fixture("refunds-create-webhook-legacy.json"))["refund"]);
-  const ParsedWebhook parsed = ParseShopifyPayload("shop-eu", "refunds/create", refund);
+  const ParsedWebhook parsed = ParseShopifyPayload("shop-eu", "refunds/create", refund, "shop.myshopify.com");
   CHECK(parsed.event.kind == EventKind::kStorefrontRefund);
   CHECK(parsed.event.refund_id == "929361467");
   CHECK(parsed.event.order_id == "450789469");

@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 #if REFUNDSYNC_FUZZ_PARSER == 1
   // First line: the topic header; the rest: the body.
   auto [topic, body] = fuzz::SplitFirstLine(data, size);
-  ParsedWebhook parsed = ParseShopifyPayload("shop", topic, body);
+  ParsedWebhook parsed = ParseShopifyPayload("shop", topic, body, "shop.myshopify.com");
 #elif REFUNDSYNC_FUZZ_PARSER == 2
   ParsedWebhook parsed = ParseEbayPayload("ebay-us", std::string(reinterpret_cast<const char*>(data), size));
 #else

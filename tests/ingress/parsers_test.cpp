@@ -6,6 +6,8 @@ using namespace refundsync;
 
 namespace {
 
+const std::string kShop = "shop.myshopify.com";  // the account's shop_domain
+
 // Shopify's refunds/create fixture shape: numbers for ids and line subtotals, strings for transaction amounts.
 const std::string kShopifyRefund = R"({
   "id": 929361472, "order_id": 450789469, "created_at": "2026-11-27T11:38:34-05:00",
@@ -25,7 +27,7 @@ const std::string kShopifyRefund = R"({
 }  // namespace
 
 TEST_CASE("Shopify refunds/create becomes a storefront refund in minor units", "[parse][shopify]") {
-  const ParsedWebhook parsed = ParseShopifyPayload("shop", "refunds/create", kShopifyRefund);
+  const ParsedWebhook parsed = ParseShopifyPayload("shop", "refunds/create", kShopifyRefund, kShop);
   const WebhookEvent& event = parsed.event;
   REQUIRE(event.kind == EventKind::kStorefrontRefund);
   CHECK(event.refund_id == "929361472");
@@ -61,7 +63,7 @@ TEST_CASE("Shopify payloads that verify but cannot be used are ignored with a re
   };
   for (const auto& c : cases) {
     INFO(c.topic << " " << c.body);
-    const ParsedWebhook parsed = ParseShopifyPayload("shop", c.topic, c.body);
+    const ParsedWebhook parsed = ParseShopifyPayload("shop", c.topic, c.body, kShop);
     CHECK(parsed.event.kind == EventKind::kIgnored);
     CHECK_THAT(parsed.event.ignore_reason, Catch::Contains(c.reason));
   }
@@ -69,24 +71,23 @@ TEST_CASE("Shopify payloads that verify but cannot be used are ignored with a re
 
 TEST_CASE("A refund with amounts that are not money gets no amount rather than a wrong one", "[parse][shopify]") {
   const std::string body = R"({"id":1,"order_id":2,"transactions":[{"kind":"refund","status":"success","amount":"1e2","currency":"USD"}]})";
-  const ParsedWebhook parsed = ParseShopifyPayload("shop", "refunds/create", body);
+  const ParsedWebhook parsed = ParseShopifyPayload("shop", "refunds/create", body, kShop);
   CHECK(parsed.event.kind == EventKind::kStorefrontRefund);
   CHECK_FALSE(parsed.event.amount.has_value());
 }
 
 TEST_CASE("Shopify privacy topics name what to purge and are captured without their body", "[parse][shopify]") {
-  const ParsedWebhook customer = ParseShopifyPayload(
-      "shop", "customers/redact",
-      R"({"shop_id":954889,"shop_domain":"shop.myshopify.com","customer":{"id":191167,"email":"john@example.com","phone":"555-625-1199"},"orders_to_redact":[299938,280263]})");
+  const ParsedWebhook customer = ParseShopifyPayload("shop", "customers/redact",
+      R"({"shop_id":954889,"shop_domain":"shop.myshopify.com","customer":{"id":191167,"email":"john@example.com","phone":"555-625-1199"},"orders_to_redact":[299938,280263]})", kShop);
   CHECK(customer.event.kind == EventKind::kPrivacyRedaction);
   CHECK(customer.redact_capture);
   CHECK_FALSE(customer.event.privacy_whole_account);
   CHECK(customer.event.privacy_subjects ==
         std::vector<std::string>{"191167", "john@example.com", "555-625-1199", "299938", "280263"});
-  const ParsedWebhook shop = ParseShopifyPayload("shop", "shop/redact", R"({"shop_id":954889,"shop_domain":"shop.myshopify.com"})");
+  const ParsedWebhook shop = ParseShopifyPayload("shop", "shop/redact", R"({"shop_id":954889,"shop_domain":"shop.myshopify.com"})", kShop);
   CHECK(shop.event.kind == EventKind::kPrivacyRedaction);
   CHECK(shop.event.privacy_whole_account);
-  CHECK(ParseShopifyPayload("shop", "customers/redact", "{not json").redact_capture);
+  CHECK(ParseShopifyPayload("shop", "customers/redact", "{not json", kShop).redact_capture);
 }
 
 TEST_CASE("eBay notifications", "[parse][ebay]") {
@@ -135,7 +136,7 @@ TEST_CASE("Ids that go into upstream URLs are only what the vendor's ids are mad
       ParseNetSuitePayload(R"({"record_type":"creditmemo","record_id":"1/../../salesOrder/1","event":"create"})");
   CHECK(traversal.event.kind == EventKind::kIgnored);
   CHECK_THAT(traversal.event.ignore_reason, Catch::Contains("not a NetSuite internal id"));
-  const ParsedWebhook shopify = ParseShopifyPayload("shop", "refunds/create", R"({"id":"1/../2","order_id":3})");
+  const ParsedWebhook shopify = ParseShopifyPayload("shop", "refunds/create", R"({"id":"1/../2","order_id":3})", kShop);
   CHECK(shopify.event.kind == EventKind::kIgnored);
   CHECK_THAT(shopify.event.ignore_reason, Catch::Contains("not a Shopify id"));
   const ParsedWebhook ebay = ParseEbayPayload(
@@ -147,4 +148,21 @@ TEST_CASE("Ids that go into upstream URLs are only what the vendor's ids are mad
         EventKind::kNetSuiteRecord);
   CHECK(ParseEbayPayload("ebay-us", R"({"metadata":{"topic":"ORDER_CONFIRMATION"},"notification":{"notificationId":"n-8","data":{"order":{"orderId":"13-14786-65872"}}}})")
             .event.kind == EventKind::kStorefrontOrderChanged);
+}
+
+TEST_CASE("A privacy purge is justified by its own body, not by the unsigned topic header", "[parse][shopify]") {
+  // A validly signed refunds/create body re-sent with X-Shopify-Topic: shop/redact once purged every capture.
+  const ParsedWebhook replayed = ParseShopifyPayload("shop", "shop/redact", kShopifyRefund, kShop);
+  CHECK(replayed.event.kind == EventKind::kIgnored);
+  CHECK(replayed.event.privacy_subjects.empty());
+  CHECK_FALSE(replayed.event.privacy_whole_account);
+  // Another shop's redaction purges nothing here.
+  const ParsedWebhook other = ParseShopifyPayload("shop", "shop/redact", R"({"shop_id":1,"shop_domain":"other.myshopify.com"})", kShop);
+  CHECK(other.event.kind == EventKind::kIgnored);
+  CHECK_THAT(other.event.ignore_reason, Catch::Contains("other.myshopify.com"));
+  // customers/redact must name this shop and a customer.
+  CHECK(ParseShopifyPayload("shop", "customers/redact", R"({"shop_domain":"shop.myshopify.com"})", kShop).event.kind ==
+        EventKind::kIgnored);
+  CHECK(ParseShopifyPayload("shop", "customers/redact", R"({"shop_domain":"shop.myshopify.com","customer":{"id":7}})", kShop)
+            .event.kind == EventKind::kPrivacyRedaction);
 }

@@ -307,3 +307,16 @@ TEST_CASE("customers/redact purges the captures that mention the customer, other
   CHECK(WaitUntil([&] { return ingress.Capture(jane_event).empty(); }));
   CHECK(ingress.Capture(john_event).at("body") == about_john);
 }
+
+TEST_CASE("A signed refund body re-sent under the topic shop/redact purges nothing", "[ingress][integration]") {
+  Ingress ingress;
+  const std::string refund = R"({"id":11,"order_id":12,"note":"refund for jane@example.com"})";
+  const std::string kept = Field(ingress.PostShopify(refund, "k-1").body, "event_id");
+  // The topic header is not covered by the HMAC: the same signed body, topic changed.
+  const auto replayed = ingress.PostShopify(refund, "k-2", kShopifySecret, "shop/redact");
+  CHECK(Field(replayed.body, "status") == "ignored");
+  // Nor does another shop's redaction. Ignored events never reach the purger, so the capture is checked at once.
+  const std::string other_shop = R"({"shop_id":2,"shop_domain":"other.myshopify.com"})";
+  CHECK(Field(ingress.PostShopify(other_shop, "k-3", kShopifySecret, "shop/redact").body, "status") == "ignored");
+  CHECK(ingress.Capture(kept).at("body") == refund);
+}
