@@ -145,21 +145,8 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
   if (!token) return token.error();
   JsonWriter body;
   body.BeginObject().Key("reasonForRefund").String("OTHER_ADJUSTMENT").Key("comment").String(refund.comment);
-  auto amount = [&body](const Money& money) {
-    body.BeginObject().Key("value").String(FormatDecimal(money)).Key("currency").String(money.currency).EndObject();
-  };
-  if (refund.line_items.empty()) {
-    body.Key("orderLevelRefundAmount");
-    amount(refund.amount);
-  } else {
-    body.Key("refundItems").BeginArray();
-    for (const auto& [line_item, money] : refund.line_items) {
-      body.BeginObject().Key("lineItemId").String(line_item).Key("refundAmount");
-      amount(money);
-      body.EndObject();
-    }
-    body.EndArray();
-  }
+  body.Key("orderLevelRefundAmount").BeginObject().Key("value").String(FormatDecimal(refund.amount));
+  body.Key("currency").String(refund.amount.currency).EndObject();
   body.EndObject();
   OutboundRequest request;
   request.method = "POST";

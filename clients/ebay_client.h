@@ -47,8 +47,7 @@ struct EbayOrder {
 struct EbayRefundRequest {
   std::string order_id;
   std::string comment;
-  std::vector<std::pair<std::string, Money>> line_items;  // lineItemId, amount; empty: order-level refund
-  Money amount;                                           // the order-level amount when no line items
+  Money amount;  // always an order-level refund (see OutboundHandler::PostToEbay)
 };
 
 struct EbayIssuedRefund {

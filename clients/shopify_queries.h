@@ -13,11 +13,8 @@ namespace refundsync::shopify_queries {
 // Our own ceiling, below Shopify's 1000: room for a field Shopify costs more than the documented defaults.
 constexpr int kShopifyMaxQueryCost = 800;
 
-// Page sizes, chosen so each query below stays under the ceiling.
-constexpr int kOrderLinePage = 250;     // order.lineItems
+// Page sizes are written in the documents (chosen so each stays under the ceiling). The one the client acts on:
 constexpr int kOrderRefundsShown = 50;  // order.refunds in the orders listing (a plain list: no second page)
-constexpr int kRefundLinePage = 100;    // refund.refundLineItems
-constexpr int kOrdersPage = 15;         // orders(query:) in reconciliation
 
 // The order a NetSuite refund is posted to: line items by SKU, payments, refunds with our note.
 // Cost 616 = 1 order + 2 totalRefundedSet + (2 + 1 pageInfo + 250 x 1) lineItems + 20 x 3 transactions
@@ -25,7 +22,7 @@ constexpr int kOrdersPage = 15;         // orders(query:) in reconciliation
 extern const char* const kOrderForRefund;
 constexpr int kOrderForRefundCost = 616;
 
-// The next page of an order's line items (orders with more than kOrderLinePage lines).
+// The next page of an order's line items (orders with more than 250 lines).
 // Cost 254 = 1 order + 2 + 1 + 250 x 1.
 extern const char* const kOrderLineItemsPage;
 constexpr int kOrderLineItemsPageCost = 254;
@@ -45,7 +42,6 @@ constexpr int kRefundIdsOfOrdersCost = 768;
 // kOrderRefundsShown in the listing above. Cost 251 = 1 + 250 x 1.
 extern const char* const kRefundIdsOfOrder;
 constexpr int kRefundIdsOfOrderCost = 251;
-constexpr int kOrderRefundsMax = 250;  // order.refunds is a plain list: no second page exists
 
 // refundCreate with @idempotent (API 2026-01+; mandatory from 2026-04). Cost 37 = 10 + 1 payload + 1 refund
 // + 2 totalRefundedSet + (2 + 20 x 1) transactions + 1 userErrors.

@@ -131,10 +131,9 @@ Result<Transaction> AdminActions::PostNow(const std::string& tx_id, TransactionS
     return MakeError("direction_mismatch", "transaction " + tx_id + " was skipped: " + (*loaded)->history.back().note);
   }
   log::Info("operator_post", {{"tx", tx_id}, {"account", account->id}});
-  // A Shopify refund is read from Shopify again as it is posted: the transaction may hold a webhook's payload from
-  // when Shopify did not show the refund (its order older than the token could see).
-  Transaction tx = std::move(**loaded);
-  return processor_.Post(*account, std::move(tx), store);
+  // Post reads a Shopify refund from Shopify again: the transaction may hold a webhook's payload from when Shopify
+  // did not show the refund (its order older than the token could see).
+  return processor_.Post(*account, std::move(**loaded), store);
 }
 
 }  // namespace refundsync

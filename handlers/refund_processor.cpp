@@ -15,6 +15,13 @@ constexpr std::int64_t kLeaseBusyRetryMs = 200;
 constexpr Duration kFactsCacheTime = std::chrono::hours(1);
 constexpr const char* kShopifyRefundPrefix = "shopify:refund:";
 
+// Why Shopify answers no refund: the token cannot see its order (named scope), or it is gone.
+std::string NotShownByShopify(ShopifyClient& shopify, const std::string& refund_id, const std::string& order_id) {
+  const std::string hint = MissingOrderScopeHint(shopify);
+  return "Shopify shows no refund " + refund_id + " of order " + order_id + ": " +
+         (hint.empty() ? "it may have been deleted" : hint);
+}
+
 class StoreFactsCache : public FactsCache {
  public:
   explicit StoreFactsCache(TransactionStore& store) : store_(store) {}
@@ -147,9 +154,7 @@ Result<void> RefundProcessor::ImportShopifyRefund(const AccountConfig& account, 
     failed.error = refund.error();
     why = refund.error().message;
   } else {
-    const std::string hint = MissingOrderScopeHint(*it->second);
-    why = "Shopify shows no refund " + refund_id + " of order " + fallback.order_id + ": " +
-          (hint.empty() ? "it may have been deleted" : hint);
+    why = NotShownByShopify(*it->second, refund_id, fallback.order_id);
     failed.error = Error{"upstream_rejected", why};
   }
   failed.Record(clock_.NowMs(), TxStatus::kFailed, why);
@@ -171,11 +176,7 @@ std::optional<PostOutcome> RefundProcessor::RefreshFromShopify(const AccountConf
   const std::string refund_id = tx.source_record.substr(std::string(kShopifyRefundPrefix).size());
   auto refund = it->second->GetRefund(refund_id);
   if (!refund) return fail(refund.error());
-  if (!*refund) {
-    const std::string hint = MissingOrderScopeHint(*it->second);
-    return fail(Error{"upstream_rejected", "Shopify shows no refund " + refund_id + " of order " + tx.order_id + ": " +
-                                               (hint.empty() ? "it may have been deleted" : hint)});
-  }
+  if (!*refund) return fail(Error{"upstream_rejected", NotShownByShopify(*it->second, refund_id, tx.order_id)});
   const Transaction read = TransactionFromShopifyRecord(account, **refund, clock_.NowMs());
   tx.order_id = read.order_id;
   tx.source_created_at = read.source_created_at;
