@@ -35,8 +35,10 @@ struct HttpHandler::Connection {
   bool closed = false;
   bool aborted = false;
   Clock::time_point closing_since{};
-  // The rest of an answer waits in Pistache's queue for the client to read.
-  bool writing = false;
+  // The rest of an answer the socket could not take yet; sent when it becomes writable (OnWritable).
+  std::string unsent;
+  std::size_t unsent_offset = 0;
+  bool waiting_writable = false;
   Clock::time_point writing_since{};
   // While the handler runs for a request: an answer given at once is noted, and the loop in Advance goes on.
   bool dispatching = false;
@@ -159,32 +161,52 @@ void HttpHandler::Dispatch(const std::shared_ptr<Connection>& connection) {
 
 void HttpHandler::Write(const std::shared_ptr<Connection>& connection, std::string bytes) {
   if (connection->closed) return;
-  std::size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = ::send(connection->fd, bytes.data() + written, bytes.size() - written, MSG_NOSIGNAL);
+  if (connection->unsent.empty()) {
+    connection->unsent = std::move(bytes);
+    connection->unsent_offset = 0;
+  } else {
+    connection->unsent += bytes;  // a 400 for what was read meanwhile: after the answer being sent
+  }
+  SendUnsent(connection);
+}
+
+void HttpHandler::SendUnsent(const std::shared_ptr<Connection>& connection) {
+  std::string& bytes = connection->unsent;
+  while (connection->unsent_offset < bytes.size()) {
+    const std::size_t offset = connection->unsent_offset;
+    const ssize_t n = ::send(connection->fd, bytes.data() + offset, bytes.size() - offset, MSG_NOSIGNAL);
     if (n > 0) {
-      written += static_cast<std::size_t>(n);
+      connection->unsent_offset += static_cast<std::size_t>(n);
     } else if (n < 0 && errno == EINTR) {
       continue;
     } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      // The socket's buffer is full: Pistache's queue sends the rest when it drains (at the end of this round
-      // of events at the earliest, so `then` is attached first), then we go on.
-      const std::string rest = bytes.substr(written);
-      connection->writing = true;
-      connection->writing_since = Clock::now();
-      connection->peer->send(Pistache::RawBuffer(rest, rest.size()))
-          .then(
-              [this, connection](ssize_t) {
-                connection->writing = false;
-                AfterAnswer(connection);
-              },
-              [connection](const std::exception_ptr&) { Abort(*connection); });
+      // The socket's buffer is full: the transport calls OnWritable when the client has read some.
+      if (!connection->waiting_writable) {
+        connection->waiting_writable = true;
+        connection->writing_since = Clock::now();
+        want_writable_(connection->fd, true);
+      }
       return;
     } else {
       return Abort(*connection);  // the client is gone; Pistache notices on its next read
     }
   }
+  bytes.clear();
+  bytes.shrink_to_fit();  // an idle keep-alive connection holds no answer's memory
+  connection->unsent_offset = 0;
+  if (connection->waiting_writable) {
+    connection->waiting_writable = false;
+    want_writable_(connection->fd, false);
+  }
   AfterAnswer(connection);
+}
+
+void HttpHandler::OnWritable(int fd) {
+  auto it = connections_.find(fd);
+  if (it == connections_.end()) return;
+  const std::shared_ptr<Connection> connection = it->second;  // a copy: AfterAnswer may end the connection
+  if (connection->closed || connection->unsent.empty()) return;
+  SendUnsent(connection);
 }
 
 void HttpHandler::AfterAnswer(const std::shared_ptr<Connection>& connection) {
@@ -210,6 +232,8 @@ void HttpHandler::Abort(Connection& connection) {
   if (connection.aborted) return;
   connection.closed = true;
   connection.aborted = true;
+  connection.unsent.clear();
+  connection.unsent.shrink_to_fit();
   ::shutdown(connection.fd, SHUT_RDWR);  // Pistache's next read sees the end
 }
 
@@ -225,7 +249,9 @@ void HttpHandler::CloseStalled(Clock::time_point now) {
     const HttpRequestReader& reader = connection->reader;
     switch (reader.phase()) {
       case Phase::kHandling:
-        if (connection->writing && now - connection->writing_since > timeouts_.keepalive) Abort(*connection);
+        if (connection->waiting_writable && now - connection->writing_since > timeouts_.keepalive) {
+          Abort(*connection);
+        }
         break;
       case Phase::kIdle:
         // As Pistache's own: before a request starts, the shorter of the header and keep-alive timeouts.

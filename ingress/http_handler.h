@@ -4,9 +4,11 @@
 //
 // An answer made on the connection's own thread (the usual case: the webhook's Redis reply arrives on that
 // thread, see loop_transport.h) is written straight to the socket; one made on another thread is posted to the
-// connection's thread (thread_mailbox.h) and written there; only what the socket cannot take at once goes
-// through Pistache's write queue. One request per connection is handled at a time, so answers keep the order
-// of pipelined requests.
+// connection's thread (thread_mailbox.h) and written there. What the socket cannot take at once waits in the
+// connection until the transport reports the socket writable (OnWritable). Pistache's own write queue is never
+// used: in 0.0.5 it throws out of the event loop ("could not find write data") when a client resets a connection
+// with an answer queued, which ended the process. One request per connection is handled at a time, so answers
+// keep the order of pipelined requests, and a client that does not read holds at most one answer.
 //
 // Closing after an answer shuts the socket for writing only: the client reads the answer and then the end,
 // even while it is still sending (a 413 before the body); Pistache closes the socket when the client does, or
@@ -16,6 +18,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -48,6 +51,12 @@ class HttpHandler : public Pistache::Tcp::Handler {
   // Answers made on other threads come through here; the transport watches it.
   ThreadMailbox& mailbox() { return *mailbox_; }
 
+  // The transport's way to watch a client socket for writability (on: an answer waits; off: all sent).
+  using WantWritable = std::function<void(int fd, bool wanted)>;
+  void SetWantWritable(WantWritable want_writable) { want_writable_ = std::move(want_writable); }
+  // On this handler's thread: the client socket can take more of the answer waiting for it.
+  void OnWritable(int fd);
+
  private:
   struct Connection;
   struct Answer;
@@ -55,6 +64,7 @@ class HttpHandler : public Pistache::Tcp::Handler {
   void Advance(const std::shared_ptr<Connection>& connection, HttpRequestReader::Status status);
   void Dispatch(const std::shared_ptr<Connection>& connection);
   void Write(const std::shared_ptr<Connection>& connection, std::string bytes);
+  void SendUnsent(const std::shared_ptr<Connection>& connection);
   void AfterAnswer(const std::shared_ptr<Connection>& connection);
   // After an answer: no more writes, reads are discarded until the client closes (or the linger ends).
   static void Close(Connection& connection);
@@ -66,6 +76,7 @@ class HttpHandler : public Pistache::Tcp::Handler {
   std::size_t max_request_bytes_;
   PeerTimeouts timeouts_;
   std::shared_ptr<ThreadMailbox> mailbox_ = std::make_shared<ThreadMailbox>();
+  WantWritable want_writable_ = [](int, bool) {};
   // This thread's connections, by socket.
   std::unordered_map<int, std::shared_ptr<Connection>> connections_;
 };

@@ -6,10 +6,13 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <exception>
 #include <stdexcept>
 
 #include <pistache/reactor.h>
 #include <pistache/tcp.h>
+
+#include "core/log.h"
 
 namespace refundsync {
 namespace {
@@ -47,6 +50,12 @@ void LoopTransport::StartOnThisThread() {
   timerfd_settime(tick_fd_, 0, &every, nullptr);
   reactor()->registerFd(key(), tick_fd_, NotifyOn::Read, Tag(static_cast<std::uint64_t>(tick_fd_)));
   WatchReadable(handler_->mailbox().fd(), &handler_->mailbox());
+  handler_->SetWantWritable([this](int fd, bool wanted) {
+    // As Pistache registers a peer (Transport::handlePeer), plus Write while an answer waits.
+    const NotifyOn interest = wanted ? NotifyOn::Read | NotifyOn::Shutdown | NotifyOn::Write
+                                     : NotifyOn::Read | NotifyOn::Shutdown;
+    reactor()->modifyFd(key(), fd, interest, Pistache::Polling::Mode::Edge);
+  });
 }
 
 bool LoopTransport::ReadClient(int fd) {
@@ -77,6 +86,7 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
   theirs_.clear();
   ours_.clear();
   client_reads_.clear();
+  client_writes_.clear();
   for (const auto& entry : fds) {
     const auto fd = static_cast<int>(entry.getTag().value());
     if (fd == tick_fd_) {
@@ -86,17 +96,25 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
     } else {
       // FdSet's entries hide their Event (a private base); a C-style cast is the one way to copy it whole.
       const auto& event = (const Event&)entry;  // NOLINT(google-readability-casting)
-      if (event.flags == Pistache::Flags<NotifyOn>(NotifyOn::Read) && peers.count(fd) != 0) {
+      Pistache::Flags<NotifyOn> flags = event.flags;
+      if (flags.hasFlag(NotifyOn::Write) && peers.count(fd) != 0) {
+        // Our handler writes client sockets itself; Pistache's write queue is never used (http_handler.h) and
+        // would throw on a write event it has no data for.
+        client_writes_.push_back(fd);
+        flags = flags ^ NotifyOn::Write;
+        if (flags == Pistache::Flags<NotifyOn>(NotifyOn::None)) continue;
+      }
+      if (flags == Pistache::Flags<NotifyOn>(NotifyOn::Read) && peers.count(fd) != 0) {
         client_reads_.push_back(fd);
-      } else if (event.flags.hasFlag(NotifyOn::Read) && event.flags.hasFlag(NotifyOn::Write)) {
-        // Pistache handles one of the two per entry, the read: the (edge-triggered) write event would be lost,
-        // and with it the rest of an answer waiting in its queue. It gets both, the write first.
-        theirs_.emplace_back(event.tag).flags = Pistache::Flags<NotifyOn>(NotifyOn::Write);
-        theirs_.emplace_back(event.tag).flags = event.flags ^ NotifyOn::Write;
       } else {
-        theirs_.emplace_back(event.tag).flags = event.flags;
+        theirs_.emplace_back(event.tag).flags = flags;
       }
     }
+  }
+  // Waiting answers first: a socket the client has read from takes the rest of its answer.
+  for (int fd : client_writes_) {
+    answers_queued = true;
+    handler_->OnWritable(fd);
   }
   // HTTP first (new requests queue Redis commands), then Redis replies (which queue answers).
   for (int fd : client_reads_) {
@@ -107,7 +125,14 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
   }
   if (!theirs_.empty()) {
     answers_queued = true;
-    Transport::onReady(Pistache::Aio::FdSet(std::move(theirs_)));
+    try {
+      Transport::onReady(Pistache::Aio::FdSet(std::move(theirs_)));
+    } catch (const std::exception& e) {
+      // Nothing a client does may end the process: an exception leaving this function would end the thread
+      // and with it the process (std::terminate). The round's remaining events are lost; a stuck connection
+      // is closed by its timeouts.
+      log::Error("transport_error", {{"error", e.what()}});
+    }
   }
   for (int fd : ours_) {
     answers_queued = true;

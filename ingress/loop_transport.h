@@ -6,6 +6,8 @@
 // before the rest goes to it; answers queued in Pistache's write queue during a round (answers made on other
 // threads, or the rest of one the socket could not take at once) are flushed at its end rather than after another
 // epoll round. Its tick also lets the HTTP handler time out stalled and idle connections (http_handler.h).
+// Client sockets are written by the HTTP handler itself, never through Pistache's write queue: write events of
+// client sockets go to HttpHandler::OnWritable, and none reaches Pistache (which throws on one it has no data for).
 // A client connection that only has input is read here, in one recv(): Pistache reads until EAGAIN, which costs
 // a second recv() per request; a short read has emptied the socket (epoll is edge-triggered: more input is a
 // new event). A full buffer, end of stream or an error go back to Pistache, which reads on and handles them.
@@ -56,6 +58,7 @@ class LoopTransport : public Pistache::Tcp::Transport, public ThreadLoop {
   std::vector<Pistache::Polling::Event> theirs_;
   std::vector<int> ours_;
   std::vector<int> client_reads_;
+  std::vector<int> client_writes_;
   std::array<char, 16384> read_buffer_;
 };
 

@@ -243,3 +243,39 @@ TEST_CASE("HTTP server: no interim 100 when the body came with the headers", "[i
   CHECK(received.find("100 Continue") == std::string::npos);
   CHECK(received.find("GET /after? 0") != std::string::npos);
 }
+
+TEST_CASE("HTTP server: clients closing with pipelined answers still queued lose only their own connection", "[ingress][integration]") {
+  // Pistache 0.0.5's write queue throws out of its event loop ("could not find write data") when a write event
+  // comes for a socket whose queued answer failed on a reset: clients that pipeline requests faster than they
+  // read the answers and then reset the connection ended the whole process.
+  const int port = FreePort();
+  const std::string body(15 * 1024, 'x');
+  HttpServer server({"127.0.0.1", port}, [&](const HttpRequest&) { return JsonResponse(200, body); }, HttpServerOptions{});
+  REQUIRE(server.Start());
+  std::string requests;
+  for (int i = 0; i < 5; ++i) requests += "GET /ui/app.js HTTP/1.1\r\nHost: a\r\n\r\n";
+  const auto flood = [&](int client) {
+    const int fd = Connect(port);
+    for (int k = 0; k < 60; ++k) {
+      if (send(fd, requests.data(), requests.size(), MSG_NOSIGNAL) < 0) break;
+      if (k % 7 == 0) {
+        char some[1000];
+        (void)!recv(fd, some, sizeof some, 0);
+      }
+    }
+    if (client % 2 == 1) {  // a reset rather than an orderly close
+      const linger reset{1, 0};
+      setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+    }
+    close(fd);
+  };
+  // Each round takes a few milliseconds; the failure needs a reset to land between two of the server's writes.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+  while (std::chrono::steady_clock::now() < until) {
+    std::vector<std::thread> clients;
+    for (int client = 0; client < 8; ++client) clients.emplace_back(flood, client);
+    for (auto& client : clients) client.join();
+  }
+  const std::string received = ExchangeUntilClosed(port, "GET /after HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  CHECK(received.find("HTTP/1.1 200 OK") != std::string::npos);
+}
