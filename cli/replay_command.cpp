@@ -108,47 +108,6 @@ std::vector<std::string> PlanFor(const Config& config, const AccountConfig* acco
 
 }  // namespace
 
-int RunCapturesExport(const TransactionsOptions& options, const std::string& since, const std::string& source,
-                      const std::string& verdict) {
-  std::string token;
-  if (!options.token_file.empty()) {
-    std::ifstream in(options.token_file);
-    std::getline(in, token);
-  } else if (const char* env = std::getenv("REFUNDSYNC_TOKEN")) {
-    token = env;
-  }
-  std::string query = "limit=500";
-  if (!since.empty()) {
-    auto duration = ParseDuration(since);
-    const std::string when = duration ? FormatRfc3339Ms(SystemClock().NowMs() - duration->count()) : since;
-    query += "&since=" + UrlEncode(when);
-  }
-  if (!source.empty()) query += "&source=" + UrlEncode(source);
-  if (!verdict.empty()) query += "&verdict=" + UrlEncode(verdict);
-  CurlHttpClient http;
-  std::vector<std::string> lines;
-  std::string cursor;
-  while (true) {
-    OutboundRequest request;
-    request.url = options.server + "/api/events?" + query + (cursor.empty() ? "" : "&cursor=" + UrlEncode(cursor));
-    request.headers = {{"Authorization", "Bearer " + token}};
-    auto response = http.Send(request);
-    if (!response || response->status != 200) {
-      std::cerr << "export failed: " << (response ? response->body : response.error().message) << "\n";
-      return kExitFailed;
-    }
-    simdjson::dom::parser parser;
-    simdjson::dom::element root = parser.parse(response->body);
-    for (auto item : root["items"].get_array()) lines.push_back(simdjson::to_string(item));
-    if (ProgressWanted()) std::cerr << "\rexported " << lines.size() << " events" << std::flush;
-    if (root["next_cursor"].is_null()) break;
-    cursor = std::string(root["next_cursor"].get_string().value());
-  }
-  if (ProgressWanted()) std::cerr << "\n";
-  for (auto it = lines.rbegin(); it != lines.rend(); ++it) std::cout << *it << "\n";  // oldest first
-  return kExitOk;
-}
-
 int RunReplay(const std::string& config_path, const std::string& input, bool dry_run, const std::string& to) {
   std::ifstream in(input);
   if (!in) {

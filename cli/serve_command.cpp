@@ -115,8 +115,7 @@ int RunServe(const std::string& config_path, Role role) {
   const EbayVerifier ebay_verifier(ebay_caches_by_account);
   const NetSuiteVerifier netsuite_verifier(config.netsuite.webhook, clock);
   AsyncRedis redis(config.redis, std::chrono::seconds(2));
-  CaptureLimits capture_limits{config.captures_max_entries, config.captures_max_age,
-                               std::max<std::int64_t>(1000, config.captures_max_entries / 10)};
+  CaptureLimits capture_limits{config.captures_max_entries, config.captures_max_age, config.captures_max_bytes};
   RedisIngestStore ingest_store(redis, clock, config.dedupe_window, capture_limits, config.redis.min_replicas_ack);
   PrivacyPurgeRunner purges(RedisLocator(config.redis));
   const WebhookRoutes webhooks(config, ingest_store, {shopify_verifier, ebay_verifier, netsuite_verifier}, purges,

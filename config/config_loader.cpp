@@ -322,6 +322,13 @@ void ReadTunables(YamlMapReader& root, Config& config, ConfigErrors& errors) {
   section("captures", [&](YamlMapReader& r) {
     config.captures_max_entries = r.Integer("max_entries", 0, 100'000'000).value_or(config.captures_max_entries);
     config.captures_max_age = r.DurationValue("max_age").value_or(config.captures_max_age);
+    config.captures_max_bytes =
+        r.ByteSize("max_bytes", 0, std::int64_t{1} << 40).value_or(config.captures_max_bytes);
+    // Each of the 8 shard streams gets 9/80 of it and always keeps its newest capture: room for one whole body.
+    if (config.captures_max_bytes < 10 * config.max_body_bytes) {
+      r.Fail("max_bytes", "must be at least 10 times limits.max_body_bytes (" +
+                              std::to_string(10 * config.max_body_bytes) + " bytes)");
+    }
   });
   section("worker", [&](YamlMapReader& r) {
     config.worker_concurrency = static_cast<int>(r.Integer("concurrency", 1, 256).value_or(config.worker_concurrency));

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/byte_size.h"
+
 namespace refundsync {
 namespace {
 
@@ -152,6 +154,21 @@ std::optional<Duration> YamlMapReader::DurationValue(const std::string& key) {
     return std::nullopt;
   }
   return *duration;
+}
+
+std::optional<std::int64_t> YamlMapReader::ByteSize(const std::string& key, std::int64_t min, std::int64_t max) {
+  auto text = String(key, Presence::kOptional);
+  if (!text) return std::nullopt;
+  auto size = ParseByteSize(*text);
+  if (!size) {
+    Fail(key, size.error().message);
+    return std::nullopt;
+  }
+  if (*size < min || *size > max) {
+    Fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max) + " bytes");
+    return std::nullopt;
+  }
+  return *size;
 }
 
 std::optional<Secret> YamlMapReader::SecretFile(const std::string& key, Presence presence) {

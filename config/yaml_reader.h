@@ -37,6 +37,8 @@ class YamlMapReader {
   std::optional<std::int64_t> Integer(const std::string& key, std::int64_t min, std::int64_t max);
   std::optional<bool> Boolean(const std::string& key);
   std::optional<Duration> DurationValue(const std::string& key);
+  // Bytes, or a size with its unit ("256MiB", core/byte_size.h), within [min, max].
+  std::optional<std::int64_t> ByteSize(const std::string& key, std::int64_t min, std::int64_t max);
   // Reads the file named by the key's value; trailing newlines are trimmed.
   std::optional<Secret> SecretFile(const std::string& key, Presence presence);
   std::vector<Secret> SecretFiles(const std::string& key, Presence presence);

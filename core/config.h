@@ -110,6 +110,7 @@ struct Config {
   Duration dedupe_window = std::chrono::hours(72);
   std::int64_t captures_max_entries = 100'000;
   Duration captures_max_age = std::chrono::hours(24 * 7);
+  std::int64_t captures_max_bytes = std::int64_t{256} << 20;
   int worker_concurrency = 4;
   int worker_max_attempts = 8;
   Duration worker_backoff_initial = std::chrono::seconds(2);

@@ -303,14 +303,17 @@ HttpResponse AdminRoutes::ListTransactions(const HttpRequest& request) const {
     JsonWriter json;
     json.BeginObject().Key("items").BeginArray();
     int found = 0;
+    std::size_t bytes = 0;
     bool exhausted = false;
-    while (found < limit && !exhausted) {
+    // A page ends at `limit` transactions or kMaxPageBytes of them, whichever comes first.
+    const auto full = [&] { return found >= limit || bytes >= kMaxPageBytes; };
+    while (!full() && !exhausted) {
       auto ids = connection.Command({"ZREVRANGE", keys::TransactionIndex(), std::to_string(position),
                                      std::to_string(position + kScanBatch - 1)});
       if (!ids || (*ids)->type != REDIS_REPLY_ARRAY) return Unavailable();
       exhausted = (*ids)->elements < static_cast<std::size_t>(kScanBatch);
       std::size_t i = 0;
-      for (; i < (*ids)->elements && found < limit; ++i) {
+      for (; i < (*ids)->elements && !full(); ++i) {
         auto tx = store.Load(std::string((*ids)->element[i]->str, (*ids)->element[i]->len));
         if (!tx) return Unavailable();
         if (!*tx) continue;
@@ -319,7 +322,9 @@ HttpResponse AdminRoutes::ListTransactions(const HttpRequest& request) const {
             (order_id && t.order_id != *order_id) || (since && t.updated_ms < *since)) {
           continue;
         }
-        json.Raw(ToJson(t));
+        const std::string item = ToJson(t);
+        bytes += item.size();
+        json.Raw(item);
         ++found;
       }
       position += static_cast<std::int64_t>(i);

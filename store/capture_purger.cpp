@@ -2,11 +2,27 @@
 
 #include "core/log.h"
 #include "store/key_layout.h"
+#include "store/redis_ingest_store.h"
 
 namespace refundsync {
 namespace {
 
 constexpr int kBatch = 500;
+
+// KEYS[1] a capture stream, KEYS[2] its byte count (ingest.lua) or none (the rejected stream); ARGV: id, bytes,
+// id, bytes, ... Deletes the entries and subtracts the bytes of those it deleted (the ingest script may have
+// trimmed some meanwhile). Returns how many it deleted.
+constexpr const char* kDeleteCapturesScript = R"lua(
+local deleted, bytes = 0, 0
+for i = 1, #ARGV, 2 do
+  if redis.call('XDEL', KEYS[1], ARGV[i]) == 1 then
+    deleted = deleted + 1
+    bytes = bytes + tonumber(ARGV[i + 1])
+  end
+end
+if KEYS[2] and bytes > 0 then redis.call('DECRBY', KEYS[2], bytes) end
+return deleted
+)lua";
 
 std::string Text(const redisReply* reply) { return reply->str ? std::string(reply->str, reply->len) : std::string(); }
 
@@ -33,22 +49,29 @@ bool Matches(const redisReply* fields, const PurgeRequest& request) {
 }  // namespace
 
 Result<std::int64_t> PurgeCaptures(RedisConnection& redis, const PurgeRequest& request) {
-  std::vector<std::string> streams;
-  for (int shard = 0; shard < keys::kShardCount; ++shard) streams.push_back(keys::Captures(shard));
-  streams.push_back(keys::RejectedCaptures());
+  std::vector<std::pair<std::string, std::string>> streams;  // stream, its byte count
+  for (int shard = 0; shard < keys::kShardCount; ++shard) {
+    streams.emplace_back(keys::Captures(shard), keys::CaptureBytes(shard));
+  }
+  streams.emplace_back(keys::RejectedCaptures(), "");
   std::int64_t deleted = 0;
-  for (const auto& stream : streams) {
+  for (const auto& [stream, byte_count] : streams) {
     std::string start = "-";
     while (true) {
       auto page = redis.Command({"XRANGE", stream, start, "+", "COUNT", std::to_string(kBatch)});
       if (!page) return page.error();
       const redisReply* entries = page->get();
       if (entries->type != REDIS_REPLY_ARRAY || entries->elements == 0) break;
-      std::vector<std::string> doomed = {"XDEL", stream};
+      std::vector<std::string> doomed = {"EVAL", kDeleteCapturesScript, byte_count.empty() ? "1" : "2", stream};
+      if (!byte_count.empty()) doomed.push_back(byte_count);
+      const std::size_t header = doomed.size();
       for (std::size_t i = 0; i < entries->elements; ++i) {
-        if (Matches(entries->element[i]->element[1], request)) doomed.push_back(Text(entries->element[i]->element[0]));
+        const redisReply* fields = entries->element[i]->element[1];
+        if (!Matches(fields, request)) continue;
+        doomed.push_back(Text(entries->element[i]->element[0]));
+        doomed.push_back(std::to_string(CaptureEntryBytes(fields)));
       }
-      if (doomed.size() > 2) {
+      if (doomed.size() > header) {
         auto removed = redis.Command(doomed);
         if (!removed) return removed.error();
         deleted += (*removed)->integer;

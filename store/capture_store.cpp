@@ -1,6 +1,7 @@
 #include "store/capture_store.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <limits>
 
 #include "core/crypto.h"
@@ -53,7 +54,14 @@ std::string CaptureJson(const StoredCapture& capture) {
   json.Key("method").String(field("method")).Key("path").String(field("path")).Key("query").String(field("query"));
   const std::string headers = field("headers");
   json.Key("headers").Raw(headers.empty() ? "{}" : headers);
-  json.Key("body_b64").String(Base64Encode(field("body")));
+  if (field("body_omitted") == "1") {
+    json.Key("body_omitted").Bool(true);
+  } else {
+    json.Key("body_b64").String(Base64Encode(field("body")));
+  }
+  if (!field("body_size").empty()) {  // a rejected request's body is kept as a prefix: its whole size
+    json.Key("body_size").Int(std::strtoll(field("body_size").c_str(), nullptr, 10));
+  }
   json.Key("verdict").String(field("verdict")).Key("reason").String(field("reason"));
   if (!field("original_event_id").empty()) json.Key("original_event_id").String(field("original_event_id"));
   if (field("redacted") == "1") json.Key("redacted").Bool(true);
@@ -128,8 +136,20 @@ Result<CapturePage> CaptureStore::List(const CaptureFilter& filter, int limit, c
     }
     if (below_ms <= 0) return Error{"bad_request", "cursor is not a page cursor: " + *cursor};
   }
-  const int fetch = std::max(limit * 4, 100);
   std::vector<StoredCapture> matches;
+  const int fetch = std::clamp(limit, 20, kListReadPerStream);
+  // A matching capture keeps its body only when a list item may show it.
+  std::size_t matched_bytes = 0;  // roughly what the matches take as list items
+  const auto keep = [&matches, &matched_bytes](StoredCapture&& capture) {
+    auto body = capture.fields.find("body");
+    if (body != capture.fields.end() && body->second.size() > kListBodyMaxBytes) {
+      body->second.clear();
+      body->second.shrink_to_fit();
+      capture.fields["body_omitted"] = "1";
+    }
+    for (const auto& [name, value] : capture.fields) matched_bytes += name.size() + value.size() * 4 / 3;
+    matches.push_back(std::move(capture));
+  };
   bool exhausted = false;
   // Streams are read newest first in rounds of `fetch` entries each. A round is complete above its horizon
   // (the newest "oldest entry read" of a stream that had more); a narrow filter may need several rounds.
@@ -161,7 +181,7 @@ Result<CapturePage> CaptureStore::List(const CaptureFilter& filter, int limit, c
         scanned += (*reply)->elements;
         for (std::size_t i = 0; i < (*reply)->elements; ++i) {
           StoredCapture capture = FromEntry(prefix, (*reply)->element[i]);
-          if (Matches(filter, capture)) matches.push_back(std::move(capture));
+          if (Matches(filter, capture)) keep(std::move(capture));
         }
       }
       below_ms = *horizon;  // the next round starts below it
@@ -170,10 +190,10 @@ Result<CapturePage> CaptureStore::List(const CaptureFilter& filter, int limit, c
     for (auto& capture : read) {
       // At or below the horizon some stream was not read completely: those entries come in the next round.
       if (horizon && StreamMs(capture.id) <= *horizon) continue;
-      if (Matches(filter, capture)) matches.push_back(std::move(capture));
+      if (Matches(filter, capture)) keep(std::move(capture));
     }
     if (horizon) below_ms = std::min(below_ms, *horizon + 1);
-    if (matches.size() >= static_cast<std::size_t>(limit)) break;
+    if (matches.size() >= static_cast<std::size_t>(limit) || matched_bytes >= kMaxPageBytes) break;
     if (filter.since_ms && below_ms <= *filter.since_ms) exhausted = true;
   }
   std::sort(matches.begin(), matches.end(), [](const StoredCapture& a, const StoredCapture& b) {
@@ -181,13 +201,19 @@ Result<CapturePage> CaptureStore::List(const CaptureFilter& filter, int limit, c
     return ta != tb ? ta > tb : a.id > b.id;
   });
   CapturePage page;
-  std::size_t taken = std::min<std::size_t>(matches.size(), static_cast<std::size_t>(limit));
-  // The next page starts strictly below the last item's millisecond, so the rest of that millisecond joins
-  // this page (a page may run a little over the limit; nothing is skipped or repeated).
-  while (taken > 0 && taken < matches.size() && StreamMs(matches[taken].id) == StreamMs(matches[taken - 1].id)) {
+  std::size_t taken = 0;
+  std::size_t bytes = 0;
+  while (taken < matches.size() && taken < static_cast<std::size_t>(limit) && (taken == 0 || bytes < kMaxPageBytes)) {
+    page.items.push_back(CaptureJson(matches[taken]));
+    bytes += page.items.back().size();
     ++taken;
   }
-  for (std::size_t i = 0; i < taken; ++i) page.items.push_back(CaptureJson(matches[i]));
+  // The next page starts strictly below the last item's millisecond, so the rest of that millisecond joins
+  // this page (a page may run a little over its limits; nothing is skipped or repeated).
+  while (taken > 0 && taken < matches.size() && StreamMs(matches[taken].id) == StreamMs(matches[taken - 1].id)) {
+    page.items.push_back(CaptureJson(matches[taken]));
+    ++taken;
+  }
   if (taken < matches.size()) {
     page.next_cursor = std::to_string(StreamMs(matches[taken - 1].id));
   } else if (!exhausted) {

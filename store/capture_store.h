@@ -37,6 +37,15 @@ struct StoredCapture {
   }
 };
 
+// A page of the list ends at `limit` items or at kMaxPageBytes of items, whichever comes first (plus the rest of
+// the last item's millisecond, so that the millisecond cursor skips nothing). Bodies over kListBodyMaxBytes are
+// left out of list items ("body_omitted": true); GET /api/events/{id} gives them whole, one at a time.
+inline constexpr std::size_t kMaxPageBytes = 1 << 20;
+inline constexpr std::size_t kListBodyMaxBytes = 16 * 1024;
+// Entries read per capture stream per round of a list scan: what one request holds in memory at most is this
+// many entries of each of the 9 streams.
+inline constexpr int kListReadPerStream = 100;
+
 class CaptureStore {
  public:
   explicit CaptureStore(RedisConnection& redis) : redis_(redis) {}
@@ -50,7 +59,9 @@ class CaptureStore {
   RedisConnection& redis_;
 };
 
-// {"id","received_at","source","account","method","path","query","headers","body_b64","verdict","reason"}
+// {"id","received_at","source","account","method","path","query","headers","body_b64","verdict","reason"}, plus
+// "body_size" when only a prefix of the body was kept (rejected requests), and "body_omitted": true instead of
+// "body_b64" in a list item whose body is over kListBodyMaxBytes.
 std::string CaptureJson(const StoredCapture& capture);
 
 }  // namespace refundsync

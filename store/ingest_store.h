@@ -22,6 +22,7 @@ struct CaptureRecord {
   std::string body;
   bool body_redacted = false;  // deletion/redaction notices are kept without their personal data
   std::string reason;          // why ignored or rejected
+  std::int64_t body_size = -1; // when only a prefix of the body is kept (rejected requests): the whole body's size
 };
 
 struct IngestRequest {

@@ -7,11 +7,14 @@
 //   rs:{s<N>}:dedupe:<source>:<account>:<id>  STRING  event id of the first delivery; expires after dedupe.window
 //   rs:{s<N>}:captures                        STREAM  byte-exact captures (verdict accepted|duplicate|ignored) of
 //                                                     shard N; trimmed to captures.max_entries / kShardCount
-//                                                     and captures.max_age
+//                                                     and captures.max_age, and to its share of
+//                                                     captures.max_bytes (ingest.lua)
+//   rs:{s<N>}:capture-bytes                   STRING  bytes held by that capture stream (ingest.lua)
 //   rs:{s<N>}:events                          STREAM  the work queue of shard N for the workers (never trimmed
 //                                                     by the ingress: entries leave when handled)
 //   rs:{rejected}:captures                    STREAM  captures of rejected requests (401, 413), under their own
-//                                                     smaller cap so a flood cannot push out real captures
+//                                                     smaller cap (a tenth of captures.max_bytes, bodies kept
+//                                                     as a prefix) so a flood cannot push out real captures
 //
 // The workers' keys:
 //
@@ -53,6 +56,7 @@ inline int ShardOf(std::string_view dedupe_key_id) {
 inline std::string ShardTag(int shard) { return "rs:{s" + std::to_string(shard) + "}:"; }
 inline std::string Dedupe(int shard, std::string_view id) { return ShardTag(shard) + "dedupe:" + std::string(id); }
 inline std::string Captures(int shard) { return ShardTag(shard) + "captures"; }
+inline std::string CaptureBytes(int shard) { return ShardTag(shard) + "capture-bytes"; }
 inline std::string Events(int shard) { return ShardTag(shard) + "events"; }
 inline std::string RejectedCaptures() { return "rs:{rejected}:captures"; }
 

@@ -1,5 +1,6 @@
 #include "store/redis_ingest_store.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <openssl/sha.h>
@@ -49,6 +50,60 @@ void AppendCaptureFields(CaptureRecord&& capture, std::vector<std::string>& out)
   add("body", capture.body_redacted ? std::string() : std::move(capture.body));
   add("redacted", capture.body_redacted ? "1" : "0");
   add("reason", std::move(capture.reason));
+  if (capture.body_size >= 0) add("body_size", std::to_string(capture.body_size));
+}
+
+std::int64_t CaptureEntryBytes(const redisReply* fields) {
+  std::int64_t bytes = 0;
+  if (fields == nullptr || fields->type != REDIS_REPLY_ARRAY) return 0;
+  for (std::size_t i = 0; i < fields->elements; ++i) bytes += static_cast<std::int64_t>(fields->element[i]->len);
+  return bytes;
+}
+
+std::int64_t CaptureLimits::ShardMaxEntries() const {
+  return std::max<std::int64_t>(1, (max_entries - max_entries / 10) / keys::kShardCount);
+}
+
+std::int64_t CaptureLimits::ShardMaxBytes() const {
+  return std::max<std::int64_t>(1, (max_bytes - max_bytes / 10) / keys::kShardCount);
+}
+
+std::int64_t CaptureLimits::RejectedMaxEntries() const {
+  return std::max<std::int64_t>(1, std::min(max_entries / 10, max_bytes / 10 / kRejectedCaptureMaxBytes));
+}
+
+namespace {
+
+void Truncate(std::string& text, std::size_t max) {
+  if (text.size() > max) text.resize(max);
+}
+
+}  // namespace
+
+void BoundRejectedCapture(CaptureRecord& capture) {
+  if (capture.body.size() > kRejectedBodyPrefixBytes) {
+    capture.body_size = static_cast<std::int64_t>(capture.body.size());
+    capture.body.resize(kRejectedBodyPrefixBytes);
+    capture.body.shrink_to_fit();
+  }
+  Truncate(capture.path, kRejectedTextBytes);
+  Truncate(capture.query, kRejectedTextBytes);
+  Truncate(capture.reason, kRejectedTextBytes);
+  Truncate(capture.source, kRejectedHeaderNameBytes);
+  Truncate(capture.account, kRejectedHeaderNameBytes);
+  Truncate(capture.method, kRejectedHeaderNameBytes);
+  // Headers in the order of their names until their JSON (escaped as stored) would pass kRejectedHeadersBytes.
+  std::map<std::string, std::string> kept;
+  std::size_t encoded = 2;  // {}
+  for (auto& [name, value] : capture.headers) {
+    std::string bounded_name = name.substr(0, kRejectedHeaderNameBytes);
+    std::string bounded_value = value.substr(0, kRejectedHeaderValueBytes);
+    const std::size_t size = HeadersJson({{bounded_name, bounded_value}}).size() - 1;  // with its comma
+    if (encoded + size > kRejectedHeadersBytes) break;
+    encoded += size;
+    kept.emplace(std::move(bounded_name), std::move(bounded_value));
+  }
+  capture.headers = std::move(kept);
 }
 
 RedisIngestStore::RedisIngestStore(AsyncRedis& redis, const Clock& clock, Duration dedupe_window,
@@ -62,7 +117,6 @@ RedisIngestStore::RedisIngestStore(AsyncRedis& redis, const Clock& clock, Durati
 void RedisIngestStore::Ingest(IngestRequest request, IngestCallback done) {
   static const std::string sha = ScriptSha();
   const int shard = keys::ShardOf(request.dedupe_id);
-  const std::int64_t per_shard_cap = std::max<std::int64_t>(1, limits_.max_entries / keys::kShardCount);
   const std::int64_t now = clock_.NowMs();
   std::string oldest_kept;  // "": no age trim this time
   std::int64_t last_trim = last_age_trim_ms_[shard].load(std::memory_order_relaxed);
@@ -72,17 +126,19 @@ void RedisIngestStore::Ingest(IngestRequest request, IngestCallback done) {
   }
   std::vector<std::string> args = {"EVALSHA",
                                    sha,
-                                   "3",
+                                   "4",
                                    keys::Dedupe(shard, request.dedupe_id),
                                    keys::Captures(shard),
                                    keys::Events(shard),
+                                   keys::CaptureBytes(shard),
                                    std::to_string(dedupe_window_.count()),
-                                   std::to_string(per_shard_cap),
+                                   std::to_string(limits_.ShardMaxEntries()),
                                    std::move(oldest_kept),
                                    request.verdict,
                                    request.enqueue ? "1" : "0",
                                    request.event_json,
-                                   keys::EventIdPrefix(shard)};
+                                   keys::EventIdPrefix(shard),
+                                   std::to_string(limits_.ShardMaxBytes())};
   AppendCaptureFields(std::move(request.capture), args);
   // Kept for a NOSCRIPT retry.
   SendScript(std::make_shared<const std::vector<std::string>>(std::move(args)), false, std::move(done));
@@ -157,8 +213,9 @@ void RedisIngestStore::Requeue(const std::string& dedupe_id, const std::string& 
 }
 
 void RedisIngestStore::CaptureRejected(CaptureRecord capture, CaptureCallback done) {
-  std::vector<std::string> command = {"XADD", keys::RejectedCaptures(), "MAXLEN", "~",
-                                      std::to_string(limits_.rejected_max_entries), "*", "verdict", "rejected"};
+  BoundRejectedCapture(capture);
+  std::vector<std::string> command = {"XADD", keys::RejectedCaptures(), "MAXLEN", "=",
+                                      std::to_string(limits_.RejectedMaxEntries()), "*", "verdict", "rejected"};
   AppendCaptureFields(std::move(capture), command);
   redis_.Submit(std::move(command), [done = std::move(done)](const redisReply* reply, const Error* error) {
     if (error != nullptr) return done(Unavailable(error->message));

@@ -13,11 +13,31 @@
 
 namespace refundsync {
 
+// captures.max_entries, .max_age and .max_bytes. A tenth of each cap goes to rejected requests (contract section 3);
+// the rest is shared evenly by the shards' capture streams.
 struct CaptureLimits {
   std::int64_t max_entries = 100'000;
   Duration max_age = std::chrono::hours(24 * 7);
-  std::int64_t rejected_max_entries = 10'000;
+  std::int64_t max_bytes = std::int64_t{256} << 20;
+
+  std::int64_t ShardMaxEntries() const;
+  std::int64_t ShardMaxBytes() const;
+  // Rejected captures are at most kRejectedCaptureMaxBytes each (BoundRejectedCapture), so an entry cap bounds
+  // their bytes; the stream is trimmed exactly (MAXLEN =).
+  std::int64_t RejectedMaxEntries() const;
 };
+
+// What a rejected request's capture keeps: the first kRejectedBodyPrefixBytes of its body (with the body's size
+// in `body_size`), header names and values up to their limits while the headers' JSON fits kRejectedHeadersBytes,
+// path, query and reason up to kRejectedTextBytes each. An unauthenticated sender cannot make one take more than
+// kRejectedCaptureMaxBytes (4 KiB + 8 KiB + 3 KiB + the small fields).
+inline constexpr std::size_t kRejectedBodyPrefixBytes = 4096;
+inline constexpr std::size_t kRejectedHeaderValueBytes = 256;
+inline constexpr std::size_t kRejectedHeaderNameBytes = 64;
+inline constexpr std::size_t kRejectedHeadersBytes = 8192;
+inline constexpr std::size_t kRejectedTextBytes = 1024;
+inline constexpr std::int64_t kRejectedCaptureMaxBytes = 16 * 1024;
+void BoundRejectedCapture(CaptureRecord& capture);
 
 class RedisIngestStore : public IngestStore {
  public:
@@ -51,5 +71,8 @@ class RedisIngestStore : public IngestStore {
 // Appends the capture as stream field/value pairs (shared by the ingest script and the rejected stream); the
 // body and headers are moved, not copied.
 void AppendCaptureFields(CaptureRecord&& capture, std::vector<std::string>& out);
+
+// A capture's bytes as ingest.lua counts them: the lengths of its stream field names and values.
+std::int64_t CaptureEntryBytes(const redisReply* fields);
 
 }  // namespace refundsync

@@ -14,10 +14,11 @@ const [port, redisPort, secret] = process.argv.slice(2);
 const redis = new Redis({ port: Number(redisPort), host: '127.0.0.1', enableAutoPipelining: true });
 // refundsync's own ingest script, file for file: the same keys, arguments and Redis work per webhook.
 redis.defineCommand('ingest', {
-  numberOfKeys: 3, lua: fs.readFileSync(path.join(__dirname, '..', '..', 'store', 'ingest.lua'), 'utf8'),
+  numberOfKeys: 4, lua: fs.readFileSync(path.join(__dirname, '..', '..', 'store', 'ingest.lua'), 'utf8'),
 });
 const DEDUPE_WINDOW_MS = 259200000;              // 72 h, refundsync's default dedupe.window
-const CAPTURE_CAP_PER_SHARD = 100000 / 8;        // the benchmark's captures.max_entries over 8 shards
+const CAPTURE_CAP_PER_SHARD = Math.floor(90000 / 8);  // nine tenths of captures.max_entries over 8 shards
+const CAPTURE_BYTES_PER_SHARD = Math.floor((256 * 1048576 - Math.floor(256 * 1048576 / 10)) / 8);  // of 256MiB
 const CAPTURE_MAX_AGE_MS = 3600000;              // the benchmark's captures.max_age
 const lastAgeTrim = new Array(8).fill(0);        // the age trim runs at most once a second per shard, as ours
 
@@ -71,9 +72,9 @@ http.createServer((req, res) => {
     const queryAt = req.url.indexOf('?');
     try {
       const [verdict, eventId, original] = await redis.ingest(
-        `rs:{s${s}}:dedupe:${id}`, `rs:{s${s}}:captures`, `rs:{s${s}}:events`,
+        `rs:{s${s}}:dedupe:${id}`, `rs:{s${s}}:captures`, `rs:{s${s}}:events`, `rs:{s${s}}:capture-bytes`,
         DEDUPE_WINDOW_MS, CAPTURE_CAP_PER_SHARD, oldestKept, event ? 'accepted' : 'ignored', event ? '1' : '0',
-        event || '', `${s}-`,
+        event || '', `${s}-`, CAPTURE_BYTES_PER_SHARD,
         'received_at', now, 'source', 'shopify', 'account', 'shop', 'method', req.method,
         'path', queryAt < 0 ? req.url : req.url.slice(0, queryAt), 'query', queryAt < 0 ? '' : req.url.slice(queryAt + 1),
         'headers', JSON.stringify(req.headers), 'body', body, 'redacted', '0', 'reason', event ? '' : 'not a refund');

@@ -3,6 +3,7 @@
 #include <future>
 #include <thread>
 
+#include "store/capture_store.h"
 #include "store/key_layout.h"
 #include "store/redis_ingest_store.h"
 #include "tests/support/redis_server.h"
@@ -127,16 +128,70 @@ TEST_CASE("Redis down: the ingest fails as store_unavailable, and recovers with 
 
 TEST_CASE("Captures stay within their caps, rejected ones have their own", "[store][integration]") {
   CaptureLimits limits;
-  limits.max_entries = 8 * 100;  // 100 per shard
-  limits.rejected_max_entries = 100;
+  limits.max_entries = 1000;  // 900 / 8 = 112 per shard, 100 rejected
   Fixture f(limits);
   for (int i = 0; i < 3000; ++i) REQUIRE(f.store.Ingest(Request("c" + std::to_string(i), false)).has_value());
   for (int i = 0; i < 1000; ++i) REQUIRE(f.store.CaptureRejected(CaptureRecord{}).has_value());
-  // Trimming is approximate (MAXLEN ~ trims whole nodes of 100 entries), so allow one node of slack.
   for (int shard = 0; shard < keys::kShardCount; ++shard) {
-    CHECK((*f.Direct().Command({"XLEN", keys::Captures(shard)}))->integer <= 200);
+    CHECK((*f.Direct().Command({"XLEN", keys::Captures(shard)}))->integer == 112);
   }
-  CHECK((*f.Direct().Command({"XLEN", keys::RejectedCaptures()}))->integer <= 200);
+  CHECK((*f.Direct().Command({"XLEN", keys::RejectedCaptures()}))->integer == 100);
+}
+
+namespace {
+
+std::int64_t StreamBytes(RedisConnection& redis, const std::string& key) {
+  auto entries = *redis.Command({"XRANGE", key, "-", "+"});
+  std::int64_t bytes = 0;
+  for (std::size_t i = 0; i < entries->elements; ++i) bytes += CaptureEntryBytes(entries->element[i]->element[1]);
+  return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("Captures stay within captures.max_bytes: rejected bodies as a prefix, a tenth of it in all", "[store][integration]") {
+  CaptureLimits limits;
+  limits.max_bytes = 8 << 20;
+  Fixture f(limits);
+  // Forged requests with 1 MB bodies and many large headers: each is kept as a bounded prefix with its size.
+  for (int i = 0; i < 200; ++i) {
+    CaptureRecord forged;
+    forged.source = "ebay";
+    forged.body = std::string(1 << 20, 'f');
+    for (int h = 0; h < 100; ++h) forged.headers["x-h" + std::to_string(h)] = std::string(4000, '\x1b');
+    REQUIRE(f.store.CaptureRejected(std::move(forged)).has_value());
+  }
+  const std::int64_t rejected = StreamBytes(f.Direct(), keys::RejectedCaptures());
+  CHECK(rejected <= limits.max_bytes / 10);
+  CHECK((*f.Direct().Command({"XLEN", keys::RejectedCaptures()}))->integer == limits.RejectedMaxEntries());
+  auto last = *f.Direct().Command({"XREVRANGE", keys::RejectedCaptures(), "+", "-", "COUNT", "1"});
+  const StoredCapture kept{"r-x", [&] {
+                             std::map<std::string, std::string> fields;
+                             const redisReply* pairs = last->element[0]->element[1];
+                             for (std::size_t i = 0; i + 1 < pairs->elements; i += 2) {
+                               fields[pairs->element[i]->str] = std::string(pairs->element[i + 1]->str, pairs->element[i + 1]->len);
+                             }
+                             return fields;
+                           }()};
+  CHECK(kept.Field("body").size() == kRejectedBodyPrefixBytes);
+  CHECK(kept.Field("body_size") == std::to_string(1 << 20));
+  CHECK(CaptureJson(kept).find(R"("body_size":1048576)") != std::string::npos);
+
+  // Accepted captures of 100 KB each: every shard keeps its share of the other nine tenths, counted exactly.
+  for (int i = 0; i < 400; ++i) {
+    IngestRequest request = Request("b" + std::to_string(i), false);
+    request.capture.body = std::string(100 * 1000, 'b');
+    REQUIRE(f.store.Ingest(std::move(request)).has_value());
+  }
+  std::int64_t accepted = 0;
+  for (int shard = 0; shard < keys::kShardCount; ++shard) {
+    const std::int64_t bytes = StreamBytes(f.Direct(), keys::Captures(shard));
+    CHECK(bytes <= limits.ShardMaxBytes());
+    CHECK(bytes > limits.ShardMaxBytes() - 110 * 1000);  // trimmed to the budget, not far below it
+    CHECK((*f.Direct().Command({"GET", keys::CaptureBytes(shard)}))->str == std::to_string(bytes));
+    accepted += bytes;
+  }
+  CHECK(accepted + rejected <= limits.max_bytes);
 }
 
 TEST_CASE("Captures older than captures.max_age are trimmed", "[store][integration]") {
