@@ -27,7 +27,7 @@ test-sanitize: deps
 	@scripts/stage.sh build-sanitize cmake --build $(SANITIZE_BUILD_DIR)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 scripts/run-tests.sh $(SANITIZE_BUILD_DIR)
 
-# libFuzzer on the three verifiers, the three payload parsers and the HTTP request reader (clang), FUZZ_SECONDS
+# libFuzzer on the three verifiers, the three payload parsers, amounts and the HTTP request reader (clang), FUZZ_SECONDS
 # each, seeds in tests/data/fuzz.
 fuzz:
 	@scripts/stage.sh install scripts/install-deps.sh clang-14 libfuzzer-14-dev

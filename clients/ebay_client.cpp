@@ -24,6 +24,30 @@ std::optional<Money> Amount(simdjson::dom::element element, const char* key) {
   return *money;
 }
 
+// A refund's amount: positive, in a known currency, as precise as it allows; else why not.
+EbayRefund ReadRefund(simdjson::dom::element refund, const std::string& currency) {
+  EbayRefund out;
+  out.refund_id = Text(refund, "refundId");
+  out.status = Text(refund, "refundStatus");
+  out.date = Text(refund, "refundDate");
+  out.amount = Money{0, currency};
+  simdjson::dom::element amount;
+  if (refund["amount"].get(amount)) {
+    out.amount_error = "eBay refund " + out.refund_id + " has no amount";
+    return out;
+  }
+  const std::string value = Text(amount, "value");
+  auto money = ParseRefundAmount(value, Text(amount, "currency"));
+  if (!money) {
+    out.amount_error = "eBay refund " + out.refund_id + ": " + money.error().message;
+  } else if (money->minor_units == 0) {
+    out.amount_error = "eBay refund " + out.refund_id + " is of " + value + ": no money";
+  } else {
+    out.amount = *money;
+  }
+  return out;
+}
+
 EbayOrder ReadOrder(simdjson::dom::element root) {
   EbayOrder order;
   order.order_id = Text(root, "orderId");
@@ -49,8 +73,7 @@ EbayOrder ReadOrder(simdjson::dom::element root) {
       if (!item["refunds"].get_array().get(refunds)) {
         for (auto refund : refunds) {
           line.refund_ids.push_back(Text(refund, "refundId"));
-          line.refunds.push_back(EbayRefund{Text(refund, "refundId"), "", Amount(refund, "amount").value_or(Money{0, order.currency}),
-                                            Text(refund, "refundDate")});
+          line.refunds.push_back(ReadRefund(refund, order.currency));
         }
       }
       order.line_items.push_back(std::move(line));
@@ -60,12 +83,7 @@ EbayOrder ReadOrder(simdjson::dom::element root) {
   simdjson::dom::array refunds;
   if (!root["paymentSummary"].get(payment) && !payment["refunds"].get_array().get(refunds)) {
     for (auto refund : refunds) {
-      EbayRefund out;
-      out.refund_id = Text(refund, "refundId");
-      out.status = Text(refund, "refundStatus");
-      out.amount = Amount(refund, "amount").value_or(Money{0, order.currency});
-      out.date = Text(refund, "refundDate");
-      order.refunds.push_back(std::move(out));
+      order.refunds.push_back(ReadRefund(refund, order.currency));
     }
   }
   return order;

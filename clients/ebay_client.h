@@ -20,6 +20,7 @@ struct EbayRefund {
   std::string status;  // PENDING | REFUNDED | FAILED
   Money amount;
   std::string date;    // RFC 3339
+  std::string amount_error;  // the amount as eBay wrote it is not a refund amount (invalid_amount): why
 };
 
 struct EbayLineItem {

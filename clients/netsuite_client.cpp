@@ -61,7 +61,9 @@ std::optional<Money> NsMoney(const std::optional<std::string>& text, const std::
     digits = digits.substr(0, dot + (exponent > 0 ? 1 + exponent : 0));
     auto money = ParseMoney(digits, currency);
     if (!money) return std::nullopt;
-    if (round_up) money->minor_units += money->minor_units < 0 || digits[0] == '-' ? -1 : 1;
+    if (round_up && !AddMinorUnits(money->minor_units, money->minor_units < 0 || digits[0] == '-' ? -1 : 1)) {
+      return std::nullopt;
+    }
     return *money;
   }
   auto money = ParseMoney(digits, currency);
@@ -107,7 +109,15 @@ Result<NsRecord> ParseNsRecord(const std::string& type, const std::string& json,
     record.created_at = StringField(root, "createdDate");
     record.currency_id = RefId(root, "currency");
     simdjson::ondemand::value total;
-    if (!root.find_field_unordered("total").get(total)) record.total = NsMoney(DecimalText(total), record.currency).value_or(Money{0, record.currency});
+    if (!root.find_field_unordered("total").get(total)) {
+      const auto text = DecimalText(total);
+      const auto money = NsMoney(text, record.currency);
+      record.total = money.value_or(Money{0, record.currency});
+      if (!money || money->minor_units < 0 || (text && text->front() == '-')) {
+        record.amount_error = "NetSuite " + type + " total \"" + text.value_or("") + "\" in \"" + record.currency +
+                              "\" is not a refund amount";
+      }
+    }
     simdjson::ondemand::object item;
     simdjson::ondemand::array items;
     if (!root.find_field_unordered("item").get_object().get(item) &&

@@ -43,6 +43,7 @@ struct NsRecord {
   std::string currency;      // ISO 4217 code (the currency record's symbol)
   std::string created_at;  // createdDate, as NetSuite wrote it
   Money total;
+  std::string amount_error;  // the total as NetSuite wrote it is not a refund amount (invalid_amount): why
   std::vector<NsLine> lines;
 };
 

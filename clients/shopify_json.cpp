@@ -11,7 +11,8 @@ std::string Text(simdjson::dom::element element, const char* key) {
 std::optional<Money> ShopMoney(simdjson::dom::element set) {
   simdjson::dom::element money;
   if (set["shopMoney"].get(money)) return std::nullopt;
-  auto parsed = ParseMoney(Text(money, "amount"), Text(money, "currencyCode"));
+  // The MoneyBags read (totals, transactions, lines, shipping) are never negative in Shopify's schema.
+  auto parsed = ParseRefundAmount(Text(money, "amount"), Text(money, "currencyCode"));
   if (!parsed) return std::nullopt;
   return *parsed;
 }

@@ -13,7 +13,9 @@ namespace {
 using shopify_json::ShopMoney;
 using shopify_json::Text;
 
-void AppendRefundLines(simdjson::dom::array nodes, std::vector<RefundLine>& out) {
+// False when a line's amount is present but not money (the refund then fails with invalid_amount).
+bool AppendRefundLines(simdjson::dom::array nodes, std::vector<RefundLine>& out) {
+  bool valid = true;
   for (auto node : nodes) {
     RefundLine line;
     std::int64_t quantity = 0;
@@ -24,10 +26,11 @@ void AppendRefundLines(simdjson::dom::array nodes, std::vector<RefundLine>& out)
       line.line_item_id = Text(item, "id");
     }
     simdjson::dom::element set;
-    if (!node["subtotalSet"].get(set)) line.subtotal = ShopMoney(set);
-    if (!node["totalTaxSet"].get(set)) line.tax = ShopMoney(set);
+    if (!node["subtotalSet"].get(set)) valid &= (line.subtotal = ShopMoney(set)).has_value();
+    if (!node["totalTaxSet"].get(set)) valid &= (line.tax = ShopMoney(set)).has_value();
     out.push_back(std::move(line));
   }
+  return valid;
 }
 
 // What went back to the buyer, from the refund's REFUND transactions (Shopify: "The existence of a Refund object
@@ -52,10 +55,11 @@ Result<void> SettleMoney(simdjson::dom::element refund, ShopifyRefundRecord& rec
       succeeded = true;
       simdjson::dom::element set;
       auto amount = node["amountSet"].get(set) ? std::nullopt : ShopMoney(set);
-      if (!amount || amount->currency != record.amount.currency) {
-        return MakeError("invalid_amount", "Shopify refund " + record.refund_id + " has an unreadable transaction amount");
+      if (!amount || amount->currency != record.amount.currency || amount->minor_units == 0 ||
+          !AddMinorUnits(sent, amount->minor_units)) {
+        return MakeError("invalid_amount", "Shopify refund " + record.refund_id +
+                                               " has a successful transaction whose amount is not a refund amount");
       }
-      sent += amount->minor_units;
     } else if (status != "FAILURE" && status != "ERROR") {
       pending = true;  // PENDING, AWAITING_RESPONSE, UNKNOWN
     }
@@ -114,7 +118,10 @@ Result<std::optional<ShopifyRefundRecord>> ShopifyGraphQlClient::GetRefund(const
       if (!refund["refundShippingLines"]["nodes"].get_array().get(shipping_lines)) {
         for (auto line : shipping_lines) {
           if (!line["subtotalAmountSet"].get(set)) {
-            if (auto money = ShopMoney(set)) shipping += money->minor_units;
+            auto money = ShopMoney(set);
+            if (!money || !AddMinorUnits(shipping, money->minor_units)) {
+              return MakeError("invalid_amount", "Shopify refund " + numeric_refund_id + " has an unreadable shipping amount");
+            }
           }
         }
       }
@@ -124,7 +131,9 @@ Result<std::optional<ShopifyRefundRecord>> ShopifyGraphQlClient::GetRefund(const
     simdjson::dom::element lines;
     if (refund["refundLineItems"].get(lines)) break;
     simdjson::dom::array nodes;
-    if (!lines["nodes"].get_array().get(nodes)) AppendRefundLines(nodes, record.lines);
+    if (!lines["nodes"].get_array().get(nodes) && !AppendRefundLines(nodes, record.lines)) {
+      return MakeError("invalid_amount", "Shopify refund " + numeric_refund_id + " has a line whose amount is unreadable");
+    }
     bool has_next = false;
     if (lines["pageInfo"]["hasNextPage"].get_bool().get(has_next) || !has_next) break;
     after = Text(lines["pageInfo"], "endCursor");

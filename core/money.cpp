@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <vector>
 
 namespace refundsync {
 namespace {
@@ -12,6 +13,23 @@ constexpr std::array<std::string_view, 17> kZeroDecimal = {"BIF", "CLP", "DJF", 
                                                            "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
                                                            "VND", "VUV", "XAF", "XOF", "XPF"};
 constexpr std::array<std::string_view, 7> kThreeDecimal = {"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"};
+constexpr std::array<std::string_view, 2> kFourDecimal = {"CLF", "UYW"};
+// ISO 4217 currencies in use (Debian's iso-codes, iso_4217.json), without the codes that are not money a
+// refund can be in: precious metals (XAU, XAG, XPD, XPT), bond-market units (XBA-XBD), XDR, XSU, XUA, and the
+// testing and no-currency codes XTS and XXX. Sorted: looked up by binary search.
+constexpr std::array<std::string_view, 168> kIsoCurrencies = {{
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF",
+    "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHE", "CHF", "CHW", "CLF",
+    "CLP", "CNY", "COP", "COU", "CRC", "CUC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB",
+    "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HRK", "HTG", "HUF",
+    "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD",
+    "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU",
+    "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN",
+    "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD",
+    "SHP", "SLE", "SLL", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY",
+    "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES", "VND", "VUV", "WST",
+    "XAF", "XCD", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWL",
+}};
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -26,15 +44,25 @@ bool IsCurrencyCode(std::string_view currency) {
          std::all_of(currency.begin(), currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
+bool IsKnownCurrency(std::string_view currency) {
+  return std::binary_search(kIsoCurrencies.begin(), kIsoCurrencies.end(), currency);
+}
+
+const std::vector<std::string_view>& KnownCurrencies() {
+  static const std::vector<std::string_view> all(kIsoCurrencies.begin(), kIsoCurrencies.end());
+  return all;
+}
+
 int CurrencyExponent(std::string_view currency) {
+  if (std::find(kFourDecimal.begin(), kFourDecimal.end(), currency) != kFourDecimal.end()) return 4;
   if (std::find(kZeroDecimal.begin(), kZeroDecimal.end(), currency) != kZeroDecimal.end()) return 0;
   if (std::find(kThreeDecimal.begin(), kThreeDecimal.end(), currency) != kThreeDecimal.end()) return 3;
   return 2;
 }
 
 Result<Money> ParseMoney(std::string_view decimal, std::string_view currency) {
-  if (!IsCurrencyCode(currency)) {
-    return MakeError("invalid_amount", "\"" + std::string(currency) + "\" is not an ISO 4217 currency code");
+  if (!IsKnownCurrency(currency)) {
+    return MakeError("invalid_amount", "\"" + std::string(currency) + "\" is not an ISO 4217 currency");
   }
   const int exponent = CurrencyExponent(currency);
   std::string_view rest = decimal;
@@ -74,6 +102,18 @@ Result<Money> ParseMoney(std::string_view decimal, std::string_view currency) {
     if (!push_digit(c)) return Invalid(decimal, "too large");
   }
   return Money{negative ? -units : units, std::string(currency)};
+}
+
+Result<Money> ParseRefundAmount(std::string_view decimal, std::string_view currency) {
+  if (!decimal.empty() && decimal.front() == '-') return Invalid(decimal, "a refund amount is never negative");
+  return ParseMoney(decimal, currency);
+}
+
+bool AddMinorUnits(std::int64_t& total, std::int64_t amount) {
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(total, amount, &sum)) return false;
+  total = sum;
+  return true;
 }
 
 std::string FormatDecimal(const Money& money) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
 
@@ -16,16 +17,26 @@ struct Money {
   bool operator==(const Money&) const = default;
 };
 
-// Number of decimal places of a currency's minor unit: 0 (JPY, KRW, ...), 3 (BHD, KWD, ...), else 2.
+// Number of decimal places of a currency's minor unit: 0 (JPY, KRW, ...), 3 (BHD, KWD, ...), 4 (CLF, UYW), else 2.
 int CurrencyExponent(std::string_view currency);
 
 // True for a three-letter upper-case code.
 bool IsCurrencyCode(std::string_view currency);
+// True for an ISO 4217 currency that money can be in (not XAU, XTS, XXX...).
+bool IsKnownCurrency(std::string_view currency);
+const std::vector<std::string_view>& KnownCurrencies();
 
 // Parses a plain decimal string as sent by Shopify, eBay and NetSuite ("41.94", "-5.00", "1000", "19.9").
-// Rejects exponents ("1e2"), signs other than a leading '-', blanks, a bare or trailing '.', more significant
-// decimals than the currency has (trailing zeros beyond it are fine: "1000.0" JPY), and values that overflow.
+// Rejects (code invalid_amount) an unknown currency, exponents ("1e2"), signs other than a leading '-', blanks, a
+// bare or trailing '.', more significant decimals than the currency has (trailing zeros beyond it are fine:
+// "1000.0" JPY), and values beyond the int64 range of minor units.
 Result<Money> ParseMoney(std::string_view decimal, std::string_view currency);
+
+// A refund amount: as ParseMoney, and never negative (no sign at all: "-0" is refused too).
+Result<Money> ParseRefundAmount(std::string_view decimal, std::string_view currency);
+
+// total += amount, or false (total unchanged) when the sum leaves the int64 range.
+[[nodiscard]] bool AddMinorUnits(std::int64_t& total, std::int64_t amount);
 
 // The canonical decimal string with exactly the currency's number of decimals: "41.94", "-5.00", "1000".
 std::string FormatDecimal(const Money& money);

@@ -53,6 +53,7 @@ std::string ToJson(const WebhookEvent& event) {
   if (!event.refund_id.empty()) json.Key("refund_id").String(event.refund_id);
   if (!event.created_at.empty()) json.Key("created_at").String(event.created_at);
   WriteMoney(json, "amount", event.amount);
+  if (!event.amount_error.empty()) json.Key("amount_error").String(event.amount_error);
   WriteMoney(json, "shipping", event.shipping);
   if (!event.lines.empty()) {
     json.Key("lines").BeginArray();

@@ -41,6 +41,7 @@ struct WebhookEvent {
   std::string refund_id;
   std::string created_at;
   std::optional<Money> amount;    // total refunded to the buyer, tax included
+  std::string amount_error;       // set when the payload's amounts are not money (invalid_amount): why
   std::optional<Money> shipping;  // part of amount refunded as shipping
   std::vector<RefundLine> lines;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 
 #include <simdjson.h>
 
@@ -170,7 +171,10 @@ ExistingRefunds LookForOurRecord(NetSuiteClient& client, const NetSuiteConfig& n
       return result;
     }
     if (auto total = ParseMoney(row.count("foreigntotal") ? row.at("foreigntotal") : "0", tx.amount.currency)) {
-      result.refunded += std::llabs(total->minor_units);
+      // Saturated: past the integer range nothing remains refundable anyway.
+      if (!AddMinorUnits(result.refunded, std::llabs(total->minor_units))) {
+        result.refunded = std::numeric_limits<std::int64_t>::max();
+      }
     }
   }
   return result;
@@ -269,11 +273,14 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
     }
     const std::int64_t quantity = line.quantity > 0 ? line.quantity : 1;
     Money amount = line.subtotal.value_or(Money{0, tx.amount.currency});
-    if (!line.subtotal && match->quantity > 0) {
-      amount.minor_units = match->amount.minor_units / match->quantity * quantity;
+    if (!line.subtotal && match->quantity > 0 &&
+        __builtin_mul_overflow(match->amount.minor_units / match->quantity, quantity, &amount.minor_units)) {
+      return Failed("invalid_amount", "a line of " + std::to_string(quantity) + " units is beyond the integer range", &*billed);
     }
     AddLine(body, match->item_id, quantity, amount);
-    accounted += amount.minor_units + (line.tax ? line.tax->minor_units : 0);
+    if (!AddMinorUnits(accounted, amount.minor_units) || (line.tax && !AddMinorUnits(accounted, line.tax->minor_units))) {
+      return Failed("invalid_amount", "the refund's lines add up beyond the integer range", &*billed);
+    }
   }
   if (tx.shipping && tx.shipping->minor_units != 0) {
     if (!netsuite_.generic_items.shipping) {
@@ -281,7 +288,9 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
                                          "configured", &*billed);
     }
     AddLine(body, *netsuite_.generic_items.shipping, 1, *tx.shipping);
-    accounted += tx.shipping->minor_units;
+    if (!AddMinorUnits(accounted, tx.shipping->minor_units)) {
+      return Failed("invalid_amount", "the refund's lines and shipping add up beyond the integer range", &*billed);
+    }
   }
   const std::int64_t rest = tx.amount.minor_units - accounted;
   if (rest < 0) {

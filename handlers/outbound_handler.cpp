@@ -1,5 +1,7 @@
 #include "handlers/outbound_handler.h"
 
+#include <limits>
+
 #include "core/external_id.h"
 
 namespace refundsync {
@@ -63,6 +65,7 @@ Result<ResolvedNetSuiteRefund> OutboundHandler::Resolve(const std::string& recor
   tx.sales_order = (*sales_order)->id;
   tx.billed_record = billed_type + ":" + (*billed)->id;
   tx.amount = (*refund)->total;
+  if (!(*refund)->amount_error.empty()) tx.error = Error{"invalid_amount", (*refund)->amount_error};
   tx.source_created_at = (*refund)->created_at;
   for (const auto& line : (*refund)->lines) {
     tx.lines.push_back(RefundLine{line.item_id, line.sku, line.quantity, std::make_optional(line.amount),
@@ -142,7 +145,9 @@ PostOutcome OutboundHandler::PostToEbay(const AccountConfig& account, const Tran
   std::int64_t refunded = 0;
   const std::int64_t total = ebay.total.minor_units;
   for (const auto& refund : ebay.refunds) {
-    if (refund.status != "FAILED") refunded += refund.amount.minor_units;
+    if (refund.status != "FAILED" && !AddMinorUnits(refunded, refund.amount.minor_units)) {
+      refunded = std::numeric_limits<std::int64_t>::max();  // saturated: nothing remains refundable
+    }
   }
   if (tx.amount.minor_units > total - refunded) {
     return Failed("amount_mismatch", "eBay can refund at most " + FormatDecimal(Money{total - refunded, tx.amount.currency}) +
@@ -163,7 +168,7 @@ PostOutcome OutboundHandler::PostToEbay(const AccountConfig& account, const Tran
   }
   auto issued = client->second->IssueRefund(request);
   if (issued) {
-    return judge(EbayRefund{issued->refund_id, issued->status, tx.amount, ""});
+    return judge(EbayRefund{issued->refund_id, issued->status, tx.amount, "", ""});
   }
   if (issued.error().code == "upstream_rejected") {
     return Failed(issued.error().code, std::string(kNotIssuedNote) + ": " + issued.error().message);
@@ -281,7 +286,7 @@ PostOutcome OutboundHandler::PostToShopify(const AccountConfig& account, const T
         request.parent_transaction = transaction.id;
         request.gateway = transaction.gateway;
       }
-      paid += transaction.amount.minor_units;
+      if (!AddMinorUnits(paid, transaction.amount.minor_units)) paid = std::numeric_limits<std::int64_t>::max();
     }
   }
   if (request.parent_transaction.empty()) return Failed("amount_mismatch", "Shopify order " + tx.order_id + " has no payment to refund");

@@ -1,5 +1,6 @@
 #include "handlers/refund_processor.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "core/log.h"
@@ -38,6 +39,31 @@ class StoreFactsCache : public FactsCache {
 bool Finished(TxStatus status) { return status == TxStatus::kPosted || status == TxStatus::kSkipped; }
 
 constexpr std::string_view kCutoverNote = "is before the account's cut-over";
+
+}  // namespace
+
+namespace {
+
+// Never posted: an amount its source did not give as money (invalid_amount since the refund was read), or one
+// negative anywhere or in an unknown currency. Failed with invalid_amount for an operator, never retried.
+std::optional<PostOutcome> RefuseInvalidAmount(const Transaction& tx) {
+  std::optional<std::string> why;
+  const auto negative = [](const std::optional<Money>& money) { return money && money->minor_units < 0; };
+  if (tx.error && tx.error->code == "invalid_amount") {
+    why = tx.error->message;
+  } else if (tx.amount.minor_units < 0 || !IsKnownCurrency(tx.amount.currency)) {
+    why = "the refund amount " + FormatDecimal(tx.amount) + " " + tx.amount.currency + " is not a refund amount";
+  } else if (negative(tx.shipping) ||
+             std::any_of(tx.lines.begin(), tx.lines.end(),
+                         [&](const RefundLine& line) { return negative(line.subtotal) || negative(line.tax); })) {
+    why = "a line or shipping amount of the refund is negative";
+  }
+  if (!why) return std::nullopt;
+  PostOutcome outcome;
+  outcome.status = TxStatus::kFailed;
+  outcome.error = Error{"invalid_amount", *why + "; nothing was posted"};
+  return outcome;
+}
 
 }  // namespace
 
@@ -86,7 +112,7 @@ Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, Transaction
         return ImportShopifyRefund(*account, event.refund_id, TransactionFromShopifyRefund(*account, event, clock_.NowMs()),
                                    store, true);
       }
-      if (!event.amount) {
+      if (!event.amount && event.amount_error.empty()) {
         log::Info("refund_without_money", {{"account", account->id}, {"refund", event.refund_id}});
         Transaction tx = TransactionFromShopifyRefund(*account, event, clock_.NowMs());
         tx.Record(clock_.NowMs(), TxStatus::kSkipped, "nothing to do: no money was refunded (restock only)");
@@ -183,6 +209,7 @@ std::optional<PostOutcome> RefundProcessor::RefreshFromShopify(const AccountConf
   tx.amount = read.amount;
   tx.shipping = read.shipping;
   tx.lines = read.lines;
+  tx.error = read.error;  // what the webhook's payload said about its amounts no longer matters
   if ((*refund)->money == RefundMoney::kPending) {
     PostOutcome outcome;
     outcome.status = TxStatus::kImported;
@@ -389,6 +416,7 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
   if (!just_read && account.channel == Channel::kShopify && tx.source_record.rfind(kShopifyRefundPrefix, 0) == 0) {
     decided = RefreshFromShopify(account, tx);  // posted as Shopify shows it now (a webhook's payload may be stale)
   }
+  if (!decided) decided = RefuseInvalidAmount(tx);
   const PostOutcome outcome = decided                ? *decided
                               : from_netsuite        ? outbound_.Post(account, tx, before_irreversible)
                                                      : inbound_.Post(account, tx, cache);

@@ -29,6 +29,7 @@ Transaction TransactionFromShopifyRefund(const AccountConfig& account, const Web
   tx.amount = event.amount.value_or(Money{0, "USD"});
   tx.shipping = event.shipping;
   tx.lines = event.lines;
+  if (!event.amount_error.empty()) tx.error = Error{"invalid_amount", event.amount_error};
   return tx;
 }
 
@@ -79,6 +80,7 @@ std::vector<Transaction> TransactionsFromEbayOrder(const AccountConfig& account,
     tx.order_id = order.order_id;
     tx.source_created_at = refund.date;
     tx.amount = refund.amount;
+    if (!refund.amount_error.empty()) tx.error = Error{"invalid_amount", refund.amount_error};
     for (const auto& item : order.line_items) {
       bool of_this_line = false;
       for (const auto& id : item.refund_ids) of_this_line |= id == refund.refund_id;
@@ -118,6 +120,7 @@ Result<WebhookEvent> WebhookEventFromJson(const std::string& json) {
   event.refund_id = Text(root, "refund_id");
   event.created_at = Text(root, "created_at");
   event.amount = JsonMinorUnits(root, "amount");
+  event.amount_error = Text(root, "amount_error");
   event.shipping = JsonMinorUnits(root, "shipping");
   simdjson::dom::array lines;
   if (!root["lines"].get_array().get(lines)) {

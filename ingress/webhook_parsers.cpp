@@ -112,6 +112,18 @@ std::optional<Money> ToMoney(const std::optional<std::string>& text, const std::
   return *money;
 }
 
+// A line's refunded subtotal or tax: absent is fine, present must be a refund amount (never negative).
+std::optional<Money> LineMoney(const std::optional<std::string>& text, const std::string& currency,
+                               std::string& amount_error) {
+  if (!text || currency.empty()) return std::nullopt;
+  auto money = ParseRefundAmount(*text, currency);
+  if (!money) {
+    if (amount_error.empty()) amount_error = "a refund line's " + money.error().message;
+    return std::nullopt;
+  }
+  return *money;
+}
+
 struct PendingLine {
   RefundLine line;
   std::optional<std::string> subtotal, tax;
@@ -151,7 +163,7 @@ ParsedWebhook ParseShopifyRefund(ParsedWebhook parsed, object& root) {
   // The refund's amount is what went back to the buyer: successful refund transactions, in their currency.
   std::string currency;
   std::int64_t refunded = 0;
-  bool amount_ok = true;
+  std::string amount_error;  // the first reason the amounts are not money
   simdjson::ondemand::array transactions;
   if (!root.find_field_unordered("transactions").get_array().get(transactions)) {
     for (auto transaction_result : transactions) {
@@ -164,14 +176,21 @@ ParsedWebhook ParseShopifyRefund(ParsedWebhook parsed, object& root) {
       if (!transaction.find_field_unordered("amount").get(v)) amount = DecimalText(v);
       const std::string tx_currency = StringField(transaction, "currency").value_or("");
       if (kind != "refund" || status != "success") continue;
-      if (!currency.empty() && tx_currency != currency) amount_ok = false;  // one refund, one currency
+      if (!currency.empty() && tx_currency != currency && amount_error.empty()) {
+        amount_error = "refund transactions in " + currency + " and " + tx_currency + ": one refund, one currency";
+      }
       currency = tx_currency;
-      auto money = ToMoney(amount, currency);
+      auto money = ParseRefundAmount(amount.value_or(""), currency);
       if (!money) {
-        amount_ok = false;
+        if (amount_error.empty()) amount_error = "a refund transaction's " + money.error().message;
         continue;
       }
-      refunded += money->minor_units;
+      if (money->minor_units == 0 && amount_error.empty()) {
+        amount_error = "a successful refund transaction of " + amount.value_or("") + ": no money";
+      }
+      if (!AddMinorUnits(refunded, money->minor_units) && amount_error.empty()) {
+        amount_error = "the refund transactions add up beyond the integer range";
+      }
     }
   }
   std::int64_t shipping = 0;
@@ -188,18 +207,27 @@ ParsedWebhook ParseShopifyRefund(ParsedWebhook parsed, object& root) {
       if (amount) adjustment_texts.emplace_back(kind, *amount);
     }
   }
-  if (!currency.empty() && amount_ok) {
+  if (!currency.empty() && amount_error.empty()) {
     event.amount = Money{refunded, currency};
     for (const auto& [kind, text] : adjustment_texts) {
       // Shopify writes refunded shipping as a negative order adjustment of kind shipping_refund.
-      if (auto money = ToMoney(text, currency); money && kind == "shipping_refund") shipping += -money->minor_units;
+      auto money = ToMoney(text, currency);
+      if (!money || kind != "shipping_refund") continue;
+      if (money->minor_units > 0 || !AddMinorUnits(shipping, -money->minor_units)) {
+        amount_error = "a shipping refund adjustment of " + text + " is not a refund amount";
+      }
     }
     if (shipping != 0) event.shipping = Money{shipping, currency};
   }
   for (auto& pending : lines) {
-    pending.line.subtotal = ToMoney(pending.subtotal, currency);
-    pending.line.tax = ToMoney(pending.tax, currency);
+    pending.line.subtotal = LineMoney(pending.subtotal, currency, amount_error);
+    pending.line.tax = LineMoney(pending.tax, currency, amount_error);
     event.lines.push_back(std::move(pending.line));
+  }
+  if (!amount_error.empty()) {
+    event.amount.reset();
+    event.shipping.reset();
+    event.amount_error = "Shopify refund " + event.refund_id + ": " + amount_error;
   }
   return parsed;
 }

@@ -7,7 +7,7 @@ seconds=${2:-10}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$build/fuzz-artifacts"
 status=0
-for target in shopify_parser ebay_parser netsuite_parser shopify_verifier ebay_verifier netsuite_verifier http_reader; do
+for target in shopify_parser ebay_parser netsuite_parser shopify_verifier ebay_verifier netsuite_verifier http_reader amounts; do
   corpus="$build/fuzz-corpus/$target"
   mkdir -p "$corpus"
   cp -n "$repo/tests/data/fuzz/$target/"* "$corpus/" 2>/dev/null || true

@@ -7,7 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config make git curl ca-certificates
   libpistache-dev libhttp-parser-dev libsimdjson-dev libhiredis-dev libcpp-jwt-dev catch2 libssl-dev
   libcli11-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libevent-dev libjemalloc-dev
-  redis-server openssl python3 python3-cryptography python3-yaml python3-graphql-core chromium
+  redis-server openssl python3 python3-cryptography python3-yaml python3-graphql-core chromium iso-codes
   buildah podman runc
   "$@"
 )

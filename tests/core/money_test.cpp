@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+
 #include "core/money.h"
 
 using refundsync::FormatDecimal;
@@ -38,6 +42,10 @@ TEST_CASE("ParseMoney rejects what is not a plain decimal", "[money]") {
 }
 
 TEST_CASE("ParseMoney rejects bad currencies and overflow", "[money]") {
+  CHECK_FALSE(ParseMoney("1.00", "XYZ").has_value());  // well-formed, but no ISO 4217 currency
+  CHECK_FALSE(ParseMoney("1.00", "XAU").has_value());  // gold is not money a refund is in
+  CHECK_FALSE(ParseMoney("1.00", "XXX").has_value());
+  CHECK(ParseMoney("1.0000", "CLF").value() == Money{10000, "CLF"});
   CHECK_FALSE(ParseMoney("1.00", "usd").has_value());
   CHECK_FALSE(ParseMoney("1.00", "US").has_value());
   CHECK_FALSE(ParseMoney("1.00", "").has_value());
@@ -62,5 +70,38 @@ TEST_CASE("FormatDecimal and ParseMoney round-trip", "[money]") {
       Money money{units, currency};
       CHECK(ParseMoney(FormatDecimal(money), currency).value() == money);
     }
+  }
+}
+
+TEST_CASE("ParseRefundAmount refuses any sign; AddMinorUnits refuses overflow", "[money]") {
+  using refundsync::AddMinorUnits;
+  using refundsync::ParseRefundAmount;
+  CHECK(ParseRefundAmount("5.00", "USD").value() == Money{500, "USD"});
+  CHECK(ParseRefundAmount("0.00", "USD").value() == Money{0, "USD"});  // a restock-only total; callers decide
+  for (const char* bad : {"-5.00", "-0", "-0.00"}) {
+    INFO(bad);
+    auto parsed = ParseRefundAmount(bad, "USD");
+    REQUIRE_FALSE(parsed.has_value());
+    CHECK(parsed.error().code == "invalid_amount");
+  }
+  std::int64_t total = INT64_MAX - 1;
+  CHECK(AddMinorUnits(total, 1));
+  CHECK(total == INT64_MAX);
+  CHECK_FALSE(AddMinorUnits(total, 1));
+  CHECK(total == INT64_MAX);  // unchanged
+  std::int64_t low = INT64_MIN;
+  CHECK_FALSE(AddMinorUnits(low, -1));
+}
+
+TEST_CASE("The known currencies are ISO 4217 codes (Debian's iso-codes, when installed)", "[money]") {
+  const auto& known = refundsync::KnownCurrencies();
+  CHECK(known.size() > 150);
+  CHECK(std::is_sorted(known.begin(), known.end()));
+  std::ifstream iso("/usr/share/iso-codes/json/iso_4217.json");
+  if (!iso) return;  // scripts/install-deps.sh installs iso-codes; without it only the shape is checked
+  const std::string text((std::istreambuf_iterator<char>(iso)), std::istreambuf_iterator<char>());
+  for (const auto& code : known) {
+    INFO(code);
+    CHECK(text.find("\"alpha_3\": \"" + std::string(code) + "\"") != std::string::npos);
   }
 }

@@ -490,3 +490,33 @@ TEST_CASE("A create answered 500 is not sent again while NetSuite may still be s
   CHECK(h.SandboxTransforms() == 1);
   CHECK(h.Records("creditMemo").empty());
 }
+
+TEST_CASE("Refund amounts that are not money end failed with invalid_amount, and nothing is posted", "[sync][integration]") {
+  SyncHarness h;
+  h.SeedNetSuiteOrder("ebay-us-33-333-3", "cash_sale", R"([{"sku":"CAP","quantity":3,"rate":"20.00"}])");
+  h.sandbox.Control("POST", "/_control/ebay/orders",
+                    R"({"order_id":"33-333-3","line_items":[{"line_item_id":"L3","sku":"CAP","quantity":3,"price":"20.00"}]})");
+  const std::vector<std::pair<std::string, std::string>> bad = {
+      {"-5.00", "USD"}, {"0.00", "USD"}, {"-0", "USD"}, {"0.105", "USD"}, {"0.30000000000000004", "USD"},
+      {"10.00", "XYZ"}, {"92233720368547758.08", "USD"}};
+  for (std::size_t i = 0; i < bad.size(); ++i) {
+    h.sandbox.Control("POST", "/_control/ebay/orders/33-333-3/refunds",
+                      fmt::format(R"({{"refund_id":"5BAD{}","amount_as_sent":{{"value":"{}","currency":"{}"}}}})", i,
+                                  bad[i].first, bad[i].second));
+  }
+  h.sandbox.Control("POST", "/_control/ebay/orders/33-333-3/refunds", R"({"amount":"20.00","refund_id":"5GOOD"})");
+
+  REQUIRE(h.Reconcile("ebay-us") == 0);
+  for (std::size_t i = 0; i < bad.size(); ++i) {
+    INFO(bad[i].first << " " << bad[i].second);
+    const Transaction tx = h.WaitSettled("ebay-us", "ebay:refund:5BAD" + std::to_string(i));
+    CHECK(tx.status == TxStatus::kFailed);
+    REQUIRE(tx.error.has_value());
+    CHECK(tx.error->code == "invalid_amount");
+    CHECK(tx.attempts == 1);  // not retried
+  }
+  CHECK(h.WaitSettled("ebay-us", "ebay:refund:5GOOD").status == TxStatus::kPosted);
+  auto refunds = h.Records("cashRefund");
+  REQUIRE(refunds.size() == 1);  // only the good one
+  CHECK(refunds[0]["total"] == "20.00");
+}

@@ -69,11 +69,40 @@ TEST_CASE("Shopify payloads that verify but cannot be used are ignored with a re
   }
 }
 
-TEST_CASE("A refund with amounts that are not money gets no amount rather than a wrong one", "[parse][shopify]") {
-  const std::string body = R"({"id":1,"order_id":2,"transactions":[{"kind":"refund","status":"success","amount":"1e2","currency":"USD"}]})";
-  const ParsedWebhook parsed = ParseShopifyPayload("shop", "refunds/create", body, kShop);
-  CHECK(parsed.event.kind == EventKind::kStorefrontRefund);
-  CHECK_FALSE(parsed.event.amount.has_value());
+TEST_CASE("A refund whose amounts are not money says so (invalid_amount), never a wrong amount or none", "[parse][shopify]") {
+  const auto refund = [](const std::string& amount, const std::string& currency) {
+    const std::string body = R"({"id":1,"order_id":2,"transactions":[{"kind":"refund","status":"success","amount":)" +
+                             amount + R"(,"currency":")" + currency + R"("}]})";
+    return ParseShopifyPayload("shop", "refunds/create", body, kShop).event;
+  };
+  for (const auto& [amount, currency] : std::vector<std::pair<std::string, std::string>>{
+           {R"("1e2")", "USD"}, {R"("-5.00")", "USD"}, {R"("0.00")", "USD"}, {R"("-0")", "USD"},
+           {R"("0.105")", "USD"}, {"0.30000000000000004", "USD"}, {R"("10.00")", "XYZ"},
+           {R"("92233720368547758.08")", "USD"}}) {
+    INFO(amount << " " << currency);
+    const WebhookEvent event = refund(amount, currency);
+    CHECK(event.kind == EventKind::kStorefrontRefund);
+    CHECK_FALSE(event.amount.has_value());
+    CHECK_THAT(event.amount_error, Catch::Contains("Shopify refund 1"));
+  }
+  // Two transactions that each fit but not their sum.
+  const std::string big = R"({"kind":"refund","status":"success","amount":"92233720368547758.07","currency":"USD"})";
+  const WebhookEvent sum = ParseShopifyPayload(
+      "shop", "refunds/create", R"({"id":1,"order_id":2,"transactions":[)" + big + "," + big + "]}", kShop).event;
+  CHECK_THAT(sum.amount_error, Catch::Contains("integer range"));
+  // A line refunded at a negative subtotal is not money either.
+  const WebhookEvent line = ParseShopifyPayload("shop", "refunds/create",
+      R"({"id":1,"order_id":2,"refund_line_items":[{"line_item_id":5,"quantity":1,"subtotal":"-3.00"}],)"
+      R"("transactions":[{"kind":"refund","status":"success","amount":"3.00","currency":"USD"}]})", kShop).event;
+  CHECK_THAT(line.amount_error, Catch::Contains("never negative"));
+  // A restock-only refund (no refund transaction) has no amount and no error: nothing to do, not invalid.
+  const WebhookEvent restock = ParseShopifyPayload("shop", "refunds/create",
+      R"({"id":1,"order_id":2,"refund_line_items":[{"line_item_id":5,"quantity":1}],"transactions":[]})", kShop).event;
+  CHECK_FALSE(restock.amount.has_value());
+  CHECK(restock.amount_error.empty());
+  // And a good one is read to the cent, its error carried through the queue entry.
+  CHECK(refund(R"("19.99")", "USD").amount == Money{1999, "USD"});
+  CHECK(ToJson(refund(R"("-5.00")", "USD")).find(R"("amount_error":")") != std::string::npos);
 }
 
 TEST_CASE("Shopify privacy topics name what to purge and are captured without their body", "[parse][shopify]") {
