@@ -90,6 +90,9 @@ int RunServe(const std::string& config_path, Role role) {
   const sigset_t stop_signals = StopSignals();
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  // As many descriptors as the system lets this process have (the soft limit is often 1 024); the connection cap
+  // stays below it (ConnectionsTheDescriptorLimitAllows).
+  const long descriptors = RaiseDescriptorLimit();
 
   MetricsRegistry metrics;
   metrics.GaugeFor("refundsync_build_info", "Build information", {{"version", "0.1.0"}, {"role", std::string(RoleName(role))}})
@@ -159,6 +162,7 @@ int RunServe(const std::string& config_path, Role role) {
                                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.timeouts = {config.http_header_timeout, config.http_body_timeout, config.http_keepalive_timeout};
   options.max_body_bytes = static_cast<std::size_t>(config.max_body_bytes);
+  options.connections = {config.http_max_connections, config.http_max_connections_per_client};
   HttpServerOptions public_options = options;
   // Webhooks are recorded on the thread that read them, through that thread's own Redis connection.
   public_options.thread_clients.push_back(redis.ThreadLoopClients());
@@ -223,7 +227,9 @@ int RunServe(const std::string& config_path, Role role) {
                         {"admin_listen", separate_admin ? config.admin_listen->host + ":" +
                                                               std::to_string(config.admin_listen->port)
                                                         : std::string("same")},
-                        {"accounts", config.accounts.size()}});
+                        {"accounts", config.accounts.size()},
+                        {"max_connections", ConnectionsTheDescriptorLimitAllows(config.http_max_connections)},
+                        {"descriptor_limit", static_cast<long long>(descriptors)}});
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

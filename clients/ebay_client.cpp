@@ -24,7 +24,7 @@ std::optional<Money> Amount(simdjson::dom::element element, const char* key) {
   return *money;
 }
 
-// A refund's amount: positive, in a known currency, as precise as it allows; else why not.
+// A refund's amount: not negative, in a known currency, as precise as it allows; else why not.
 EbayRefund ReadRefund(simdjson::dom::element refund, const std::string& currency) {
   EbayRefund out;
   out.refund_id = Text(refund, "refundId");
@@ -33,17 +33,14 @@ EbayRefund ReadRefund(simdjson::dom::element refund, const std::string& currency
   out.amount = Money{0, currency};
   simdjson::dom::element amount;
   if (refund["amount"].get(amount)) {
-    out.amount_error = "eBay refund " + out.refund_id + " has no amount";
+    out.amount_missing = true;
     return out;
   }
-  const std::string value = Text(amount, "value");
-  auto money = ParseRefundAmount(value, Text(amount, "currency"));
+  auto money = ParseRefundAmount(Text(amount, "value"), Text(amount, "currency"));
   if (!money) {
     out.amount_error = "eBay refund " + out.refund_id + ": " + money.error().message;
-  } else if (money->minor_units == 0) {
-    out.amount_error = "eBay refund " + out.refund_id + " is of " + value + ": no money";
   } else {
-    out.amount = *money;
+    out.amount = *money;  // zero is no money: skipped at import, like a restock-only refund
   }
   return out;
 }

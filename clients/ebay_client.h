@@ -21,6 +21,9 @@ struct EbayRefund {
   Money amount;
   std::string date;    // RFC 3339
   std::string amount_error;  // the amount as eBay wrote it is not a refund amount (invalid_amount): why
+  // eBay lists a line's refund without an amount until the buyer is due one (LineItemRefund.amount: "only returned
+  // if the buyer is due a refund"): not imported yet, as if pending.
+  bool amount_missing = false;
 };
 
 struct EbayLineItem {

@@ -39,10 +39,52 @@ EbayPublicKeyResult EbayApiKeyFetcher::Fetch(const std::string& kid) {
   return std::shared_ptr<const EbayPublicKey>(key);
 }
 
+bool EbayPublicKeyCache::Usable(const Entry& entry, std::int64_t now) const {
+  return now - entry.fetched_at_ms < (entry.unknown ? std::min(ttl_ms_, kUnknownKidTtlMs) : ttl_ms_);
+}
+
+bool EbayPublicKeyCache::TakeFetchToken(std::int64_t now) {
+  tokens_ = std::min<double>(kMaxKeyFetchBurst,
+                             tokens_ + static_cast<double>(std::max<std::int64_t>(0, now - tokens_at_ms_)) *
+                                           kKeyFetchesPerMinute / 60'000.0);
+  tokens_at_ms_ = now;
+  if (tokens_ < 1) return false;
+  tokens_ -= 1;
+  return true;
+}
+
+void EbayPublicKeyCache::MakeRoom(std::int64_t now) {
+  std::size_t unknown = 0, known = 0;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    const bool settled = it->second.result.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    if (settled && !Usable(it->second, now)) {
+      it = entries_.erase(it);
+      continue;
+    }
+    ++(it->second.unknown ? unknown : known);
+    ++it;
+  }
+  const auto evict_oldest = [&](bool of_unknown, std::size_t& count, std::size_t cap) {
+    while (count >= cap) {
+      auto oldest = entries_.end();
+      for (auto it = entries_.begin(); it != entries_.end(); ++it) {
+        if (it->second.unknown != of_unknown) continue;
+        if (it->second.result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) continue;
+        if (oldest == entries_.end() || it->second.fetched_at_ms < oldest->second.fetched_at_ms) oldest = it;
+      }
+      if (oldest == entries_.end()) return;
+      entries_.erase(oldest);
+      --count;
+    }
+  };
+  evict_oldest(true, unknown, kMaxUnknownKids);
+  evict_oldest(false, known, kMaxKnownKids);
+}
+
 bool EbayPublicKeyCache::Ready(const std::string& kid) {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(kid);
-  return it != entries_.end() && clock_.NowMs() - it->second.fetched_at_ms < ttl_ms_ &&
+  return it != entries_.end() && Usable(it->second, clock_.NowMs()) &&
          it->second.result.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
 }
 
@@ -53,22 +95,29 @@ EbayPublicKeyResult EbayPublicKeyCache::Get(const std::string& kid) {
     std::lock_guard lock(mutex_);
     const std::int64_t now = clock_.NowMs();
     auto it = entries_.find(kid);
-    const bool usable = it != entries_.end() && now - it->second.fetched_at_ms < ttl_ms_;
+    const bool usable = it != entries_.end() && Usable(it->second, now);
     if (usable) {
       result = it->second.result;
+    } else if (!TakeFetchToken(now)) {
+      return MakeError("upstream_unavailable", "too many eBay key fetches for this account; try again shortly");
     } else {
       // This caller fetches; others asking for the same kid meanwhile wait on the same future.
-      entries_[kid] = Entry{promise.get_future().share(), now};
+      MakeRoom(now);
+      entries_[kid] = Entry{promise.get_future().share(), now, false};
     }
   }
   // A failed fetch is shared by the callers that waited for it, then forgotten (below), so the next request
-  // tries again; an unknown kid stays cached so a flood of forged kids costs eBay one request each.
+  // tries again; an unknown kid stays cached (for kUnknownKidTtlMs) so a repeated forged kid costs nothing more.
   if (result.valid()) return result.get();
   EbayPublicKeyResult fetched = fetcher_.Fetch(kid);
   promise.set_value(fetched);
   if (!fetched) {
     std::lock_guard lock(mutex_);
-    if (fetched.error().code != "unknown_key") entries_.erase(kid);
+    if (fetched.error().code != "unknown_key") {
+      entries_.erase(kid);
+    } else if (auto it = entries_.find(kid); it != entries_.end()) {
+      it->second.unknown = true;
+    }
   }
   return fetched;
 }

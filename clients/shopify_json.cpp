@@ -11,7 +11,9 @@ std::string Text(simdjson::dom::element element, const char* key) {
 std::optional<Money> ShopMoney(simdjson::dom::element set) {
   simdjson::dom::element money;
   if (set["shopMoney"].get(money)) return std::nullopt;
-  // The MoneyBags read (totals, transactions, lines, shipping) are never negative in Shopify's schema.
+  // [B] The MoneyBags read (refund totals, transactions, lines, shipping) are taken to be never negative: Shopify's
+  // Decimal scalar is signed and its pages state no sign for them, but a negative refund amount is not one we can
+  // book. A negative one fails its refund with invalid_amount for an operator to look at.
   auto parsed = ParseRefundAmount(Text(money, "amount"), Text(money, "currencyCode"));
   if (!parsed) return std::nullopt;
   return *parsed;

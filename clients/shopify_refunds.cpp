@@ -55,8 +55,8 @@ Result<void> SettleMoney(simdjson::dom::element refund, ShopifyRefundRecord& rec
       succeeded = true;
       simdjson::dom::element set;
       auto amount = node["amountSet"].get(set) ? std::nullopt : ShopMoney(set);
-      if (!amount || amount->currency != record.amount.currency || amount->minor_units == 0 ||
-          !AddMinorUnits(sent, amount->minor_units)) {
+      // A zero amount adds nothing (if all are zero, nothing went back: no money, not invalid).
+      if (!amount || amount->currency != record.amount.currency || !AddMinorUnits(sent, amount->minor_units)) {
         return MakeError("invalid_amount", "Shopify refund " + record.refund_id +
                                                " has a successful transaction whose amount is not a refund amount");
       }

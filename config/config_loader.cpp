@@ -346,6 +346,10 @@ void ReadTunables(YamlMapReader& root, Config& config, ConfigErrors& errors) {
   });
   section("http", [&](YamlMapReader& r) {
     config.http_threads = static_cast<int>(r.Integer("threads", 0, 256).value_or(config.http_threads));
+    config.http_max_connections =
+        static_cast<int>(r.Integer("max_connections", 1, 1'000'000).value_or(config.http_max_connections));
+    config.http_max_connections_per_client = static_cast<int>(
+        r.Integer("max_connections_per_client", 0, 1'000'000).value_or(config.http_max_connections_per_client));
     config.http_header_timeout = r.DurationValue("header_timeout").value_or(config.http_header_timeout);
     config.http_body_timeout = r.DurationValue("body_timeout").value_or(config.http_body_timeout);
     config.http_keepalive_timeout = r.DurationValue("keepalive_timeout").value_or(config.http_keepalive_timeout);

@@ -123,6 +123,8 @@ struct Config {
   // Beyond the contract's table: the HTTP server's threads (0: one per core) and its timeouts (a request stalled
   // in its headers, or in its body, is answered 408; a connection idle between requests is closed).
   int http_threads = 0;
+  int http_max_connections = 10'000;
+  int http_max_connections_per_client = 0;  // 0: off
   Duration http_header_timeout = std::chrono::seconds(60);
   Duration http_body_timeout = std::chrono::seconds(60);
   Duration http_keepalive_timeout = std::chrono::seconds(300);

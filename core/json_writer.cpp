@@ -10,7 +10,8 @@ void AppendJsonString(std::string& out, std::string_view value) {
   std::size_t run_start = 0;
   for (std::size_t i = 0; i < value.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(value[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    // DEL (0x7f) is escaped too, though JSON allows it raw: logs written as JSON must carry no control character.
+    if (c >= 0x20 && c != 0x7f && c != '"' && c != '\\') continue;
     out.append(value.substr(run_start, i - run_start));
     run_start = i + 1;
     switch (c) {

@@ -27,12 +27,23 @@ std::shared_ptr<spdlog::logger> Logger() {
   return logger;
 }
 
+bool IsControl(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+
 bool NeedsQuotes(std::string_view value) {
   if (value.empty()) return true;
   for (char c : value) {
-    if (c == ' ' || c == '"' || c == '=' || c == '\t' || c == '\n' || c == '\r') return true;
+    if (c == ' ' || c == '"' || c == '=' || IsControl(c)) return true;
   }
   return false;
+}
+
+// A field's value as logged: at most kMaxLoggedFieldBytes (cut on a UTF-8 boundary), then how long it was.
+// Values come from senders (a 10 KB eBay key id, a header): a log line stays readable and small.
+std::string Bounded(std::string_view value) {
+  if (value.size() <= kMaxLoggedFieldBytes) return std::string(value);
+  std::size_t cut = kMaxLoggedFieldBytes;
+  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return std::string(value.substr(0, cut)) + "...(" + std::to_string(value.size()) + " bytes)";
 }
 
 void AppendText(std::string& line, std::string_view key, std::string_view value) {
@@ -43,14 +54,26 @@ void AppendText(std::string& line, std::string_view key, std::string_view value)
     line.append(value);
     return;
   }
+  // Every control character is escaped: an ESC from a header must not reach an operator's terminal.
+  static constexpr char kHex[] = "0123456789abcdef";
   line += '"';
   for (char c : value) {
-    if (c == '"' || c == '\\') line += '\\';
-    if (c == '\n') {
+    if (c == '"' || c == '\\') {
+      line += '\\';
+      line += c;
+    } else if (c == '\n') {
       line += "\\n";
-      continue;
+    } else if (c == '\r') {
+      line += "\\r";
+    } else if (c == '\t') {
+      line += "\\t";
+    } else if (IsControl(c)) {
+      line += "\\x";
+      line += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+      line += kHex[static_cast<unsigned char>(c) & 0xf];
+    } else {
+      line += c;
     }
-    line += c;
   }
   line += '"';
 }
@@ -74,7 +97,7 @@ std::string FormatLine(LogFormat format, std::string_view level, std::string_vie
     json.Key("ts").String(FormatRfc3339Ms(unix_ms));
     json.Key("level").String(level);
     json.Key("event").String(event);
-    for (const auto& field : fields) json.Key(field.key).String(field.value);
+    for (const auto& field : fields) json.Key(field.key).String(Bounded(field.value));
     json.EndObject();
     return json.Take();
   }
@@ -82,7 +105,7 @@ std::string FormatLine(LogFormat format, std::string_view level, std::string_vie
   AppendText(line, "ts", FormatRfc3339Ms(unix_ms));
   AppendText(line, "level", level);
   AppendText(line, "event", event);
-  for (const auto& field : fields) AppendText(line, field.key, field.value);
+  for (const auto& field : fields) AppendText(line, field.key, Bounded(field.value));
   return line;
 }
 

@@ -41,6 +41,10 @@ void Info(std::string_view event, Fields fields = {});
 void Warn(std::string_view event, Fields fields = {});
 void Error(std::string_view event, Fields fields = {});
 
+// A logged field value longer than this is cut, with its length noted; control characters are escaped in both
+// formats (text: \n \r \t \xHH; JSON: \uHHHH).
+inline constexpr std::size_t kMaxLoggedFieldBytes = 512;
+
 // The formatted line, without the trailing newline (exposed for tests).
 std::string FormatLine(LogFormat format, std::string_view level, std::string_view event, Fields fields,
                        std::int64_t unix_ms);

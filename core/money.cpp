@@ -44,8 +44,14 @@ bool IsCurrencyCode(std::string_view currency) {
          std::all_of(currency.begin(), currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
+// Codes outside ISO 4217 that a vendor still uses for a store's currency (Shopify's CurrencyCode enum lists
+// them): the Jersey pound and the Kiribati dollar (local issues of GBP and AUD), and the litas and lats (ISO codes
+// withdrawn when Lithuania and Latvia joined the euro). All have two decimals.
+constexpr std::array<std::string_view, 4> kVendorCurrencies = {"JEP", "KID", "LTL", "LVL"};
+
 bool IsKnownCurrency(std::string_view currency) {
-  return std::binary_search(kIsoCurrencies.begin(), kIsoCurrencies.end(), currency);
+  return std::binary_search(kIsoCurrencies.begin(), kIsoCurrencies.end(), currency) ||
+         std::find(kVendorCurrencies.begin(), kVendorCurrencies.end(), currency) != kVendorCurrencies.end();
 }
 
 const std::vector<std::string_view>& KnownCurrencies() {

@@ -22,8 +22,10 @@ int CurrencyExponent(std::string_view currency);
 
 // True for a three-letter upper-case code.
 bool IsCurrencyCode(std::string_view currency);
-// True for an ISO 4217 currency that money can be in (not XAU, XTS, XXX...).
+// True for an ISO 4217 currency that money can be in (not XAU, XTS, XXX...), or one of the few codes outside
+// ISO 4217 that Shopify still lists for a store (JEP, KID, LTL, LVL).
 bool IsKnownCurrency(std::string_view currency);
+// The ISO 4217 ones (sorted).
 const std::vector<std::string_view>& KnownCurrencies();
 
 // Parses a plain decimal string as sent by Shopify, eBay and NetSuite ("41.94", "-5.00", "1000", "19.9").

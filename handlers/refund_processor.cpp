@@ -44,24 +44,25 @@ constexpr std::string_view kCutoverNote = "is before the account's cut-over";
 
 namespace {
 
-// Never posted: an amount its source did not give as money (invalid_amount since the refund was read), or one
-// negative anywhere or in an unknown currency. Failed with invalid_amount for an operator, never retried.
-std::optional<PostOutcome> RefuseInvalidAmount(const Transaction& tx) {
-  std::optional<std::string> why;
-  const auto negative = [](const std::optional<Money>& money) { return money && money->minor_units < 0; };
-  if (tx.error && tx.error->code == "invalid_amount") {
-    why = tx.error->message;
-  } else if (tx.amount.minor_units < 0 || !IsKnownCurrency(tx.amount.currency)) {
-    why = "the refund amount " + FormatDecimal(tx.amount) + " " + tx.amount.currency + " is not a refund amount";
-  } else if (negative(tx.shipping) ||
-             std::any_of(tx.lines.begin(), tx.lines.end(),
-                         [&](const RefundLine& line) { return negative(line.subtotal) || negative(line.tax); })) {
-    why = "a line or shipping amount of the refund is negative";
-  }
-  if (!why) return std::nullopt;
+// Decided by the amount alone, before any upstream call. Never posted: an amount its source did not give as money
+// (invalid_amount since the refund was read), or a total that is negative or in an unknown currency: failed with
+// invalid_amount for an operator, never retried. Lines are not judged here: a NetSuite credit memo may carry a
+// negative discount line and still be a refund (the storefront readers refuse negative line amounts themselves).
+// A total of zero is no money: skipped, nothing to post (a restock-only refund).
+std::optional<PostOutcome> JudgeAmount(const Transaction& tx) {
   PostOutcome outcome;
   outcome.status = TxStatus::kFailed;
-  outcome.error = Error{"invalid_amount", *why + "; nothing was posted"};
+  if (tx.error && tx.error->code == "invalid_amount") {
+    outcome.error = tx.error;
+  } else if (tx.amount.minor_units < 0 || !IsKnownCurrency(tx.amount.currency)) {
+    outcome.error = Error{"invalid_amount", "the refund amount " + FormatDecimal(tx.amount) + " " +
+                                                tx.amount.currency + " is not a refund amount; nothing was posted"};
+  } else if (tx.amount.minor_units == 0) {
+    outcome.status = TxStatus::kSkipped;
+    outcome.note = "nothing to do: no money was refunded";
+  } else {
+    return std::nullopt;
+  }
   return outcome;
 }
 
@@ -416,7 +417,7 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
   if (!just_read && account.channel == Channel::kShopify && tx.source_record.rfind(kShopifyRefundPrefix, 0) == 0) {
     decided = RefreshFromShopify(account, tx);  // posted as Shopify shows it now (a webhook's payload may be stale)
   }
-  if (!decided) decided = RefuseInvalidAmount(tx);
+  if (!decided) decided = JudgeAmount(tx);
   const PostOutcome outcome = decided                ? *decided
                               : from_netsuite        ? outbound_.Post(account, tx, before_irreversible)
                                                      : inbound_.Post(account, tx, cache);
@@ -430,6 +431,10 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
     retry_at = now + Backoff(tx.attempts, 0);
     tx.Record(now, TxStatus::kImported, outcome.note);
     Count("pending");
+  } else if (outcome.status == TxStatus::kSkipped) {
+    tx.error.reset();
+    tx.Record(now, TxStatus::kSkipped, outcome.note);
+    Count("skipped");
   } else if (outcome.status == TxStatus::kPosted) {
     tx.target_record = outcome.target_record;
     tx.error.reset();

@@ -76,6 +76,7 @@ std::vector<Transaction> TransactionsFromEbayOrder(const AccountConfig& account,
   }
   for (const auto& refund : refunds) {
     if (refund.status != "REFUNDED") continue;  // PENDING ones are imported once eBay completes them
+    if (refund.amount_missing) continue;         // likewise, a line's refund that has no amount yet
     Transaction tx = NewTransaction(account, "ebay:refund:" + refund.refund_id, now_ms);
     tx.order_id = order.order_id;
     tx.source_created_at = refund.date;

@@ -1,5 +1,7 @@
 #include "ingress/admin_routes.h"
 
+#include <strings.h>
+
 #include <algorithm>
 
 #include <simdjson.h>
@@ -63,8 +65,12 @@ HttpResponse AdminRoutes::WithConnection(const std::function<HttpResponse(RedisC
 
 std::optional<AdminRole> AdminRoutes::Authenticate(const HttpRequest& request) const {
   const std::string* header = request.Header("authorization");
-  if (header == nullptr || header->rfind("Bearer ", 0) != 0) return std::nullopt;
-  const std::string presented = header->substr(7);
+  // The scheme is case-insensitive (RFC 9110, section 11.1): "bearer" and "BEARER" are the same.
+  constexpr std::size_t kScheme = 7;  // "Bearer "
+  if (header == nullptr || header->size() <= kScheme || strncasecmp(header->c_str(), "Bearer ", kScheme) != 0) {
+    return std::nullopt;
+  }
+  const std::string presented = header->substr(kScheme);
   std::optional<AdminRole> role;
   for (const auto& token : config_.admin_tokens) {
     // Every token is compared, in constant time, so timing does not tell which one (or whether any) matched.

@@ -29,6 +29,7 @@ struct HttpHandler::Connection {
 
   std::shared_ptr<Pistache::Tcp::Peer> peer;
   const int fd;
+  std::string client;  // the peer's address, for the per-client cap (empty when that cap is off)
   HttpRequestReader reader;
   const std::thread::id thread;  // Pistache's thread that owns the socket; everything below is used only there
   // No more writes: closing, or Pistache is about to close the socket (its number may then be reused at once).
@@ -87,11 +88,14 @@ struct HttpHandler::Answer {
 };
 
 HttpHandler::HttpHandler(AsyncRequestHandler handler, std::shared_ptr<std::atomic<int>> in_flight,
-                         std::size_t max_request_bytes, PeerTimeouts timeouts)
+                         std::size_t max_request_bytes, PeerTimeouts timeouts, ConnectionLimits limits,
+                         std::shared_ptr<ConnectionBook> book)
     : handler_(std::move(handler)),
       in_flight_(std::move(in_flight)),
       max_request_bytes_(max_request_bytes),
-      timeouts_(timeouts) {}
+      timeouts_(timeouts),
+      limits_(limits),
+      book_(std::move(book)) {}
 
 HttpHandler::~HttpHandler() {
   // Answers still to come from other threads find the mailbox closed.
@@ -100,16 +104,46 @@ HttpHandler::~HttpHandler() {
 }
 
 std::shared_ptr<Pistache::Tcp::Handler> HttpHandler::clone() const {
-  return std::make_shared<HttpHandler>(handler_, in_flight_, max_request_bytes_, timeouts_);
+  return std::make_shared<HttpHandler>(handler_, in_flight_, max_request_bytes_, timeouts_, limits_, book_);
 }
 
 void HttpHandler::onConnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
-  connections_[peer->fd()] = std::make_shared<Connection>(peer, max_request_bytes_);
+  auto connection = std::make_shared<Connection>(peer, max_request_bytes_);
+  connections_[peer->fd()] = connection;
+  Admit(connection);
+}
+
+bool HttpHandler::Admit(const std::shared_ptr<Connection>& connection) {
+  const int open = book_->open.fetch_add(1) + 1;  // counted until onDisconnection, whatever happens here
+  if (limits_.max_per_client > 0) {
+    connection->client = connection->peer->address().host();
+    std::lock_guard lock(book_->mutex);
+    if (++book_->per_client[connection->client] > limits_.max_per_client) {
+      Abort(*connection);
+      return false;
+    }
+  }
+  if (open <= limits_.max) return true;
+  // Over the total: the connection idle the longest on this thread makes room, else this one goes.
+  Connection* idlest = nullptr;
+  for (auto& [fd, other] : connections_) {
+    if (other == connection || other->closed || other->reader.phase() != HttpRequestReader::Phase::kIdle) continue;
+    if (idlest == nullptr || other->reader.phase_since() < idlest->reader.phase_since()) idlest = other.get();
+  }
+  Abort(idlest != nullptr ? *idlest : *connection);
+  return idlest != nullptr;
 }
 
 void HttpHandler::onDisconnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
   auto it = connections_.find(peer->fd());
   if (it == connections_.end()) return;
+  book_->open.fetch_sub(1);
+  if (!it->second->client.empty()) {
+    std::lock_guard lock(book_->mutex);
+    if (auto count = book_->per_client.find(it->second->client); count != book_->per_client.end() && --count->second <= 0) {
+      book_->per_client.erase(count);
+    }
+  }
   it->second->closed = true;  // Pistache closes the socket next; its number may be reused at once
   it->second->aborted = true;
   connections_.erase(it);

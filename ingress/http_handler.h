@@ -35,7 +35,7 @@ namespace refundsync {
 class HttpHandler : public Pistache::Tcp::Handler {
  public:
   HttpHandler(AsyncRequestHandler handler, std::shared_ptr<std::atomic<int>> in_flight, std::size_t max_request_bytes,
-              PeerTimeouts timeouts);
+              PeerTimeouts timeouts, ConnectionLimits limits, std::shared_ptr<ConnectionBook> book);
   ~HttpHandler() override;
 
   std::shared_ptr<Pistache::Tcp::Handler> clone() const override;
@@ -70,11 +70,15 @@ class HttpHandler : public Pistache::Tcp::Handler {
   static void Close(Connection& connection);
   // At once, both ways: the client is gone or stuck.
   static void Abort(Connection& connection);
+  // A new connection over a limit (ConnectionLimits): false when it was closed.
+  bool Admit(const std::shared_ptr<Connection>& connection);
 
   AsyncRequestHandler handler_;
   std::shared_ptr<std::atomic<int>> in_flight_;
   std::size_t max_request_bytes_;
   PeerTimeouts timeouts_;
+  ConnectionLimits limits_;
+  std::shared_ptr<ConnectionBook> book_;  // shared by the clones: the server's connections on every thread
   std::shared_ptr<ThreadMailbox> mailbox_ = std::make_shared<ThreadMailbox>();
   WantWritable want_writable_ = [](int, bool) {};
   // This thread's connections, by socket.

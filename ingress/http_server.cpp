@@ -1,5 +1,9 @@
 #include "ingress/http_server.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <limits>
 #include <thread>
 
 #include <pistache/listener.h>
@@ -14,6 +18,25 @@ namespace {
 constexpr std::size_t kHeaderAllowance = 64 * 1024;
 
 }  // namespace
+
+long RaiseDescriptorLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return -1;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return limit.rlim_cur == RLIM_INFINITY ? std::numeric_limits<long>::max() : static_cast<long>(limit.rlim_cur);
+}
+
+int ConnectionsTheDescriptorLimitAllows(int wanted) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return wanted;
+  const long soft = static_cast<long>(limit.rlim_cur);
+  const long reserve = std::min<long>(1024, soft / 4);
+  return static_cast<int>(std::clamp<long>(soft - reserve, 1, wanted));
+}
 
 HttpServer::HttpServer(HostPort listen, AsyncRequestHandler handler, HttpServerOptions options)
     : listen_(std::move(listen)),
@@ -37,8 +60,10 @@ Result<void> HttpServer::Start() {
     listener_ = std::make_unique<Pistache::Tcp::Listener>(address);
     listener_->init(options_.threads, Pistache::Flags<Pistache::Tcp::Options>(Pistache::Tcp::Options::ReuseAddr));
     // Bodies a little over the limit still reach the routes, which answer 413 and capture the headers.
+    ConnectionLimits limits = options_.connections;
+    limits.max = ConnectionsTheDescriptorLimitAllows(limits.max);
     auto handler = std::make_shared<HttpHandler>(handler_, in_flight_, options_.max_body_bytes + kHeaderAllowance,
-                                                 options_.timeouts);
+                                                 options_.timeouts, limits, std::make_shared<ConnectionBook>());
     listener_->setHandler(handler);
     auto clients = std::make_shared<const std::vector<ThreadLoopClientFactory>>(options_.thread_clients);
     listener_->setTransportFactory([handler, clients] { return std::make_shared<LoopTransport>(handler, clients); });

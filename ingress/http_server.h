@@ -11,6 +11,9 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/config.h"
@@ -40,8 +43,32 @@ struct PeerTimeouts {
   std::chrono::milliseconds keepalive{300'000};  // an open connection between requests
 };
 
+// Open connections (http.max_connections, http.max_connections_per_client). Over the total, a new connection
+// takes the place of the connection idle the longest on its thread (or is closed at once when none is idle), so
+// a flood of idle connections cannot keep webhooks and probes out. Over the per-client cap (0: off; behind a load
+// balancer every sender has its address) the new connection is closed at once.
+struct ConnectionLimits {
+  int max = 10'000;
+  int max_per_client = 0;
+};
+
+// The connections of one server, across its threads.
+struct ConnectionBook {
+  std::atomic<int> open{0};
+  std::mutex mutex;  // per_client only
+  std::unordered_map<std::string, int> per_client;
+};
+
+// What the descriptor limit allows: `wanted`, but never so many that accepting another would fail with EMFILE
+// (Pistache's listener then retries the same accept in a busy loop). A quarter of the limit, at most 1 024
+// descriptors, stays for Redis, upstream calls and files.
+int ConnectionsTheDescriptorLimitAllows(int wanted);
+// Raises the soft descriptor limit to the hard one (start-up); returns the soft limit now in force.
+long RaiseDescriptorLimit();
+
 struct HttpServerOptions {
   int threads = 2;
+  ConnectionLimits connections;
   std::size_t max_body_bytes = 1 << 20;
   // Components that run on each server thread (e.g. AsyncRedis::ThreadLoopClients(): a Redis connection per
   // thread, so handlers get their replies on their own thread).

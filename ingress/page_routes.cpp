@@ -32,7 +32,8 @@ void AddSecurityHeaders(HttpResponse& response) {
 std::optional<HttpResponse> HandlePageRequest(const HttpRequest& request) {
   if (request.path == "/" || request.path == "/ui") return Redirect(std::string(kPrefix));
   if (request.path.rfind(kPrefix, 0) != 0) return std::nullopt;
-  if (request.method != "GET") {
+  // HEAD is GET without the body (the HTTP layer leaves it out): checkers and caches use it.
+  if (request.method != "GET" && request.method != "HEAD") {
     return ErrorResponse(405, "method_not_allowed", "the page is read with GET");
   }
   std::string name = request.path.substr(kPrefix.size());

@@ -185,9 +185,6 @@ ParsedWebhook ParseShopifyRefund(ParsedWebhook parsed, object& root) {
         if (amount_error.empty()) amount_error = "a refund transaction's " + money.error().message;
         continue;
       }
-      if (money->minor_units == 0 && amount_error.empty()) {
-        amount_error = "a successful refund transaction of " + amount.value_or("") + ": no money";
-      }
       if (!AddMinorUnits(refunded, money->minor_units) && amount_error.empty()) {
         amount_error = "the refund transactions add up beyond the integer range";
       }

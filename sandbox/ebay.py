@@ -142,7 +142,8 @@ class Ebay:
             total = Decimal(order["pricingSummary"]["total"]["value"])
             done = sum((Decimal(r["amount"]["value"]) for r in order["paymentSummary"]["refunds"]
                         if r["refundStatus"] != "FAILED"), Decimal("0")) + \
-                sum((Decimal(r["amount"]["value"]) for li in order["lineItems"] for r in li["refunds"]), Decimal("0"))
+                sum((Decimal(r["amount"]["value"]) for li in order["lineItems"] for r in li["refunds"] if "amount" in r),
+                    Decimal("0"))
             items = body.get("refundItems") or []
             requested = sum((Decimal(i["refundAmount"]["value"]) for i in items), Decimal("0")) if items else \
                 Decimal(body.get("orderLevelRefundAmount", {}).get("value", "0"))
@@ -158,7 +159,7 @@ class Ebay:
                 li = next((x for x in order["lineItems"] if x["lineItemId"] == item["lineItemId"]), None)
                 if li is None:
                     return error(400, 34914, "Can't find the item in the order.")
-                item_done = sum((Decimal(r["amount"]["value"]) for r in li["refunds"]), Decimal("0"))
+                item_done = sum((Decimal(r["amount"]["value"]) for r in li["refunds"] if "amount" in r), Decimal("0"))
                 if Decimal(item["refundAmount"]["value"]) + item_done > Decimal(li["total"]["value"]):
                     return 409, {"errors": [{"errorId": 34924, "domain": "API_FULFILLMENT", "category": "BUSINESS",
                                              "message": "The item refund amount exceeds the item remaining amount."}]}
@@ -297,7 +298,8 @@ class Ebay:
         if m and method == "POST":
             # {amount, line_item_id?, refund_id?, refund_date?}: a refund made on eBay (order-level, or of one line).
             # amount_as_sent {value, currency} replaces the amount as written, unchecked: a malformed answer, for
-            # the tests that the product never books an amount that is not money.
+            # the tests that the product never books an amount that is not money; null leaves the amount out, as
+            # eBay does for a line's refund until the buyer is due one (OAS, LineItemRefund.amount).
             with self.s.lock:
                 order = d.orders.get(m.group(1))
                 if order is None:
@@ -309,7 +311,10 @@ class Ebay:
                 if body.get("line_item_id"):  # listed on its line only (OAS, OrderRefund.refundId)
                     for li in order["lineItems"]:
                         if li["lineItemId"] == body["line_item_id"]:
-                            li["refunds"].append({"refundId": refund_id, "amount": value, "refundDate": date})
+                            entry = {"refundId": refund_id, "refundDate": date}
+                            if value is not None:
+                                entry["amount"] = value
+                            li["refunds"].append(entry)
                 else:
                     order["paymentSummary"]["refunds"].append({"refundId": refund_id, "refundStatus": "REFUNDED",
                                                                "amount": value, "refundDate": date,

@@ -12,6 +12,8 @@
 //   rs:{s<N>}:capture-bytes                   STRING  bytes held by that capture stream (ingest.lua)
 //   rs:{s<N>}:events                          STREAM  the work queue of shard N for the workers (never trimmed
 //                                                     by the ingress: entries leave when handled)
+//   rs:{health}:probe                         STRING  written by each replica's health check (PX 60 s): readiness
+//                                                     means Redis takes writes, not only that it answers
 //   rs:{rejected}:captures                    STREAM  captures of rejected requests (401, 413), under their own
 //                                                     smaller cap (a tenth of captures.max_bytes, bodies kept
 //                                                     as a prefix) so a flood cannot push out real captures
@@ -59,6 +61,7 @@ inline std::string Captures(int shard) { return ShardTag(shard) + "captures"; }
 inline std::string CaptureBytes(int shard) { return ShardTag(shard) + "capture-bytes"; }
 inline std::string Events(int shard) { return ShardTag(shard) + "events"; }
 inline std::string RejectedCaptures() { return "rs:{rejected}:captures"; }
+inline std::string HealthProbe() { return "rs:{health}:probe"; }
 
 inline std::string OrderTag(std::string_view account, std::string_view order) {
   return "rs:{o:" + std::string(account) + ":" + std::string(order) + "}:";

@@ -1,6 +1,7 @@
 #include "store/redis_health.h"
 
 #include "core/log.h"
+#include "store/key_layout.h"
 
 namespace refundsync {
 
@@ -17,16 +18,22 @@ bool RedisHealthMonitor::CheckNow() {
     connection_ = connected ? std::move(*connected) : nullptr;
   }
   bool ok = false;
+  std::string why = "no connection";
   if (connection_) {
-    auto reply = connection_->Command({"PING"});
+    auto reply = connection_->Command({"SET", keys::HealthProbe(), "1", "PX", "60000"});
     ok = reply && (*reply)->type == REDIS_REPLY_STATUS;
+    if (!reply) {
+      why = reply.error().message;
+    } else if (!ok && (*reply)->str != nullptr) {
+      why = std::string((*reply)->str, (*reply)->len);  // e.g. "OOM command not allowed when used memory > ..."
+    }
   }
   const bool was = healthy_.exchange(ok, std::memory_order_acq_rel);
   if (was != ok) {
     if (ok) {
       log::Info("redis_reachable");
     } else {
-      log::Warn("redis_unreachable", {{"effect", "readiness fails until Redis answers"}});
+      log::Warn("redis_unavailable", {{"reason", why}, {"effect", "readiness fails until Redis takes writes again"}});
     }
   }
   return ok;

@@ -1,4 +1,6 @@
-// Watches whether Redis answers, for /readyz and the redis_up gauge. A webhook that needs Redis finds out on
+// Watches whether Redis takes writes, for /readyz and the redis_up gauge: a Redis that answers but refuses writes
+// (out of memory under noeviction, a replica, MISCONF after a failed save) cannot take events either, so each
+// check writes a small expiring key rather than only PINGing. A webhook that needs Redis finds out on
 // its own; this only keeps readiness honest when no traffic flows. With Sentinel it also asks, every check, which
 // server is the master, and bumps the master generation when that changes (see MasterGeneration()).
 #pragma once

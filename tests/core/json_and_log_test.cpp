@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "core/json_writer.h"
 #include "core/log.h"
 #include "core/metrics.h"
@@ -33,4 +35,29 @@ TEST_CASE("Metrics render in Prometheus text format", "[metrics]") {
   CHECK(text.find("latency_seconds_bucket{route=\"webhook\",le=\"0.0025\"} 0\n") != std::string::npos);
   CHECK(text.find("latency_seconds_count{route=\"webhook\"} 1\n") != std::string::npos);
   CHECK(text.find("queue_depth 7\n") != std::string::npos);
+}
+
+TEST_CASE("Log fields from senders: control characters escaped, long values cut with their length", "[log]") {
+  using refundsync::log::FormatLine;
+  using refundsync::LogFormat;
+  const std::string hostile = "kid\x1b[31mred\x07\x7f\r\n";
+  for (LogFormat format : {LogFormat::kText, LogFormat::kJson}) {
+    const std::string line = FormatLine(format, "warn", "ebay_key", {{"kid", hostile}}, 0);
+    INFO(line);
+    CHECK(std::none_of(line.begin(), line.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }));
+    CHECK(line.find("red") != std::string::npos);
+  }
+  CHECK(FormatLine(LogFormat::kText, "warn", "e", {{"kid", hostile}}, 0).find(R"(kid="kid\x1b[31mred\x07\x7f\r\n")") !=
+        std::string::npos);
+  const std::string huge(10 * 1024, 'k');
+  for (LogFormat format : {LogFormat::kText, LogFormat::kJson}) {
+    const std::string line = FormatLine(format, "warn", "ebay_key", {{"kid", huge}}, 0);
+    CHECK(line.size() < 1024);
+    CHECK(line.find("...(10240 bytes)") != std::string::npos);
+  }
+  // Cut on a character boundary: "é" is two bytes and must not be split.
+  std::string accents;
+  while (accents.size() < 600) accents += "\xc3\xa9";
+  const std::string cut = FormatLine(LogFormat::kJson, "info", "e", {{"v", accents}}, 0);
+  CHECK(cut.find("\xc3...(") == std::string::npos);
 }

@@ -497,7 +497,7 @@ TEST_CASE("Refund amounts that are not money end failed with invalid_amount, and
   h.sandbox.Control("POST", "/_control/ebay/orders",
                     R"({"order_id":"33-333-3","line_items":[{"line_item_id":"L3","sku":"CAP","quantity":3,"price":"20.00"}]})");
   const std::vector<std::pair<std::string, std::string>> bad = {
-      {"-5.00", "USD"}, {"0.00", "USD"}, {"-0", "USD"}, {"0.105", "USD"}, {"0.30000000000000004", "USD"},
+      {"-5.00", "USD"}, {"-0", "USD"}, {"0.105", "USD"}, {"0.30000000000000004", "USD"},
       {"10.00", "XYZ"}, {"92233720368547758.08", "USD"}};
   for (std::size_t i = 0; i < bad.size(); ++i) {
     h.sandbox.Control("POST", "/_control/ebay/orders/33-333-3/refunds",
@@ -505,6 +505,10 @@ TEST_CASE("Refund amounts that are not money end failed with invalid_amount, and
                                   bad[i].first, bad[i].second));
   }
   h.sandbox.Control("POST", "/_control/ebay/orders/33-333-3/refunds", R"({"amount":"20.00","refund_id":"5GOOD"})");
+  // Zero is no money: skipped, not failed. A line's refund that has no amount yet is not imported yet.
+  h.sandbox.Control("POST", "/_control/ebay/orders/33-333-3/refunds", R"({"amount":"0.00","refund_id":"5ZERO"})");
+  h.sandbox.Control("POST", "/_control/ebay/orders/33-333-3/refunds",
+                    R"({"refund_id":"5LATER","line_item_id":"L3","amount_as_sent":null})");
 
   REQUIRE(h.Reconcile("ebay-us") == 0);
   for (std::size_t i = 0; i < bad.size(); ++i) {
@@ -516,6 +520,10 @@ TEST_CASE("Refund amounts that are not money end failed with invalid_amount, and
     CHECK(tx.attempts == 1);  // not retried
   }
   CHECK(h.WaitSettled("ebay-us", "ebay:refund:5GOOD").status == TxStatus::kPosted);
+  const Transaction zero = h.WaitSettled("ebay-us", "ebay:refund:5ZERO");
+  CHECK(zero.status == TxStatus::kSkipped);
+  CHECK(zero.history.back().note == "nothing to do: no money was refunded");
+  CHECK_FALSE(h.LoadTx("ebay-us", "ebay:refund:5LATER").has_value());
   auto refunds = h.Records("cashRefund");
   REQUIRE(refunds.size() == 1);  // only the good one
   CHECK(refunds[0]["total"] == "20.00");

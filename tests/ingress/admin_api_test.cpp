@@ -54,6 +54,11 @@ TEST_CASE("Admin API: tokens, roles, filters and pagination, the CLI prints the 
   CHECK(h.client.Get(base).status == 401);
   CHECK(h.client.Request("GET", base, "", {{"Authorization", "Bearer wrong"}}).status == 401);
   CHECK(h.client.Request("POST", base + "/retrieve", "{}", viewer).status == 403);
+  // The scheme is case-insensitive; the token is not.
+  CHECK(h.client.Request("GET", base, "", {{"Authorization", "bearer viewer-token-value"}}).status == 200);
+  CHECK(h.client.Request("GET", base, "", {{"Authorization", "BEARER viewer-token-value"}}).status == 200);
+  CHECK(h.client.Request("GET", base, "", {{"Authorization", "Bearer VIEWER-TOKEN-VALUE"}}).status == 401);
+  CHECK(h.client.Request("GET", base, "", {{"Authorization", "bearer"}}).status == 401);
 
   auto all = h.client.Request("GET", base, "", viewer);
   REQUIRE(all.status == 200);
@@ -240,6 +245,10 @@ TEST_CASE("Captures export, dry-run replay and replaying a whole day twice: noth
   CHECK(index.headers["content-security-policy"].find("script-src 'self'") != std::string::npos);
   CHECK(index.body.find("<script src=\"app.js\"") != std::string::npos);
   CHECK(h.client.Get(h.server->BaseUrl() + "/ui/app.js").status == 200);
+  auto head = h.client.Request("HEAD", h.server->BaseUrl() + "/ui/");  // GET without the body
+  CHECK(head.status == 200);
+  CHECK(head.body.empty());
+  CHECK(head.headers["content-length"] == std::to_string(index.body.size()));
   CHECK(h.client.Get(h.server->BaseUrl() + "/ui/../config.yaml").status == 404);
 
   for (int day = 0; day < 2; ++day) {

@@ -279,3 +279,35 @@ TEST_CASE("HTTP server: clients closing with pipelined answers still queued lose
   const std::string received = ExchangeUntilClosed(port, "GET /after HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
   CHECK(received.find("HTTP/1.1 200 OK") != std::string::npos);
 }
+
+TEST_CASE("HTTP server: over max_connections the longest-idle connection makes room; a per-client cap closes at once",
+          "[ingress][integration]") {
+  const int port = FreePort();
+  HttpServerOptions options;
+  options.threads = 1;  // "the longest idle on its thread": one thread makes it every connection
+  options.connections.max = 10;
+  HttpServer server({"127.0.0.1", port}, [](const HttpRequest&) { return JsonResponse(200, "{}"); }, options);
+  REQUIRE(server.Start());
+  std::vector<int> idle;
+  for (int i = 0; i < 10; ++i) idle.push_back(Connect(port));
+  // An eleventh connection is served: the ten idle ones do not keep it out.
+  const std::string received = ExchangeUntilClosed(port, "GET /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  CHECK(received.find("HTTP/1.1 200 OK") != std::string::npos);
+  int closed = 0;
+  for (int fd : idle) {
+    if (ReadUntilClosed(fd, 300).find("<closed>") != std::string::npos) ++closed;
+    close(fd);
+  }
+  CHECK(closed == 1);  // the first one, idle the longest
+
+  const int per_client_port = FreePort();
+  HttpServerOptions per_client = options;
+  per_client.connections = {100, 3};
+  HttpServer limited({"127.0.0.1", per_client_port}, [](const HttpRequest&) { return JsonResponse(200, "{}"); },
+                     per_client);
+  REQUIRE(limited.Start());
+  std::vector<int> held;
+  for (int i = 0; i < 3; ++i) held.push_back(Connect(per_client_port));
+  CHECK(ExchangeUntilClosed(per_client_port, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n", 2000) == "<closed>");
+  for (int fd : held) close(fd);
+}

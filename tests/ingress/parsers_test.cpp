@@ -76,7 +76,7 @@ TEST_CASE("A refund whose amounts are not money says so (invalid_amount), never 
     return ParseShopifyPayload("shop", "refunds/create", body, kShop).event;
   };
   for (const auto& [amount, currency] : std::vector<std::pair<std::string, std::string>>{
-           {R"("1e2")", "USD"}, {R"("-5.00")", "USD"}, {R"("0.00")", "USD"}, {R"("-0")", "USD"},
+           {R"("1e2")", "USD"}, {R"("-5.00")", "USD"}, {R"("-0")", "USD"},
            {R"("0.105")", "USD"}, {"0.30000000000000004", "USD"}, {R"("10.00")", "XYZ"},
            {R"("92233720368547758.08")", "USD"}}) {
     INFO(amount << " " << currency);
@@ -100,6 +100,9 @@ TEST_CASE("A refund whose amounts are not money says so (invalid_amount), never 
       R"({"id":1,"order_id":2,"refund_line_items":[{"line_item_id":5,"quantity":1}],"transactions":[]})", kShop).event;
   CHECK_FALSE(restock.amount.has_value());
   CHECK(restock.amount_error.empty());
+  // A successful transaction of zero is no money, not an invalid amount (the refund is then skipped, not failed).
+  CHECK(refund(R"("0.00")", "USD").amount == Money{0, "USD"});
+  CHECK(refund(R"("0.00")", "USD").amount_error.empty());
   // And a good one is read to the cent, its error carried through the queue entry.
   CHECK(refund(R"("19.99")", "USD").amount == Money{1999, "USD"});
   CHECK(ToJson(refund(R"("-5.00")", "USD")).find(R"("amount_error":")") != std::string::npos);

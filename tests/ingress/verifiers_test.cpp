@@ -315,3 +315,39 @@ TEST_CASE("eBay endpoint challenge answer", "[verify][ebay]") {
   CHECK(EbayChallengeResponse("abc", "token-0123456789-0123456789-0123456789", "https://h/webhooks/ebay/a") ==
         "2fd4f35c580710e028dd755dbb5f9f508fe90d9b31735270369d6e801389fab8");
 }
+
+TEST_CASE("Unknown eBay key ids cost a bounded number of fetches and bounded memory, per account", "[verify][ebay]") {
+  const KeyPair pair = GenerateEcKeyPair();
+  FakeKeyFetcher flooded_fetcher(pair.public_pem);
+  FakeKeyFetcher other_fetcher(pair.public_pem);
+  FixedClock clock(1'000'000);
+  EbayPublicKeyCache flooded(flooded_fetcher, clock);
+  EbayPublicKeyCache other(other_fetcher, clock);
+  // 12 000 forged kids at once: only the burst reaches eBay; the rest are refused as retryable (503).
+  int refused = 0;
+  for (int i = 0; i < 12'000; ++i) {
+    auto result = flooded.Get("forged-" + std::to_string(i));
+    REQUIRE_FALSE(result);
+    if (result.error().code == "upstream_unavailable") ++refused;
+  }
+  CHECK(flooded_fetcher.fetches == kMaxKeyFetchBurst);
+  CHECK(refused == 12'000 - kMaxKeyFetchBurst);
+  // Another account's cache has its own budget: its real key is fetched at once.
+  CHECK(other.Get("kid-1"));
+  CHECK(other_fetcher.fetches == 1);
+  // Over an hour the budget refills at kKeyFetchesPerMinute; unknown kids are remembered at most
+  // kMaxUnknownKids at a time and forgotten after kUnknownKidTtlMs.
+  for (int minute = 1; minute <= 60; ++minute) {
+    clock.Set(1'000'000 + minute * 60'000);
+    for (int i = 0; i < 200; ++i) (void)flooded.Get("later-" + std::to_string(minute) + "-" + std::to_string(i));
+  }
+  CHECK(flooded_fetcher.fetches <= kMaxKeyFetchBurst + 60 * kKeyFetchesPerMinute + 1);
+  const int fetched = flooded_fetcher.fetches;
+  (void)flooded.Get("later-60-0");  // remembered: no new fetch
+  CHECK(flooded_fetcher.fetches == fetched);
+  clock.Set(1'000'000 + 60 * 60'000 + kUnknownKidTtlMs + 1);
+  (void)flooded.Get("later-60-0");  // forgotten after its time: fetched again
+  CHECK(flooded_fetcher.fetches == fetched + 1);
+  // And the real key still verifies on the flooded account once its budget allows.
+  CHECK(flooded.Get("kid-1"));
+}

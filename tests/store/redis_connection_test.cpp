@@ -58,6 +58,23 @@ TEST_CASE("The health monitor follows Redis going down and coming back", "[redis
   CHECK(monitor.CheckNow());
 }
 
+TEST_CASE("The health monitor fails while Redis refuses writes (out of memory) and recovers by itself",
+          "[redis][integration]") {
+  RedisServer redis;
+  RedisConfig config;
+  config.url = redis.url();
+  RedisHealthMonitor monitor(RedisLocator(config), std::chrono::milliseconds(50));
+  REQUIRE(monitor.CheckNow());
+  auto admin = refundsync::testing::ConnectLocal(redis.port());
+  REQUIRE(admin);
+  REQUIRE((*admin)->Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"}));
+  REQUIRE((*admin)->Command({"CONFIG", "SET", "maxmemory", "1"}));  // every write is refused: OOM
+  CHECK((*(*admin)->Command({"PING"}))->type == REDIS_REPLY_STATUS);  // yet it still answers
+  CHECK_FALSE(monitor.CheckNow());
+  REQUIRE((*admin)->Command({"CONFIG", "SET", "maxmemory", "0"}));
+  CHECK(monitor.CheckNow());
+}
+
 TEST_CASE("Sentinel tells where the master is", "[redis][integration]") {
   RedisServer redis;
   refundsync::testing::TempDir dir;

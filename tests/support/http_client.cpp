@@ -35,7 +35,6 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& url
   HttpResult result;
   curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, method.c_str());
-  curl_easy_setopt(curl_, CURLOPT_NOBODY, method == "HEAD" ? 1L : 0L);
   if (method == "POST" || method == "PUT") {
     curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
@@ -43,6 +42,7 @@ HttpResult HttpClient::Request(const std::string& method, const std::string& url
     curl_easy_setopt(curl_, CURLOPT_HTTPGET, 1L);
     curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
+  curl_easy_setopt(curl_, CURLOPT_NOBODY, method == "HEAD" ? 1L : 0L);  // after HTTPGET, which clears it
   curl_slist* list = nullptr;
   list = curl_slist_append(list, "Expect:");  // no 100-continue round trip
   for (const auto& [name, value] : headers) list = curl_slist_append(list, (name + ": " + value).c_str());
