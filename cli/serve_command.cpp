@@ -15,6 +15,7 @@
 #include "core/metrics.h"
 #include "core/task_pool.h"
 #include "cli/sync_engine.h"
+#include "clients/counted_http_client.h"
 #include "clients/ebay_public_keys.h"
 #include "handlers/worker.h"
 #include "core/clock.h"
@@ -23,8 +24,10 @@
 #include "ingress/health_routes.h"
 #include "ingress/webhook_routes.h"
 #include "store/redis_ingest_store.h"
+#include "store/transaction_store.h"
 #include "ingress/http_server.h"
 #include "ingress/service_state.h"
+#include "store/redis_gauges.h"
 #include "store/redis_health.h"
 
 namespace refundsync {
@@ -60,11 +63,18 @@ std::string_view RouteGroup(const std::string& path) {  // literals: nothing to 
   return "other";
 }
 
-// Counts every request by route group and status; the per-source webhook counters live with the pipeline.
+// Counts every request by route group and status, and times webhook answers; the per-source webhook counters live
+// with the pipeline.
 AsyncRequestHandler Counted(MetricsRegistry& metrics, AsyncRequestHandler inner) {
-  return [&metrics, inner = std::move(inner)](HttpRequest request, Respond respond) {
+  Histogram& webhook_seconds = metrics.HistogramFor(
+      "refundsync_webhook_seconds", "Time from a webhook's arrival to its answer (verified, recorded, answered)");
+  return [&metrics, &webhook_seconds, inner = std::move(inner)](HttpRequest request, Respond respond) {
     const std::string_view group = RouteGroup(request.path);
-    inner(std::move(request), [&metrics, group, respond](HttpResponse response) {
+    const auto started = std::chrono::steady_clock::now();
+    inner(std::move(request), [&metrics, &webhook_seconds, group, started, respond](HttpResponse response) {
+      if (group == "webhook") {
+        webhook_seconds.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+      }
       char status[8];
       const auto written = std::to_chars(status, status + sizeof(status), response.status);
       metrics.CachedCounter("refundsync_http_requests_total", "HTTP requests by route group and status", "route",
@@ -100,11 +110,25 @@ int RunServe(const std::string& config_path, Role role) {
   RedisHealthMonitor redis_health(RedisLocator(config.redis), std::chrono::milliseconds(250));
   redis_health.CheckNow();
   redis_health.Start();
-  metrics.GaugeCallback("refundsync_redis_up", "1 when Redis answers PING", [&] { return redis_health.healthy() ? 1 : 0; });
+  metrics.GaugeCallback("refundsync_redis_up", "1 when Redis takes writes", [&] { return redis_health.healthy() ? 1 : 0; });
+  // Transactions stored before the list's filter indexes existed are indexed once (any replica; idempotent).
+  if (auto connection = RedisLocator(config.redis).ConnectToMaster(std::chrono::seconds(2))) {
+    if (auto indexed = TransactionStore(**connection).EnsureIndexes(); !indexed) {
+      log::Warn("transaction_index_incomplete", {{"reason", indexed.error().message},
+                                                 {"effect", "filtered lists miss older transactions until a restart"}});
+    } else if (*indexed > 0) {
+      log::Info("transactions_indexed", {{"count", static_cast<long long>(*indexed)}});
+    }
+  }
 
   // The ingress: verifiers (one eBay key cache per account), the Redis ingest store, the webhook routes.
   SystemClock clock;
-  CurlHttpClient http;
+  // Queue depth and age per shard, transactions by status: read from Redis every 5 s, not on each scrape.
+  RedisGauges redis_gauges(RedisLocator(config.redis), metrics, clock, std::chrono::seconds(5));
+  redis_gauges.SampleNow();
+  redis_gauges.Start();
+  CurlHttpClient curl;
+  CountedHttpClient http(curl, metrics, "ebay");  // this client fetches eBay's signing keys only
   std::vector<std::unique_ptr<EbayApiKeyFetcher>> ebay_fetchers;
   std::vector<std::unique_ptr<EbayPublicKeyCache>> ebay_key_caches;
   std::map<std::string, EbayPublicKeyCache*> ebay_caches_by_account;

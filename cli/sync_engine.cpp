@@ -6,17 +6,20 @@
 namespace refundsync {
 
 SyncEngine::SyncEngine(const Config& config, const Clock& clock, MetricsRegistry& metrics)
-    : gate(RedisLocator(config.redis), config.netsuite.max_concurrency),
-      netsuite(config.netsuite, http, gate, clock),
+    : netsuite_http(http, metrics, "netsuite"),
+      shopify_http(http, metrics, "shopify"),
+      ebay_http(http, metrics, "ebay"),
+      gate(RedisLocator(config.redis), config.netsuite.max_concurrency),
+      netsuite(config.netsuite, netsuite_http, gate, clock),
       inbound(config.netsuite, netsuite, clock) {
   for (const auto& account : config.accounts) {
     if (!account.ebay) continue;
-    ebay_clients.push_back(std::make_unique<EbayRestClient>(*account.ebay, http, clock));
+    ebay_clients.push_back(std::make_unique<EbayRestClient>(*account.ebay, ebay_http, clock));
     ebay_by_account[account.id] = ebay_clients.back().get();
   }
   for (const auto& account : config.accounts) {
     if (!account.shopify) continue;
-    shopify_clients.push_back(std::make_unique<ShopifyGraphQlClient>(*account.shopify, http));
+    shopify_clients.push_back(std::make_unique<ShopifyGraphQlClient>(*account.shopify, shopify_http));
     shopify_by_account[account.id] = shopify_clients.back().get();
   }
   outbound = std::make_unique<OutboundHandler>(config, netsuite, shopify_by_account, ebay_by_account);

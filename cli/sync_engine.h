@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "clients/counted_http_client.h"
 #include "clients/ebay_client.h"
 #include "clients/http_client.h"
 #include "clients/netsuite_client.h"
@@ -29,6 +30,10 @@ struct SyncEngine {
   SyncEngine& operator=(const SyncEngine&) = delete;
 
   CurlHttpClient http;
+  // The clients' calls, counted by target (refundsync_upstream_calls_total).
+  CountedHttpClient netsuite_http;
+  CountedHttpClient shopify_http;
+  CountedHttpClient ebay_http;
   RedisConcurrencyGate gate;
   NetSuiteRestClient netsuite;
   InboundHandler inbound;

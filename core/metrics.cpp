@@ -109,10 +109,11 @@ Gauge& MetricsRegistry::GaugeFor(const std::string& name, const std::string& hel
   return *slot;
 }
 
-Histogram& MetricsRegistry::HistogramFor(const std::string& name, const std::string& help, const Labels& labels) {
+Histogram& MetricsRegistry::HistogramFor(const std::string& name, const std::string& help, const Labels& labels,
+                                         const std::vector<double>& bounds) {
   std::lock_guard lock(mutex_);
   auto& slot = FamilyFor(name, "histogram", help).histograms[RenderLabels(labels)];
-  if (!slot) slot = std::make_unique<Histogram>(DefaultLatencyBuckets());
+  if (!slot) slot = std::make_unique<Histogram>(bounds.empty() ? DefaultLatencyBuckets() : bounds);
   return *slot;
 }
 

@@ -60,7 +60,10 @@ class MetricsRegistry {
   // Handles stay valid for the registry's lifetime. Asking again for the same name and labels returns the same one.
   Counter& CounterFor(const std::string& name, const std::string& help, const Labels& labels = {});
   Gauge& GaugeFor(const std::string& name, const std::string& help, const Labels& labels = {});
-  Histogram& HistogramFor(const std::string& name, const std::string& help, const Labels& labels = {});
+  // `bounds`: the buckets' upper bounds in seconds, the first time this histogram is asked for (default: 0.5 ms
+  // to 10 s, for requests).
+  Histogram& HistogramFor(const std::string& name, const std::string& help, const Labels& labels = {},
+                          const std::vector<double>& bounds = {});
   // A gauge computed when /metrics is scraped (e.g. queue depth read from Redis).
   void GaugeCallback(const std::string& name, const std::string& help, std::function<std::int64_t()> read);
 

@@ -440,6 +440,12 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
     tx.error.reset();
     tx.Record(now, TxStatus::kPosted, "posted as " + outcome.target_record + (outcome.note.empty() ? "" : "; " + outcome.note));
     Count("posted");
+    // Seconds to an hour: a refund may wait for retries (backoff up to 15 minutes) or a pending gateway.
+    static const std::vector<double> kRefundBuckets = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600};
+    metrics_
+        .HistogramFor("refundsync_refund_seconds", "From a refund's arrival to its posting", {{"direction", tx.direction}},
+                      kRefundBuckets)
+        .Observe(static_cast<double>(std::max<std::int64_t>(0, now - tx.created_ms)) / 1000.0);
   } else {
     tx.error = outcome.error;
     const Error& error = *outcome.error;

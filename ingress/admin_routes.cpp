@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <map>
 
 #include <simdjson.h>
 
@@ -48,19 +49,34 @@ HttpResponse Unavailable() { return ErrorResponse(503, "store_unavailable", "the
 
 }  // namespace
 
-RedisConnection* AdminRoutes::Connection() const {
-  if (!connection_ || connection_->broken()) {
-    auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
-    connection_ = connected ? std::move(*connected) : nullptr;
+std::unique_ptr<RedisConnection> AdminRoutes::TakeConnection() const {
+  std::unique_ptr<RedisConnection> connection;
+  {
+    std::lock_guard lock(mutex_);
+    if (!idle_.empty()) {
+      connection = std::move(idle_.back());
+      idle_.pop_back();
+    }
   }
-  return connection_.get();
+  if (!connection || connection->broken()) {
+    auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
+    connection = connected ? std::move(*connected) : nullptr;
+  }
+  return connection;
+}
+
+void AdminRoutes::ReturnConnection(std::unique_ptr<RedisConnection> connection) const {
+  if (!connection || connection->broken()) return;
+  std::lock_guard lock(mutex_);
+  if (idle_.size() < kIdleConnections) idle_.push_back(std::move(connection));
 }
 
 HttpResponse AdminRoutes::WithConnection(const std::function<HttpResponse(RedisConnection&)>& use) const {
-  std::lock_guard lock(mutex_);
-  RedisConnection* connection = Connection();
-  if (connection == nullptr) return Unavailable();
-  return use(*connection);
+  std::unique_ptr<RedisConnection> connection = TakeConnection();
+  if (!connection) return Unavailable();
+  HttpResponse response = use(*connection);
+  ReturnConnection(std::move(connection));
+  return response;
 }
 
 std::optional<AdminRole> AdminRoutes::Authenticate(const HttpRequest& request) const {
@@ -195,11 +211,10 @@ HttpResponse AdminRoutes::Post(const std::string& id) const {
 void AdminRoutes::ReplayEvent(const std::string& id, const Respond& respond) const {
   std::optional<StoredCapture> capture;
   {
-    std::lock_guard lock(mutex_);
-    RedisConnection* connection = Connection();
-    if (connection == nullptr) return respond(Unavailable());
-    CaptureStore captures(*connection);
-    auto loaded = captures.Get(id);
+    std::unique_ptr<RedisConnection> connection = TakeConnection();
+    if (!connection) return respond(Unavailable());
+    auto loaded = CaptureStore(*connection).Get(id);
+    ReturnConnection(std::move(connection));
     if (!loaded) return respond(Unavailable());
     capture = std::move(*loaded);
   }
@@ -313,17 +328,22 @@ HttpResponse AdminRoutes::ListTransactions(const HttpRequest& request) const {
     bool exhausted = false;
     // A page ends at `limit` transactions or kMaxPageBytes of them, whichever comes first.
     const auto full = [&] { return found >= limit || bytes >= kMaxPageBytes; };
+    const TransactionStore::ListFilter filter{status, account, order_id, since};
     while (!full() && !exhausted) {
-      auto ids = connection.Command({"ZREVRANGE", keys::TransactionIndex(), std::to_string(position),
-                                     std::to_string(position + kScanBatch - 1)});
-      if (!ids || (*ids)->type != REDIS_REPLY_ARRAY) return Unavailable();
-      exhausted = (*ids)->elements < static_cast<std::size_t>(kScanBatch);
+      // Read from the index that serves the filter (TransactionStore::ListIds): a narrow filter costs no scan.
+      const int wanted = std::clamp(limit - found, 10, kScanBatch);  // what the page still needs, in a batch
+      auto ids = store.ListIds(filter, position, wanted);
+      if (!ids) return Unavailable();
+      exhausted = ids->size() < static_cast<std::size_t>(wanted);
+      auto loaded = store.LoadMany(*ids);
+      if (!loaded) return Unavailable();
+      std::map<std::string, const Transaction*> by_id;
+      for (const auto& t : *loaded) by_id[t.id] = &t;
       std::size_t i = 0;
-      for (; i < (*ids)->elements && !full(); ++i) {
-        auto tx = store.Load(std::string((*ids)->element[i]->str, (*ids)->element[i]->len));
-        if (!tx) return Unavailable();
-        if (!*tx) continue;
-        const Transaction& t = **tx;
+      for (; i < ids->size() && !full(); ++i) {
+        auto entry = by_id.find((*ids)[i]);
+        if (entry == by_id.end()) continue;
+        const Transaction& t = *entry->second;
         if ((status && TxStatusName(t.status) != *status) || (account && t.account != *account) ||
             (order_id && t.order_id != *order_id) || (since && t.updated_ms < *since)) {
           continue;
@@ -334,7 +354,7 @@ HttpResponse AdminRoutes::ListTransactions(const HttpRequest& request) const {
         ++found;
       }
       position += static_cast<std::int64_t>(i);
-      if (i < (*ids)->elements) exhausted = false;
+      if (i < ids->size()) exhausted = false;
     }
     json.EndArray().Key("next_cursor");
     if (exhausted) {

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 #include <mutex>
 #include <optional>
 
@@ -34,9 +35,12 @@ class AdminRoutes {
 
  private:
   std::optional<AdminRole> Authenticate(const HttpRequest& request) const;
-  // The shared blocking connection, (re)connected when needed; nullptr when Redis is unreachable. Needs mutex_.
-  RedisConnection* Connection() const;
-  // Answers with `use` run on the shared connection, under mutex_; 503 when Redis is unreachable.
+  // Blocking connections of the admin API's own (not the webhooks' or the workers'), one per request at a time:
+  // an idle one, or a new one; nullptr when Redis is unreachable. Returned ones are kept up to kIdleConnections
+  // (the admin task pool's threads), so concurrent requests never queue behind one connection.
+  std::unique_ptr<RedisConnection> TakeConnection() const;
+  void ReturnConnection(std::unique_ptr<RedisConnection> connection) const;
+  // Answers with `use` run on a connection of the pool; 503 when Redis is unreachable.
   HttpResponse WithConnection(const std::function<HttpResponse(RedisConnection&)>& use) const;
   HttpResponse ListTransactions(const HttpRequest& request) const;
   HttpResponse ShowTransaction(const std::string& id) const;
@@ -53,8 +57,9 @@ class AdminRoutes {
   RedisLocator locator_;
   const AdminActions* actions_;
   const WebhookRoutes* webhooks_;
-  mutable std::mutex mutex_;
-  mutable std::unique_ptr<RedisConnection> connection_;
+  static constexpr std::size_t kIdleConnections = 4;
+  mutable std::mutex mutex_;  // idle_
+  mutable std::vector<std::unique_ptr<RedisConnection>> idle_;
 };
 
 }  // namespace refundsync

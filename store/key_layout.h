@@ -25,6 +25,11 @@
 //                                                     fenced save checks the lease and writes in one script
 //   rs:{tx:<tx id>}:key                       STRING  where that transaction lives (set once)
 //   rs:{txindex}:updated                      ZSET    transaction ids by last update (ms), for listing
+//   rs:{txindex}:status:<status>              ZSET    the same, by status; and by account, account and status,
+//   rs:{txindex}:account:<account>            ZSET    and storefront order id: each filter of the transactions
+//   rs:{txindex}:account-status:<a>:<status>  ZSET    list reads one index, so a filtered page costs what an
+//   rs:{txindex}:order:<order id>             ZSET    unfiltered one does (TransactionStore::Index)
+//   rs:{txindex}:version                      STRING  "2" once every transaction is in the filter indexes
 //   rs:{work}:fence                           STRING  counter giving lease fencing tokens
 //   rs:{work}:retry                           ZSET    transaction ids by due time (ms): the delayed-retry set
 //   rs:{work}:deadletter                      STREAM  transactions that failed their last attempt
@@ -72,6 +77,15 @@ inline std::string Transaction(std::string_view account, std::string_view order,
 }
 inline std::string TransactionLocator(std::string_view id) { return "rs:{tx:" + std::string(id) + "}:key"; }
 inline std::string TransactionIndex() { return "rs:{txindex}:updated"; }
+inline std::string TransactionsByStatus(std::string_view status) { return "rs:{txindex}:status:" + std::string(status); }
+inline std::string TransactionsByAccount(std::string_view account) {
+  return "rs:{txindex}:account:" + std::string(account);
+}
+inline std::string TransactionsByAccountStatus(std::string_view account, std::string_view status) {
+  return "rs:{txindex}:account-status:" + std::string(account) + ":" + std::string(status);
+}
+inline std::string TransactionsByOrder(std::string_view order_id) { return "rs:{txindex}:order:" + std::string(order_id); }
+inline std::string TransactionIndexVersion() { return "rs:{txindex}:version"; }
 inline std::string LeaseFence() { return "rs:{work}:fence"; }
 inline std::string RetrySet() { return "rs:{work}:retry"; }
 inline std::string DeadLetters() { return "rs:{work}:deadletter"; }

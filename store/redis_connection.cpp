@@ -91,6 +91,34 @@ Result<RedisReply> RedisConnection::Command(const std::vector<std::string>& args
   return RedisReply(raw);
 }
 
+Result<std::vector<RedisReply>> RedisConnection::Pipeline(const std::vector<std::vector<std::string>>& commands) {
+  if (broken_) return Unavailable("Redis connection is broken");
+  for (const auto& args : commands) {
+    std::vector<const char*> argv;
+    std::vector<std::size_t> lengths;
+    for (const auto& arg : args) {
+      argv.push_back(arg.data());
+      lengths.push_back(arg.size());
+    }
+    if (redisAppendCommandArgv(context_, static_cast<int>(args.size()), argv.data(), lengths.data()) != REDIS_OK) {
+      broken_ = true;
+      return Unavailable("Redis pipeline could not be queued");
+    }
+  }
+  std::vector<RedisReply> replies;
+  replies.reserve(commands.size());
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) {
+      broken_ = true;  // the rest of the replies are lost with the connection
+      return Unavailable(std::string("Redis connection lost: ") + (context_->err ? context_->errstr : "no reply"));
+    }
+    replies.emplace_back(static_cast<redisReply*>(raw));
+    if (IsReadOnlyError(replies.back().get())) broken_ = true;
+  }
+  return replies;
+}
+
 namespace {
 std::atomic<std::uint64_t> master_generation{0};
 }  // namespace

@@ -54,6 +54,8 @@ class RedisConnection {
   // with code "redis_unavailable" and marks the connection broken; a Redis error reply is returned as a reply
   // of type REDIS_REPLY_ERROR for the caller to judge (e.g. NOSCRIPT).
   Result<RedisReply> Command(const std::vector<std::string>& args);
+  // Several commands in one round trip (hiredis pipelining); replies in order. Errors as Command's.
+  Result<std::vector<RedisReply>> Pipeline(const std::vector<std::vector<std::string>>& commands);
 
   bool broken() const { return broken_ || generation_ != MasterGeneration(); }
 

@@ -8,6 +8,21 @@ namespace {
 std::string Text(const redisReply* reply) { return reply->str ? std::string(reply->str, reply->len) : std::string(); }
 
 // KEYS[1] lease, KEYS[2] transaction (same hash tag: the order's). ARGV[1] token, ARGV[2] JSON.
+// KEYS[1] updated, KEYS[2] status, KEYS[3] account, KEYS[4] account-status, KEYS[5] order index, KEYS[6..] the
+// status and account-status indexes of the other statuses (left). ARGV[1] updated ms, ARGV[2] id, ARGV[3] "NX" to
+// keep an existing time, else "".
+constexpr const char* kIndexTransaction = R"lua(
+for i = 6, #KEYS do redis.call('ZREM', KEYS[i], ARGV[2]) end
+for i = 1, 5 do
+  if ARGV[3] == 'NX' then
+    redis.call('ZADD', KEYS[i], 'NX', ARGV[1], ARGV[2])
+  else
+    redis.call('ZADD', KEYS[i], ARGV[1], ARGV[2])
+  end
+end
+return 1
+)lua";
+
 constexpr const char* kSaveFenced = R"lua(
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[2], ARGV[2])
@@ -83,7 +98,7 @@ Result<TransactionStore::Stored> TransactionStore::CreateIfAbsent(const Transact
   auto created = Run({"SET", key, ToJson(tx), "NX"});
   if (!created) return created.error();
   if ((*created)->type == REDIS_REPLY_STATUS) {
-    auto indexed = Run({"ZADD", keys::TransactionIndex(), std::to_string(tx.updated_ms), tx.id});
+    auto indexed = Index(tx, false);
     if (!indexed) return indexed.error();
     return Stored{tx, true};
   }
@@ -91,7 +106,7 @@ Result<TransactionStore::Stored> TransactionStore::CreateIfAbsent(const Transact
   if (!existing) return existing.error();
   auto parsed = TransactionFromJson(Text(existing->get()));
   if (!parsed) return parsed.error();
-  auto indexed = Run({"ZADD", keys::TransactionIndex(), "NX", std::to_string(parsed->updated_ms), parsed->id});
+  auto indexed = Index(*parsed, true);
   if (!indexed) return indexed.error();
   return Stored{std::move(*parsed), false};
 }
@@ -108,14 +123,102 @@ Result<std::optional<Transaction>> TransactionStore::Load(const std::string& id)
   return std::optional<Transaction>(std::move(*tx));
 }
 
+Result<std::vector<Transaction>> TransactionStore::LoadMany(const std::vector<std::string>& ids) {
+  std::vector<Transaction> out;
+  if (ids.empty()) return out;
+  std::vector<std::vector<std::string>> locate;
+  for (const auto& id : ids) locate.push_back({"GET", keys::TransactionLocator(id)});
+  auto located = redis_.Pipeline(locate);
+  if (!located) return Unavailable(located.error().message);
+  std::vector<std::vector<std::string>> read;
+  for (const auto& reply : *located) {
+    if (reply->type == REDIS_REPLY_STRING) read.push_back({"GET", Text(reply.get())});
+  }
+  auto stored = redis_.Pipeline(read);
+  if (!stored) return Unavailable(stored.error().message);
+  for (const auto& reply : *stored) {
+    if (reply->type != REDIS_REPLY_STRING) continue;
+    auto tx = TransactionFromJson(Text(reply.get()));
+    if (!tx) return tx.error();
+    out.push_back(std::move(*tx));
+  }
+  return out;
+}
+
 Result<void> TransactionStore::Save(const Transaction& tx) {
   auto located = Run({"SET", keys::TransactionLocator(tx.id), TxKey(tx)});  // first, as in CreateIfAbsent
   if (!located) return located.error();
   auto saved = Run({"SET", TxKey(tx), ToJson(tx)});
   if (!saved) return saved.error();
-  auto indexed = Run({"ZADD", keys::TransactionIndex(), std::to_string(tx.updated_ms), tx.id});
+  auto indexed = Index(tx, false);
   if (!indexed) return indexed.error();
   return {};
+}
+
+Result<void> TransactionStore::Index(const Transaction& tx, bool keep_time) {
+  const std::string status(TxStatusName(tx.status));
+  std::vector<std::string> args = {"EVAL",
+                                   kIndexTransaction,
+                                   "0",
+                                   keys::TransactionIndex(),
+                                   keys::TransactionsByStatus(status),
+                                   keys::TransactionsByAccount(tx.account),
+                                   keys::TransactionsByAccountStatus(tx.account, status),
+                                   keys::TransactionsByOrder(tx.order_id)};
+  for (TxStatus other : {TxStatus::kImported, TxStatus::kPosted, TxStatus::kFailed, TxStatus::kSkipped}) {
+    if (other == tx.status) continue;
+    args.push_back(keys::TransactionsByStatus(TxStatusName(other)));
+    args.push_back(keys::TransactionsByAccountStatus(tx.account, TxStatusName(other)));
+  }
+  args[2] = std::to_string(args.size() - 3);
+  args.push_back(std::to_string(tx.updated_ms));
+  args.push_back(tx.id);
+  args.push_back(keep_time ? "NX" : "");
+  auto indexed = Run(args);
+  if (!indexed) return indexed.error();
+  return {};
+}
+
+Result<std::vector<std::string>> TransactionStore::ListIds(const ListFilter& filter, std::int64_t position, int count) {
+  // The narrowest index the filter allows; the rest of the filter is checked on the transactions.
+  std::string index = keys::TransactionIndex();
+  if (filter.order_id) {
+    index = keys::TransactionsByOrder(*filter.order_id);
+  } else if (filter.account && filter.status) {
+    index = keys::TransactionsByAccountStatus(*filter.account, *filter.status);
+  } else if (filter.status) {
+    index = keys::TransactionsByStatus(*filter.status);
+  } else if (filter.account) {
+    index = keys::TransactionsByAccount(*filter.account);
+  }
+  const std::string min = filter.since_ms ? std::to_string(*filter.since_ms) : "-inf";
+  auto reply = Run({"ZREVRANGEBYSCORE", index, "+inf", min, "LIMIT", std::to_string(position), std::to_string(count)});
+  if (!reply) return reply.error();
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < (*reply)->elements; ++i) ids.push_back(Text((*reply)->element[i]));
+  return ids;
+}
+
+Result<std::int64_t> TransactionStore::EnsureIndexes() {
+  auto version = Run({"GET", keys::TransactionIndexVersion()});
+  if (!version) return version.error();
+  if ((*version)->type == REDIS_REPLY_STRING && Text(version->get()) == "2") return 0;
+  std::int64_t indexed = 0;
+  for (std::int64_t start = 0;; start += 1000) {
+    auto ids = Run({"ZRANGE", keys::TransactionIndex(), std::to_string(start), std::to_string(start + 999)});
+    if (!ids) return ids.error();
+    for (std::size_t i = 0; i < (*ids)->elements; ++i) {
+      auto tx = Load(Text((*ids)->element[i]));
+      if (!tx) return tx.error();
+      if (!*tx) continue;
+      if (auto done = Index(**tx, true); !done) return done.error();
+      ++indexed;
+    }
+    if ((*ids)->elements < 1000) break;
+  }
+  auto set = Run({"SET", keys::TransactionIndexVersion(), "2"});
+  if (!set) return set.error();
+  return indexed;
 }
 
 Result<void> TransactionStore::SaveFenced(const Transaction& tx, std::int64_t lease_token) {
@@ -125,7 +228,7 @@ Result<void> TransactionStore::SaveFenced(const Transaction& tx, std::int64_t le
   if ((*saved)->integer != 1) return MakeError("lease_lost", "the order's lease expired before the result was stored");
   // The transaction is stored: that is what callers act on (e.g. a note saved before an irreversible call). Its
   // index entry exists since creation; failing to move it up the list only changes the order shown.
-  (void)Run({"ZADD", keys::TransactionIndex(), std::to_string(tx.updated_ms), tx.id});
+  (void)Index(tx, false);
   return {};
 }
 

@@ -28,11 +28,25 @@ class TransactionStore {
   // Stores `tx` unless a transaction with its id exists.
   Result<Stored> CreateIfAbsent(const Transaction& tx);
   Result<std::optional<Transaction>> Load(const std::string& id);
+  // Several at once, in two round trips (a page of the list); missing ones are left out.
+  Result<std::vector<Transaction>> LoadMany(const std::vector<std::string>& ids);
   // Saves unconditionally (no lease needed: imported/skipped records, retry bookkeeping).
   Result<void> Save(const Transaction& tx);
   // Saves only while `lease_token` still holds the order's lease: a worker that lost its lease (stalled past the
   // lease time) cannot overwrite what the new holder wrote. Error "lease_lost" otherwise.
   Result<void> SaveFenced(const Transaction& tx, std::int64_t lease_token);
+
+  // The list's filters (GET /api/transactions): any of status, account, order id, and updated since.
+  struct ListFilter {
+    std::optional<std::string> status, account, order_id;
+    std::optional<std::int64_t> since_ms;
+  };
+  // Ids most recently updated first, from the one index that serves the filter, starting at `position` in it.
+  // Callers still check each loaded transaction against the filter (an index entry can be older than its
+  // transaction by one write).
+  Result<std::vector<std::string>> ListIds(const ListFilter& filter, std::int64_t position, int count);
+  // Puts every transaction into the filter indexes once (they came with version 2 of the layout); a no-op after.
+  Result<std::int64_t> EnsureIndexes();
 
   // Per-order lease: refunds of one order are processed one at a time. Returns the fencing token, or nullopt
   // when another worker holds it.
@@ -70,7 +84,11 @@ class TransactionStore {
   // Ids of transactions, most recently updated first (for listing).
   Result<std::vector<std::string>> RecentIds(int limit);
 
+
  private:
+  // Adds (or moves) the transaction in every list index: by update time, status, account, account and status,
+  // order; `keep_time` leaves its time where it is when already there (a re-arrival is not an update).
+  Result<void> Index(const Transaction& tx, bool keep_time);
   Result<RedisReply> Run(const std::vector<std::string>& args);
   Result<std::string> KeyOf(const std::string& tx_id);
 

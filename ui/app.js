@@ -14,6 +14,8 @@ const state = {
   nextCursor: null,
   selectedId: null,
   refreshTimer: null,
+  refreshing: false,    // a refresh is outstanding
+  refreshAgain: false,  // asked for while it was: run once more after it
 };
 
 // --- The token: asked once per browser session --------------------------------------------------------------
@@ -183,18 +185,35 @@ async function loadMore() {
   $('#more').hidden = !state.nextCursor;
 }
 
+// One refresh at a time: a slow list must not pile up requests every 5 s. The timer skips a beat while one is
+// outstanding; a change made meanwhile (a filter, the Refresh button) runs once more after it, so the page ends
+// up showing what was asked last.
 async function refresh() {
+  if (state.refreshing) {
+    state.refreshAgain = true;
+    return;
+  }
+  state.refreshing = true;
   try {
-    await loadTransactions();
-    if (state.selectedId) await showDetails(state.selectedId, { quiet: true });
+    do {
+      state.refreshAgain = false;
+      await loadTransactions();
+      if (state.selectedId) await showDetails(state.selectedId, { quiet: true });
+    } while (state.refreshAgain);
   } catch (error) {
     if (error.status !== 401) say(`Could not load the transactions: ${error.message}`, true);
+  } finally {
+    state.refreshing = false;
   }
+}
+
+function autoRefresh() {
+  if (!state.refreshing) refresh();
 }
 
 function startAutoRefresh() {
   stopAutoRefresh();
-  if ($('#auto-refresh').checked) state.refreshTimer = setInterval(refresh, REFRESH_MS);
+  if ($('#auto-refresh').checked) state.refreshTimer = setInterval(autoRefresh, REFRESH_MS);
 }
 
 function stopAutoRefresh() {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "clients/counted_http_client.h"
+
 #include "core/json_writer.h"
 #include "core/log.h"
 #include "core/metrics.h"
@@ -60,4 +62,16 @@ TEST_CASE("Log fields from senders: control characters escaped, long values cut 
   while (accents.size() < 600) accents += "\xc3\xa9";
   const std::string cut = FormatLine(LogFormat::kJson, "info", "e", {{"v", accents}}, 0);
   CHECK(cut.find("\xc3...(") == std::string::npos);
+}
+
+TEST_CASE("Upstream call names keep the API and drop the ids", "[metrics]") {
+  using refundsync::CallName;
+  CHECK(CallName("POST", "https://1234567-sb1.suitetalk.api.netsuite.com/services/rest/record/v1/cashSale/123/!transform/cashRefund?x=1") ==
+        "POST /services/rest/record/v1/cashSale/{id}/!transform/cashRefund");
+  CHECK(CallName("GET", "http://h/services/rest/record/v1/salesOrder/eid:shop-eu-820982911?expandSubResources=true") ==
+        "GET /services/rest/record/v1/salesOrder/{id}");
+  CHECK(CallName("POST", "https://shop.myshopify.com/admin/api/2026-10/graphql.json") == "POST /admin/api/2026-10/graphql.json");
+  CHECK(CallName("POST", "https://api.ebay.com/sell/fulfillment/v1/order/13-14786-65872/issue_refund") ==
+        "POST /sell/fulfillment/v1/order/{id}/issue_refund");
+  CHECK(CallName("POST", "https://api.ebay.com/identity/v1/oauth2/token") == "POST /identity/v1/oauth2/token");
 }

@@ -528,3 +528,44 @@ TEST_CASE("Refund amounts that are not money end failed with invalid_amount, and
   REQUIRE(refunds.size() == 1);  // only the good one
   CHECK(refunds[0]["total"] == "20.00");
 }
+
+TEST_CASE("Metrics: where a refund's time goes, upstream calls, queues, transactions, and every name the alerts use",
+          "[sync][metrics][integration]") {
+  SyncHarness h;
+  h.SeedNetSuiteOrder("shop-eu-950", "invoice", R"([{"sku":"PEN","quantity":2,"rate":"10.00"}])");
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9501", "950", "10.00", "[]"), "m1") == 200);
+  REQUIRE(h.WaitSettled("shop-eu", "shopify:refund:9501").status == TxStatus::kPosted);
+  // The Redis gauges are sampled every 5 s: wait for the sample that sees the posted refund.
+  std::string metrics;
+  WaitUntil([&] {
+    metrics = h.client.Get(h.server->BaseUrl() + "/metrics").body;
+    return metrics.find("refundsync_transactions{status=\"posted\"} 1") != std::string::npos;
+  }, 15000);
+  INFO(metrics);
+  CHECK(metrics.find("refundsync_transactions{status=\"posted\"} 1") != std::string::npos);
+  CHECK(metrics.find("refundsync_refund_seconds_count{direction=\"to_netsuite\"} 1") != std::string::npos);
+  CHECK(metrics.find("refundsync_webhook_seconds_count") != std::string::npos);
+  CHECK(metrics.find("refundsync_queue_depth{shard=\"0\"} 0") != std::string::npos);
+  CHECK(metrics.find("refundsync_queue_oldest_seconds{shard=\"7\"} 0") != std::string::npos);
+  CHECK(metrics.find(R"(refundsync_upstream_calls_total{target="netsuite",call="POST /services/rest/record/v1/invoice/{id}/!transform/creditMemo",outcome="2xx"} 1)") !=
+        std::string::npos);
+  CHECK(metrics.find(R"(refundsync_upstream_calls_total{target="shopify",call="POST /admin/api/2026-10/graphql.json",outcome="2xx"})") !=
+        std::string::npos);
+  // Every metric the PrometheusRule alerts on exists.
+  std::ifstream rules(std::string(REFUNDSYNC_SOURCE_DIR) + "/deploy/k8s/prometheusrule.yaml");
+  const std::string text((std::istreambuf_iterator<char>(rules)), std::istreambuf_iterator<char>());
+  std::size_t names = 0;
+  for (std::size_t at = text.find("refundsync_"); at != std::string::npos; at = text.find("refundsync_", at + 1)) {
+    std::size_t end = at;
+    while (end < text.size() && (std::islower(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
+    const std::string name = text.substr(at, end - at);
+    if (name == "refundsync_" || text.compare(end, 1, "{") != 0 && text.compare(end, 1, ")") != 0 &&
+                                     text.compare(end, 1, "[") != 0) {
+      continue;  // not a metric in an expression (e.g. a command name in a summary)
+    }
+    INFO(name);
+    CHECK(metrics.find("\n" + name) != std::string::npos);
+    ++names;
+  }
+  CHECK(names >= 5);
+}

@@ -149,6 +149,31 @@ async function main() {
       }, null, { timeout: STEP_TIMEOUT_MS });
     });
 
+    await step('one refresh of the list at a time, the last one asked for shown', async () => {
+      let inFlight = 0;
+      let most = 0;
+      let requests = 0;
+      const isList = (url) => url.pathname === '/api/transactions';
+      await page.route(isList, async (route) => {
+        inFlight += 1;
+        requests += 1;
+        most = Math.max(most, inFlight);
+        const response = await route.fetch();
+        await new Promise((resolve) => { setTimeout(resolve, 500); });  // a slow list
+        await route.fulfill({ response });
+        inFlight -= 1;
+      });
+      for (let i = 0; i < 4; i += 1) await page.click('#refresh');
+      await page.selectOption('#filter-status', '');  // the last thing asked for: every status
+      await page.waitForFunction(() => {
+        const rows = [...document.querySelectorAll('#transactions tbody tr')];
+        return rows.some((r) => r.dataset.status !== 'failed');
+      }, null, { timeout: STEP_TIMEOUT_MS });
+      await page.unroute(isList);
+      if (most !== 1) throw new Error(`${most} list requests were outstanding at once`);
+      if (requests > 3) throw new Error(`${requests} list requests for 5 asks`);
+    });
+
     await step('the token lives in the browser session only', async () => {
       await page.reload();
       await page.locator('#app').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
