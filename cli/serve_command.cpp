@@ -132,10 +132,14 @@ int RunServe(const std::string& config_path, Role role) {
   std::vector<std::unique_ptr<EbayApiKeyFetcher>> ebay_fetchers;
   std::vector<std::unique_ptr<EbayPublicKeyCache>> ebay_key_caches;
   std::map<std::string, EbayPublicKeyCache*> ebay_caches_by_account;
+  // eBay's call quota is per application keyset: the accounts of one keyset share one key-fetch budget.
+  std::map<std::string, std::shared_ptr<KeyFetchBudget>> ebay_budgets_by_keyset;
   for (const auto& account : config.accounts) {
     if (!account.ebay) continue;
+    auto& budget = ebay_budgets_by_keyset[account.ebay->api_base_url + " " + account.ebay->client_id.reveal()];
+    if (!budget) budget = std::make_shared<KeyFetchBudget>(clock);
     ebay_fetchers.push_back(std::make_unique<EbayApiKeyFetcher>(*account.ebay, http, clock));
-    ebay_key_caches.push_back(std::make_unique<EbayPublicKeyCache>(*ebay_fetchers.back(), clock));
+    ebay_key_caches.push_back(std::make_unique<EbayPublicKeyCache>(*ebay_fetchers.back(), clock, budget));
     ebay_caches_by_account[account.id] = ebay_key_caches.back().get();
   }
   const ShopifyVerifier shopify_verifier;

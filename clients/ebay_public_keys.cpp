@@ -20,7 +20,10 @@ EbayPublicKeyResult EbayApiKeyFetcher::Fetch(const std::string& kid) {
   request.headers = {{"Authorization", "Bearer " + *token}, {"Accept", "application/json"}};
   auto response = http_.Send(request);
   if (!response) return response.error();
-  if (response->status == 404 || response->status == 400) return MakeError("unknown_key", "eBay does not know kid " + kid);
+  // eBay documents 404 (error 195001, "The specified key id is invalid") for an unknown kid; anything else is
+  // not an answer about the kid. A refused token is dropped so the next fetch asks for a new one.
+  if (response->status == 404) return MakeError("unknown_key", "eBay does not know kid " + kid);
+  if (response->status == 401) tokens_.Invalidate();
   if (response->status != 200) {
     return MakeError("upstream_unavailable", "eBay public key endpoint answered " + std::to_string(response->status));
   }
@@ -40,10 +43,12 @@ EbayPublicKeyResult EbayApiKeyFetcher::Fetch(const std::string& kid) {
 }
 
 bool EbayPublicKeyCache::Usable(const Entry& entry, std::int64_t now) const {
-  return now - entry.fetched_at_ms < (entry.unknown ? std::min(ttl_ms_, kUnknownKidTtlMs) : ttl_ms_);
+  return !entry.refetch && now - entry.fetched_at_ms < (entry.unknown ? std::min(ttl_ms_, kUnknownKidTtlMs) : ttl_ms_);
 }
 
-bool EbayPublicKeyCache::TakeFetchToken(std::int64_t now) {
+bool KeyFetchBudget::Take() {
+  std::lock_guard lock(mutex_);
+  const std::int64_t now = clock_.NowMs();
   tokens_ = std::min<double>(kMaxKeyFetchBurst,
                              tokens_ + static_cast<double>(std::max<std::int64_t>(0, now - tokens_at_ms_)) *
                                            kKeyFetchesPerMinute / 60'000.0);
@@ -57,7 +62,8 @@ void EbayPublicKeyCache::MakeRoom(std::int64_t now) {
   std::size_t unknown = 0, known = 0;
   for (auto it = entries_.begin(); it != entries_.end();) {
     const bool settled = it->second.result.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
-    if (settled && !Usable(it->second, now)) {
+    // Expired entries go, except a known kid's last good key (it still serves while a refetch is refused).
+    if (settled && !Usable(it->second, now) && !it->second.last_good) {
       it = entries_.erase(it);
       continue;
     }
@@ -91,6 +97,7 @@ bool EbayPublicKeyCache::Ready(const std::string& kid) {
 EbayPublicKeyResult EbayPublicKeyCache::Get(const std::string& kid) {
   std::promise<EbayPublicKeyResult> promise;
   std::shared_future<EbayPublicKeyResult> result;
+  std::shared_ptr<const EbayPublicKey> stale;
   {
     std::lock_guard lock(mutex_);
     const std::int64_t now = clock_.NowMs();
@@ -98,27 +105,39 @@ EbayPublicKeyResult EbayPublicKeyCache::Get(const std::string& kid) {
     const bool usable = it != entries_.end() && Usable(it->second, now);
     if (usable) {
       result = it->second.result;
-    } else if (!TakeFetchToken(now)) {
-      return MakeError("upstream_unavailable", "too many eBay key fetches for this account; try again shortly");
     } else {
+      stale = it != entries_.end() ? it->second.last_good : nullptr;
+      if (!budget_->Take()) {
+        if (stale) return stale;
+        return MakeError("upstream_unavailable", "too many eBay key fetches for this keyset; try again shortly");
+      }
       // This caller fetches; others asking for the same kid meanwhile wait on the same future.
       MakeRoom(now);
-      entries_[kid] = Entry{promise.get_future().share(), now, false};
+      entries_[kid] = Entry{promise.get_future().share(), now, false, stale};
     }
   }
   // A failed fetch is shared by the callers that waited for it, then forgotten (below), so the next request
   // tries again; an unknown kid stays cached (for kUnknownKidTtlMs) so a repeated forged kid costs nothing more.
   if (result.valid()) return result.get();
   EbayPublicKeyResult fetched = fetcher_.Fetch(kid);
-  promise.set_value(fetched);
-  if (!fetched) {
+  // eBay unreachable but the kid had a key: that key answers (those waiting on this fetch too).
+  const bool serve_stale = !fetched && fetched.error().code != "unknown_key" && stale;
+  promise.set_value(serve_stale ? EbayPublicKeyResult(stale) : fetched);
+  {
     std::lock_guard lock(mutex_);
-    if (fetched.error().code != "unknown_key") {
-      entries_.erase(kid);
-    } else if (auto it = entries_.find(kid); it != entries_.end()) {
-      it->second.unknown = true;
+    auto it = entries_.find(kid);
+    if (fetched && it != entries_.end()) {
+      it->second.last_good = *fetched;
+    } else if (!fetched && fetched.error().code == "unknown_key" && it != entries_.end()) {
+      it->second.unknown = true;  // eBay says no such key (revoked): the old one is not served either
+      it->second.last_good.reset();
+    } else if (!fetched && it != entries_.end() && it->second.last_good) {
+      it->second.refetch = true;  // try again next time; meanwhile the last good key serves
+    } else if (!fetched && it != entries_.end()) {
+      entries_.erase(it);  // nothing to serve: the next request tries again
     }
   }
+  if (serve_stale) return stale;
   return fetched;
 }
 

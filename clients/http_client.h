@@ -21,6 +21,9 @@ struct OutboundRequest {
   // an idempotency key (eBay issue_refund) that could mean a second refund. false: use a fresh connection, which
   // libcurl never retries.
   bool resend_safe = true;
+  // The call's name in refundsync_upstream_calls_total when its method and path do not say enough (each GraphQL
+  // operation is the same POST; both eBay token grants the same path). Empty: taken from the URL.
+  std::string call;
 };
 
 struct OutboundResponse {

@@ -1,5 +1,7 @@
 #include "clients/shopify_client.h"
 
+#include <cstring>
+
 #include <algorithm>
 #include <cmath>
 #include <thread>
@@ -49,12 +51,26 @@ RefundMoney RefundMoneyOf(const std::vector<std::string>& refund_statuses, bool 
   return RefundMoney::kFailed;
 }
 
+// "query RefundRead($id: ID!) {...}" -> "RefundRead": every document of ours names its operation.
+std::string GraphQlOperationName(const std::string& document) {
+  std::size_t at = document.find_first_not_of(" \n\t");
+  for (const char* kind : {"query ", "mutation "}) {
+    if (at != std::string::npos && document.compare(at, std::strlen(kind), kind) == 0) {
+      const std::size_t start = at + std::strlen(kind);
+      const std::size_t end = document.find_first_of("( {", start);
+      return document.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    }
+  }
+  return "anonymous";
+}
+
 Result<std::string> ShopifyGraphQlClient::Execute(const std::string& query, const std::string& variables_json) {
   JsonWriter body;
   body.BeginObject().Key("query").String(query).Key("variables").Raw(variables_json).EndObject();
   OutboundRequest request;
   request.method = "POST";
   request.url = config_.admin_base_url + "/admin/api/" + config_.api_version + "/graphql.json";
+  request.call = "graphql " + GraphQlOperationName(query);
   request.headers = {{"X-Shopify-Access-Token", config_.access_token.reveal()}, {"Content-Type", "application/json"}};
   request.body = body.str();
   request.timeout = std::chrono::seconds(30);

@@ -35,6 +35,7 @@ struct HttpHandler::Connection {
   // No more writes: closing, or Pistache is about to close the socket (its number may then be reused at once).
   bool closed = false;
   bool aborted = false;
+  Clock::time_point aborted_since{};
   Clock::time_point closing_since{};
   // The rest of an answer the socket could not take yet; sent when it becomes writable (OnWritable).
   std::string unsent;
@@ -266,9 +267,19 @@ void HttpHandler::Abort(Connection& connection) {
   if (connection.aborted) return;
   connection.closed = true;
   connection.aborted = true;
+  connection.aborted_since = Clock::now();
   connection.unsent.clear();
   connection.unsent.shrink_to_fit();
   ::shutdown(connection.fd, SHUT_RDWR);  // Pistache's next read sees the end
+}
+
+std::vector<int> HttpHandler::ShutDownButOpen() const {
+  std::vector<int> fds;
+  const auto now = Clock::now();
+  for (const auto& [fd, connection] : connections_) {
+    if (connection->aborted && now - connection->aborted_since > kCloseLinger) fds.push_back(fd);
+  }
+  return fds;
 }
 
 void HttpHandler::CloseStalled(Clock::time_point now) {

@@ -23,6 +23,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include <pistache/tcp.h>
 
@@ -56,6 +57,9 @@ class HttpHandler : public Pistache::Tcp::Handler {
   void SetWantWritable(WantWritable want_writable) { want_writable_ = std::move(want_writable); }
   // On this handler's thread: the client socket can take more of the answer waiting for it.
   void OnWritable(int fd);
+  // Sockets shut down both ways (aborted) more than a linger ago that Pistache has not closed yet: their end of
+  // stream is waiting to be read.
+  std::vector<int> ShutDownButOpen() const;
 
  private:
   struct Connection;

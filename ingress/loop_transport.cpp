@@ -107,6 +107,9 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
       if (flags == Pistache::Flags<NotifyOn>(NotifyOn::Read) && peers.count(fd) != 0) {
         client_reads_.push_back(fd);
       } else {
+        if (peers.count(fd) == 0 && std::find(internal_tags_.begin(), internal_tags_.end(), fd) == internal_tags_.end()) {
+          internal_tags_.push_back(fd);  // one of Pistache's queues (or a socket closed this round: harmless)
+        }
         theirs_.emplace_back(event.tag).flags = flags;
       }
     }
@@ -121,6 +124,17 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
     answers_queued = true;
     if (!ReadClient(fd)) {
       theirs_.emplace_back(Tag(static_cast<std::uint64_t>(fd))).flags = Pistache::Flags<NotifyOn>(NotifyOn::Read);
+    }
+  }
+  if (tick) {
+    // Pistache 0.0.5's queues lose a wake-up: PollableQueue::pop() drains the eventfd after taking an item, so a
+    // connection the listener queues in between waits, unregistered, until the next one arrives (seen: a client
+    // whose requests were never read). Each tick hands Pistache a read event for each of its queues, so a stranded
+    // connection waits one tick at most; and a socket we shut down whose end Pistache has not read yet
+    // (http_handler.h) gets a read event, so it is closed.
+    for (int tag : internal_tags_) theirs_.emplace_back(Tag(static_cast<std::uint64_t>(tag))).flags = Pistache::Flags<NotifyOn>(NotifyOn::Read);
+    for (int fd : handler_->ShutDownButOpen()) {
+      if (peers.count(fd) != 0) theirs_.emplace_back(Tag(static_cast<std::uint64_t>(fd))).flags = Pistache::Flags<NotifyOn>(NotifyOn::Read);
     }
   }
   if (!theirs_.empty()) {

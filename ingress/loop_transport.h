@@ -59,6 +59,7 @@ class LoopTransport : public Pistache::Tcp::Transport, public ThreadLoop {
   std::vector<int> ours_;
   std::vector<int> client_reads_;
   std::vector<int> client_writes_;
+  std::vector<int> internal_tags_;  // event tags of Pistache's own queues, as seen
   std::array<char, 16384> read_buffer_;
 };
 

@@ -74,4 +74,11 @@ TEST_CASE("Upstream call names keep the API and drop the ids", "[metrics]") {
   CHECK(CallName("POST", "https://api.ebay.com/sell/fulfillment/v1/order/13-14786-65872/issue_refund") ==
         "POST /sell/fulfillment/v1/order/{id}/issue_refund");
   CHECK(CallName("POST", "https://api.ebay.com/identity/v1/oauth2/token") == "POST /identity/v1/oauth2/token");
+  // Ids chosen by senders never become labels, whatever they look like.
+  CHECK(CallName("GET", "https://api.ebay.com/commerce/notification/v1/public_key/aaaaaaaaaaaa") ==
+        "GET /commerce/notification/v1/public_key/{id}");
+  CHECK(CallName("GET", "https://api.ebay.com/sell/fulfillment/v1/order/ABCDEFG") == "GET /sell/fulfillment/v1/order/{id}");
+  CHECK(CallName("GET", "https://api.ebay.com/sell/fulfillment/v1/order?filter=x") == "GET /sell/fulfillment/v1/order");
+  CHECK(CallName("PATCH", "http://h/services/rest/record/v1/creditMemo/abc") == "PATCH /services/rest/record/v1/creditMemo/{id}");
+  CHECK(CallName("POST", "http://h/services/rest/query/v1/suiteql?limit=5") == "POST /services/rest/query/v1/suiteql");
 }
