@@ -73,7 +73,7 @@ TEST_CASE("FormatDecimal and ParseMoney round-trip", "[money]") {
   }
 }
 
-TEST_CASE("ParseRefundAmount refuses any sign; AddMinorUnits refuses overflow", "[money]") {
+TEST_CASE("ParseRefundAmount refuses any sign, and AddMinorUnits refuses overflow", "[money]") {
   using refundsync::AddMinorUnits;
   using refundsync::ParseRefundAmount;
   CHECK(ParseRefundAmount("5.00", "USD").value() == Money{500, "USD"});

@@ -280,7 +280,7 @@ TEST_CASE("HTTP server: clients closing with pipelined answers still queued lose
   CHECK(received.find("HTTP/1.1 200 OK") != std::string::npos);
 }
 
-TEST_CASE("HTTP server: over max_connections the longest-idle connection makes room; a per-client cap closes at once",
+TEST_CASE("HTTP server: over max_connections the longest-idle connection makes room, and a per-client cap closes at once",
           "[ingress][integration]") {
   const int port = FreePort();
   HttpServerOptions options;

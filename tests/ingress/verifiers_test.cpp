@@ -316,7 +316,7 @@ TEST_CASE("eBay endpoint challenge answer", "[verify][ebay]") {
         "2fd4f35c580710e028dd755dbb5f9f508fe90d9b31735270369d6e801389fab8");
 }
 
-TEST_CASE("Unknown eBay key ids cost a bounded number of fetches and bounded memory; known keys keep verifying",
+TEST_CASE("Unknown eBay key ids cost a bounded number of fetches and bounded memory, and known keys keep verifying",
           "[verify][ebay]") {
   const KeyPair pair = GenerateEcKeyPair();
   FakeKeyFetcher flooded_fetcher(pair.public_pem);
