@@ -412,6 +412,13 @@ TEST_CASE("Admin answers are bounded in bytes: large bodies are fetched one at a
 
 TEST_CASE("The transactions list at scale: with 50 000 transactions any filtered page answers in under 100 ms",
           "[admin][integration]") {
+  // 100 ms for the release build; the sanitizer build runs several times slower. A scan of the 50 000 took
+  // 6.5 s before the indexes, so either budget still catches one.
+#if defined(__SANITIZE_ADDRESS__)  // GCC, which builds the sanitizer suite
+  constexpr long kPageBudgetMs = 1000;
+#else
+  constexpr long kPageBudgetMs = 100;
+#endif
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);
@@ -439,7 +446,7 @@ TEST_CASE("The transactions list at scale: with 50 000 transactions any filtered
     REQUIRE(listed.status == 200);
     simdjson::dom::parser parser;
     CHECK(parser.parse(listed.body)["items"].get_array().size() == expected);
-    CHECK(ms < 100);
+    CHECK(ms < kPageBudgetMs);
   };
   timed("status=imported", 0);  // matches nothing: no scan of the 50 000
   timed("status=failed", 5);
