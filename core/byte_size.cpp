@@ -1,10 +1,10 @@
 #include "core/byte_size.h"
 
 #include <array>
-#include <charconv>
-#include <limits>
 #include <string>
 #include <utility>
+
+#include "core/unit_number.h"
 
 namespace refundsync {
 namespace {
@@ -15,24 +15,12 @@ constexpr std::array<std::pair<std::string_view, std::int64_t>, 5> kUnits = {
 }  // namespace
 
 Result<std::int64_t> ParseByteSize(std::string_view text) {
-  std::size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  const std::string_view number = text.substr(0, digits);
-  const std::string_view unit = text.substr(digits);
-  auto invalid = [&] {
+  const auto bytes = ParseUnitNumber(text, kUnits);
+  if (!bytes) {
     return MakeError("invalid_size",
                      "\"" + std::string(text) + "\" is not a size (bytes, or an integer and one of KiB, MiB, GiB)");
-  };
-  if (number.empty()) return invalid();
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
-  if (ec != std::errc() || end != number.data() + number.size()) return invalid();
-  for (const auto& [name, factor] : kUnits) {
-    if (unit != name) continue;
-    if (value > std::numeric_limits<std::int64_t>::max() / factor) return invalid();
-    return value * factor;
   }
-  return invalid();
+  return *bytes;
 }
 
 }  // namespace refundsync

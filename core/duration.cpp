@@ -1,9 +1,9 @@
 #include "core/duration.h"
 
 #include <array>
-#include <charconv>
-#include <limits>
 #include <utility>
+
+#include "core/unit_number.h"
 
 namespace refundsync {
 namespace {
@@ -14,24 +14,12 @@ constexpr std::array<std::pair<std::string_view, std::int64_t>, 5> kUnits = {
 }  // namespace
 
 Result<Duration> ParseDuration(std::string_view text) {
-  std::size_t digits = 0;
-  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-  const std::string_view number = text.substr(0, digits);
-  const std::string_view unit = text.substr(digits);
-  auto invalid = [&] {
+  const auto ms = ParseUnitNumber(text, kUnits);
+  if (!ms) {
     return MakeError("invalid_duration",
                      "\"" + std::string(text) + "\" is not a duration (an integer and one of ms, s, m, h, d)");
-  };
-  if (number.empty() || unit.empty()) return invalid();
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
-  if (ec != std::errc() || end != number.data() + number.size()) return invalid();
-  for (const auto& [name, factor] : kUnits) {
-    if (unit != name) continue;
-    if (value > std::numeric_limits<std::int64_t>::max() / factor) return invalid();
-    return Duration(value * factor);
   }
-  return invalid();
+  return Duration(*ms);
 }
 
 std::string FormatDuration(Duration duration) {

@@ -75,10 +75,11 @@ TEST_CASE("Every optional key of the contract's table is read", "[config]") {
                             "admin:\n  tokens:\n    - {name: ops, role: operator, token_file: \"" + token + "\"}\n"
                             "limits:\n  max_body_bytes: 2048\n"
                             "dedupe:\n  window: 24h\n"
-                            "captures:\n  max_entries: 10\n  max_age: 1d\n"
+                            "captures:\n  max_entries: 10\n  max_age: 1d\n  max_bytes: 64MiB\n"
                             "worker:\n  concurrency: 2\n  max_attempts: 3\n  backoff_initial: 500ms\n  backoff_max: 1m\n"
                             "reconcile:\n  interval: 5m\n"
                             "http:\n  threads: 1\n  header_timeout: 10s\n  body_timeout: 20s\n  keepalive_timeout: 30s\n"
+                            "  max_connections: 500\n  max_connections_per_client: 5\n"
                             "shutdown:\n  drain_delay: 100ms\n"
                             "log:\n  level: debug\n  format: json\n";
   std::string yaml = MinimalConfigYaml(dir, options);
@@ -117,6 +118,9 @@ TEST_CASE("Every optional key of the contract's table is read", "[config]") {
   CHECK(config.http_header_timeout == std::chrono::seconds(10));
   CHECK(config.http_body_timeout == std::chrono::seconds(20));
   CHECK(config.http_keepalive_timeout == std::chrono::seconds(30));
+  CHECK(config.captures_max_bytes == 64 << 20);
+  CHECK(config.http_max_connections == 500);
+  CHECK(config.http_max_connections_per_client == 5);
   CHECK(config.log_level == "debug");
   CHECK(config.log_format == LogFormat::kJson);
   CHECK(config.netsuite.max_concurrency == 3);
@@ -185,6 +189,9 @@ TEST_CASE("Each problem is one line naming the key path", "[config]") {
                                                          "\"from_netsuite\"", "\"to_netsuite\""),
        "api_version: \"2025-07\" is too old: webhook subscriptions (refundsync subscribe) need webhookSubscriptionCreate's uri"},
       {"bad log format", base + "log:\n  format: xml\n", "log.format: \"xml\" is not one of text, json"},
+      {"bad size", base + "captures:\n  max_bytes: 2 GB\n", "captures.max_bytes: \"2 GB\" is not a size"},
+      {"captures smaller than ten bodies", base + "captures:\n  max_bytes: 1MiB\n",
+       "captures.max_bytes: must be at least 10 times limits.max_body_bytes"},
       {"not yaml", "listen: [", "not valid YAML"},
   };
   for (const auto& c : cases) {

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "core/byte_size.h"
 #include "core/duration.h"
 
 using namespace std::chrono_literals;
@@ -27,4 +28,17 @@ TEST_CASE("FormatDuration picks the largest exact unit", "[duration]") {
   CHECK(FormatDuration(90min) == "90m");
   CHECK(FormatDuration(1500ms) == "1500ms");
   CHECK(FormatDuration(0ms) == "0ms");
+}
+
+TEST_CASE("ParseByteSize reads bytes and binary units, and rejects the rest", "[duration]") {
+  using refundsync::ParseByteSize;
+  CHECK(ParseByteSize("1048576").value() == 1048576);
+  CHECK(ParseByteSize("512B").value() == 512);
+  CHECK(ParseByteSize("64KiB").value() == 64 * 1024);
+  CHECK(ParseByteSize("256MiB").value() == 256LL << 20);
+  CHECK(ParseByteSize("2GiB").value() == 2LL << 30);
+  for (const char* bad : {"", "MiB", "1.5MiB", "1 MiB", "1MB", "-1", "9999999999999GiB"}) {
+    INFO(bad);
+    CHECK_FALSE(ParseByteSize(bad).has_value());
+  }
 }
