@@ -10,17 +10,6 @@ namespace refundsync {
 RedisGauges::RedisGauges(RedisLocator locator, MetricsRegistry& metrics, const Clock& clock, Duration every)
     : locator_(std::move(locator)), metrics_(metrics), clock_(clock), every_(every) {}
 
-RedisGauges::~RedisGauges() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void RedisGauges::Start() { thread_ = std::thread([this] { Run(); }); }
-
 bool RedisGauges::SampleNow() {
   if (!connection_ || connection_->broken()) {
     auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
@@ -61,16 +50,6 @@ bool RedisGauges::SampleNow() {
         .Set(count->type == REDIS_REPLY_INTEGER ? count->integer : 0);
   }
   return true;
-}
-
-void RedisGauges::Run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    SampleNow();
-    lock.lock();
-    wake_.wait_for(lock, every_, [this] { return stopping_; });
-  }
 }
 
 }  // namespace refundsync

@@ -5,12 +5,9 @@
 // shared numbers; alert rules aggregate with max().
 #pragma once
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
 #include "core/clock.h"
 #include "core/metrics.h"
+#include "core/periodic_thread.h"
 #include "store/redis_connection.h"
 
 namespace refundsync {
@@ -18,24 +15,18 @@ namespace refundsync {
 class RedisGauges {
  public:
   RedisGauges(RedisLocator locator, MetricsRegistry& metrics, const Clock& clock, Duration every);
-  ~RedisGauges();
 
-  void Start();
+  void Start() { samples_.Start(); }
   // Samples once, now, on the calling thread; false when Redis could not be read (the gauges keep their values).
   bool SampleNow();
 
  private:
-  void Run();
-
   RedisLocator locator_;
   MetricsRegistry& metrics_;
   const Clock& clock_;
   Duration every_;
   std::unique_ptr<RedisConnection> connection_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicThread samples_{every_, [this] { SampleNow(); }};  // last: stopped before the rest goes
 };
 
 }  // namespace refundsync

@@ -41,7 +41,7 @@ bool RedisHealthMonitor::CheckNow() {
 
 void RedisHealthMonitor::FollowSentinel(Duration timeout) {
   auto target = locator_.Locate(timeout, sentinel_);
-  if (!target) return;  // no Sentinel answers: the PING below tells whether the master we know still does
+  if (!target) return;  // no Sentinel answers: the probe write below tells whether the master we know still takes writes
   if (master_ && !(*master_ == *target)) {
     BumpMasterGeneration();
     log::Warn("redis_master_changed", {{"from", master_->Describe()}, {"to", target->Describe()},
@@ -50,25 +50,8 @@ void RedisHealthMonitor::FollowSentinel(Duration timeout) {
   master_ = *target;
 }
 
-void RedisHealthMonitor::Start() { thread_ = std::thread([this] { Run(); }); }
+void RedisHealthMonitor::Start() { checks_.Start(); }
 
-void RedisHealthMonitor::Stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void RedisHealthMonitor::Run() {
-  std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    CheckNow();
-    lock.lock();
-    wake_.wait_for(lock, interval_, [this] { return stopping_; });
-  }
-}
+void RedisHealthMonitor::Stop() { checks_.Stop(); }
 
 }  // namespace refundsync

@@ -6,11 +6,9 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <optional>
-#include <thread>
 
+#include "core/periodic_thread.h"
 #include "store/redis_connection.h"
 
 namespace refundsync {
@@ -27,7 +25,6 @@ class RedisHealthMonitor {
   bool CheckNow();
 
  private:
-  void Run();
   void FollowSentinel(Duration timeout);
 
   RedisLocator locator_;
@@ -36,10 +33,7 @@ class RedisHealthMonitor {
   std::unique_ptr<RedisConnection> sentinel_;  // kept between checks (one connection, not one per check)
   std::optional<RedisTarget> master_;  // as Sentinel last named it
   std::atomic<bool> healthy_{false};
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicThread checks_{interval_, [this] { CheckNow(); }};  // last: stopped before the rest goes
 };
 
 }  // namespace refundsync
