@@ -114,17 +114,14 @@ void HttpHandler::onConnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer)
   Admit(connection);
 }
 
-bool HttpHandler::Admit(const std::shared_ptr<Connection>& connection) {
+void HttpHandler::Admit(const std::shared_ptr<Connection>& connection) {
   const int open = book_->open.fetch_add(1) + 1;  // counted until onDisconnection, whatever happens here
   if (limits_.max_per_client > 0) {
     connection->client = connection->peer->address().host();
     std::lock_guard lock(book_->mutex);
-    if (++book_->per_client[connection->client] > limits_.max_per_client) {
-      Abort(*connection);
-      return false;
-    }
+    if (++book_->per_client[connection->client] > limits_.max_per_client) return Abort(*connection);
   }
-  if (open <= limits_.max) return true;
+  if (open <= limits_.max) return;
   // Over the total: the connection idle the longest on this thread makes room, else this one goes.
   Connection* idlest = nullptr;
   for (auto& [fd, other] : connections_) {
@@ -132,7 +129,6 @@ bool HttpHandler::Admit(const std::shared_ptr<Connection>& connection) {
     if (idlest == nullptr || other->reader.phase_since() < idlest->reader.phase_since()) idlest = other.get();
   }
   Abort(idlest != nullptr ? *idlest : *connection);
-  return idlest != nullptr;
 }
 
 void HttpHandler::onDisconnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) {

@@ -74,8 +74,8 @@ class HttpHandler : public Pistache::Tcp::Handler {
   static void Close(Connection& connection);
   // At once, both ways: the client is gone or stuck.
   static void Abort(Connection& connection);
-  // A new connection over a limit (ConnectionLimits): false when it was closed.
-  bool Admit(const std::shared_ptr<Connection>& connection);
+  // Counts a new connection; over a limit (ConnectionLimits) closes it, or the longest-idle one in its place.
+  void Admit(const std::shared_ptr<Connection>& connection);
 
   AsyncRequestHandler handler_;
   std::shared_ptr<std::atomic<int>> in_flight_;

@@ -18,18 +18,11 @@ using namespace refundsync::testing;
 
 namespace {
 
-std::string AdminYaml(SyncHarness& h) {
-  const std::string viewer = h.dir.Write("s/viewer", "viewer-token-value\n");
-  const std::string op = h.dir.Write("s/operator", "operator-token-value\n");
-  return "admin:\n  tokens:\n    - {name: view, role: viewer, token_file: \"" + viewer + "\"}\n"
-         "    - {name: ops, role: operator, token_file: \"" + op + "\"}\n";
-}
-
 std::string Run(const std::string& command) { return RunCommand(command).output; }
 
-// The harness's server, started with a viewer and an operator token.
+// The harness's server, started with a viewer and an operator token (files s/viewer and s/operator).
 void StartWithAdminTokens(SyncHarness& h) {
-  h.EditConfig([&](std::string& yaml) { yaml += AdminYaml(h); });
+  h.AddAdminTokens({{"view", "viewer", "viewer-token-value"}, {"ops", "operator", "operator-token-value"}});
   h.StartServer();
 }
 
@@ -310,8 +303,8 @@ TEST_CASE("A slow operator action does not hold up the HTTP thread, even when th
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);
-  h.EditConfig([&](std::string& yaml) { yaml += AdminYaml(h) + "http:\n  threads: 1\n"; });
-  h.StartServer();
+  h.EditConfig([&](std::string& yaml) { yaml += "http:\n  threads: 1\n"; });
+  StartWithAdminTokens(h);
   h.SeedNetSuiteOrder("shop-main-9300", "invoice", R"([{"sku":"MUG","quantity":1,"rate":"10.00"}])");
   h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"latency_ms":1500})");
   std::atomic<bool> retrieve_done{false};

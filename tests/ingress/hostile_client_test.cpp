@@ -4,8 +4,6 @@
 // and a signed refund sent at the end is posted once.
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,6 +13,7 @@
 #include <vector>
 
 #include "core/crypto.h"
+#include "tests/support/loopback_socket.h"
 #include "tests/support/sync_harness.h"
 
 using namespace refundsync;
@@ -24,20 +23,10 @@ namespace {
 
 constexpr std::int64_t kMaxBytes = 16 << 20;  // captures.max_bytes of this test
 
-int Connect(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  return fd;
-}
-
 // Sends what it can of `bytes` (the server may stop reading), reads about `read_bytes` of the answers, and
 // closes, with a reset when `reset`.
 void SendReadClose(int port, const std::string& bytes, std::size_t read_bytes, bool reset) {
-  const int fd = Connect(port);
+  const int fd = ConnectLoopback(port);
   std::size_t sent = 0;
   std::size_t received = 0;
   char buffer[16384];
@@ -89,10 +78,7 @@ TEST_CASE("A hostile client: the process keeps serving, Redis stays within its b
   options.start_server = false;
   options.extra = "captures: {max_bytes: 16MiB}\n";
   SyncHarness h(options);
-  const std::string viewer = h.dir.Write("s/viewer", "viewer-token-value\n");
-  h.EditConfig([&](std::string& yaml) {
-    yaml += "admin:\n  tokens: [{name: view, role: viewer, token_file: \"" + viewer + "\"}]\n";
-  });
+  h.AddAdminTokens({{"view", "viewer", "viewer-token-value"}});
   h.StartServer();
   const int port = h.port;
   const std::int64_t memory_before = UsedMemory(h.redis.port());

@@ -2,8 +2,6 @@
 // stalls inside a request, or idles between requests, is answered 408 and closed. Real sockets on loopback.
 #include <catch2/catch.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,9 +13,11 @@
 #include <vector>
 
 #include "ingress/http_server.h"
+#include "tests/support/loopback_socket.h"
 #include "tests/support/redis_server.h"
 
 using namespace refundsync;
+using refundsync::testing::ConnectLoopback;
 using refundsync::testing::FreePort;
 
 namespace {
@@ -37,16 +37,6 @@ struct ShortTimeoutServer {
     return options;
   }
 };
-
-int Connect(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  return fd;
-}
 
 void Send(int fd, const std::string& text) { REQUIRE(send(fd, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size())); }
 
@@ -68,7 +58,7 @@ std::string ReadUntilClosed(int fd, int max_ms) {
 // Connects, sends `requests` at once, and returns everything the server sends until it closes the connection
 // (waiting at most `max_ms` in all; "<closed>" marks the close).
 std::string ExchangeUntilClosed(int port, const std::string& requests, int max_ms = 5000) {
-  const int fd = Connect(port);
+  const int fd = ConnectLoopback(port);
   Send(fd, requests);
   std::string received = ReadUntilClosed(fd, max_ms);
   close(fd);
@@ -79,7 +69,7 @@ std::string ExchangeUntilClosed(int port, const std::string& requests, int max_m
 
 TEST_CASE("HTTP server: a request stalled in its headers is answered 408 and closed", "[ingress][integration]") {
   ShortTimeoutServer server;
-  const int fd = Connect(server.port);
+  const int fd = ConnectLoopback(server.port);
   Send(fd, "POST /x HTTP/1.1\r\nHost: a\r\n");
   const auto started = std::chrono::steady_clock::now();
   const std::string received = ReadUntilClosed(fd, 5000);
@@ -199,7 +189,7 @@ TEST_CASE("HTTP server: headers over http-parser's 80 KiB are answered 431 and c
 
 TEST_CASE("HTTP server: a body far over the limit is answered 413, readable while the client still sends", "[ingress][integration]") {
   EchoServer server;  // limit 1 MiB by default
-  const int fd = Connect(server.port);
+  const int fd = ConnectLoopback(server.port);
   Send(fd, "POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: 4194304\r\n\r\n");
   // The answer is on its way; the client goes on sending part of its body, which the server reads and drops
   // (it must not close the socket under the client while the client is still sending).
@@ -219,7 +209,7 @@ TEST_CASE("HTTP server: a body far over the limit is answered 413, readable whil
 
 TEST_CASE("HTTP server: Expect: 100-continue gets its interim answer before the body is sent", "[ingress][integration]") {
   EchoServer server;
-  const int fd = Connect(server.port);
+  const int fd = ConnectLoopback(server.port);
   Send(fd, "POST /e HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
   pollfd entry{fd, POLLIN, 0};
   REQUIRE(poll(&entry, 1, 5000) == 1);
@@ -255,7 +245,7 @@ TEST_CASE("HTTP server: clients closing with pipelined answers still queued lose
   std::string requests;
   for (int i = 0; i < 5; ++i) requests += "GET /ui/app.js HTTP/1.1\r\nHost: a\r\n\r\n";
   const auto flood = [&](int client) {
-    const int fd = Connect(port);
+    const int fd = ConnectLoopback(port);
     for (int k = 0; k < 60; ++k) {
       if (send(fd, requests.data(), requests.size(), MSG_NOSIGNAL) < 0) break;
       if (k % 7 == 0) {
@@ -289,7 +279,7 @@ TEST_CASE("HTTP server: over max_connections the longest-idle connection makes r
   HttpServer server({"127.0.0.1", port}, [](const HttpRequest&) { return JsonResponse(200, "{}"); }, options);
   REQUIRE(server.Start());
   std::vector<int> idle;
-  for (int i = 0; i < 10; ++i) idle.push_back(Connect(port));
+  for (int i = 0; i < 10; ++i) idle.push_back(ConnectLoopback(port));
   // An eleventh connection is served: the ten idle ones do not keep it out.
   const std::string received = ExchangeUntilClosed(port, "GET /x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
   CHECK(received.find("HTTP/1.1 200 OK") != std::string::npos);
@@ -307,7 +297,7 @@ TEST_CASE("HTTP server: over max_connections the longest-idle connection makes r
                      per_client);
   REQUIRE(limited.Start());
   std::vector<int> held;
-  for (int i = 0; i < 3; ++i) held.push_back(Connect(per_client_port));
+  for (int i = 0; i < 3; ++i) held.push_back(ConnectLoopback(per_client_port));
   CHECK(ExchangeUntilClosed(per_client_port, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n", 2000) == "<closed>");
   for (int fd : held) close(fd);
 }

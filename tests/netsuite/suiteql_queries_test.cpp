@@ -29,6 +29,16 @@ Seeded Seed(SyncHarness& h, const std::string& body) {
   return {std::string(root["sales_order"].get_string().value()), std::string(root["billed"]["id"].get_string().value())};
 }
 
+// The service's NetSuite client against the harness's sandbox, outside the service (no concurrency gate).
+struct DirectNetSuite {
+  explicit DirectNetSuite(const SyncHarness& h) : loaded(LoadConfigFile(h.config_path)) { REQUIRE(loaded.ok()); }
+  LoadedConfig loaded;
+  CurlHttpClient http;
+  NoGate gate;
+  SystemClock clock;
+  NetSuiteRestClient client{loaded.config.netsuite, http, gate, clock};
+};
+
 std::string Fixture(const std::string& name) { return refundsync::testing::VendorFixture("netsuite", name); }
 
 std::string Token(const NetSuiteConfig& config, HttpClient& http) {
@@ -93,12 +103,8 @@ TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox, SQL
   SyncHarness h(options);
   const Seeded order = Seed(h, R"({"external_id":"q-1","billing":"cash_sale","currency":"EUR",
       "lines":[{"sku":"Shirt-Blue-M","parent":"Shirt","quantity":3,"rate":"10.00"}]})");
-  const LoadedConfig loaded = LoadConfigFile(h.config_path);
-  REQUIRE(loaded.ok());
-  CurlHttpClient http;
-  NoGate gate;
-  SystemClock clock;
-  NetSuiteRestClient client(loaded.config.netsuite, http, gate, clock);
+  DirectNetSuite netsuite(h);
+  NetSuiteRestClient& client = netsuite.client;
 
   auto billed = client.SuiteQl(suiteql::BilledRecordsOf(order.sales_order));
   REQUIRE(billed);
@@ -146,12 +152,8 @@ TEST_CASE("A record id from a payload never reaches a NetSuite URL unless it is 
   options.start_server = false;
   SyncHarness h(options);
   const Seeded order = Seed(h, R"({"external_id":"q/2 x","billing":"cash_sale","lines":[{"sku":"CAP","quantity":1,"rate":"10.00"}]})");
-  const LoadedConfig loaded = LoadConfigFile(h.config_path);
-  REQUIRE(loaded.ok());
-  CurlHttpClient http;
-  NoGate gate;
-  SystemClock clock;
-  NetSuiteRestClient client(loaded.config.netsuite, http, gate, clock);
+  DirectNetSuite netsuite(h);
+  NetSuiteRestClient& client = netsuite.client;
   const auto calls = [&] {
     simdjson::dom::parser parser;
     return parser.parse(h.sandbox.Control("GET", "/_control/netsuite/calls"))["calls"].get_array().size();

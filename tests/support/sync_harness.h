@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -113,6 +114,19 @@ shutdown: {{drain_delay: 0s}}
     }
     edit(yaml);
     std::ofstream(config_path, std::ios::trunc) << yaml;
+  }
+
+  // Admin API tokens, before the server starts: each {name, role, token}; the token is written to s/<role>.
+  struct AdminToken {
+    std::string name, role, token;
+  };
+  void AddAdminTokens(const std::vector<AdminToken>& tokens) {
+    std::string block = "admin:\n  tokens:\n";
+    for (const auto& t : tokens) {
+      const std::string file = dir.Write("s/" + t.role, t.token + "\n");
+      block += "    - {name: " + t.name + ", role: " + t.role + ", token_file: \"" + file + "\"}\n";
+    }
+    EditConfig([&](std::string& yaml) { yaml += block; });
   }
 
   void StartServer() {

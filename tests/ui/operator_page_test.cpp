@@ -20,10 +20,7 @@ TEST_CASE("Operator page: sign in, retrieve, post, an unsynced order's message, 
   // The eBay refund predates the cut-over, so reconciliation leaves it alone and only a retrieve brings it in.
   options.ebay_sync_since = "2026-11-01T00:00:00Z";
   SyncHarness h(options);
-  const std::string token_file = h.dir.Write("s/operator", "operator-token-value\n");
-  h.EditConfig([&](std::string& yaml) {
-    yaml += "admin:\n  tokens:\n    - {name: ops, role: operator, token_file: \"" + token_file + "\"}\n";
-  });
+  h.AddAdminTokens({{"ops", "operator", "operator-token-value"}});
   h.StartServer();
 
   // Shown as failed with its error, and its captured event is replayable.
