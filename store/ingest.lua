@@ -22,14 +22,15 @@ end
 
 local function capture(fields)
   for i = 9, #ARGV do fields[#fields + 1] = ARGV[i] end
-  if redis.call('EXISTS', KEYS[4]) == 0 then
-    -- First use (or a stream written before byte counting): count what is there, once.
-    local existing = 0
-    for _, entry in ipairs(redis.call('XRANGE', KEYS[2], '-', '+')) do existing = existing + bytes_of(entry[2]) end
-    redis.call('SET', KEYS[4], existing)
-  end
   local id = redis.call('XADD', KEYS[2], '*', unpack(fields))
-  local bytes = redis.call('INCRBY', KEYS[4], bytes_of(fields))
+  local size = bytes_of(fields)
+  local bytes = redis.call('INCRBY', KEYS[4], size)
+  if bytes == size and redis.call('XLEN', KEYS[2]) > 1 then
+    -- No count yet beside older captures (a stream written before byte counting): count them all, once.
+    bytes = 0
+    for _, entry in ipairs(redis.call('XRANGE', KEYS[2], '-', '+')) do bytes = bytes + bytes_of(entry[2]) end
+    redis.call('SET', KEYS[4], bytes)
+  end
   local cap, budget, min_ms = tonumber(ARGV[2]), tonumber(ARGV[8]), tonumber(ARGV[3])
   while true do
     local over = bytes > budget or redis.call('XLEN', KEYS[2]) > cap

@@ -221,3 +221,15 @@ TEST_CASE("Captures older than captures.max_age are trimmed", "[store][integrati
   CHECK(before == 300);
   CHECK(after == keys::kShardCount);  // only the capture that ran each shard's trim is left
 }
+
+TEST_CASE("A capture stream written before byte counting is counted whole on its next capture", "[store][integration]") {
+  Fixture f;
+  const int shard = keys::ShardOf("shopify:shop:m1");
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(f.Direct().Command({"XADD", keys::Captures(shard), "*", "verdict", "accepted", "body", std::string(1000, 'o')}));
+  }
+  REQUIRE(f.store.Ingest(Request("m1", false)).has_value());
+  const std::int64_t bytes = StreamBytes(f.Direct(), keys::Captures(shard));
+  CHECK(bytes > 3000);
+  CHECK((*f.Direct().Command({"GET", keys::CaptureBytes(shard)}))->str == std::to_string(bytes));
+}
