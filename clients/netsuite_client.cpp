@@ -49,11 +49,37 @@ std::optional<std::string> DecimalText(simdjson::ondemand::value value) {
   return std::string(text);
 }
 
+std::string StringField(simdjson::ondemand::object& object, std::string_view key) {
+  std::string_view value;
+  if (object.find_field_unordered(key).get_string().get(value)) return "";
+  return std::string(value);
+}
+
+std::string RefId(simdjson::ondemand::object& object, std::string_view key) {
+  simdjson::ondemand::object ref;
+  if (object.find_field_unordered(key).get_object().get(ref)) return "";
+  return StringField(ref, "id");
+}
+
+Money AmountOrZero(const std::optional<std::string>& text, const std::string& currency) {
+  auto money = text ? ParseNsAmount(*text, currency) : std::nullopt;
+  return money.value_or(Money{0, currency});
+}
+
+}  // namespace
+
+std::string NsCurrencyId(const std::string& json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view id;
+  if (parser.parse(json).get(root) || root["currency"]["id"].get_string().get(id)) return "";
+  return std::string(id);
+}
+
 // NetSuite writes amounts as JSON numbers that may carry float noise ("19.989999999999998") or fewer decimals.
 // Round half away from zero at the currency's precision, on the decimal digits themselves.
-std::optional<Money> NsMoney(const std::optional<std::string>& text, const std::string& currency) {
-  if (!text) return std::nullopt;
-  std::string digits = *text;
+std::optional<Money> ParseNsAmount(std::string_view text, const std::string& currency) {
+  std::string digits(text);
   const int exponent = CurrencyExponent(currency);
   const auto dot = digits.find('.');
   if (dot != std::string::npos && static_cast<int>(digits.size() - dot - 1) > exponent) {
@@ -69,28 +95,6 @@ std::optional<Money> NsMoney(const std::optional<std::string>& text, const std::
   auto money = ParseMoney(digits, currency);
   if (!money) return std::nullopt;
   return *money;
-}
-
-std::string StringField(simdjson::ondemand::object& object, std::string_view key) {
-  std::string_view value;
-  if (object.find_field_unordered(key).get_string().get(value)) return "";
-  return std::string(value);
-}
-
-std::string RefId(simdjson::ondemand::object& object, std::string_view key) {
-  simdjson::ondemand::object ref;
-  if (object.find_field_unordered(key).get_object().get(ref)) return "";
-  return StringField(ref, "id");
-}
-
-}  // namespace
-
-std::string NsCurrencyId(const std::string& json) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  std::string_view id;
-  if (parser.parse(json).get(root) || root["currency"]["id"].get_string().get(id)) return "";
-  return std::string(id);
 }
 
 Result<NsRecord> ParseNsRecord(const std::string& type, const std::string& json, const std::string& currency_code) {
@@ -111,7 +115,7 @@ Result<NsRecord> ParseNsRecord(const std::string& type, const std::string& json,
     simdjson::ondemand::value total;
     if (!root.find_field_unordered("total").get(total)) {
       const auto text = DecimalText(total);
-      const auto money = NsMoney(text, record.currency);
+      const auto money = (text ? ParseNsAmount(*text, record.currency) : std::nullopt);
       record.total = money.value_or(Money{0, record.currency});
       if (!money || money->minor_units < 0 || (text && text->front() == '-')) {
         record.amount_error = "NetSuite " + type + " total \"" + text.value_or("") + "\" in \"" + record.currency +
@@ -136,10 +140,10 @@ Result<NsRecord> ParseNsRecord(const std::string& type, const std::string& json,
         if (!line_object.find_field_unordered("quantity").get_int64().get(number)) line.quantity = number;
         simdjson::ondemand::value value;
         if (!line_object.find_field_unordered("amount").get(value)) {
-          line.amount = NsMoney(DecimalText(value), record.currency).value_or(Money{0, record.currency});
+          line.amount = AmountOrZero(DecimalText(value), record.currency);
         }
         if (!line_object.find_field_unordered("taxAmount").get(value)) {
-          line.tax = NsMoney(DecimalText(value), record.currency).value_or(Money{0, record.currency});
+          line.tax = AmountOrZero(DecimalText(value), record.currency);
         } else {
           line.tax = Money{0, record.currency};
         }
@@ -207,7 +211,7 @@ Result<OutboundResponse> NetSuiteRestClient::Call(const std::string& method, con
   if (!body.empty()) request.headers.emplace_back("Content-Type", "application/json");
   for (const auto& header : extra) request.headers.push_back(header);
   request.body = body;
-  request.timeout = std::chrono::seconds(30);
+  request.timeout = config_.timeout;
   request.resend_safe = resend_safe;
   calls_.fetch_add(1);
   auto response = http_.Send(request);
@@ -268,6 +272,22 @@ Result<std::optional<NsRecord>> NetSuiteRestClient::GetRecord(const std::string&
   auto record = ParseNsRecord(type, response->body, currency_code);
   if (!record) return record.error();
   if (auto resolved = ResolveSkus(*record); !resolved) return resolved.error();
+  return std::optional<NsRecord>(std::move(*record));
+}
+
+Result<std::optional<NsRecord>> NetSuiteRestClient::GetRecordHeader(const std::string& type, const std::string& id,
+                                                                   const std::string& currency_code) {
+  auto path = RecordPath(type, id);
+  if (!path) return path.error();
+  auto response = Call("GET", *path, "");
+  if (!response) return response.error();
+  if (response->status == 404) return std::optional<NsRecord>();
+  if (response->status != 200) {
+    return MakeError("upstream_rejected", "NetSuite GET " + type + " answered " + std::to_string(response->status) +
+                                              " " + ErrorDetail(response->body));
+  }
+  auto record = ParseNsRecord(type, response->body, currency_code);
+  if (!record) return record.error();
   return std::optional<NsRecord>(std::move(*record));
 }
 

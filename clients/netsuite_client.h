@@ -54,6 +54,10 @@ class NetSuiteClient {
   virtual ~NetSuiteClient() = default;
   // nullopt when NetSuite answers 404. `id` may be "eid:<external id>".
   virtual Result<std::optional<NsRecord>> GetRecord(const std::string& type, const std::string& id) = 0;
+  // The record's body fields alone (no sublists: lines stay empty), amounts in `currency_code`, which the caller
+  // already knows: one request. nullopt when NetSuite answers 404.
+  virtual Result<std::optional<NsRecord>> GetRecordHeader(const std::string& type, const std::string& id,
+                                                          const std::string& currency_code) = 0;
   virtual Result<std::vector<SuiteQlRow>> SuiteQl(const std::string& query) = 0;
   // POST /record/v1/{from}/{id}/!transform/{to}?replace=item -> the new record's internal id (from the Location
   // header). A transform starts from a copy of every line of the source record; with replace=item the body's item
@@ -90,6 +94,8 @@ class NetSuiteRestClient : public NetSuiteClient {
   NetSuiteRestClient(const NetSuiteConfig& config, HttpClient& http, ConcurrencyGate& gate, const Clock& clock);
 
   Result<std::optional<NsRecord>> GetRecord(const std::string& type, const std::string& id) override;
+  Result<std::optional<NsRecord>> GetRecordHeader(const std::string& type, const std::string& id,
+                                                  const std::string& currency_code) override;
   Result<std::vector<SuiteQlRow>> SuiteQl(const std::string& query) override;
   Result<std::string> Transform(const std::string& from_type, const std::string& from_id, const std::string& to_type,
                                 const std::string& body_json) override;
@@ -123,6 +129,11 @@ class NetSuiteRestClient : public NetSuiteClient {
   std::map<std::string, std::string> currency_codes_;                         // currency id -> ISO code
   std::map<std::string, std::pair<std::string, std::int64_t>> item_skus_;  // item id -> (itemId, read at ms)
 };
+
+// An amount as NetSuite writes it (a JSON number's digits or a SuiteQL string, possibly with float noise such as
+// "19.989999999999998" or fewer decimals), rounded half away from zero at the currency's precision on the decimal
+// digits themselves, never through a double. Signed as written.
+std::optional<Money> ParseNsAmount(std::string_view text, const std::string& currency);
 
 // The internal id of the currency a record body references ("" when it names none).
 std::string NsCurrencyId(const std::string& json);

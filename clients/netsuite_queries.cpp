@@ -8,18 +8,33 @@ bool IsInternalId(const std::string& id) {
   return !id.empty() && id.size() < 20 && id.find_first_not_of("0123456789") == std::string::npos;
 }
 
-std::string BilledRecordsOf(const std::string& sales_order_id) {
+std::string RefundContext(const std::string& external_id) {
+  // The billed record of the sales order: relations are followed through transactionline.createdfrom, which
+  // NetSuite keeps on lines (which lines is not documented: every line is searched).
+  const std::string billed = fmt::format(
+      "SELECT MIN(b.id) FROM transaction b WHERE b.type IN ('CustInvc', 'CashSale') AND b.id IN "
+      "(SELECT x.transaction FROM transactionline x WHERE x.createdfrom IN "
+      "(SELECT s.id FROM transaction s WHERE s.type = 'SalesOrd' AND s.externalid = '{}'))",
+      external_id);
   return fmt::format(
-      "SELECT DISTINCT t.id, t.type FROM transactionline tl JOIN transaction t ON t.id = tl.transaction "
-      "WHERE tl.createdfrom = {} AND t.type IN ('CustInvc', 'CashSale') ORDER BY t.id",
-      sales_order_id);
+      "SELECT t.id, t.type, t.externalid, t.memo, t.foreigntotal, c.symbol AS currencycode, "
+      "l.linesequencenumber AS linenumber, l.item, i.itemid, l.quantity, l.foreignamount "
+      "FROM transaction t LEFT JOIN currency c ON c.id = t.currency "
+      "LEFT JOIN transactionline l ON l.transaction = t.id AND t.type IN ('CustInvc', 'CashSale') "
+      "AND l.mainline = 'F' AND l.taxline = 'F' AND l.iscogs = 'F' AND l.item IS NOT NULL "
+      "LEFT JOIN item i ON i.id = l.item "
+      "WHERE (t.type = 'SalesOrd' AND t.externalid = '{0}') OR t.id = ({1}) "
+      "OR (t.type IN ('CashRfnd', 'CustCred') AND t.id IN "
+      "(SELECT r.transaction FROM transactionline r WHERE r.createdfrom = ({1}))) "
+      "ORDER BY t.id, l.linesequencenumber",
+      external_id, billed);
 }
 
-std::string RefundsCreatedFrom(const std::string& billed_id) {
+std::string RefundOrigin(const std::string& billed_id) {
   return fmt::format(
-      "SELECT DISTINCT t.id, t.type, t.externalid, t.memo, t.foreigntotal FROM transactionline tl "
-      "JOIN transaction t ON t.id = tl.transaction WHERE tl.createdfrom = {} "
-      "AND t.type IN ('CashRfnd', 'CustCred') ORDER BY t.id",
+      "SELECT DISTINCT b.id, b.type, s.id AS salesorder, s.externalid FROM transaction b "
+      "JOIN transactionline x ON x.transaction = b.id JOIN transaction s ON s.id = x.createdfrom "
+      "WHERE b.id = {} AND b.type IN ('CustInvc', 'CashSale') AND s.type = 'SalesOrd'",
       billed_id);
 }
 

@@ -9,12 +9,21 @@
 
 namespace refundsync::suiteql {
 
-// The invoices and cash sales billed from a sales order: columns id, type (CustInvc | CashSale).
-std::string BilledRecordsOf(const std::string& sales_order_id);
+// Every fact a refund to NetSuite needs, in one round trip (the "refund context"), for the sales order whose
+// external id is `external_id` (an identifier: [A-Za-z0-9_-], checked by the caller). One row per record, and per
+// item line of the billed record:
+//   - the sales order (type SalesOrd);
+//   - its billed record (CustInvc | CashSale; the first by id when there are several), once per item line with
+//     linenumber, item, itemid (the SKU), quantity and foreignamount (signs as NetSuite books them: compare
+//     magnitudes), and its foreigntotal;
+//   - every cash refund and credit memo created from that billed record, with externalid, memo and foreigntotal.
+// Every row carries id, type and currencycode (the ISO code: the currency record's symbol). Tax lines and the cost
+// of goods sold lines of inventory items are left out. Only ANSI joins and IN / scalar subqueries: no UNION.
+std::string RefundContext(const std::string& external_id);
 
-// The cash refunds and credit memos created from a billed record, with what recognises ours: columns id, type
-// (CashRfnd | CustCred), externalid, memo, foreigntotal (its sign is not documented: compare magnitudes).
-std::string RefundsCreatedFrom(const std::string& billed_id);
+// The billed record a NetSuite refund was created from and that record's sales order: columns id, type (of the
+// billed record), salesorder, externalid (of the sales order). No row when either is missing.
+std::string RefundOrigin(const std::string& billed_id);
 
 // Cash refunds and credit memos modified at or after a time, written as NetSuite compares it: in the time zone of
 // the integration user's preferences (not UTC). Columns id, type, ordered by lastmodifieddate, id.

@@ -1,30 +1,21 @@
 #include "handlers/admin_actions.h"
 
-#include "clients/netsuite_queries.h"
 #include "core/external_id.h"
 #include "core/log.h"
 #include "handlers/refund_source.h"
 
 namespace refundsync {
 
-Result<AdminActions::Billed> AdminActions::FindBilled(const AccountConfig& account, const std::string& order_id) const {
+Result<RefundContext> AdminActions::BilledContext(const AccountConfig& account, const std::string& order_id) const {
   auto id_template = ExternalIdTemplate::Parse(account.order_external_id, account.id);
   if (!id_template) return MakeError("order_not_synced", id_template.error().message);
   const std::string external_id = id_template->Render(order_id);
   if (!IsIdentifier(external_id)) return MakeError("order_not_synced", "order " + order_id + " has no valid external id");
-  auto sales_order = netsuite_.GetRecord("salesOrder", "eid:" + external_id);
-  if (!sales_order) return sales_order.error();
-  if (!*sales_order) return MakeError("order_not_synced", "order " + order_id + " was not previously synced to NetSuite");
-  const std::string so = (*sales_order)->id;
-  if (!suiteql::IsInternalId(so)) {
-    return MakeError("upstream_rejected", "NetSuite returned a malformed sales order id");
-  }
-  auto rows = netsuite_.SuiteQl(suiteql::BilledRecordsOf(so));
-  if (!rows) return rows.error();
-  if (rows->empty()) return MakeError("order_not_billed", "order " + order_id + " is not billed in NetSuite (no invoice or cash sale)");
-  const auto& row = rows->front();
-  return Billed{so, row.count("type") && row.at("type") == "CashSale" ? "cashSale" : "invoice",
-                row.count("id") ? row.at("id") : ""};
+  auto context = LoadRefundContext(netsuite_, external_id);
+  if (!context) return context.error();
+  if (!context->sales_order) return MakeError("order_not_synced", "order " + order_id + " was not previously synced to NetSuite");
+  if (!context->billed) return MakeError("order_not_billed", "order " + order_id + " is not billed in NetSuite (no invoice or cash sale)");
+  return context;
 }
 
 Result<RetrieveResult> AdminActions::ImportAll(const AccountConfig& account, const std::vector<Transaction>& fresh,
@@ -63,8 +54,7 @@ Result<RetrieveResult> AdminActions::Retrieve(const std::string& account_id, con
   }
   const std::int64_t now = clock_.NowMs();
   if (source == "storefront") {
-    auto billed = FindBilled(*account, order_id);
-    if (!billed) return billed.error();
+    if (auto billed = BilledContext(*account, order_id); !billed) return billed.error();
     std::vector<Transaction> fresh;
     if (account->channel == Channel::kEbay) {
       auto client = ebay_.find(account->id);
@@ -101,18 +91,15 @@ Result<RetrieveResult> AdminActions::Retrieve(const std::string& account_id, con
     return ImportAll(*account, fresh, SourceSystem::kStorefront, store);
   }
   // From NetSuite: the cash refunds / credit memos generated from the order's billed record.
-  auto billed = FindBilled(*account, order_id);
-  if (!billed) return billed.error();
-  auto rows = netsuite_.SuiteQl(suiteql::RefundsCreatedFrom(billed->id));
-  if (!rows) return rows.error();
-  if (rows->empty()) {
+  auto context = BilledContext(*account, order_id);
+  if (!context) return context.error();
+  if (context->refunds.empty()) {
     return MakeError("no_refund_record", "order " + order_id + " has no cash refund or credit memo generated from its " +
-                                             "billed record (" + billed->type + " " + billed->id + ")");
+                                             "billed record (" + context->billed->type + " " + context->billed->id + ")");
   }
   std::vector<Transaction> fresh;
-  for (const auto& row : *rows) {
-    const std::string type = row.count("type") && row.at("type") == "CashRfnd" ? "cashrefund" : "creditmemo";
-    auto resolved = processor_.ResolveNetSuite(type, row.at("id"));
+  for (const auto& refund : context->refunds) {
+    auto resolved = processor_.ResolveNetSuite(refund.type == "cashRefund" ? "cashrefund" : "creditmemo", refund.id);
     if (!resolved) return resolved.error();
     fresh.push_back(std::move(resolved->tx));
   }

@@ -8,6 +8,7 @@
 
 #include "clients/ebay_client.h"
 #include "clients/netsuite_client.h"
+#include "clients/netsuite_refund_context.h"
 #include "clients/shopify_client.h"
 #include "handlers/refund_processor.h"
 
@@ -34,10 +35,8 @@ class AdminActions {
   Result<Transaction> PostNow(const std::string& tx_id, TransactionStore& store, bool& already_posted) const;
 
  private:
-  struct Billed {
-    std::string sales_order, type, id;
-  };
-  Result<Billed> FindBilled(const AccountConfig& account, const std::string& order_id) const;
+  // The order's refund context; an error when it was never synced or is not billed.
+  Result<RefundContext> BilledContext(const AccountConfig& account, const std::string& order_id) const;
   Result<RetrieveResult> ImportAll(const AccountConfig& account, const std::vector<Transaction>& fresh,
                                    SourceSystem source, TransactionStore& store) const;
 

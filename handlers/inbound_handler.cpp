@@ -6,7 +6,7 @@
 
 #include <simdjson.h>
 
-#include "clients/netsuite_queries.h"
+#include "clients/netsuite_refund_context.h"
 #include "core/external_id.h"
 #include "core/json_writer.h"
 
@@ -44,21 +44,6 @@ std::string RecordName(const std::string& type) {
   return type == "cashRefund" ? "cashrefund" : type == "creditMemo" ? "creditmemo" : type;
 }
 
-using suiteql::IsInternalId;
-
-std::optional<BilledRef> CachedBilled(FactsCache& cache, const std::string& key) {
-  auto text = cache.Get(key);
-  if (!text) return std::nullopt;
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  std::string_view so, type, id;
-  if (parser.parse(*text).get(root) || root["so"].get_string().get(so) || root["type"].get_string().get(type) ||
-      root["id"].get_string().get(id)) {
-    return std::nullopt;
-  }
-  return BilledRef{std::string(so), std::string(type), std::string(id)};
-}
-
 void AddLine(JsonWriter& json, const std::string& item, std::int64_t quantity, const Money& amount) {
   json.BeginObject();
   json.Key("item").BeginObject().Key("id").String(item).EndObject();
@@ -91,7 +76,7 @@ PostOutcome SettleTotal(NetSuiteClient& client, const NetSuiteConfig& netsuite, 
     AddLine(patch, *netsuite.generic_items.adjustment, 1, Money{difference, tx.amount.currency});
     patch.EndArray().EndObject().EndObject();
     if (auto updated = client.Update(refund_type, id, patch.str()); !updated) return FailedWith(updated.error(), &billed);
-    auto reread = client.GetRecord(refund_type, id);
+    auto reread = client.GetRecordHeader(refund_type, id, tx.amount.currency);
     if (!reread || !*reread) {
       return Failed("upstream_unavailable", "adjusted " + target + " but could not read it back", &billed);
     }
@@ -115,31 +100,21 @@ struct ExistingRefunds {
 };
 
 ExistingRefunds LookForOurRecord(NetSuiteClient& client, const NetSuiteConfig& netsuite, const Transaction& tx,
-                                 const BilledRef& billed) {
+                                 const BilledRef& billed, const std::vector<ExistingRefund>& refunds) {
   ExistingRefunds result;
   const std::string marker = InboundHandler::Marker(tx);
-  auto existing = client.SuiteQl(suiteql::RefundsCreatedFrom(billed.id));
-  if (!existing) {
-    result.decided = FailedWith(existing.error(), &billed);
-    return result;
-  }
-  for (const auto& row : *existing) {
-    const std::string ext = row.count("externalid") ? row.at("externalid") : "";
-    const std::string memo = row.count("memo") ? row.at("memo") : "";
-    if (ext == marker || memo.find(marker) != std::string::npos) {
-      const auto total = ParseMoney(row.count("foreigntotal") ? row.at("foreigntotal") : "", tx.amount.currency);
-      const std::string found_type = row.count("type") && row.at("type") == "CashRfnd" ? "cashRefund" : "creditMemo";
-      // SuiteQL reports credits as negative totals ([B]): compare magnitudes.
-      if (!total || std::llabs(total->minor_units) != tx.amount.minor_units) {
+  for (const auto& refund : refunds) {
+    if (refund.external_id == marker || refund.memo.find(marker) != std::string::npos) {
+      if (!refund.total || refund.total->minor_units != tx.amount.minor_units) {
         // The earlier attempt stopped before its adjustment line (died, or NetSuite refused the update for now):
         // finish it on the record, never create another.
-        auto record = client.GetRecord(found_type, row.at("id"));
+        auto record = client.GetRecord(refund.type, refund.id);
         if (!record) {
           result.decided = FailedWith(record.error(), &billed);
           return result;
         }
         if (!*record) {
-          result.decided = Failed("upstream_unavailable", "record " + row.at("id") + " is listed but not readable yet", &billed);
+          result.decided = Failed("upstream_unavailable", "record " + refund.id + " is listed but not readable yet", &billed);
           return result;
         }
         // Only a record without an adjustment line is finished here: one that has one was adjusted already (or
@@ -149,12 +124,12 @@ ExistingRefunds LookForOurRecord(NetSuiteClient& client, const NetSuiteConfig& n
             adjustment && std::any_of((*record)->lines.begin(), (*record)->lines.end(),
                                       [&](const NsLine& line) { return line.item_id == *adjustment; });
         if (!adjustment || has_adjustment_line) {
-          result.decided = Failed("amount_mismatch", "record " + row.at("id") + " created for this refund totals " +
+          result.decided = Failed("amount_mismatch", "record " + refund.id + " created for this refund totals " +
                                                          FormatDecimal((*record)->total) + ", not " + FormatDecimal(tx.amount),
                                   &billed);
           return result;
         }
-        PostOutcome settled = SettleTotal(client, netsuite, found_type, row.at("id"), (*record)->total, tx, billed);
+        PostOutcome settled = SettleTotal(client, netsuite, refund.type, refund.id, (*record)->total, tx, billed);
         if (settled.status == TxStatus::kPosted) {
           settled.note = "finished the record an earlier attempt created" + (settled.note.empty() ? "" : ": " + settled.note);
         }
@@ -163,18 +138,17 @@ ExistingRefunds LookForOurRecord(NetSuiteClient& client, const NetSuiteConfig& n
       }
       PostOutcome outcome;
       outcome.status = TxStatus::kPosted;
-      outcome.target_record = "netsuite:" + RecordName(found_type) + ":" + row.at("id");
+      outcome.target_record = "netsuite:" + RecordName(refund.type) + ":" + refund.id;
       outcome.sales_order = billed.sales_order;
       outcome.billed_record = billed.type + ":" + billed.id;
       outcome.note = "found the record an earlier attempt created; nothing created again";
       result.decided = std::move(outcome);
       return result;
     }
-    if (auto total = ParseMoney(row.count("foreigntotal") ? row.at("foreigntotal") : "0", tx.amount.currency)) {
-      // Saturated: past the integer range nothing remains refundable anyway.
-      if (!AddMinorUnits(result.refunded, std::llabs(total->minor_units))) {
-        result.refunded = std::numeric_limits<std::int64_t>::max();
-      }
+    // Saturated: past the integer range nothing remains refundable anyway. A total that is not an amount in the
+    // refund's currency counts as everything: better refused for a person to look at than over-refunded.
+    if (!refund.total || !AddMinorUnits(result.refunded, refund.total->minor_units)) {
+      result.refunded = std::numeric_limits<std::int64_t>::max();
     }
   }
   return result;
@@ -183,65 +157,48 @@ ExistingRefunds LookForOurRecord(NetSuiteClient& client, const NetSuiteConfig& n
 }  // namespace
 
 PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction& tx, FactsCache& cache) const {
-  // 1. The sales order of the storefront order, and its billed record (cached: both are stable).
+  // 1. The refund context, in one read: the sales order of the storefront order, its billed record (lines and
+  // total), and the refunds already created from that record.
   auto id_template = ExternalIdTemplate::Parse(account.order_external_id, account.id);
   if (!id_template) return Failed("order_not_synced", id_template.error().message);
   const std::string external_id = id_template->Render(tx.order_id);
   if (!IsIdentifier(external_id)) {
     return Failed("order_not_synced", "order " + tx.order_id + " has no valid NetSuite external id (" + external_id + ")");
   }
-  const std::string cache_key = "billed:" + account.id + ":" + tx.order_id;
-  std::optional<BilledRef> billed = CachedBilled(cache, cache_key);
-  if (!billed) {
-    auto sales_order = client_.GetRecord("salesOrder", "eid:" + external_id);
-    if (!sales_order) return FailedWith(sales_order.error());
-    if (!*sales_order) {
-      return Failed("order_not_synced", "order " + tx.order_id + " was not previously synced to NetSuite (no sales order "
-                                        "with external id " + external_id + ")");
-    }
-    const std::string so_id = (*sales_order)->id;
-    if (!IsInternalId(so_id)) return Failed("upstream_rejected", "NetSuite returned a malformed sales order id");
-    auto rows = client_.SuiteQl(suiteql::BilledRecordsOf(so_id));
-    if (!rows) return FailedWith(rows.error());
-    if (rows->empty()) {
-      PostOutcome outcome = Failed("order_not_billed", "order " + tx.order_id + " has sales order " + so_id +
-                                                           " in NetSuite but no invoice or cash sale");
-      outcome.sales_order = so_id;
-      return outcome;
-    }
-    const SuiteQlRow& row = rows->front();
-    billed = BilledRef{so_id, row.count("type") && row.at("type") == "CashSale" ? "cashSale" : "invoice",
-                       row.count("id") ? row.at("id") : ""};
-    if (!IsInternalId(billed->id)) return Failed("upstream_rejected", "NetSuite returned a malformed billed record id");
-    JsonWriter json;
-    json.BeginObject().Key("so").String(billed->sales_order).Key("type").String(billed->type);
-    json.Key("id").String(billed->id).EndObject();
-    cache.Put(cache_key, json.Take());
+  auto context = LoadRefundContext(client_, external_id);
+  if (!context) return FailedWith(context.error());
+  if (!context->sales_order) {
+    return Failed("order_not_synced", "order " + tx.order_id + " was not previously synced to NetSuite (no sales order "
+                                      "with external id " + external_id + ")");
   }
-  const std::string refund_type = RefundTypeFor(billed->type);
+  if (!context->billed) {
+    PostOutcome outcome = Failed("order_not_billed", "order " + tx.order_id + " has sales order " +
+                                                         *context->sales_order + " in NetSuite but no invoice or cash sale");
+    outcome.sales_order = *context->sales_order;
+    return outcome;
+  }
+  const BilledRecord& source = *context->billed;
+  const BilledRef billed{*context->sales_order, source.type, source.id};
+  const std::string refund_type = RefundTypeFor(billed.type);
   const std::string marker = Marker(tx);
 
   // 2. What was already refunded from the billed record, and whether our record is among it.
-  ExistingRefunds existing = LookForOurRecord(client_, netsuite_, tx, *billed);
+  ExistingRefunds existing = LookForOurRecord(client_, netsuite_, tx, billed, context->refunds);
   if (existing.decided) return std::move(*existing.decided);
   const std::int64_t refunded = existing.refunded;
 
-  // 3. The billed record's lines and total: what can still be refunded, and how SKUs map to item lines.
-  auto billed_record = client_.GetRecord(billed->type, billed->id);
-  if (!billed_record) return FailedWith(billed_record.error(), &*billed);
-  if (!*billed_record) return Failed("order_not_billed", "billed record " + billed->id + " disappeared", &*billed);
-  const NsRecord& source = **billed_record;
+  // 3. What can still be refunded, and how SKUs map to the billed record's item lines.
   if (source.currency != tx.amount.currency) {
     return Failed("amount_mismatch", "the refund is in " + tx.amount.currency + " but the billed record in " +
-                                         source.currency, &*billed);
+                                         source.currency, &billed);
   }
   const std::int64_t remaining = source.total.minor_units - refunded;
   if (tx.amount.minor_units > remaining) {
     return Failed("already_refunded",
                   "the refund of " + FormatDecimal(tx.amount) + " " + tx.amount.currency + " exceeds the " +
                       FormatDecimal(Money{remaining, tx.amount.currency}) + " that remain refundable on " +
-                      billed->type + " " + billed->id + " (" + FormatDecimal(Money{refunded, tx.amount.currency}) +
-                      " already refunded)", &*billed);
+                      billed.type + " " + billed.id + " (" + FormatDecimal(Money{refunded, tx.amount.currency}) +
+                      " already refunded)", &billed);
   }
 
   // The marker goes in the memo, which a transform body sets as documented; externalId too, though whether NetSuite
@@ -268,40 +225,40 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
     }
     if (match == nullptr) {
       body.EndArray().EndObject().EndObject();
-      return Failed("unknown_line_item", "SKU \"" + line.sku + "\" has no item line on " + billed->type + " " +
-                                             billed->id, &*billed);
+      return Failed("unknown_line_item", "SKU \"" + line.sku + "\" has no item line on " + billed.type + " " +
+                                             billed.id, &billed);
     }
     const std::int64_t quantity = line.quantity > 0 ? line.quantity : 1;
     Money amount = line.subtotal.value_or(Money{0, tx.amount.currency});
     if (!line.subtotal && match->quantity > 0 &&
         __builtin_mul_overflow(match->amount.minor_units / match->quantity, quantity, &amount.minor_units)) {
-      return Failed("invalid_amount", "a line of " + std::to_string(quantity) + " units is beyond the integer range", &*billed);
+      return Failed("invalid_amount", "a line of " + std::to_string(quantity) + " units is beyond the integer range", &billed);
     }
     AddLine(body, match->item_id, quantity, amount);
     if (!AddMinorUnits(accounted, amount.minor_units) || (line.tax && !AddMinorUnits(accounted, line.tax->minor_units))) {
-      return Failed("invalid_amount", "the refund's lines add up beyond the integer range", &*billed);
+      return Failed("invalid_amount", "the refund's lines add up beyond the integer range", &billed);
     }
   }
   if (tx.shipping && tx.shipping->minor_units != 0) {
     if (!netsuite_.generic_items.shipping) {
       return Failed("unknown_line_item", "the refund includes shipping but netsuite.generic_items.shipping is not "
-                                         "configured", &*billed);
+                                         "configured", &billed);
     }
     AddLine(body, *netsuite_.generic_items.shipping, 1, *tx.shipping);
     if (!AddMinorUnits(accounted, tx.shipping->minor_units)) {
-      return Failed("invalid_amount", "the refund's lines and shipping add up beyond the integer range", &*billed);
+      return Failed("invalid_amount", "the refund's lines and shipping add up beyond the integer range", &billed);
     }
   }
   const std::int64_t rest = tx.amount.minor_units - accounted;
   if (rest < 0) {
     return Failed("amount_mismatch", "lines and shipping add up to " + FormatDecimal(Money{accounted, tx.amount.currency}) +
-                                         ", more than the refund of " + FormatDecimal(tx.amount), &*billed);
+                                         ", more than the refund of " + FormatDecimal(tx.amount), &billed);
   }
   if (rest > 0) {
     // Refunded money not tied to an item: goodwill, eBay order-level refunds.
     if (!netsuite_.generic_items.adjustment) {
       return Failed("unknown_line_item", FormatDecimal(Money{rest, tx.amount.currency}) + " of the refund is not tied "
-                    "to an item and netsuite.generic_items.adjustment is not configured", &*billed);
+                    "to an item and netsuite.generic_items.adjustment is not configured", &billed);
     }
     AddLine(body, *netsuite_.generic_items.adjustment, 1, Money{rest, tx.amount.currency});
   }
@@ -315,18 +272,23 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
     if (waited >= 0 && waited < kUnansweredCreateQuietMs) {
       PostOutcome outcome = Failed("upstream_unavailable", "NetSuite did not answer an earlier create and holds no record "
                                    "with our marker yet; it may still be saving it, so nothing is created again until " +
-                                   std::to_string(kUnansweredCreateQuietMs / 60'000) + " minutes have passed", &*billed);
+                                   std::to_string(kUnansweredCreateQuietMs / 60'000) + " minutes have passed", &billed);
       outcome.error->retry_after_ms = kUnansweredCreateQuietMs - waited;
       return outcome;
     }
   }
-  auto created = client_.Transform(billed->type, billed->id, refund_type, body.str());
+  auto created = client_.Transform(billed.type, billed.id, refund_type, body.str());
   if (!created) {
     // A refused or unanswered create may still have made our record: libcurl resends a POST whose connection died,
     // and NetSuite refuses the second one (quantities already refunded) although it holds the first. Look for the
     // marker before deciding anything.
     if (IsOutcomeUnknown(created.error())) cache.Put(unanswered_key, std::to_string(clock_.NowMs()));
-    ExistingRefunds after = LookForOurRecord(client_, netsuite_, tx, *billed);
+    ExistingRefunds after;
+    if (auto reread = LoadRefundContext(client_, external_id); !reread) {
+      after.decided = FailedWith(reread.error(), &billed);
+    } else {
+      after = LookForOurRecord(client_, netsuite_, tx, billed, reread->refunds);
+    }
     if (after.decided) {
       if (after.decided->status == TxStatus::kPosted) {
         after.decided->note = "NetSuite answered the create with \"" + created.error().message +
@@ -336,17 +298,17 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
       const bool could_not_look = after.decided->error && IsRetryable(*after.decided->error);
       if (!could_not_look || !IsRetryable(created.error())) return std::move(*after.decided);
     }
-    return FailedWith(created.error(), &*billed);
+    return FailedWith(created.error(), &billed);
   }
   const std::string target = "netsuite:" + RecordName(refund_type) + ":" + *created;
 
   // 5. Read it back: NetSuite may have recomputed tax. The totals must match to the cent.
-  auto record = client_.GetRecord(refund_type, *created);
+  auto record = client_.GetRecordHeader(refund_type, *created, source.currency);
   if (!record || !*record) {
-    PostOutcome outcome = Failed("upstream_unavailable", "created " + target + " but could not read it back", &*billed);
+    PostOutcome outcome = Failed("upstream_unavailable", "created " + target + " but could not read it back", &billed);
     return outcome;  // the retry finds it by its marker and finishes it there
   }
-  return SettleTotal(client_, netsuite_, refund_type, *created, (*record)->total, tx, *billed);
+  return SettleTotal(client_, netsuite_, refund_type, *created, (*record)->total, tx, billed);
 }
 
 }  // namespace refundsync

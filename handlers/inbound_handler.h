@@ -1,14 +1,19 @@
 // Storefront -> NetSuite: turn a storefront refund into a NetSuite cash refund (the order was billed as a cash
 // sale) or credit memo (billed as an invoice), created from the billed record, to the cent.
 //
-//   sales order by external id ──> billed record (SuiteQL: created from the sales order)
-//        │ none: order_not_synced        │ none: order_not_billed
-//        v                               v
-//   refunds already created from the billed record (SuiteQL) ──> ours already there? posted (no second record)
+//   refund context: one SuiteQL read of the sales order by external id, its billed record (lines, total) and the
+//   refunds already created from that record
+//        │ no sales order: order_not_synced, no billed record: order_not_billed
+//        v
+//   ours already among the refunds (marker)? posted (no second record)
 //        │ remaining < refund: already_refunded
 //        v
 //   lines by SKU (+ generic shipping / adjustment items) ──> transform ──> read back: total == refund?
 //                                                                          │ no: adjustment line, or amount_mismatch
+//
+// Three NetSuite requests on a first attempt, for a new order and a known one alike (the OAuth token aside): the
+// context, the create, the read-back; a PATCH only when the read-back differs. Nothing the decision rests on is
+// cached, so a refund entered by hand in NetSuite meanwhile still counts against what remains refundable.
 //
 // Exactly once: every record carries our marker in its memo (set by the transform body, as NetSuite documents) and
 // every attempt first looks for it, and so does every refused or unanswered create before it is called a failure:
@@ -26,7 +31,7 @@
 
 namespace refundsync {
 
-// Stable facts worth caching between refunds of one order (its sales order and billed record).
+// Small facts kept between attempts of one refund (when a create NetSuite did not answer was sent).
 class FactsCache {
  public:
   virtual ~FactsCache() = default;

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "clients/netsuite_queries.h"
 #include "core/external_id.h"
 
 namespace refundsync {
@@ -31,16 +32,18 @@ Result<ResolvedNetSuiteRefund> OutboundHandler::Resolve(const std::string& recor
   if ((*refund)->created_from.empty()) {
     return MakeError("no_refund_record", source_record + " was not created from a billed record");
   }
+  // Its billed record and that record's sales order, in one read (the refund itself came with its lines above).
   const std::string billed_type = type == "cashRefund" ? "cashSale" : "invoice";
-  auto billed = netsuite_.GetRecord(billed_type, (*refund)->created_from);
-  if (!billed) return billed.error();
-  if (!*billed || (*billed)->created_from.empty()) {
+  if (!suiteql::IsInternalId((*refund)->created_from)) {
+    return MakeError("no_refund_record", source_record + " names a malformed billed record");
+  }
+  auto origin = netsuite_.SuiteQl(suiteql::RefundOrigin((*refund)->created_from));
+  if (!origin) return origin.error();
+  if (origin->empty()) {
     return MakeError("no_refund_record", source_record + " was not created from the billed record of a synced order");
   }
-  auto sales_order = netsuite_.GetRecord("salesOrder", (*billed)->created_from);
-  if (!sales_order) return sales_order.error();
-  if (!*sales_order) return MakeError("no_refund_record", source_record + ": its sales order is gone");
-  const std::string& external_id = (*sales_order)->external_id;
+  const std::string sales_order_id = origin->front().count("salesorder") ? origin->front().at("salesorder") : "";
+  const std::string external_id = origin->front().count("externalid") ? origin->front().at("externalid") : "";
   ResolvedNetSuiteRefund resolved;
   std::string order_id;
   for (const auto& account : config_.accounts) {
@@ -53,7 +56,7 @@ Result<ResolvedNetSuiteRefund> OutboundHandler::Resolve(const std::string& recor
     }
   }
   if (resolved.account == nullptr) {
-    return MakeError("order_not_synced", "sales order " + (*sales_order)->id + " (external id \"" + external_id +
+    return MakeError("order_not_synced", "sales order " + sales_order_id + " (external id \"" + external_id +
                                              "\") is not the order of any configured account");
   }
   Transaction& tx = resolved.tx;
@@ -62,8 +65,8 @@ Result<ResolvedNetSuiteRefund> OutboundHandler::Resolve(const std::string& recor
   tx.source_record = source_record;
   tx.id = TransactionId(tx.account, source_record);
   tx.order_id = order_id;
-  tx.sales_order = (*sales_order)->id;
-  tx.billed_record = billed_type + ":" + (*billed)->id;
+  tx.sales_order = sales_order_id;
+  tx.billed_record = billed_type + ":" + (*refund)->created_from;
   tx.amount = (*refund)->total;
   if (!(*refund)->amount_error.empty()) tx.error = Error{"invalid_amount", (*refund)->amount_error};
   tx.source_created_at = (*refund)->created_at;

@@ -21,6 +21,8 @@ CURRENCIES = [("1", "USA", "USD", "$"), ("2", "British pound", "GBP", "£"), ("3
               ("4", "Euro", "EUR", "€"), ("5", "Yen", "JPY", "¥")]
 # "Other Charge for Sale" items the product is configured with (netsuite.generic_items).
 GENERIC_ITEMS = {"900": "Shipping", "901": "Refund Adjustment"}
+TAX_ITEM = 950           # the tax code a tax line names (not an item record)
+COST_SHARE = Decimal("0.4")  # an inventory item's cost, as a share of its sales amount (COGS lines)
 # What keeps NetSuite's payment processing from refunding the card again when a cash refund is made from a cash sale
 # paid by card (E7; Oracle, "Handling Mode", section_158453792666): with the Payment Instruments feature, handling
 # mode "Save only"; without it, Charge Credit Card and CC Approved left unchecked. Which one an account has is
@@ -67,6 +69,7 @@ class NetSuiteData:
         self.tz_offset_hours = -8.0
         self.card_refunds_processed = 0  # cash refunds whose card payment NetSuite would have refunded (E7)
         self.payment_instruments = True  # the account's Payment Instruments feature (which fields stop processing)
+        self.suitescript_deployed = True  # the SuiteScript sends its record events (deploy/netsuite/)
         self.db = suiteql.open_database()
         for cid, c in self.currencies.items():
             self.db.execute("INSERT INTO currency VALUES (?,?,?,?,?,1)", (int(cid), c["name"], c["symbol"],
@@ -117,7 +120,10 @@ class NetSuiteData:
     def index_record(self, rec):
         """Mirrors a record into the SuiteQL tables. Sales lines carry negative quantities and amounts (NetSuite
         books them as credits to income); the refunds' lines positive, their total negative ([B]). [B] Only the main
-        line names the record it was created from."""
+        line names the record it was created from. Beside the item lines, a line's tax is a line of its own
+        (taxline 'T', naming the tax item), and an inventory item sold on an invoice or cash sale posts cost of goods
+        sold on two more lines of the same item (iscogs 'T': the COGS and the asset account), which a query must
+        leave out to read the item lines."""
         rid, code = int(rec["id"]), TYPE_CODES[rec["_type"]]
         sign = 1 if rec["_type"] in REFUND_TYPES else -1
         created_from = int(rec["createdFrom"]["id"]) if rec.get("createdFrom") else None
@@ -128,14 +134,26 @@ class NetSuiteData:
             rec.get("externalId"), self.local_text(rec["_modified"]), self.local_text(rec["_created"]),
             int(rec["currency"]["id"]), float(-rec["total"] if sign > 0 else rec["total"]), 77, None))
         self.db.execute("INSERT INTO transactionline (id, transaction_, linesequencenumber, createdfrom, mainline, taxline, "
-                        "netamount, foreignamount, memo) VALUES (0,?,0,?,'T','F',?,?,?)",
+                        "iscogs, netamount, foreignamount, memo) VALUES (0,?,0,?,'T','F','F',?,?,?)",
                         (rid, created_from, float(sign * rec["subtotal"]), float(sign * rec["subtotal"]), rec.get("memo")))
+        extra = 1000  # line ids of the tax and COGS lines, after the item lines'
         for line in rec["_lines"]:
             # [B] createdfrom on the main line only: lines sent without a key are linked to no source line.
-            self.db.execute("INSERT INTO transactionline VALUES (?,?,?,?,'F','F',?,?,?,?,?,NULL)", (
+            self.db.execute("INSERT INTO transactionline VALUES (?,?,?,?,'F','F','F',?,?,?,?,?,NULL)", (
                 line["line"], rid, line["line"], None, int(line["item"]), float(sign * line["quantity"]),
                 float(line.get("rate", line["amount"] / max(line["quantity"], 1))), float(sign * line["amount"]),
                 float(sign * line["amount"])))
+            if line.get("taxAmount"):
+                extra += 1
+                self.db.execute("INSERT INTO transactionline VALUES (?,?,?,NULL,'F','T','F',?,NULL,NULL,?,?,NULL)", (
+                    extra, rid, extra, TAX_ITEM, float(sign * line["taxAmount"]), float(sign * line["taxAmount"])))
+            if code in ("CustInvc", "CashSale") and self.items.get(line["item"], {}).get("type") == "InvtPart":
+                cost = float(money(Decimal(str(line["amount"])) * COST_SHARE))
+                for cogs_sign in (1, -1):  # debit cost of goods sold, credit the asset account
+                    extra += 1
+                    self.db.execute("INSERT INTO transactionline VALUES (?,?,?,NULL,'F','F','T',?,?,NULL,?,?,NULL)", (
+                        extra, rid, extra, int(line["item"]), float(cogs_sign * line["quantity"]), cogs_sign * cost,
+                        cogs_sign * cost))
 
     def reindex_all(self):
         for rec in self.records.values():
@@ -385,6 +403,10 @@ class NetSuite:
             if "timezone_offset_hours" in body:
                 self.d.tz_offset_hours = float(body["timezone_offset_hours"])
                 self.d.reindex_all()
+            if "suitescript_deployed" in body:
+                # false: no record event reaches the service (the SuiteScript is not deployed, or a test counts
+                # the calls of one refund without those of its echo)
+                self.d.suitescript_deployed = bool(body["suitescript_deployed"])
 
     def seed_order(self, body):
         """{external_id, billing: cash_sale|invoice|none, currency (ISO code), payment: card|cash,

@@ -18,7 +18,7 @@ CREATE TABLE transaction_ (
   lastmodifieddate TEXT, createddate TEXT, currency INTEGER, foreigntotal REAL, entity INTEGER, status TEXT);
 CREATE TABLE transactionline (
   id INTEGER, transaction_ INTEGER, linesequencenumber INTEGER, createdfrom INTEGER, mainline TEXT, taxline TEXT,
-  item INTEGER, quantity REAL, rate REAL, netamount REAL, foreignamount REAL, memo TEXT);
+  iscogs TEXT, item INTEGER, quantity REAL, rate REAL, netamount REAL, foreignamount REAL, memo TEXT);
 CREATE TABLE previoustransactionlinelink (
   previousdoc INTEGER, previousline INTEGER, previoustype TEXT, nextdoc INTEGER, nextline INTEGER, nexttype TEXT,
   linktype TEXT, lastmodifieddate TEXT);

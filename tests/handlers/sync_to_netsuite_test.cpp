@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <simdjson.h>
 
 #include "core/crypto.h"
@@ -86,6 +87,62 @@ TEST_CASE("Shopify to_netsuite: a partial line + shipping refund becomes a credi
   const Transaction again = h.WaitSettled("shop-eu", "shopify:refund:7001");
   CHECK(again.history.size() == tx.history.size());
   CHECK(h.Records("creditMemo").size() == 1);
+}
+
+// What a refund cost in NetSuite calls, from the sandbox's own log: the calls after `before`, but for the NetSuite
+// reconciler's poll for modified refunds, which the service also runs when it starts.
+std::vector<std::string> CallsSince(SyncHarness& h, std::size_t before) {
+  auto calls = h.NetSuiteCalls();
+  std::vector<std::string> since;
+  for (std::size_t i = before; i < calls.size(); ++i) {
+    if (calls[i].find("lastmodifieddate >=") == std::string::npos) since.push_back(calls[i]);
+  }
+  return since;
+}
+
+TEST_CASE("A refund to NetSuite costs three NetSuite calls on its first attempt, for a new order and a known one",
+          "[sync][integration]") {
+  SyncHarness h;
+  // The SuiteScript's event about the record we create would add the calls of its own handling: counted apart.
+  h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"suitescript_deployed":false})");
+  h.SeedNetSuiteOrder("shop-eu-5005", "cash_sale",
+                      R"([{"sku":"MUG","quantity":3,"rate":"10.00","tax_rate":"0.1"},{"sku":"CAP","quantity":1,"rate":"8.00"}])",
+                      "4.00");
+  // A new order: nothing of it was read before. The token request comes first and is not logged.
+  std::size_t before = h.NetSuiteCalls().size();
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9501", "5005", "11.00",
+      R"([{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"1.00","line_item":{"sku":"MUG"}}])"), "ev-9501") == 200);
+  const Transaction first = h.WaitSettled("shop-eu", "shopify:refund:9501");
+  REQUIRE(first.status == TxStatus::kPosted);
+  const auto new_order = CallsSince(h, before);
+  INFO("new order: " << fmt::format("{}", fmt::join(new_order, ", ")));
+  CHECK(new_order.size() == 3);
+  REQUIRE(new_order.size() >= 3);
+  CHECK(new_order[0].find("POST /services/rest/query/v1/suiteql SELECT t.id, t.type, t.externalid") == 0);  // the context
+  CHECK(new_order[1].find("!transform/cashRefund") != std::string::npos);
+  CHECK(new_order[2].rfind("GET /services/rest/record/v1/cashRefund/", 0) == 0);  // the read-back
+
+  // A known order: the second refund reads the first one in the same context read, and counts it.
+  before = h.NetSuiteCalls().size();
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9502", "5005", "12.00",
+      R"([{"line_item_id":2,"quantity":1,"subtotal":"8.00","total_tax":"0.00","line_item":{"sku":"CAP"}}])", "4.00"), "ev-9502") == 200);
+  const Transaction second = h.WaitSettled("shop-eu", "shopify:refund:9502");
+  REQUIRE(second.status == TxStatus::kPosted);
+  const auto known_order = CallsSince(h, before);
+  INFO("known order: " << fmt::format("{}", fmt::join(known_order, ", ")));
+  CHECK(known_order.size() == 3);
+
+  // What remains refundable counts a refund entered by hand in NetSuite a moment ago: no cache hides it.
+  h.sandbox.Control("POST", "/_control/netsuite/refunds",
+                    R"({"billed_type":"cashSale","billed_id":")" + first.billed_record.substr(first.billed_record.find(':') + 1) +
+                        R"(","lines":[{"sku":"MUG","quantity":2,"amount":"20.00"}],"send_webhook":false})");
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9503", "5005", "11.00",
+      R"([{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"1.00","line_item":{"sku":"MUG"}}])"), "ev-9503") == 200);
+  const Transaction third = h.WaitSettled("shop-eu", "shopify:refund:9503");
+  CHECK(third.status == TxStatus::kFailed);
+  REQUIRE(third.error.has_value());
+  CHECK(third.error->code == "already_refunded");
+  CHECK(h.Records("cashRefund").size() == 3);
 }
 
 TEST_CASE("Two partial refunds of one order arriving together: both judged one at a time, never over-refunded",

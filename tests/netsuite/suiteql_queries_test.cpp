@@ -7,6 +7,7 @@
 
 #include "clients/netsuite_client.h"
 #include "clients/netsuite_queries.h"
+#include "clients/netsuite_refund_context.h"
 #include "config/config_loader.h"
 #include "tests/support/sync_harness.h"
 #include "tests/support/vendor_fixture.h"
@@ -102,21 +103,55 @@ TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox, SQL
   options.start_server = false;
   SyncHarness h(options);
   const Seeded order = Seed(h, R"({"external_id":"q-1","billing":"cash_sale","currency":"EUR",
-      "lines":[{"sku":"Shirt-Blue-M","parent":"Shirt","quantity":3,"rate":"10.00"}]})");
+      "lines":[{"sku":"Shirt-Blue-M","parent":"Shirt","quantity":3,"rate":"10.00","tax_rate":"0.1"}],"shipping":"5.00"})");
   DirectNetSuite netsuite(h);
   NetSuiteRestClient& client = netsuite.client;
 
-  auto billed = client.SuiteQl(suiteql::BilledRecordsOf(order.sales_order));
-  REQUIRE(billed);
-  REQUIRE(billed->size() == 1);
-  CHECK(billed->front().at("id") == order.billed);
-  CHECK(billed->front().at("type") == "CashSale");
-  auto refunds = client.SuiteQl(suiteql::RefundsCreatedFrom(order.billed));
-  REQUIRE(refunds);
-  CHECK(refunds->empty());
+  // The refund context: sales order, billed record with its item lines (tax and cost-of-goods lines left out,
+  // magnitudes of NetSuite's negative sales amounts), ISO code, and no refund yet.
+  auto context = LoadRefundContext(client, "q-1");
+  REQUIRE(context);
+  CHECK(context->sales_order == order.sales_order);
+  REQUIRE(context->billed);
+  CHECK(context->billed->id == order.billed);
+  CHECK(context->billed->type == "cashSale");
+  CHECK(context->billed->currency == "EUR");
+  CHECK(context->billed->total == Money{3800, "EUR"});  // 30.00 + 10% tax + 5.00 shipping
+  REQUIRE(context->billed->lines.size() == 2);
+  CHECK(context->billed->lines[0].sku == "Shirt-Blue-M");
+  CHECK(context->billed->lines[0].quantity == 3);
+  CHECK(context->billed->lines[0].amount == Money{3000, "EUR"});
+  CHECK(context->billed->lines[1].sku == "Shipping");
+  CHECK(context->refunds.empty());
+  // A refund entered by hand in NetSuite is in the next read.
+  h.sandbox.Control("POST", "/_control/netsuite/refunds",
+                    R"({"billed_type":"cashSale","billed_id":")" + order.billed +
+                        R"(","lines":[{"sku":"Shirt-Blue-M","quantity":1,"amount":"10.00"}],"memo":"by hand","send_webhook":false})");
+  context = LoadRefundContext(client, "q-1");
+  REQUIRE(context);
+  REQUIRE(context->refunds.size() == 1);
+  CHECK(context->refunds[0].type == "cashRefund");
+  CHECK(context->refunds[0].memo == "by hand");
+  CHECK(context->refunds[0].total == Money{1100, "EUR"});
+  // Never synced, and synced but not billed.
+  auto unknown = LoadRefundContext(client, "q-never");
+  REQUIRE(unknown);
+  CHECK_FALSE(unknown->sales_order);
+  h.sandbox.Control("POST", "/_control/netsuite/orders", R"({"external_id":"q-unbilled","billing":"none","lines":[{"sku":"CAP","quantity":1,"rate":"10.00"}]})");
+  auto unbilled = LoadRefundContext(client, "q-unbilled");
+  REQUIRE(unbilled);
+  CHECK(unbilled->sales_order);
+  CHECK_FALSE(unbilled->billed);
+
+  // The origin of a NetSuite refund: its billed record and that record's sales order.
+  auto origin = client.SuiteQl(suiteql::RefundOrigin(order.billed));
+  REQUIRE(origin);
+  REQUIRE(origin->size() == 1);
+  CHECK(origin->front().at("salesorder") == order.sales_order);
+  CHECK(origin->front().at("externalid") == "q-1");
   auto modified = client.SuiteQl(suiteql::RefundsModifiedSince("2020-01-01 00:00:00"));
   REQUIRE(modified);
-  CHECK(modified->empty());
+  CHECK(modified->size() == 1);  // the refund entered by hand
   auto items = client.SuiteQl(suiteql::ItemIds({"900", "901"}));
   REQUIRE(items);
   REQUIRE(items->size() == 2);
@@ -140,8 +175,8 @@ TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox, SQL
   REQUIRE(record);
   REQUIRE(record->has_value());
   CHECK((*record)->currency == "EUR");
-  CHECK((*record)->total == Money{3000, "EUR"});
-  REQUIRE((*record)->lines.size() == 1);
+  CHECK((*record)->total == Money{3800, "EUR"});
+  REQUIRE((*record)->lines.size() == 2);
   CHECK((*record)->lines[0].item_name == "Shirt : Shirt-Blue-M");
   CHECK((*record)->lines[0].sku == "Shirt-Blue-M");
 }

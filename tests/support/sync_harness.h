@@ -263,6 +263,19 @@ shutdown: {{drain_delay: 0s}}
     return out;
   }
 
+  // The NetSuite calls the sandbox answered so far, as "METHOD path" and, for SuiteQL, " query", in order (token
+  // requests are not logged).
+  std::vector<std::string> NetSuiteCalls() {
+    simdjson::dom::parser parser;
+    std::vector<std::string> calls;
+    for (auto call : parser.parse(sandbox.Control("GET", "/_control/netsuite/calls"))["calls"].get_array()) {
+      const std::string_view query = call["query"].get_string().value();
+      calls.push_back(std::string(call["method"].get_string().value()) + " " +
+                      std::string(call["path"].get_string().value()) + (query.empty() ? "" : " " + std::string(query)));
+    }
+    return calls;
+  }
+
   // How many records the sandbox was asked to create (transforms), from its log of NetSuite calls.
   std::size_t SandboxTransforms() {
     simdjson::dom::parser parser;

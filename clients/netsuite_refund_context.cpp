@@ -1,0 +1,89 @@
+#include "clients/netsuite_refund_context.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+#include "clients/netsuite_queries.h"
+#include "core/external_id.h"
+
+namespace refundsync {
+namespace {
+
+std::string Column(const SuiteQlRow& row, const std::string& name) {
+  auto it = row.find(name);
+  return it == row.end() ? "" : it->second;
+}
+
+std::optional<Money> Magnitude(const std::string& text, const std::string& currency) {
+  auto money = ParseNsAmount(text, currency);
+  if (!money) return std::nullopt;
+  money->minor_units = std::llabs(money->minor_units);
+  return money;
+}
+
+// A line quantity as SuiteQL writes it ("-3", "-3.0"): its magnitude, whole units.
+std::optional<std::int64_t> Quantity(const std::string& text) {
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value) || std::fabs(value) > 1e15) {
+    return std::nullopt;
+  }
+  return std::llround(std::fabs(value));
+}
+
+}  // namespace
+
+Result<RefundContext> ParseRefundContext(const std::vector<SuiteQlRow>& rows) {
+  RefundContext context;
+  for (const auto& row : rows) {
+    const std::string id = Column(row, "id");
+    const std::string type = Column(row, "type");
+    if (!suiteql::IsInternalId(id)) return MakeError("upstream_rejected", "NetSuite returned a malformed record id");
+    std::string currency = Column(row, "currencycode");
+    if (currency.empty()) currency = "USD";
+    if (type == "SalesOrd") {
+      context.sales_order = id;
+    } else if (type == "CustInvc" || type == "CashSale") {
+      if (!context.billed) {
+        auto total = Magnitude(Column(row, "foreigntotal"), currency);
+        if (!total) {
+          return MakeError("upstream_rejected", "NetSuite billed record " + id + " has no readable total (\"" +
+                                                    Column(row, "foreigntotal") + "\" " + currency + ")");
+        }
+        context.billed = BilledRecord{type == "CashSale" ? "cashSale" : "invoice", id, currency, *total, {}};
+      }
+      if (context.billed->id != id || Column(row, "item").empty()) continue;  // the query names one billed record
+      NsLine line;
+      line.line = std::atoi(Column(row, "linenumber").c_str());
+      line.item_id = Column(row, "item");
+      line.sku = Column(row, "itemid");
+      auto quantity = Quantity(Column(row, "quantity"));
+      auto amount = Magnitude(Column(row, "foreignamount"), currency);
+      if (!quantity || !amount) {
+        return MakeError("upstream_rejected", "NetSuite billed record " + id + " has an unreadable line " +
+                                                  Column(row, "linenumber"));
+      }
+      line.quantity = *quantity;
+      line.amount = *amount;
+      line.tax = Money{0, currency};
+      context.billed->lines.push_back(std::move(line));
+    } else if (type == "CashRfnd" || type == "CustCred") {
+      context.refunds.push_back(ExistingRefund{type == "CashRfnd" ? "cashRefund" : "creditMemo", id,
+                                               Column(row, "externalid"), Column(row, "memo"),
+                                               Magnitude(Column(row, "foreigntotal"), currency)});
+    }
+  }
+  return context;
+}
+
+Result<RefundContext> LoadRefundContext(NetSuiteClient& client, const std::string& external_id) {
+  if (!IsIdentifier(external_id)) {
+    return MakeError("order_not_synced", "\"" + external_id + "\" is not a NetSuite external id");
+  }
+  auto rows = client.SuiteQl(suiteql::RefundContext(external_id));
+  if (!rows) return rows.error();
+  return ParseRefundContext(*rows);
+}
+
+}  // namespace refundsync
