@@ -226,7 +226,7 @@ int RunServe(const std::string& config_path, Role role) {
       for (const auto& account : config.accounts) (void)store.FirstSeen(account.id, clock.NowMs());
     }
     worker = std::make_unique<Worker>(*engine_for_actions.processor, RedisLocator(config.redis), ConsumerPrefix(),
-                                      config.worker_claim_idle, clock);
+                                      config.worker_claim_idle, clock, metrics);
     worker->Start(config.worker_concurrency);
     reconcile_thread = std::thread([&] {
       std::unique_ptr<RedisConnection> connection;

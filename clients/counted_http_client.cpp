@@ -1,5 +1,7 @@
 #include "clients/counted_http_client.h"
 
+#include "core/refund_stages.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -40,7 +42,10 @@ std::string CallName(const std::string& method, const std::string& url) {
 }
 
 Result<OutboundResponse> CountedHttpClient::Send(const OutboundRequest& request) {
-  auto response = inner_.Send(request);
+  auto response = [&] {
+    StageTimer upstream(&RefundStageTimes::upstream);
+    return inner_.Send(request);
+  }();
   std::string outcome = "error";
   if (response) {
     const long status = response->status;

@@ -1,11 +1,13 @@
 #include "clients/netsuite_client.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include <simdjson.h>
 
 #include "clients/netsuite_queries.h"
 #include "core/json_writer.h"
+#include "core/refund_stages.h"
 #include "core/log.h"
 
 namespace refundsync {
@@ -80,6 +82,9 @@ std::string NsCurrencyId(const std::string& json) {
 // Round half away from zero at the currency's precision, on the decimal digits themselves.
 std::optional<Money> ParseNsAmount(std::string_view text, const std::string& currency) {
   std::string digits(text);
+  // [B] Oracle's number-to-text conversion writes no zero before the point (".5", "-.5").
+  if (digits.rfind(".", 0) == 0) digits.insert(0, "0");
+  if (digits.rfind("-.", 0) == 0) digits.insert(1, "0");
   const int exponent = CurrencyExponent(currency);
   const auto dot = digits.find('.');
   if (dot != std::string::npos && static_cast<int>(digits.size() - dot - 1) > exponent) {
@@ -113,7 +118,9 @@ Result<NsRecord> ParseNsRecord(const std::string& type, const std::string& json,
     record.created_at = StringField(root, "createdDate");
     record.currency_id = RefId(root, "currency");
     simdjson::ondemand::value total;
-    if (!root.find_field_unordered("total").get(total)) {
+    if (root.find_field_unordered("total").get(total)) {
+      record.amount_error = "NetSuite " + type + " has no total";
+    } else {
       const auto text = DecimalText(total);
       const auto money = (text ? ParseNsAmount(*text, record.currency) : std::nullopt);
       record.total = money.value_or(Money{0, record.currency});
@@ -203,7 +210,10 @@ Result<OutboundResponse> NetSuiteRestClient::Call(const std::string& method, con
                                                   bool resend_safe, bool* answer_lost) {
   auto token = Token();
   if (!token) return token.error();
-  if (auto entered = gate_.Enter(); !entered) return entered.error();
+  {
+    StageTimer waiting(&RefundStageTimes::netsuite_slot);
+    if (auto entered = gate_.Enter(); !entered) return entered.error();
+  }
   OutboundRequest request;
   request.method = method;
   request.url = config_.rest_base_url + path;
@@ -365,12 +375,16 @@ Result<std::vector<SuiteQlRow>> NetSuiteRestClient::SuiteQl(const std::string& q
       simdjson::dom::object object;
       if (item.get_object().get(object)) continue;
       for (auto field : object) {
-        // Oracle's examples answer every value as a string; a number is kept as its own digits all the same.
+        // Oracle warns that the casing of field names in results may change (section_156257796125): keys are
+        // kept lower-case, as the documented examples show them. Oracle's examples answer every value as a
+        // string; a number is kept as its own digits all the same.
+        std::string key(field.key);
+        std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
         std::string_view text;
         if (!field.value.get_string().get(text)) {
-          row[std::string(field.key)] = std::string(text);
+          row[key] = std::string(text);
         } else if (field.value.is_number()) {
-          row[std::string(field.key)] = simdjson::minify(field.value);
+          row[key] = simdjson::minify(field.value);
         }
       }
       rows.push_back(std::move(row));

@@ -18,10 +18,10 @@ std::string RefundContext(const std::string& external_id) {
       external_id);
   return fmt::format(
       "SELECT t.id, t.type, t.externalid, t.memo, t.foreigntotal, c.symbol AS currencycode, "
-      "l.linesequencenumber AS linenumber, l.item, i.itemid, l.quantity, l.foreignamount "
+      "l.linesequencenumber AS linenumber, l.item, i.itemid, i.itemtype, l.quantity, l.foreignamount "
       "FROM transaction t LEFT JOIN currency c ON c.id = t.currency "
       "LEFT JOIN transactionline l ON l.transaction = t.id AND t.type IN ('CustInvc', 'CashSale') "
-      "AND l.mainline = 'F' AND l.taxline = 'F' AND l.iscogs = 'F' AND l.item IS NOT NULL "
+      "AND l.mainline = 'F' AND NVL(l.taxline, 'F') = 'F' AND NVL(l.iscogs, 'F') = 'F' AND l.item IS NOT NULL "
       "LEFT JOIN item i ON i.id = l.item "
       "WHERE (t.type = 'SalesOrd' AND t.externalid = '{0}') OR t.id = ({1}) "
       "OR (t.type IN ('CashRfnd', 'CustCred') AND t.id IN "

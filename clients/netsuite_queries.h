@@ -14,11 +14,12 @@ namespace refundsync::suiteql {
 // item line of the billed record:
 //   - the sales order (type SalesOrd);
 //   - its billed record (CustInvc | CashSale; the first by id when there are several), once per item line with
-//     linenumber, item, itemid (the SKU), quantity and foreignamount (signs as NetSuite books them: compare
-//     magnitudes), and its foreigntotal;
+//     linenumber, item, itemid (the SKU), itemtype, quantity and foreignamount (signs as NetSuite books them:
+//     compare magnitudes), and its foreigntotal;
 //   - every cash refund and credit memo created from that billed record, with externalid, memo and foreigntotal.
 // Every row carries id, type and currencycode (the ISO code: the currency record's symbol). Tax lines and the cost
-// of goods sold lines of inventory items are left out. Only ANSI joins and IN / scalar subqueries: no UNION.
+// of goods sold lines of inventory items are left out (their flags read through NVL: public queries guard against
+// NULL flags). Only ANSI joins and IN / scalar subqueries: no UNION, no WITH.
 std::string RefundContext(const std::string& external_id);
 
 // The billed record a NetSuite refund was created from and that record's sales order: columns id, type (of the

@@ -1,8 +1,11 @@
 #include "clients/netsuite_refund_context.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
+#include <set>
 
 #include "clients/netsuite_queries.h"
 #include "core/external_id.h"
@@ -17,9 +20,17 @@ std::string Column(const SuiteQlRow& row, const std::string& name) {
 
 std::optional<Money> Magnitude(const std::string& text, const std::string& currency) {
   auto money = ParseNsAmount(text, currency);
-  if (!money) return std::nullopt;
+  if (!money || money->minor_units == std::numeric_limits<std::int64_t>::min()) return std::nullopt;
   money->minor_units = std::llabs(money->minor_units);
   return money;
+}
+
+// Item types whose lines are not goods or services sold: a subtotal, a description, a discount or markup, a
+// payment, header shipping, tax, and the bounds of an item group. A refund line never maps to them.
+bool IsSoldItemType(const std::string& type) {
+  static const std::set<std::string> kNotSold = {"Subtotal", "Description", "Discount", "Markup",  "Payment",
+                                                 "ShipItem", "TaxItem",     "TaxGroup", "EndGroup", "Group"};
+  return kNotSold.count(type) == 0;
 }
 
 // A line quantity as SuiteQL writes it ("-3", "-3.0"): its magnitude, whole units.
@@ -53,22 +64,30 @@ Result<RefundContext> ParseRefundContext(const std::vector<SuiteQlRow>& rows) {
         }
         context.billed = BilledRecord{type == "CashSale" ? "cashSale" : "invoice", id, currency, *total, {}};
       }
-      if (context.billed->id != id || Column(row, "item").empty()) continue;  // the query names one billed record
+      // The query names one billed record; lines of what is not sold, or without a quantity (a kit's lines, a
+      // subtotal), are no line a refund can map to.
+      if (context.billed->id != id || Column(row, "item").empty() || !IsSoldItemType(Column(row, "itemtype"))) continue;
       NsLine line;
       line.line = std::atoi(Column(row, "linenumber").c_str());
       line.item_id = Column(row, "item");
       line.sku = Column(row, "itemid");
       auto quantity = Quantity(Column(row, "quantity"));
       auto amount = Magnitude(Column(row, "foreignamount"), currency);
-      if (!quantity || !amount) {
-        return MakeError("upstream_rejected", "NetSuite billed record " + id + " has an unreadable line " +
-                                                  Column(row, "linenumber"));
+      if (!quantity || *quantity == 0) continue;
+      if (!amount) {
+        return MakeError("upstream_rejected", "NetSuite billed record " + id + " has line " +
+                                                  Column(row, "linenumber") + " with an unreadable amount \"" +
+                                                  Column(row, "foreignamount") + "\"");
       }
       line.quantity = *quantity;
       line.amount = *amount;
       line.tax = Money{0, currency};
       context.billed->lines.push_back(std::move(line));
     } else if (type == "CashRfnd" || type == "CustCred") {
+      // Once each, whatever paging or the joins repeat.
+      if (std::any_of(context.refunds.begin(), context.refunds.end(), [&](const ExistingRefund& r) { return r.id == id; })) {
+        continue;
+      }
       context.refunds.push_back(ExistingRefund{type == "CashRfnd" ? "cashRefund" : "creditMemo", id,
                                                Column(row, "externalid"), Column(row, "memo"),
                                                Magnitude(Column(row, "foreigntotal"), currency)});

@@ -17,7 +17,9 @@ struct BilledRecord {
   std::string id;
   std::string currency;  // ISO code
   Money total;           // its magnitude
-  std::vector<NsLine> lines;  // item lines: item id, SKU (itemid), quantity and amount as magnitudes; no tax
+  // Lines of items sold, with a quantity: item id, SKU (itemid), quantity and amount as magnitudes; no tax.
+  // [B] quantity is in the item's base unit (units of measure are not converted).
+  std::vector<NsLine> lines;
 };
 
 struct ExistingRefund {

@@ -122,6 +122,10 @@ void ReadNetSuite(YamlMapReader& root, Config& config, ConfigErrors& errors) {
   }
   ReadNetSuiteWebhook(netsuite, config, errors);
   value.max_concurrency = static_cast<int>(netsuite.Integer("max_concurrency", 1, 1000).value_or(5));
+  value.timeout = netsuite.DurationValue("timeout").value_or(value.timeout);
+  if (value.timeout < std::chrono::milliseconds(100) || value.timeout > std::chrono::minutes(10)) {
+    netsuite.Fail("timeout", "must be between 100ms and 10m");
+  }
   value.order_external_id = netsuite.String("order_external_id", Presence::kOptional).value_or(value.order_external_id);
   if (auto generic = netsuite.Node("generic_items", Presence::kOptional)) {
     YamlMapReader items(*generic, "netsuite.generic_items", errors);
@@ -304,6 +308,17 @@ void ReadAdmin(YamlMapReader& root, Config& config, ConfigErrors& errors) {
   admin.RejectUnknownKeys();
 }
 
+// The order lease keeps a second worker off an order while a refund of it is posted: it must outlast the NetSuite
+// requests of one post, each up to netsuite.timeout (a lease that ran out mid-post would let two creates race).
+void CheckOrderLease(const Config& config, ConfigErrors& errors) {
+  const Duration needed = kNetSuiteRequestsPerPostAtMost * config.netsuite.timeout;
+  if (config.worker_order_lease < needed) {
+    errors.push_back("worker.order_lease: " + FormatDuration(config.worker_order_lease) + " does not outlast a refund's " +
+                     std::to_string(kNetSuiteRequestsPerPostAtMost) + " NetSuite requests of up to netsuite.timeout (" +
+                     FormatDuration(config.netsuite.timeout) + ") each: set it to at least " + FormatDuration(needed));
+  }
+}
+
 // The optional sections whose keys are all simple values.
 void ReadTunables(YamlMapReader& root, Config& config, ConfigErrors& errors) {
   auto section = [&](const char* name, auto&& read) {
@@ -423,6 +438,7 @@ LoadedConfig LoadConfigText(const std::string& yaml_text) {
     ReadAccounts(root, config, loaded.errors);
     ReadAdmin(root, config, loaded.errors);
     ReadTunables(root, config, loaded.errors);
+    CheckOrderLease(config, loaded.errors);
     root.RejectUnknownKeys();
   } catch (const YAML::Exception& e) {
     loaded.errors.push_back("the document: unexpected structure at line " + std::to_string(e.mark.line + 1) + ": " +

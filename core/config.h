@@ -54,6 +54,11 @@ struct GenericItems {
   std::optional<std::string> adjustment;  // NetSuite item internal id
 };
 
+// The most NetSuite requests one post of a refund to NetSuite sends (the longest path: the refund context, then
+// finishing a record an earlier attempt left unadjusted: its read with the currency and item names it resolves, the
+// adjustment and its read-back). worker.order_lease must outlast that many netsuite.timeout.
+inline constexpr int kNetSuiteRequestsPerPostAtMost = 6;
+
 struct NetSuiteConfig {
   std::string account_id;
   std::string rest_base_url;
@@ -62,6 +67,7 @@ struct NetSuiteConfig {
   Secret private_key_pem;  // EC P-256, signs the ES256 client assertion
   NetSuiteWebhookConfig webhook;
   int max_concurrency = 5;
+  Duration timeout = std::chrono::seconds(20);  // one request's time limit, answer included
   std::string order_external_id = "{account}-{order_id}";
   GenericItems generic_items;
 };
@@ -118,7 +124,7 @@ struct Config {
   // Beyond the contract's table: how long an entry may sit with a consumer before another takes it over, and
   // how long a per-order lease lasts (it must outlast the NetSuite calls of one refund).
   Duration worker_claim_idle = std::chrono::seconds(30);
-  Duration worker_order_lease = std::chrono::seconds(60);
+  Duration worker_order_lease = std::chrono::seconds(120);  // at least kNetSuiteRequestsPerPostAtMost × netsuite.timeout
   Duration reconcile_interval = std::chrono::minutes(15);
   // Beyond the contract's table: the HTTP server's threads (0: one per core) and its timeouts (a request stalled
   // in its headers, or in its body, is answered 408; a connection idle between requests is closed).

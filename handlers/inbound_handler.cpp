@@ -77,7 +77,7 @@ PostOutcome SettleTotal(NetSuiteClient& client, const NetSuiteConfig& netsuite, 
     patch.EndArray().EndObject().EndObject();
     if (auto updated = client.Update(refund_type, id, patch.str()); !updated) return FailedWith(updated.error(), &billed);
     auto reread = client.GetRecordHeader(refund_type, id, tx.amount.currency);
-    if (!reread || !*reread) {
+    if (!reread || !*reread || !(*reread)->amount_error.empty()) {
       return Failed("upstream_unavailable", "adjusted " + target + " but could not read it back", &billed);
     }
     if ((*reread)->total.minor_units != tx.amount.minor_units) {
@@ -145,11 +145,16 @@ ExistingRefunds LookForOurRecord(NetSuiteClient& client, const NetSuiteConfig& n
       result.decided = std::move(outcome);
       return result;
     }
-    // Saturated: past the integer range nothing remains refundable anyway. A total that is not an amount in the
-    // refund's currency counts as everything: better refused for a person to look at than over-refunded.
-    if (!refund.total || !AddMinorUnits(result.refunded, refund.total->minor_units)) {
-      result.refunded = std::numeric_limits<std::int64_t>::max();
+    // A total that is not an amount in the refund's currency: refused for a person to look at, never guessed.
+    if (!refund.total) {
+      result.decided = Failed("upstream_rejected", "NetSuite " + RecordName(refund.type) + " " + refund.id + ", created from " +
+                                                       billed.type + " " + billed.id + ", has a total that is not an "
+                                                       "amount in " + tx.amount.currency + ": what remains refundable "
+                                                       "is unknown", &billed);
+      return result;
     }
+    // Saturated: past the integer range nothing remains refundable anyway.
+    if (!AddMinorUnits(result.refunded, refund.total->minor_units)) result.refunded = std::numeric_limits<std::int64_t>::max();
   }
   return result;
 }
@@ -221,7 +226,7 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
   for (const auto& line : tx.lines) {
     const NsLine* match = nullptr;
     for (const auto& candidate : source.lines) {
-      if (!line.sku.empty() && candidate.sku == line.sku) match = &candidate;
+      if (!line.sku.empty() && candidate.sku == line.sku && match == nullptr) match = &candidate;
     }
     if (match == nullptr) {
       body.EndArray().EndObject().EndObject();
@@ -304,9 +309,11 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
 
   // 5. Read it back: NetSuite may have recomputed tax. The totals must match to the cent.
   auto record = client_.GetRecordHeader(refund_type, *created, source.currency);
-  if (!record || !*record) {
-    PostOutcome outcome = Failed("upstream_unavailable", "created " + target + " but could not read it back", &billed);
-    return outcome;  // the retry finds it by its marker and finishes it there
+  if (!record || !*record || !(*record)->amount_error.empty()) {
+    // The retry finds it by its marker and finishes it there. Never adjusted on a total that was not read: the
+    // adjustment line would book the whole refund again.
+    const std::string why = !record ? record.error().message : !*record ? "not found" : (*record)->amount_error;
+    return Failed("upstream_unavailable", "created " + target + " but could not read its total back (" + why + ")", &billed);
   }
   return SettleTotal(client_, netsuite_, refund_type, *created, (*record)->total, tx, billed);
 }

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "core/log.h"
+#include "core/refund_stages.h"
 #include "core/time.h"
 #include "handlers/refund_source.h"
 #include "policy/direction_policy.h"
@@ -369,6 +370,19 @@ Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const 
   return Post(account, std::move(tx), store, just_read);
 }
 
+void RefundProcessor::ObserveStages() const {
+  const RefundStageTimes& times = ThisThreadStageTimes();
+  const auto seconds = [](std::chrono::microseconds us) { return static_cast<double>(us.count()) / 1e6; };
+  metrics_
+      .HistogramFor("refundsync_refund_stage_seconds", kRefundStageHelp, {{"stage", "netsuite_slot"}},
+                    RefundSecondsBuckets())
+      .Observe(seconds(times.netsuite_slot));
+  metrics_
+      .HistogramFor("refundsync_refund_stage_seconds", kRefundStageHelp, {{"stage", "upstream"}},
+                    RefundSecondsBuckets())
+      .Observe(seconds(times.upstream));
+}
+
 Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transaction tx, TransactionStore& store,
                                           bool just_read) const {
   if (tx.status == TxStatus::kPosted) {
@@ -413,6 +427,7 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
     tx = std::move(noted);
     return true;
   };
+  ThisThreadStageTimes() = {};  // from here on this thread's NetSuite slot waits and upstream calls are this post's
   std::optional<PostOutcome> decided;
   if (!just_read && account.channel == Channel::kShopify && tx.source_record.rfind(kShopifyRefundPrefix, 0) == 0) {
     decided = RefreshFromShopify(account, tx);  // posted as Shopify shows it now (a webhook's payload may be stale)
@@ -421,6 +436,7 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
   const PostOutcome outcome = decided                ? *decided
                               : from_netsuite        ? outbound_.Post(account, tx, before_irreversible)
                                                      : inbound_.Post(account, tx, cache);
+  ObserveStages();
   const std::int64_t now = clock_.NowMs();
   if (!outcome.sales_order.empty()) tx.sales_order = outcome.sales_order;
   if (!outcome.billed_record.empty()) tx.billed_record = outcome.billed_record;
@@ -440,11 +456,9 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
     tx.error.reset();
     tx.Record(now, TxStatus::kPosted, "posted as " + outcome.target_record + (outcome.note.empty() ? "" : "; " + outcome.note));
     Count("posted");
-    // Seconds to an hour: a refund may wait for retries (backoff up to 15 minutes) or a pending gateway.
-    static const std::vector<double> kRefundBuckets = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600};
     metrics_
         .HistogramFor("refundsync_refund_seconds", "From a refund's arrival to its posting", {{"direction", tx.direction}},
-                      kRefundBuckets)
+                      RefundSecondsBuckets())
         .Observe(static_cast<double>(std::max<std::int64_t>(0, now - tx.created_ms)) / 1000.0);
   } else {
     tx.error = outcome.error;

@@ -90,6 +90,8 @@ class RefundProcessor {
                                         const std::string& event, const std::string& event_id,
                                         TransactionStore& store) const;
   void Count(const char* outcome) const;
+  // Observes this thread's stage times of the post that just ended (refundsync_refund_stage_seconds).
+  void ObserveStages() const;
   // A Shopify refund's lines, shipping, amount and date as Shopify shows them now, written into `tx`; an outcome
   // when that decides the attempt (its money still with the gateway, or it cannot be read).
   std::optional<PostOutcome> RefreshFromShopify(const AccountConfig& account, Transaction& tx) const;

@@ -1,20 +1,35 @@
 #include "handlers/worker.h"
 
+#include <charconv>
+
 #include "core/log.h"
+#include "core/refund_stages.h"
 #include "handlers/refund_source.h"
 #include "store/key_layout.h"
 
 namespace refundsync {
 namespace {
 
-constexpr int kBatch = 10;
-// Entries a thread takes per stream and read. A thread handles what it took one after the other, so taking more
-// starves the other threads of a backlog (measured: COUNT 10 kept one NetSuite call in flight of the 5 allowed);
-// one per stream, at most 8 per read, keeps every thread busy.
+// Entries read per stream and read: one, so a read takes at most one entry of each shard (8), and what waits in
+// the queue waits for the next free thread only.
 constexpr int kReadPerStream = 1;
 constexpr int kClaimBatch = 100;  // after an outage many entries may wait for takeover at once
 
 std::string Text(const redisReply* reply) { return reply && reply->str ? std::string(reply->str, reply->len) : ""; }
+
+// A stream entry [id, [field, value, ...]] -> its job; false when malformed.
+bool EntryJob(const std::string& stream, const redisReply* entry, std::string& entry_id, std::string& event_id,
+              std::string& event_json) {
+  if (entry == nullptr || entry->type != REDIS_REPLY_ARRAY || entry->elements < 2) return false;
+  entry_id = Text(entry->element[0]);
+  const redisReply* fields = entry->element[1];
+  for (std::size_t i = 0; fields && fields->type == REDIS_REPLY_ARRAY && i + 1 < fields->elements; i += 2) {
+    const std::string name = Text(fields->element[i]);
+    if (name == "event_id") event_id = Text(fields->element[i + 1]);
+    if (name == "event") event_json = Text(fields->element[i + 1]);
+  }
+  return !stream.empty() && !entry_id.empty();
+}
 
 }  // namespace
 
@@ -30,54 +45,117 @@ Result<void> EnsureConsumerGroups(RedisConnection& redis) {
 }
 
 Worker::Worker(const RefundProcessor& processor, RedisLocator locator, std::string consumer_prefix,
-               Duration claim_idle, const Clock& clock)
+               Duration claim_idle, const Clock& clock, MetricsRegistry& metrics)
     : processor_(processor),
       locator_(std::move(locator)),
-      consumer_prefix_(std::move(consumer_prefix)),
+      consumer_(std::move(consumer_prefix)),
       claim_idle_(claim_idle),
-      clock_(clock) {}
+      clock_(clock),
+      queued_seconds_(metrics.HistogramFor("refundsync_refund_stage_seconds", kRefundStageHelp, {{"stage", "queued"}},
+                                           RefundSecondsBuckets())) {}
 
 Worker::~Worker() { Stop(); }
 
 void Worker::Start(int threads) {
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this, i] { Run(i); });
+  for (int i = 0; i < threads; ++i) handlers_.emplace_back([this] { Handle(); });
+  reader_ = std::thread([this] { Read(); });
 }
 
 void Worker::Stop() {
-  stopping_ = true;
-  for (auto& thread : threads_) {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  job_ready_.notify_all();
+  thread_free_.notify_all();
+  if (reader_.joinable()) reader_.join();
+  for (auto& thread : handlers_) {
     if (thread.joinable()) thread.join();
   }
-  threads_.clear();
+  handlers_.clear();
 }
 
-bool Worker::Process(const redisReply* fields, TransactionStore& store) {
-  std::string event_id, event_json;
-  for (std::size_t i = 0; fields && i + 1 < fields->elements; i += 2) {
-    const std::string name = Text(fields->element[i]);
-    if (name == "event_id") event_id = Text(fields->element[i + 1]);
-    if (name == "event") event_json = Text(fields->element[i + 1]);
+bool Worker::WaitForFreeThread() {
+  std::unique_lock lock(mutex_);
+  thread_free_.wait(lock, [this] { return stopping_ || (jobs_.empty() && idle_ > 0); });
+  return !stopping_;
+}
+
+int Worker::FreeThreads() {
+  std::lock_guard lock(mutex_);
+  return std::max(0, idle_ - static_cast<int>(jobs_.size()));
+}
+
+void Worker::Enqueue(Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    jobs_.push_back(std::move(job));
   }
-  auto event = WebhookEventFromJson(event_json);
+  job_ready_.notify_one();
+}
+
+bool Worker::Process(const Job& job, TransactionStore& store) {
+  auto event = WebhookEventFromJson(job.event_json);
   if (!event) {
-    log::Error("event_unreadable", {{"event_id", event_id}, {"effect", "acknowledged and dropped; the capture keeps it"}});
+    log::Error("event_unreadable", {{"event_id", job.event_id}, {"effect", "acknowledged and dropped; the capture keeps it"}});
     return true;
   }
-  auto handled = processor_.HandleEvent(*event, store, event_id);
+  auto handled = processor_.HandleEvent(*event, store, job.event_id);
   if (!handled) {
-    log::Warn("event_not_handled", {{"event_id", event_id}, {"reason", handled.error().message},
+    log::Warn("event_not_handled", {{"event_id", job.event_id}, {"reason", handled.error().message},
                                     {"effect", "left pending; redelivered after the claim idle time"}});
     return false;
   }
   return true;
 }
 
-void Worker::Run(int index) {
-  const std::string consumer = consumer_prefix_ + "-" + std::to_string(index);
+void Worker::Handle() {
   std::unique_ptr<RedisConnection> connection;
-  int claim_shard = index % keys::kShardCount;
+  while (true) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      ++idle_;
+      thread_free_.notify_one();
+      job_ready_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      --idle_;
+      if (jobs_.empty()) return;  // stopping, and nothing taken from Redis is left
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    thread_free_.notify_one();  // the queue may be empty now while other threads are still free: read more
+    if (!connection || connection->broken()) {
+      auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
+      if (!connected) {
+        // Redis is down: an entry stays pending (reclaimed later), a retry stays in the retry set.
+        log::Warn("worker_job_dropped", {{"entry", job.entry_id}, {"tx", job.retry_tx}, {"reason", connected.error().message}});
+        continue;
+      }
+      connection = std::move(*connected);
+    }
+    // A stream entry's id starts with the milliseconds at which the ingress queued it.
+    std::int64_t queued_ms = 0;
+    if (!job.stream.empty() &&
+        std::from_chars(job.entry_id.data(), job.entry_id.data() + job.entry_id.size(), queued_ms).ec == std::errc()) {
+      queued_seconds_.Observe(static_cast<double>(std::max<std::int64_t>(0, clock_.NowMs() - queued_ms)) / 1000.0);
+    }
+    TransactionStore store(*connection);
+    if (job.stream.empty()) {
+      (void)processor_.Retry(job.retry_tx, store);
+      continue;
+    }
+    if (Process(job, store)) {
+      (void)connection->Command({"XACK", job.stream, std::string(keys::kWorkerGroup), job.entry_id});
+      (void)connection->Command({"XDEL", job.stream, job.entry_id});
+    }
+  }
+}
+
+void Worker::Read() {
+  std::unique_ptr<RedisConnection> connection;
+  int claim_shard = 0;
   std::int64_t next_claim_ms = 0;
-  while (!stopping_) {
+  while (WaitForFreeThread()) {
     if (!connection || connection->broken()) {
       auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
       if (!connected || !EnsureConsumerGroups(**connected)) {
@@ -90,8 +168,8 @@ void Worker::Run(int index) {
     const std::int64_t now = clock_.NowMs();
 
     // Taken retries stay in the set (due again after the claim idle time) until they are finished.
-    if (auto due = store.TakeDueRetries(now, kBatch, claim_idle_)) {
-      for (const auto& id : *due) (void)processor_.Retry(id, store);
+    if (auto due = store.TakeDueRetries(now, std::max(1, FreeThreads()), claim_idle_)) {
+      for (auto& id : *due) Enqueue(Job{"", "", "", "", std::move(id)});
     }
 
     // Entries a dead (or stalled) consumer left pending for longer than the claim idle time.
@@ -99,24 +177,21 @@ void Worker::Run(int index) {
       if (round == keys::kShardCount - 1) next_claim_ms = now + claim_idle_.count() / 2;
       claim_shard = (claim_shard + 1) % keys::kShardCount;
       const std::string stream = keys::Events(claim_shard);
-      auto claimed = connection->Command({"XAUTOCLAIM", stream, std::string(keys::kWorkerGroup), consumer,
+      auto claimed = connection->Command({"XAUTOCLAIM", stream, std::string(keys::kWorkerGroup), consumer_,
                                           std::to_string(claim_idle_.count()), "0-0", "COUNT", std::to_string(kClaimBatch)});
-      if (claimed && (*claimed)->type == REDIS_REPLY_ARRAY && (*claimed)->elements >= 2) {
-        const redisReply* entries = (*claimed)->element[1];
-        for (std::size_t i = 0; i < entries->elements; ++i) {
-          const redisReply* entry = entries->element[i];
-          if (entry->type != REDIS_REPLY_ARRAY || entry->elements < 2) continue;
-          const std::string id = Text(entry->element[0]);
-          log::Info("event_reclaimed", {{"stream", stream}, {"entry", id}, {"consumer", consumer}});
-          if (Process(entry->element[1], store)) {
-            (void)connection->Command({"XACK", stream, std::string(keys::kWorkerGroup), id});
-            (void)connection->Command({"XDEL", stream, id});
-          }
-        }
+      if (!claimed || (*claimed)->type != REDIS_REPLY_ARRAY || (*claimed)->elements < 2) continue;
+      const redisReply* entries = (*claimed)->element[1];
+      for (std::size_t i = 0; entries->type == REDIS_REPLY_ARRAY && i < entries->elements; ++i) {
+        Job job;
+        job.stream = stream;
+        if (!EntryJob(stream, entries->element[i], job.entry_id, job.event_id, job.event_json)) continue;
+        log::Info("event_reclaimed", {{"stream", stream}, {"entry", job.entry_id}, {"consumer", consumer_}});
+        Enqueue(std::move(job));
       }
     }
+    if (FreeThreads() == 0) continue;  // retries and reclaimed entries first
 
-    std::vector<std::string> read = {"XREADGROUP", "GROUP", std::string(keys::kWorkerGroup), consumer, "COUNT",
+    std::vector<std::string> read = {"XREADGROUP", "GROUP", std::string(keys::kWorkerGroup), consumer_, "COUNT",
                                      std::to_string(kReadPerStream), "BLOCK", "200", "STREAMS"};
     for (int shard = 0; shard < keys::kShardCount; ++shard) read.push_back(keys::Events(shard));
     for (int shard = 0; shard < keys::kShardCount; ++shard) read.push_back(">");
@@ -124,15 +199,13 @@ void Worker::Run(int index) {
     if (!reply || (*reply)->type != REDIS_REPLY_ARRAY) continue;
     for (std::size_t s = 0; s < (*reply)->elements; ++s) {
       const redisReply* stream_reply = (*reply)->element[s];
+      if (stream_reply->type != REDIS_REPLY_ARRAY || stream_reply->elements < 2) continue;
       const std::string stream = Text(stream_reply->element[0]);
       const redisReply* entries = stream_reply->element[1];
-      for (std::size_t i = 0; i < entries->elements; ++i) {
-        const redisReply* entry = entries->element[i];
-        const std::string id = Text(entry->element[0]);
-        if (Process(entry->element[1], store)) {
-          (void)connection->Command({"XACK", stream, std::string(keys::kWorkerGroup), id});
-          (void)connection->Command({"XDEL", stream, id});
-        }
+      for (std::size_t i = 0; entries->type == REDIS_REPLY_ARRAY && i < entries->elements; ++i) {
+        Job job;
+        job.stream = stream;
+        if (EntryJob(stream, entries->element[i], job.entry_id, job.event_id, job.event_json)) Enqueue(std::move(job));
       }
     }
   }

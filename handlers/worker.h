@@ -1,13 +1,22 @@
-// The worker: threads that consume the shard streams through a Redis consumer group (so replicas share the
-// work), run due retries, and reclaim entries that a dead consumer left pending (XAUTOCLAIM after an idle
-// time). An entry is acknowledged (and removed) only after its transactions' new state is stored.
+// The worker: consumes the shard streams through a Redis consumer group (so replicas share the work), runs due
+// retries, and reclaims entries that a dead consumer left pending (XAUTOCLAIM after an idle time).
+//
+// One reader thread takes work from Redis (stream entries, due retries, reclaimed entries) only while a handler
+// thread is free, and puts it on one queue; `concurrency` handler threads take from that queue, each job as soon
+// as a thread is free. So a NetSuite call that hangs for its whole timeout holds one thread and one job, never the
+// entries read with it. An entry is acknowledged (and removed) only after its transactions' new state is stored;
+// one the process dies holding is reclaimed by another consumer after the claim idle time.
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "core/metrics.h"
 #include "handlers/refund_processor.h"
 #include "store/redis_connection.h"
 
@@ -16,25 +25,46 @@ namespace refundsync {
 class Worker {
  public:
   Worker(const RefundProcessor& processor, RedisLocator locator, std::string consumer_prefix, Duration claim_idle,
-         const Clock& clock);
+         const Clock& clock, MetricsRegistry& metrics);
   ~Worker();
 
   void Start(int threads);
-  // Finishes the entries in hand and stops.
+  // Finishes the jobs taken from Redis and stops.
   void Stop();
 
  private:
-  void Run(int index);
+  // One unit of work: a stream entry (acknowledged once handled) or a due retry.
+  struct Job {
+    std::string stream;  // empty for a retry
+    std::string entry_id;
+    std::string event_id;
+    std::string event_json;
+    std::string retry_tx;
+  };
+
+  void Read();
+  void Handle();
+  // Waits until a handler thread is free and nothing is queued; false when stopping.
+  bool WaitForFreeThread();
+  int FreeThreads();
+  void Enqueue(Job job);
   // Handles one stream entry; true when it may be acknowledged.
-  bool Process(const redisReply* fields, TransactionStore& store);
+  bool Process(const Job& job, TransactionStore& store);
 
   const RefundProcessor& processor_;
   RedisLocator locator_;
-  std::string consumer_prefix_;
+  std::string consumer_;
   Duration claim_idle_;
   const Clock& clock_;
+  Histogram& queued_seconds_;  // refundsync_refund_stage_seconds{stage="queued"}
   std::atomic<bool> stopping_{false};
-  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable job_ready_;   // a job was queued (or stopping)
+  std::condition_variable thread_free_; // a handler finished a job (or stopping)
+  std::deque<Job> jobs_;
+  int idle_ = 0;  // handler threads waiting for a job
+  std::thread reader_;
+  std::vector<std::thread> handlers_;
 };
 
 // Creates the consumer group on every shard stream (idempotent).

@@ -55,6 +55,8 @@ TEST_CASE("The contract's minimal example loads with defaults", "[config]") {
   CHECK(config.reconcile_interval == std::chrono::minutes(15));
   CHECK(config.shutdown_drain_delay == std::chrono::seconds(5));
   CHECK(config.netsuite.max_concurrency == 5);
+  CHECK(config.netsuite.timeout == std::chrono::seconds(20));
+  CHECK(config.worker_order_lease == std::chrono::seconds(120));  // outlasts 6 requests of 20 s
   CHECK(config.log_format == LogFormat::kText);
   REQUIRE(config.accounts.size() == 2);
   CHECK(config.accounts[0].channel == Channel::kEbay);
@@ -86,7 +88,7 @@ TEST_CASE("Every optional key of the contract's table is read", "[config]") {
   yaml = Replace(yaml, "  url: \"redis://127.0.0.1:6379/0\"\n",
                  "  url: \"redis://127.0.0.1:6379/0\"\n  password_file: \"" + password + "\"\n  min_replicas_ack: 1\n");
   yaml = Replace(yaml, "    audience: \"refundsync\"\n",
-                 "    audience: \"refundsync\"\n  max_concurrency: 3\n  order_external_id: \"SO-{account}-{order_id}\"\n"
+                 "    audience: \"refundsync\"\n  max_concurrency: 3\n  timeout: 15s\n  order_external_id: \"SO-{account}-{order_id}\"\n"
                  "  generic_items:\n    shipping: \"77\"\n    adjustment: \"78\"\n");
   yaml = Replace(yaml, "    refund_direction: \"to_netsuite\"\n",
                  "    refund_direction: \"to_netsuite\"\n    sync_since: \"2026-01-01T00:00:00Z\"\n    auto_post: false\n"
@@ -124,6 +126,7 @@ TEST_CASE("Every optional key of the contract's table is read", "[config]") {
   CHECK(config.log_level == "debug");
   CHECK(config.log_format == LogFormat::kJson);
   CHECK(config.netsuite.max_concurrency == 3);
+  CHECK(config.netsuite.timeout == std::chrono::seconds(15));
   CHECK(config.netsuite.generic_items.shipping == "77");
   CHECK(config.netsuite.generic_items.adjustment == "78");
   CHECK(config.accounts[0].order_external_id == "EB-{order_id}");
@@ -201,6 +204,26 @@ TEST_CASE("Each problem is one line naming the key path", "[config]") {
     CHECK_FALSE(loaded.ok());
     CHECK(HasError(loaded, c.expected));
   }
+}
+
+TEST_CASE("The order lease must outlast a refund's NetSuite requests at netsuite.timeout each", "[config]") {
+  TempDir dir;
+  TestConfigOptions options;
+  options.extra_top_level = "worker:\n  order_lease: 60s\n";
+  std::string yaml = Replace(MinimalConfigYaml(dir, options), "    audience: \"refundsync\"\n",
+                             "    audience: \"refundsync\"\n  timeout: 30s\n");
+  const LoadedConfig loaded = LoadConfigText(yaml);
+  CHECK_FALSE(loaded.ok());
+  CHECK(HasError(loaded, "worker.order_lease: 1m does not outlast a refund's 6 NetSuite requests of up to "
+                         "netsuite.timeout (30s) each: set it to at least 3m"));
+  // With the default lease the same timeout is refused too; a shorter timeout fits it.
+  CHECK_FALSE(LoadConfigText(Replace(MinimalConfigYaml(dir), "    audience: \"refundsync\"\n",
+                                     "    audience: \"refundsync\"\n  timeout: 30s\n")).ok());
+  CHECK(LoadConfigText(Replace(MinimalConfigYaml(dir), "    audience: \"refundsync\"\n",
+                               "    audience: \"refundsync\"\n  timeout: 10s\n")).ok());
+  CHECK(HasError(LoadConfigText(Replace(MinimalConfigYaml(dir), "    audience: \"refundsync\"\n",
+                                        "    audience: \"refundsync\"\n  timeout: 0s\n")),
+                 "netsuite.timeout: must be between 100ms and 10m"));
 }
 
 TEST_CASE("All problems are reported at once", "[config]") {

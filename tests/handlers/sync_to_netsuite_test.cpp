@@ -145,6 +145,85 @@ TEST_CASE("A refund to NetSuite costs three NetSuite calls on its first attempt,
   CHECK(h.Records("cashRefund").size() == 3);
 }
 
+TEST_CASE("A NetSuite call that hangs for the whole timeout holds up no refund of another order read with it",
+          "[sync][integration]") {
+  HarnessOptions options;
+  options.netsuite_timeout = "5s";
+  options.start_server = false;
+  SyncHarness h(options);
+  h.EditConfig([](std::string& yaml) { yaml.replace(yaml.find("max_attempts: 4}"), 16, "max_attempts: 4, concurrency: 2}"); });
+  h.StartServer();
+  h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"suitescript_deployed":false})");
+  // Two refunds keep both worker threads busy for a while (slow creates), so the burst behind them waits in the
+  // shard streams and is read several entries at a time.
+  simdjson::dom::parser parser;
+  std::map<std::string, std::string> billed_of;  // order id -> billed record id
+  std::map<std::string, std::string> body_of;    // order id -> refund webhook body
+  for (int i = 0; i < 13; ++i) {
+    const std::string order = std::to_string(6100 + i);
+    const std::string seeded = h.sandbox.Control("POST", "/_control/netsuite/orders",
+        R"({"external_id":"shop-eu-)" + order + R"(","billing":"cash_sale","lines":[{"sku":"PEN","quantity":2,"rate":"5.00"}]})");
+    billed_of[order] = std::string(parser.parse(seeded)["billed"]["id"].get_string().value());
+    body_of[order] = ShopifyRefund(std::to_string(9600 + i), order, "5.00",
+        R"([{"line_item_id":1,"quantity":1,"subtotal":"5.00","total_tax":"0.00","line_item":{"sku":"PEN"}}])");
+  }
+  for (const std::string busy : {"6111", "6112"}) {
+    h.sandbox.Control("POST", "/_control/faults", R"({"target":"netsuite","kind":"latency","latency_ms":1500,"path_contains":"/cashSale/)" +
+                                                      billed_of[busy] + R"(/!transform"})");
+    REQUIRE(h.PostShopifyRefund("shop-eu", body_of[busy], "ev-busy-" + busy) == 200);
+  }
+  REQUIRE(WaitUntil([&] {
+    int creating = 0;
+    for (const auto& call : h.NetSuiteCalls()) creating += call.find("!transform") != std::string::npos;
+    return creating == 2;
+  }));
+  // The burst of eleven.
+  for (int i = 0; i < 11; ++i) {
+    const std::string order = std::to_string(6100 + i);
+    REQUIRE(h.PostShopifyRefund("shop-eu", body_of[order], "ev-" + order) == 200);
+  }
+  // The create that hangs is that of the first new entry of the first shard stream: the first a read returns,
+  // with the entries of the other shards behind it.
+  std::string hung_order;
+  {
+    auto redis = ConnectLocal(h.redis.port());
+    REQUIRE(redis);
+    for (int shard = 0; shard < keys::kShardCount && hung_order.empty(); ++shard) {
+      auto entries = (*redis)->Command({"XRANGE", keys::Events(shard), "-", "+"});
+      REQUIRE(entries);
+      for (std::size_t e = 0; e < (*entries)->elements && hung_order.empty(); ++e) {
+        const redisReply* fields = (*entries)->element[e]->element[1];
+        for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
+          if (std::string(fields->element[i]->str) != "event") continue;
+          const std::string order(parser.parse(std::string(fields->element[i + 1]->str))["order_id"].get_string().value());
+          if (order != "6111" && order != "6112") hung_order = order;  // the busy two were read already
+        }
+      }
+    }
+  }
+  REQUIRE(billed_of.count(hung_order) == 1);
+  h.sandbox.Control("POST", "/_control/faults", R"({"target":"netsuite","kind":"latency","latency_ms":6000,"path_contains":"/cashSale/)" +
+                                                    billed_of[hung_order] + R"(/!transform"})");
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 11; ++i) {
+    const std::string order = std::to_string(6100 + i);
+    if (order == hung_order) continue;
+    const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:" + std::to_string(9600 + i));
+    CHECK(tx.status == TxStatus::kPosted);
+  }
+  const auto all_posted_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  INFO("the ten were posted " << all_posted_ms << " ms after the burst, behind 1.5 s of busy threads");
+  // Still in its first attempt: its create has not timed out yet.
+  const auto hung = h.LoadTx("shop-eu", "shopify:refund:" + std::to_string(9600 + std::stoi(hung_order) - 6100));
+  REQUIRE(hung);
+  CHECK(hung->status == TxStatus::kImported);
+  CHECK(all_posted_ms < 1500 + 5000);
+  // NetSuite saves the hung record in the end: one record for each refund, none twice.
+  CHECK(WaitUntil([&] { return h.Records("cashRefund").size() == 13; }, 15000));
+  CHECK(h.Records("cashRefund").size() == 13);
+}
+
 TEST_CASE("Two partial refunds of one order arriving together: both judged one at a time, never over-refunded",
           "[sync][integration]") {
   SyncHarness h;
@@ -342,6 +421,7 @@ TEST_CASE("A worker SIGKILLed mid-refund: another consumer takes the entry over 
           "[sync][integration]") {
   HarnessOptions options;
   options.start_server = false;
+  options.netsuite_timeout = "500ms";  // the lease below outlasts six of them
   SyncHarness h(options);
   // Short claim and lease times so the takeover happens within the test; slow NetSuite so the kill lands mid-way.
   h.EditConfig([&](std::string& yaml) {
@@ -351,7 +431,7 @@ TEST_CASE("A worker SIGKILLed mid-refund: another consumer takes the entry over 
   });
   h.StartServer();
   h.SeedNetSuiteOrder("shop-eu-1501", "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
-  h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"latency_ms":700})");
+  h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"latency_ms":300})");
   REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("15001", "1501", "10.00", "[]"), "e1") == 200);
   // Wait until the worker is talking to NetSuite about it, then kill it without warning.
   WaitUntil([&] { return h.sandbox.Control("GET", "/_control/netsuite/calls").find("suiteql") != std::string::npos; }, 10000);
@@ -602,6 +682,12 @@ TEST_CASE("Metrics: where a refund's time goes, upstream calls, queues, transact
   CHECK(metrics.find("refundsync_transactions{status=\"posted\"} 1") != std::string::npos);
   CHECK(metrics.find("refundsync_refund_seconds_count{direction=\"to_netsuite\"} 1") != std::string::npos);
   CHECK(metrics.find("refundsync_webhook_seconds_count") != std::string::npos);
+  // Where its time went: queued, waiting for a NetSuite slot, in upstream requests.
+  for (const std::string stage : {"queued", "netsuite_slot", "upstream"}) {
+    INFO(stage);
+    CHECK(metrics.find("refundsync_refund_stage_seconds_count{stage=\"" + stage + "\"} ") != std::string::npos);
+  }
+  CHECK(metrics.find("refundsync_refund_stage_seconds_sum{stage=\"upstream\"} 0\n") == std::string::npos);
   CHECK(metrics.find("refundsync_queue_depth{shard=\"0\"} 0") != std::string::npos);
   CHECK(metrics.find("refundsync_queue_oldest_seconds{shard=\"7\"} 0") != std::string::npos);
   CHECK(metrics.find(R"(refundsync_upstream_calls_total{target="netsuite",call="POST /services/rest/record/v1/invoice/{id}/!transform/creditMemo",outcome="2xx"} 1)") !=

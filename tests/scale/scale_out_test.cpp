@@ -31,6 +31,7 @@ TEST_CASE("Three replicas, a killed worker and a Redis restart: every refund onc
           "[scale][integration]") {
   HarnessOptions options;
   options.start_server = false;
+  options.netsuite_timeout = "500ms";  // the short order lease below outlasts six of them
   SyncHarness h(options);
   // h.redis is not persistent: use a persistent one for this test and point the configs at it.
   RedisServer redis(/*persistent=*/true);

@@ -46,6 +46,7 @@ struct HarnessOptions {
   bool ebay_auto_post = true;
   std::string extra;
   bool start_server = true;
+  std::string netsuite_timeout;  // netsuite.timeout, when set
 };
 
 struct SyncHarness {
@@ -73,7 +74,7 @@ netsuite:
   client_id_file: "{cid}"
   certificate_id: "CERT1"
   private_key_file: "{key}"
-  generic_items: {generic}
+  generic_items: {generic}{timeout}
   webhook: {{algorithm: HS256, key_file: "{wh}", issuer: "1234567_SB1", audience: refundsync}}
 accounts:
   - id: shop-eu
@@ -94,6 +95,7 @@ shutdown: {{drain_delay: 0s}}
 {extra}
 )",
         fmt::arg("port", port), fmt::arg("redis", redis.url()), fmt::arg("sb", sb), fmt::arg("generic", generic),
+        fmt::arg("timeout", options.netsuite_timeout.empty() ? "" : "\n  timeout: " + options.netsuite_timeout),
         fmt::arg("cid", secret("ns-cid", "client-id")), fmt::arg("key", dir.Write("s/m2m.pem", m2m.private_pem)),
         fmt::arg("wh", secret("ns-wh", "netsuite-secret")), fmt::arg("tok", secret("shop-tok", "shpat_x")),
         fmt::arg("ssec", secret("shop-sec", "shop-secret")), fmt::arg("since", options.ebay_sync_since),
