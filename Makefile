@@ -40,7 +40,8 @@ demo: build
 	@scripts/demo.sh $(BUILD_DIR)/refundsync
 
 # Both benchmarks in one sitting (results and the plot in bench/results/): the ingress against nginx and a Node.js
-# peer over BENCH_CONNECTIONS, then the workers draining BENCH_WORKER_SIZES queued refunds against the sandbox.
+# peer over BENCH_CONNECTIONS, then the workers draining BENCH_WORKER_SIZES queued refunds against the sandbox, then
+# the workers at a production-like NetSuite latency (250 ms +- 100 ms, limits 5 and 15).
 BENCH_SECONDS ?= 8
 BENCH_CONNECTIONS ?= 8 32 64 128
 BENCH_WORKER_SIZES ?= 500 1000 2000
@@ -49,6 +50,8 @@ bench: build
 	@scripts/stage.sh bench-ingress bench/ingress.sh $(BUILD_DIR)/refundsync $(BENCH_SECONDS) $(BENCH_CONNECTIONS)
 	@scripts/stage.sh bench-worker $$(scripts/find-python.sh) bench/worker.py $(BUILD_DIR)/refundsync \
 	  bench/results/worker-$$(date -u +%Y%m%d-%H%M%S).json $(BENCH_WORKER_SIZES)
+	@scripts/stage.sh bench-worker-realistic $$(scripts/find-python.sh) bench/worker.py --realistic $(BUILD_DIR)/refundsync \
+	  bench/results/worker-realistic-$$(date -u +%Y%m%d-%H%M%S).json
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
