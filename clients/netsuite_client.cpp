@@ -8,6 +8,7 @@
 #include "clients/netsuite_queries.h"
 #include "core/json_writer.h"
 #include "core/refund_stages.h"
+#include "core/unit_number.h"
 #include "core/log.h"
 
 namespace refundsync {
@@ -197,7 +198,7 @@ Result<std::string> NetSuiteRestClient::Token() {
   std::int64_t expires_in = 3600;
   if (root["expires_in"].get_int64().get(expires_in)) {
     std::string_view text;  // [U] some answers carry expires_in as a string
-    expires_in = root["expires_in"].get_string().get(text) ? 3600 : std::stoll(std::string(text));
+    expires_in = root["expires_in"].get_string().get(text) ? 3600 : ParseInt64(text).value_or(3600);
   }
   token_ = std::string(token);
   token_expires_ms_ = now + std::max<std::int64_t>(expires_in - 120, 60) * 1000;  // renew two minutes early
@@ -240,10 +241,7 @@ Result<OutboundResponse> NetSuiteRestClient::Call(const std::string& method, con
   if (limited || status >= 500) {
     std::int64_t retry_after_ms = 0;
     if (auto it = response->headers.find("retry-after"); it != response->headers.end()) {
-      try {
-        retry_after_ms = std::stoll(it->second) * 1000;
-      } catch (const std::exception&) {
-      }
+      if (auto seconds = ParseInt64(it->second); seconds && *seconds > 0 && *seconds < 86'400) retry_after_ms = *seconds * 1000;
     }
     return Unavailable("NetSuite answered " + std::to_string(status) + " " + detail, retry_after_ms);
   }

@@ -22,4 +22,11 @@ std::optional<std::int64_t> ParseUnitNumber(std::string_view text, UnitFactors u
   return std::nullopt;
 }
 
+std::optional<std::int64_t> ParseInt64(std::string_view text) {
+  std::int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
 }  // namespace refundsync

@@ -1,9 +1,8 @@
 #include "handlers/worker.h"
 
-#include <charconv>
-
 #include "core/log.h"
 #include "core/refund_stages.h"
+#include "core/unit_number.h"
 #include "handlers/refund_source.h"
 #include "store/key_layout.h"
 
@@ -62,23 +61,34 @@ void Worker::Start(int threads) {
 }
 
 void Worker::Stop() {
+  // The reader first, so nothing is queued after the handlers leave; then the handlers finish what is queued (at
+  // most a read's worth: the reader takes work only for free threads).
+  {
+    std::lock_guard lock(mutex_);
+    reader_stopping_ = true;
+  }
+  thread_free_.notify_all();
+  if (reader_.joinable()) reader_.join();
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
   job_ready_.notify_all();
-  thread_free_.notify_all();
-  if (reader_.joinable()) reader_.join();
   for (auto& thread : handlers_) {
     if (thread.joinable()) thread.join();
   }
   handlers_.clear();
 }
 
+std::string Worker::HeldKey(const Job& job) {
+  // Entry ids are unique within a stream only: two shards can both hold 1796587365806-0.
+  return job.stream.empty() ? "retry " + job.retry_tx : job.stream + " " + job.entry_id;
+}
+
 bool Worker::WaitForFreeThread() {
   std::unique_lock lock(mutex_);
-  thread_free_.wait(lock, [this] { return stopping_ || (jobs_.empty() && idle_ > 0); });
-  return !stopping_;
+  thread_free_.wait(lock, [this] { return reader_stopping_ || (jobs_.empty() && idle_ > 0); });
+  return !reader_stopping_;
 }
 
 int Worker::FreeThreads() {
@@ -89,9 +99,16 @@ int Worker::FreeThreads() {
 void Worker::Enqueue(Job job) {
   {
     std::lock_guard lock(mutex_);
+    if (!held_.insert(HeldKey(job)).second) return;  // ours already
     jobs_.push_back(std::move(job));
   }
   job_ready_.notify_one();
+}
+
+void Worker::PauseAfterError(RedisConnection& connection, const std::string& what, const std::string& error) {
+  log::Warn("worker_read_failed", {{"command", what}, {"reason", error}, {"effect", "read again in 200 ms"}});
+  if (error.rfind("NOGROUP", 0) == 0) (void)EnsureConsumerGroups(connection);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
 }
 
 bool Worker::Process(const Job& job, TransactionStore& store) {
@@ -124,30 +141,37 @@ void Worker::Handle() {
       jobs_.pop_front();
     }
     thread_free_.notify_one();  // the queue may be empty now while other threads are still free: read more
-    if (!connection || connection->broken()) {
-      auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
-      if (!connected) {
-        // Redis is down: an entry stays pending (reclaimed later), a retry stays in the retry set.
-        log::Warn("worker_job_dropped", {{"entry", job.entry_id}, {"tx", job.retry_tx}, {"reason", connected.error().message}});
-        continue;
+    // A stream entry's id starts with the milliseconds at which the ingress queued it (Redis's clock).
+    if (!job.stream.empty() && !job.reclaimed) {
+      const auto dash = job.entry_id.find('-');
+      if (auto queued_ms = ParseInt64(std::string_view(job.entry_id).substr(0, dash)); queued_ms && *queued_ms > 0) {
+        queued_seconds_.Observe(static_cast<double>(std::max<std::int64_t>(0, clock_.NowMs() - *queued_ms)) / 1000.0);
       }
-      connection = std::move(*connected);
     }
-    // A stream entry's id starts with the milliseconds at which the ingress queued it.
-    std::int64_t queued_ms = 0;
-    if (!job.stream.empty() &&
-        std::from_chars(job.entry_id.data(), job.entry_id.data() + job.entry_id.size(), queued_ms).ec == std::errc()) {
-      queued_seconds_.Observe(static_cast<double>(std::max<std::int64_t>(0, clock_.NowMs() - queued_ms)) / 1000.0);
+    HandleJob(job, connection);
+    std::lock_guard lock(mutex_);
+    held_.erase(HeldKey(job));
+  }
+}
+
+void Worker::HandleJob(const Job& job, std::unique_ptr<RedisConnection>& connection) {
+  if (!connection || connection->broken()) {
+    auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
+    if (!connected) {
+      // Redis is down: an entry stays pending (reclaimed later), a retry stays in the retry set.
+      log::Warn("worker_job_dropped", {{"entry", job.entry_id}, {"tx", job.retry_tx}, {"reason", connected.error().message}});
+      return;
     }
-    TransactionStore store(*connection);
-    if (job.stream.empty()) {
-      (void)processor_.Retry(job.retry_tx, store);
-      continue;
-    }
-    if (Process(job, store)) {
-      (void)connection->Command({"XACK", job.stream, std::string(keys::kWorkerGroup), job.entry_id});
-      (void)connection->Command({"XDEL", job.stream, job.entry_id});
-    }
+    connection = std::move(*connected);
+  }
+  TransactionStore store(*connection);
+  if (job.stream.empty()) {
+    (void)processor_.Retry(job.retry_tx, store);
+    return;
+  }
+  if (Process(job, store)) {
+    (void)connection->Command({"XACK", job.stream, std::string(keys::kWorkerGroup), job.entry_id});
+    (void)connection->Command({"XDEL", job.stream, job.entry_id});
   }
 }
 
@@ -173,17 +197,21 @@ void Worker::Read() {
     }
 
     // Entries a dead (or stalled) consumer left pending for longer than the claim idle time.
-    for (int round = 0; now >= next_claim_ms && round < keys::kShardCount; ++round) {
+    // At most one per free thread: what waits in this process's queue ages in Redis, and another replica would
+    // take it over after the claim idle time.
+    for (int round = 0; now >= next_claim_ms && round < keys::kShardCount && FreeThreads() > 0; ++round) {
       if (round == keys::kShardCount - 1) next_claim_ms = now + claim_idle_.count() / 2;
       claim_shard = (claim_shard + 1) % keys::kShardCount;
       const std::string stream = keys::Events(claim_shard);
       auto claimed = connection->Command({"XAUTOCLAIM", stream, std::string(keys::kWorkerGroup), consumer_,
-                                          std::to_string(claim_idle_.count()), "0-0", "COUNT", std::to_string(kClaimBatch)});
+                                          std::to_string(claim_idle_.count()), "0-0", "COUNT",
+                                          std::to_string(std::min(kClaimBatch, FreeThreads()))});
       if (!claimed || (*claimed)->type != REDIS_REPLY_ARRAY || (*claimed)->elements < 2) continue;
       const redisReply* entries = (*claimed)->element[1];
       for (std::size_t i = 0; entries->type == REDIS_REPLY_ARRAY && i < entries->elements; ++i) {
         Job job;
         job.stream = stream;
+        job.reclaimed = true;
         if (!EntryJob(stream, entries->element[i], job.entry_id, job.event_id, job.event_json)) continue;
         log::Info("event_reclaimed", {{"stream", stream}, {"entry", job.entry_id}, {"consumer", consumer_}});
         Enqueue(std::move(job));
@@ -196,6 +224,10 @@ void Worker::Read() {
     for (int shard = 0; shard < keys::kShardCount; ++shard) read.push_back(keys::Events(shard));
     for (int shard = 0; shard < keys::kShardCount; ++shard) read.push_back(">");
     auto reply = connection->Command(read);
+    if (reply && (*reply)->type == REDIS_REPLY_ERROR) {
+      PauseAfterError(*connection, "XREADGROUP", Text(reply->get()));
+      continue;
+    }
     if (!reply || (*reply)->type != REDIS_REPLY_ARRAY) continue;
     for (std::size_t s = 0; s < (*reply)->elements; ++s) {
       const redisReply* stream_reply = (*reply)->element[s];

@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,14 +41,21 @@ class Worker {
     std::string event_id;
     std::string event_json;
     std::string retry_tx;
+    bool reclaimed = false;  // taken over after the claim idle time (its queued time is not the ingress's)
   };
 
   void Read();
   void Handle();
+  static std::string HeldKey(const Job& job);
+  void HandleJob(const Job& job, std::unique_ptr<RedisConnection>& connection);
   // Waits until a handler thread is free and nothing is queued; false when stopping.
   bool WaitForFreeThread();
   int FreeThreads();
+  // Queues a job unless this process already holds it (queued or being handled): XAUTOCLAIM also returns this
+  // consumer's own entries once they are idle for the claim idle time, e.g. behind a slow NetSuite call.
   void Enqueue(Job job);
+  // Reads once more after a Redis error answer (e.g. NOGROUP after a failover to a master without the group).
+  void PauseAfterError(RedisConnection& connection, const std::string& what, const std::string& error);
   // Handles one stream entry; true when it may be acknowledged.
   bool Process(const Job& job, TransactionStore& store);
 
@@ -57,11 +65,13 @@ class Worker {
   Duration claim_idle_;
   const Clock& clock_;
   Histogram& queued_seconds_;  // refundsync_refund_stage_seconds{stage="queued"}
-  std::atomic<bool> stopping_{false};
+  std::atomic<bool> reader_stopping_{false};  // set first: nothing more is taken from Redis
+  bool stopping_ = false;                      // then: handlers finish the queue and leave (under mutex_)
   std::mutex mutex_;
   std::condition_variable job_ready_;   // a job was queued (or stopping)
   std::condition_variable thread_free_; // a handler finished a job (or stopping)
   std::deque<Job> jobs_;
+  std::set<std::string> held_;  // stream entry ids and retry transaction ids queued or being handled here
   int idle_ = 0;  // handler threads waiting for a job
   std::thread reader_;
   std::vector<std::thread> handlers_;

@@ -1,5 +1,6 @@
 #include "store/transaction_store.h"
 
+#include "core/unit_number.h"
 #include "store/key_layout.h"
 
 namespace refundsync {
@@ -316,14 +317,18 @@ Result<std::int64_t> TransactionStore::FirstSeen(const std::string& account, std
   if (!set) return set.error();
   auto get = Run({"GET", keys::FirstSeen(account)});
   if (!get) return get.error();
-  return std::stoll(Text(get->get()));
+  auto first_seen = ParseInt64(Text(get->get()));
+  if (!first_seen) return MakeError("store_unavailable", "the first-seen time of " + account + " is not a number");
+  return *first_seen;
 }
 
 Result<std::optional<std::int64_t>> TransactionStore::Checkpoint(const std::string& account) {
   auto get = Run({"GET", keys::Checkpoint(account)});
   if (!get) return get.error();
   if ((*get)->type != REDIS_REPLY_STRING) return std::optional<std::int64_t>();
-  return std::optional<std::int64_t>(std::stoll(Text(get->get())));
+  auto checkpoint = ParseInt64(Text(get->get()));
+  if (!checkpoint) return MakeError("store_unavailable", "the checkpoint of " + account + " is not a number");
+  return std::optional<std::int64_t>(*checkpoint);
 }
 
 Result<void> TransactionStore::SetCheckpoint(const std::string& account, std::int64_t ms) {

@@ -2,6 +2,7 @@
 
 #include "core/byte_size.h"
 #include "core/duration.h"
+#include "core/unit_number.h"
 
 using namespace std::chrono_literals;
 using refundsync::FormatDuration;
@@ -41,4 +42,13 @@ TEST_CASE("ParseByteSize reads bytes and binary units, and rejects the rest", "[
     INFO(bad);
     CHECK_FALSE(ParseByteSize(bad).has_value());
   }
+}
+
+TEST_CASE("ParseInt64 reads whole integers and refuses the rest without throwing", "[duration]") {
+  CHECK(refundsync::ParseInt64("1796587365806") == 1796587365806);
+  CHECK(refundsync::ParseInt64("-12") == -12);
+  CHECK_FALSE(refundsync::ParseInt64(""));
+  CHECK_FALSE(refundsync::ParseInt64("12s"));
+  CHECK_FALSE(refundsync::ParseInt64(" 12"));
+  CHECK_FALSE(refundsync::ParseInt64("99999999999999999999"));  // beyond int64
 }
