@@ -86,7 +86,8 @@ http {
   access_log off;
   # nginx closes a keep-alive connection after 1 000 requests by default, so wrk would reconnect all the time and
   # understate nginx's ceiling; the other targets keep their connections for the whole run.
-  keepalive_requests 1000000000;
+  # BENCH_NGINX_KEEPALIVE_REQUESTS=1000 shows the default's effect.
+  keepalive_requests ${BENCH_NGINX_KEEPALIVE_REQUESTS:-1000000000};
   client_body_temp_path $work;
   server { listen 127.0.0.1:$nginx_port; location / { return 200 '{"status":"accepted"}'; } }
 }

@@ -235,29 +235,30 @@ shutdown: {{drain_delay: 0s}}
         }
 
     def calls_per_refund_by_order(self, calls, records):
-        """p50 and max over orders of (NetSuite calls naming the order) / (its refunds): the context query names
-        the order's external id, the create its cash sale, the read-back and any adjustment the refund created."""
-        billed_order, refund_order = {}, {}
+        """p50 and max over orders of (NetSuite calls naming the order) / (its refunds). A call names an order by
+        its external id, or by the internal id of its sales order, billed record or one of its refunds (in the
+        path, or as a number in a SuiteQL query): this counts the calls of any version of the service."""
+        order_of_id = {}
         for r in records:
-            href = r["links"][0]["href"]
-            if "/cashSale/" in href:
-                billed_order[r["id"]] = r.get("createdFrom", {}).get("id")
-        so_order = {r["id"]: r.get("externalId") for r in records if "/salesOrder/" in r["links"][0]["href"]}
-        billed_ext = {b: so_order.get(so) for b, so in billed_order.items()}
-        for r in records:
-            if "/cashRefund/" in r["links"][0]["href"]:
-                refund_order[r["id"]] = billed_ext.get(r.get("createdFrom", {}).get("id"))
+            if "/salesOrder/" in r["links"][0]["href"]:
+                order_of_id[r["id"]] = r.get("externalId")
+        for _ in range(2):  # billed records from sales orders, then refunds from billed records
+            for r in records:
+                origin = r.get("createdFrom", {}).get("id")
+                if origin in order_of_id and r["id"] not in order_of_id:
+                    order_of_id[r["id"]] = order_of_id[origin]
         per_order = {}
         for call in calls:
             path, query = call["path"], call.get("query", "")
             order = None
-            if query:
-                m = re.search(r"externalid = '([^']+)'", query)
-                order = m.group(1) if m else None
-            elif "/cashSale/" in path:
-                order = billed_ext.get(path.split("/cashSale/")[1].split("/")[0])
-            elif "/cashRefund/" in path:
-                order = refund_order.get(path.split("/cashRefund/")[1].split("/")[0])
+            m = re.search(r"externalid = '([^']+)'", query) or re.search(r"/eid:([^/?]+)", path)
+            if m:
+                order = m.group(1)
+            else:
+                for token in re.findall(r"\b\d+\b", query or path):
+                    if token in order_of_id:
+                        order = order_of_id[token]
+                        break
             if order:
                 per_order[order] = per_order.get(order, 0) + 1
         ratios = sorted(n / self.refunds_per_order for n in per_order.values())
