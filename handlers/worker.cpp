@@ -1,5 +1,7 @@
 #include "handlers/worker.h"
 
+#include <map>
+
 #include "core/log.h"
 #include "core/refund_stages.h"
 #include "core/unit_number.h"
@@ -85,10 +87,31 @@ std::string Worker::HeldKey(const Job& job) {
   return job.stream.empty() ? "retry " + job.retry_tx : job.stream + " " + job.entry_id;
 }
 
-bool Worker::WaitForFreeThread() {
+bool Worker::WaitForFreeThread(std::chrono::milliseconds at_most) {
   std::unique_lock lock(mutex_);
-  thread_free_.wait(lock, [this] { return reader_stopping_ || (jobs_.empty() && idle_ > 0); });
-  return !reader_stopping_;
+  return thread_free_.wait_for(lock, at_most, [this] { return reader_stopping_ || (jobs_.empty() && idle_ > 0); }) &&
+         !reader_stopping_;
+}
+
+void Worker::Heartbeat(RedisConnection& connection) {
+  std::map<std::string, std::vector<std::string>> entries_by_stream;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& key : held_) {
+      const auto space = key.find(' ');
+      if (key.rfind("retry ", 0) != 0 && space != std::string::npos) {
+        entries_by_stream[key.substr(0, space)].push_back(key.substr(space + 1));
+      }
+    }
+  }
+  for (auto& [stream, ids] : entries_by_stream) {
+    // Claimed again by their holder with no minimum idle time: their idle time restarts, so no other consumer's
+    // XAUTOCLAIM takes over an entry this process is still handling (JUSTID: the delivery count stays).
+    std::vector<std::string> command = {"XCLAIM", stream, std::string(keys::kWorkerGroup), consumer_, "0"};
+    command.insert(command.end(), ids.begin(), ids.end());
+    command.push_back("JUSTID");
+    (void)connection.Command(command);
+  }
 }
 
 int Worker::FreeThreads() {
@@ -179,7 +202,11 @@ void Worker::Read() {
   std::unique_ptr<RedisConnection> connection;
   int claim_shard = 0;
   std::int64_t next_claim_ms = 0;
-  while (WaitForFreeThread()) {
+  std::int64_t next_heartbeat_ms = 0;
+  // Wakes at least every 200 ms even while every thread is busy: the heartbeat must go on then most of all.
+  while (!reader_stopping_) {
+    const bool free = WaitForFreeThread(std::chrono::milliseconds(200));
+    if (reader_stopping_) break;
     if (!connection || connection->broken()) {
       auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
       if (!connected || !EnsureConsumerGroups(**connected)) {
@@ -190,6 +217,11 @@ void Worker::Read() {
     }
     TransactionStore store(*connection);
     const std::int64_t now = clock_.NowMs();
+    if (now >= next_heartbeat_ms) {
+      Heartbeat(*connection);
+      next_heartbeat_ms = now + std::max<std::int64_t>(100, claim_idle_.count() / 3);
+    }
+    if (!free) continue;
 
     // Taken retries stay in the set (due again after the claim idle time) until they are finished.
     if (auto due = store.TakeDueRetries(now, std::max(1, FreeThreads()), claim_idle_)) {

@@ -5,7 +5,8 @@
 // thread is free, and puts it on one queue; `concurrency` handler threads take from that queue, each job as soon
 // as a thread is free. So a NetSuite call that hangs for its whole timeout holds one thread and one job, never the
 // entries read with it. An entry is acknowledged (and removed) only after its transactions' new state is stored;
-// one the process dies holding is reclaimed by another consumer after the claim idle time.
+// one the process dies holding is reclaimed by another consumer after the claim idle time (while it lives, the
+// reader's heartbeat keeps the entries it holds from looking idle).
 #pragma once
 
 #include <atomic>
@@ -48,8 +49,11 @@ class Worker {
   void Handle();
   static std::string HeldKey(const Job& job);
   void HandleJob(const Job& job, std::unique_ptr<RedisConnection>& connection);
-  // Waits until a handler thread is free and nothing is queued; false when stopping.
-  bool WaitForFreeThread();
+  // Waits until a handler thread is free and nothing is queued; false when stopping or after `at_most`.
+  bool WaitForFreeThread(std::chrono::milliseconds at_most);
+  // Restarts the idle time of every stream entry this process holds (queued or being handled), so that another
+  // replica never takes over an entry behind a slow call; run every claim_idle / 3.
+  void Heartbeat(RedisConnection& connection);
   int FreeThreads();
   // Queues a job unless this process already holds it (queued or being handled): XAUTOCLAIM also returns this
   // consumer's own entries once they are idle for the claim idle time, e.g. behind a slow NetSuite call.

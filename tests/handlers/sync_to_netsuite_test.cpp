@@ -224,6 +224,45 @@ TEST_CASE("A NetSuite call that hangs for the whole timeout holds up no refund o
   CHECK(h.Records("cashRefund").size() == 13);
 }
 
+TEST_CASE("An entry handled for longer than the claim idle time is not taken over by another worker",
+          "[sync][integration]") {
+  HarnessOptions options;
+  options.netsuite_timeout = "10s";
+  options.start_server = false;
+  SyncHarness h(options);
+  h.EditConfig([](std::string& yaml) { yaml.replace(yaml.find("max_attempts: 4}"), 16, "max_attempts: 4, claim_idle: 2s}"); });
+  h.StartServer();
+  // A second replica, workers only, on its own port.
+  std::string second_yaml;
+  {
+    std::ifstream in(h.config_path);
+    second_yaml.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const int second_port = FreePort();
+  const std::string listen = "listen: \"127.0.0.1:" + std::to_string(h.port) + "\"";
+  second_yaml.replace(second_yaml.find(listen), listen.size(), "listen: \"127.0.0.1:" + std::to_string(second_port) + "\"");
+  ServerProcess second(h.dir.Write("second.yaml", second_yaml), second_port, {"--role", "worker"});
+  second.StartAndWaitReady();
+  h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"suitescript_deployed":false})");
+  simdjson::dom::parser parser;
+  const std::string seeded = h.sandbox.Control("POST", "/_control/netsuite/orders",
+      R"({"external_id":"shop-eu-6300","billing":"cash_sale","lines":[{"sku":"PEN","quantity":1,"rate":"5.00"}]})");
+  const std::string billed(parser.parse(seeded)["billed"]["id"].get_string().value());
+  // Its create takes 5 s: more than twice the claim idle time, well within netsuite.timeout.
+  h.sandbox.Control("POST", "/_control/faults", R"({"target":"netsuite","kind":"latency","latency_ms":5000,"path_contains":"/cashSale/)" +
+                                                    billed + R"(/!transform"})");
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9700", "6300", "5.00",
+      R"([{"line_item_id":1,"quantity":1,"subtotal":"5.00","total_tax":"0.00","line_item":{"sku":"PEN"}}])"), "ev-9700") == 200);
+  const Transaction tx = h.WaitTx("shop-eu", "shopify:refund:9700",
+                                  [](const Transaction& t) { return t.status == TxStatus::kPosted; }, 15000);
+  CHECK(tx.attempts == 1);
+  // Neither replica took the entry over while the other was still handling it: the holder's heartbeat kept it
+  // from looking idle.
+  CHECK(h.server->Log().find("event_reclaimed") == std::string::npos);
+  CHECK(second.Log().find("event_reclaimed") == std::string::npos);
+  CHECK(h.Records("cashRefund").size() == 1);
+}
+
 TEST_CASE("Two partial refunds of one order arriving together: both judged one at a time, never over-refunded",
           "[sync][integration]") {
   SyncHarness h;
