@@ -69,6 +69,20 @@ def redis_pipe(port, commands):
     return out.splitlines()
 
 
+def cash_refunds(records):
+    return [r for r in records if "/cashRefund/" in r["links"][0]["href"]]
+
+
+def duplicates(refunds):
+    """Cash refunds beyond one per source refund: our marker is the memo's first word (a transform may not keep
+    externalId)."""
+    per_source = {}
+    for r in refunds:
+        marker = (r.get("memo") or "").split(" ")[0]
+        per_source[marker] = per_source.get(marker, 0) + 1
+    return sum(n - 1 for n in per_source.values() if n > 1)
+
+
 class Run:
     """One size: its own Redis, sandbox and refundsync processes, all stopped by close()."""
 
@@ -198,6 +212,12 @@ shutdown: {{drain_delay: 0s}}
         total += int(redis(self.redis_port, "ZCARD", "rs:{work}:retry") or 0)
         return total
 
+    def transactions(self):
+        """Every stored transaction, read through the transactions index."""
+        tx_ids = redis(self.redis_port, "ZRANGE", "rs:{txindex}:updated", "0", "-1").split()
+        tx_keys = redis_pipe(self.redis_port, [f"GET rs:{{tx:{tx_id}}}:key" for tx_id in tx_ids])
+        return [json.loads(line) for line in redis_pipe(self.redis_port, [f"GET {key}" for key in tx_keys])]
+
     def drain(self, latency_ms=LATENCY_MS, jitter_ms=0):
         calls_before = len(self.control("GET", "/_control/netsuite/calls")["calls"])
         self.control("POST", "/_control/netsuite/settings", {"latency_ms": latency_ms, "latency_jitter_ms": jitter_ms})
@@ -208,17 +228,10 @@ shutdown: {{drain_delay: 0s}}
         elapsed = time.monotonic() - start
         calls = self.control("GET", "/_control/netsuite/calls")
         records = self.control("GET", "/_control/netsuite/records")["records"]
-        refunds = [r for r in records if "/cashRefund/" in r["links"][0]["href"]]
-        per_source = {}
-        for r in refunds:  # our marker is the memo's first word (a transform may not keep externalId)
-            marker = (r.get("memo") or "").split(" ")[0]
-            per_source[marker] = per_source.get(marker, 0) + 1
+        refunds = cash_refunds(records)
         netsuite_calls = len(calls["calls"]) - calls_before
         statuses = {}
-        tx_ids = redis(self.redis_port, "ZRANGE", "rs:{txindex}:updated", "0", "-1").split()
-        tx_keys = redis_pipe(self.redis_port, [f"GET rs:{{tx:{tx_id}}}:key" for tx_id in tx_ids])
-        for line in redis_pipe(self.redis_port, [f"GET {key}" for key in tx_keys]):
-            tx = json.loads(line)
+        for tx in self.transactions():
             name = tx["status"] + (f" ({tx['error']['code']})" if tx.get("error") else "")
             statuses[name] = statuses.get(name, 0) + 1
         if os.environ.get("BENCH_DEBUG"):
@@ -230,7 +243,7 @@ shutdown: {{drain_delay: 0s}}
             "calls_per_s": round(netsuite_calls / elapsed, 1),
             "ratio_to_ceiling": round(netsuite_calls / elapsed / (1000 / latency_ms * self.limit), 3),
             "over_limit_429": calls["over_limit"], "cash_refunds": len(refunds),
-            "duplicates": sum(n - 1 for n in per_source.values() if n > 1), "statuses": statuses,
+            "duplicates": duplicates(refunds), "statuses": statuses,
             "calls_per_refund_by_order": self.calls_per_refund_by_order(calls["calls"][calls_before:], records),
         }
 
@@ -285,9 +298,7 @@ shutdown: {{drain_delay: 0s}}
         deadline = time.monotonic() + 120
         latencies, statuses = [], {}
         while time.monotonic() < deadline:
-            tx_ids = redis(self.redis_port, "ZRANGE", "rs:{txindex}:updated", "0", "-1").split()
-            tx_keys = redis_pipe(self.redis_port, [f"GET rs:{{tx:{tx_id}}}:key" for tx_id in tx_ids])
-            txs = [json.loads(line) for line in redis_pipe(self.redis_port, [f"GET {key}" for key in tx_keys])]
+            txs = self.transactions()
             if len(txs) == self.size and all(tx["status"] == "posted" for tx in txs):
                 break
             time.sleep(0.5)
@@ -298,16 +309,11 @@ shutdown: {{drain_delay: 0s}}
             if posted and refund_id in sent:
                 latencies.append(posted[-1] - sent[refund_id])
         latencies.sort()
-        records = self.control("GET", "/_control/netsuite/records")["records"]
-        per_source = {}
-        for r in records:
-            if "/cashRefund/" in r["links"][0]["href"]:
-                marker = (r.get("memo") or "").split(" ")[0]
-                per_source[marker] = per_source.get(marker, 0) + 1
+        refunds = cash_refunds(self.control("GET", "/_control/netsuite/records")["records"])
         pick = lambda q: round(latencies[min(len(latencies) - 1, int(q * len(latencies)))] / 1000, 2) if latencies else None
         return {"refunds": self.size, "rate_per_s": rate, "posted": len(latencies), "statuses": statuses,
                 "received_to_posted_p50_s": pick(0.5), "received_to_posted_p99_s": pick(0.99),
-                "duplicates": sum(n - 1 for n in per_source.values() if n > 1)}
+                "duplicates": duplicates(refunds)}
 
     def close(self):
         for p in reversed(self.procs):

@@ -149,10 +149,8 @@ TEST_CASE("A NetSuite call that hangs for the whole timeout holds up no refund o
           "[sync][integration]") {
   HarnessOptions options;
   options.netsuite_timeout = "5s";
-  options.start_server = false;
+  options.worker_keys = "concurrency: 2";
   SyncHarness h(options);
-  h.EditConfig([](std::string& yaml) { yaml.replace(yaml.find("max_attempts: 4}"), 16, "max_attempts: 4, concurrency: 2}"); });
-  h.StartServer();
   h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"suitescript_deployed":false})");
   // Two refunds keep both worker threads busy for a while (slow creates), so the burst behind them waits in the
   // shard streams and is read several entries at a time.
@@ -228,10 +226,8 @@ TEST_CASE("An entry handled for longer than the claim idle time is not taken ove
           "[sync][integration]") {
   HarnessOptions options;
   options.netsuite_timeout = "10s";
-  options.start_server = false;
+  options.worker_keys = "claim_idle: 2s";
   SyncHarness h(options);
-  h.EditConfig([](std::string& yaml) { yaml.replace(yaml.find("max_attempts: 4}"), 16, "max_attempts: 4, claim_idle: 2s}"); });
-  h.StartServer();
   // A second replica, workers only, on its own port.
   std::string second_yaml;
   {
@@ -459,16 +455,10 @@ TEST_CASE("NetSuite keeps failing: the last attempt leaves the transaction faile
 TEST_CASE("A worker SIGKILLed mid-refund: another consumer takes the entry over and finishes, one record",
           "[sync][integration]") {
   HarnessOptions options;
-  options.start_server = false;
-  options.netsuite_timeout = "500ms";  // the lease below outlasts six of them
-  SyncHarness h(options);
   // Short claim and lease times so the takeover happens within the test; slow NetSuite so the kill lands mid-way.
-  h.EditConfig([&](std::string& yaml) {
-    const std::string from = "worker: {backoff_initial: 50ms, backoff_max: 200ms, max_attempts: 4}";
-    yaml.replace(yaml.find(from), from.size(),
-                 "worker: {backoff_initial: 50ms, backoff_max: 200ms, max_attempts: 4, claim_idle: 2s, order_lease: 3s}");
-  });
-  h.StartServer();
+  options.netsuite_timeout = "500ms";  // the lease below outlasts six of them
+  options.worker_keys = "claim_idle: 2s, order_lease: 3s";
+  SyncHarness h(options);
   h.SeedNetSuiteOrder("shop-eu-1501", "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
   h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"latency_ms":300})");
   REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("15001", "1501", "10.00", "[]"), "e1") == 200);
@@ -489,11 +479,9 @@ TEST_CASE("The NetSuite concurrency limit holds across workers: no request is re
           "[sync][integration]") {
   HarnessOptions options;
   options.start_server = false;
+  options.worker_keys = "concurrency: 6";
   SyncHarness h(options);
-  h.EditConfig([&](std::string& yaml) {
-    yaml.replace(yaml.find("  certificate_id:"), 0, "  max_concurrency: 2\n");
-    yaml.replace(yaml.find("max_attempts: 4}"), 16, "max_attempts: 4, concurrency: 6}");
-  });
+  h.EditConfig([&](std::string& yaml) { yaml.replace(yaml.find("  certificate_id:"), 0, "  max_concurrency: 2\n"); });
   h.StartServer();
   h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"latency_ms":60,"max_concurrency":2})");
   for (int i = 0; i < 6; ++i) {

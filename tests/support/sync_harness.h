@@ -47,6 +47,7 @@ struct HarnessOptions {
   std::string extra;
   bool start_server = true;
   std::string netsuite_timeout;  // netsuite.timeout, when set
+  std::string worker_keys;       // more keys of the worker map, e.g. "concurrency: 2, claim_idle: 2s"
 };
 
 struct SyncHarness {
@@ -89,13 +90,14 @@ accounts:
     sync_since: "{since}"
     auto_post: {ebay_auto_post}
     ebay: {{api_base_url: "{sb}", verification_token_file: "{vt}", refresh_token_file: "{rt}", client_id_file: "{ecid}", client_secret_file: "{ecs}"}}
-worker: {{backoff_initial: 50ms, backoff_max: 200ms, max_attempts: 4}}
+worker: {{backoff_initial: 50ms, backoff_max: 200ms, max_attempts: 4{worker_keys}}}
 reconcile: {{interval: 1h}}
 shutdown: {{drain_delay: 0s}}
 {extra}
 )",
         fmt::arg("port", port), fmt::arg("redis", redis.url()), fmt::arg("sb", sb), fmt::arg("generic", generic),
         fmt::arg("timeout", options.netsuite_timeout.empty() ? "" : "\n  timeout: " + options.netsuite_timeout),
+        fmt::arg("worker_keys", options.worker_keys.empty() ? "" : ", " + options.worker_keys),
         fmt::arg("cid", secret("ns-cid", "client-id")), fmt::arg("key", dir.Write("s/m2m.pem", m2m.private_pem)),
         fmt::arg("wh", secret("ns-wh", "netsuite-secret")), fmt::arg("tok", secret("shop-tok", "shpat_x")),
         fmt::arg("ssec", secret("shop-sec", "shop-secret")), fmt::arg("since", options.ebay_sync_since),
