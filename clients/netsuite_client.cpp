@@ -258,26 +258,34 @@ Result<std::string> RecordPath(const std::string& type, const std::string& id) {
   return std::string(kRecordPath) + type + "/" + id;
 }
 
-Result<std::optional<NsRecord>> NetSuiteRestClient::GetRecord(const std::string& type, const std::string& id) {
+Result<std::optional<std::string>> NetSuiteRestClient::GetRecordBody(const std::string& type, const std::string& id,
+                                                                    const std::string& query) {
   auto path = RecordPath(type, id);
   if (!path) return path.error();
-  auto response = Call("GET", *path + "?expandSubResources=true", "");
+  auto response = Call("GET", *path + query, "");
   if (!response) return response.error();
-  if (response->status == 404) return std::optional<NsRecord>();
+  if (response->status == 404) return std::optional<std::string>();
   if (response->status != 200) {
     return MakeError("upstream_rejected", "NetSuite GET " + type + " answered " + std::to_string(response->status) +
                                               " " + ErrorDetail(response->body));
   }
+  return std::optional<std::string>(std::move(response->body));
+}
+
+Result<std::optional<NsRecord>> NetSuiteRestClient::GetRecord(const std::string& type, const std::string& id) {
+  auto body = GetRecordBody(type, id, "?expandSubResources=true");
+  if (!body) return body.error();
+  if (!*body) return std::optional<NsRecord>();
   // [B] A record of an account without the Multiple Currencies feature may name no currency; such accounts are
   // taken to be in US dollars, as the service assumed before (a refund in another currency fails amount_mismatch).
-  const std::string currency_id = NsCurrencyId(response->body);
+  const std::string currency_id = NsCurrencyId(**body);
   std::string currency_code = "USD";
   if (!currency_id.empty()) {
     auto code = CurrencyCode(currency_id);
     if (!code) return code.error();
     currency_code = *code;
   }
-  auto record = ParseNsRecord(type, response->body, currency_code);
+  auto record = ParseNsRecord(type, **body, currency_code);
   if (!record) return record.error();
   if (auto resolved = ResolveSkus(*record); !resolved) return resolved.error();
   return std::optional<NsRecord>(std::move(*record));
@@ -285,16 +293,10 @@ Result<std::optional<NsRecord>> NetSuiteRestClient::GetRecord(const std::string&
 
 Result<std::optional<NsRecord>> NetSuiteRestClient::GetRecordHeader(const std::string& type, const std::string& id,
                                                                    const std::string& currency_code) {
-  auto path = RecordPath(type, id);
-  if (!path) return path.error();
-  auto response = Call("GET", *path, "");
-  if (!response) return response.error();
-  if (response->status == 404) return std::optional<NsRecord>();
-  if (response->status != 200) {
-    return MakeError("upstream_rejected", "NetSuite GET " + type + " answered " + std::to_string(response->status) +
-                                              " " + ErrorDetail(response->body));
-  }
-  auto record = ParseNsRecord(type, response->body, currency_code);
+  auto body = GetRecordBody(type, id, "");
+  if (!body) return body.error();
+  if (!*body) return std::optional<NsRecord>();
+  auto record = ParseNsRecord(type, **body, currency_code);
   if (!record) return record.error();
   return std::optional<NsRecord>(std::move(*record));
 }

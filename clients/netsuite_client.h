@@ -105,6 +105,9 @@ class NetSuiteRestClient : public NetSuiteClient {
   std::int64_t calls() const { return calls_.load(); }
 
  private:
+  // A record's JSON body (`query`: e.g. "?expandSubResources=true"); nullopt when NetSuite answers 404.
+  Result<std::optional<std::string>> GetRecordBody(const std::string& type, const std::string& id,
+                                                   const std::string& query);
   // The ISO code of a currency record (GET /record/v1/currency/{id} -> symbol), cached.
   Result<std::string> CurrencyCode(const std::string& currency_id);
   // Fills each line's sku with its item's itemId (one SuiteQL query for the items not cached yet).
