@@ -154,7 +154,7 @@ int RunServe(const std::string& config_path, Role role) {
   const bool serve_webhooks = role != Role::kWorker;
   // The sync machinery: the workers use it, and so do the operator actions of the admin API.
   SyncEngine engine_for_actions(config, clock, metrics);
-  const AdminActions admin_actions(config, *engine_for_actions.processor, engine_for_actions.netsuite,
+  const AdminActions admin_actions(config, *engine_for_actions.processor, engine_for_actions.ledger,
                                    engine_for_actions.shopify_by_account, engine_for_actions.ebay_by_account, clock);
   const AdminRoutes admin(config, RedisLocator(config.redis), &admin_actions, &webhooks);
 

@@ -11,7 +11,8 @@ SyncEngine::SyncEngine(const Config& config, const Clock& clock, MetricsRegistry
       ebay_http(http, metrics, "ebay"),
       gate(RedisLocator(config.redis), config.netsuite.max_concurrency),
       netsuite(config.netsuite, netsuite_http, gate, clock),
-      inbound(config.netsuite, netsuite, clock) {
+      ledger(netsuite),
+      inbound(config.netsuite, ledger, clock) {
   for (const auto& account : config.accounts) {
     if (!account.ebay) continue;
     ebay_clients.push_back(std::make_unique<EbayRestClient>(*account.ebay, ebay_http, clock));
@@ -22,11 +23,11 @@ SyncEngine::SyncEngine(const Config& config, const Clock& clock, MetricsRegistry
     shopify_clients.push_back(std::make_unique<ShopifyGraphQlClient>(*account.shopify, shopify_http));
     shopify_by_account[account.id] = shopify_clients.back().get();
   }
-  outbound = std::make_unique<OutboundHandler>(config, netsuite, shopify_by_account, ebay_by_account);
+  outbound = std::make_unique<OutboundHandler>(config, ledger, shopify_by_account, ebay_by_account);
   processor = std::make_unique<RefundProcessor>(config, inbound, *outbound, ebay_by_account, shopify_by_account, clock,
                                               metrics);
   reconciler = std::make_unique<EbayReconciler>(*processor, clock);
-  netsuite_reconciler = std::make_unique<NetSuiteReconciler>(*processor, netsuite, clock);
+  netsuite_reconciler = std::make_unique<NetSuiteReconciler>(*processor, ledger, clock);
   shopify_reconciler = std::make_unique<ShopifyReconciler>(*processor, shopify_by_account, clock);
   metrics.GaugeCallback("refundsync_netsuite_calls_total", "NetSuite requests made by this process",
                         [this] { return netsuite.calls(); });

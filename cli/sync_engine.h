@@ -10,6 +10,7 @@
 #include "clients/ebay_client.h"
 #include "clients/http_client.h"
 #include "clients/netsuite_client.h"
+#include "clients/netsuite_rest_ledger.h"
 #include "clients/shopify_client.h"
 #include "handlers/netsuite_reconciler.h"
 #include "handlers/outbound_handler.h"
@@ -36,6 +37,7 @@ struct SyncEngine {
   CountedHttpClient ebay_http;
   RedisConcurrencyGate gate;
   NetSuiteRestClient netsuite;
+  NetSuiteRestLedger ledger;
   InboundHandler inbound;
   std::vector<std::unique_ptr<EbayRestClient>> ebay_clients;
   std::vector<std::unique_ptr<ShopifyGraphQlClient>> shopify_clients;

@@ -20,32 +20,9 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/money.h"
+#include "core/netsuite_records.h"
 
 namespace refundsync {
-
-struct NsLine {
-  int line = 0;
-  std::string item_id;    // internal id
-  std::string item_name;  // the reference's refName: a display name, hierarchical for matrix items
-  std::string sku;        // the item record's itemId, which equals the storefront SKU
-  std::int64_t quantity = 0;
-  Money amount;     // before tax
-  Money tax;
-};
-
-struct NsRecord {
-  std::string type;  // salesOrder, invoice, cashSale, cashRefund, creditMemo
-  std::string id;
-  std::string external_id;
-  std::string memo;
-  std::string created_from;  // internal id
-  std::string currency_id;   // internal id of the currency record
-  std::string currency;      // ISO 4217 code (the currency record's symbol)
-  std::string created_at;  // createdDate, as NetSuite wrote it
-  Money total;
-  std::string amount_error;  // the total as NetSuite wrote it is not a refund amount (invalid_amount): why
-  std::vector<NsLine> lines;
-};
 
 using SuiteQlRow = std::map<std::string, std::string>;
 
@@ -80,11 +57,6 @@ class NoGate : public ConcurrencyGate {
   Result<void> Enter() override { return {}; }
   void Leave() override {}
 };
-
-// The message prefix of a Transform error after which the record may exist, or come to exist (NetSuite goes on
-// working on a request whose client hung up): no answer, or a 5xx.
-inline constexpr std::string_view kOutcomeUnknown = "outcome unknown: ";
-inline bool IsOutcomeUnknown(const Error& error) { return error.message.rfind(kOutcomeUnknown, 0) == 0; }
 
 // The JWT client assertion for NetSuite's OAuth 2.0 client credentials flow (ES256, kid = certificate id).
 std::string NetSuiteClientAssertion(const NetSuiteConfig& config, const std::string& token_url, std::int64_t now_s);

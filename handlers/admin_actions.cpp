@@ -11,7 +11,7 @@ Result<RefundContext> AdminActions::BilledContext(const AccountConfig& account, 
   if (!id_template) return MakeError("order_not_synced", id_template.error().message);
   const std::string external_id = id_template->Render(order_id);
   if (!IsIdentifier(external_id)) return MakeError("order_not_synced", "order " + order_id + " has no valid external id");
-  auto context = LoadRefundContext(netsuite_, external_id);
+  auto context = ledger_.LoadRefundContext(external_id);
   if (!context) return context.error();
   if (!context->sales_order) return MakeError("order_not_synced", "order " + order_id + " was not previously synced to NetSuite");
   if (!context->billed) return MakeError("order_not_billed", "order " + order_id + " is not billed in NetSuite (no invoice or cash sale)");

@@ -7,9 +7,8 @@
 #include <vector>
 
 #include "clients/ebay_client.h"
-#include "clients/netsuite_client.h"
-#include "clients/netsuite_refund_context.h"
 #include "clients/shopify_client.h"
+#include "handlers/netsuite_ledger.h"
 #include "handlers/refund_processor.h"
 
 namespace refundsync {
@@ -21,9 +20,9 @@ struct RetrieveResult {
 
 class AdminActions {
  public:
-  AdminActions(const Config& config, const RefundProcessor& processor, NetSuiteClient& netsuite,
+  AdminActions(const Config& config, const RefundProcessor& processor, NetSuiteLedger& ledger,
                std::map<std::string, ShopifyClient*> shopify, std::map<std::string, EbayClient*> ebay, const Clock& clock)
-      : config_(config), processor_(processor), netsuite_(netsuite), shopify_(std::move(shopify)),
+      : config_(config), processor_(processor), ledger_(ledger), shopify_(std::move(shopify)),
         ebay_(std::move(ebay)), clock_(clock) {}
 
   // Errors: unknown_account, direction_mismatch, order_not_synced, order_not_billed, no_refund_record, and
@@ -42,7 +41,7 @@ class AdminActions {
 
   const Config& config_;
   const RefundProcessor& processor_;
-  NetSuiteClient& netsuite_;
+  NetSuiteLedger& ledger_;
   std::map<std::string, ShopifyClient*> shopify_;
   std::map<std::string, EbayClient*> ebay_;
   const Clock& clock_;

@@ -4,11 +4,7 @@
 #include <cstdlib>
 #include <limits>
 
-#include <simdjson.h>
-
-#include "clients/netsuite_refund_context.h"
 #include "core/external_id.h"
-#include "core/json_writer.h"
 
 namespace refundsync {
 namespace {
@@ -36,27 +32,11 @@ PostOutcome FailedWith(const Error& error, const BilledRef* billed = nullptr) {
   return outcome;
 }
 
-std::string RefundTypeFor(const std::string& billed_type) {
-  return billed_type == "cashSale" ? "cashRefund" : "creditMemo";
-}
-
-std::string RecordName(const std::string& type) {
-  return type == "cashRefund" ? "cashrefund" : type == "creditMemo" ? "creditmemo" : type;
-}
-
-void AddLine(JsonWriter& json, const std::string& item, std::int64_t quantity, const Money& amount) {
-  json.BeginObject();
-  json.Key("item").BeginObject().Key("id").String(item).EndObject();
-  json.Key("quantity").Int(quantity);
-  json.Key("amount").Raw(FormatDecimal(amount));  // a JSON number written from integer minor units
-  json.EndObject();
-}
-
 // Step 5: the record's total must equal the storefront refund to the cent; NetSuite may have recomputed tax on
 // the transform. A difference becomes an adjustment line when netsuite.generic_items.adjustment is set. The
 // difference is read from the record each time; a caller finishing an earlier attempt's record calls this only
 // when that record has no adjustment line yet, so it is never adjusted twice.
-PostOutcome SettleTotal(NetSuiteClient& client, const NetSuiteConfig& netsuite, const std::string& refund_type,
+PostOutcome SettleTotal(NetSuiteLedger& ledger, const NetSuiteConfig& netsuite, const std::string& refund_type,
                         const std::string& id, const Money& computed, const Transaction& tx, const BilledRef& billed) {
   const std::string target = "netsuite:" + RecordName(refund_type) + ":" + id;
   PostOutcome outcome;
@@ -71,12 +51,9 @@ PostOutcome SettleTotal(NetSuiteClient& client, const NetSuiteConfig& netsuite, 
                     "storefront refunded " + FormatDecimal(tx.amount) + "; set netsuite.generic_items.adjustment or "
                     "correct the record", &billed);
     }
-    JsonWriter patch;
-    patch.BeginObject().Key("item").BeginObject().Key("items").BeginArray();
-    AddLine(patch, *netsuite.generic_items.adjustment, 1, Money{difference, tx.amount.currency});
-    patch.EndArray().EndObject().EndObject();
-    if (auto updated = client.Update(refund_type, id, patch.str()); !updated) return FailedWith(updated.error(), &billed);
-    auto reread = client.GetRecordHeader(refund_type, id, tx.amount.currency);
+    const NewRefundLine adjustment{*netsuite.generic_items.adjustment, 1, Money{difference, tx.amount.currency}};
+    if (auto updated = ledger.AddLine(refund_type, id, adjustment); !updated) return FailedWith(updated.error(), &billed);
+    auto reread = ledger.ReadRefundTotal(refund_type, id, tx.amount.currency);
     if (!reread || !*reread || !(*reread)->amount_error.empty()) {
       return Failed("upstream_unavailable", "adjusted " + target + " but could not read it back", &billed);
     }
@@ -99,7 +76,7 @@ struct ExistingRefunds {
   std::int64_t refunded = 0;  // minor units, of the records that are not ours
 };
 
-ExistingRefunds LookForOurRecord(NetSuiteClient& client, const NetSuiteConfig& netsuite, const Transaction& tx,
+ExistingRefunds LookForOurRecord(NetSuiteLedger& ledger, const NetSuiteConfig& netsuite, const Transaction& tx,
                                  const BilledRef& billed, const std::vector<ExistingRefund>& refunds) {
   ExistingRefunds result;
   const std::string marker = InboundHandler::Marker(tx);
@@ -108,7 +85,7 @@ ExistingRefunds LookForOurRecord(NetSuiteClient& client, const NetSuiteConfig& n
       if (!refund.total || refund.total->minor_units != tx.amount.minor_units) {
         // The earlier attempt stopped before its adjustment line (died, or NetSuite refused the update for now):
         // finish it on the record, never create another.
-        auto record = client.GetRecord(refund.type, refund.id);
+        auto record = ledger.ReadRefund(refund.type, refund.id);
         if (!record) {
           result.decided = FailedWith(record.error(), &billed);
           return result;
@@ -129,7 +106,7 @@ ExistingRefunds LookForOurRecord(NetSuiteClient& client, const NetSuiteConfig& n
                                   &billed);
           return result;
         }
-        PostOutcome settled = SettleTotal(client, netsuite, refund.type, refund.id, (*record)->total, tx, billed);
+        PostOutcome settled = SettleTotal(ledger, netsuite, refund.type, refund.id, (*record)->total, tx, billed);
         if (settled.status == TxStatus::kPosted) {
           settled.note = "finished the record an earlier attempt created" + (settled.note.empty() ? "" : ": " + settled.note);
         }
@@ -170,7 +147,7 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
   if (!IsIdentifier(external_id)) {
     return Failed("order_not_synced", "order " + tx.order_id + " has no valid NetSuite external id (" + external_id + ")");
   }
-  auto context = LoadRefundContext(client_, external_id);
+  auto context = ledger_.LoadRefundContext(external_id);
   if (!context) return FailedWith(context.error());
   if (!context->sales_order) {
     return Failed("order_not_synced", "order " + tx.order_id + " was not previously synced to NetSuite (no sales order "
@@ -188,7 +165,7 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
   const std::string marker = Marker(tx);
 
   // 2. What was already refunded from the billed record, and whether our record is among it.
-  ExistingRefunds existing = LookForOurRecord(client_, netsuite_, tx, billed, context->refunds);
+  ExistingRefunds existing = LookForOurRecord(ledger_, netsuite_, tx, billed, context->refunds);
   if (existing.decided) return std::move(*existing.decided);
   const std::int64_t refunded = existing.refunded;
 
@@ -206,22 +183,9 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
                       " already refunded)", &billed);
   }
 
-  // The marker goes in the memo, which a transform body sets as documented; externalId too, though whether NetSuite
-  // keeps it on a transform is undocumented, so nothing relies on it.
-  JsonWriter body;
-  body.BeginObject();
-  body.Key("memo").String(marker + " refundsync " + tx.source_record);
-  body.Key("externalId").String(marker);
-  if (refund_type == "cashRefund") {
-    // The storefront already returned the money: the cash refund only books it. Without these NetSuite's payment
-    // processing would refund a card-paid cash sale's card again. "Save only" with the Payment Instruments feature,
-    // Charge Credit Card and CC Approved unchecked without it (Oracle, "Handling Mode"); an account has one or the
-    // other, so both are sent.
-    body.Key("handlingMode").String("SAVE_ONLY");
-    body.Key("chargeIt").Bool(false);
-    body.Key("ccApproved").Bool(false);
-  }
-  body.Key("item").BeginObject().Key("items").BeginArray();
+  NewRefund refund;
+  refund.memo = marker + " refundsync " + tx.source_record;
+  refund.external_id = marker;
   std::int64_t accounted = 0;  // what the lines, their tax and shipping account for
   for (const auto& line : tx.lines) {
     const NsLine* match = nullptr;
@@ -229,7 +193,6 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
       if (!line.sku.empty() && candidate.sku == line.sku && match == nullptr) match = &candidate;
     }
     if (match == nullptr) {
-      body.EndArray().EndObject().EndObject();
       return Failed("unknown_line_item", "SKU \"" + line.sku + "\" has no item line on " + billed.type + " " +
                                              billed.id, &billed);
     }
@@ -239,7 +202,7 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
         __builtin_mul_overflow(match->amount.minor_units / match->quantity, quantity, &amount.minor_units)) {
       return Failed("invalid_amount", "a line of " + std::to_string(quantity) + " units is beyond the integer range", &billed);
     }
-    AddLine(body, match->item_id, quantity, amount);
+    refund.lines.push_back(NewRefundLine{match->item_id, quantity, amount});
     if (!AddMinorUnits(accounted, amount.minor_units) || (line.tax && !AddMinorUnits(accounted, line.tax->minor_units))) {
       return Failed("invalid_amount", "the refund's lines add up beyond the integer range", &billed);
     }
@@ -249,7 +212,7 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
       return Failed("unknown_line_item", "the refund includes shipping but netsuite.generic_items.shipping is not "
                                          "configured", &billed);
     }
-    AddLine(body, *netsuite_.generic_items.shipping, 1, *tx.shipping);
+    refund.lines.push_back(NewRefundLine{*netsuite_.generic_items.shipping, 1, *tx.shipping});
     if (!AddMinorUnits(accounted, tx.shipping->minor_units)) {
       return Failed("invalid_amount", "the refund's lines and shipping add up beyond the integer range", &billed);
     }
@@ -265,11 +228,10 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
       return Failed("unknown_line_item", FormatDecimal(Money{rest, tx.amount.currency}) + " of the refund is not tied "
                     "to an item and netsuite.generic_items.adjustment is not configured", &billed);
     }
-    AddLine(body, *netsuite_.generic_items.adjustment, 1, Money{rest, tx.amount.currency});
+    refund.lines.push_back(NewRefundLine{*netsuite_.generic_items.adjustment, 1, Money{rest, tx.amount.currency}});
   }
-  body.EndArray().EndObject().EndObject();
 
-  // 4. Create it from the billed record, naming every line (?replace=item: a transform copies all the source's).
+  // 4. Create it from the billed record, with exactly these lines.
   // Not while an earlier create NetSuite did not answer may still be saving: step 2 found nothing yet.
   const std::string unanswered_key = "create-unanswered:" + tx.id;
   if (auto sent = cache.Get(unanswered_key)) {
@@ -282,17 +244,17 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
       return outcome;
     }
   }
-  auto created = client_.Transform(billed.type, billed.id, refund_type, body.str());
+  auto created = ledger_.CreateRefund(source, refund);
   if (!created) {
     // A refused or unanswered create may still have made our record: libcurl resends a POST whose connection died,
     // and NetSuite refuses the second one (quantities already refunded) although it holds the first. Look for the
     // marker before deciding anything.
     if (IsOutcomeUnknown(created.error())) cache.Put(unanswered_key, std::to_string(clock_.NowMs()));
     ExistingRefunds after;
-    if (auto reread = LoadRefundContext(client_, external_id); !reread) {
+    if (auto reread = ledger_.LoadRefundContext(external_id); !reread) {
       after.decided = FailedWith(reread.error(), &billed);
     } else {
-      after = LookForOurRecord(client_, netsuite_, tx, billed, reread->refunds);
+      after = LookForOurRecord(ledger_, netsuite_, tx, billed, reread->refunds);
     }
     if (after.decided) {
       if (after.decided->status == TxStatus::kPosted) {
@@ -308,14 +270,14 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
   const std::string target = "netsuite:" + RecordName(refund_type) + ":" + *created;
 
   // 5. Read it back: NetSuite may have recomputed tax. The totals must match to the cent.
-  auto record = client_.GetRecordHeader(refund_type, *created, source.currency);
+  auto record = ledger_.ReadRefundTotal(refund_type, *created, source.currency);
   if (!record || !*record || !(*record)->amount_error.empty()) {
     // The retry finds it by its marker and finishes it there. Never adjusted on a total that was not read: the
     // adjustment line would book the whole refund again.
     const std::string why = !record ? record.error().message : !*record ? "not found" : (*record)->amount_error;
     return Failed("upstream_unavailable", "created " + target + " but could not read its total back (" + why + ")", &billed);
   }
-  return SettleTotal(client_, netsuite_, refund_type, *created, (*record)->total, tx, billed);
+  return SettleTotal(ledger_, netsuite_, refund_type, *created, (*record)->total, tx, billed);
 }
 
 }  // namespace refundsync

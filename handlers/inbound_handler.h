@@ -24,10 +24,10 @@
 #include <optional>
 #include <string>
 
-#include "clients/netsuite_client.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/transaction.h"
+#include "handlers/netsuite_ledger.h"
 
 namespace refundsync {
 
@@ -51,8 +51,8 @@ struct PostOutcome {
 
 class InboundHandler {
  public:
-  InboundHandler(const NetSuiteConfig& netsuite, NetSuiteClient& client, const Clock& clock)
-      : netsuite_(netsuite), client_(client), clock_(clock) {}
+  InboundHandler(const NetSuiteConfig& netsuite, NetSuiteLedger& ledger, const Clock& clock)
+      : netsuite_(netsuite), ledger_(ledger), clock_(clock) {}
 
   // After a create NetSuite did not answer, how long no new create is sent while the marker lookup finds
   // nothing: NetSuite goes on working on a request whose client hung up, and saves the record later.
@@ -66,7 +66,7 @@ class InboundHandler {
 
  private:
   const NetSuiteConfig& netsuite_;
-  NetSuiteClient& client_;
+  NetSuiteLedger& ledger_;
   const Clock& clock_;
 };
 

@@ -1,10 +1,5 @@
 #include "handlers/netsuite_reconciler.h"
 
-#include <ctime>
-
-#include <fmt/format.h>
-
-#include "clients/netsuite_queries.h"
 #include "core/log.h"
 #include "core/time.h"
 
@@ -17,15 +12,6 @@ constexpr std::int64_t kOverlapMs = 120'000;  // re-read two minutes before the 
 // in any of them. What it reads again is recognised without a NetSuite call (RefundProcessor::IsKnown).
 constexpr std::int64_t kTimeZoneSlackMs = 24 * 3'600'000;
 constexpr Duration kRunnerLease = std::chrono::minutes(10);
-
-// TO_TIMESTAMP text of a UTC time.
-std::string SuiteQlTime(std::int64_t ms) {
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                     tm.tm_min, tm.tm_sec);
-}
 
 }  // namespace
 
@@ -42,15 +28,12 @@ Result<ReconcileReport> NetSuiteReconciler::RunOnce(const std::string& only_acco
   if (!checkpoint) return checkpoint.error();
   const std::int64_t since = std::max(*checkpoint ? **checkpoint - kOverlapMs : not_before_ms, not_before_ms);
   report.since = FormatRfc3339Ms(since);
-  auto rows = netsuite_.SuiteQl(suiteql::RefundsModifiedSince(SuiteQlTime(since - kTimeZoneSlackMs)));
-  if (!rows) {
+  auto refs = ledger_.RefundsModifiedSince(since - kTimeZoneSlackMs);
+  if (!refs) {
     (void)store.ReleaseRunnerLease(scope, holder);
-    return rows.error();
+    return refs.error();
   }
-  for (const auto& row : *rows) {
-    const std::string type = row.count("type") && row.at("type") == "CashRfnd" ? "cashrefund" : "creditmemo";
-    const std::string id = row.count("id") ? row.at("id") : "";
-    if (id.empty()) continue;
+  for (const auto& [type, id] : *refs) {
     auto known = processor_.IsKnownNetSuiteRecord(type, id, store);
     if (!known) {
       (void)store.ReleaseRunnerLease(scope, holder);

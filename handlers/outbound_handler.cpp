@@ -2,7 +2,6 @@
 
 #include <limits>
 
-#include "clients/netsuite_queries.h"
 #include "core/external_id.h"
 
 namespace refundsync {
@@ -16,17 +15,11 @@ PostOutcome Failed(std::string code, std::string message) {
 
 }  // namespace
 
-std::string NetSuiteRestType(const std::string& record_type) {
-  if (record_type == "cashrefund") return "cashRefund";
-  if (record_type == "creditmemo") return "creditMemo";
-  return record_type;
-}
-
 Result<ResolvedNetSuiteRefund> OutboundHandler::Resolve(const std::string& record_type, const std::string& record_id,
                                                         std::int64_t now_ms) const {
   const std::string type = NetSuiteRestType(record_type);
   const std::string source_record = "netsuite:" + record_type + ":" + record_id;
-  auto refund = netsuite_.GetRecord(type, record_id);
+  auto refund = ledger_.ReadRefund(type, record_id);
   if (!refund) return refund.error();
   if (!*refund) return MakeError("no_refund_record", source_record + " does not exist (deleted?)");
   if ((*refund)->created_from.empty()) {
@@ -34,16 +27,13 @@ Result<ResolvedNetSuiteRefund> OutboundHandler::Resolve(const std::string& recor
   }
   // Its billed record and that record's sales order, in one read (the refund itself came with its lines above).
   const std::string billed_type = type == "cashRefund" ? "cashSale" : "invoice";
-  if (!suiteql::IsInternalId((*refund)->created_from)) {
-    return MakeError("no_refund_record", source_record + " names a malformed billed record");
-  }
-  auto origin = netsuite_.SuiteQl(suiteql::RefundOrigin((*refund)->created_from));
+  auto origin = ledger_.OriginOf((*refund)->created_from);
   if (!origin) return origin.error();
-  if (origin->empty()) {
+  if (!*origin) {
     return MakeError("no_refund_record", source_record + " was not created from the billed record of a synced order");
   }
-  const std::string sales_order_id = origin->front().count("salesorder") ? origin->front().at("salesorder") : "";
-  const std::string external_id = origin->front().count("externalid") ? origin->front().at("externalid") : "";
+  const std::string& sales_order_id = (*origin)->sales_order;
+  const std::string& external_id = (*origin)->order_external_id;
   ResolvedNetSuiteRefund resolved;
   std::string order_id;
   for (const auto& account : config_.accounts) {

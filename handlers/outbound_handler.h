@@ -12,11 +12,11 @@
 #include <string>
 
 #include "clients/ebay_client.h"
-#include "clients/netsuite_client.h"
 #include "clients/shopify_client.h"
 #include "core/config.h"
 #include "core/transaction.h"
 #include "handlers/inbound_handler.h"
+#include "handlers/netsuite_ledger.h"
 
 namespace refundsync {
 
@@ -27,9 +27,9 @@ struct ResolvedNetSuiteRefund {
 
 class OutboundHandler {
  public:
-  OutboundHandler(const Config& config, NetSuiteClient& netsuite, std::map<std::string, ShopifyClient*> shopify,
+  OutboundHandler(const Config& config, NetSuiteLedger& ledger, std::map<std::string, ShopifyClient*> shopify,
                   std::map<std::string, EbayClient*> ebay)
-      : config_(config), netsuite_(netsuite), shopify_(std::move(shopify)), ebay_(std::move(ebay)) {}
+      : config_(config), ledger_(ledger), shopify_(std::move(shopify)), ebay_(std::move(ebay)) {}
 
   // Called right before an upstream call that cannot be undone or deduplicated (eBay issue_refund), with a note
   // to store in the transaction first; false when it could not be stored (then nothing is sent).
@@ -51,11 +51,9 @@ class OutboundHandler {
   PostOutcome PostToEbay(const AccountConfig& account, const Transaction& tx, const BeforeIrreversible& before) const;
 
   const Config& config_;
-  NetSuiteClient& netsuite_;
+  NetSuiteLedger& ledger_;
   std::map<std::string, ShopifyClient*> shopify_;
   std::map<std::string, EbayClient*> ebay_;
 };
-
-std::string NetSuiteRestType(const std::string& record_type);  // cashrefund -> cashRefund
 
 }  // namespace refundsync
