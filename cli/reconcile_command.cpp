@@ -2,19 +2,18 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/load_config.h"
 #include "cli/sync_engine.h"
+#include "store/redis_sync_store.h"
 #include "config/config_loader.h"
 #include "core/log.h"
 
 namespace refundsync {
 
 int RunReconcile(const std::string& config_path, const std::string& account_id) {
-  LoadedConfig loaded = LoadConfigFile(config_path);
-  if (!loaded.ok()) {
-    for (const auto& error : loaded.errors) std::cerr << error << "\n";
-    return kExitFailed;
-  }
-  const Config& config = loaded.config;
+  const std::optional<Config> loaded = LoadConfigOrExplain(config_path);
+  if (!loaded) return kExitFailed;
+  const Config& config = *loaded;
   log::Configure(config.log_format, config.log_level);
   const AccountConfig* account = config.FindAccount(account_id);
   if (account == nullptr) {
@@ -29,7 +28,7 @@ int RunReconcile(const std::string& config_path, const std::string& account_id) 
     std::cerr << connection.error().message << "\n";
     return kExitFailed;
   }
-  TransactionStore store(**connection);
+  RedisSyncStore store(**connection);
   // When a running service is reconciling the account right now, wait for it (up to a minute) and run after it.
   auto report = ReconcileAccount(engine, *account, store, ConsumerPrefix() + "-cli", clock.NowMs());
   for (int waited = 0; report && !report->ran && waited < 600; ++waited) {

@@ -12,6 +12,8 @@
 #include <simdjson.h>
 
 #include "cli/commands.h"
+#include "cli/load_config.h"
+#include "cli/webhook_verification.h"
 #include "clients/ebay_public_keys.h"
 #include "clients/http_client.h"
 #include "config/config_loader.h"
@@ -146,53 +148,33 @@ int RunReplay(const std::string& config_path, const std::string& input, bool dry
     return failed == 0 ? kExitOk : kExitFailed;
   }
 
-  LoadedConfig loaded = LoadConfigFile(config_path);
-  if (!loaded.ok()) {
-    for (const auto& error : loaded.errors) std::cerr << error << "\n";
-    return kExitFailed;
-  }
-  const Config& config = loaded.config;
+  const std::optional<Config> loaded = LoadConfigOrExplain(config_path);
+  if (!loaded) return kExitFailed;
+  const Config& config = *loaded;
   SystemClock clock;
   CurlHttpClient http;  // only eBay's public keys are fetched (a read); nothing is written anywhere
-  std::vector<std::unique_ptr<EbayApiKeyFetcher>> fetchers;
-  std::vector<std::unique_ptr<EbayPublicKeyCache>> caches;
-  std::map<std::string, EbayPublicKeyCache*> by_account;
-  for (const auto& account : config.accounts) {
-    if (!account.ebay) continue;
-    fetchers.push_back(std::make_unique<EbayApiKeyFetcher>(*account.ebay, http, clock));
-    caches.push_back(std::make_unique<EbayPublicKeyCache>(*fetchers.back(), clock));
-    by_account[account.id] = caches.back().get();
-  }
-  const ShopifyVerifier shopify;
-  const EbayVerifier ebay(by_account);
-  const NetSuiteVerifier netsuite(config.netsuite.webhook, clock);
+  const WebhookVerification verification(config, http, clock);
   std::string line;
   while (std::getline(in, line)) {
     auto captured = ReadCaptured(line);
     if (!captured) continue;
     const AccountConfig* account = config.FindAccount(captured->account);
     const std::int64_t received_ms = ParseRfc3339Ms(captured->received_at).value_or(clock.NowMs());
-    Verification verification = Rejection{"unknown source or account"};
-    if (captured->source == "shopify" && account && account->shopify) {
-      verification = shopify.Verify(*account, captured->request);
-    } else if (captured->source == "ebay" && account && account->ebay) {
-      verification = ebay.Verify(*account, captured->request);
-    } else if (captured->source == "netsuite") {
-      verification = netsuite.Verify(captured->request, received_ms);  // time claims as of received_at
+    const std::optional<WebhookSource> source = WebhookSourceNamed(captured->source);
+    Verification verified = Rejection{"unknown source or account"};
+    if (source && WebhookSources::Accepts(*source, account)) {
+      verified = verification.sources.Verify(*source, account, captured->request, received_ms);  // as of received_at
     }
     JsonWriter json;
     json.BeginObject().Key("id").String(captured->id);
-    const auto* rejection = std::get_if<Rejection>(&verification);
+    const auto* rejection = std::get_if<Rejection>(&verified);
     json.Key("verified").Bool(rejection == nullptr);
     std::string route = "ignored", reason;
     std::vector<std::string> plan;
     if (rejection != nullptr) {
       reason = rejection->reason;
     } else {
-      const VerifiedWebhook& webhook = std::get<VerifiedWebhook>(verification);
-      ParsedWebhook parsed = captured->source == "shopify" ? ParseShopifyWebhook(webhook, account->shopify->shop_domain)
-                             : captured->source == "ebay"  ? ParseEbayWebhook(webhook)
-                                                           : ParseNetSuiteWebhook(webhook);
+      ParsedWebhook parsed = WebhookSources::Parse(account, std::get<VerifiedWebhook>(verified));
       if (parsed.event.kind == EventKind::kIgnored) {
         reason = parsed.event.ignore_reason;
       } else if (parsed.event.kind == EventKind::kNetSuiteRecord) {
@@ -205,9 +187,9 @@ int RunReplay(const std::string& config_path, const std::string& input, bool dry
         plan = PlanFor(config, account, parsed.event);
       } else {
         const RouteDecision decision = RouteRefundEvent(SourceSystem::kStorefront, account->direction, account->id);
-        route = std::string(RouteName(decision.route));
+        route = std::string(RouteName(decision));
         reason = decision.reason;
-        if (decision.route != Route::kSkipped) plan = PlanFor(config, account, parsed.event);
+        if (!decision.skipped()) plan = PlanFor(config, account, parsed.event);
       }
     }
     json.Key("route").String(route).Key("reason").String(reason);

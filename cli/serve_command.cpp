@@ -10,11 +10,14 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/load_config.h"
 #include "config/config_loader.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "core/periodic_thread.h"
 #include "core/task_pool.h"
 #include "cli/sync_engine.h"
+#include "cli/webhook_verification.h"
 #include "clients/counted_http_client.h"
 #include "clients/ebay_public_keys.h"
 #include "handlers/worker.h"
@@ -24,7 +27,8 @@
 #include "ingress/health_routes.h"
 #include "ingress/webhook_routes.h"
 #include "store/redis_ingest_store.h"
-#include "store/transaction_store.h"
+#include "store/redis_event_queue.h"
+#include "store/redis_sync_store.h"
 #include "ingress/http_server.h"
 #include "ingress/service_state.h"
 #include "store/redis_gauges.h"
@@ -87,12 +91,9 @@ AsyncRequestHandler Counted(MetricsRegistry& metrics, AsyncRequestHandler inner)
 }  // namespace
 
 int RunServe(const std::string& config_path, Role role) {
-  LoadedConfig loaded = LoadConfigFile(config_path);
-  if (!loaded.ok()) {
-    for (const auto& error : loaded.errors) std::cerr << error << "\n";
-    return kExitFailed;
-  }
-  const Config& config = loaded.config;
+  const std::optional<Config> loaded = LoadConfigOrExplain(config_path);
+  if (!loaded) return kExitFailed;
+  const Config& config = *loaded;
   log::Configure(config.log_format, config.log_level);
 
   // Block the stop signals before any thread starts so only sigwait below sees them; ignore SIGPIPE from
@@ -113,7 +114,7 @@ int RunServe(const std::string& config_path, Role role) {
   metrics.GaugeCallback("refundsync_redis_up", "1 when Redis takes writes", [&] { return redis_health.healthy() ? 1 : 0; });
   // Transactions stored before the list's filter indexes existed are indexed once (any replica; idempotent).
   if (auto connection = RedisLocator(config.redis).ConnectToMaster(std::chrono::seconds(2))) {
-    if (auto indexed = TransactionStore(**connection).EnsureIndexes(); !indexed) {
+    if (auto indexed = RedisSyncStore(**connection).EnsureIndexes(); !indexed) {
       log::Warn("transaction_index_incomplete", {{"reason", indexed.error().message},
                                                  {"effect", "filtered lists miss older transactions until a restart"}});
     } else if (*indexed > 0) {
@@ -129,27 +130,12 @@ int RunServe(const std::string& config_path, Role role) {
   redis_gauges.Start();
   CurlHttpClient curl;
   CountedHttpClient http(curl, metrics, "ebay");  // this client fetches eBay's signing keys only
-  std::vector<std::unique_ptr<EbayApiKeyFetcher>> ebay_fetchers;
-  std::vector<std::unique_ptr<EbayPublicKeyCache>> ebay_key_caches;
-  std::map<std::string, EbayPublicKeyCache*> ebay_caches_by_account;
-  // eBay's call quota is per application keyset: the accounts of one keyset share one key-fetch budget.
-  std::map<std::string, std::shared_ptr<KeyFetchBudget>> ebay_budgets_by_keyset;
-  for (const auto& account : config.accounts) {
-    if (!account.ebay) continue;
-    auto& budget = ebay_budgets_by_keyset[account.ebay->api_base_url + " " + account.ebay->client_id.reveal()];
-    if (!budget) budget = std::make_shared<KeyFetchBudget>(clock);
-    ebay_fetchers.push_back(std::make_unique<EbayApiKeyFetcher>(*account.ebay, http, clock));
-    ebay_key_caches.push_back(std::make_unique<EbayPublicKeyCache>(*ebay_fetchers.back(), clock, budget));
-    ebay_caches_by_account[account.id] = ebay_key_caches.back().get();
-  }
-  const ShopifyVerifier shopify_verifier;
-  const EbayVerifier ebay_verifier(ebay_caches_by_account);
-  const NetSuiteVerifier netsuite_verifier(config.netsuite.webhook, clock);
+  const WebhookVerification verification(config, http, clock);
   AsyncRedis redis(config.redis, std::chrono::seconds(2));
   CaptureLimits capture_limits{config.captures_max_entries, config.captures_max_age, config.captures_max_bytes};
   RedisIngestStore ingest_store(redis, clock, config.dedupe_window, capture_limits, config.redis.min_replicas_ack);
   PrivacyPurgeRunner purges(RedisLocator(config.redis));
-  const WebhookRoutes webhooks(config, ingest_store, {shopify_verifier, ebay_verifier, netsuite_verifier}, purges,
+  const WebhookRoutes webhooks(config, ingest_store, verification.sources, purges,
                                clock, metrics);
   const bool serve_webhooks = role != Role::kWorker;
   // The sync machinery: the workers use it, and so do the operator actions of the admin API.
@@ -212,42 +198,24 @@ int RunServe(const std::string& config_path, Role role) {
       return kExitFailed;
     }
   }
-  // The worker role: consumers of the shard streams, and the eBay reconciliation on its interval.
+  // The worker role: consumers of the shard streams, and reconciliation of every account on its interval.
+  const RedisStoreConnector store_connector{RedisLocator(config.redis)};
   std::unique_ptr<Worker> worker;
-  std::thread reconcile_thread;
-  std::mutex reconcile_mutex;
-  std::condition_variable reconcile_wake;
-  bool reconcile_stop = false;
+  std::unique_ptr<PeriodicThread> reconciler;
   if (role != Role::kIngress) {
     // The default cut-over of an account is the first time the service runs with it: record it now, before any
     // event, so nothing created before the service existed is synced automatically.
-    if (auto connection = RedisLocator(config.redis).ConnectToMaster(std::chrono::seconds(1))) {
-      TransactionStore store(**connection);
-      for (const auto& account : config.accounts) (void)store.FirstSeen(account.id, clock.NowMs());
+    if (auto session = store_connector.Connect(std::chrono::seconds(1))) {
+      for (const auto& account : config.accounts) (void)(*session)->store().FirstSeen(account.id, clock.NowMs());
     }
-    worker = std::make_unique<Worker>(*engine_for_actions.processor, RedisLocator(config.redis), ConsumerPrefix(),
+    worker = std::make_unique<Worker>(*engine_for_actions.processor, store_connector, ConsumerPrefix(),
                                       config.worker_claim_idle, clock, metrics);
     worker->Start(config.worker_concurrency);
-    reconcile_thread = std::thread([&] {
-      std::unique_ptr<RedisConnection> connection;
-      std::unique_lock lock(reconcile_mutex);
-      while (!reconcile_stop) {
-        lock.unlock();
-        if (!connection || connection->broken()) {
-          auto connected = RedisLocator(config.redis).ConnectToMaster(std::chrono::seconds(1));
-          connection = connected ? std::move(*connected) : nullptr;
-        }
-        for (const auto& account : config.accounts) {
-          const bool reconciled = account.direction != Direction::kOff;
-          if (!connection || !reconciled) continue;
-          TransactionStore store(*connection);
-          auto report = ReconcileAccount(engine_for_actions, account, store, ConsumerPrefix() + "-reconcile", clock.NowMs());
-          if (!report) log::Warn("reconcile_failed", {{"account", account.id}, {"reason", report.error().message}});
-        }
-        lock.lock();
-        reconcile_wake.wait_for(lock, config.reconcile_interval, [&] { return reconcile_stop; });
-      }
+    auto reconcile_session = std::make_shared<std::unique_ptr<StoreSession>>();  // the reconciler thread's own
+    reconciler = std::make_unique<PeriodicThread>(config.reconcile_interval, [&, reconcile_session] {
+      ReconcileAll(engine_for_actions, store_connector, *reconcile_session, ConsumerPrefix() + "-reconcile", clock);
     });
+    reconciler->Start();
   }
 
   log::Info("serving", {{"role", RoleName(role)},
@@ -274,14 +242,7 @@ int RunServe(const std::string& config_path, Role role) {
     server->Stop();
   }
   if (worker) worker->Stop();  // finishes the entries in hand
-  if (reconcile_thread.joinable()) {
-    {
-      std::lock_guard lock(reconcile_mutex);
-      reconcile_stop = true;
-    }
-    reconcile_wake.notify_all();
-    reconcile_thread.join();
-  }
+  if (reconciler) reconciler->Stop();
   redis_health.Stop();
   log::Info("shutdown_complete");
   return kExitOk;

@@ -13,6 +13,7 @@
 #include <simdjson.h>
 
 #include "cli/commands.h"
+#include "cli/load_config.h"
 #include "clients/ebay_oauth.h"
 #include "clients/shopify_client.h"
 #include "config/config_loader.h"
@@ -222,19 +223,16 @@ int SubscribeEbay(const Config& config, const AccountConfig& account, HttpClient
 }  // namespace
 
 int RunSubscribe(const std::string& config_path, const std::string& account_id, bool check) {
-  LoadedConfig loaded = LoadConfigFile(config_path);
-  if (!loaded.ok()) {
-    for (const auto& error : loaded.errors) std::cerr << error << "\n";
-    return kExitFailed;
-  }
-  const AccountConfig* account = loaded.config.FindAccount(account_id);
+  const std::optional<Config> loaded = LoadConfigOrExplain(config_path);
+  if (!loaded) return kExitFailed;
+  const AccountConfig* account = loaded->FindAccount(account_id);
   if (account == nullptr) {
     std::cerr << "no account \"" << account_id << "\"\n";
     return kExitFailed;
   }
   CurlHttpClient http;
-  if (account->shopify) return SubscribeShopify(loaded.config, *account, http, check);
-  if (account->ebay) return SubscribeEbay(loaded.config, *account, http, check);
+  if (account->shopify) return SubscribeShopify(*loaded, *account, http, check);
+  if (account->ebay) return SubscribeEbay(*loaded, *account, http, check);
   std::cerr << "account " << account_id << ": subscriptions for this channel are not built yet\n";
   return kExitFailed;
 }

@@ -3,16 +3,19 @@
 #include <cstdlib>
 #include <unistd.h>
 
+#include "core/log.h"
+
 namespace refundsync {
 
 SyncEngine::SyncEngine(const Config& config, const Clock& clock, MetricsRegistry& metrics)
-    : netsuite_http(http, metrics, "netsuite"),
+    : config(config),
+      netsuite_http(http, metrics, "netsuite"),
       shopify_http(http, metrics, "shopify"),
       ebay_http(http, metrics, "ebay"),
       gate(RedisLocator(config.redis), config.netsuite.max_concurrency),
       netsuite(config.netsuite, netsuite_http, gate, clock),
       ledger(netsuite),
-      inbound(config.netsuite, ledger, clock) {
+      to_netsuite(config.netsuite, ledger, clock) {
   for (const auto& account : config.accounts) {
     if (!account.ebay) continue;
     ebay_clients.push_back(std::make_unique<EbayRestClient>(*account.ebay, ebay_http, clock));
@@ -23,8 +26,8 @@ SyncEngine::SyncEngine(const Config& config, const Clock& clock, MetricsRegistry
     shopify_clients.push_back(std::make_unique<ShopifyGraphQlClient>(*account.shopify, shopify_http));
     shopify_by_account[account.id] = shopify_clients.back().get();
   }
-  outbound = std::make_unique<OutboundHandler>(config, ledger, shopify_by_account, ebay_by_account);
-  processor = std::make_unique<RefundProcessor>(config, inbound, *outbound, ebay_by_account, shopify_by_account, clock,
+  from_netsuite = std::make_unique<FromNetSuiteHandler>(config, ledger, shopify_by_account, ebay_by_account);
+  processor = std::make_unique<RefundProcessor>(config, to_netsuite, *from_netsuite, ebay_by_account, shopify_by_account, clock,
                                               metrics);
   reconciler = std::make_unique<EbayReconciler>(*processor, clock);
   netsuite_reconciler = std::make_unique<NetSuiteReconciler>(*processor, ledger, clock);
@@ -33,7 +36,7 @@ SyncEngine::SyncEngine(const Config& config, const Clock& clock, MetricsRegistry
                         [this] { return netsuite.calls(); });
 }
 
-Result<ReconcileReport> ReconcileAccount(const SyncEngine& engine, const AccountConfig& account, TransactionStore& store,
+Result<ReconcileReport> ReconcileAccount(const SyncEngine& engine, const AccountConfig& account, SyncStore& store,
                                          const std::string& holder, std::int64_t now_ms) {
   if (account.direction == Direction::kToNetSuite && account.channel == Channel::kEbay) {
     return engine.reconciler->RunOnce(account, store, holder);
@@ -55,6 +58,24 @@ Result<ReconcileReport> ReconcileAccount(const SyncEngine& engine, const Account
   return MakeError("direction_mismatch", "reconciliation of " + std::string(ChannelName(account.channel)) +
                                              " accounts syncing " + std::string(DirectionName(account.direction)) +
                                              " is not built yet");
+}
+
+void ReconcileAll(const SyncEngine& engine, const StoreConnector& connector, std::unique_ptr<StoreSession>& session,
+                  const std::string& holder, const Clock& clock) {
+  if (!session || session->broken()) {
+    auto connected = connector.Connect(std::chrono::seconds(1));
+    if (!connected) {
+      session.reset();
+      log::Warn("reconcile_failed", {{"reason", connected.error().message}});
+      return;
+    }
+    session = std::move(*connected);
+  }
+  for (const auto& account : engine.config.accounts) {
+    if (account.direction == Direction::kOff) continue;
+    auto report = ReconcileAccount(engine, account, session->store(), holder, clock.NowMs());
+    if (!report) log::Warn("reconcile_failed", {{"account", account.id}, {"reason", report.error().message}});
+  }
 }
 
 std::string ConsumerPrefix() {

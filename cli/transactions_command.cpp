@@ -12,15 +12,11 @@
 #include "clients/http_client.h"
 #include "core/json_writer.h"
 #include "core/money.h"
+#include "core/json_read.h"
 
 namespace refundsync {
 namespace {
 
-std::string Text(simdjson::dom::element element, const char* key) {
-  std::string_view value;
-  if (element[key].get_string().get(value)) return "";
-  return std::string(value);
-}
 
 std::optional<std::string> ReadToken(const std::string& token_file) {
   if (!token_file.empty()) {
@@ -40,24 +36,24 @@ void PrintTable(const std::vector<simdjson::dom::element>& items) {
   std::cout << fmt::format("{:<24} {:<13} {:<13} {:<64} {:>10} {:<8} {}\n", "ID", "ACCOUNT", "DIRECTION",
                            "SOURCE -> TARGET", "AMOUNT", "STATUS", "ERROR");
   for (const auto& item : items) {
-    std::string target = Text(item, "target_record");
-    const std::string flow = Text(item, "source_record") + " -> " + (target.empty() ? "-" : target);
-    std::string amount = Text(item, "amount_decimal");
+    std::string target = JsonText(item, "target_record");
+    const std::string flow = JsonText(item, "source_record") + " -> " + (target.empty() ? "-" : target);
+    std::string amount = JsonText(item, "amount_decimal");
     simdjson::dom::element money;
-    if (!item["amount"].get(money)) amount += " " + Text(money, "currency");
+    if (!item["amount"].get(money)) amount += " " + JsonText(money, "currency");
     std::string error;
     simdjson::dom::element error_object;
     if (!item["error"].get(error_object) && error_object.is_object()) {
-      error = Text(error_object, "code") + ": " + Text(error_object, "message");
-    } else if (Text(item, "status") == "skipped") {
+      error = JsonText(error_object, "code") + ": " + JsonText(error_object, "message");
+    } else if (JsonText(item, "status") == "skipped") {
       simdjson::dom::array history;
       if (!item["history"].get_array().get(history) && history.size() > 0) {
-        error = Text(history.at(history.size() - 1), "note");
+        error = JsonText(history.at(history.size() - 1), "note");
       }
     }
     if (error.size() > 90) error = error.substr(0, 87) + "...";
-    std::cout << fmt::format("{:<24} {:<13} {:<13} {:<64} {:>10} {:<8} {}\n", Text(item, "id"), Text(item, "account"),
-                             Text(item, "direction"), flow, amount, Text(item, "status"), error);
+    std::cout << fmt::format("{:<24} {:<13} {:<13} {:<64} {:>10} {:<8} {}\n", JsonText(item, "id"), JsonText(item, "account"),
+                             JsonText(item, "direction"), flow, amount, JsonText(item, "status"), error);
   }
 }
 
@@ -112,7 +108,7 @@ int RunTransactions(const TransactionsOptions& options) {
     simdjson::dom::parser error_parser;
     simdjson::dom::element error;
     if (!error_parser.parse(response->body).get(error) && !error["error"].get(error)) {
-      std::cerr << Text(error, "code") << ": " << Text(error, "message") << "\n";
+      std::cerr << JsonText(error, "code") << ": " << JsonText(error, "message") << "\n";
     } else {
       std::cerr << "the server answered " << response->status << ": " << response->body << "\n";
     }
@@ -133,7 +129,7 @@ int RunTransactions(const TransactionsOptions& options) {
     items.push_back(root);
   } else if (options.action == "post") {
     items.push_back(root["transaction"]);
-    if (!root["note"].error()) std::cout << "note: " << Text(root, "note") << "\n";
+    if (!root["note"].error()) std::cout << "note: " << JsonText(root, "note") << "\n";
   } else if (options.action == "retrieve") {
     for (auto item : root["imported"].get_array()) items.push_back(item);
     std::cout << items.size() << " imported, " << root["already_known"].get_array().size() << " already known\n";
@@ -144,11 +140,11 @@ int RunTransactions(const TransactionsOptions& options) {
   if (options.action == "show") {
     std::cout << "\nhistory:\n";
     for (auto entry : root["history"].get_array()) {
-      std::cout << "  " << Text(entry, "status") << "  " << Text(entry, "note") << "\n";
+      std::cout << "  " << JsonText(entry, "status") << "  " << JsonText(entry, "note") << "\n";
     }
   }
   // A post that ended failed is a failed operation for scripts (exit 1), with the table still printed.
-  if (options.action == "post" && Text(root["transaction"], "status") == "failed") return kExitFailed;
+  if (options.action == "post" && JsonText(root["transaction"], "status") == "failed") return kExitFailed;
   return kExitOk;
 }
 

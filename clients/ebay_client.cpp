@@ -5,21 +5,17 @@
 #include "clients/ebay_signature.h"
 #include "core/crypto.h"
 #include "core/json_writer.h"
+#include "core/json_read.h"
 
 namespace refundsync {
 namespace {
 
-std::string Text(simdjson::dom::element element, const char* key) {
-  std::string_view value;
-  if (element[key].get_string().get(value)) return "";
-  return std::string(value);
-}
 
 // eBay amounts are {"value": "12.34", "currency": "USD"}: decimal strings, read as such.
 std::optional<Money> Amount(simdjson::dom::element element, const char* key) {
   simdjson::dom::element amount;
   if (element[key].get(amount)) return std::nullopt;
-  auto money = ParseMoney(Text(amount, "value"), Text(amount, "currency"));
+  auto money = ParseMoney(JsonText(amount, "value"), JsonText(amount, "currency"));
   if (!money) return std::nullopt;
   return *money;
 }
@@ -27,16 +23,16 @@ std::optional<Money> Amount(simdjson::dom::element element, const char* key) {
 // A refund's amount: not negative, in a known currency, as precise as it allows; else why not.
 EbayRefund ReadRefund(simdjson::dom::element refund, const std::string& currency) {
   EbayRefund out;
-  out.refund_id = Text(refund, "refundId");
-  out.status = Text(refund, "refundStatus");
-  out.date = Text(refund, "refundDate");
+  out.refund_id = JsonText(refund, "refundId");
+  out.status = JsonText(refund, "refundStatus");
+  out.date = JsonText(refund, "refundDate");
   out.amount = Money{0, currency};
   simdjson::dom::element amount;
   if (refund["amount"].get(amount)) {
     out.amount_missing = true;
     return out;
   }
-  auto money = ParseRefundAmount(Text(amount, "value"), Text(amount, "currency"));
+  auto money = ParseRefundAmount(JsonText(amount, "value"), JsonText(amount, "currency"));
   if (!money) {
     out.amount_error = "eBay refund " + out.refund_id + ": " + money.error().message;
   } else {
@@ -47,8 +43,8 @@ EbayRefund ReadRefund(simdjson::dom::element refund, const std::string& currency
 
 EbayOrder ReadOrder(simdjson::dom::element root) {
   EbayOrder order;
-  order.order_id = Text(root, "orderId");
-  order.last_modified = Text(root, "lastModifiedDate");
+  order.order_id = JsonText(root, "orderId");
+  order.last_modified = JsonText(root, "lastModifiedDate");
   simdjson::dom::element pricing;
   if (!root["pricingSummary"].get(pricing)) {
     if (auto total = Amount(pricing, "total")) {
@@ -60,8 +56,8 @@ EbayOrder ReadOrder(simdjson::dom::element root) {
   if (!root["lineItems"].get_array().get(items)) {
     for (auto item : items) {
       EbayLineItem line;
-      line.line_item_id = Text(item, "lineItemId");
-      line.sku = Text(item, "sku");
+      line.line_item_id = JsonText(item, "lineItemId");
+      line.sku = JsonText(item, "sku");
       std::int64_t quantity = 0;
       if (!item["quantity"].get_int64().get(quantity)) line.quantity = quantity;
       line.line_cost = Amount(item, "lineItemCost").value_or(Money{0, order.currency});
@@ -69,7 +65,7 @@ EbayOrder ReadOrder(simdjson::dom::element root) {
       simdjson::dom::array refunds;
       if (!item["refunds"].get_array().get(refunds)) {
         for (auto refund : refunds) {
-          line.refund_ids.push_back(Text(refund, "refundId"));
+          line.refund_ids.push_back(JsonText(refund, "refundId"));
           line.refunds.push_back(ReadRefund(refund, order.currency));
         }
       }
@@ -93,7 +89,9 @@ bool IsSignatureRefusal(const std::string& text) {
 
 Error FromStatus(long status, const std::string& what) {
   const char* code = status == 429 || status >= 500 ? "upstream_unavailable" : "upstream_rejected";
-  return MakeError(code, "eBay " + what + " answered " + std::to_string(status));
+  Error error = MakeError(code, "eBay " + what + " answered " + std::to_string(status));
+  error.upstream_status = static_cast<int>(status);
+  return error;
 }
 
 }  // namespace
@@ -186,11 +184,11 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
     std::string message = "eBay issue_refund answered " + std::to_string(response->status);
     simdjson::dom::array errors;
     std::string detail;
+    std::int64_t error_id = 0;
     if (!parser.parse(response->body).get(root) && !root["errors"].get_array().get(errors) && errors.size() > 0) {
-      message += ": " + Text(errors.at(0), "message");
-      detail = Text(errors.at(0), "message") + " " + Text(errors.at(0), "longMessage");
-      std::int64_t id = 0;
-      if (!errors.at(0)["errorId"].get_int64().get(id)) message += " (" + std::to_string(id) + ")";
+      message += ": " + JsonText(errors.at(0), "message");
+      detail = JsonText(errors.at(0), "message") + " " + JsonText(errors.at(0), "longMessage");
+      if (!errors.at(0)["errorId"].get_int64().get(error_id)) message += " (" + std::to_string(error_id) + ")";
     }
     if (IsSignatureRefusal(detail) && detail.find("create time") != std::string::npos) {
       message += "; the signature's time was refused: check this machine's clock";
@@ -202,13 +200,16 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
                        "and signing_key_jwe_file (docs/vendor-setup.md)";
     }
     // 34922: an earlier refund of the order is still processing; eBay made nothing, the next attempt may.
-    const bool later = response->status == 429 || response->status >= 500 || message.find("(34922)") != std::string::npos;
-    return MakeError(later ? "upstream_unavailable" : "upstream_rejected", message);
+    const bool later = response->status == 429 || response->status >= 500 || error_id == kEbayRefundInProgress;
+    Error error = MakeError(later ? "upstream_unavailable" : "upstream_rejected", message);
+    error.upstream_status = static_cast<int>(response->status);
+    error.vendor_error = error_id;
+    return error;
   }
   simdjson::dom::parser parser;
   simdjson::dom::element root;
   if (parser.parse(response->body).get(root)) return MakeError("upstream_unavailable", "issue_refund answer is not JSON");
-  return EbayIssuedRefund{Text(root, "refundId"), Text(root, "refundStatus")};
+  return EbayIssuedRefund{JsonText(root, "refundId"), JsonText(root, "refundStatus")};
 }
 
 }  // namespace refundsync

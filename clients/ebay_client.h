@@ -48,10 +48,13 @@ struct EbayOrder {
   std::vector<EbayRefund> refunds;  // paymentSummary.refunds
 };
 
+// eBay's errorId for an issue_refund refused because an earlier refund of the order is still processing.
+inline constexpr std::int64_t kEbayRefundInProgress = 34922;
+
 struct EbayRefundRequest {
   std::string order_id;
   std::string comment;
-  Money amount;  // always an order-level refund (see OutboundHandler::PostToEbay)
+  Money amount;  // always an order-level refund (see FromNetSuiteHandler::PostToEbay)
 };
 
 struct EbayIssuedRefund {
@@ -64,7 +67,7 @@ class EbayClient {
   virtual ~EbayClient() = default;
   // POST /sell/fulfillment/v1/order/{id}/issue_refund, signed with the account's signing key when it has one (eBay
   // requires digital signatures for sellers domiciled in the EU or the UK). eBay has no idempotency key for it:
-  // callers re-read the order before and after (see OutboundHandler).
+  // callers re-read the order before and after (see FromNetSuiteHandler).
   virtual Result<EbayIssuedRefund> IssueRefund(const EbayRefundRequest& request) = 0;
   virtual Result<std::optional<EbayOrder>> GetOrder(const std::string& order_id) = 0;
   // Every order whose lastmodifieddate is at or after `since` (RFC 3339, ms, UTC), all pages.

@@ -121,14 +121,14 @@ EbayPublicKeyResult EbayPublicKeyCache::Get(const std::string& kid) {
   if (result.valid()) return result.get();
   EbayPublicKeyResult fetched = fetcher_.Fetch(kid);
   // eBay unreachable but the kid had a key: that key answers (those waiting on this fetch too).
-  const bool serve_stale = !fetched && fetched.error().code != "unknown_key" && stale;
+  const bool serve_stale = !fetched && fetched.error().kind != ErrorKind::kNotFound && stale;
   promise.set_value(serve_stale ? EbayPublicKeyResult(stale) : fetched);
   {
     std::lock_guard lock(mutex_);
     auto it = entries_.find(kid);
     if (fetched && it != entries_.end()) {
       it->second.last_good = *fetched;
-    } else if (!fetched && fetched.error().code == "unknown_key" && it != entries_.end()) {
+    } else if (!fetched && fetched.error().kind == ErrorKind::kNotFound && it != entries_.end()) {
       it->second.unknown = true;  // eBay says no such key (revoked): the old one is not served either
       it->second.last_good.reset();
     } else if (!fetched && it != entries_.end() && it->second.last_good) {

@@ -407,7 +407,10 @@ Result<std::string> NetSuiteRestClient::Transform(const std::string& from_type, 
   if (!response) {
     // No answer (timeout, connection lost) or a 5xx: NetSuite may have saved the record, or may still be saving it.
     Error error = response.error();
-    if (answer_lost) error.message = std::string(kOutcomeUnknown) + error.message;
+    if (answer_lost) {
+      error.message = std::string(kOutcomeUnknown) + error.message;
+      error.outcome_unknown = true;
+    }
     return error;
   }
   if (response->status != 204 && response->status != 200) {

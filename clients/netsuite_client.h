@@ -26,6 +26,12 @@ namespace refundsync {
 
 using SuiteQlRow = std::map<std::string, std::string>;
 
+// A column of a SuiteQL row, "" when the row has none.
+inline std::string SuiteQlColumn(const SuiteQlRow& row, const std::string& name) {
+  auto it = row.find(name);
+  return it == row.end() ? std::string() : it->second;
+}
+
 class NetSuiteClient {
  public:
   virtual ~NetSuiteClient() = default;

@@ -9,14 +9,11 @@
 
 #include "clients/netsuite_queries.h"
 #include "core/external_id.h"
+#include "core/unit_number.h"
 
 namespace refundsync {
 namespace {
 
-std::string Column(const SuiteQlRow& row, const std::string& name) {
-  auto it = row.find(name);
-  return it == row.end() ? "" : it->second;
-}
 
 std::optional<Money> Magnitude(const std::string& text, const std::string& currency) {
   auto money = ParseNsAmount(text, currency);
@@ -48,36 +45,36 @@ std::optional<std::int64_t> Quantity(const std::string& text) {
 Result<RefundContext> ParseRefundContext(const std::vector<SuiteQlRow>& rows) {
   RefundContext context;
   for (const auto& row : rows) {
-    const std::string id = Column(row, "id");
-    const std::string type = Column(row, "type");
+    const std::string id = SuiteQlColumn(row, "id");
+    const std::string type = SuiteQlColumn(row, "type");
     if (!suiteql::IsInternalId(id)) return MakeError("upstream_rejected", "NetSuite returned a malformed record id");
-    std::string currency = Column(row, "currencycode");
+    std::string currency = SuiteQlColumn(row, "currencycode");
     if (currency.empty()) currency = "USD";
     if (type == "SalesOrd") {
       context.sales_order = id;
     } else if (type == "CustInvc" || type == "CashSale") {
       if (!context.billed) {
-        auto total = Magnitude(Column(row, "foreigntotal"), currency);
+        auto total = Magnitude(SuiteQlColumn(row, "foreigntotal"), currency);
         if (!total) {
           return MakeError("upstream_rejected", "NetSuite billed record " + id + " has no readable total (\"" +
-                                                    Column(row, "foreigntotal") + "\" " + currency + ")");
+                                                    SuiteQlColumn(row, "foreigntotal") + "\" " + currency + ")");
         }
         context.billed = BilledRecord{type == "CashSale" ? "cashSale" : "invoice", id, currency, *total, {}};
       }
       // The query names one billed record; lines of what is not sold, or without a quantity (a kit's lines, a
       // subtotal), are no line a refund can map to.
-      if (context.billed->id != id || Column(row, "item").empty() || !IsSoldItemType(Column(row, "itemtype"))) continue;
+      if (context.billed->id != id || SuiteQlColumn(row, "item").empty() || !IsSoldItemType(SuiteQlColumn(row, "itemtype"))) continue;
       NsLine line;
-      line.line = std::atoi(Column(row, "linenumber").c_str());
-      line.item_id = Column(row, "item");
-      line.sku = Column(row, "itemid");
-      auto quantity = Quantity(Column(row, "quantity"));
-      auto amount = Magnitude(Column(row, "foreignamount"), currency);
+      line.line = static_cast<int>(ParseInt64(SuiteQlColumn(row, "linenumber")).value_or(0));
+      line.item_id = SuiteQlColumn(row, "item");
+      line.sku = SuiteQlColumn(row, "itemid");
+      auto quantity = Quantity(SuiteQlColumn(row, "quantity"));
+      auto amount = Magnitude(SuiteQlColumn(row, "foreignamount"), currency);
       if (!quantity || *quantity == 0) continue;
       if (!amount) {
         return MakeError("upstream_rejected", "NetSuite billed record " + id + " has line " +
-                                                  Column(row, "linenumber") + " with an unreadable amount \"" +
-                                                  Column(row, "foreignamount") + "\"");
+                                                  SuiteQlColumn(row, "linenumber") + " with an unreadable amount \"" +
+                                                  SuiteQlColumn(row, "foreignamount") + "\"");
       }
       line.quantity = *quantity;
       line.amount = *amount;
@@ -89,8 +86,8 @@ Result<RefundContext> ParseRefundContext(const std::vector<SuiteQlRow>& rows) {
         continue;
       }
       context.refunds.push_back(ExistingRefund{type == "CashRfnd" ? "cashRefund" : "creditMemo", id,
-                                               Column(row, "externalid"), Column(row, "memo"),
-                                               Magnitude(Column(row, "foreigntotal"), currency)});
+                                               SuiteQlColumn(row, "externalid"), SuiteQlColumn(row, "memo"),
+                                               Magnitude(SuiteQlColumn(row, "foreigntotal"), currency)});
     }
   }
   return context;

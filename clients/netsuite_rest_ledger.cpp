@@ -19,10 +19,6 @@ void WriteLine(JsonWriter& json, const NewRefundLine& line) {
   json.EndObject();
 }
 
-std::string Column(const SuiteQlRow& row, const std::string& name) {
-  auto it = row.find(name);
-  return it == row.end() ? "" : it->second;
-}
 
 // TO_TIMESTAMP text of a UTC time.
 std::string SuiteQlTime(std::int64_t ms) {
@@ -90,7 +86,7 @@ Result<std::optional<RefundOrigin>> NetSuiteRestLedger::OriginOf(const std::stri
   auto rows = client_.SuiteQl(suiteql::RefundOrigin(billed_id));
   if (!rows) return rows.error();
   if (rows->empty()) return std::optional<RefundOrigin>();
-  return std::make_optional(RefundOrigin{Column(rows->front(), "salesorder"), Column(rows->front(), "externalid")});
+  return std::make_optional(RefundOrigin{SuiteQlColumn(rows->front(), "salesorder"), SuiteQlColumn(rows->front(), "externalid")});
 }
 
 Result<std::vector<RefundRecordRef>> NetSuiteRestLedger::RefundsModifiedSince(std::int64_t since_ms) {
@@ -98,9 +94,9 @@ Result<std::vector<RefundRecordRef>> NetSuiteRestLedger::RefundsModifiedSince(st
   if (!rows) return rows.error();
   std::vector<RefundRecordRef> refs;
   for (const auto& row : *rows) {
-    const std::string id = Column(row, "id");
+    const std::string id = SuiteQlColumn(row, "id");
     if (id.empty()) continue;
-    refs.push_back(RefundRecordRef{Column(row, "type") == "CashRfnd" ? "cashrefund" : "creditmemo", id});
+    refs.push_back(RefundRecordRef{SuiteQlColumn(row, "type") == "CashRfnd" ? "cashrefund" : "creditmemo", id});
   }
   return refs;
 }

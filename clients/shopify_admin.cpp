@@ -8,6 +8,7 @@
 #include "clients/shopify_json.h"
 #include "clients/shopify_queries.h"
 #include "core/json_writer.h"
+#include "core/json_read.h"
 
 namespace refundsync {
 
@@ -19,7 +20,7 @@ Result<std::vector<std::string>> ShopifyGraphQlClient::GrantedScopes() {
   std::vector<std::string> scopes;
   simdjson::dom::array nodes;
   if (!root["currentAppInstallation"]["accessScopes"].get_array().get(nodes)) {
-    for (auto node : nodes) scopes.push_back(shopify_json::Text(node, "handle"));
+    for (auto node : nodes) scopes.push_back(JsonText(node, "handle"));
   }
   return scopes;
 }
@@ -42,7 +43,7 @@ Result<std::vector<std::string>> ShopifyGraphQlClient::WebhookSubscriptionUris(c
   simdjson::dom::array nodes;
   if (!root["webhookSubscriptions"]["nodes"].get_array().get(nodes)) {
     for (auto node : nodes) {
-      if (shopify_json::Text(node, "topic") == topic) uris.push_back(shopify_json::Text(node, "uri"));
+      if (JsonText(node, "topic") == topic) uris.push_back(JsonText(node, "uri"));
     }
   }
   return uris;
@@ -59,7 +60,7 @@ Result<void> ShopifyGraphQlClient::CreateWebhookSubscription(const std::string& 
   simdjson::dom::element root = parser.parse(*data);
   simdjson::dom::array errors;
   if (!root["webhookSubscriptionCreate"]["userErrors"].get_array().get(errors) && errors.size() > 0) {
-    return MakeError("upstream_rejected", "Shopify: " + shopify_json::Text(errors.at(0), "message"));
+    return MakeError("upstream_rejected", "Shopify: " + JsonText(errors.at(0), "message"));
   }
   return {};
 }

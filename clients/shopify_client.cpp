@@ -11,6 +11,7 @@
 #include "clients/shopify_queries.h"
 #include "clients/shopify_json.h"
 #include "core/json_writer.h"
+#include "core/json_read.h"
 
 namespace refundsync {
 namespace {
@@ -89,10 +90,10 @@ Result<std::string> ShopifyGraphQlClient::Execute(const std::string& query, cons
     if (parser.parse(response->body).get(root)) return MakeError("upstream_unavailable", "Shopify answer is not JSON");
     simdjson::dom::array errors;
     if (!root["errors"].get_array().get(errors) && errors.size() > 0) {
-      const std::string message = shopify_json::Text(errors.at(0), "message");
+      const std::string message = JsonText(errors.at(0), "message");
       std::string code;
       simdjson::dom::element extensions;
-      if (!errors.at(0)["extensions"].get(extensions)) code = shopify_json::Text(extensions, "code");
+      if (!errors.at(0)["extensions"].get(extensions)) code = JsonText(extensions, "code");
       if (code == "THROTTLED" || message == "Throttled") {
         // The cost-based rate limit: the bucket refills at restoreRate points a second.
         const std::optional<double> wait = ThrottleWaitSeconds(root);
@@ -121,8 +122,8 @@ Result<std::optional<ShopifyOrder>> ShopifyGraphQlClient::GetOrder(const std::st
   simdjson::dom::element order;
   if (root["order"].get(order) || order.is_null()) return std::optional<ShopifyOrder>();
   ShopifyOrder out;
-  out.id = shopify_json::Text(order, "id");
-  out.currency = shopify_json::Text(order, "currencyCode");
+  out.id = JsonText(order, "id");
+  out.currency = JsonText(order, "currencyCode");
   out.refunded = Money{0, out.currency};
   simdjson::dom::element refunded;
   if (!order["totalRefundedSet"].get(refunded)) out.refunded = shopify_json::ShopMoney(refunded).value_or(out.refunded);
@@ -141,10 +142,10 @@ Result<std::optional<ShopifyOrder>> ShopifyGraphQlClient::GetOrder(const std::st
   if (!order["transactions"].get_array().get(transactions)) {
     for (auto node : transactions) {
       ShopifyTransaction transaction;
-      transaction.id = shopify_json::Text(node, "id");
-      transaction.kind = shopify_json::Text(node, "kind");
-      transaction.status = shopify_json::Text(node, "status");
-      transaction.gateway = shopify_json::Text(node, "gateway");
+      transaction.id = JsonText(node, "id");
+      transaction.kind = JsonText(node, "kind");
+      transaction.status = JsonText(node, "status");
+      transaction.gateway = JsonText(node, "gateway");
       simdjson::dom::element amount;
       if (!node["amountSet"].get(amount)) {
         transaction.amount = shopify_json::ShopMoney(amount).value_or(Money{0, out.currency});
@@ -155,7 +156,7 @@ Result<std::optional<ShopifyOrder>> ShopifyGraphQlClient::GetOrder(const std::st
   simdjson::dom::array refunds;
   if (!order["refunds"].get_array().get(refunds)) {
     for (auto node : refunds) {
-      out.refunds.push_back(ShopifyOrderRefund{shopify_json::Text(node, "id"), shopify_json::Text(node, "note"),
+      out.refunds.push_back(ShopifyOrderRefund{JsonText(node, "id"), JsonText(node, "note"),
                                                shopify_json::RefundStatuses(node)});
     }
   }
@@ -188,12 +189,12 @@ Result<ShopifyOrderRefund> ShopifyGraphQlClient::CreateRefund(const ShopifyRefun
   simdjson::dom::array user_errors;
   if (!result["userErrors"].get_array().get(user_errors) && user_errors.size() > 0) {
     std::string messages;
-    for (auto error : user_errors) messages += (messages.empty() ? "" : "; ") + shopify_json::Text(error, "message");
+    for (auto error : user_errors) messages += (messages.empty() ? "" : "; ") + JsonText(error, "message");
     return MakeError("upstream_rejected", "Shopify refused the refund: " + messages);
   }
   simdjson::dom::element refund;
   if (result["refund"].get(refund) || refund.is_null()) return MakeError("upstream_unavailable", "refundCreate returned no refund");
-  return ShopifyOrderRefund{shopify_json::Text(refund, "id"), request.note, shopify_json::RefundStatuses(refund)};
+  return ShopifyOrderRefund{JsonText(refund, "id"), request.note, shopify_json::RefundStatuses(refund)};
 }
 
 }  // namespace refundsync

@@ -1,12 +1,8 @@
 #include "clients/shopify_json.h"
+#include "core/json_read.h"
 
 namespace refundsync::shopify_json {
 
-std::string Text(simdjson::dom::element element, const char* key) {
-  std::string_view value;
-  if (element[key].get_string().get(value)) return "";
-  return std::string(value);
-}
 
 std::optional<Money> ShopMoney(simdjson::dom::element set) {
   simdjson::dom::element money;
@@ -14,7 +10,7 @@ std::optional<Money> ShopMoney(simdjson::dom::element set) {
   // [B] The MoneyBags read (refund totals, transactions, lines, shipping) are taken to be never negative: Shopify's
   // Decimal scalar is signed and its pages state no sign for them, but a negative refund amount is not one we can
   // book. A negative one fails its refund with invalid_amount for an operator to look at.
-  auto parsed = ParseRefundAmount(Text(money, "amount"), Text(money, "currencyCode"));
+  auto parsed = ParseRefundAmount(JsonText(money, "amount"), JsonText(money, "currencyCode"));
   if (!parsed) return std::nullopt;
   return *parsed;
 }
@@ -24,7 +20,7 @@ std::vector<std::string> RefundStatuses(simdjson::dom::element refund) {
   simdjson::dom::array nodes;
   if (refund["transactions"]["nodes"].get_array().get(nodes)) return statuses;
   for (auto node : nodes) {
-    if (Text(node, "kind") == "REFUND") statuses.push_back(Text(node, "status"));
+    if (JsonText(node, "kind") == "REFUND") statuses.push_back(JsonText(node, "status"));
   }
   return statuses;
 }
@@ -35,8 +31,8 @@ std::string AppendLineItems(simdjson::simdjson_result<simdjson::dom::element> co
   if (connection["nodes"].get_array().get(nodes)) return "";
   for (auto node : nodes) {
     ShopifyLineItem line;
-    line.id = Text(node, "id");
-    line.sku = Text(node, "sku");
+    line.id = JsonText(node, "id");
+    line.sku = JsonText(node, "sku");
     std::int64_t number = 0;
     if (!node["quantity"].get_int64().get(number)) line.quantity = number;
     if (!node["refundableQuantity"].get_int64().get(number)) line.refundable_quantity = number;

@@ -12,9 +12,6 @@
 
 namespace refundsync::shopify_json {
 
-// A string field, or "" when absent or not a string.
-std::string Text(simdjson::dom::element element, const char* key);
-
 // A MoneyBag's shop money ({shopMoney {amount currencyCode}}).
 std::optional<Money> ShopMoney(simdjson::dom::element set);
 

@@ -6,12 +6,12 @@
 #include "clients/shopify_json.h"
 #include "clients/shopify_queries.h"
 #include "core/json_writer.h"
+#include "core/json_read.h"
 
 namespace refundsync {
 namespace {
 
 using shopify_json::ShopMoney;
-using shopify_json::Text;
 
 // False when a line's amount is present but not money (the refund then fails with invalid_amount).
 bool AppendRefundLines(simdjson::dom::array nodes, std::vector<RefundLine>& out) {
@@ -22,8 +22,8 @@ bool AppendRefundLines(simdjson::dom::array nodes, std::vector<RefundLine>& out)
     if (!node["quantity"].get_int64().get(quantity)) line.quantity = quantity;
     simdjson::dom::element item;
     if (!node["lineItem"].get(item) && !item.is_null()) {
-      line.sku = Text(item, "sku");
-      line.line_item_id = Text(item, "id");
+      line.sku = JsonText(item, "sku");
+      line.line_item_id = JsonText(item, "id");
     }
     simdjson::dom::element set;
     if (!node["subtotalSet"].get(set)) valid &= (line.subtotal = ShopMoney(set)).has_value();
@@ -48,9 +48,9 @@ Result<void> SettleMoney(simdjson::dom::element refund, ShopifyRefundRecord& rec
   std::int64_t sent = 0;
   bool any = false, pending = false, succeeded = false;
   for (auto node : nodes) {
-    if (Text(node, "kind") != "REFUND") continue;
+    if (JsonText(node, "kind") != "REFUND") continue;
     any = true;
-    const std::string status = Text(node, "status");
+    const std::string status = JsonText(node, "status");
     if (status == "SUCCESS") {
       succeeded = true;
       simdjson::dom::element set;
@@ -74,7 +74,7 @@ std::vector<ShopifyRefundRef> RefundRefs(const std::string& order_id, simdjson::
   std::vector<ShopifyRefundRef> out;
   simdjson::dom::array refunds;
   if (order["refunds"].get_array().get(refunds)) return out;
-  for (auto refund : refunds) out.push_back(ShopifyRefundRef{order_id, Text(refund, "legacyResourceId")});
+  for (auto refund : refunds) out.push_back(ShopifyRefundRef{order_id, JsonText(refund, "legacyResourceId")});
   return out;
 }
 
@@ -99,11 +99,11 @@ Result<std::optional<ShopifyRefundRecord>> ShopifyGraphQlClient::GetRefund(const
     simdjson::dom::element refund;
     if (root["refund"].get(refund) || refund.is_null()) return std::optional<ShopifyRefundRecord>();
     if (page == 0) {
-      record.refund_id = Text(refund, "legacyResourceId");
-      record.created_at = Text(refund, "createdAt");
+      record.refund_id = JsonText(refund, "legacyResourceId");
+      record.created_at = JsonText(refund, "createdAt");
       simdjson::dom::element order;
       if (refund["order"].get(order) || order.is_null()) return MakeError("upstream_unavailable", "Shopify refund without its order");
-      record.order_id = Text(order, "legacyResourceId");
+      record.order_id = JsonText(order, "legacyResourceId");
       simdjson::dom::element set;
       if (refund["totalRefundedSet"].get(set)) return MakeError("upstream_unavailable", "Shopify refund without a total");
       auto total = ShopMoney(set);
@@ -136,7 +136,7 @@ Result<std::optional<ShopifyRefundRecord>> ShopifyGraphQlClient::GetRefund(const
     }
     bool has_next = false;
     if (lines["pageInfo"]["hasNextPage"].get_bool().get(has_next) || !has_next) break;
-    after = Text(lines["pageInfo"], "endCursor");
+    after = JsonText(lines["pageInfo"], "endCursor");
     if (after.empty()) break;
   }
   return std::optional<ShopifyRefundRecord>(std::move(record));
@@ -161,7 +161,7 @@ Result<std::vector<ShopifyRefundRef>> ShopifyGraphQlClient::RefundIdsOfOrdersUpd
     simdjson::dom::array orders;
     if (root["orders"]["nodes"].get_array().get(orders)) return MakeError("upstream_unavailable", "orders answer without nodes");
     for (auto order : orders) {
-      const std::string order_id = Text(order, "legacyResourceId");
+      const std::string order_id = JsonText(order, "legacyResourceId");
       auto refs = RefundRefs(order_id, order);
       if (refs.size() >= static_cast<std::size_t>(shopify_queries::kOrderRefundsShown)) {
         // The listing shows an order's first 50 refunds: read all of this one's alone.
@@ -173,7 +173,7 @@ Result<std::vector<ShopifyRefundRef>> ShopifyGraphQlClient::RefundIdsOfOrdersUpd
     }
     bool has_next = false;
     if (root["orders"]["pageInfo"]["hasNextPage"].get_bool().get(has_next) || !has_next) break;
-    after = Text(root["orders"]["pageInfo"], "endCursor");
+    after = JsonText(root["orders"]["pageInfo"], "endCursor");
     if (after.empty()) break;
   }
   return out;

@@ -106,9 +106,9 @@ inline std::string NetSuiteRestType(const std::string& record_type) {
   return record_type == "cashrefund" ? "cashRefund" : record_type == "creditmemo" ? "creditMemo" : record_type;
 }
 
-// The message prefix of a create's error after which the record may exist, or come to exist (NetSuite goes on
-// working on a request whose client hung up): no answer, or a 5xx.
+// Whether the record a create failed to answer for may exist, or come to exist (NetSuite goes on working on a
+// request whose client hung up): no answer came, or a 5xx. Its message starts with kOutcomeUnknown for people.
 inline constexpr std::string_view kOutcomeUnknown = "outcome unknown: ";
-inline bool IsOutcomeUnknown(const Error& error) { return error.message.rfind(kOutcomeUnknown, 0) == 0; }
+inline bool IsOutcomeUnknown(const Error& error) { return error.outcome_unknown; }
 
 }  // namespace refundsync

@@ -18,7 +18,6 @@ void WriteMoney(JsonWriter& json, std::string_view key, const Money& money) {
   json.Key(key).BeginObject().Key("minor_units").Int(money.minor_units).Key("currency").String(money.currency).EndObject();
 }
 
-std::string Text(simdjson::dom::element element, const char* key) { return JsonText(element, key); }
 
 }  // namespace
 
@@ -40,7 +39,7 @@ std::string TransactionId(const std::string& account, const std::string& source_
   return "tx_" + HexEncode(Sha256(account + "|" + source_record)).substr(0, 20);
 }
 
-bool IsRetryable(const Error& error) { return error.code == "upstream_unavailable"; }
+bool IsRetryable(const Error& error) { return error.kind == ErrorKind::kUnavailable; }
 
 std::string ToJson(const Transaction& tx) {
   JsonWriter json;
@@ -83,15 +82,15 @@ Result<Transaction> TransactionFromJson(const std::string& text) {
   simdjson::dom::element root;
   if (parser.parse(text).get(root) || !root.is_object()) return MakeError("corrupt", "transaction is not JSON");
   Transaction tx;
-  tx.id = Text(root, "id");
-  tx.account = Text(root, "account");
-  tx.direction = Text(root, "direction");
-  tx.source_record = Text(root, "source_record");
-  tx.target_record = Text(root, "target_record");
-  tx.order_id = Text(root, "order_id");
-  tx.sales_order = Text(root, "sales_order");
-  tx.billed_record = Text(root, "billed_record");
-  tx.source_created_at = Text(root, "source_created_at");
+  tx.id = JsonText(root, "id");
+  tx.account = JsonText(root, "account");
+  tx.direction = JsonText(root, "direction");
+  tx.source_record = JsonText(root, "source_record");
+  tx.target_record = JsonText(root, "target_record");
+  tx.order_id = JsonText(root, "order_id");
+  tx.sales_order = JsonText(root, "sales_order");
+  tx.billed_record = JsonText(root, "billed_record");
+  tx.source_created_at = JsonText(root, "source_created_at");
   simdjson::dom::element element;
   tx.amount = JsonMinorUnits(root, "amount").value_or(Money{});
   tx.shipping = JsonMinorUnits(root, "shipping");
@@ -99,8 +98,8 @@ Result<Transaction> TransactionFromJson(const std::string& text) {
   if (!root["lines"].get_array().get(lines)) {
     for (auto line : lines) tx.lines.push_back(JsonRefundLine(line));
   }
-  tx.status = ParseTxStatus(Text(root, "status")).value_or(TxStatus::kFailed);
-  if (!root["error"].get(element) && element.is_object()) tx.error = Error{Text(element, "code"), Text(element, "message")};
+  tx.status = ParseTxStatus(JsonText(root, "status")).value_or(TxStatus::kFailed);
+  if (!root["error"].get(element) && element.is_object()) tx.error = Error{JsonText(element, "code"), JsonText(element, "message")};
   std::int64_t number = 0;
   if (!root["attempts"].get_int64().get(number)) tx.attempts = static_cast<int>(number);
   if (!root["created_ms"].get_int64().get(number)) tx.created_ms = number;
@@ -110,8 +109,8 @@ Result<Transaction> TransactionFromJson(const std::string& text) {
     for (auto entry : history) {
       TxHistoryEntry out;
       if (!entry["at_ms"].get_int64().get(number)) out.at_ms = number;
-      out.status = Text(entry, "status");
-      out.note = Text(entry, "note");
+      out.status = JsonText(entry, "status");
+      out.note = JsonText(entry, "note");
       tx.history.push_back(std::move(out));
     }
   }

@@ -57,7 +57,7 @@ std::string TransactionId(const std::string& account, const std::string& source_
 std::string ToJson(const Transaction& tx);
 Result<Transaction> TransactionFromJson(const std::string& json);
 
-// Error codes whose failure is worth retrying (contract section 6: only upstream_unavailable).
+// Whether a failure is worth retrying: the upstream (or the store) is unavailable for now (contract section 6).
 bool IsRetryable(const Error& error);
 
 }  // namespace refundsync

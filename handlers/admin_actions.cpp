@@ -19,7 +19,7 @@ Result<RefundContext> AdminActions::BilledContext(const AccountConfig& account, 
 }
 
 Result<RetrieveResult> AdminActions::ImportAll(const AccountConfig& account, const std::vector<Transaction>& fresh,
-                                               SourceSystem source, TransactionStore& store) const {
+                                               SourceSystem source, SyncStore& store) const {
   RetrieveResult result;
   for (const auto& tx : fresh) {
     auto known = store.Load(tx.id);
@@ -40,7 +40,7 @@ Result<RetrieveResult> AdminActions::ImportAll(const AccountConfig& account, con
 }
 
 Result<RetrieveResult> AdminActions::Retrieve(const std::string& account_id, const std::string& source,
-                                              const std::string& order_id, TransactionStore& store) const {
+                                              const std::string& order_id, SyncStore& store) const {
   const AccountConfig* account = config_.FindAccount(account_id);
   if (account == nullptr) return MakeError("unknown_account", "no account " + account_id);
   if (source != "netsuite" && source != "storefront") {
@@ -106,7 +106,7 @@ Result<RetrieveResult> AdminActions::Retrieve(const std::string& account_id, con
   return ImportAll(*account, fresh, SourceSystem::kNetSuite, store);
 }
 
-Result<Transaction> AdminActions::PostNow(const std::string& tx_id, TransactionStore& store, bool& already_posted) const {
+Result<Transaction> AdminActions::PostNow(const std::string& tx_id, SyncStore& store, bool& already_posted) const {
   auto loaded = store.Load(tx_id);
   if (!loaded) return loaded.error();
   if (!*loaded) return MakeError("not_found", "no transaction " + tx_id);

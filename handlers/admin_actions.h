@@ -28,16 +28,16 @@ class AdminActions {
   // Errors: unknown_account, direction_mismatch, order_not_synced, order_not_billed, no_refund_record, and
   // upstream failures. Ignores sync_since (an explicit operator action); posts per the account's auto_post.
   Result<RetrieveResult> Retrieve(const std::string& account_id, const std::string& source, const std::string& order_id,
-                                  TransactionStore& store) const;
+                                  SyncStore& store) const;
 
   // Posts now. A posted transaction is returned as it is (`already_posted` true), with no upstream call.
-  Result<Transaction> PostNow(const std::string& tx_id, TransactionStore& store, bool& already_posted) const;
+  Result<Transaction> PostNow(const std::string& tx_id, SyncStore& store, bool& already_posted) const;
 
  private:
   // The order's refund context; an error when it was never synced or is not billed.
   Result<RefundContext> BilledContext(const AccountConfig& account, const std::string& order_id) const;
   Result<RetrieveResult> ImportAll(const AccountConfig& account, const std::vector<Transaction>& fresh,
-                                   SourceSystem source, TransactionStore& store) const;
+                                   SourceSystem source, SyncStore& store) const;
 
   const Config& config_;
   const RefundProcessor& processor_;

@@ -15,7 +15,7 @@ constexpr Duration kRunnerLease = std::chrono::minutes(10);
 
 }  // namespace
 
-Result<ReconcileReport> EbayReconciler::RunOnce(const AccountConfig& account, TransactionStore& store,
+Result<ReconcileReport> EbayReconciler::RunOnce(const AccountConfig& account, SyncStore& store,
                                                 const std::string& holder) const {
   ReconcileReport report;
   EbayClient* ebay = processor_.EbayFor(account.id);

@@ -19,7 +19,7 @@ class EbayReconciler {
  public:
   EbayReconciler(const RefundProcessor& processor, const Clock& clock) : processor_(processor), clock_(clock) {}
 
-  Result<ReconcileReport> RunOnce(const AccountConfig& account, TransactionStore& store, const std::string& holder) const;
+  Result<ReconcileReport> RunOnce(const AccountConfig& account, SyncStore& store, const std::string& holder) const;
 
  private:
   const RefundProcessor& processor_;

@@ -16,7 +16,7 @@ constexpr Duration kRunnerLease = std::chrono::minutes(10);
 }  // namespace
 
 Result<ReconcileReport> NetSuiteReconciler::RunOnce(const std::string& only_account, std::int64_t not_before_ms,
-                                                    TransactionStore& store, const std::string& holder) const {
+                                                    SyncStore& store, const std::string& holder) const {
   ReconcileReport report;
   const std::string scope = only_account.empty() ? "netsuite" : "netsuite:" + only_account;
   auto leased = store.TryAcquireRunnerLease(scope, holder, kRunnerLease);

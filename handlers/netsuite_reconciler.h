@@ -15,7 +15,7 @@ class NetSuiteReconciler {
       : processor_(processor), ledger_(ledger), clock_(clock) {}
 
   // `only_account`: reconcile one account's records (the CLI's --account); empty: every account.
-  Result<ReconcileReport> RunOnce(const std::string& only_account, std::int64_t not_before_ms, TransactionStore& store,
+  Result<ReconcileReport> RunOnce(const std::string& only_account, std::int64_t not_before_ms, SyncStore& store,
                                   const std::string& holder) const;
 
  private:

@@ -4,12 +4,12 @@
 #pragma once
 
 #include "core/config.h"
-#include "store/transaction_store.h"
+#include "store/sync_store.h"
 
 namespace refundsync {
 
 inline Result<std::int64_t> ReconcileStart(const AccountConfig& account, const std::string& scope,
-                                           TransactionStore& store, std::int64_t now_ms) {
+                                           SyncStore& store, std::int64_t now_ms) {
   constexpr std::int64_t kOverlapMs = 120'000;
   auto checkpoint = store.Checkpoint(scope);
   if (!checkpoint) return checkpoint.error();

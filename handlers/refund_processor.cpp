@@ -8,7 +8,6 @@
 #include "core/time.h"
 #include "handlers/refund_source.h"
 #include "policy/direction_policy.h"
-#include "store/capture_purger.h"
 
 namespace refundsync {
 namespace {
@@ -26,7 +25,7 @@ std::string NotShownByShopify(ShopifyClient& shopify, const std::string& refund_
 
 class StoreFactsCache : public FactsCache {
  public:
-  explicit StoreFactsCache(TransactionStore& store) : store_(store) {}
+  explicit StoreFactsCache(SyncStore& store) : store_(store) {}
   std::optional<std::string> Get(const std::string& key) override {
     auto value = store_.CacheGet(key);
     return value ? *value : std::nullopt;
@@ -34,7 +33,7 @@ class StoreFactsCache : public FactsCache {
   void Put(const std::string& key, const std::string& value) override { (void)store_.CachePut(key, value, kFactsCacheTime); }
 
  private:
-  TransactionStore& store_;
+  SyncStore& store_;
 };
 
 bool Finished(TxStatus status) { return status == TxStatus::kPosted || status == TxStatus::kSkipped; }
@@ -95,7 +94,7 @@ std::int64_t RefundProcessor::Backoff(int attempts, std::int64_t retry_after_ms)
   return std::max(jittered, retry_after_ms);
 }
 
-Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, TransactionStore& store,
+Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, SyncStore& store,
                                           const std::string& event_id) const {
   const AccountConfig* account = config_.FindAccount(event.account);
   switch (event.kind) {
@@ -132,7 +131,7 @@ Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, Transaction
       auto order = ebay->GetOrder(event.order_id);
       if (!order) {
         // eBay unreachable: leave the event unacknowledged; reconciliation would find the refund anyway.
-        return MakeError("store_unavailable", "eBay order " + event.order_id + ": " + order.error().message);
+        return Error(order.error().code, "eBay order " + event.order_id + ": " + order.error().message);
       }
       if (!*order) return {};
       auto imported = ImportEbayOrder(*account, **order, store);
@@ -144,7 +143,7 @@ Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, Transaction
 }
 
 Result<void> RefundProcessor::ImportShopifyRefund(const AccountConfig& account, const std::string& refund_id,
-                                                  const Transaction& fallback, TransactionStore& store,
+                                                  const Transaction& fallback, SyncStore& store,
                                                   bool automatic) const {
   // Known already (a redelivery, a replay, reconciliation's overlap): the first arrival decided, no Shopify call.
   auto known = store.Load(fallback.id);
@@ -159,7 +158,7 @@ Result<void> RefundProcessor::ImportShopifyRefund(const AccountConfig& account, 
   auto refund = it->second->GetRefund(refund_id);
   if (!refund && IsRetryable(refund.error())) {
     // Shopify unreachable or throttled: leave the event unacknowledged; it comes back.
-    return MakeError("store_unavailable", "Shopify refund " + refund_id + ": " + refund.error().message);
+    return Error(refund.error().code, "Shopify refund " + refund_id + ": " + refund.error().message);
   }
   if (refund && *refund) {
     Transaction fresh = TransactionFromShopifyRecord(account, **refund, clock_.NowMs());
@@ -228,7 +227,7 @@ std::optional<PostOutcome> RefundProcessor::RefreshFromShopify(const AccountConf
 }
 
 Result<int> RefundProcessor::ImportEbayOrder(const AccountConfig& account, const EbayOrder& order,
-                                             TransactionStore& store) const {
+                                             SyncStore& store) const {
   int imported = 0;
   for (const auto& fresh : TransactionsFromEbayOrder(account, order, clock_.NowMs())) {
     auto tx = Import(account, fresh, store, true);
@@ -240,7 +239,7 @@ Result<int> RefundProcessor::ImportEbayOrder(const AccountConfig& account, const
 
 Result<void> RefundProcessor::RecordChangeAfterPosting(const AccountConfig& account, const Transaction& posted,
                                                        const std::string& event, const std::string& event_id,
-                                                       TransactionStore& store) const {
+                                                       SyncStore& store) const {
   // Money already returned on the storefront is never reversed automatically: record the change for people.
   // Named by the queued event, so its redelivery (a worker died before acknowledging) or replay meets the same
   // record instead of adding another; the clock only when there is no event.
@@ -261,7 +260,7 @@ Result<void> RefundProcessor::RecordChangeAfterPosting(const AccountConfig& acco
 }
 
 Result<void> RefundProcessor::HandleNetSuiteRecord(const std::string& record_type, const std::string& record_id,
-                                                   const std::string& event, TransactionStore& store,
+                                                   const std::string& event, SyncStore& store,
                                                    const std::string& only_account,
                                                    const std::string& event_id) const {
   const std::string source_record = "netsuite:" + record_type + ":" + record_id;
@@ -276,9 +275,9 @@ Result<void> RefundProcessor::HandleNetSuiteRecord(const std::string& record_typ
     }
     if (event == "delete") return {};  // never posted: nothing to do
   }
-  auto resolved = outbound_.Resolve(record_type, record_id, clock_.NowMs());
+  auto resolved = from_netsuite_.Resolve(record_type, record_id, clock_.NowMs());
   if (!resolved) {
-    if (IsRetryable(resolved.error())) return MakeError("store_unavailable", resolved.error().message);
+    if (IsRetryable(resolved.error())) return resolved.error();  // NetSuite unreachable: the event comes back
     // Not ours to post (e.g. not created from the billed record of a synced order): say so where people look.
     if (!only_account.empty()) return {};
     Transaction tx;
@@ -301,7 +300,7 @@ Result<void> RefundProcessor::HandleNetSuiteRecord(const std::string& record_typ
 }
 
 Result<bool> RefundProcessor::IsKnownNetSuiteRecord(const std::string& record_type, const std::string& record_id,
-                                                    TransactionStore& store) const {
+                                                    SyncStore& store) const {
   const std::string source_record = "netsuite:" + record_type + ":" + record_id;
   std::vector<std::pair<std::string, bool>> holders{{"netsuite", false}};  // unmapped records are kept under "netsuite"
   for (const auto& account : config_.accounts) holders.emplace_back(account.id, account.auto_post);
@@ -314,13 +313,13 @@ Result<bool> RefundProcessor::IsKnownNetSuiteRecord(const std::string& record_ty
 }
 
 Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const Transaction& fresh,
-                                            TransactionStore& store, bool automatic, SourceSystem source,
+                                            SyncStore& store, bool automatic, SourceSystem source,
                                             bool just_read) const {
   // Decide before storing, so a stored `imported` always means "passed the policy and the cut-over".
   Transaction candidate = fresh;
   const std::int64_t now = clock_.NowMs();
   const RouteDecision route = RouteRefundEvent(source, account.direction, account.id);
-  if (route.route == Route::kSkipped) {
+  if (route.skipped()) {
     candidate.Record(now, TxStatus::kSkipped, route.reason);
   } else if (automatic) {
     std::int64_t cutover = 0;
@@ -383,7 +382,7 @@ void RefundProcessor::ObserveStages() const {
       .Observe(seconds(times.upstream));
 }
 
-Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transaction tx, TransactionStore& store,
+Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transaction tx, SyncStore& store,
                                           bool just_read) const {
   if (tx.status == TxStatus::kPosted) {
     (void)store.RemoveRetry(tx.id);
@@ -434,8 +433,8 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
   }
   if (!decided) decided = JudgeAmount(tx);
   const PostOutcome outcome = decided                ? *decided
-                              : from_netsuite        ? outbound_.Post(account, tx, before_irreversible)
-                                                     : inbound_.Post(account, tx, cache);
+                              : from_netsuite        ? from_netsuite_.Post(account, tx, before_irreversible)
+                                                     : to_netsuite_.Post(account, tx, cache);
   ObserveStages();
   const std::int64_t now = clock_.NowMs();
   if (!outcome.sales_order.empty()) tx.sales_order = outcome.sales_order;
@@ -490,7 +489,11 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
   } else {
     (void)store.RemoveRetry(tx.id);  // finished: posted, or failed for an operator
   }
-  log::Info(tx.status == TxStatus::kPosted ? "refund_posted" : "refund_failed",
+  const char* event = tx.status == TxStatus::kPosted    ? "refund_posted"
+                      : tx.status == TxStatus::kSkipped ? "refund_skipped"
+                      : tx.status == TxStatus::kImported ? "refund_pending"
+                                                        : "refund_failed";
+  log::Info(event,
             {{"tx", tx.id},
              {"account", account.id},
              {"order_id", tx.order_id},
@@ -500,7 +503,7 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
   return tx;
 }
 
-Result<void> RefundProcessor::Retry(const std::string& tx_id, TransactionStore& store) const {
+Result<void> RefundProcessor::Retry(const std::string& tx_id, SyncStore& store) const {
   auto loaded = store.Load(tx_id);
   if (!loaded) return loaded.error();
   const bool stuck = *loaded && (*loaded)->status == TxStatus::kFailed && (*loaded)->error &&

@@ -1,6 +1,6 @@
 // What happens to a refund once it is known: dedupe by its stable id, the direction policy, the cut-over
 // (sync_since), auto_post, then posting under the order's lease, with retries and a dead-letter stream.
-// Every entry point takes the calling thread's TransactionStore (one Redis connection per thread).
+// Every entry point takes the calling thread's SyncStore (one store connection per thread).
 #pragma once
 
 #include <map>
@@ -13,9 +13,9 @@
 #include "core/config.h"
 #include "core/metrics.h"
 #include "policy/direction_policy.h"
-#include "handlers/inbound_handler.h"
-#include "handlers/outbound_handler.h"
-#include "store/transaction_store.h"
+#include "handlers/to_netsuite_handler.h"
+#include "handlers/from_netsuite_handler.h"
+#include "store/sync_store.h"
 
 namespace refundsync {
 
@@ -25,70 +25,70 @@ bool SkippedForCutover(const Transaction& tx);
 
 class RefundProcessor {
  public:
-  RefundProcessor(const Config& config, const InboundHandler& inbound, const OutboundHandler& outbound,
+  RefundProcessor(const Config& config, const ToNetSuiteHandler& to_netsuite, const FromNetSuiteHandler& from_netsuite,
                   std::map<std::string, EbayClient*> ebay, std::map<std::string, ShopifyClient*> shopify,
                   const Clock& clock, MetricsRegistry& metrics)
       : config_(config),
-        inbound_(inbound),
-        outbound_(outbound),
+        to_netsuite_(to_netsuite),
+        from_netsuite_(from_netsuite),
         ebay_(std::move(ebay)),
         shopify_(std::move(shopify)),
         clock_(clock),
         metrics_(metrics) {}
 
   // A queued event (`event_id`: its id in the queue, the same on every redelivery and replay). An error means
-  // the store failed: leave the event unacknowledged so it comes back.
-  Result<void> HandleEvent(const WebhookEvent& event, TransactionStore& store, const std::string& event_id = "") const;
+  // the store or an upstream could not be reached: leave the event unacknowledged so it comes back.
+  Result<void> HandleEvent(const WebhookEvent& event, SyncStore& store, const std::string& event_id = "") const;
 
   // A NetSuite cash refund or credit memo was created, edited or deleted (a webhook, or reconciliation).
   // `only_account`: ignore records of other accounts (reconciling one account). `event_id` names a change
   // after posting, so a redelivered event records it once.
   Result<void> HandleNetSuiteRecord(const std::string& record_type, const std::string& record_id,
-                                    const std::string& event, TransactionStore& store,
+                                    const std::string& event, SyncStore& store,
                                     const std::string& only_account = "", const std::string& event_id = "") const;
 
   // Whether a NetSuite refund record already has its transaction, so reading it again (reconciliation's
   // overlapping window) needs no NetSuite call. One that a dead worker left `imported` on an auto-posting account
   // does not count: handling it again resumes its post.
   Result<bool> IsKnownNetSuiteRecord(const std::string& record_type, const std::string& record_id,
-                                     TransactionStore& store) const;
+                                     SyncStore& store) const;
 
   // Reads a NetSuite refund record back to its account and order (a new transaction, not stored).
   Result<ResolvedNetSuiteRefund> ResolveNetSuite(const std::string& record_type, const std::string& record_id) const {
-    return outbound_.Resolve(record_type, record_id, clock_.NowMs());
+    return from_netsuite_.Resolve(record_type, record_id, clock_.NowMs());
   }
 
   // A refund read from its source. `automatic` (webhooks, reconciliation) honours sync_since; an operator's
   // retrieve does not. Returns the transaction as stored afterwards.
   // `just_read`: `fresh` was read from its source a moment ago, so posting it need not read it again.
-  Result<Transaction> Import(const AccountConfig& account, const Transaction& fresh, TransactionStore& store,
+  Result<Transaction> Import(const AccountConfig& account, const Transaction& fresh, SyncStore& store,
                              bool automatic, SourceSystem source = SourceSystem::kStorefront,
                              bool just_read = false) const;
 
   // Posts now, under the order's lease; failures are recorded and retried while retryable. A Shopify refund is
   // read from Shopify again first (unless `just_read`): it is posted as Shopify shows it, once its money went back.
-  Result<Transaction> Post(const AccountConfig& account, Transaction tx, TransactionStore& store,
+  Result<Transaction> Post(const AccountConfig& account, Transaction tx, SyncStore& store,
                            bool just_read = false) const;
 
   // A transaction whose retry is due.
-  Result<void> Retry(const std::string& tx_id, TransactionStore& store) const;
+  Result<void> Retry(const std::string& tx_id, SyncStore& store) const;
 
   // A Shopify refund an account syncing to NetSuite does not know yet, read from Shopify (a refunds/create
   // webhook, reconciliation or a retrieve only say which one) and imported. One Shopify no longer shows (its order
   // is older than the token may see) becomes a failed transaction that says why, built from `fallback`.
   Result<void> ImportShopifyRefund(const AccountConfig& account, const std::string& refund_id,
-                                   const Transaction& fallback, TransactionStore& store, bool automatic) const;
+                                   const Transaction& fallback, SyncStore& store, bool automatic) const;
 
 
   // Imports the refunds of one eBay order (a notification named it, or reconciliation found it changed).
-  Result<int> ImportEbayOrder(const AccountConfig& account, const EbayOrder& order, TransactionStore& store) const;
+  Result<int> ImportEbayOrder(const AccountConfig& account, const EbayOrder& order, SyncStore& store) const;
   EbayClient* EbayFor(const std::string& account) const;
 
  private:
   std::int64_t Backoff(int attempts, std::int64_t retry_after_ms) const;
   Result<void> RecordChangeAfterPosting(const AccountConfig& account, const Transaction& posted,
                                         const std::string& event, const std::string& event_id,
-                                        TransactionStore& store) const;
+                                        SyncStore& store) const;
   void Count(const char* outcome) const;
   // Observes this thread's stage times of the post that just ended (refundsync_refund_stage_seconds).
   void ObserveStages() const;
@@ -97,8 +97,8 @@ class RefundProcessor {
   std::optional<PostOutcome> RefreshFromShopify(const AccountConfig& account, Transaction& tx) const;
 
   const Config& config_;
-  const InboundHandler& inbound_;
-  const OutboundHandler& outbound_;
+  const ToNetSuiteHandler& to_netsuite_;
+  const FromNetSuiteHandler& from_netsuite_;
   std::map<std::string, EbayClient*> ebay_;
   std::map<std::string, ShopifyClient*> shopify_;
   const Clock& clock_;

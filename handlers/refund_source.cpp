@@ -7,7 +7,6 @@
 namespace refundsync {
 namespace {
 
-std::string Text(simdjson::dom::element element, const char* key) { return JsonText(element, key); }
 
 Transaction NewTransaction(const AccountConfig& account, const std::string& source_record, std::int64_t now_ms) {
   Transaction tx;
@@ -107,29 +106,29 @@ Result<WebhookEvent> WebhookEventFromJson(const std::string& json) {
   simdjson::dom::element root;
   if (parser.parse(json).get(root) || !root.is_object()) return MakeError("corrupt", "queued event is not JSON");
   WebhookEvent event;
-  const std::string source = Text(root, "source");
+  const std::string source = JsonText(root, "source");
   event.source = source == "ebay" ? WebhookSource::kEbay : source == "netsuite" ? WebhookSource::kNetSuite
                                                                                 : WebhookSource::kShopify;
-  event.account = Text(root, "account");
-  event.topic = Text(root, "topic");
-  const std::string kind = Text(root, "kind");
+  event.account = JsonText(root, "account");
+  event.topic = JsonText(root, "topic");
+  const std::string kind = JsonText(root, "kind");
   for (EventKind candidate : {EventKind::kStorefrontRefund, EventKind::kStorefrontOrderChanged,
                               EventKind::kNetSuiteRecord, EventKind::kPrivacyRedaction, EventKind::kIgnored}) {
     if (EventKindName(candidate) == kind) event.kind = candidate;
   }
-  event.order_id = Text(root, "order_id");
-  event.refund_id = Text(root, "refund_id");
-  event.created_at = Text(root, "created_at");
+  event.order_id = JsonText(root, "order_id");
+  event.refund_id = JsonText(root, "refund_id");
+  event.created_at = JsonText(root, "created_at");
   event.amount = JsonMinorUnits(root, "amount");
-  event.amount_error = Text(root, "amount_error");
+  event.amount_error = JsonText(root, "amount_error");
   event.shipping = JsonMinorUnits(root, "shipping");
   simdjson::dom::array lines;
   if (!root["lines"].get_array().get(lines)) {
     for (auto line : lines) event.lines.push_back(JsonRefundLine(line));
   }
-  event.record_type = Text(root, "record_type");
-  event.record_id = Text(root, "record_id");
-  event.record_event = Text(root, "record_event");
+  event.record_type = JsonText(root, "record_type");
+  event.record_id = JsonText(root, "record_id");
+  event.record_event = JsonText(root, "record_event");
   simdjson::dom::array subjects;
   if (!root["privacy_subjects"].get_array().get(subjects)) {
     for (auto subject : subjects) {

@@ -12,7 +12,7 @@ constexpr Duration kRunnerLease = std::chrono::minutes(10);
 
 }  // namespace
 
-Result<ReconcileReport> ShopifyReconciler::RunOnce(const AccountConfig& account, TransactionStore& store,
+Result<ReconcileReport> ShopifyReconciler::RunOnce(const AccountConfig& account, SyncStore& store,
                                                    const std::string& holder) const {
   ReconcileReport report;
   auto client = shopify_.find(account.id);

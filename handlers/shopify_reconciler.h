@@ -16,7 +16,7 @@ class ShopifyReconciler {
   ShopifyReconciler(const RefundProcessor& processor, std::map<std::string, ShopifyClient*> shopify, const Clock& clock)
       : processor_(processor), shopify_(std::move(shopify)), clock_(clock) {}
 
-  Result<ReconcileReport> RunOnce(const AccountConfig& account, TransactionStore& store, const std::string& holder) const;
+  Result<ReconcileReport> RunOnce(const AccountConfig& account, SyncStore& store, const std::string& holder) const;
 
  private:
   const RefundProcessor& processor_;

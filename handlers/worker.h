@@ -12,22 +12,22 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/metrics.h"
 #include "handlers/refund_processor.h"
-#include "store/redis_connection.h"
+#include "store/event_queue.h"
 
 namespace refundsync {
 
 class Worker {
  public:
-  Worker(const RefundProcessor& processor, RedisLocator locator, std::string consumer_prefix, Duration claim_idle,
-         const Clock& clock, MetricsRegistry& metrics);
+  Worker(const RefundProcessor& processor, const StoreConnector& connector, std::string consumer_prefix,
+         Duration claim_idle, const Clock& clock, MetricsRegistry& metrics);
   ~Worker();
 
   void Start(int threads);
@@ -37,10 +37,7 @@ class Worker {
  private:
   // One unit of work: a stream entry (acknowledged once handled) or a due retry.
   struct Job {
-    std::string stream;  // empty for a retry
-    std::string entry_id;
-    std::string event_id;
-    std::string event_json;
+    QueuedEvent event;     // its stream is empty for a retry
     std::string retry_tx;
     bool reclaimed = false;  // taken over after the claim idle time (its queued time is not the ingress's)
   };
@@ -48,23 +45,25 @@ class Worker {
   void Read();
   void Handle();
   static std::string HeldKey(const Job& job);
-  void HandleJob(const Job& job, std::unique_ptr<RedisConnection>& connection);
+  void HandleJob(const Job& job, std::unique_ptr<StoreSession>& session);
+  // The session, connected again when it broke; false when the store cannot be reached now.
+  bool Connected(std::unique_ptr<StoreSession>& session);
   // Waits until a handler thread is free and nothing is queued; false when stopping or after `at_most`.
   bool WaitForFreeThread(std::chrono::milliseconds at_most);
   // Restarts the idle time of every stream entry this process holds (queued or being handled), so that another
   // replica never takes over an entry behind a slow call; run every claim_idle / 3.
-  void Heartbeat(RedisConnection& connection);
+  void Heartbeat(EventQueue& events);
   int FreeThreads();
   // Queues a job unless this process already holds it (queued or being handled): XAUTOCLAIM also returns this
   // consumer's own entries once they are idle for the claim idle time, e.g. behind a slow NetSuite call.
   void Enqueue(Job job);
-  // Reads once more after a Redis error answer (e.g. NOGROUP after a failover to a master without the group).
-  void PauseAfterError(RedisConnection& connection, const std::string& what, const std::string& error);
+  // Reads again shortly after a store error (e.g. NOGROUP after a failover to a master without the group).
+  void PauseAfterError(const std::string& what, const Error& error);
   // Handles one stream entry; true when it may be acknowledged.
-  bool Process(const Job& job, TransactionStore& store);
+  bool Process(const Job& job, SyncStore& store);
 
   const RefundProcessor& processor_;
-  RedisLocator locator_;
+  const StoreConnector& connector_;
   std::string consumer_;
   Duration claim_idle_;
   const Clock& clock_;
@@ -75,13 +74,10 @@ class Worker {
   std::condition_variable job_ready_;   // a job was queued (or stopping)
   std::condition_variable thread_free_; // a handler finished a job (or stopping)
   std::deque<Job> jobs_;
-  std::set<std::string> held_;  // stream entry ids and retry transaction ids queued or being handled here
+  std::map<std::string, QueuedEvent> held_;  // by HeldKey: stream entries and retries queued or being handled here
   int idle_ = 0;  // handler threads waiting for a job
   std::thread reader_;
   std::vector<std::thread> handlers_;
 };
-
-// Creates the consumer group on every shard stream (idempotent).
-Result<void> EnsureConsumerGroups(RedisConnection& redis);
 
 }  // namespace refundsync

@@ -12,9 +12,10 @@
 #include "core/json_writer.h"
 #include "core/time.h"
 #include "core/transaction.h"
+#include "core/unit_number.h"
 #include "store/capture_store.h"
 #include "store/key_layout.h"
-#include "store/transaction_store.h"
+#include "store/redis_sync_store.h"
 
 namespace refundsync {
 namespace {
@@ -36,11 +37,9 @@ Result<Paging> ReadPaging(const HttpRequest& request) {
     if (!paging.since_ms) return MakeError("bad_request", "since must be an RFC 3339 time");
   }
   if (auto text = request.QueryParam("limit")) {
-    try {
-      paging.limit = std::clamp(std::stoi(*text), 1, kMaxLimit);
-    } catch (const std::exception&) {
-      return MakeError("bad_request", "limit must be a number");
-    }
+    const auto limit = ParseInt64(*text);
+    if (!limit) return MakeError("bad_request", "limit must be a number");
+    paging.limit = static_cast<int>(std::clamp<std::int64_t>(*limit, 1, kMaxLimit));
   }
   return paging;
 }
@@ -163,11 +162,22 @@ bool AdminRoutes::Handle(const HttpRequest& request, const Respond& respond) con
 namespace {
 
 int StatusFor(const Error& error) {
-  if (error.code == "unknown_account" || error.code == "not_found") return 404;
-  if (error.code == "bad_request") return 400;
-  if (error.code == "upstream_unavailable" || error.code == "store_unavailable") return 503;
-  if (error.code == "upstream_rejected" || error.code == "upstream_unknown") return 502;
-  return 422;  // order_not_synced, order_not_billed, no_refund_record, direction_mismatch
+  switch (error.kind) {
+    case ErrorKind::kInvalidArgument:
+      return 400;
+    case ErrorKind::kNotFound:
+      return 404;
+    case ErrorKind::kFailedPrecondition:
+      return 422;  // order_not_synced, order_not_billed, no_refund_record, direction_mismatch, ...
+    case ErrorKind::kUnavailable:
+      return 503;
+    case ErrorKind::kRejected:
+    case ErrorKind::kOutcomeUnknown:
+      return 502;
+    case ErrorKind::kInternal:
+      break;
+  }
+  return 500;
 }
 
 }  // namespace
@@ -182,7 +192,7 @@ HttpResponse AdminRoutes::Retrieve(const HttpRequest& request) const {
   }
   auto connection = locator_.ConnectToMaster(std::chrono::seconds(1));
   if (!connection) return Unavailable();
-  TransactionStore store(**connection);
+  RedisSyncStore store(**connection);
   auto result = actions_->Retrieve(std::string(account), std::string(source), std::string(order_id), store);
   if (!result) return ErrorResponse(StatusFor(result.error()), result.error().code, result.error().message);
   JsonWriter json;
@@ -197,7 +207,7 @@ HttpResponse AdminRoutes::Retrieve(const HttpRequest& request) const {
 HttpResponse AdminRoutes::Post(const std::string& id) const {
   auto connection = locator_.ConnectToMaster(std::chrono::seconds(1));
   if (!connection) return Unavailable();
-  TransactionStore store(**connection);
+  RedisSyncStore store(**connection);
   bool already_posted = false;
   auto tx = actions_->PostNow(id, store, already_posted);
   if (!tx) return ErrorResponse(StatusFor(tx.error()), tx.error().code, tx.error().message);
@@ -234,11 +244,7 @@ void AdminRoutes::ReplayEvent(const std::string& id, const Respond& respond) con
       if (!entry.value.get_string().get(value)) request.headers[std::string(entry.key)] = std::string(value);
     }
   }
-  std::int64_t received = 0;
-  try {
-    received = std::stoll(field("received_at"));
-  } catch (const std::exception&) {
-  }
+  const std::int64_t received = ParseInt64(field("received_at")).value_or(0);
   webhooks_->Replay(id, request, received, field("account"), respond);
 }
 
@@ -276,7 +282,7 @@ HttpResponse AdminRoutes::ListEvents(const HttpRequest& request) const {
   filter.since_ms = paging->since_ms;
   return WithConnection([&](RedisConnection& connection) {
     auto page = CaptureStore(connection).List(filter, limit, request.QueryParam("cursor"));
-    if (!page && page.error().code == "bad_request") return ErrorResponse(400, "bad_request", page.error().message);
+    if (!page && page.error().kind == ErrorKind::kInvalidArgument) return ErrorResponse(400, "bad_request", page.error().message);
     if (!page) return Unavailable();
     JsonWriter json;
     json.BeginObject().Key("items").BeginArray();
@@ -294,7 +300,7 @@ HttpResponse AdminRoutes::ListEvents(const HttpRequest& request) const {
 
 HttpResponse AdminRoutes::ShowTransaction(const std::string& id) const {
   return WithConnection([&](RedisConnection& connection) {
-    auto tx = TransactionStore(connection).Load(id);
+    auto tx = RedisSyncStore(connection).Load(id);
     if (!tx) return Unavailable();
     if (!*tx) return ErrorResponse(404, "not_found", "no transaction " + id);
     return JsonResponse(200, ToJson(**tx));
@@ -313,14 +319,12 @@ HttpResponse AdminRoutes::ListTransactions(const HttpRequest& request) const {
   // The cursor is the position in the index (most recently updated first) where the next page starts.
   std::int64_t position = 0;
   if (auto text = request.QueryParam("cursor")) {
-    try {
-      position = std::stoll(*text);
-    } catch (const std::exception&) {
-      return ErrorResponse(400, "bad_request", "malformed cursor");
-    }
+    const auto parsed = ParseInt64(*text);
+    if (!parsed) return ErrorResponse(400, "bad_request", "malformed cursor");
+    position = *parsed;
   }
   return WithConnection([&](RedisConnection& connection) {
-    TransactionStore store(connection);
+    RedisSyncStore store(connection);
     JsonWriter json;
     json.BeginObject().Key("items").BeginArray();
     int found = 0;
@@ -328,9 +332,9 @@ HttpResponse AdminRoutes::ListTransactions(const HttpRequest& request) const {
     bool exhausted = false;
     // A page ends at `limit` transactions or kMaxPageBytes of them, whichever comes first.
     const auto full = [&] { return found >= limit || bytes >= kMaxPageBytes; };
-    const TransactionStore::ListFilter filter{status, account, order_id, since};
+    const TransactionRepository::ListFilter filter{status, account, order_id, since};
     while (!full() && !exhausted) {
-      // Read from the index that serves the filter (TransactionStore::ListIds): a narrow filter costs no scan.
+      // Read from the index that serves the filter (RedisSyncStore::ListIds): a narrow filter costs no scan.
       const int wanted = std::clamp(limit - found, 10, kScanBatch);  // what the page still needs, in a batch
       auto ids = store.ListIds(filter, position, wanted);
       if (!ids) return Unavailable();

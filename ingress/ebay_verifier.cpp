@@ -63,7 +63,7 @@ std::optional<Verification> EbayVerifier::VerifyIf(const AccountConfig& account,
   if (!key) {
     // Unknown kid: the signature cannot be eBay's. Key service down: we could not check, the sender retries.
     return Rejection{"public key " + read.kid + ": " + key.error().message,
-                     key.error().code != "unknown_key"};
+                     key.error().kind != ErrorKind::kNotFound};
   }
   // The key names its digest; a header that asks for another one does not get to choose.
   const DigestAlgorithm digest = (*key)->digest;

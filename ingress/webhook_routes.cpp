@@ -1,9 +1,7 @@
 #include "ingress/webhook_routes.h"
 
-#include "core/crypto.h"
 #include "core/json_writer.h"
 #include "core/log.h"
-#include "ingress/webhook_parsers.h"
 
 namespace refundsync {
 namespace {
@@ -144,20 +142,14 @@ void WebhookRoutes::HandleSource(WebhookSource source, const AccountConfig* acco
                                     {"bytes", static_cast<long long>(request.body.size())}});
     return respond(ErrorResponse(413, "payload_too_large", "the body exceeds limits.max_body_bytes"));
   }
-  if (source == WebhookSource::kShopify) {
-    return Record(source, account, request, verifiers_.shopify.Verify(*account, request), received_at_ms, respond);
-  }
-  if (source == WebhookSource::kNetSuite) {
-    return Record(source, account, request, verifiers_.netsuite.Verify(request), received_at_ms, respond);
-  }
-  if (auto verification = verifiers_.ebay.VerifyWithCachedKey(*account, request)) {
+  if (auto verification = sources_.VerifyWithoutFetching(source, account, request, received_at_ms)) {
     return Record(source, account, request, *verification, received_at_ms, respond);
   }
   // Verifying needs eBay's public key first, fetched over the network (once an hour per key): not on this HTTP
   // thread, where every other connection it serves would wait for eBay. The answer reaches the connection's
   // thread from the pool's.
   const bool taken = key_fetch_verifications_.Post([this, source, account, request, received_at_ms, respond] {
-    Record(source, account, request, verifiers_.ebay.Verify(*account, request), received_at_ms, respond);
+    Record(source, account, request, sources_.Verify(source, account, request, received_at_ms), received_at_ms, respond);
   });
   if (!taken) {
     Count(source, "unavailable");
@@ -173,18 +165,13 @@ void WebhookRoutes::Record(WebhookSource source, const AccountConfig* account, c
     return respond(Reject(source, account_id, request, *rejection, received_at_ms));
   }
   const VerifiedWebhook& webhook = std::get<VerifiedWebhook>(verification);
-  ParsedWebhook parsed = source == WebhookSource::kShopify ? ParseShopifyWebhook(webhook, account->shopify->shop_domain)
-                         : source == WebhookSource::kEbay  ? ParseEbayWebhook(webhook)
-                                                           : ParseNetSuiteWebhook(webhook);
+  ParsedWebhook parsed = WebhookSources::Parse(account, webhook);
 
   IngestRequest ingest;
   ingest.capture = CaptureOf(source, account_id, request, received_at_ms);
   ingest.capture.body_redacted = parsed.redact_capture;
   ingest.capture.reason = parsed.event.ignore_reason;
-  // Without a sender id (a verified body that is not JSON, for eBay), the body's digest still dedupes retries.
-  const std::string sender_id =
-      parsed.dedupe_id.empty() ? "sha256:" + HexEncode(Sha256(request.body)) : parsed.dedupe_id;
-  ingest.dedupe_id = std::string(WebhookSourceName(source)) + ":" + (account ? account_id : "netsuite") + ":" + sender_id;
+  ingest.dedupe_id = WebhookSources::DedupeId(webhook, parsed);
   const bool actionable = parsed.event.kind != EventKind::kIgnored;
   ingest.verdict = actionable ? "accepted" : "ignored";
   ingest.enqueue = actionable;
@@ -230,28 +217,23 @@ namespace refundsync {
 void WebhookRoutes::Replay(const std::string& event_id, const HttpRequest& captured, std::int64_t received_at_ms,
                            const std::string& account_id, const Respond& respond) const {
   const AccountConfig* account = account_id.empty() ? nullptr : config_.FindAccount(account_id);
-  const bool netsuite = captured.path == "/webhooks/netsuite";
-  const bool shopify = captured.path.rfind("/webhooks/shopify/", 0) == 0 && account && account->shopify;
-  const bool ebay = captured.path.rfind("/webhooks/ebay/", 0) == 0 && account && account->ebay;
-  if (!netsuite && !shopify && !ebay) {
+  const std::optional<WebhookSource> source = captured.path == "/webhooks/netsuite"               ? WebhookSource::kNetSuite
+                                              : captured.path.rfind("/webhooks/shopify/", 0) == 0 ? WebhookSource::kShopify
+                                              : captured.path.rfind("/webhooks/ebay/", 0) == 0    ? WebhookSource::kEbay
+                                                                                                  : std::optional<WebhookSource>();
+  if (!source || !WebhookSources::Accepts(*source, account)) {
     return respond(ErrorResponse(422, "not_replayable", "event " + event_id + " is not a webhook of a configured account"));
   }
-  Verification verification = shopify ? verifiers_.shopify.Verify(*account, captured)
-                              : ebay   ? verifiers_.ebay.Verify(*account, captured)
-                                       : verifiers_.netsuite.Verify(captured, received_at_ms);
+  Verification verification = sources_.Verify(*source, account, captured, received_at_ms);
   if (const auto* rejection = std::get_if<Rejection>(&verification)) {
     return respond(ErrorResponse(422, "not_verified", "the captured request does not verify: " + rejection->reason));
   }
   const VerifiedWebhook& webhook = std::get<VerifiedWebhook>(verification);
-  const WebhookSource source = shopify ? WebhookSource::kShopify : ebay ? WebhookSource::kEbay : WebhookSource::kNetSuite;
-  ParsedWebhook parsed = shopify ? ParseShopifyWebhook(webhook, account->shopify->shop_domain)
-                         : ebay  ? ParseEbayWebhook(webhook)
-                                 : ParseNetSuiteWebhook(webhook);
+  ParsedWebhook parsed = WebhookSources::Parse(account, webhook);
   if (parsed.event.kind == EventKind::kIgnored) {
     return respond(ErrorResponse(422, "not_replayable", "the event is ignored: " + parsed.event.ignore_reason));
   }
-  const std::string dedupe_id = std::string(WebhookSourceName(source)) + ":" + (account ? account->id : "netsuite") +
-                                ":" + (parsed.dedupe_id.empty() ? event_id : parsed.dedupe_id);
+  const std::string dedupe_id = WebhookSources::DedupeId(webhook, parsed);
   store_.Requeue(dedupe_id, event_id, ToJson(parsed.event), [event_id, respond](Result<void> queued) {
     if (!queued) return respond(ErrorResponse(503, "store_unavailable", "the event could not be enqueued; retry"));
     log::Info("event_replayed", {{"event_id", event_id}});

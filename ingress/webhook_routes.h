@@ -12,27 +12,19 @@
 #include "core/config.h"
 #include "core/metrics.h"
 #include "core/task_pool.h"
-#include "ingress/ebay_verifier.h"
 #include "ingress/http_message.h"
 #include "ingress/http_server.h"
-#include "ingress/netsuite_verifier.h"
-#include "ingress/shopify_verifier.h"
+#include "ingress/webhook_sources.h"
 #include "store/capture_purger.h"
 #include "store/ingest_store.h"
 
 namespace refundsync {
 
-struct WebhookVerifiers {
-  const ShopifyVerifier& shopify;
-  const EbayVerifier& ebay;
-  const NetSuiteVerifier& netsuite;
-};
-
 class WebhookRoutes {
  public:
-  WebhookRoutes(const Config& config, IngestStore& store, WebhookVerifiers verifiers, PurgeScheduler& purges,
+  WebhookRoutes(const Config& config, IngestStore& store, const WebhookSources& sources, PurgeScheduler& purges,
                 const Clock& clock, MetricsRegistry& metrics)
-      : config_(config), store_(store), verifiers_(verifiers), purges_(purges), clock_(clock), metrics_(metrics) {}
+      : config_(config), store_(store), sources_(sources), purges_(purges), clock_(clock), metrics_(metrics) {}
 
   // Answers /webhooks/... requests (possibly later, from the store's thread) and returns true; false for other
   // paths, which are left to the caller.
@@ -56,7 +48,7 @@ class WebhookRoutes {
 
   const Config& config_;
   IngestStore& store_;
-  WebhookVerifiers verifiers_;
+  const WebhookSources& sources_;
   PurgeScheduler& purges_;
   const Clock& clock_;
   MetricsRegistry& metrics_;

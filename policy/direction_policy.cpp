@@ -14,31 +14,24 @@ RouteDecision RouteRefundEvent(SourceSystem source, Direction direction, std::st
   const std::string account(account_id);
   switch (direction) {
     case Direction::kOff:
-      return {Route::kSkipped, "refund sync is off for account " + account};
+      return {std::nullopt, "refund sync is off for account " + account};
     case Direction::kToNetSuite:
-      if (source == SourceSystem::kStorefront) return {Route::kInbound, ""};
-      return {Route::kSkipped, "account " + account +
-                                   " syncs refunds to NetSuite; a NetSuite refund is not posted to the storefront "
-                                   "(this is also how our own NetSuite records come back)"};
+      if (source == SourceSystem::kStorefront) return {Direction::kToNetSuite, ""};
+      return {std::nullopt, "account " + account +
+                                " syncs refunds to NetSuite; a NetSuite refund is not posted to the storefront "
+                                "(this is also how our own NetSuite records come back)"};
     case Direction::kFromNetSuite:
-      if (source == SourceSystem::kNetSuite) return {Route::kOutbound, ""};
-      return {Route::kSkipped, "account " + account +
-                                   " syncs refunds from NetSuite; a storefront refund is not sent to NetSuite "
-                                   "(this is also how our own storefront refunds come back)"};
+      if (source == SourceSystem::kNetSuite) return {Direction::kFromNetSuite, ""};
+      return {std::nullopt, "account " + account +
+                                " syncs refunds from NetSuite; a storefront refund is not sent to NetSuite "
+                                "(this is also how our own storefront refunds come back)"};
   }
-  return {Route::kSkipped, "unknown direction"};
+  return {std::nullopt, "unknown direction"};
 }
 
-std::string_view RouteName(Route route) {
-  switch (route) {
-    case Route::kInbound:
-      return "inbound";
-    case Route::kOutbound:
-      return "outbound";
-    case Route::kSkipped:
-      return "skipped";
-  }
-  return "skipped";
+std::string_view RouteName(const RouteDecision& decision) {
+  if (decision.skipped()) return "skipped";
+  return *decision.direction == Direction::kToNetSuite ? "inbound" : "outbound";
 }
 
 std::string_view SourceSystemName(SourceSystem source) {

@@ -17,12 +17,12 @@ namespace refundsync {
 // Which side a refund event was observed on.
 enum class SourceSystem { kStorefront, kNetSuite };
 
-// inbound: storefront -> NetSuite handler. outbound: NetSuite -> storefront handler.
-enum class Route { kInbound, kOutbound, kSkipped };
-
+// Where a refund event goes: the handler of its direction, or nowhere (skipped, with the reason).
 struct RouteDecision {
-  Route route;
-  std::string reason;  // empty unless skipped
+  std::optional<Direction> direction;  // kToNetSuite or kFromNetSuite; nullopt: skipped
+  std::string reason;                  // empty unless skipped
+
+  bool skipped() const { return !direction.has_value(); }
 
   bool operator==(const RouteDecision&) const = default;
 };
@@ -36,7 +36,8 @@ Direction EffectiveDirection(Channel channel, std::optional<Direction> configure
 // Where an event goes. `account_id` only feeds the reason text.
 RouteDecision RouteRefundEvent(SourceSystem source, Direction direction, std::string_view account_id);
 
-std::string_view RouteName(Route route);
+// The dry run's name of a decision (contract section 2): inbound (to NetSuite), outbound (from NetSuite), skipped.
+std::string_view RouteName(const RouteDecision& decision);
 std::string_view SourceSystemName(SourceSystem source);
 
 }  // namespace refundsync

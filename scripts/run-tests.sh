@@ -5,7 +5,7 @@ set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
 status=0
-for label in unit integration deploy conformance; do
+for label in lint unit integration deploy conformance; do
   "$here/stage.sh" "test:$label" ctest --test-dir "$build" -L "^$label\$" --output-on-failure -j2 || status=1
 done
 exit $status

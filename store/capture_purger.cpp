@@ -24,16 +24,15 @@ if KEYS[2] and bytes > 0 then redis.call('DECRBY', KEYS[2], bytes) end
 return deleted
 )lua";
 
-std::string Text(const redisReply* reply) { return reply->str ? std::string(reply->str, reply->len) : std::string(); }
 
 bool Matches(const redisReply* fields, const PurgeRequest& request) {
   std::string source, account, body, headers;
   for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
-    const std::string name = Text(fields->element[i]);
-    if (name == "source") source = Text(fields->element[i + 1]);
-    if (name == "account") account = Text(fields->element[i + 1]);
-    if (name == "body") body = Text(fields->element[i + 1]);
-    if (name == "headers") headers = Text(fields->element[i + 1]);
+    const std::string name = ReplyText(fields->element[i]);
+    if (name == "source") source = ReplyText(fields->element[i + 1]);
+    if (name == "account") account = ReplyText(fields->element[i + 1]);
+    if (name == "body") body = ReplyText(fields->element[i + 1]);
+    if (name == "headers") headers = ReplyText(fields->element[i + 1]);
   }
   if (source != request.source) return false;
   if (request.account && account != *request.account) return false;
@@ -68,7 +67,7 @@ Result<std::int64_t> PurgeCaptures(RedisConnection& redis, const PurgeRequest& r
       for (std::size_t i = 0; i < entries->elements; ++i) {
         const redisReply* fields = entries->element[i]->element[1];
         if (!Matches(fields, request)) continue;
-        doomed.push_back(Text(entries->element[i]->element[0]));
+        doomed.push_back(ReplyText(entries->element[i]->element[0]));
         doomed.push_back(std::to_string(CaptureEntryBytes(fields)));
       }
       if (doomed.size() > header) {
@@ -77,7 +76,7 @@ Result<std::int64_t> PurgeCaptures(RedisConnection& redis, const PurgeRequest& r
         deleted += (*removed)->integer;
       }
       if (entries->elements < static_cast<std::size_t>(kBatch)) break;
-      start = "(" + Text(entries->element[entries->elements - 1]->element[0]);  // exclusive: after the last one
+      start = "(" + ReplyText(entries->element[entries->elements - 1]->element[0]);  // exclusive: after the last one
     }
   }
   return deleted;

@@ -7,18 +7,18 @@
 #include "core/crypto.h"
 #include "core/json_writer.h"
 #include "core/time.h"
+#include "core/unit_number.h"
 #include "store/key_layout.h"
 
 namespace refundsync {
 namespace {
 
-std::string Text(const redisReply* reply) { return reply && reply->str ? std::string(reply->str, reply->len) : ""; }
 
 StoredCapture FromEntry(const std::string& prefix, const redisReply* entry) {
   StoredCapture capture;
-  capture.id = prefix + Text(entry->element[0]);
+  capture.id = prefix + ReplyText(entry->element[0]);
   const redisReply* fields = entry->element[1];
-  for (std::size_t i = 0; i + 1 < fields->elements; i += 2) capture.fields[Text(fields->element[i])] = Text(fields->element[i + 1]);
+  for (std::size_t i = 0; i + 1 < fields->elements; i += 2) capture.fields[ReplyText(fields->element[i])] = ReplyText(fields->element[i + 1]);
   return capture;
 }
 
@@ -26,11 +26,8 @@ std::int64_t StreamMs(const std::string& event_id) {
   // "<prefix>-<ms>-<seq>"
   const auto first = event_id.find('-');
   const auto second = event_id.find('-', first + 1);
-  try {
-    return std::stoll(event_id.substr(first + 1, second - first - 1));
-  } catch (const std::exception&) {
-    return 0;
-  }
+  if (first == std::string::npos) return 0;
+  return ParseInt64(std::string_view(event_id).substr(first + 1, second - first - 1)).value_or(0);
 }
 
 // A filter matching rarely must not scan a whole retention window in one request: past this many entries read
@@ -44,11 +41,7 @@ std::string CaptureJson(const StoredCapture& capture) {
   JsonWriter json;
   json.BeginObject();
   json.Key("id").String(capture.id);
-  std::int64_t received = 0;
-  try {
-    received = std::stoll(field("received_at"));
-  } catch (const std::exception&) {
-  }
+  const std::int64_t received = ParseInt64(field("received_at")).value_or(0);
   json.Key("received_at").String(FormatRfc3339Ms(received));
   json.Key("source").String(field("source")).Key("account").String(field("account"));
   json.Key("method").String(field("method")).Key("path").String(field("path")).Key("query").String(field("query"));
@@ -60,7 +53,7 @@ std::string CaptureJson(const StoredCapture& capture) {
     json.Key("body_b64").String(Base64Encode(field("body")));
   }
   if (!field("body_size").empty()) {  // a rejected request's body is kept as a prefix: its whole size
-    json.Key("body_size").Int(std::strtoll(field("body_size").c_str(), nullptr, 10));
+    json.Key("body_size").Int(ParseInt64(field("body_size")).value_or(0));
   }
   json.Key("verdict").String(field("verdict")).Key("reason").String(field("reason"));
   if (!field("original_event_id").empty()) json.Key("original_event_id").String(field("original_event_id"));
@@ -129,11 +122,7 @@ Result<CapturePage> CaptureStore::List(const CaptureFilter& filter, int limit, c
   // XREVRANGE means "that millisecond, every sequence number", so the bound is the millisecond before.
   std::int64_t below_ms = std::numeric_limits<std::int64_t>::max();
   if (cursor) {
-    try {
-      below_ms = std::stoll(*cursor);
-    } catch (const std::exception&) {
-      below_ms = 0;
-    }
+    below_ms = ParseInt64(*cursor).value_or(0);
     if (below_ms <= 0) return Error{"bad_request", "cursor is not a page cursor: " + *cursor};
   }
   std::vector<StoredCapture> matches;

@@ -28,7 +28,7 @@
 //   rs:{txindex}:status:<status>              ZSET    the same, by status; and by account, account and status,
 //   rs:{txindex}:account:<account>            ZSET    and storefront order id: each filter of the transactions
 //   rs:{txindex}:account-status:<a>:<status>  ZSET    list reads one index, so a filtered page costs what an
-//   rs:{txindex}:order:<order id>             ZSET    unfiltered one does (TransactionStore::Index)
+//   rs:{txindex}:order:<order id>             ZSET    unfiltered one does (RedisSyncStore::Index)
 //   rs:{txindex}:version                      STRING  "2" once every transaction is in the filter indexes
 //   rs:{work}:fence                           STRING  counter giving lease fencing tokens
 //   rs:{work}:retry                           ZSET    transaction ids by due time (ms): the delayed-retry set

@@ -5,7 +5,7 @@
 #include <thread>
 #include <unistd.h>
 
-#include "store/transaction_store.h"
+#include "store/redis_sync_store.h"
 
 namespace refundsync {
 namespace {
@@ -46,7 +46,7 @@ void RedisConcurrencyGate::RenewHeldSlots() {
     if (held_.empty()) continue;
     auto connection = Connection();
     if (!connection) continue;  // Redis away: the slots may expire meanwhile, NetSuite's own limit still holds
-    TransactionStore store(**connection);
+    RedisSyncStore store(**connection);
     (void)store.RenewSlots(std::vector<std::string>(held_.begin(), held_.end()), slot_time_);
   }
 }
@@ -67,7 +67,7 @@ Result<bool> RedisConcurrencyGate::TryAcquire(const std::string& holder) {
   std::lock_guard lock(mutex_);
   auto connection = Connection();
   if (!connection) return connection.error();
-  TransactionStore store(**connection);
+  RedisSyncStore store(**connection);
   auto acquired = store.TryAcquireSlot(holder, limit_, slot_time_);
   if (acquired && *acquired) held_.insert(holder);
   return acquired;
@@ -101,7 +101,7 @@ void RedisConcurrencyGate::Leave() {
     // Reconnecting if needed (after a failover the slot lives on the new master): a slot left behind would block
     // a NetSuite call of every replica until it expires.
     if (auto connection = Connection()) {
-      TransactionStore store(**connection);
+      RedisSyncStore store(**connection);
       (void)store.ReleaseSlot(t_holder);  // if this fails, the slot expires by itself
     }
   }

@@ -1,6 +1,9 @@
 #include "store/redis_connection.h"
 
+#include <limits>
 #include <regex>
+
+#include "core/unit_number.h"
 
 namespace refundsync {
 namespace {
@@ -28,9 +31,15 @@ Result<RedisTarget> ParseRedisUrl(const std::string& url) {
   RedisTarget target;
   if (std::regex_match(url, match, kTcp)) {
     target.host = match[1];
-    if (match[2].matched) target.port = std::stoi(match[2]);
-    if (match[3].matched) target.db = std::stoi(match[3]);
-    return target;
+    // Digits by the pattern, but possibly more than a port or a database number can be.
+    const auto port = match[2].matched ? ParseInt64(match[2].str()) : std::optional<std::int64_t>(target.port);
+    const auto db = match[3].matched ? ParseInt64(match[3].str()) : std::optional<std::int64_t>(target.db);
+    if (port && *port > 0 && *port <= 65535 && db && *db <= std::numeric_limits<int>::max()) {
+      target.port = static_cast<int>(*port);
+      target.db = static_cast<int>(*db);
+      return target;
+    }
+    return MakeError("invalid_config", "\"" + url + "\" names a port or database number out of range");
   }
   if (std::regex_match(url, match, kUnix)) {
     target.socket_path = match[1];
@@ -145,7 +154,9 @@ Result<RedisTarget> AskSentinel(RedisConnection& sentinel, const RedisSentinel& 
   if ((*reply)->type == REDIS_REPLY_ARRAY && (*reply)->elements == 2) {
     RedisTarget master;
     master.host = (*reply)->element[0]->str;
-    master.port = std::stoi((*reply)->element[1]->str);
+    const auto port = ParseInt64(ReplyText((*reply)->element[1]));
+    if (!port || *port <= 0 || *port > 65535) return MakeError("redis_unavailable", "Sentinel named a malformed port");
+    master.port = static_cast<int>(*port);
     master.db = config.db;
     return master;
   }

@@ -42,6 +42,11 @@ struct ReplyDeleter {
 };
 using RedisReply = std::unique_ptr<redisReply, ReplyDeleter>;
 
+// A reply's string (a bulk or simple string, a status or an error's text); "" for a null reply or one without.
+inline std::string ReplyText(const redisReply* reply) {
+  return reply != nullptr && reply->str != nullptr ? std::string(reply->str, reply->len) : std::string();
+}
+
 class RedisConnection {
  public:
   static Result<std::unique_ptr<RedisConnection>> Connect(const RedisTarget& target,

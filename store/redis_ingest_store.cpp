@@ -29,9 +29,6 @@ std::string HeadersJson(const std::map<std::string, std::string>& headers) {
 
 Error Unavailable(const std::string& why) { return MakeError("store_unavailable", why); }
 
-std::string ReplyText(const redisReply* reply) {
-  return reply->str ? std::string(reply->str, reply->len) : std::string();
-}
 
 }  // namespace
 

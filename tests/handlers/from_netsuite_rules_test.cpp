@@ -1,8 +1,8 @@
-// The rules of a refund from NetSuite (OutboundHandler): a NetSuite cash refund or credit memo traced back to its
+// The rules of a refund from NetSuite (FromNetSuiteHandler): a NetSuite cash refund or credit memo traced back to its
 // storefront order, then posted to Shopify or eBay exactly once, through in-memory NetSuite, Shopify and eBay.
 #include <catch2/catch.hpp>
 
-#include "handlers/outbound_handler.h"
+#include "handlers/from_netsuite_handler.h"
 #include "tests/support/fake_netsuite_ledger.h"
 #include "tests/support/fake_storefronts.h"
 
@@ -80,12 +80,22 @@ struct FromNetSuite {
   FakeNetSuiteLedger ledger;
   FakeShopify shopify;
   FakeEbay ebay;
-  OutboundHandler handler{config, ledger, {{"shop", &shopify}}, {{"ebay-de", &ebay}}};
+  FromNetSuiteHandler handler{config, ledger, {{"shop", &shopify}}, {{"ebay-de", &ebay}}};
   std::vector<std::string> notes;  // noted before an irreversible call
   bool notes_stored = true;
 };
 
 std::string Code(const PostOutcome& outcome) { return outcome.error ? outcome.error->code : std::string(); }
+
+// An error as the eBay client reports an answer: its code, HTTP status and eBay errorId (0: none).
+Error EbayAnswered(int status, std::int64_t error_id = 0) {
+  Error error(status == 429 || status >= 500 || error_id == kEbayRefundInProgress ? "upstream_unavailable"
+                                                                                  : "upstream_rejected",
+              "eBay issue_refund answered " + std::to_string(status));
+  error.upstream_status = status;
+  error.vendor_error = error_id;
+  return error;
+}
 
 }  // namespace
 
@@ -160,7 +170,7 @@ TEST_CASE("From NetSuite to Shopify: one refund against the payment, found again
   CHECK(request.note == "NetSuite " + tx.source_record);
   REQUIRE(request.lines.size() == 1);
   CHECK(request.lines[0] == std::make_pair(std::string("gid://shopify/LineItem/1"), std::int64_t{1}));
-  CHECK(t.shopify.idempotency.count(InboundHandler::Marker(tx)) == 1);
+  CHECK(t.shopify.idempotency.count(ToNetSuiteHandler::Marker(tx)) == 1);
 
   const PostOutcome again = t.Post(tx);
   REQUIRE(again.status == TxStatus::kPosted);
@@ -241,7 +251,7 @@ TEST_CASE("From NetSuite to eBay: an order-level refund, followed from PENDING t
   REQUIRE(pending.pending);
   CHECK(pending.target_record == "ebay:refund:R1");
   REQUIRE(t.notes.size() == 1);
-  CHECK(t.notes[0].rfind(OutboundHandler::kIssuingNote, 0) == 0);  // noted before the call that cannot be undone
+  CHECK(t.notes[0].rfind(FromNetSuiteHandler::kIssuingNote, 0) == 0);  // noted before the call that cannot be undone
   REQUIRE(t.ebay.requests.size() == 1);
   CHECK(t.ebay.requests[0].amount == Usd(1500));
   CHECK(t.ebay.requests[0].comment == "NetSuite " + tx.source_record);
@@ -264,26 +274,26 @@ TEST_CASE("From NetSuite to eBay: what the order can refund, and nothing sent wh
   t.notes_stored = false;
   const PostOutcome unnoted = t.Post(t.Entered("21", 1500));
   CHECK(Code(unnoted) == "upstream_unavailable");
-  CHECK(unnoted.error->message.find(OutboundHandler::kNotIssuedNote) != std::string::npos);
+  CHECK(unnoted.error->message.find(FromNetSuiteHandler::kNotIssuedNote) != std::string::npos);
   CHECK(t.ebay.requests.empty());
 }
 
 TEST_CASE("From NetSuite to eBay: unclear answers are settled by reading the order again", "[rules]") {
   FromNetSuite t;
   // Refused: nothing was issued, and the error says so, so the next attempt may issue.
-  t.ebay.fail_issue = Error{"upstream_rejected", "eBay issue_refund answered 400: Invalid amount (34900)"};
+  t.ebay.fail_issue = EbayAnswered(400, 34900);
   const PostOutcome refused = t.Post(t.Entered("21", 1500));
   CHECK(Code(refused) == "upstream_rejected");
-  CHECK(refused.error->message.find(OutboundHandler::kNotIssuedNote) != std::string::npos);
+  CHECK(refused.error->message.find(FromNetSuiteHandler::kNotIssuedNote) != std::string::npos);
 
   // Throttled with no new refund: retried, nothing issued.
-  t.ebay.fail_issue = Error{"upstream_unavailable", "eBay issue_refund answered 429"};
+  t.ebay.fail_issue = EbayAnswered(429);
   const PostOutcome throttled = t.Post(t.Entered("21", 1500));
   CHECK(Code(throttled) == "upstream_unavailable");
-  CHECK(throttled.error->message.find(OutboundHandler::kNotIssuedNote) != std::string::npos);
+  CHECK(throttled.error->message.find(FromNetSuiteHandler::kNotIssuedNote) != std::string::npos);
 
   // A 500 after eBay made the refund: the new refund of our amount is ours.
-  t.ebay.fail_issue = Error{"upstream_unavailable", "eBay issue_refund answered 500"};
+  t.ebay.fail_issue = EbayAnswered(500);
   t.ebay.issue_anyway = true;
   const PostOutcome made = t.Post(t.Entered("21", 1500));
   CHECK(made.pending);
@@ -291,20 +301,20 @@ TEST_CASE("From NetSuite to eBay: unclear answers are settled by reading the ord
 
   // An earlier refund still processing (34922): wait like a pending refund, without an attempt's error.
   t.ebay.issue_anyway = false;
-  t.ebay.fail_issue = Error{"upstream_unavailable", "eBay issue_refund answered 409: in progress (34922)"};
+  t.ebay.fail_issue = EbayAnswered(409, kEbayRefundInProgress);
   const PostOutcome waiting = t.Post(t.Entered("21", 1000));
   CHECK(waiting.pending);
   CHECK(waiting.note.find("34922") != std::string::npos);
 
   // No answer at all and no new refund: nobody can tell; an operator looks.
-  t.ebay.fail_issue = Error{"upstream_unavailable", "eBay: connection reset"};
+  t.ebay.fail_issue = Error{"upstream_unavailable", "eBay: connection reset"};  // no answer: status 0
   CHECK(Code(t.Post(t.Entered("21", 1000))) == "upstream_unknown");
 }
 
 TEST_CASE("From NetSuite to eBay: an attempt that died after noting its issue finds its refund or stops", "[rules]") {
   FromNetSuite t;
   Transaction tx = t.Entered("21", 1500);
-  tx.Record(kNow, TxStatus::kImported, std::string(OutboundHandler::kIssuingNote) + "R0");
+  tx.Record(kNow, TxStatus::kImported, std::string(FromNetSuiteHandler::kIssuingNote) + "R0");
   t.ebay.orders["12-345"].refunds.push_back(EbayRefund{"R0", "REFUNDED", Usd(700), "", "", false});
   // Nothing new of our amount: it may have been issued; never issue blind.
   CHECK(Code(t.Post(tx)) == "upstream_unknown");
@@ -315,8 +325,8 @@ TEST_CASE("From NetSuite to eBay: an attempt that died after noting its issue fi
   CHECK(found.target_record == "ebay:refund:R5");
   // An attempt known to have issued nothing cancels its note: the next one issues.
   Transaction cancelled = t.Entered("21", 1200);
-  cancelled.Record(kNow, TxStatus::kImported, std::string(OutboundHandler::kIssuingNote) + "R0,R5");
-  cancelled.Record(kNow, TxStatus::kFailed, std::string(OutboundHandler::kNotIssuedNote) + ": answered 429");
+  cancelled.Record(kNow, TxStatus::kImported, std::string(FromNetSuiteHandler::kIssuingNote) + "R0,R5");
+  cancelled.Record(kNow, TxStatus::kFailed, std::string(FromNetSuiteHandler::kNotIssuedNote) + ": answered 429");
   CHECK(t.Post(cancelled).pending);
   CHECK(t.ebay.requests.size() == 1);
 }

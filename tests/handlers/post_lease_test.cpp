@@ -4,7 +4,7 @@
 
 #include "cli/sync_engine.h"
 #include "config/config_loader.h"
-#include "store/transaction_store.h"
+#include "store/redis_sync_store.h"
 #include "tests/support/sync_harness.h"
 
 using namespace refundsync;
@@ -34,7 +34,7 @@ TEST_CASE("Post re-reads the transaction under the order lease: a stale copy of 
   SyncEngine engine(loaded.config, clock, metrics);
   auto redis = ConnectLocal(h.redis.port());
   REQUIRE(redis);
-  TransactionStore store(**redis);
+  RedisSyncStore store(**redis);
   // Records made (transforms) only: the server's own reconciliation pass, at start-up, reads NetSuite meanwhile.
   const std::size_t calls_before = h.SandboxTransforms();
   auto result = engine.processor->Post(*loaded.config.FindAccount("shop-eu"), stale, store);

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "store/key_layout.h"
-#include "store/transaction_store.h"
+#include "store/redis_sync_store.h"
 #include "tests/support/sync_harness.h"
 
 using namespace refundsync;

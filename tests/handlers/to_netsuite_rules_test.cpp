@@ -1,11 +1,11 @@
-// The rules of a refund to NetSuite (InboundHandler), through an in-memory NetSuite: which record is created from
+// The rules of a refund to NetSuite (ToNetSuiteHandler), through an in-memory NetSuite: which record is created from
 // which billed record, to the cent, and every way it fails (contract section 6), with no process and no network.
 #include <catch2/catch.hpp>
 
 #include <limits>
 #include <map>
 
-#include "handlers/inbound_handler.h"
+#include "handlers/to_netsuite_handler.h"
 #include "tests/support/fake_netsuite_ledger.h"
 
 using namespace refundsync;
@@ -77,11 +77,18 @@ struct ToNetSuite {
   FakeNetSuiteLedger ledger;
   FixedClock clock{kNow};
   MemoryFacts facts;
-  InboundHandler handler{netsuite, ledger, clock};
+  ToNetSuiteHandler handler{netsuite, ledger, clock};
   int refunds = 0;
 };
 
 std::string Code(const PostOutcome& outcome) { return outcome.error ? outcome.error->code : std::string(); }
+
+// A create NetSuite did not answer, as the client reports it.
+Error Unanswered() {
+  Error error("upstream_unavailable", std::string(kOutcomeUnknown) + "no answer in 20 s");
+  error.outcome_unknown = true;
+  return error;
+}
 
 }  // namespace
 
@@ -96,7 +103,7 @@ TEST_CASE("To NetSuite: a cash refund from the cash sale, lines by SKU, our mark
   REQUIRE(created.size() == 1);
   CHECK(outcome.target_record == "netsuite:cashrefund:" + created[0]->id);
   CHECK(created[0]->type == "cashRefund");
-  CHECK(created[0]->memo.find(InboundHandler::Marker(tx)) != std::string::npos);
+  CHECK(created[0]->memo.find(ToNetSuiteHandler::Marker(tx)) != std::string::npos);
   REQUIRE(created[0]->lines.size() == 1);
   CHECK(created[0]->lines[0].item_id == "301");
   CHECK(created[0]->lines[0].quantity == 1);
@@ -234,7 +241,7 @@ TEST_CASE("To NetSuite: an earlier attempt's record left unadjusted is finished,
 
 TEST_CASE("To NetSuite: a create whose answer was lost is found by its marker", "[rules]") {
   ToNetSuite t;
-  t.ledger.fail_create = Error{"upstream_unavailable", std::string(kOutcomeUnknown) + "no answer in 20 s"};
+  t.ledger.fail_create = Unanswered();
   t.ledger.create_anyway = true;
   const PostOutcome outcome = t.Post(t.Refund(1500, {Refunded("MUG", 1)}));
   REQUIRE(outcome.status == TxStatus::kPosted);
@@ -244,7 +251,7 @@ TEST_CASE("To NetSuite: a create whose answer was lost is found by its marker", 
 
 TEST_CASE("To NetSuite: after an unanswered create nothing is created again for ten minutes", "[rules]") {
   ToNetSuite t;
-  t.ledger.fail_create = Error{"upstream_unavailable", std::string(kOutcomeUnknown) + "no answer in 20 s"};
+  t.ledger.fail_create = Unanswered();
   const Transaction tx = t.Refund(1500, {Refunded("MUG", 1)});
   const PostOutcome first = t.Post(tx);
   CHECK(Code(first) == "upstream_unavailable");
@@ -253,16 +260,16 @@ TEST_CASE("To NetSuite: after an unanswered create nothing is created again for 
   t.clock.Set(kNow + 60'000);
   const PostOutcome quiet = t.Post(tx);
   CHECK(Code(quiet) == "upstream_unavailable");
-  CHECK(quiet.error->retry_after_ms == InboundHandler::kUnansweredCreateQuietMs - 60'000);
+  CHECK(quiet.error->retry_after_ms == ToNetSuiteHandler::kUnansweredCreateQuietMs - 60'000);
   CHECK(t.ledger.Count("create") == 1);
 
-  t.clock.Set(kNow + InboundHandler::kUnansweredCreateQuietMs);
+  t.clock.Set(kNow + ToNetSuiteHandler::kUnansweredCreateQuietMs);
   CHECK(t.Post(tx).status == TxStatus::kPosted);
   CHECK(t.ledger.Count("create") == 2);
   CHECK(t.ledger.RefundsFrom("20").size() == 1);
 }
 
-TEST_CASE("To NetSuite: upstream errors keep their code and Retry-After; a refused create is not retried", "[rules]") {
+TEST_CASE("To NetSuite: upstream errors keep their code and Retry-After, a refused create is not retried", "[rules]") {
   ToNetSuite t;
   t.ledger.fail_call = "context";
   t.ledger.fail_error = Error{"upstream_unavailable", "NetSuite answered 429", 7'000};
@@ -302,7 +309,7 @@ TEST_CASE("To NetSuite: a refund on the billed record whose total is no amount i
   ledger.SyncOrder("ebay-100", "10");
   ledger.Bill("ebay-100", "cashSale", "20", Usd(5500), {Item("301", "MUG", 2, 3000)});
   ledger.EnterRefund("20", Usd(100));
-  InboundHandler handler(t.netsuite, ledger, t.clock);
+  ToNetSuiteHandler handler(t.netsuite, ledger, t.clock);
   const PostOutcome outcome = handler.Post(t.account, t.Refund(1500, {Refunded("MUG", 1)}), t.facts);
   CHECK(Code(outcome) == "upstream_rejected");
   CHECK(outcome.error->message.find("what remains refundable is unknown") != std::string::npos);

@@ -9,7 +9,7 @@
 #include <simdjson.h>
 
 #include "tests/support/run_command.h"
-#include "store/transaction_store.h"
+#include "store/redis_sync_store.h"
 #include "tests/support/sync_harness.h"
 #include "tests/support/wait.h"
 
@@ -435,7 +435,7 @@ TEST_CASE("The transactions list at scale: with 50 000 transactions any filtered
   StartWithAdminTokens(h);
   auto connection = ConnectLocal(h.redis.port());
   REQUIRE(connection);
-  TransactionStore store(**connection);
+  RedisSyncStore store(**connection);
   // 50 000 posted refunds of two accounts, a few failed ones, one order with three.
   for (int i = 0; i < 50'000; ++i) {
     Transaction tx;

@@ -1,4 +1,4 @@
-#include "handlers/outbound_handler.h"
+#include "handlers/from_netsuite_handler.h"
 
 #include <limits>
 
@@ -13,9 +13,16 @@ PostOutcome Failed(std::string code, std::string message) {
   return outcome;
 }
 
+// An upstream's error as it came.
+PostOutcome FailedWith(const Error& error) {
+  PostOutcome outcome;
+  outcome.error = error;
+  return outcome;
+}
+
 }  // namespace
 
-Result<ResolvedNetSuiteRefund> OutboundHandler::Resolve(const std::string& record_type, const std::string& record_id,
+Result<ResolvedNetSuiteRefund> FromNetSuiteHandler::Resolve(const std::string& record_type, const std::string& record_id,
                                                         std::int64_t now_ms) const {
   const std::string type = NetSuiteRestType(record_type);
   const std::string source_record = "netsuite:" + record_type + ":" + record_id;
@@ -69,7 +76,7 @@ Result<ResolvedNetSuiteRefund> OutboundHandler::Resolve(const std::string& recor
   return resolved;
 }
 
-PostOutcome OutboundHandler::Post(const AccountConfig& account, const Transaction& tx,
+PostOutcome FromNetSuiteHandler::Post(const AccountConfig& account, const Transaction& tx,
                                   const BeforeIrreversible& before) const {
   if (account.channel == Channel::kEbay) return PostToEbay(account, tx, before);
   if (account.channel != Channel::kShopify) {
@@ -79,12 +86,12 @@ PostOutcome OutboundHandler::Post(const AccountConfig& account, const Transactio
   return PostToShopify(account, tx);
 }
 
-PostOutcome OutboundHandler::PostToEbay(const AccountConfig& account, const Transaction& tx,
+PostOutcome FromNetSuiteHandler::PostToEbay(const AccountConfig& account, const Transaction& tx,
                                         const BeforeIrreversible& before) const {
   auto client = ebay_.find(account.id);
   if (client == ebay_.end()) return Failed("upstream_rejected", "no eBay client for " + account.id);
   auto order = client->second->GetOrder(tx.order_id);
-  if (!order) return Failed(order.error().code, order.error().message);
+  if (!order) return FailedWith(order.error());
   if (!*order) return Failed("order_not_synced", "eBay has no order " + tx.order_id + " for account " + account.id);
   const EbayOrder& ebay = **order;
   auto find = [&ebay](const std::string& id) -> const EbayRefund* {
@@ -163,8 +170,9 @@ PostOutcome OutboundHandler::PostToEbay(const AccountConfig& account, const Tran
   if (issued) {
     return judge(EbayRefund{issued->refund_id, issued->status, tx.amount, "", ""});
   }
-  if (issued.error().code == "upstream_rejected") {
-    return Failed(issued.error().code, std::string(kNotIssuedNote) + ": " + issued.error().message);
+  const Error& refused = issued.error();
+  if (refused.kind == ErrorKind::kRejected) {
+    return Failed(refused.code, std::string(kNotIssuedNote) + ": " + refused.message);
   }
   // Unclear: eBay may have made the refund. Look again; only a new refund of our amount settles it.
   auto reread = client->second->GetOrder(tx.order_id);
@@ -176,8 +184,7 @@ PostOutcome OutboundHandler::PostToEbay(const AccountConfig& account, const Tran
         any_new = true;
       }
     }
-    const std::string& message = issued.error().message;
-    if (message.find("(34922)") != std::string::npos && !any_new) {
+    if (refused.vendor_error == kEbayRefundInProgress && !any_new) {
       // An earlier refund of the order is still processing at eBay: nothing was issued. Wait like a pending refund
       // (however long eBay takes, without using up attempts), then issue.
       PostOutcome waiting;
@@ -189,25 +196,25 @@ PostOutcome OutboundHandler::PostToEbay(const AccountConfig& account, const Tran
                      " is still processing at eBay (34922); issuing once it is done";
       return waiting;
     }
-    if (issued.error().code == "upstream_unavailable" && message.find("answered 429") != std::string::npos && !any_new) {
+    if (refused.kind == ErrorKind::kUnavailable && refused.upstream_status == 429 && !any_new) {
       // Throttled, and no new refund of any amount: eBay did not take the request; the next attempt issues again.
-      return Failed("upstream_unavailable", std::string(kNotIssuedNote) + ": " + message);
+      return Failed("upstream_unavailable", std::string(kNotIssuedNote) + ": " + refused.message);
     }
-    if (issued.error().code == "upstream_unavailable" && message.find("answered") != std::string::npos) {
+    if (refused.kind == ErrorKind::kUnavailable && refused.upstream_status != 0) {
       // A 5xx may hide a refund eBay made (or shows later): retry, keeping the issuing note, so the next attempt
       // looks for it first and never issues a second one.
-      return Failed("upstream_unavailable", message);
+      return FailedWith(refused);
     }
   }
   return Failed("upstream_unknown", "eBay issue_refund on order " + tx.order_id + " ended unclearly (" +
                                         issued.error().message + ") and no new refund shows yet; check eBay, then post");
 }
 
-PostOutcome OutboundHandler::PostToShopify(const AccountConfig& account, const Transaction& tx) const {
+PostOutcome FromNetSuiteHandler::PostToShopify(const AccountConfig& account, const Transaction& tx) const {
   auto client = shopify_.find(account.id);
   if (client == shopify_.end()) return Failed("upstream_rejected", "no Shopify client for " + account.id);
   auto order = client->second->GetOrder(tx.order_id);
-  if (!order) return Failed(order.error().code, order.error().message);
+  if (!order) return FailedWith(order.error());
   if (!*order) {
     // Without read_all_orders Shopify shows only the last 60 days of orders: say so rather than "no order".
     const std::string hint = MissingOrderScopeHint(*client->second);
@@ -288,8 +295,8 @@ PostOutcome OutboundHandler::PostToShopify(const AccountConfig& account, const T
     return Failed("amount_mismatch", "the storefront can refund at most " + FormatDecimal(Money{refundable, tx.amount.currency}) +
                                          ", NetSuite refunded " + FormatDecimal(tx.amount));
   }
-  auto refund = client->second->CreateRefund(request, InboundHandler::Marker(tx));
-  if (!refund) return Failed(refund.error().code, refund.error().message);
+  auto refund = client->second->CreateRefund(request, ToNetSuiteHandler::Marker(tx));
+  if (!refund) return FailedWith(refund.error());
   return judge(*refund, "");
 }
 

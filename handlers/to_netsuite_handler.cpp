@@ -1,10 +1,11 @@
-#include "handlers/inbound_handler.h"
+#include "handlers/to_netsuite_handler.h"
 
 #include <algorithm>
 #include <cstdlib>
 #include <limits>
 
 #include "core/external_id.h"
+#include "core/unit_number.h"
 
 namespace refundsync {
 namespace {
@@ -26,9 +27,10 @@ PostOutcome Failed(std::string code, std::string message, const BilledRef* bille
   return outcome;
 }
 
+// An upstream's error as it came (its kind, Retry-After and whether the outcome is unknown included).
 PostOutcome FailedWith(const Error& error, const BilledRef* billed = nullptr) {
   PostOutcome outcome = Failed(error.code, error.message, billed);
-  outcome.error->retry_after_ms = error.retry_after_ms;
+  outcome.error = error;
   return outcome;
 }
 
@@ -79,7 +81,7 @@ struct ExistingRefunds {
 ExistingRefunds LookForOurRecord(NetSuiteLedger& ledger, const NetSuiteConfig& netsuite, const Transaction& tx,
                                  const BilledRef& billed, const std::vector<ExistingRefund>& refunds) {
   ExistingRefunds result;
-  const std::string marker = InboundHandler::Marker(tx);
+  const std::string marker = ToNetSuiteHandler::Marker(tx);
   for (const auto& refund : refunds) {
     if (refund.external_id == marker || refund.memo.find(marker) != std::string::npos) {
       if (!refund.total || refund.total->minor_units != tx.amount.minor_units) {
@@ -138,7 +140,7 @@ ExistingRefunds LookForOurRecord(NetSuiteLedger& ledger, const NetSuiteConfig& n
 
 }  // namespace
 
-PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction& tx, FactsCache& cache) const {
+PostOutcome ToNetSuiteHandler::Post(const AccountConfig& account, const Transaction& tx, FactsCache& cache) const {
   // 1. The refund context, in one read: the sales order of the storefront order, its billed record (lines and
   // total), and the refunds already created from that record.
   auto id_template = ExternalIdTemplate::Parse(account.order_external_id, account.id);
@@ -235,7 +237,7 @@ PostOutcome InboundHandler::Post(const AccountConfig& account, const Transaction
   // Not while an earlier create NetSuite did not answer may still be saving: step 2 found nothing yet.
   const std::string unanswered_key = "create-unanswered:" + tx.id;
   if (auto sent = cache.Get(unanswered_key)) {
-    const std::int64_t waited = clock_.NowMs() - std::atoll(sent->c_str());
+    const std::int64_t waited = clock_.NowMs() - ParseInt64(*sent).value_or(0);
     if (waited >= 0 && waited < kUnansweredCreateQuietMs) {
       PostOutcome outcome = Failed("upstream_unavailable", "NetSuite did not answer an earlier create and holds no record "
                                    "with our marker yet; it may still be saving it, so nothing is created again until " +

@@ -49,9 +49,9 @@ struct PostOutcome {
   std::string note;
 };
 
-class InboundHandler {
+class ToNetSuiteHandler {
  public:
-  InboundHandler(const NetSuiteConfig& netsuite, NetSuiteLedger& ledger, const Clock& clock)
+  ToNetSuiteHandler(const NetSuiteConfig& netsuite, NetSuiteLedger& ledger, const Clock& clock)
       : netsuite_(netsuite), ledger_(ledger), clock_(clock) {}
 
   // After a create NetSuite did not answer, how long no new create is sent while the marker lookup finds

@@ -1,4 +1,4 @@
-#include "store/transaction_store.h"
+#include "store/redis_sync_store.h"
 
 #include "core/unit_number.h"
 #include "store/key_layout.h"
@@ -6,7 +6,6 @@
 namespace refundsync {
 namespace {
 
-std::string Text(const redisReply* reply) { return reply->str ? std::string(reply->str, reply->len) : std::string(); }
 
 // KEYS[1] lease, KEYS[2] transaction (same hash tag: the order's). ARGV[1] token, ARGV[2] JSON.
 // KEYS[1] updated, KEYS[2] status, KEYS[3] account, KEYS[4] account-status, KEYS[5] order index, KEYS[6..] the
@@ -72,21 +71,21 @@ Error Unavailable(const std::string& why) { return MakeError("store_unavailable"
 
 std::string TxKey(const Transaction& tx) { return keys::Transaction(tx.account, tx.order_id, tx.id); }
 
-Result<RedisReply> TransactionStore::Run(const std::vector<std::string>& args) {
+Result<RedisReply> RedisSyncStore::Run(const std::vector<std::string>& args) {
   auto reply = redis_.Command(args);
   if (!reply) return Unavailable(reply.error().message);
-  if ((*reply)->type == REDIS_REPLY_ERROR) return Unavailable("Redis: " + Text(reply->get()));
+  if ((*reply)->type == REDIS_REPLY_ERROR) return Unavailable("Redis: " + ReplyText(reply->get()));
   return reply;
 }
 
-Result<std::string> TransactionStore::KeyOf(const std::string& tx_id) {
+Result<std::string> RedisSyncStore::KeyOf(const std::string& tx_id) {
   auto reply = Run({"GET", keys::TransactionLocator(tx_id)});
   if (!reply) return reply.error();
   if ((*reply)->type != REDIS_REPLY_STRING) return std::string();
-  return Text(reply->get());
+  return ReplyText(reply->get());
 }
 
-Result<TransactionStore::Stored> TransactionStore::CreateIfAbsent(const Transaction& tx) {
+Result<RedisSyncStore::Stored> RedisSyncStore::CreateIfAbsent(const Transaction& tx) {
   // The transaction, its locator and its index entry live under different hash tags, so they cannot be written
   // in one step. Order them so that a worker dying (or Redis going away) between two writes leaves nothing
   // invisible: the locator first (it names a key derived from the transaction, harmless while that key is
@@ -105,26 +104,26 @@ Result<TransactionStore::Stored> TransactionStore::CreateIfAbsent(const Transact
   }
   auto existing = Run({"GET", key});
   if (!existing) return existing.error();
-  auto parsed = TransactionFromJson(Text(existing->get()));
+  auto parsed = TransactionFromJson(ReplyText(existing->get()));
   if (!parsed) return parsed.error();
   auto indexed = Index(*parsed, true);
   if (!indexed) return indexed.error();
   return Stored{std::move(*parsed), false};
 }
 
-Result<std::optional<Transaction>> TransactionStore::Load(const std::string& id) {
+Result<std::optional<Transaction>> RedisSyncStore::Load(const std::string& id) {
   auto key = KeyOf(id);
   if (!key) return key.error();
   if (key->empty()) return std::optional<Transaction>();
   auto reply = Run({"GET", *key});
   if (!reply) return reply.error();
   if ((*reply)->type != REDIS_REPLY_STRING) return std::optional<Transaction>();
-  auto tx = TransactionFromJson(Text(reply->get()));
+  auto tx = TransactionFromJson(ReplyText(reply->get()));
   if (!tx) return tx.error();
   return std::optional<Transaction>(std::move(*tx));
 }
 
-Result<std::vector<Transaction>> TransactionStore::LoadMany(const std::vector<std::string>& ids) {
+Result<std::vector<Transaction>> RedisSyncStore::LoadMany(const std::vector<std::string>& ids) {
   std::vector<Transaction> out;
   if (ids.empty()) return out;
   std::vector<std::vector<std::string>> locate;
@@ -133,20 +132,20 @@ Result<std::vector<Transaction>> TransactionStore::LoadMany(const std::vector<st
   if (!located) return Unavailable(located.error().message);
   std::vector<std::vector<std::string>> read;
   for (const auto& reply : *located) {
-    if (reply->type == REDIS_REPLY_STRING) read.push_back({"GET", Text(reply.get())});
+    if (reply->type == REDIS_REPLY_STRING) read.push_back({"GET", ReplyText(reply.get())});
   }
   auto stored = redis_.Pipeline(read);
   if (!stored) return Unavailable(stored.error().message);
   for (const auto& reply : *stored) {
     if (reply->type != REDIS_REPLY_STRING) continue;
-    auto tx = TransactionFromJson(Text(reply.get()));
+    auto tx = TransactionFromJson(ReplyText(reply.get()));
     if (!tx) return tx.error();
     out.push_back(std::move(*tx));
   }
   return out;
 }
 
-Result<void> TransactionStore::Save(const Transaction& tx) {
+Result<void> RedisSyncStore::Save(const Transaction& tx) {
   auto located = Run({"SET", keys::TransactionLocator(tx.id), TxKey(tx)});  // first, as in CreateIfAbsent
   if (!located) return located.error();
   auto saved = Run({"SET", TxKey(tx), ToJson(tx)});
@@ -156,7 +155,7 @@ Result<void> TransactionStore::Save(const Transaction& tx) {
   return {};
 }
 
-Result<void> TransactionStore::Index(const Transaction& tx, bool keep_time) {
+Result<void> RedisSyncStore::Index(const Transaction& tx, bool keep_time) {
   const std::string status(TxStatusName(tx.status));
   std::vector<std::string> args = {"EVAL",
                                    kIndexTransaction,
@@ -180,7 +179,7 @@ Result<void> TransactionStore::Index(const Transaction& tx, bool keep_time) {
   return {};
 }
 
-Result<std::vector<std::string>> TransactionStore::ListIds(const ListFilter& filter, std::int64_t position, int count) {
+Result<std::vector<std::string>> RedisSyncStore::ListIds(const ListFilter& filter, std::int64_t position, int count) {
   // The narrowest index the filter allows; the rest of the filter is checked on the transactions.
   std::string index = keys::TransactionIndex();
   if (filter.order_id) {
@@ -196,20 +195,20 @@ Result<std::vector<std::string>> TransactionStore::ListIds(const ListFilter& fil
   auto reply = Run({"ZREVRANGEBYSCORE", index, "+inf", min, "LIMIT", std::to_string(position), std::to_string(count)});
   if (!reply) return reply.error();
   std::vector<std::string> ids;
-  for (std::size_t i = 0; i < (*reply)->elements; ++i) ids.push_back(Text((*reply)->element[i]));
+  for (std::size_t i = 0; i < (*reply)->elements; ++i) ids.push_back(ReplyText((*reply)->element[i]));
   return ids;
 }
 
-Result<std::int64_t> TransactionStore::EnsureIndexes() {
+Result<std::int64_t> RedisSyncStore::EnsureIndexes() {
   auto version = Run({"GET", keys::TransactionIndexVersion()});
   if (!version) return version.error();
-  if ((*version)->type == REDIS_REPLY_STRING && Text(version->get()) == "2") return 0;
+  if ((*version)->type == REDIS_REPLY_STRING && ReplyText(version->get()) == "2") return 0;
   std::int64_t indexed = 0;
   for (std::int64_t start = 0;; start += 1000) {
     auto ids = Run({"ZRANGE", keys::TransactionIndex(), std::to_string(start), std::to_string(start + 999)});
     if (!ids) return ids.error();
     for (std::size_t i = 0; i < (*ids)->elements; ++i) {
-      auto tx = Load(Text((*ids)->element[i]));
+      auto tx = Load(ReplyText((*ids)->element[i]));
       if (!tx) return tx.error();
       if (!*tx) continue;
       if (auto done = Index(**tx, true); !done) return done.error();
@@ -222,7 +221,7 @@ Result<std::int64_t> TransactionStore::EnsureIndexes() {
   return indexed;
 }
 
-Result<void> TransactionStore::SaveFenced(const Transaction& tx, std::int64_t lease_token) {
+Result<void> RedisSyncStore::SaveFenced(const Transaction& tx, std::int64_t lease_token) {
   auto saved = Run({"EVAL", kSaveFenced, "2", keys::OrderLease(tx.account, tx.order_id), TxKey(tx),
                     std::to_string(lease_token), ToJson(tx)});
   if (!saved) return saved.error();
@@ -233,7 +232,7 @@ Result<void> TransactionStore::SaveFenced(const Transaction& tx, std::int64_t le
   return {};
 }
 
-Result<std::optional<std::int64_t>> TransactionStore::AcquireOrderLease(const OrderKey& order, Duration ttl) {
+Result<std::optional<std::int64_t>> RedisSyncStore::AcquireOrderLease(const OrderKey& order, Duration ttl) {
   auto token = Run({"INCR", keys::LeaseFence()});
   if (!token) return token.error();
   const std::int64_t value = (*token)->integer;
@@ -244,48 +243,48 @@ Result<std::optional<std::int64_t>> TransactionStore::AcquireOrderLease(const Or
   return std::optional<std::int64_t>(value);
 }
 
-Result<void> TransactionStore::ReleaseOrderLease(const OrderKey& order, std::int64_t token) {
+Result<void> RedisSyncStore::ReleaseOrderLease(const OrderKey& order, std::int64_t token) {
   auto released = Run({"EVAL", kReleaseLease, "1", keys::OrderLease(order.account, order.order_id), std::to_string(token)});
   if (!released) return released.error();
   return {};
 }
 
-Result<void> TransactionStore::ScheduleRetry(const std::string& tx_id, std::int64_t due_ms) {
+Result<void> RedisSyncStore::ScheduleRetry(const std::string& tx_id, std::int64_t due_ms) {
   auto added = Run({"ZADD", keys::RetrySet(), std::to_string(due_ms), tx_id});
   if (!added) return added.error();
   return {};
 }
 
-Result<void> TransactionStore::RemoveRetry(const std::string& tx_id) {
+Result<void> RedisSyncStore::RemoveRetry(const std::string& tx_id) {
   auto removed = Run({"ZREM", keys::RetrySet(), tx_id});
   if (!removed) return removed.error();
   return {};
 }
 
-Result<std::vector<std::string>> TransactionStore::TakeDueRetries(std::int64_t now_ms, int limit, Duration visibility) {
+Result<std::vector<std::string>> RedisSyncStore::TakeDueRetries(std::int64_t now_ms, int limit, Duration visibility) {
   auto due = Run({"EVAL", kTakeDue, "1", keys::RetrySet(), std::to_string(now_ms), std::to_string(limit),
                   std::to_string(now_ms + visibility.count())});
   if (!due) return due.error();
   std::vector<std::string> ids;
-  for (std::size_t i = 0; i < (*due)->elements; ++i) ids.push_back(Text((*due)->element[i]));
+  for (std::size_t i = 0; i < (*due)->elements; ++i) ids.push_back(ReplyText((*due)->element[i]));
   return ids;
 }
 
-Result<void> TransactionStore::DeadLetter(const Transaction& tx) {
+Result<void> RedisSyncStore::DeadLetter(const Transaction& tx) {
   auto added = Run({"XADD", keys::DeadLetters(), "*", "tx_id", tx.id, "account", tx.account, "source_record",
                     tx.source_record, "error", tx.error ? tx.error->code + ": " + tx.error->message : ""});
   if (!added) return added.error();
   return {};
 }
 
-Result<bool> TransactionStore::TryAcquireSlot(const std::string& holder, int limit, Duration ttl) {
+Result<bool> RedisSyncStore::TryAcquireSlot(const std::string& holder, int limit, Duration ttl) {
   auto acquired = Run({"EVAL", kAcquireSlot, "1", keys::NetSuiteSlots(), holder, std::to_string(limit),
                        std::to_string(ttl.count())});
   if (!acquired) return acquired.error();
   return (*acquired)->integer == 1;
 }
 
-Result<void> TransactionStore::RenewSlots(const std::vector<std::string>& holders, Duration ttl) {
+Result<void> RedisSyncStore::RenewSlots(const std::vector<std::string>& holders, Duration ttl) {
   std::vector<std::string> command = {"EVAL", kRenewSlots, "1", keys::NetSuiteSlots(), std::to_string(ttl.count())};
   command.insert(command.end(), holders.begin(), holders.end());
   auto renewed = Run(command);
@@ -293,69 +292,61 @@ Result<void> TransactionStore::RenewSlots(const std::vector<std::string>& holder
   return {};
 }
 
-Result<void> TransactionStore::ReleaseSlot(const std::string& holder) {
+Result<void> RedisSyncStore::ReleaseSlot(const std::string& holder) {
   auto removed = Run({"ZREM", keys::NetSuiteSlots(), holder});
   if (!removed) return removed.error();
   return {};
 }
 
-Result<std::optional<std::string>> TransactionStore::CacheGet(const std::string& key) {
+Result<std::optional<std::string>> RedisSyncStore::CacheGet(const std::string& key) {
   auto reply = Run({"GET", keys::Cache(key)});
   if (!reply) return reply.error();
   if ((*reply)->type != REDIS_REPLY_STRING) return std::optional<std::string>();
-  return std::optional<std::string>(Text(reply->get()));
+  return std::optional<std::string>(ReplyText(reply->get()));
 }
 
-Result<void> TransactionStore::CachePut(const std::string& key, const std::string& value, Duration ttl) {
+Result<void> RedisSyncStore::CachePut(const std::string& key, const std::string& value, Duration ttl) {
   auto set = Run({"SET", keys::Cache(key), value, "PX", std::to_string(ttl.count())});
   if (!set) return set.error();
   return {};
 }
 
-Result<std::int64_t> TransactionStore::FirstSeen(const std::string& account, std::int64_t now_ms) {
+Result<std::int64_t> RedisSyncStore::FirstSeen(const std::string& account, std::int64_t now_ms) {
   auto set = Run({"SET", keys::FirstSeen(account), std::to_string(now_ms), "NX"});
   if (!set) return set.error();
   auto get = Run({"GET", keys::FirstSeen(account)});
   if (!get) return get.error();
-  auto first_seen = ParseInt64(Text(get->get()));
+  auto first_seen = ParseInt64(ReplyText(get->get()));
   if (!first_seen) return MakeError("store_unavailable", "the first-seen time of " + account + " is not a number");
   return *first_seen;
 }
 
-Result<std::optional<std::int64_t>> TransactionStore::Checkpoint(const std::string& account) {
+Result<std::optional<std::int64_t>> RedisSyncStore::Checkpoint(const std::string& account) {
   auto get = Run({"GET", keys::Checkpoint(account)});
   if (!get) return get.error();
   if ((*get)->type != REDIS_REPLY_STRING) return std::optional<std::int64_t>();
-  auto checkpoint = ParseInt64(Text(get->get()));
+  auto checkpoint = ParseInt64(ReplyText(get->get()));
   if (!checkpoint) return MakeError("store_unavailable", "the checkpoint of " + account + " is not a number");
   return std::optional<std::int64_t>(*checkpoint);
 }
 
-Result<void> TransactionStore::SetCheckpoint(const std::string& account, std::int64_t ms) {
+Result<void> RedisSyncStore::SetCheckpoint(const std::string& account, std::int64_t ms) {
   auto set = Run({"SET", keys::Checkpoint(account), std::to_string(ms)});
   if (!set) return set.error();
   return {};
 }
 
-Result<bool> TransactionStore::TryAcquireRunnerLease(const std::string& account, const std::string& holder,
+Result<bool> RedisSyncStore::TryAcquireRunnerLease(const std::string& account, const std::string& holder,
                                                      Duration ttl) {
   auto set = Run({"SET", keys::RunnerLease(account), holder, "NX", "PX", std::to_string(ttl.count())});
   if (!set) return set.error();
   return (*set)->type == REDIS_REPLY_STATUS;
 }
 
-Result<void> TransactionStore::ReleaseRunnerLease(const std::string& account, const std::string& holder) {
+Result<void> RedisSyncStore::ReleaseRunnerLease(const std::string& account, const std::string& holder) {
   auto released = Run({"EVAL", kReleaseLease, "1", keys::RunnerLease(account), holder});
   if (!released) return released.error();
   return {};
-}
-
-Result<std::vector<std::string>> TransactionStore::RecentIds(int limit) {
-  auto reply = Run({"ZREVRANGE", keys::TransactionIndex(), "0", std::to_string(limit - 1)});
-  if (!reply) return reply.error();
-  std::vector<std::string> ids;
-  for (std::size_t i = 0; i < (*reply)->elements; ++i) ids.push_back(Text((*reply)->element[i]));
-  return ids;
 }
 
 }  // namespace refundsync

@@ -15,7 +15,7 @@
 #include "clients/shopify_client.h"
 #include "core/config.h"
 #include "core/transaction.h"
-#include "handlers/inbound_handler.h"
+#include "handlers/to_netsuite_handler.h"
 #include "handlers/netsuite_ledger.h"
 
 namespace refundsync {
@@ -25,9 +25,9 @@ struct ResolvedNetSuiteRefund {
   Transaction tx;  // new, status imported: source netsuite:<type>:<id>, amount, lines
 };
 
-class OutboundHandler {
+class FromNetSuiteHandler {
  public:
-  OutboundHandler(const Config& config, NetSuiteLedger& ledger, std::map<std::string, ShopifyClient*> shopify,
+  FromNetSuiteHandler(const Config& config, NetSuiteLedger& ledger, std::map<std::string, ShopifyClient*> shopify,
                   std::map<std::string, EbayClient*> ebay)
       : config_(config), ledger_(ledger), shopify_(std::move(shopify)), ebay_(std::move(ebay)) {}
 

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "store/key_layout.h"
-#include "store/transaction_store.h"
+#include "store/redis_sync_store.h"
 #include "tests/support/redis_server.h"
 
 using namespace refundsync;
@@ -25,8 +25,8 @@ Transaction ImportedRefund(const std::string& refund_id) {
   return tx;
 }
 
-bool Listed(TransactionStore& store, const std::string& id) {
-  auto ids = store.RecentIds(100);
+bool Listed(SyncStore& store, const std::string& id) {
+  auto ids = store.ListIds({}, 0, 100);
   REQUIRE(ids);
   return std::find(ids->begin(), ids->end(), id) != ids->end();
 }
@@ -38,7 +38,7 @@ TEST_CASE("A transaction whose first store was cut short is completed when the r
   RedisServer redis;
   auto connection = ConnectLocal(redis.port());
   REQUIRE(connection);
-  TransactionStore store(**connection);
+  RedisSyncStore store(**connection);
 
   SECTION("the record was written, its locator and index entry were not") {
     const Transaction tx = ImportedRefund("8181");
