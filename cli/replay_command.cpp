@@ -12,6 +12,7 @@
 #include <simdjson.h>
 
 #include "cli/commands.h"
+#include "cli/dry_run_plan.h"
 #include "cli/load_config.h"
 #include "cli/webhook_verification.h"
 #include "clients/ebay_public_keys.h"
@@ -22,6 +23,7 @@
 #include "core/external_id.h"
 #include "core/json_read.h"
 #include "core/json_writer.h"
+#include "core/log.h"
 #include "core/time.h"
 #include "core/transaction.h"
 #include "ingress/ebay_verifier.h"
@@ -62,51 +64,6 @@ std::optional<Captured> ReadCaptured(const std::string& line) {
 }
 
 bool ProgressWanted() { return isatty(STDERR_FILENO); }
-
-std::vector<std::string> PlanFor(const Config& config, const AccountConfig* account, const WebhookEvent& event) {
-  std::vector<std::string> plan;
-  const std::string ns = config.netsuite.rest_base_url + "/services/rest";
-  auto inbound = [&](const std::string& order_id, const std::string& what) {
-    std::string external = order_id;
-    if (account) {
-      if (auto tpl = ExternalIdTemplate::Parse(account->order_external_id, account->id)) external = tpl->Render(order_id);
-    }
-    plan.push_back("GET " + ns + "/record/v1/salesOrder/eid:" + external + "?expandSubResources=true");
-    plan.push_back("POST " + ns + "/query/v1/suiteql (the invoice or cash sale created from the sales order)");
-    plan.push_back("POST " + ns + "/query/v1/suiteql (refunds already created from the billed record; ours?)");
-    plan.push_back("GET " + ns + "/record/v1/{cashSale|invoice}/{billed id}?expandSubResources=true");
-    plan.push_back("POST " + ns + "/record/v1/{cashSale|invoice}/{billed id}/!transform/{cashRefund|creditMemo} (" +
-                   what + ")");
-    plan.push_back("GET " + ns + "/record/v1/{cashRefund|creditMemo}/{new id} (read back the total)");
-  };
-  switch (event.kind) {
-    case EventKind::kStorefrontRefund:
-      inbound(event.order_id, event.amount ? FormatDecimal(*event.amount) + " " + event.amount->currency + ", " +
-                                                 std::to_string(event.lines.size()) + " line(s)"
-                                           : "no amount");
-      break;
-    case EventKind::kStorefrontOrderChanged:
-      if (account && account->ebay) {
-        plan.push_back("GET " + account->ebay->api_base_url + "/sell/fulfillment/v1/order/" + event.order_id);
-      }
-      inbound(event.order_id, "for each REFUNDED refund not yet known");
-      break;
-    case EventKind::kNetSuiteRecord: {
-      const std::string type = event.record_type == "cashrefund" ? "cashRefund" : "creditMemo";
-      plan.push_back("GET " + ns + "/record/v1/" + type + "/" + event.record_id + "?expandSubResources=true");
-      plan.push_back("GET " + ns + "/record/v1/{billed record}/{createdFrom} (then its sales order: account + order)");
-      plan.push_back("POST {shopify admin_base_url}/admin/api/{version}/graphql.json refundCreate @idempotent, or eBay "
-                     "issue_refund (by the account's channel)");
-      break;
-    }
-    case EventKind::kPrivacyRedaction:
-      plan.push_back("(Redis only) purge the captures that mention the subjects");
-      break;
-    case EventKind::kIgnored:
-      break;
-  }
-  return plan;
-}
 
 }  // namespace
 
@@ -151,6 +108,8 @@ int RunReplay(const std::string& config_path, const std::string& input, bool dry
   const std::optional<Config> loaded = LoadConfigOrExplain(config_path);
   if (!loaded) return kExitFailed;
   const Config& config = *loaded;
+  // Standard output carries the plan, one JSON line per event: the handlers planning it must not log there.
+  log::Configure(config.log_format, "off");
   SystemClock clock;
   CurlHttpClient http;  // only eBay's public keys are fetched (a read); nothing is written anywhere
   const WebhookVerification verification(config, http, clock);
@@ -180,16 +139,16 @@ int RunReplay(const std::string& config_path, const std::string& input, bool dry
       } else if (parsed.event.kind == EventKind::kNetSuiteRecord) {
         route = "outbound";
         reason = "the account is known once the record is read; accounts syncing to NetSuite skip it";
-        plan = PlanFor(config, nullptr, parsed.event);
+        plan = PlanFor(config, parsed.event, received_ms);
       } else if (parsed.event.kind == EventKind::kPrivacyRedaction) {
         route = "ignored";
         reason = "privacy notice: purge only";
-        plan = PlanFor(config, account, parsed.event);
+        plan = PlanFor(config, parsed.event, received_ms);
       } else {
         const RouteDecision decision = RouteRefundEvent(SourceSystem::kStorefront, account->direction, account->id);
         route = std::string(RouteName(decision));
         reason = decision.reason;
-        if (!decision.skipped()) plan = PlanFor(config, account, parsed.event);
+        if (!decision.skipped()) plan = PlanFor(config, parsed.event, received_ms);
       }
     }
     json.Key("route").String(route).Key("reason").String(reason);

@@ -30,6 +30,7 @@
 #include "store/redis_event_queue.h"
 #include "store/redis_sync_store.h"
 #include "ingress/http_server.h"
+#include "ingress/service_routes.h"
 #include "ingress/service_state.h"
 #include "store/redis_gauges.h"
 #include "store/redis_health.h"
@@ -148,27 +149,9 @@ int RunServe(const std::string& config_path, Role role) {
   HealthRoutes health(state, metrics);
   const bool separate_admin = config.admin_listen.has_value();
 
-  const HttpResponse not_found = ErrorResponse(404, "not_found", "no such endpoint");
-  // The admin API blocks (its Redis reads; operator actions call NetSuite and the storefronts, for seconds at
-  // times): it runs on threads of its own, so the HTTP threads, which also record the webhooks, never wait on
-  // it. Declared after what the routes use: its threads are joined before that is destroyed.
-  TaskPool admin_tasks(4, 64);
-  auto handle_admin = [&admin_tasks, &admin, not_found](HttpRequest& request, const Respond& respond) {
-    if (request.path.rfind("/api/", 0) != 0) return false;
-    const bool taken = admin_tasks.Post([&admin, not_found, request = std::move(request), respond] {
-      if (!admin.Handle(request, respond)) respond(not_found);
-    });
-    if (!taken) respond(ErrorResponse(503, "admin_busy", "too many admin requests are waiting; retry later"));
-    return true;
-  };
-  AsyncRequestHandler public_handler = Counted(metrics, [&](HttpRequest request, Respond respond) {
-    if (auto response = health.Handle(request, /*serve_metrics=*/!separate_admin)) return respond(*response);
-    if (serve_webhooks && webhooks.Handle(request, respond)) return;
-    if (serve_webhooks && !separate_admin && handle_admin(request, respond)) return;
-    if (serve_webhooks && !separate_admin) {
-      if (auto page = HandlePageRequest(request)) return respond(*page);
-    }
-    respond(not_found);
+  ServiceRoutes routes(health, webhooks, admin, serve_webhooks, separate_admin);
+  AsyncRequestHandler public_handler = Counted(metrics, [&routes](HttpRequest request, Respond respond) {
+    routes.Public(std::move(request), respond);
   });
 
   HttpServerOptions options;
@@ -183,11 +166,8 @@ int RunServe(const std::string& config_path, Role role) {
   std::vector<std::unique_ptr<HttpServer>> servers;
   servers.push_back(std::make_unique<HttpServer>(config.listen, public_handler, public_options));
   if (separate_admin) {
-    AsyncRequestHandler admin_handler = Counted(metrics, [&](HttpRequest request, Respond respond) {
-      if (auto response = health.Handle(request, /*serve_metrics=*/true)) return respond(*response);
-      if (handle_admin(request, respond)) return;
-      if (auto page = HandlePageRequest(request)) return respond(*page);
-      respond(not_found);
+    AsyncRequestHandler admin_handler = Counted(metrics, [&routes](HttpRequest request, Respond respond) {
+      routes.Admin(std::move(request), respond);
     });
     servers.push_back(std::make_unique<HttpServer>(*config.admin_listen, admin_handler, options));
   }

@@ -73,8 +73,15 @@ void ReconcileAll(const SyncEngine& engine, const StoreConnector& connector, std
   }
   for (const auto& account : engine.config.accounts) {
     if (account.direction == Direction::kOff) continue;
-    auto report = ReconcileAccount(engine, account, session->store(), holder, clock.NowMs());
-    if (!report) log::Warn("reconcile_failed", {{"account", account.id}, {"reason", report.error().message}});
+    // Nothing one account's pass throws may end the reconciler's thread: the next pass tries again.
+    try {
+      auto report = ReconcileAccount(engine, account, session->store(), holder, clock.NowMs());
+      if (!report) log::Warn("reconcile_failed", {{"account", account.id}, {"reason", report.error().message}});
+    } catch (const std::exception& error) {
+      log::Error("reconcile_threw", {{"account", account.id}, {"reason", error.what()}});
+      session.reset();
+      return;
+    }
   }
 }
 

@@ -176,7 +176,12 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
     for (auto& [name, value] : *signature) request.headers.emplace_back(name, value);
   }
   auto response = http_.Send(request);
-  if (!response) return response.error();
+  if (!response) {
+    // Sent, perhaps, and no answer came: eBay may have made the refund.
+    Error error = response.error();
+    error.outcome_unknown = true;
+    return error;
+  }
   if (response->status == 401) refund_tokens_.Invalidate();
   if (response->status != 200 && response->status != 201) {
     simdjson::dom::parser parser;
@@ -189,6 +194,12 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
       message += ": " + JsonText(errors.at(0), "message");
       detail = JsonText(errors.at(0), "message") + " " + JsonText(errors.at(0), "longMessage");
       if (!errors.at(0)["errorId"].get_int64().get(error_id)) message += " (" + std::to_string(error_id) + ")";
+      // "Refund can't be issued while previous refund is processing" decides what happens next wherever eBay
+      // lists it among the errors.
+      for (auto entry : errors) {
+        std::int64_t id = 0;
+        if (!entry["errorId"].get_int64().get(id) && id == kEbayRefundInProgress) error_id = id;
+      }
     }
     if (IsSignatureRefusal(detail) && detail.find("create time") != std::string::npos) {
       message += "; the signature's time was refused: check this machine's clock";
@@ -204,6 +215,7 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
     Error error = MakeError(later ? "upstream_unavailable" : "upstream_rejected", message);
     error.upstream_status = static_cast<int>(response->status);
     error.vendor_error = error_id;
+    error.outcome_unknown = response->status >= 500;  // a 5xx may hide a refund eBay made
     return error;
   }
   simdjson::dom::parser parser;

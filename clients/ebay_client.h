@@ -67,7 +67,9 @@ class EbayClient {
   virtual ~EbayClient() = default;
   // POST /sell/fulfillment/v1/order/{id}/issue_refund, signed with the account's signing key when it has one (eBay
   // requires digital signatures for sellers domiciled in the EU or the UK). eBay has no idempotency key for it:
-  // callers re-read the order before and after (see FromNetSuiteHandler).
+  // callers re-read the order before and after (see FromNetSuiteHandler). An error's outcome_unknown says the
+  // request went out and no clear answer came back (none, or a 5xx); without it eBay made nothing (the token could
+  // not be had, a 4xx, a 429).
   virtual Result<EbayIssuedRefund> IssueRefund(const EbayRefundRequest& request) = 0;
   virtual Result<std::optional<EbayOrder>> GetOrder(const std::string& order_id) = 0;
   // Every order whose lastmodifieddate is at or after `since` (RFC 3339, ms, UTC), all pages.

@@ -20,7 +20,8 @@ void WriteLine(JsonWriter& json, const NewRefundLine& line) {
 }
 
 
-// TO_TIMESTAMP text of a UTC time.
+// TO_TIMESTAMP text of a UTC time. SuiteQL compares it in a time zone no Oracle page names (the integration user's,
+// [B]); callers start their window a day early, which covers every offset.
 std::string SuiteQlTime(std::int64_t ms) {
   std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};

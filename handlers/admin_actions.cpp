@@ -115,7 +115,8 @@ Result<Transaction> AdminActions::PostNow(const std::string& tx_id, SyncStore& s
   const AccountConfig* account = config_.FindAccount((*loaded)->account);
   if (account == nullptr) return MakeError("unknown_account", "transaction " + tx_id + " is of no configured account");
   if ((*loaded)->status == TxStatus::kSkipped) {
-    return MakeError("direction_mismatch", "transaction " + tx_id + " was skipped: " + (*loaded)->history.back().note);
+    const std::string why = (*loaded)->history.empty() ? "no reason recorded" : (*loaded)->history.back().note;
+    return MakeError("direction_mismatch", "transaction " + tx_id + " was skipped: " + why);
   }
   log::Info("operator_post", {{"tx", tx_id}, {"account", account->id}});
   // Post reads a Shopify refund from Shopify again: the transaction may hold a webhook's payload from when Shopify

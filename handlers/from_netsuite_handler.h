@@ -2,8 +2,9 @@
 //
 //   refund record ──createdFrom──> billed record ──createdFrom──> sales order ──externalId──> account + order
 //        (none: no_refund_record)                                   (no account's template matches: order_not_synced)
-//   lines by SKU -> Shopify refund line items; the total -> a refund transaction against the order's payment,
-//   posted with refundCreate @idempotent(key: our marker) so an unclear outcome can be retried safely.
+//   Shopify (here): lines by SKU -> refund line items; the total -> a refund transaction against the order's
+//   payment, posted with refundCreate @idempotent(key: our marker) so an unclear outcome can be retried safely.
+//   eBay (from_netsuite_ebay.cpp): one order-level issue_refund, found again by reading the order before and after.
 #pragma once
 
 #include <functional>

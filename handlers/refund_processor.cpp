@@ -14,14 +14,6 @@ namespace {
 
 constexpr std::int64_t kLeaseBusyRetryMs = 200;
 constexpr Duration kFactsCacheTime = std::chrono::hours(1);
-constexpr const char* kShopifyRefundPrefix = "shopify:refund:";
-
-// Why Shopify answers no refund: the token cannot see its order (named scope), or it is gone.
-std::string NotShownByShopify(ShopifyClient& shopify, const std::string& refund_id, const std::string& order_id) {
-  const std::string hint = MissingOrderScopeHint(shopify);
-  return "Shopify shows no refund " + refund_id + " of order " + order_id + ": " +
-         (hint.empty() ? "it may have been deleted" : hint);
-}
 
 class StoreFactsCache : public FactsCache {
  public:
@@ -52,7 +44,7 @@ namespace {
 std::optional<PostOutcome> JudgeAmount(const Transaction& tx) {
   PostOutcome outcome;
   outcome.status = TxStatus::kFailed;
-  if (tx.error && tx.error->code == "invalid_amount") {
+  if (tx.error && tx.error->kind == ErrorKind::kInvalidArgument) {  // invalid_amount since it was read
     outcome.error = tx.error;
   } else if (tx.amount.minor_units < 0 || !IsKnownCurrency(tx.amount.currency)) {
     outcome.error = Error{"invalid_amount", "the refund amount " + FormatDecimal(tx.amount) + " " +
@@ -131,7 +123,9 @@ Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, SyncStore& 
       auto order = ebay->GetOrder(event.order_id);
       if (!order) {
         // eBay unreachable: leave the event unacknowledged; reconciliation would find the refund anyway.
-        return Error(order.error().code, "eBay order " + event.order_id + ": " + order.error().message);
+        Error error = order.error();
+        error.message = "eBay order " + event.order_id + ": " + error.message;
+        return error;
       }
       if (!*order) return {};
       auto imported = ImportEbayOrder(*account, **order, store);
@@ -140,90 +134,6 @@ Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, SyncStore& 
     }
   }
   return {};
-}
-
-Result<void> RefundProcessor::ImportShopifyRefund(const AccountConfig& account, const std::string& refund_id,
-                                                  const Transaction& fallback, SyncStore& store,
-                                                  bool automatic) const {
-  // Known already (a redelivery, a replay, reconciliation's overlap): the first arrival decided, no Shopify call.
-  auto known = store.Load(fallback.id);
-  if (!known) return known.error();
-  if (*known) {
-    auto again = Import(account, fallback, store, automatic);
-    if (!again) return again.error();
-    return {};
-  }
-  auto it = shopify_.find(account.id);
-  if (it == shopify_.end()) return MakeError("upstream_rejected", "no Shopify client for " + account.id);
-  auto refund = it->second->GetRefund(refund_id);
-  if (!refund && IsRetryable(refund.error())) {
-    // Shopify unreachable or throttled: leave the event unacknowledged; it comes back.
-    return Error(refund.error().code, "Shopify refund " + refund_id + ": " + refund.error().message);
-  }
-  if (refund && *refund) {
-    Transaction fresh = TransactionFromShopifyRecord(account, **refund, clock_.NowMs());
-    if ((*refund)->money == RefundMoney::kSent && fresh.amount.minor_units == 0) {
-      fresh.Record(clock_.NowMs(), TxStatus::kSkipped, "nothing to do: no money was refunded (restock only)");
-      auto stored = store.CreateIfAbsent(fresh);
-      if (!stored) return stored.error();
-      return {};
-    }
-    // Money still with the gateway (or failed there): posting reads the refund again and decides.
-    const bool settled = (*refund)->money == RefundMoney::kSent;
-    auto imported = Import(account, fresh, store, automatic, SourceSystem::kStorefront, /*just_read=*/settled);
-    if (!imported) return imported.error();
-    return {};
-  }
-  // Shopify does not show the refund (or refused to): a failed transaction that says why, for people to act on.
-  Transaction failed = fallback;
-  std::string why;
-  if (!refund) {
-    failed.error = refund.error();
-    why = refund.error().message;
-  } else {
-    why = NotShownByShopify(*it->second, refund_id, fallback.order_id);
-    failed.error = Error{"upstream_rejected", why};
-  }
-  failed.Record(clock_.NowMs(), TxStatus::kFailed, why);
-  log::Info("shopify_refund_unreadable", {{"account", account.id}, {"refund", refund_id}, {"reason", why}});
-  auto stored = store.CreateIfAbsent(failed);
-  if (!stored) return stored.error();
-  return {};
-}
-
-std::optional<PostOutcome> RefundProcessor::RefreshFromShopify(const AccountConfig& account, Transaction& tx) const {
-  const auto fail = [](const Error& error) {
-    PostOutcome outcome;
-    outcome.status = TxStatus::kFailed;
-    outcome.error = error;
-    return outcome;
-  };
-  auto it = shopify_.find(account.id);
-  if (it == shopify_.end()) return fail(Error{"upstream_rejected", "no Shopify client for " + account.id});
-  const std::string refund_id = tx.source_record.substr(std::string(kShopifyRefundPrefix).size());
-  auto refund = it->second->GetRefund(refund_id);
-  if (!refund) return fail(refund.error());
-  if (!*refund) return fail(Error{"upstream_rejected", NotShownByShopify(*it->second, refund_id, tx.order_id)});
-  const Transaction read = TransactionFromShopifyRecord(account, **refund, clock_.NowMs());
-  tx.order_id = read.order_id;
-  tx.source_created_at = read.source_created_at;
-  tx.amount = read.amount;
-  tx.shipping = read.shipping;
-  tx.lines = read.lines;
-  tx.error = read.error;  // what the webhook's payload said about its amounts no longer matters
-  if ((*refund)->money == RefundMoney::kPending) {
-    PostOutcome outcome;
-    outcome.status = TxStatus::kImported;
-    outcome.pending = true;
-    outcome.note = "Shopify refund " + refund_id + " is pending at the payment gateway; posted once its money went back";
-    return outcome;
-  }
-  if ((*refund)->money == RefundMoney::kFailed) {
-    return fail(Error{"upstream_rejected", "Shopify refund " + refund_id +
-                                               "'s refund transactions failed at the payment gateway: no money went "
-                                               "back to the buyer, nothing to book"});
-  }
-  return std::nullopt;
 }
 
 Result<int> RefundProcessor::ImportEbayOrder(const AccountConfig& account, const EbayOrder& order,
@@ -235,81 +145,6 @@ Result<int> RefundProcessor::ImportEbayOrder(const AccountConfig& account, const
     ++imported;
   }
   return imported;
-}
-
-Result<void> RefundProcessor::RecordChangeAfterPosting(const AccountConfig& account, const Transaction& posted,
-                                                       const std::string& event, const std::string& event_id,
-                                                       SyncStore& store) const {
-  // Money already returned on the storefront is never reversed automatically: record the change for people.
-  // Named by the queued event, so its redelivery (a worker died before acknowledging) or replay meets the same
-  // record instead of adding another; the clock only when there is no event.
-  const std::int64_t now = clock_.NowMs();
-  Transaction change = posted;
-  change.source_record = posted.source_record + ":" + event + ":" + (event_id.empty() ? std::to_string(now) : event_id);
-  change.id = TransactionId(account.id, change.source_record);
-  change.history.clear();
-  change.error.reset();
-  change.attempts = 0;
-  change.created_ms = now;
-  change.Record(now, TxStatus::kSkipped, "changed after posting (" + event + " in NetSuite after " +
-                                             posted.target_record + "); nothing reversed");
-  Count("skipped");
-  log::Warn("netsuite_refund_changed_after_posting", {{"tx", posted.id}, {"event", event}, {"target", posted.target_record}});
-  if (auto stored = store.CreateIfAbsent(change); !stored) return stored.error();
-  return {};
-}
-
-Result<void> RefundProcessor::HandleNetSuiteRecord(const std::string& record_type, const std::string& record_id,
-                                                   const std::string& event, SyncStore& store,
-                                                   const std::string& only_account,
-                                                   const std::string& event_id) const {
-  const std::string source_record = "netsuite:" + record_type + ":" + record_id;
-  // An edit or delete of a refund we already posted: found by its stable id in whichever account holds it.
-  if (event == "edit" || event == "delete") {
-    for (const auto& account : config_.accounts) {
-      auto existing = store.Load(TransactionId(account.id, source_record));
-      if (!existing) return existing.error();
-      if (*existing && (*existing)->status == TxStatus::kPosted) {
-        return RecordChangeAfterPosting(account, **existing, event, event_id, store);
-      }
-    }
-    if (event == "delete") return {};  // never posted: nothing to do
-  }
-  auto resolved = from_netsuite_.Resolve(record_type, record_id, clock_.NowMs());
-  if (!resolved) {
-    if (IsRetryable(resolved.error())) return resolved.error();  // NetSuite unreachable: the event comes back
-    // Not ours to post (e.g. not created from the billed record of a synced order): say so where people look.
-    if (!only_account.empty()) return {};
-    Transaction tx;
-    tx.account = "netsuite";
-    tx.direction = "from_netsuite";
-    tx.source_record = source_record;
-    tx.id = TransactionId(tx.account, source_record);
-    tx.created_ms = clock_.NowMs();
-    tx.error = resolved.error();
-    tx.Record(clock_.NowMs(), TxStatus::kFailed, resolved.error().code + ": " + resolved.error().message);
-    Count("failed");
-    log::Warn("netsuite_refund_unmapped", {{"record", source_record}, {"error", resolved.error().code}});
-    if (auto stored = store.CreateIfAbsent(tx); !stored) return stored.error();
-    return {};
-  }
-  if (!only_account.empty() && resolved->account->id != only_account) return {};
-  auto imported = Import(*resolved->account, resolved->tx, store, true, SourceSystem::kNetSuite);
-  if (!imported) return imported.error();
-  return {};
-}
-
-Result<bool> RefundProcessor::IsKnownNetSuiteRecord(const std::string& record_type, const std::string& record_id,
-                                                    SyncStore& store) const {
-  const std::string source_record = "netsuite:" + record_type + ":" + record_id;
-  std::vector<std::pair<std::string, bool>> holders{{"netsuite", false}};  // unmapped records are kept under "netsuite"
-  for (const auto& account : config_.accounts) holders.emplace_back(account.id, account.auto_post);
-  for (const auto& [account, auto_post] : holders) {
-    auto existing = store.Load(TransactionId(account, source_record));
-    if (!existing) return existing.error();
-    if (*existing) return !((*existing)->status == TxStatus::kImported && auto_post);
-  }
-  return false;
 }
 
 Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const Transaction& fresh,
@@ -382,6 +217,48 @@ void RefundProcessor::ObserveStages() const {
       .Observe(seconds(times.upstream));
 }
 
+std::optional<std::int64_t> RefundProcessor::RecordOutcome(Transaction& tx, const PostOutcome& outcome, bool& dead) const {
+  const std::int64_t now = clock_.NowMs();
+  if (!outcome.sales_order.empty()) tx.sales_order = outcome.sales_order;
+  if (!outcome.billed_record.empty()) tx.billed_record = outcome.billed_record;
+  std::optional<std::int64_t> retry_at;
+  dead = false;
+  if (outcome.pending) {
+    tx.target_record = outcome.target_record;
+    retry_at = now + Backoff(tx.attempts, 0);
+    tx.Record(now, TxStatus::kImported, outcome.note);
+    Count("pending");
+  } else if (outcome.status == TxStatus::kSkipped) {
+    tx.error.reset();
+    tx.Record(now, TxStatus::kSkipped, outcome.note);
+    Count("skipped");
+  } else if (outcome.status == TxStatus::kPosted) {
+    tx.target_record = outcome.target_record;
+    tx.error.reset();
+    tx.Record(now, TxStatus::kPosted, "posted as " + outcome.target_record + (outcome.note.empty() ? "" : "; " + outcome.note));
+    Count("posted");
+    metrics_
+        .HistogramFor("refundsync_refund_seconds", "From a refund's arrival to its posting", {{"direction", tx.direction}},
+                      RefundSecondsBuckets())
+        .Observe(static_cast<double>(std::max<std::int64_t>(0, now - tx.created_ms)) / 1000.0);
+  } else {
+    tx.error = outcome.error;
+    const Error& error = *outcome.error;
+    std::string note = error.code + ": " + error.message;
+    if (IsRetryable(error) && tx.attempts < config_.worker_max_attempts) {
+      retry_at = now + Backoff(tx.attempts, error.retry_after_ms);
+      note += " (attempt " + std::to_string(tx.attempts) + ", retry at " + FormatRfc3339Ms(*retry_at) + ")";
+      Count("retry");
+    } else {
+      dead = IsRetryable(error);
+      if (dead) note += " (last attempt " + std::to_string(tx.attempts) + ")";
+      Count("failed");
+    }
+    tx.Record(now, TxStatus::kFailed, note);
+  }
+  return retry_at;
+}
+
 Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transaction tx, SyncStore& store,
                                           bool just_read) const {
   if (tx.status == TxStatus::kPosted) {
@@ -436,44 +313,8 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
                               : from_netsuite        ? from_netsuite_.Post(account, tx, before_irreversible)
                                                      : to_netsuite_.Post(account, tx, cache);
   ObserveStages();
-  const std::int64_t now = clock_.NowMs();
-  if (!outcome.sales_order.empty()) tx.sales_order = outcome.sales_order;
-  if (!outcome.billed_record.empty()) tx.billed_record = outcome.billed_record;
   bool dead = false;
-  std::optional<std::int64_t> retry_at;
-  if (outcome.pending) {
-    tx.target_record = outcome.target_record;
-    retry_at = now + Backoff(tx.attempts, 0);
-    tx.Record(now, TxStatus::kImported, outcome.note);
-    Count("pending");
-  } else if (outcome.status == TxStatus::kSkipped) {
-    tx.error.reset();
-    tx.Record(now, TxStatus::kSkipped, outcome.note);
-    Count("skipped");
-  } else if (outcome.status == TxStatus::kPosted) {
-    tx.target_record = outcome.target_record;
-    tx.error.reset();
-    tx.Record(now, TxStatus::kPosted, "posted as " + outcome.target_record + (outcome.note.empty() ? "" : "; " + outcome.note));
-    Count("posted");
-    metrics_
-        .HistogramFor("refundsync_refund_seconds", "From a refund's arrival to its posting", {{"direction", tx.direction}},
-                      RefundSecondsBuckets())
-        .Observe(static_cast<double>(std::max<std::int64_t>(0, now - tx.created_ms)) / 1000.0);
-  } else {
-    tx.error = outcome.error;
-    const Error& error = *outcome.error;
-    std::string note = error.code + ": " + error.message;
-    if (IsRetryable(error) && tx.attempts < config_.worker_max_attempts) {
-      retry_at = now + Backoff(tx.attempts, error.retry_after_ms);
-      note += " (attempt " + std::to_string(tx.attempts) + ", retry at " + FormatRfc3339Ms(*retry_at) + ")";
-      Count("retry");
-    } else {
-      dead = IsRetryable(error);
-      if (dead) note += " (last attempt " + std::to_string(tx.attempts) + ")";
-      Count("failed");
-    }
-    tx.Record(now, TxStatus::kFailed, note);
-  }
+  const std::optional<std::int64_t> retry_at = RecordOutcome(tx, outcome, dead);
   auto saved = store.SaveFenced(tx, token);
   (void)store.ReleaseOrderLease(order, token);
   if (!saved) {

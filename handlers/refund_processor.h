@@ -89,6 +89,9 @@ class RefundProcessor {
   Result<void> RecordChangeAfterPosting(const AccountConfig& account, const Transaction& posted,
                                         const std::string& event, const std::string& event_id,
                                         SyncStore& store) const;
+  // Writes an attempt's outcome into `tx` (status, error, target, history note, counters); when it is to be tried
+  // again, the time. `dead`: retries are used up (the transaction goes to the dead letters).
+  std::optional<std::int64_t> RecordOutcome(Transaction& tx, const PostOutcome& outcome, bool& dead) const;
   void Count(const char* outcome) const;
   // Observes this thread's stage times of the post that just ended (refundsync_refund_stage_seconds).
   void ObserveStages() const;

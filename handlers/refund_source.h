@@ -13,6 +13,9 @@
 
 namespace refundsync {
 
+// The source record of a Shopify refund: this prefix and its numeric id.
+inline constexpr std::string_view kShopifyRefundPrefix = "shopify:refund:";
+
 // A new transaction (status imported) for a storefront refund.
 Transaction TransactionFromShopifyRefund(const AccountConfig& account, const WebhookEvent& event, std::int64_t now_ms);
 

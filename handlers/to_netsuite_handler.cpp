@@ -16,22 +16,19 @@ struct BilledRef {
   std::string id;
 };
 
-PostOutcome Failed(std::string code, std::string message, const BilledRef* billed = nullptr) {
-  PostOutcome outcome;
-  outcome.status = TxStatus::kFailed;
-  outcome.error = MakeError(std::move(code), std::move(message));
+// A failed outcome that names the sales order and billed record, when they are known.
+PostOutcome WithBilled(PostOutcome outcome, const BilledRef* billed) {
   if (billed) {
     outcome.sales_order = billed->sales_order;
     outcome.billed_record = billed->type + ":" + billed->id;
   }
   return outcome;
 }
-
-// An upstream's error as it came (its kind, Retry-After and whether the outcome is unknown included).
+PostOutcome Failed(std::string code, std::string message, const BilledRef* billed = nullptr) {
+  return WithBilled(FailedOutcome(std::move(code), std::move(message)), billed);
+}
 PostOutcome FailedWith(const Error& error, const BilledRef* billed = nullptr) {
-  PostOutcome outcome = Failed(error.code, error.message, billed);
-  outcome.error = error;
-  return outcome;
+  return WithBilled(FailedOutcome(error), billed);
 }
 
 // Step 5: the record's total must equal the storefront refund to the cent; NetSuite may have recomputed tax on
@@ -138,6 +135,81 @@ ExistingRefunds LookForOurRecord(NetSuiteLedger& ledger, const NetSuiteConfig& n
   return result;
 }
 
+// Step 3: the record's lines — each refunded SKU on its billed line (at its refunded subtotal, else the billed unit
+// price), shipping on the generic shipping item, and what no item accounts for on the adjustment item — so that
+// they add up to the refund. An outcome when they cannot.
+std::optional<PostOutcome> AddRefundLines(const NetSuiteConfig& netsuite, const Transaction& tx,
+                                          const BilledRecord& source, const BilledRef& billed, NewRefund& refund) {
+  std::int64_t accounted = 0;  // what the lines, their tax and shipping account for
+  for (const auto& line : tx.lines) {
+    const NsLine* match = nullptr;
+    for (const auto& candidate : source.lines) {
+      if (!line.sku.empty() && candidate.sku == line.sku && match == nullptr) match = &candidate;
+    }
+    if (match == nullptr) {
+      return Failed("unknown_line_item", "SKU \"" + line.sku + "\" has no item line on " + billed.type + " " +
+                                             billed.id, &billed);
+    }
+    const std::int64_t quantity = line.quantity > 0 ? line.quantity : 1;
+    Money amount = line.subtotal.value_or(Money{0, tx.amount.currency});
+    if (!line.subtotal && match->quantity > 0 &&
+        __builtin_mul_overflow(match->amount.minor_units / match->quantity, quantity, &amount.minor_units)) {
+      return Failed("invalid_amount", "a line of " + std::to_string(quantity) + " units is beyond the integer range", &billed);
+    }
+    refund.lines.push_back(NewRefundLine{match->item_id, quantity, amount});
+    if (!AddMinorUnits(accounted, amount.minor_units) || (line.tax && !AddMinorUnits(accounted, line.tax->minor_units))) {
+      return Failed("invalid_amount", "the refund's lines add up beyond the integer range", &billed);
+    }
+  }
+  if (tx.shipping && tx.shipping->minor_units != 0) {
+    if (!netsuite.generic_items.shipping) {
+      return Failed("unknown_line_item", "the refund includes shipping but netsuite.generic_items.shipping is not "
+                                         "configured", &billed);
+    }
+    refund.lines.push_back(NewRefundLine{*netsuite.generic_items.shipping, 1, *tx.shipping});
+    if (!AddMinorUnits(accounted, tx.shipping->minor_units)) {
+      return Failed("invalid_amount", "the refund's lines and shipping add up beyond the integer range", &billed);
+    }
+  }
+  const std::int64_t rest = tx.amount.minor_units - accounted;
+  if (rest < 0) {
+    return Failed("amount_mismatch", "lines and shipping add up to " + FormatDecimal(Money{accounted, tx.amount.currency}) +
+                                         ", more than the refund of " + FormatDecimal(tx.amount), &billed);
+  }
+  if (rest > 0) {
+    // Refunded money not tied to an item: goodwill, eBay order-level refunds.
+    if (!netsuite.generic_items.adjustment) {
+      return Failed("unknown_line_item", FormatDecimal(Money{rest, tx.amount.currency}) + " of the refund is not tied "
+                    "to an item and netsuite.generic_items.adjustment is not configured", &billed);
+    }
+    refund.lines.push_back(NewRefundLine{*netsuite.generic_items.adjustment, 1, Money{rest, tx.amount.currency}});
+  }
+  return std::nullopt;
+}
+
+// Step 4 when the create failed: a refused or unanswered create may still have made our record (libcurl resends a
+// POST whose connection died, and NetSuite refuses the second one, quantities already refunded, although it holds
+// the first). The marker is looked for before anything is decided.
+PostOutcome AfterFailedCreate(NetSuiteLedger& ledger, const NetSuiteConfig& netsuite, const Transaction& tx,
+                              const BilledRef& billed, const std::string& external_id, const Error& create_error) {
+  ExistingRefunds after;
+  if (auto reread = ledger.LoadRefundContext(external_id); !reread) {
+    after.decided = FailedWith(reread.error(), &billed);
+  } else {
+    after = LookForOurRecord(ledger, netsuite, tx, billed, reread->refunds);
+  }
+  if (after.decided) {
+    if (after.decided->status == TxStatus::kPosted) {
+      after.decided->note = "NetSuite answered the create with \"" + create_error.message + "\" but holds our record; " +
+                            after.decided->note;
+      return std::move(*after.decided);
+    }
+    const bool could_not_look = after.decided->error && IsRetryable(*after.decided->error);
+    if (!could_not_look || !IsRetryable(create_error)) return std::move(*after.decided);
+  }
+  return FailedWith(create_error, &billed);
+}
+
 }  // namespace
 
 PostOutcome ToNetSuiteHandler::Post(const AccountConfig& account, const Transaction& tx, FactsCache& cache) const {
@@ -188,50 +260,7 @@ PostOutcome ToNetSuiteHandler::Post(const AccountConfig& account, const Transact
   NewRefund refund;
   refund.memo = marker + " refundsync " + tx.source_record;
   refund.external_id = marker;
-  std::int64_t accounted = 0;  // what the lines, their tax and shipping account for
-  for (const auto& line : tx.lines) {
-    const NsLine* match = nullptr;
-    for (const auto& candidate : source.lines) {
-      if (!line.sku.empty() && candidate.sku == line.sku && match == nullptr) match = &candidate;
-    }
-    if (match == nullptr) {
-      return Failed("unknown_line_item", "SKU \"" + line.sku + "\" has no item line on " + billed.type + " " +
-                                             billed.id, &billed);
-    }
-    const std::int64_t quantity = line.quantity > 0 ? line.quantity : 1;
-    Money amount = line.subtotal.value_or(Money{0, tx.amount.currency});
-    if (!line.subtotal && match->quantity > 0 &&
-        __builtin_mul_overflow(match->amount.minor_units / match->quantity, quantity, &amount.minor_units)) {
-      return Failed("invalid_amount", "a line of " + std::to_string(quantity) + " units is beyond the integer range", &billed);
-    }
-    refund.lines.push_back(NewRefundLine{match->item_id, quantity, amount});
-    if (!AddMinorUnits(accounted, amount.minor_units) || (line.tax && !AddMinorUnits(accounted, line.tax->minor_units))) {
-      return Failed("invalid_amount", "the refund's lines add up beyond the integer range", &billed);
-    }
-  }
-  if (tx.shipping && tx.shipping->minor_units != 0) {
-    if (!netsuite_.generic_items.shipping) {
-      return Failed("unknown_line_item", "the refund includes shipping but netsuite.generic_items.shipping is not "
-                                         "configured", &billed);
-    }
-    refund.lines.push_back(NewRefundLine{*netsuite_.generic_items.shipping, 1, *tx.shipping});
-    if (!AddMinorUnits(accounted, tx.shipping->minor_units)) {
-      return Failed("invalid_amount", "the refund's lines and shipping add up beyond the integer range", &billed);
-    }
-  }
-  const std::int64_t rest = tx.amount.minor_units - accounted;
-  if (rest < 0) {
-    return Failed("amount_mismatch", "lines and shipping add up to " + FormatDecimal(Money{accounted, tx.amount.currency}) +
-                                         ", more than the refund of " + FormatDecimal(tx.amount), &billed);
-  }
-  if (rest > 0) {
-    // Refunded money not tied to an item: goodwill, eBay order-level refunds.
-    if (!netsuite_.generic_items.adjustment) {
-      return Failed("unknown_line_item", FormatDecimal(Money{rest, tx.amount.currency}) + " of the refund is not tied "
-                    "to an item and netsuite.generic_items.adjustment is not configured", &billed);
-    }
-    refund.lines.push_back(NewRefundLine{*netsuite_.generic_items.adjustment, 1, Money{rest, tx.amount.currency}});
-  }
+  if (auto refused = AddRefundLines(netsuite_, tx, source, billed, refund)) return std::move(*refused);
 
   // 4. Create it from the billed record, with exactly these lines.
   // Not while an earlier create NetSuite did not answer may still be saving: step 2 found nothing yet.
@@ -248,26 +277,8 @@ PostOutcome ToNetSuiteHandler::Post(const AccountConfig& account, const Transact
   }
   auto created = ledger_.CreateRefund(source, refund);
   if (!created) {
-    // A refused or unanswered create may still have made our record: libcurl resends a POST whose connection died,
-    // and NetSuite refuses the second one (quantities already refunded) although it holds the first. Look for the
-    // marker before deciding anything.
     if (IsOutcomeUnknown(created.error())) cache.Put(unanswered_key, std::to_string(clock_.NowMs()));
-    ExistingRefunds after;
-    if (auto reread = ledger_.LoadRefundContext(external_id); !reread) {
-      after.decided = FailedWith(reread.error(), &billed);
-    } else {
-      after = LookForOurRecord(ledger_, netsuite_, tx, billed, reread->refunds);
-    }
-    if (after.decided) {
-      if (after.decided->status == TxStatus::kPosted) {
-        after.decided->note = "NetSuite answered the create with \"" + created.error().message +
-                              "\" but holds our record; " + after.decided->note;
-        return std::move(*after.decided);
-      }
-      const bool could_not_look = after.decided->error && IsRetryable(*after.decided->error);
-      if (!could_not_look || !IsRetryable(created.error())) return std::move(*after.decided);
-    }
-    return FailedWith(created.error(), &billed);
+    return AfterFailedCreate(ledger_, netsuite_, tx, billed, external_id, created.error());
   }
   const std::string target = "netsuite:" + RecordName(refund_type) + ":" + *created;
 

@@ -28,6 +28,7 @@
 #include "core/config.h"
 #include "core/transaction.h"
 #include "handlers/netsuite_ledger.h"
+#include "handlers/post_outcome.h"
 
 namespace refundsync {
 
@@ -37,16 +38,6 @@ class FactsCache {
   virtual ~FactsCache() = default;
   virtual std::optional<std::string> Get(const std::string& key) = 0;
   virtual void Put(const std::string& key, const std::string& value) = 0;
-};
-
-struct PostOutcome {
-  TxStatus status = TxStatus::kFailed;
-  bool pending = false;  // created upstream but not complete yet (eBay PENDING): check again later
-  std::optional<Error> error;
-  std::string target_record;
-  std::string sales_order;
-  std::string billed_record;
-  std::string note;
 };
 
 class ToNetSuiteHandler {

@@ -134,27 +134,34 @@ void Worker::Handle() {
         queued_seconds_.Observe(static_cast<double>(std::max<std::int64_t>(0, clock_.NowMs() - *queued_ms)) / 1000.0);
       }
     }
-    HandleJob(job, session);
+    // Nothing a job throws may end this thread: the entry stays pending (reclaimed later), the retry stays due.
+    try {
+      HandleJob(job, session);
+    } catch (const std::exception& error) {
+      log::Error("worker_job_threw", {{"entry", job.event.entry_id}, {"tx", job.retry_tx}, {"reason", error.what()}});
+      session.reset();
+    }
     std::lock_guard lock(mutex_);
     held_.erase(HeldKey(job));
   }
 }
 
-bool Worker::Connected(std::unique_ptr<StoreSession>& session) {
-  if (session && !session->broken()) return true;
+Result<void> Worker::Connect(std::unique_ptr<StoreSession>& session) {
+  if (session && !session->broken()) return {};
   auto connected = connector_.Connect(std::chrono::seconds(1));
   if (!connected) {
     session.reset();
-    return false;
+    return connected.error();
   }
   session = std::move(*connected);
-  return true;
+  return {};
 }
 
 void Worker::HandleJob(const Job& job, std::unique_ptr<StoreSession>& session) {
-  if (!Connected(session)) {
+  if (auto connected = Connect(session); !connected) {
     // The store is down: an entry stays pending (reclaimed later), a retry stays in the retry set.
-    log::Warn("worker_job_dropped", {{"entry", job.event.entry_id}, {"tx", job.retry_tx}, {"reason", "store unreachable"}});
+    log::Warn("worker_job_dropped", {{"entry", job.event.entry_id}, {"tx", job.retry_tx},
+                                     {"reason", connected.error().message}});
     return;
   }
   if (job.event.stream.empty()) {
@@ -165,57 +172,66 @@ void Worker::HandleJob(const Job& job, std::unique_ptr<StoreSession>& session) {
 }
 
 void Worker::Read() {
-  std::unique_ptr<StoreSession> session;
-  int claim_shard = 0;
-  std::int64_t next_claim_ms = 0;
-  std::int64_t next_heartbeat_ms = 0;
+  ReaderState state;
   // Wakes at least every 200 ms even while every thread is busy: the heartbeat must go on then most of all.
   while (!reader_stopping_) {
-    const bool free = WaitForFreeThread(kPause);
-    if (reader_stopping_) break;
-    if (!session || session->broken()) {
-      if (!Connected(session) || !session->events().EnsureGroups()) {
-        session.reset();
-        std::this_thread::sleep_for(kPause);  // the store is down: try again shortly
-        continue;
-      }
+    // Nothing a round throws may end this thread: the next round starts over on a fresh session.
+    try {
+      ReadRound(state);
+    } catch (const std::exception& error) {
+      log::Error("worker_read_threw", {{"reason", error.what()}, {"effect", "read again in 200 ms"}});
+      state.session.reset();
+      std::this_thread::sleep_for(kPause);
     }
-    EventQueue& events = session->events();
-    const std::int64_t now = clock_.NowMs();
-    if (now >= next_heartbeat_ms) {
-      Heartbeat(events);
-      next_heartbeat_ms = now + std::max<std::int64_t>(100, claim_idle_.count() / 3);
-    }
-    if (!free) continue;
-
-    // Taken retries stay in the set (due again after the claim idle time) until they are finished.
-    if (auto due = session->store().TakeDueRetries(now, std::max(1, FreeThreads()), claim_idle_)) {
-      for (auto& id : *due) Enqueue(Job{QueuedEvent{}, std::move(id), false});
-    }
-
-    // Entries a dead (or stalled) consumer left pending for longer than the claim idle time.
-    // At most one per free thread: what waits in this process's queue ages in the store, and another replica
-    // would take it over after the claim idle time.
-    const int shards = events.shard_count();
-    for (int round = 0; now >= next_claim_ms && round < shards && FreeThreads() > 0; ++round) {
-      if (round == shards - 1) next_claim_ms = now + claim_idle_.count() / 2;
-      claim_shard = (claim_shard + 1) % shards;
-      auto claimed = events.Claim(claim_shard, consumer_, claim_idle_, std::min(kClaimBatch, FreeThreads()));
-      if (!claimed) continue;
-      for (auto& event : *claimed) {
-        log::Info("event_reclaimed", {{"stream", event.stream}, {"entry", event.entry_id}, {"consumer", consumer_}});
-        Enqueue(Job{std::move(event), "", /*reclaimed=*/true});
-      }
-    }
-    if (FreeThreads() == 0) continue;  // retries and reclaimed entries first
-
-    auto read = events.Read(consumer_, kReadPerStream, kPause);
-    if (!read) {
-      PauseAfterError("read", read.error());
-      continue;
-    }
-    for (auto& event : *read) Enqueue(Job{std::move(event), "", false});
   }
+}
+
+void Worker::ReadRound(ReaderState& state) {
+  std::unique_ptr<StoreSession>& session = state.session;
+  const bool free = WaitForFreeThread(kPause);
+  if (reader_stopping_) return;
+  if (!session || session->broken()) {
+    if (!Connect(session) || !session->events().EnsureGroups()) {
+      session.reset();
+      std::this_thread::sleep_for(kPause);  // the store is down: try again shortly
+      return;
+    }
+  }
+  EventQueue& events = session->events();
+  const std::int64_t now = clock_.NowMs();
+  if (now >= state.next_heartbeat_ms) {
+    Heartbeat(events);
+    state.next_heartbeat_ms = now + std::max<std::int64_t>(100, claim_idle_.count() / 3);
+  }
+  if (!free) return;
+
+  // Taken retries stay in the set (due again after the claim idle time) until they are finished.
+  if (auto due = session->store().TakeDueRetries(now, std::max(1, FreeThreads()), claim_idle_)) {
+    for (auto& id : *due) Enqueue(Job{QueuedEvent{}, std::move(id), false});
+  }
+
+  // Entries a dead (or stalled) consumer left pending for longer than the claim idle time.
+  // At most one per free thread: what waits in this process's queue ages in the store, and another replica
+  // would take it over after the claim idle time.
+  const int shards = events.shard_count();
+  for (int round = 0; now >= state.next_claim_ms && round < shards && FreeThreads() > 0; ++round) {
+    if (round == shards - 1) state.next_claim_ms = now + claim_idle_.count() / 2;
+    state.claim_shard = (state.claim_shard + 1) % shards;
+    auto claimed = events.Claim(state.claim_shard, consumer_, claim_idle_, std::min(kClaimBatch, FreeThreads()));
+    if (!claimed) continue;
+    for (auto& event : *claimed) {
+      log::Info("event_reclaimed", {{"stream", event.stream}, {"entry", event.entry_id}, {"consumer", consumer_}});
+      Enqueue(Job{std::move(event), "", /*reclaimed=*/true});
+    }
+  }
+  if (FreeThreads() == 0) return;  // retries and reclaimed entries first
+
+  auto read = events.Read(consumer_, kReadPerStream, kPause);
+  if (!read) {
+    if (!session->broken()) PauseAfterError("read", read.error());  // a broken connection: reconnect at once
+    return;
+  }
+  for (auto& event : *read) Enqueue(Job{std::move(event), "", false});
 }
 
 }  // namespace refundsync

@@ -42,12 +42,21 @@ class Worker {
     bool reclaimed = false;  // taken over after the claim idle time (its queued time is not the ingress's)
   };
 
+  // What the reader keeps between rounds.
+  struct ReaderState {
+    std::unique_ptr<StoreSession> session;
+    int claim_shard = 0;
+    std::int64_t next_claim_ms = 0;
+    std::int64_t next_heartbeat_ms = 0;
+  };
   void Read();
+  // One round: heartbeat when due, then due retries, reclaimed entries and new entries for the free threads.
+  void ReadRound(ReaderState& state);
   void Handle();
   static std::string HeldKey(const Job& job);
   void HandleJob(const Job& job, std::unique_ptr<StoreSession>& session);
-  // The session, connected again when it broke; false when the store cannot be reached now.
-  bool Connected(std::unique_ptr<StoreSession>& session);
+  // The session, connected again when it broke; an error when the store cannot be reached now.
+  Result<void> Connect(std::unique_ptr<StoreSession>& session);
   // Waits until a handler thread is free and nothing is queued; false when stopping or after `at_most`.
   bool WaitForFreeThread(std::chrono::milliseconds at_most);
   // Restarts the idle time of every stream entry this process holds (queued or being handled), so that another

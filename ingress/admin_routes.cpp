@@ -159,9 +159,7 @@ bool AdminRoutes::Handle(const HttpRequest& request, const Respond& respond) con
   return true;
 }
 
-namespace {
-
-int StatusFor(const Error& error) {
+int HttpStatusFor(const Error& error) {
   switch (error.kind) {
     case ErrorKind::kInvalidArgument:
       return 400;
@@ -180,7 +178,6 @@ int StatusFor(const Error& error) {
   return 500;
 }
 
-}  // namespace
 
 HttpResponse AdminRoutes::Retrieve(const HttpRequest& request) const {
   simdjson::dom::parser parser;
@@ -194,7 +191,7 @@ HttpResponse AdminRoutes::Retrieve(const HttpRequest& request) const {
   if (!connection) return Unavailable();
   RedisSyncStore store(**connection);
   auto result = actions_->Retrieve(std::string(account), std::string(source), std::string(order_id), store);
-  if (!result) return ErrorResponse(StatusFor(result.error()), result.error().code, result.error().message);
+  if (!result) return ErrorResponse(HttpStatusFor(result.error()), result.error().code, result.error().message);
   JsonWriter json;
   json.BeginObject().Key("imported").BeginArray();
   for (const auto& tx : result->imported) json.Raw(ToJson(tx));
@@ -210,7 +207,7 @@ HttpResponse AdminRoutes::Post(const std::string& id) const {
   RedisSyncStore store(**connection);
   bool already_posted = false;
   auto tx = actions_->PostNow(id, store, already_posted);
-  if (!tx) return ErrorResponse(StatusFor(tx.error()), tx.error().code, tx.error().message);
+  if (!tx) return ErrorResponse(HttpStatusFor(tx.error()), tx.error().code, tx.error().message);
   JsonWriter json;
   json.BeginObject().Key("transaction").Raw(ToJson(*tx));
   if (already_posted) json.Key("note").String("already posted");

@@ -62,4 +62,9 @@ class AdminRoutes {
   mutable std::vector<std::unique_ptr<RedisConnection>> idle_;
 };
 
+// The admin API's HTTP status for an error, by its kind: 400 invalid argument, 404 not found, 422 failed
+// precondition (order_not_synced, order_not_billed, no_refund_record, direction_mismatch...), 503 unavailable,
+// 502 rejected or outcome unknown upstream, 500 otherwise.
+int HttpStatusFor(const Error& error);
+
 }  // namespace refundsync

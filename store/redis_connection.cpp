@@ -153,7 +153,8 @@ Result<RedisTarget> AskSentinel(RedisConnection& sentinel, const RedisSentinel& 
   if (!reply) return reply.error();
   if ((*reply)->type == REDIS_REPLY_ARRAY && (*reply)->elements == 2) {
     RedisTarget master;
-    master.host = (*reply)->element[0]->str;
+    master.host = ReplyText((*reply)->element[0]);
+    if (master.host.empty()) return MakeError("redis_unavailable", "Sentinel named no host");
     const auto port = ParseInt64(ReplyText((*reply)->element[1]));
     if (!port || *port <= 0 || *port > 65535) return MakeError("redis_unavailable", "Sentinel named a malformed port");
     master.port = static_cast<int>(*port);

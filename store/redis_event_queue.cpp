@@ -93,6 +93,9 @@ Result<std::vector<QueuedEvent>> RedisEventQueue::Claim(int shard, const std::st
 Result<void> RedisEventQueue::KeepHeld(const std::string& consumer, const std::vector<QueuedEvent>& held) {
   std::map<std::string, std::vector<std::string>> ids_by_stream;
   for (const auto& event : held) ids_by_stream[event.stream].push_back(event.entry_id);
+  // Every stream is tried even when one fails (a shard without its group after a failover): the others' entries
+  // must not look idle. The first error is returned.
+  Result<void> outcome;
   for (auto& [stream, ids] : ids_by_stream) {
     // Claimed again by their holder with no minimum idle time: their idle time restarts (JUSTID: the delivery
     // count stays).
@@ -100,10 +103,10 @@ Result<void> RedisEventQueue::KeepHeld(const std::string& consumer, const std::v
     command.insert(command.end(), ids.begin(), ids.end());
     command.push_back("JUSTID");
     auto reply = redis_.Command(command);
-    if (!reply) return reply.error();
-    if ((*reply)->type == REDIS_REPLY_ERROR) return ErrorAnswer("XCLAIM", reply->get());
+    if (!reply) return reply.error();  // the connection is gone: so are the other streams
+    if ((*reply)->type == REDIS_REPLY_ERROR && outcome) outcome = ErrorAnswer("XCLAIM", reply->get());
   }
-  return {};
+  return outcome;
 }
 
 Result<void> RedisEventQueue::Ack(const QueuedEvent& event) {

@@ -1,6 +1,6 @@
 // What the sync engine keeps between events, by role, as interfaces: the handlers, the admin routes and the CLI
 // see only these; store/redis_sync_store.h implements every role on Redis (one connection, one thread), and
-// tests/support/memory_sync_store.h in memory for the refund rules' unit tests.
+// store/memory_sync_store.h in memory for the refund rules' unit tests and the dry run.
 //
 // Threading: an implementation is used by one thread at a time (a worker thread, an admin request). Every call
 // may fail with store_unavailable; the caller then leaves its event unacknowledged, so nothing is lost.

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/transaction.h"
+#include "ingress/admin_routes.h"
 
 using namespace refundsync;
 
@@ -29,4 +30,19 @@ TEST_CASE("Every contract error code has its kind, and only unavailability is re
   REQUIRE(read->error);
   CHECK(IsRetryable(*read->error));
   CHECK(MakeError("something_new", "x").kind == ErrorKind::kInternal);
+}
+
+TEST_CASE("The admin API's status follows the error's kind (contract section 6)", "[errors]") {
+  for (const char* code : {"order_not_synced", "order_not_billed", "no_refund_record", "direction_mismatch"}) {
+    INFO(code);
+    CHECK(HttpStatusFor(MakeError(code, "why")) == 422);
+  }
+  CHECK(HttpStatusFor(MakeError("unknown_account", "why")) == 404);
+  CHECK(HttpStatusFor(MakeError("not_found", "why")) == 404);
+  CHECK(HttpStatusFor(MakeError("bad_request", "why")) == 400);
+  CHECK(HttpStatusFor(MakeError("upstream_unavailable", "why")) == 503);
+  CHECK(HttpStatusFor(MakeError("store_unavailable", "why")) == 503);
+  CHECK(HttpStatusFor(MakeError("upstream_rejected", "why")) == 502);
+  CHECK(HttpStatusFor(MakeError("upstream_unknown", "why")) == 502);
+  CHECK(HttpStatusFor(MakeError("corrupt", "why")) == 500);
 }

@@ -4,45 +4,23 @@
 
 #include "handlers/from_netsuite_handler.h"
 #include "tests/support/fake_netsuite_ledger.h"
+#include "tests/support/refund_scenes.h"
 #include "tests/support/fake_storefronts.h"
 
 using namespace refundsync;
-using refundsync::testing::FakeEbay;
-using refundsync::testing::FakeNetSuiteLedger;
-using refundsync::testing::FakeShopify;
+using namespace refundsync::testing;
 
 namespace {
 
 constexpr std::int64_t kNow = 1'780'000'000'000;
-
-Money Usd(std::int64_t cents) { return Money{cents, "USD"}; }
-
-NsLine Item(const std::string& item_id, const std::string& sku, std::int64_t quantity, std::int64_t cents) {
-  NsLine line;
-  line.item_id = item_id;
-  line.sku = sku;
-  line.quantity = quantity;
-  line.amount = Usd(cents);
-  line.tax = Usd(0);
-  return line;
-}
-
-AccountConfig Account(const std::string& id, Channel channel, const std::string& id_template) {
-  AccountConfig account;
-  account.id = id;
-  account.channel = channel;
-  account.direction = Direction::kFromNetSuite;
-  account.order_external_id = id_template;
-  return account;
-}
 
 // Shopify account "shop" (orders synced as "shop-<id>") and eBay account "ebay-de" ("ebde-<id>"). NetSuite holds
 // Shopify order 1001 (sales order 10, cash sale 20) and eBay order 12-345 (sales order 11, invoice 21); Shopify's
 // order 1001 has two mugs at 15.00 and a shirt at 25.00, paid 55.00; eBay's order totals 55.00.
 struct FromNetSuite {
   FromNetSuite() {
-    config.accounts = {Account("shop", Channel::kShopify, "shop-{order_id}"),
-                       Account("ebay-de", Channel::kEbay, "ebde-{order_id}")};
+    config.accounts = {Account("shop", Channel::kShopify, Direction::kFromNetSuite, "shop-{order_id}"),
+                       Account("ebay-de", Channel::kEbay, Direction::kFromNetSuite, "ebde-{order_id}")};
     ledger.SyncOrder("shop-1001", "10");
     ledger.Bill("shop-1001", "cashSale", "20", Usd(5500), {Item("301", "MUG", 2, 3000), Item("302", "SHIRT", 1, 2500)});
     ledger.SyncOrder("ebde-12-345", "11");
@@ -94,6 +72,7 @@ Error EbayAnswered(int status, std::int64_t error_id = 0) {
               "eBay issue_refund answered " + std::to_string(status));
   error.upstream_status = status;
   error.vendor_error = error_id;
+  error.outcome_unknown = status >= 500;
   return error;
 }
 
@@ -307,8 +286,22 @@ TEST_CASE("From NetSuite to eBay: unclear answers are settled by reading the ord
   CHECK(waiting.note.find("34922") != std::string::npos);
 
   // No answer at all and no new refund: nobody can tell; an operator looks.
-  t.ebay.fail_issue = Error{"upstream_unavailable", "eBay: connection reset"};  // no answer: status 0
+  Error no_answer{"upstream_unavailable", "eBay: connection reset"};  // sent, and no answer: status 0
+  no_answer.outcome_unknown = true;
+  t.ebay.fail_issue = no_answer;
   CHECK(Code(t.Post(t.Entered("21", 1000))) == "upstream_unknown");
+
+  // No token to send it with: nothing went out, so the next attempt issues.
+  t.ebay.fail_issue = Error{"upstream_unavailable", "eBay token endpoint answered 503"};
+  const PostOutcome no_token = t.Post(t.Entered("21", 1000));
+  CHECK(Code(no_token) == "upstream_unavailable");
+  CHECK(no_token.error->message.find(FromNetSuiteHandler::kNotIssuedNote) != std::string::npos);
+
+  // A 500 with nothing new on the order: retried, the issuing note kept, so the next attempt looks before issuing.
+  t.ebay.fail_issue = EbayAnswered(500);
+  const PostOutcome unclear = t.Post(t.Entered("21", 1000));
+  CHECK(Code(unclear) == "upstream_unavailable");
+  CHECK(unclear.error->message.find(FromNetSuiteHandler::kNotIssuedNote) == std::string::npos);
 }
 
 TEST_CASE("From NetSuite to eBay: an attempt that died after noting its issue finds its refund or stops", "[rules]") {

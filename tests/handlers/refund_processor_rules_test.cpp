@@ -6,39 +6,26 @@
 #include "core/time.h"
 #include "handlers/refund_processor.h"
 #include "tests/support/fake_netsuite_ledger.h"
+#include "tests/support/refund_scenes.h"
 #include "tests/support/fake_storefronts.h"
-#include "tests/support/memory_sync_store.h"
+#include "store/memory_sync_store.h"
 
 using namespace refundsync;
-using refundsync::testing::FakeEbay;
-using refundsync::testing::FakeNetSuiteLedger;
-using refundsync::testing::FakeShopify;
-using refundsync::testing::MemorySyncStore;
+using namespace refundsync::testing;
 
 namespace {
 
 constexpr std::int64_t kNow = 1'780'000'000'000;  // 2026-05-28T20:26:40Z
-
-Money Usd(std::int64_t cents) { return Money{cents, "USD"}; }
-
-AccountConfig Account(const std::string& id, Channel channel, Direction direction, const std::string& id_template) {
-  AccountConfig account;
-  account.id = id;
-  account.channel = channel;
-  account.direction = direction;
-  account.order_external_id = id_template;
-  account.sync_since_ms = kNow - 86'400'000;  // a day ago
-  return account;
-}
+constexpr std::int64_t kDayAgo = kNow - 86'400'000;  // every account's cut-over
 
 // eBay account "ebay-us" syncs to NetSuite (orders "ebay-<id>"); Shopify account "shop" ("shop-<id>") and eBay
 // account "ebay-de" ("ebde-<id>") sync from NetSuite. NetSuite holds eBay order 100 (cash sale 20), Shopify order
 // 1001 (invoice 21) and eBay order 5 (invoice 22), each 55.00.
 struct Engine {
   Engine() {
-    config.accounts = {Account("ebay-us", Channel::kEbay, Direction::kToNetSuite, "ebay-{order_id}"),
-                       Account("shop", Channel::kShopify, Direction::kFromNetSuite, "shop-{order_id}"),
-                       Account("ebay-de", Channel::kEbay, Direction::kFromNetSuite, "ebde-{order_id}")};
+    config.accounts = {Account("ebay-us", Channel::kEbay, Direction::kToNetSuite, "ebay-{order_id}", kDayAgo),
+                       Account("shop", Channel::kShopify, Direction::kFromNetSuite, "shop-{order_id}", kDayAgo),
+                       Account("ebay-de", Channel::kEbay, Direction::kFromNetSuite, "ebde-{order_id}", kDayAgo)};
     config.netsuite.generic_items.adjustment = "999";
     config.worker_max_attempts = 3;
     ledger.SyncOrder("ebay-100", "10");

@@ -7,9 +7,10 @@
 
 #include "handlers/to_netsuite_handler.h"
 #include "tests/support/fake_netsuite_ledger.h"
+#include "tests/support/refund_scenes.h"
 
 using namespace refundsync;
-using refundsync::testing::FakeNetSuiteLedger;
+using namespace refundsync::testing;
 
 namespace {
 
@@ -24,17 +25,6 @@ class MemoryFacts : public FactsCache {
   void Put(const std::string& key, const std::string& value) override { values[key] = value; }
   std::map<std::string, std::string> values;
 };
-
-Money Usd(std::int64_t cents) { return Money{cents, "USD"}; }
-
-NsLine Item(const std::string& item_id, const std::string& sku, std::int64_t quantity, std::int64_t cents) {
-  NsLine line;
-  line.item_id = item_id;
-  line.sku = sku;
-  line.quantity = quantity;
-  line.amount = Usd(cents);
-  return line;
-}
 
 RefundLine Refunded(const std::string& sku, std::int64_t quantity, std::optional<std::int64_t> subtotal = std::nullopt,
                     std::optional<std::int64_t> tax = std::nullopt) {
@@ -149,7 +139,7 @@ TEST_CASE("To NetSuite: already_refunded counts refunds entered by hand", "[rule
   CHECK(outcome.error->message.find("5.00 that remain refundable") != std::string::npos);
   CHECK(t.ledger.Count("create") == 0);
   // What remains can still be refunded.
-  CHECK(t.Post(t.Refund(500)).error.has_value());  // 5.00 of money not tied to an item, and no adjustment item
+  CHECK(Code(t.Post(t.Refund(500))) == "unknown_line_item");  // 5.00 tied to no item, and no adjustment item
   t.netsuite.generic_items.adjustment = "999";
   CHECK(t.Post(t.Refund(500)).status == TxStatus::kPosted);
 }

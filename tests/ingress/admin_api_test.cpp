@@ -204,7 +204,7 @@ TEST_CASE("Captures export, dry-run replay and replaying a whole day twice: noth
   const std::string dry = Run(RefundsyncBinary() + " replay --config " + h.config_path + " --input " + file + " --dry-run");
   CHECK(dry.find(R"("verified":true,"route":"inbound")") != std::string::npos);
   CHECK(dry.find(R"("verified":false)") != std::string::npos);
-  CHECK(dry.find("!transform/{cashRefund|creditMemo}") != std::string::npos);
+  CHECK(dry.find("!transform/{cashRefund|creditMemo}?replace=item") != std::string::npos);
   CHECK(h.Records("creditMemo").size() == 2);  // a dry run touches nothing
 
   // The events of one order (what the page shows for a transaction), across pages of one event each: narrow

@@ -1,8 +1,8 @@
-#include "tests/support/memory_sync_store.h"
+#include "store/memory_sync_store.h"
 
 #include <algorithm>
 
-namespace refundsync::testing {
+namespace refundsync {
 
 Result<MemorySyncStore::Stored> MemorySyncStore::CreateIfAbsent(const Transaction& tx) {
   if (down) return Down();
@@ -142,4 +142,4 @@ Result<void> MemorySyncStore::CachePut(const std::string& key, const std::string
   return {};
 }
 
-}  // namespace refundsync::testing
+}  // namespace refundsync

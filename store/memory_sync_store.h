@@ -1,6 +1,7 @@
-// Every store role in memory, for the refund rules' unit tests (store/sync_store.h): transactions, order leases
-// with fencing tokens, the retry set and dead letters, first-seen times, checkpoints and runner leases, facts.
-// Time-to-live is ignored except where a test moves it (`ExpireLeases`). One thread at a time, like the real one.
+// Every store role in memory (store/sync_store.h): transactions, order leases with fencing tokens, the retry set and
+// dead letters, first-seen times, checkpoints and runner leases, facts. For the refund rules' unit tests and the
+// dry run's plan (replay --dry-run), where nothing may be stored. Time-to-live is ignored except where a test moves
+// it (`ExpireLeases`). One thread at a time, like the Redis one.
 #pragma once
 
 #include <map>
@@ -8,7 +9,7 @@
 
 #include "store/sync_store.h"
 
-namespace refundsync::testing {
+namespace refundsync {
 
 class MemorySyncStore : public SyncStore {
  public:
@@ -58,4 +59,4 @@ class MemorySyncStore : public SyncStore {
   std::map<std::string, std::string> facts_;
 };
 
-}  // namespace refundsync::testing
+}  // namespace refundsync

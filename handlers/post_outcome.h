@@ -1,0 +1,34 @@
+// What one attempt to post a refund came to, as either direction's handler reports it to the processor.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/transaction.h"
+
+namespace refundsync {
+
+struct PostOutcome {
+  TxStatus status = TxStatus::kFailed;
+  bool pending = false;  // created upstream but not complete yet (eBay PENDING): check again later
+  std::optional<Error> error;
+  std::string target_record;
+  std::string sales_order;
+  std::string billed_record;
+  std::string note;
+};
+
+// A failed attempt: for our own reason, or with an upstream's error as it came (kind, Retry-After and what the
+// vendor answered included).
+inline PostOutcome FailedOutcome(std::string code, std::string message) {
+  PostOutcome outcome;
+  outcome.error = MakeError(std::move(code), std::move(message));
+  return outcome;
+}
+inline PostOutcome FailedOutcome(const Error& error) {
+  PostOutcome outcome;
+  outcome.error = error;
+  return outcome;
+}
+
+}  // namespace refundsync
