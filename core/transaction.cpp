@@ -19,6 +19,30 @@ void WriteMoney(JsonWriter& json, std::string_view key, const Money& money) {
 }
 
 
+// Transactions stored before the typed fields existed kept these facts in their history notes only.
+void ReadLegacyCutover(Transaction& tx) {
+  tx.skipped_for_cutover = tx.status == TxStatus::kSkipped && !tx.history.empty() &&
+                           tx.history.back().note.find(kCutoverNote) != std::string::npos;
+}
+
+void ReadLegacyIssuingNotes(Transaction& tx) {
+  for (const auto& entry : tx.history) {
+    if (entry.note.rfind(kEbayIssuingNote, 0) == 0) {
+      std::vector<std::string> ids;
+      const std::string list = entry.note.substr(kEbayIssuingNote.size());
+      for (std::size_t start = 0; start < list.size();) {
+        const std::size_t comma = list.find(',', start);
+        const std::size_t end = comma == std::string::npos ? list.size() : comma;
+        if (end > start) ids.push_back(list.substr(start, end - start));
+        start = end + 1;
+      }
+      tx.ebay_refunds_before_issue = std::move(ids);
+    } else if (entry.note.find(kEbayNotIssuedNote) != std::string::npos) {
+      tx.ebay_refunds_before_issue.reset();  // that attempt made no refund
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view TxStatusName(TxStatus status) {
@@ -67,6 +91,15 @@ std::string ToJson(const Transaction& tx) {
     json.Key("error").Null();
   }
   json.Key("attempts").Int(tx.attempts).Key("created_ms").Int(tx.created_ms).Key("updated_ms").Int(tx.updated_ms);
+  json.Key("skipped_for_cutover").Bool(tx.skipped_for_cutover);
+  json.Key("ebay_refunds_before_issue");
+  if (tx.ebay_refunds_before_issue) {
+    json.BeginArray();
+    for (const auto& id : *tx.ebay_refunds_before_issue) json.String(id);
+    json.EndArray();
+  } else {
+    json.Null();
+  }
   json.Key("history").BeginArray();
   for (const auto& entry : tx.history) {
     json.BeginObject().Key("at_ms").Int(entry.at_ms).Key("status").String(entry.status).Key("note").String(entry.note);
@@ -112,6 +145,22 @@ Result<Transaction> TransactionFromJson(const std::string& text) {
       out.status = JsonText(entry, "status");
       out.note = JsonText(entry, "note");
       tx.history.push_back(std::move(out));
+    }
+  }
+  bool flag = false;
+  if (!root["skipped_for_cutover"].get_bool().get(flag)) {
+    tx.skipped_for_cutover = flag;
+  } else {
+    ReadLegacyCutover(tx);
+  }
+  simdjson::dom::element noted;
+  if (root["ebay_refunds_before_issue"].get(noted)) {
+    ReadLegacyIssuingNotes(tx);
+  } else if (noted.is_array()) {
+    tx.ebay_refunds_before_issue.emplace();
+    for (auto id : noted.get_array()) {
+      std::string_view text;
+      if (!id.get_string().get(text)) tx.ebay_refunds_before_issue->emplace_back(text);
     }
   }
   return tx;

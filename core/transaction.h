@@ -23,6 +23,12 @@ struct TxHistoryEntry {
   std::string note;
 };
 
+// History notes whose text older transactions keep in place of the typed fields below (read back by
+// TransactionFromJson when the fields are absent); written still, for people.
+inline constexpr std::string_view kCutoverNote = "is before the account's cut-over";
+inline constexpr std::string_view kEbayIssuingNote = "issuing an eBay refund; refunds on the order before: ";
+inline constexpr std::string_view kEbayNotIssuedNote = "nothing issued on eBay";
+
 struct Transaction {
   std::string id;             // stable: derived from account + source record
   std::string account;
@@ -42,6 +48,11 @@ struct Transaction {
   std::int64_t created_ms = 0;
   std::int64_t updated_ms = 0;
   std::vector<TxHistoryEntry> history;
+  // Skipped only because its refund predates the account's cut-over: an operator's retrieve may bring it back.
+  bool skipped_for_cutover = false;
+  // From NetSuite to eBay: the order's refund ids noted right before issue_refund was sent. An attempt that stopped
+  // after that may have made a refund, so the next one looks for it first. nullopt: no attempt is unfinished.
+  std::optional<std::vector<std::string>> ebay_refunds_before_issue;
 
   void Record(std::int64_t now_ms, TxStatus new_status, std::string note) {
     status = new_status;

@@ -7,7 +7,7 @@
 //      an operator (upstream_unknown)
 //   4. what the order can still refund (total less refunds that did not fail), else amount_mismatch
 //   5. note the order's refunds, then issue; an unclear answer is settled by reading the order again
-#include <limits>
+#include <algorithm>
 
 #include "handlers/from_netsuite_handler.h"
 
@@ -32,18 +32,9 @@ PostOutcome Judge(const Transaction& tx, const EbayRefund& refund) {
   return outcome;
 }
 
-// The refund ids an earlier attempt noted before issuing (each followed by ","), or "" when no attempt is
-// unfinished: none issued, or the last one to note is known to have issued nothing.
-std::string NotedBeforeIssuing(const Transaction& tx) {
-  std::string noted;
-  for (const auto& entry : tx.history) {
-    if (entry.note.rfind(FromNetSuiteHandler::kIssuingNote, 0) == 0) {
-      noted = entry.note.substr(FromNetSuiteHandler::kIssuingNote.size()) + ",";
-    } else if (entry.note.find(FromNetSuiteHandler::kNotIssuedNote) != std::string::npos) {
-      noted.clear();
-    }
-  }
-  return noted;
+PostOutcome NothingIssued(PostOutcome outcome) {
+  outcome.nothing_issued = true;
+  return outcome;
 }
 
 // Step 4: the order's total (items, shipping, tax) less its refunds that did not fail. eBay may allow less (taxes
@@ -59,18 +50,18 @@ std::int64_t Refundable(const EbayOrder& order) {
 }
 
 // Step 5 after an unclear answer: eBay may have made the refund. Only a new refund of our amount settles it.
-PostOutcome SettleUnclearIssue(EbayClient& ebay, const Transaction& tx, const std::string& before_ids,
+PostOutcome SettleUnclearIssue(EbayClient& ebay, const Transaction& tx, const std::vector<std::string>& before_ids,
                                const Error& refused) {
   auto reread = ebay.GetOrder(tx.order_id);
   if (reread && *reread) {
     bool any_new = false;
     for (const auto& refund : (*reread)->refunds) {
-      if (("," + before_ids + ",").find("," + refund.refund_id + ",") == std::string::npos) {
+      if (std::find(before_ids.begin(), before_ids.end(), refund.refund_id) == before_ids.end()) {
         if (refund.amount == tx.amount) return Judge(tx, refund);
         any_new = true;
       }
     }
-    const std::string not_issued(FromNetSuiteHandler::kNotIssuedNote);
+    const std::string not_issued(kEbayNotIssuedNote);
     if (refused.vendor_error == kEbayRefundInProgress && !any_new) {
       // An earlier refund of the order is still processing at eBay: nothing was issued. Wait like a pending refund
       // (however long eBay takes, without using up attempts), then issue.
@@ -81,12 +72,13 @@ PostOutcome SettleUnclearIssue(EbayClient& ebay, const Transaction& tx, const st
       waiting.billed_record = tx.billed_record;
       waiting.note = not_issued + ": an earlier refund of order " + tx.order_id +
                      " is still processing at eBay (34922); issuing once it is done";
+      waiting.nothing_issued = true;
       return waiting;
     }
     if (refused.kind == ErrorKind::kUnavailable && !refused.outcome_unknown && !any_new) {
       // Throttled, or no token to send it with, and no new refund of any amount: eBay did not take the request;
       // the next attempt issues again.
-      return FailedOutcome("upstream_unavailable", not_issued + ": " + refused.message);
+      return NothingIssued(FailedOutcome("upstream_unavailable", not_issued + ": " + refused.message));
     }
     if (refused.kind == ErrorKind::kUnavailable && refused.upstream_status != 0) {
       // A 5xx may hide a refund eBay made (or shows later), and so may a 429 with a new refund of another amount:
@@ -120,10 +112,12 @@ PostOutcome FromNetSuiteHandler::PostToEbay(const AccountConfig& account, const 
     return FailedOutcome("upstream_unknown", "eBay refund " + id + " is not on order " + tx.order_id + "; check it in eBay");
   }
 
-  // 3. An earlier attempt stopped between noting the order's refunds and storing the answer.
-  if (const std::string noted = NotedBeforeIssuing(tx); !noted.empty()) {
+  // 3. An earlier attempt stopped between noting the order's refunds and storing the answer: a refund of our
+  // amount that was not there before is ours; none means nobody can tell, and an operator must look.
+  if (const auto& noted = tx.ebay_refunds_before_issue) {
     for (const auto& refund : order.refunds) {
-      if (noted.find(refund.refund_id + ",") == std::string::npos && refund.amount == tx.amount) return Judge(tx, refund);
+      const bool new_since = std::find(noted->begin(), noted->end(), refund.refund_id) == noted->end();
+      if (new_since && refund.amount == tx.amount) return Judge(tx, refund);
     }
     return FailedOutcome("upstream_unknown", "an earlier attempt may have issued this refund on eBay order " +
                                                  tx.order_id + " and no new refund of " + FormatDecimal(tx.amount) +
@@ -140,16 +134,17 @@ PostOutcome FromNetSuiteHandler::PostToEbay(const AccountConfig& account, const 
   // 5. Note the order's refunds, then issue. Always an order-level refund: eBay lists it in paymentSummary.refunds
   // with its status, which is how it is followed (and found again after an unclear answer); a line-item refund is
   // listed only on its line, without a status (Fulfillment OAS, OrderRefund.refundId).
-  std::string before_ids;
-  for (const auto& refund : order.refunds) before_ids += (before_ids.empty() ? "" : ",") + refund.refund_id;
-  if (!before(std::string(kIssuingNote) + before_ids)) {
-    return FailedOutcome("upstream_unavailable", std::string(kNotIssuedNote) +
-                                                     ": could not note the order's refunds before issuing, nothing sent");
+  std::vector<std::string> before_ids;
+  for (const auto& refund : order.refunds) before_ids.push_back(refund.refund_id);
+  if (!before(before_ids)) {
+    return NothingIssued(FailedOutcome("upstream_unavailable", std::string(kNotIssuedNote) +
+                                       ": could not note the order's refunds before issuing, nothing sent"));
   }
   auto issued = ebay.IssueRefund(EbayRefundRequest{tx.order_id, "NetSuite " + tx.source_record, tx.amount});
   if (issued) return Judge(tx, EbayRefund{issued->refund_id, issued->status, tx.amount, "", "", false});
   if (issued.error().kind == ErrorKind::kRejected) {
-    return FailedOutcome(issued.error().code, std::string(kNotIssuedNote) + ": " + issued.error().message);
+    const Error& refused = issued.error();
+    return NothingIssued(FailedOutcome(refused.code, std::string(kNotIssuedNote) + ": " + refused.message));
   }
   return SettleUnclearIssue(ebay, tx, before_ids, issued.error());
 }

@@ -32,9 +32,10 @@ class FromNetSuiteHandler {
                   std::map<std::string, EbayClient*> ebay)
       : config_(config), ledger_(ledger), shopify_(std::move(shopify)), ebay_(std::move(ebay)) {}
 
-  // Called right before an upstream call that cannot be undone or deduplicated (eBay issue_refund), with a note
-  // to store in the transaction first; false when it could not be stored (then nothing is sent).
-  using BeforeIrreversible = std::function<bool(const std::string& note)>;
+  // Called right before an upstream call that cannot be undone or deduplicated (eBay issue_refund), with the
+  // order's refund ids, to store in the transaction first; false when they could not be stored (then nothing is
+  // sent).
+  using BeforeIrreversible = std::function<bool(const std::vector<std::string>& refunds_before)>;
 
   // Reads the record and walks back to the storefront order. `record_type` is cashrefund or creditmemo.
   Result<ResolvedNetSuiteRefund> Resolve(const std::string& record_type, const std::string& record_id,
@@ -42,10 +43,10 @@ class FromNetSuiteHandler {
 
   PostOutcome Post(const AccountConfig& account, const Transaction& tx, const BeforeIrreversible& before) const;
 
-  static constexpr std::string_view kIssuingNote = "issuing an eBay refund; refunds on the order before: ";
-  // In the error of an attempt known to have made no eBay refund (eBay refused or throttled it, or we stopped
-  // before sending): it cancels that attempt's issuing note, so the next attempt issues again.
-  static constexpr std::string_view kNotIssuedNote = "nothing issued on eBay";
+  static constexpr std::string_view kIssuingNote = kEbayIssuingNote;
+  // In the message of an attempt known to have made no eBay refund (eBay refused or throttled it, or we stopped
+  // before sending); such an outcome has nothing_issued set, which clears ebay_refunds_before_issue.
+  static constexpr std::string_view kNotIssuedNote = kEbayNotIssuedNote;
 
  private:
   PostOutcome PostToShopify(const AccountConfig& account, const Transaction& tx) const;

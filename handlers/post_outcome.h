@@ -16,6 +16,9 @@ struct PostOutcome {
   std::string sales_order;
   std::string billed_record;
   std::string note;
+  // Known to have made nothing upstream (eBay refused or throttled issue_refund, or it was never sent): the
+  // refund ids noted before issuing no longer matter, and the next attempt issues again.
+  bool nothing_issued = false;
 };
 
 // A failed attempt: for our own reason, or with an upstream's error as it came (kind, Retry-After and what the

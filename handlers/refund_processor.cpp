@@ -13,24 +13,9 @@ namespace refundsync {
 namespace {
 
 constexpr std::int64_t kLeaseBusyRetryMs = 200;
-constexpr Duration kFactsCacheTime = std::chrono::hours(1);
-
-class StoreFactsCache : public FactsCache {
- public:
-  explicit StoreFactsCache(SyncStore& store) : store_(store) {}
-  std::optional<std::string> Get(const std::string& key) override {
-    auto value = store_.CacheGet(key);
-    return value ? *value : std::nullopt;
-  }
-  void Put(const std::string& key, const std::string& value) override { (void)store_.CachePut(key, value, kFactsCacheTime); }
-
- private:
-  SyncStore& store_;
-};
 
 bool Finished(TxStatus status) { return status == TxStatus::kPosted || status == TxStatus::kSkipped; }
 
-constexpr std::string_view kCutoverNote = "is before the account's cut-over";
 
 }  // namespace
 
@@ -60,10 +45,7 @@ std::optional<PostOutcome> JudgeAmount(const Transaction& tx) {
 
 }  // namespace
 
-bool SkippedForCutover(const Transaction& tx) {
-  return tx.status == TxStatus::kSkipped && !tx.history.empty() &&
-         tx.history.back().note.find(kCutoverNote) != std::string::npos;
-}
+bool SkippedForCutover(const Transaction& tx) { return tx.status == TxStatus::kSkipped && tx.skipped_for_cutover; }
 
 void RefundProcessor::Count(const char* outcome) const {
   metrics_.CounterFor("refundsync_handler_outcomes_total", "Refund handler outcomes", {{"outcome", outcome}}).Add();
@@ -172,6 +154,7 @@ Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const 
       candidate.Record(now, TxStatus::kSkipped, "refund of " + candidate.source_created_at + " " +
                                                     std::string(kCutoverNote) + " (" + FormatRfc3339Ms(cutover) +
                                                     "); an operator can retrieve it");
+      candidate.skipped_for_cutover = true;
     }
   }
   auto stored = store.CreateIfAbsent(candidate);
@@ -180,6 +163,7 @@ Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const 
   if (!stored->created && !automatic && SkippedForCutover(tx)) {
     // An operator backfills on purpose: the cut-over held it back from automatic sync only.
     tx.Record(now, TxStatus::kImported, "retrieved by an operator despite the cut-over");
+    tx.skipped_for_cutover = false;
     if (auto saved = store.Save(tx); !saved) return saved.error();
     if (!account.auto_post) return tx;
     return Post(account, std::move(tx), store);
@@ -219,6 +203,7 @@ void RefundProcessor::ObserveStages() const {
 
 std::optional<std::int64_t> RefundProcessor::RecordOutcome(Transaction& tx, const PostOutcome& outcome, bool& dead) const {
   const std::int64_t now = clock_.NowMs();
+  if (outcome.nothing_issued) tx.ebay_refunds_before_issue.reset();
   if (!outcome.sales_order.empty()) tx.sales_order = outcome.sales_order;
   if (!outcome.billed_record.empty()) tx.billed_record = outcome.billed_record;
   std::optional<std::int64_t> retry_at;
@@ -294,11 +279,13 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
     return tx;
   }
   tx.attempts += 1;
-  StoreFactsCache cache(store);
   const bool from_netsuite = tx.source_record.rfind("netsuite:", 0) == 0;
-  const auto before_irreversible = [&](const std::string& note) {
+  const auto before_irreversible = [&](const std::vector<std::string>& refunds_before) {
     Transaction noted = tx;
-    noted.Record(clock_.NowMs(), TxStatus::kImported, note);
+    noted.ebay_refunds_before_issue = refunds_before;
+    std::string ids;
+    for (const auto& id : refunds_before) ids += (ids.empty() ? "" : ",") + id;
+    noted.Record(clock_.NowMs(), TxStatus::kImported, std::string(kEbayIssuingNote) + ids);
     if (!store.SaveFenced(noted, token)) return false;
     tx = std::move(noted);
     return true;
@@ -311,7 +298,7 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
   if (!decided) decided = JudgeAmount(tx);
   const PostOutcome outcome = decided                ? *decided
                               : from_netsuite        ? from_netsuite_.Post(account, tx, before_irreversible)
-                                                     : to_netsuite_.Post(account, tx, cache);
+                                                     : to_netsuite_.Post(account, tx, store);
   ObserveStages();
   bool dead = false;
   const std::optional<std::int64_t> retry_at = RecordOutcome(tx, outcome, dead);

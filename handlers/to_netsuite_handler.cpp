@@ -212,7 +212,7 @@ PostOutcome AfterFailedCreate(NetSuiteLedger& ledger, const NetSuiteConfig& nets
 
 }  // namespace
 
-PostOutcome ToNetSuiteHandler::Post(const AccountConfig& account, const Transaction& tx, FactsCache& cache) const {
+PostOutcome ToNetSuiteHandler::Post(const AccountConfig& account, const Transaction& tx, FactsStore& facts) const {
   // 1. The refund context, in one read: the sales order of the storefront order, its billed record (lines and
   // total), and the refunds already created from that record.
   auto id_template = ExternalIdTemplate::Parse(account.order_external_id, account.id);
@@ -265,8 +265,8 @@ PostOutcome ToNetSuiteHandler::Post(const AccountConfig& account, const Transact
   // 4. Create it from the billed record, with exactly these lines.
   // Not while an earlier create NetSuite did not answer may still be saving: step 2 found nothing yet.
   const std::string unanswered_key = "create-unanswered:" + tx.id;
-  if (auto sent = cache.Get(unanswered_key)) {
-    const std::int64_t waited = clock_.NowMs() - ParseInt64(*sent).value_or(0);
+  if (auto sent = facts.CacheGet(unanswered_key); sent && *sent) {
+    const std::int64_t waited = clock_.NowMs() - ParseInt64(**sent).value_or(0);
     if (waited >= 0 && waited < kUnansweredCreateQuietMs) {
       PostOutcome outcome = Failed("upstream_unavailable", "NetSuite did not answer an earlier create and holds no record "
                                    "with our marker yet; it may still be saving it, so nothing is created again until " +
@@ -277,7 +277,9 @@ PostOutcome ToNetSuiteHandler::Post(const AccountConfig& account, const Transact
   }
   auto created = ledger_.CreateRefund(source, refund);
   if (!created) {
-    if (IsOutcomeUnknown(created.error())) cache.Put(unanswered_key, std::to_string(clock_.NowMs()));
+    if (IsOutcomeUnknown(created.error())) {
+      (void)facts.CachePut(unanswered_key, std::to_string(clock_.NowMs()), kUnansweredCreateKept);
+    }
     return AfterFailedCreate(ledger_, netsuite_, tx, billed, external_id, created.error());
   }
   const std::string target = "netsuite:" + RecordName(refund_type) + ":" + *created;

@@ -29,16 +29,9 @@
 #include "core/transaction.h"
 #include "handlers/netsuite_ledger.h"
 #include "handlers/post_outcome.h"
+#include "store/sync_store.h"
 
 namespace refundsync {
-
-// Small facts kept between attempts of one refund (when a create NetSuite did not answer was sent).
-class FactsCache {
- public:
-  virtual ~FactsCache() = default;
-  virtual std::optional<std::string> Get(const std::string& key) = 0;
-  virtual void Put(const std::string& key, const std::string& value) = 0;
-};
 
 class ToNetSuiteHandler {
  public:
@@ -48,8 +41,11 @@ class ToNetSuiteHandler {
   // After a create NetSuite did not answer, how long no new create is sent while the marker lookup finds
   // nothing: NetSuite goes on working on a request whose client hung up, and saves the record later.
   static constexpr std::int64_t kUnansweredCreateQuietMs = 10 * 60'000;
+  // How long that time is kept: beyond the quiet time, so the last attempt within it still finds it.
+  static constexpr Duration kUnansweredCreateKept = std::chrono::hours(1);
 
-  PostOutcome Post(const AccountConfig& account, const Transaction& tx, FactsCache& cache) const;
+  // `facts` keeps, between attempts, when a create NetSuite did not answer was sent.
+  PostOutcome Post(const AccountConfig& account, const Transaction& tx, FactsStore& facts) const;
 
   // The marker our NetSuite records carry in their memo; also sent as their externalId ([A-Za-z0-9_-]), which a
   // transform may not keep.

@@ -48,8 +48,8 @@ struct FromNetSuite {
   }
 
   PostOutcome Post(const Transaction& tx) {
-    return handler.Post(*config.FindAccount(tx.account), tx, [this](const std::string& note) {
-      notes.push_back(note);
+    return handler.Post(*config.FindAccount(tx.account), tx, [this](const std::vector<std::string>& refunds_before) {
+      notes.push_back(refunds_before);
       return notes_stored;
     });
   }
@@ -59,7 +59,7 @@ struct FromNetSuite {
   FakeShopify shopify;
   FakeEbay ebay;
   FromNetSuiteHandler handler{config, ledger, {{"shop", &shopify}}, {{"ebay-de", &ebay}}};
-  std::vector<std::string> notes;  // noted before an irreversible call
+  std::vector<std::vector<std::string>> notes;  // the order's refund ids noted before each irreversible call
   bool notes_stored = true;
 };
 
@@ -229,8 +229,8 @@ TEST_CASE("From NetSuite to eBay: an order-level refund, followed from PENDING t
   const PostOutcome pending = t.Post(tx);
   REQUIRE(pending.pending);
   CHECK(pending.target_record == "ebay:refund:R1");
-  REQUIRE(t.notes.size() == 1);
-  CHECK(t.notes[0].rfind(FromNetSuiteHandler::kIssuingNote, 0) == 0);  // noted before the call that cannot be undone
+  REQUIRE(t.notes.size() == 1);  // noted before the call that cannot be undone
+  CHECK(t.notes[0].empty());     // the order had no refunds then
   REQUIRE(t.ebay.requests.size() == 1);
   CHECK(t.ebay.requests[0].amount == Usd(1500));
   CHECK(t.ebay.requests[0].comment == "NetSuite " + tx.source_record);
@@ -264,6 +264,7 @@ TEST_CASE("From NetSuite to eBay: unclear answers are settled by reading the ord
   const PostOutcome refused = t.Post(t.Entered("21", 1500));
   CHECK(Code(refused) == "upstream_rejected");
   CHECK(refused.error->message.find(FromNetSuiteHandler::kNotIssuedNote) != std::string::npos);
+  CHECK(refused.nothing_issued);
 
   // Throttled with no new refund: retried, nothing issued.
   t.ebay.fail_issue = EbayAnswered(429);
@@ -296,18 +297,20 @@ TEST_CASE("From NetSuite to eBay: unclear answers are settled by reading the ord
   const PostOutcome no_token = t.Post(t.Entered("21", 1000));
   CHECK(Code(no_token) == "upstream_unavailable");
   CHECK(no_token.error->message.find(FromNetSuiteHandler::kNotIssuedNote) != std::string::npos);
+  CHECK(no_token.nothing_issued);
 
   // A 500 with nothing new on the order: retried, the issuing note kept, so the next attempt looks before issuing.
   t.ebay.fail_issue = EbayAnswered(500);
   const PostOutcome unclear = t.Post(t.Entered("21", 1000));
   CHECK(Code(unclear) == "upstream_unavailable");
   CHECK(unclear.error->message.find(FromNetSuiteHandler::kNotIssuedNote) == std::string::npos);
+  CHECK_FALSE(unclear.nothing_issued);
 }
 
 TEST_CASE("From NetSuite to eBay: an attempt that died after noting its issue finds its refund or stops", "[rules]") {
   FromNetSuite t;
   Transaction tx = t.Entered("21", 1500);
-  tx.Record(kNow, TxStatus::kImported, std::string(FromNetSuiteHandler::kIssuingNote) + "R0");
+  tx.ebay_refunds_before_issue = std::vector<std::string>{"R0"};
   t.ebay.orders["12-345"].refunds.push_back(EbayRefund{"R0", "REFUNDED", Usd(700), "", "", false});
   // Nothing new of our amount: it may have been issued; never issue blind.
   CHECK(Code(t.Post(tx)) == "upstream_unknown");
@@ -316,10 +319,7 @@ TEST_CASE("From NetSuite to eBay: an attempt that died after noting its issue fi
   const PostOutcome found = t.Post(tx);
   CHECK(found.status == TxStatus::kPosted);
   CHECK(found.target_record == "ebay:refund:R5");
-  // An attempt known to have issued nothing cancels its note: the next one issues.
-  Transaction cancelled = t.Entered("21", 1200);
-  cancelled.Record(kNow, TxStatus::kImported, std::string(FromNetSuiteHandler::kIssuingNote) + "R0,R5");
-  cancelled.Record(kNow, TxStatus::kFailed, std::string(FromNetSuiteHandler::kNotIssuedNote) + ": answered 429");
-  CHECK(t.Post(cancelled).pending);
+  // No unfinished attempt (an attempt known to have issued nothing cleared the ids): the next one issues.
+  CHECK(t.Post(t.Entered("21", 1200)).pending);
   CHECK(t.ebay.requests.size() == 1);
 }

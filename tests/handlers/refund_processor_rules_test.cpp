@@ -308,3 +308,35 @@ TEST_CASE("Processor: an eBay refund still PENDING is checked again later withou
   CHECK(e.ebay.requests.size() == 1);
   CHECK(e.store.retries.count(tx_id) == 0);
 }
+
+TEST_CASE("Processor: the eBay refunds noted before issuing survive an unclear answer and find the refund", "[rules]") {
+  Engine e;
+  Error server_error("upstream_unavailable", "eBay issue_refund answered 500");
+  server_error.upstream_status = 500;
+  server_error.outcome_unknown = true;
+  e.ebay.fail_issue = server_error;  // eBay answers 500 and shows no new refund yet
+  const std::string id = e.ledger.EnterRefund("22", Usd(1500));
+  REQUIRE(e.processor.HandleNetSuiteRecord("creditmemo", id, "create", e.store));
+  const std::string tx_id = TransactionId("ebay-de", "netsuite:creditmemo:" + id);
+  const Transaction& unclear = e.store.transactions.at(tx_id);
+  CHECK(ErrorCode(unclear) == "upstream_unavailable");
+  REQUIRE(unclear.ebay_refunds_before_issue);  // stored before the call, kept after the unclear answer
+  CHECK(unclear.ebay_refunds_before_issue->empty());
+  // The refund shows up later: the retry takes it as ours and issues nothing.
+  e.ebay.orders["5"].refunds.push_back(EbayRefund{"R7", "REFUNDED", Usd(1500), "", "", false});
+  REQUIRE(e.processor.Retry(tx_id, e.store));
+  const Transaction& posted = e.store.transactions.at(tx_id);
+  CHECK(posted.status == TxStatus::kPosted);
+  CHECK(posted.target_record == "ebay:refund:R7");
+  CHECK(e.ebay.requests.size() == 1);
+
+  // Refused by eBay: nothing was issued, the noted ids are cleared, and the next attempt may issue.
+  Error refused("upstream_rejected", "eBay issue_refund answered 400");
+  refused.upstream_status = 400;
+  e.ebay.fail_issue = refused;
+  const std::string second = e.ledger.EnterRefund("22", Usd(500));
+  REQUIRE(e.processor.HandleNetSuiteRecord("creditmemo", second, "create", e.store));
+  const Transaction& rejected = e.store.transactions.at(TransactionId("ebay-de", "netsuite:creditmemo:" + second));
+  CHECK(ErrorCode(rejected) == "upstream_rejected");
+  CHECK_FALSE(rejected.ebay_refunds_before_issue);
+}

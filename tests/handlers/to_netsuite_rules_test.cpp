@@ -6,6 +6,7 @@
 #include <map>
 
 #include "handlers/to_netsuite_handler.h"
+#include "store/memory_sync_store.h"
 #include "tests/support/fake_netsuite_ledger.h"
 #include "tests/support/refund_scenes.h"
 
@@ -15,16 +16,6 @@ using namespace refundsync::testing;
 namespace {
 
 constexpr std::int64_t kNow = 1'780'000'000'000;
-
-class MemoryFacts : public FactsCache {
- public:
-  std::optional<std::string> Get(const std::string& key) override {
-    auto it = values.find(key);
-    return it == values.end() ? std::nullopt : std::make_optional(it->second);
-  }
-  void Put(const std::string& key, const std::string& value) override { values[key] = value; }
-  std::map<std::string, std::string> values;
-};
 
 RefundLine Refunded(const std::string& sku, std::int64_t quantity, std::optional<std::int64_t> subtotal = std::nullopt,
                     std::optional<std::int64_t> tax = std::nullopt) {
@@ -66,7 +57,7 @@ struct ToNetSuite {
   NetSuiteConfig netsuite;
   FakeNetSuiteLedger ledger;
   FixedClock clock{kNow};
-  MemoryFacts facts;
+  MemorySyncStore facts;  // its facts role
   ToNetSuiteHandler handler{netsuite, ledger, clock};
   int refunds = 0;
 };
