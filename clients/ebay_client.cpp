@@ -220,7 +220,13 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
   }
   simdjson::dom::parser parser;
   simdjson::dom::element root;
-  if (parser.parse(response->body).get(root)) return MakeError("upstream_unavailable", "issue_refund answer is not JSON");
+  if (parser.parse(response->body).get(root)) {
+    // eBay said yes, in words we cannot read: the refund may well exist.
+    Error error = MakeError("upstream_unavailable", "issue_refund answer is not JSON");
+    error.upstream_status = static_cast<int>(response->status);
+    error.outcome_unknown = true;
+    return error;
+  }
   return EbayIssuedRefund{JsonText(root, "refundId"), JsonText(root, "refundStatus")};
 }
 

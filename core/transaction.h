@@ -51,7 +51,8 @@ struct Transaction {
   // Skipped only because its refund predates the account's cut-over: an operator's retrieve may bring it back.
   bool skipped_for_cutover = false;
   // From NetSuite to eBay: the order's refund ids noted right before issue_refund was sent. An attempt that stopped
-  // after that may have made a refund, so the next one looks for it first. nullopt: no attempt is unfinished.
+  // after that may have made a refund, so the next one looks for it first. nullopt: none was noted, or an attempt
+  // known to have issued nothing cleared them. Once the refund is known (target_record), it decides instead.
   std::optional<std::vector<std::string>> ebay_refunds_before_issue;
 
   void Record(std::int64_t now_ms, TxStatus new_status, std::string note) {

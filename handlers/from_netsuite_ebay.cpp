@@ -62,7 +62,8 @@ PostOutcome SettleUnclearIssue(EbayClient& ebay, const Transaction& tx, const st
       }
     }
     const std::string not_issued(kEbayNotIssuedNote);
-    if (refused.vendor_error == kEbayRefundInProgress && !any_new) {
+    // Only an answer known to have made nothing counts as "still processing": a 5xx listing 34922 may hide ours.
+    if (refused.vendor_error == kEbayRefundInProgress && !refused.outcome_unknown && !any_new) {
       // An earlier refund of the order is still processing at eBay: nothing was issued. Wait like a pending refund
       // (however long eBay takes, without using up attempts), then issue.
       PostOutcome waiting;

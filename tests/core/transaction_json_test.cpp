@@ -23,7 +23,9 @@ TEST_CASE("Transaction JSON keeps the cut-over flag and the eBay refunds noted b
   REQUIRE(read);
   REQUIRE(read->ebay_refunds_before_issue);
   CHECK(read->ebay_refunds_before_issue->empty());
+  // Cleared after an attempt that issued nothing: null stays null, whatever the notes say.
   tx.ebay_refunds_before_issue.reset();
+  tx.Record(1, TxStatus::kImported, std::string(kEbayIssuingNote) + "R1");
   read = TransactionFromJson(ToJson(tx));
   REQUIRE(read);
   CHECK_FALSE(read->ebay_refunds_before_issue);

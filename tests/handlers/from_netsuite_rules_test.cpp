@@ -253,6 +253,7 @@ TEST_CASE("From NetSuite to eBay: what the order can refund, and nothing sent wh
   t.notes_stored = false;
   const PostOutcome unnoted = t.Post(t.Entered("21", 1500));
   CHECK(Code(unnoted) == "upstream_unavailable");
+  CHECK(unnoted.nothing_issued);
   CHECK(unnoted.error->message.find(FromNetSuiteHandler::kNotIssuedNote) != std::string::npos);
   CHECK(t.ebay.requests.empty());
 }
@@ -271,6 +272,7 @@ TEST_CASE("From NetSuite to eBay: unclear answers are settled by reading the ord
   const PostOutcome throttled = t.Post(t.Entered("21", 1500));
   CHECK(Code(throttled) == "upstream_unavailable");
   CHECK(throttled.error->message.find(FromNetSuiteHandler::kNotIssuedNote) != std::string::npos);
+  CHECK(throttled.nothing_issued);
 
   // A 500 after eBay made the refund: the new refund of our amount is ours.
   t.ebay.fail_issue = EbayAnswered(500);
@@ -285,6 +287,14 @@ TEST_CASE("From NetSuite to eBay: unclear answers are settled by reading the ord
   const PostOutcome waiting = t.Post(t.Entered("21", 1000));
   CHECK(waiting.pending);
   CHECK(waiting.note.find("34922") != std::string::npos);
+  CHECK(waiting.nothing_issued);
+
+  // A 5xx that lists 34922 may still hide our refund: never taken as "nothing issued".
+  Error busy_5xx = EbayAnswered(503, kEbayRefundInProgress);
+  t.ebay.fail_issue = busy_5xx;
+  const PostOutcome busy = t.Post(t.Entered("21", 1000));
+  CHECK_FALSE(busy.nothing_issued);
+  CHECK(Code(busy) == "upstream_unavailable");
 
   // No answer at all and no new refund: nobody can tell; an operator looks.
   Error no_answer{"upstream_unavailable", "eBay: connection reset"};  // sent, and no answer: status 0
