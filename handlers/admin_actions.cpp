@@ -99,7 +99,7 @@ Result<RetrieveResult> AdminActions::Retrieve(const std::string& account_id, con
   }
   std::vector<Transaction> fresh;
   for (const auto& refund : context->refunds) {
-    auto resolved = processor_.ResolveNetSuite(refund.type == "cashRefund" ? "cashrefund" : "creditmemo", refund.id);
+    auto resolved = processor_.ResolveNetSuite(RecordName(refund.type), refund.id);
     if (!resolved) return resolved.error();
     fresh.push_back(std::move(resolved->tx));
   }

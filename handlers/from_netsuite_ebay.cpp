@@ -138,14 +138,14 @@ PostOutcome FromNetSuiteHandler::PostToEbay(const AccountConfig& account, const 
   std::vector<std::string> before_ids;
   for (const auto& refund : order.refunds) before_ids.push_back(refund.refund_id);
   if (!before(before_ids)) {
-    return NothingIssued(FailedOutcome("upstream_unavailable", std::string(kNotIssuedNote) +
+    return NothingIssued(FailedOutcome("upstream_unavailable", std::string(kEbayNotIssuedNote) +
                                        ": could not note the order's refunds before issuing, nothing sent"));
   }
   auto issued = ebay.IssueRefund(EbayRefundRequest{tx.order_id, "NetSuite " + tx.source_record, tx.amount});
   if (issued) return Judge(tx, EbayRefund{issued->refund_id, issued->status, tx.amount, "", "", false});
   if (issued.error().kind == ErrorKind::kRejected) {
     const Error& refused = issued.error();
-    return NothingIssued(FailedOutcome(refused.code, std::string(kNotIssuedNote) + ": " + refused.message));
+    return NothingIssued(FailedOutcome(refused.code, std::string(kEbayNotIssuedNote) + ": " + refused.message));
   }
   return SettleUnclearIssue(ebay, tx, before_ids, issued.error());
 }

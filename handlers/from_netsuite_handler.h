@@ -43,11 +43,6 @@ class FromNetSuiteHandler {
 
   PostOutcome Post(const AccountConfig& account, const Transaction& tx, const BeforeIrreversible& before) const;
 
-  static constexpr std::string_view kIssuingNote = kEbayIssuingNote;
-  // In the message of an attempt known to have made no eBay refund (eBay refused or throttled it, or we stopped
-  // before sending); such an outcome has nothing_issued set, which clears ebay_refunds_before_issue.
-  static constexpr std::string_view kNotIssuedNote = kEbayNotIssuedNote;
-
  private:
   PostOutcome PostToShopify(const AccountConfig& account, const Transaction& tx) const;
   PostOutcome PostToEbay(const AccountConfig& account, const Transaction& tx, const BeforeIrreversible& before) const;

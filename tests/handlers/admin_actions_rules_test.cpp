@@ -3,10 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "handlers/admin_actions.h"
-#include "tests/support/fake_netsuite_ledger.h"
+#include "tests/support/fake_sync_engine.h"
 #include "tests/support/refund_scenes.h"
-#include "tests/support/fake_storefronts.h"
-#include "store/memory_sync_store.h"
 
 using namespace refundsync;
 using namespace refundsync::testing;
@@ -19,12 +17,17 @@ constexpr std::int64_t kNow = 1'780'000'000'000;
 // eBay account "ebay-us" syncs to NetSuite ("ebay-<id>"), Shopify account "shop" from NetSuite ("shop-<id>"), and
 // "paused" syncs nothing. eBay order 100 has one REFUNDED refund of 15.00 (cash sale 20 in NetSuite); Shopify order
 // 1001 (invoice 21) has a credit memo of 10.00 entered in NetSuite.
-struct Operator {
-  Operator() {
-    config.accounts = {Account("ebay-us", Channel::kEbay, Direction::kToNetSuite, "ebay-{order_id}", kNow),
-                       Account("shop", Channel::kShopify, Direction::kFromNetSuite, "shop-{order_id}", kNow),
-                       Account("paused", Channel::kEbay, Direction::kOff, "paused-{order_id}", kNow)};
-    config.netsuite.generic_items.adjustment = "999";
+Config ThreeAccounts() {
+  Config config;
+  config.accounts = {Account("ebay-us", Channel::kEbay, Direction::kToNetSuite, "ebay-{order_id}", kNow),
+                     Account("shop", Channel::kShopify, Direction::kFromNetSuite, "shop-{order_id}", kNow),
+                     Account("paused", Channel::kEbay, Direction::kOff, "paused-{order_id}", kNow)};
+  config.netsuite.generic_items.adjustment = "999";
+  return config;
+}
+
+struct Operator : FakeSyncEngine {
+  Operator() : FakeSyncEngine(ThreeAccounts(), kNow) {
     ledger.SyncOrder("ebay-100", "10");
     ledger.Bill("ebay-100", "cashSale", "20", Usd(5500), {});
     ledger.SyncOrder("shop-1001", "11");
@@ -44,18 +47,7 @@ struct Operator {
     return actions.Retrieve(account, source, order, store);
   }
 
-  Config config;
-  FixedClock clock{kNow};
-  MetricsRegistry metrics;
-  FakeNetSuiteLedger ledger;
-  FakeShopify shopify;
-  FakeEbay ebay;
-  MemorySyncStore store;
-  ToNetSuiteHandler to_netsuite{config.netsuite, ledger, clock};
-  FromNetSuiteHandler from_netsuite{config, ledger, {{"shop", &shopify}}, {{"ebay-us", &ebay}, {"paused", &ebay}}};
-  RefundProcessor processor{config, to_netsuite, from_netsuite, {{"ebay-us", &ebay}, {"paused", &ebay}},
-                            {{"shop", &shopify}}, clock, metrics};
-  AdminActions actions{config, processor, ledger, {{"shop", &shopify}}, {{"ebay-us", &ebay}, {"paused", &ebay}}, clock};
+  AdminActions actions{config, processor, ledger, shopify_by_account, ebay_by_account, clock};
 };
 
 }  // namespace

@@ -254,7 +254,7 @@ TEST_CASE("From NetSuite to eBay: what the order can refund, and nothing sent wh
   const PostOutcome unnoted = t.Post(t.Entered("21", 1500));
   CHECK(Code(unnoted) == "upstream_unavailable");
   CHECK(unnoted.nothing_issued);
-  CHECK(unnoted.error->message.find(FromNetSuiteHandler::kNotIssuedNote) != std::string::npos);
+  CHECK(unnoted.error->message.find(kEbayNotIssuedNote) != std::string::npos);
   CHECK(t.ebay.requests.empty());
 }
 
@@ -264,14 +264,14 @@ TEST_CASE("From NetSuite to eBay: unclear answers are settled by reading the ord
   t.ebay.fail_issue = EbayAnswered(400, 34900);
   const PostOutcome refused = t.Post(t.Entered("21", 1500));
   CHECK(Code(refused) == "upstream_rejected");
-  CHECK(refused.error->message.find(FromNetSuiteHandler::kNotIssuedNote) != std::string::npos);
+  CHECK(refused.error->message.find(kEbayNotIssuedNote) != std::string::npos);
   CHECK(refused.nothing_issued);
 
   // Throttled with no new refund: retried, nothing issued.
   t.ebay.fail_issue = EbayAnswered(429);
   const PostOutcome throttled = t.Post(t.Entered("21", 1500));
   CHECK(Code(throttled) == "upstream_unavailable");
-  CHECK(throttled.error->message.find(FromNetSuiteHandler::kNotIssuedNote) != std::string::npos);
+  CHECK(throttled.error->message.find(kEbayNotIssuedNote) != std::string::npos);
   CHECK(throttled.nothing_issued);
 
   // A 500 after eBay made the refund: the new refund of our amount is ours.
@@ -306,14 +306,14 @@ TEST_CASE("From NetSuite to eBay: unclear answers are settled by reading the ord
   t.ebay.fail_issue = Error{"upstream_unavailable", "eBay token endpoint answered 503"};
   const PostOutcome no_token = t.Post(t.Entered("21", 1000));
   CHECK(Code(no_token) == "upstream_unavailable");
-  CHECK(no_token.error->message.find(FromNetSuiteHandler::kNotIssuedNote) != std::string::npos);
+  CHECK(no_token.error->message.find(kEbayNotIssuedNote) != std::string::npos);
   CHECK(no_token.nothing_issued);
 
   // A 500 with nothing new on the order: retried, the issuing note kept, so the next attempt looks before issuing.
   t.ebay.fail_issue = EbayAnswered(500);
   const PostOutcome unclear = t.Post(t.Entered("21", 1000));
   CHECK(Code(unclear) == "upstream_unavailable");
-  CHECK(unclear.error->message.find(FromNetSuiteHandler::kNotIssuedNote) == std::string::npos);
+  CHECK(unclear.error->message.find(kEbayNotIssuedNote) == std::string::npos);
   CHECK_FALSE(unclear.nothing_issued);
 }
 

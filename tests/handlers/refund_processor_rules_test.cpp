@@ -5,10 +5,8 @@
 
 #include "core/time.h"
 #include "handlers/refund_processor.h"
-#include "tests/support/fake_netsuite_ledger.h"
+#include "tests/support/fake_sync_engine.h"
 #include "tests/support/refund_scenes.h"
-#include "tests/support/fake_storefronts.h"
-#include "store/memory_sync_store.h"
 
 using namespace refundsync;
 using namespace refundsync::testing;
@@ -21,13 +19,18 @@ constexpr std::int64_t kDayAgo = kNow - 86'400'000;  // every account's cut-over
 // eBay account "ebay-us" syncs to NetSuite (orders "ebay-<id>"); Shopify account "shop" ("shop-<id>") and eBay
 // account "ebay-de" ("ebde-<id>") sync from NetSuite. NetSuite holds eBay order 100 (cash sale 20), Shopify order
 // 1001 (invoice 21) and eBay order 5 (invoice 22), each 55.00.
-struct Engine {
-  Engine() {
-    config.accounts = {Account("ebay-us", Channel::kEbay, Direction::kToNetSuite, "ebay-{order_id}", kDayAgo),
-                       Account("shop", Channel::kShopify, Direction::kFromNetSuite, "shop-{order_id}", kDayAgo),
-                       Account("ebay-de", Channel::kEbay, Direction::kFromNetSuite, "ebde-{order_id}", kDayAgo)};
-    config.netsuite.generic_items.adjustment = "999";
-    config.worker_max_attempts = 3;
+Config ThreeAccounts() {
+  Config config;
+  config.accounts = {Account("ebay-us", Channel::kEbay, Direction::kToNetSuite, "ebay-{order_id}", kDayAgo),
+                     Account("shop", Channel::kShopify, Direction::kFromNetSuite, "shop-{order_id}", kDayAgo),
+                     Account("ebay-de", Channel::kEbay, Direction::kFromNetSuite, "ebde-{order_id}", kDayAgo)};
+  config.netsuite.generic_items.adjustment = "999";
+  config.worker_max_attempts = 3;
+  return config;
+}
+
+struct Engine : FakeSyncEngine {
+  Engine() : FakeSyncEngine(ThreeAccounts(), kNow) {
     ledger.SyncOrder("ebay-100", "10");
     ledger.Bill("ebay-100", "cashSale", "20", Usd(5500), {});
     ledger.SyncOrder("shop-1001", "11");
@@ -64,17 +67,6 @@ struct Engine {
     return processor.Import(*config.FindAccount(tx.account), tx, store, automatic);
   }
 
-  Config config;
-  FixedClock clock{kNow};
-  MetricsRegistry metrics;
-  FakeNetSuiteLedger ledger;
-  FakeShopify shopify;
-  FakeEbay ebay;
-  MemorySyncStore store;
-  ToNetSuiteHandler to_netsuite{config.netsuite, ledger, clock};
-  FromNetSuiteHandler from_netsuite{config, ledger, {{"shop", &shopify}}, {{"ebay-us", &ebay}, {"ebay-de", &ebay}}};
-  RefundProcessor processor{config, to_netsuite, from_netsuite, {{"ebay-us", &ebay}, {"ebay-de", &ebay}}, {{"shop", &shopify}}, clock,
-                            metrics};
   int refunds = 0;
 };
 
