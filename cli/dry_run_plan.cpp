@@ -90,7 +90,7 @@ class PlanningLedger : public NetSuiteLedger {
 };
 
 // Shopify: the refund is as the event says, its money went back; an order can refund anything.
-class PlanningShopify : public ShopifyClient {
+class PlanningShopify : public ShopifyStorefront {
  public:
   PlanningShopify(const ShopifyAccountConfig& shopify, const WebhookEvent& event, std::vector<std::string>& plan)
       : graphql_(shopify.admin_base_url + "/admin/api/" + shopify.api_version + "/graphql.json"), event_(event),
@@ -135,7 +135,7 @@ class PlanningShopify : public ShopifyClient {
 
 // eBay: the order has one REFUNDED order-level refund of the event's order (what a notification points at), or,
 // posting from NetSuite, none yet; an issued refund is REFUNDED at once.
-class PlanningEbay : public EbayClient {
+class PlanningEbay : public EbayStorefront {
  public:
   PlanningEbay(const EbayAccountConfig& ebay, const WebhookEvent& event, std::vector<std::string>& plan)
       : base_(ebay.api_base_url + "/sell/fulfillment/v1/order/"), event_(event), plan_(plan) {}
@@ -171,8 +171,8 @@ std::vector<std::string> PlanFor(const Config& config, const WebhookEvent& event
   for (auto& account : planning.accounts) account.sync_since_ms = 0;  // the plan of a refund after the cut-over
   std::vector<std::unique_ptr<PlanningShopify>> shopify_clients;
   std::vector<std::unique_ptr<PlanningEbay>> ebay_clients;
-  std::map<std::string, ShopifyClient*> shopify;
-  std::map<std::string, EbayClient*> ebay;
+  std::map<std::string, ShopifyStorefront*> shopify;
+  std::map<std::string, EbayStorefront*> ebay;
   for (const auto& account : planning.accounts) {
     if (account.shopify) {
       shopify_clients.push_back(std::make_unique<PlanningShopify>(*account.shopify, event, plan));

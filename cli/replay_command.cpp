@@ -119,10 +119,10 @@ int RunReplay(const std::string& config_path, const std::string& input, bool dry
     if (!captured) continue;
     const AccountConfig* account = config.FindAccount(captured->account);
     const std::int64_t received_ms = ParseRfc3339Ms(captured->received_at).value_or(clock.NowMs());
-    const std::optional<WebhookSource> source = WebhookSourceNamed(captured->source);
+    const WebhookSourceAdapter* adapter = verification.sources.Named(captured->source);
     Verification verified = Rejection{"unknown source or account"};
-    if (source && WebhookSources::Accepts(*source, account)) {
-      verified = verification.sources.Verify(*source, account, captured->request, received_ms);  // as of received_at
+    if (adapter != nullptr && adapter->Accepts(account)) {
+      verified = adapter->Verify(account, captured->request, received_ms);  // as of received_at
     }
     JsonWriter json;
     json.BeginObject().Key("id").String(captured->id);
@@ -133,7 +133,7 @@ int RunReplay(const std::string& config_path, const std::string& input, bool dry
     if (rejection != nullptr) {
       reason = rejection->reason;
     } else {
-      ParsedWebhook parsed = WebhookSources::Parse(account, std::get<VerifiedWebhook>(verified));
+      ParsedWebhook parsed = adapter->Parse(account, std::get<VerifiedWebhook>(verified));
       if (parsed.event.kind == EventKind::kIgnored) {
         reason = parsed.event.ignore_reason;
       } else if (parsed.event.kind == EventKind::kNetSuiteRecord) {

@@ -27,7 +27,8 @@
 #include "ingress/health_routes.h"
 #include "ingress/webhook_routes.h"
 #include "store/redis_ingest_store.h"
-#include "store/redis_event_queue.h"
+#include "store/capture_purger.h"
+#include "store/redis_store_session.h"
 #include "store/redis_sync_store.h"
 #include "ingress/http_server.h"
 #include "ingress/service_routes.h"
@@ -89,6 +90,95 @@ AsyncRequestHandler Counted(MetricsRegistry& metrics, AsyncRequestHandler inner)
   };
 }
 
+// Transactions stored before the list's filter indexes existed are indexed once (any replica; idempotent).
+void IndexOlderTransactions(const Config& config) {
+  auto connection = RedisLocator(config.redis).ConnectToMaster(std::chrono::seconds(2));
+  if (!connection) return;
+  if (auto indexed = RedisSyncStore(**connection).EnsureIndexes(); !indexed) {
+    log::Warn("transaction_index_incomplete", {{"reason", indexed.error().message},
+                                               {"effect", "filtered lists miss older transactions until a restart"}});
+  } else if (*indexed > 0) {
+    log::Info("transactions_indexed", {{"count", static_cast<long long>(*indexed)}});
+  }
+}
+
+// The public listener, and the admin listener when admin.listen is set; started.
+Result<std::vector<std::unique_ptr<HttpServer>>> StartServers(const Config& config, ServiceRoutes& routes,
+                                                              MetricsRegistry& metrics, AsyncRedis& redis) {
+  HttpServerOptions options;
+  options.threads = config.http_threads > 0 ? config.http_threads
+                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.timeouts = {config.http_header_timeout, config.http_body_timeout, config.http_keepalive_timeout};
+  options.max_body_bytes = static_cast<std::size_t>(config.max_body_bytes);
+  options.connections = {config.http_max_connections, config.http_max_connections_per_client};
+  HttpServerOptions public_options = options;
+  // Webhooks are recorded on the thread that read them, through that thread's own Redis connection.
+  public_options.thread_clients.push_back(redis.ThreadLoopClients());
+  std::vector<std::unique_ptr<HttpServer>> servers;
+  AsyncRequestHandler public_handler = Counted(metrics, [&routes](HttpRequest request, Respond respond) {
+    routes.Public(std::move(request), respond);
+  });
+  servers.push_back(std::make_unique<HttpServer>(config.listen, public_handler, public_options));
+  if (config.admin_listen) {
+    AsyncRequestHandler admin_handler = Counted(metrics, [&routes](HttpRequest request, Respond respond) {
+      routes.Admin(std::move(request), respond);
+    });
+    servers.push_back(std::make_unique<HttpServer>(*config.admin_listen, admin_handler, options));
+  }
+  for (auto& server : servers) {
+    if (auto started = server->Start(); !started) return started.error();
+  }
+  return servers;
+}
+
+// The worker role's threads: the consumers of the shard streams, and reconciliation of every account on its
+// interval.
+struct SyncWorkers {
+  std::unique_ptr<Worker> worker;
+  std::unique_ptr<PeriodicThread> reconciler;
+
+  void Start(const Config& config, const SyncEngine& engine, const StoreConnector& connector, const Clock& clock,
+             MetricsRegistry& metrics) {
+    // The default cut-over of an account is the first time the service runs with it: record it now, before any
+    // event, so nothing created before the service existed is synced automatically.
+    if (auto session = connector.Connect(std::chrono::seconds(1))) {
+      for (const auto& account : config.accounts) (void)(*session)->store().FirstSeen(account.id, clock.NowMs());
+    }
+    worker = std::make_unique<Worker>(*engine.processor, connector, ConsumerPrefix(), config.worker_claim_idle, clock,
+                                      metrics);
+    worker->Start(config.worker_concurrency);
+    auto reconcile_session = std::make_shared<std::unique_ptr<StoreSession>>();  // the reconciler thread's own
+    // Pointers, not references to this function's parameters: the thread outlives this call.
+    reconciler = std::make_unique<PeriodicThread>(
+        config.reconcile_interval, [engine = &engine, connector = &connector, clock = &clock, reconcile_session] {
+          ReconcileAll(*engine, *connector, *reconcile_session, ConsumerPrefix() + "-reconcile", *clock);
+        });
+    reconciler->Start();
+  }
+  void Stop() {
+    if (worker) worker->Stop();  // finishes the entries in hand
+    if (reconciler) reconciler->Stop();
+  }
+};
+
+// Waits for SIGTERM or SIGINT, then fails readiness first so the load balancer stops sending, keeps serving during
+// the drain delay (a second signal cuts it short), and stops the servers once their requests are answered.
+void WaitForStopThenDrain(const Config& config, const sigset_t& stop_signals, ServiceState& state,
+                          std::vector<std::unique_ptr<HttpServer>>& servers) {
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  log::Info("shutdown_started", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"},
+                                 {"drain_delay_ms", static_cast<long long>(config.shutdown_drain_delay.count())}});
+  state.BeginShutdown();
+  const timespec delay{static_cast<time_t>(config.shutdown_drain_delay.count() / 1000),
+                       static_cast<long>((config.shutdown_drain_delay.count() % 1000) * 1'000'000)};
+  sigtimedwait(&stop_signals, nullptr, &delay);
+  for (auto& server : servers) {
+    if (!server->WaitIdle(std::chrono::seconds(10))) log::Warn("shutdown_requests_cut", {{"in_flight", server->in_flight()}});
+    server->Stop();
+  }
+}
+
 }  // namespace
 
 int RunServe(const std::string& config_path, Role role) {
@@ -113,15 +203,7 @@ int RunServe(const std::string& config_path, Role role) {
   redis_health.CheckNow();
   redis_health.Start();
   metrics.GaugeCallback("refundsync_redis_up", "1 when Redis takes writes", [&] { return redis_health.healthy() ? 1 : 0; });
-  // Transactions stored before the list's filter indexes existed are indexed once (any replica; idempotent).
-  if (auto connection = RedisLocator(config.redis).ConnectToMaster(std::chrono::seconds(2))) {
-    if (auto indexed = RedisSyncStore(**connection).EnsureIndexes(); !indexed) {
-      log::Warn("transaction_index_incomplete", {{"reason", indexed.error().message},
-                                                 {"effect", "filtered lists miss older transactions until a restart"}});
-    } else if (*indexed > 0) {
-      log::Info("transactions_indexed", {{"count", static_cast<long long>(*indexed)}});
-    }
-  }
+  IndexOlderTransactions(config);
 
   // The ingress: verifiers (one eBay key cache per account), the Redis ingest store, the webhook routes.
   SystemClock clock;
@@ -136,67 +218,29 @@ int RunServe(const std::string& config_path, Role role) {
   CaptureLimits capture_limits{config.captures_max_entries, config.captures_max_age, config.captures_max_bytes};
   RedisIngestStore ingest_store(redis, clock, config.dedupe_window, capture_limits, config.redis.min_replicas_ack);
   PrivacyPurgeRunner purges(RedisLocator(config.redis));
-  const WebhookRoutes webhooks(config, ingest_store, verification.sources, purges,
-                               clock, metrics);
+  const WebhookRoutes webhooks(config, ingest_store, verification.sources, purges, clock, metrics);
   const bool serve_webhooks = role != Role::kWorker;
   // The sync machinery: the workers use it, and so do the operator actions of the admin API.
   SyncEngine engine_for_actions(config, clock, metrics);
   const AdminActions admin_actions(config, *engine_for_actions.processor, engine_for_actions.ledger,
                                    engine_for_actions.shopify_by_account, engine_for_actions.ebay_by_account, clock);
-  const AdminRoutes admin(config, RedisLocator(config.redis), &admin_actions, &webhooks);
+  // Blocking store sessions for the admin API, the workers and the reconciler (each thread its own).
+  const RedisStoreConnector store_connector{RedisLocator(config.redis)};
+  const AdminRoutes admin(config, store_connector, &admin_actions, &webhooks);
 
   ServiceState state([&] { return redis_health.healthy(); });
   HealthRoutes health(state, metrics);
   const bool separate_admin = config.admin_listen.has_value();
-
   ServiceRoutes routes(health, webhooks, admin, serve_webhooks, separate_admin);
-  AsyncRequestHandler public_handler = Counted(metrics, [&routes](HttpRequest request, Respond respond) {
-    routes.Public(std::move(request), respond);
-  });
-
-  HttpServerOptions options;
-  options.threads = config.http_threads > 0 ? config.http_threads
-                                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  options.timeouts = {config.http_header_timeout, config.http_body_timeout, config.http_keepalive_timeout};
-  options.max_body_bytes = static_cast<std::size_t>(config.max_body_bytes);
-  options.connections = {config.http_max_connections, config.http_max_connections_per_client};
-  HttpServerOptions public_options = options;
-  // Webhooks are recorded on the thread that read them, through that thread's own Redis connection.
-  public_options.thread_clients.push_back(redis.ThreadLoopClients());
-  std::vector<std::unique_ptr<HttpServer>> servers;
-  servers.push_back(std::make_unique<HttpServer>(config.listen, public_handler, public_options));
-  if (separate_admin) {
-    AsyncRequestHandler admin_handler = Counted(metrics, [&routes](HttpRequest request, Respond respond) {
-      routes.Admin(std::move(request), respond);
-    });
-    servers.push_back(std::make_unique<HttpServer>(*config.admin_listen, admin_handler, options));
-  }
-  for (auto& server : servers) {
-    if (auto started = server->Start(); !started) {
-      log::Error("startup_failed", {{"reason", started.error().message}});
-      std::cerr << started.error().message << "\n";
-      return kExitFailed;
-    }
+  auto servers = StartServers(config, routes, metrics, redis);
+  if (!servers) {
+    log::Error("startup_failed", {{"reason", servers.error().message}});
+    std::cerr << servers.error().message << "\n";
+    return kExitFailed;
   }
   // The worker role: consumers of the shard streams, and reconciliation of every account on its interval.
-  const RedisStoreConnector store_connector{RedisLocator(config.redis)};
-  std::unique_ptr<Worker> worker;
-  std::unique_ptr<PeriodicThread> reconciler;
-  if (role != Role::kIngress) {
-    // The default cut-over of an account is the first time the service runs with it: record it now, before any
-    // event, so nothing created before the service existed is synced automatically.
-    if (auto session = store_connector.Connect(std::chrono::seconds(1))) {
-      for (const auto& account : config.accounts) (void)(*session)->store().FirstSeen(account.id, clock.NowMs());
-    }
-    worker = std::make_unique<Worker>(*engine_for_actions.processor, store_connector, ConsumerPrefix(),
-                                      config.worker_claim_idle, clock, metrics);
-    worker->Start(config.worker_concurrency);
-    auto reconcile_session = std::make_shared<std::unique_ptr<StoreSession>>();  // the reconciler thread's own
-    reconciler = std::make_unique<PeriodicThread>(config.reconcile_interval, [&, reconcile_session] {
-      ReconcileAll(engine_for_actions, store_connector, *reconcile_session, ConsumerPrefix() + "-reconcile", clock);
-    });
-    reconciler->Start();
-  }
+  SyncWorkers sync_workers;
+  if (role != Role::kIngress) sync_workers.Start(config, engine_for_actions, store_connector, clock, metrics);
 
   log::Info("serving", {{"role", RoleName(role)},
                         {"listen", config.listen.host + ":" + std::to_string(config.listen.port)},
@@ -207,22 +251,8 @@ int RunServe(const std::string& config_path, Role role) {
                         {"max_connections", ConnectionsTheDescriptorLimitAllows(config.http_max_connections)},
                         {"descriptor_limit", static_cast<long long>(descriptors)}});
 
-  int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
-  log::Info("shutdown_started", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"},
-                                 {"drain_delay_ms", static_cast<long long>(config.shutdown_drain_delay.count())}});
-  // Fail readiness first so the load balancer stops sending, keep serving during the drain delay; a second
-  // signal cuts the delay short.
-  state.BeginShutdown();
-  const timespec delay{static_cast<time_t>(config.shutdown_drain_delay.count() / 1000),
-                       static_cast<long>((config.shutdown_drain_delay.count() % 1000) * 1'000'000)};
-  sigtimedwait(&stop_signals, nullptr, &delay);
-  for (auto& server : servers) {
-    if (!server->WaitIdle(std::chrono::seconds(10))) log::Warn("shutdown_requests_cut", {{"in_flight", server->in_flight()}});
-    server->Stop();
-  }
-  if (worker) worker->Stop();  // finishes the entries in hand
-  if (reconciler) reconciler->Stop();
+  WaitForStopThenDrain(config, stop_signals, state, *servers);
+  sync_workers.Stop();  // the worker finishes the entries in hand
   redis_health.Stop();
   log::Info("shutdown_complete");
   return kExitOk;

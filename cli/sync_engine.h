@@ -21,7 +21,7 @@
 #include "handlers/ebay_reconciler.h"
 #include "handlers/to_netsuite_handler.h"
 #include "handlers/refund_processor.h"
-#include "store/event_queue.h"
+#include "store/store_session.h"
 #include "store/redis_concurrency_gate.h"
 
 namespace refundsync {
@@ -48,8 +48,8 @@ struct SyncEngine {
   std::unique_ptr<EbayReconciler> reconciler;
   std::unique_ptr<NetSuiteReconciler> netsuite_reconciler;
   std::unique_ptr<ShopifyReconciler> shopify_reconciler;
-  std::map<std::string, ShopifyClient*> shopify_by_account;
-  std::map<std::string, EbayClient*> ebay_by_account;
+  std::map<std::string, ShopifyStorefront*> shopify_by_account;
+  std::map<std::string, EbayStorefront*> ebay_by_account;
 };
 
 // One reconciliation pass for an account: the storefront's orders for accounts syncing to NetSuite (eBay order

@@ -1,5 +1,6 @@
-// eBay Sell Fulfillment API, read side: an order with its refunds, and orders modified since a time. Seller
-// calls use a user token from the account's refresh token (cached until shortly before it expires).
+// The eBay storefront port (handlers/ebay_storefront.h) on the Sell Fulfillment API: an order with its refunds,
+// orders modified since a time, and issue_refund. Seller calls use a user token from the account's refresh token
+// (cached until shortly before it expires).
 #pragma once
 
 #include <mutex>
@@ -11,72 +12,11 @@
 #include "clients/http_client.h"
 #include "core/clock.h"
 #include "core/config.h"
-#include "core/money.h"
+#include "handlers/ebay_storefront.h"
 
 namespace refundsync {
 
-struct EbayRefund {
-  std::string refund_id;
-  std::string status;  // PENDING | REFUNDED | FAILED
-  Money amount;
-  std::string date;    // RFC 3339
-  std::string amount_error;  // the amount as eBay wrote it is not a refund amount (invalid_amount): why
-  // eBay lists a line's refund without an amount until the buyer is due one (LineItemRefund.amount: "only returned
-  // if the buyer is due a refund"): not imported yet, as if pending.
-  bool amount_missing = false;
-};
-
-struct EbayLineItem {
-  std::string line_item_id;
-  std::string sku;
-  std::int64_t quantity = 0;
-  Money line_cost;   // lineItemCost: unit price x quantity, before discounts (eBay OAS, LineItem.lineItemCost)
-  Money unit_price;  // line_cost / quantity
-  std::vector<std::string> refund_ids;  // refunds of this line item
-  // Refunds of this line item as the line lists them (refundId, amount, refundDate; no status). eBay lists a
-  // line-item refund here, and not in paymentSummary.refunds (Fulfillment OAS, OrderRefund.refundId).
-  std::vector<EbayRefund> refunds;
-};
-
-
-struct EbayOrder {
-  std::string order_id;
-  std::string last_modified;
-  std::string currency;
-  Money total;  // pricingSummary.total: items, shipping and tax
-  std::vector<EbayLineItem> line_items;
-  std::vector<EbayRefund> refunds;  // paymentSummary.refunds
-};
-
-// eBay's errorId for an issue_refund refused because an earlier refund of the order is still processing.
-inline constexpr std::int64_t kEbayRefundInProgress = 34922;
-
-struct EbayRefundRequest {
-  std::string order_id;
-  std::string comment;
-  Money amount;  // always an order-level refund (see FromNetSuiteHandler::PostToEbay)
-};
-
-struct EbayIssuedRefund {
-  std::string refund_id;
-  std::string status;  // PENDING, REFUNDED or FAILED
-};
-
-class EbayClient {
- public:
-  virtual ~EbayClient() = default;
-  // POST /sell/fulfillment/v1/order/{id}/issue_refund, signed with the account's signing key when it has one (eBay
-  // requires digital signatures for sellers domiciled in the EU or the UK). eBay has no idempotency key for it:
-  // callers re-read the order before and after (see FromNetSuiteHandler). An error's outcome_unknown says the
-  // request went out and no clear answer came back (none, or a 5xx); without it eBay made nothing (the token could
-  // not be had, a 4xx, a 429).
-  virtual Result<EbayIssuedRefund> IssueRefund(const EbayRefundRequest& request) = 0;
-  virtual Result<std::optional<EbayOrder>> GetOrder(const std::string& order_id) = 0;
-  // Every order whose lastmodifieddate is at or after `since` (RFC 3339, ms, UTC), all pages.
-  virtual Result<std::vector<EbayOrder>> OrdersModifiedSince(const std::string& since) = 0;
-};
-
-class EbayRestClient : public EbayClient {
+class EbayRestClient : public EbayStorefront {
  public:
   EbayRestClient(const EbayAccountConfig& config, HttpClient& http, const Clock& clock)
       : config_(config),

@@ -1,7 +1,5 @@
 // What `refundsync subscribe` and error messages need from Shopify: the app's access scopes and its webhook
 // subscriptions.
-#include <algorithm>
-
 #include <simdjson.h>
 
 #include "clients/shopify_client.h"
@@ -23,13 +21,6 @@ Result<std::vector<std::string>> ShopifyGraphQlClient::GrantedScopes() {
     for (auto node : nodes) scopes.push_back(JsonText(node, "handle"));
   }
   return scopes;
-}
-
-std::string MissingOrderScopeHint(ShopifyClient& client) {
-  auto scopes = client.GrantedScopes();
-  if (!scopes || std::find(scopes->begin(), scopes->end(), "read_all_orders") != scopes->end()) return "";
-  return "the app's access token lacks the read_all_orders scope, so Shopify shows it only orders of the last 60 "
-         "days; request read_all_orders for the app (docs/vendor-setup.md)";
 }
 
 Result<std::vector<std::string>> ShopifyGraphQlClient::WebhookSubscriptionUris(const std::string& topic) {

@@ -41,17 +41,6 @@ std::optional<double> ThrottleWaitSeconds(simdjson::dom::element root) {
 
 }  // namespace
 
-RefundMoney RefundMoneyOf(const std::vector<std::string>& refund_statuses, bool money_due) {
-  bool pending = false;
-  for (const auto& status : refund_statuses) {
-    if (status == "SUCCESS") return RefundMoney::kSent;
-    if (status != "FAILURE" && status != "ERROR") pending = true;  // PENDING, AWAITING_RESPONSE, UNKNOWN
-  }
-  if (pending) return RefundMoney::kPending;
-  if (refund_statuses.empty()) return money_due ? RefundMoney::kUnknown : RefundMoney::kSent;
-  return RefundMoney::kFailed;
-}
-
 // "query RefundRead($id: ID!) {...}" -> "RefundRead": every document of ours names its operation.
 std::string GraphQlOperationName(const std::string& document) {
   std::size_t at = document.find_first_not_of(" \n\t");

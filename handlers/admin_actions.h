@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "clients/ebay_client.h"
-#include "clients/shopify_client.h"
+#include "handlers/ebay_storefront.h"
+#include "handlers/shopify_storefront.h"
 #include "handlers/netsuite_ledger.h"
 #include "handlers/refund_processor.h"
 
@@ -21,7 +21,7 @@ struct RetrieveResult {
 class AdminActions {
  public:
   AdminActions(const Config& config, const RefundProcessor& processor, NetSuiteLedger& ledger,
-               std::map<std::string, ShopifyClient*> shopify, std::map<std::string, EbayClient*> ebay, const Clock& clock)
+               std::map<std::string, ShopifyStorefront*> shopify, std::map<std::string, EbayStorefront*> ebay, const Clock& clock)
       : config_(config), processor_(processor), ledger_(ledger), shopify_(std::move(shopify)),
         ebay_(std::move(ebay)), clock_(clock) {}
 
@@ -42,8 +42,8 @@ class AdminActions {
   const Config& config_;
   const RefundProcessor& processor_;
   NetSuiteLedger& ledger_;
-  std::map<std::string, ShopifyClient*> shopify_;
-  std::map<std::string, EbayClient*> ebay_;
+  std::map<std::string, ShopifyStorefront*> shopify_;
+  std::map<std::string, EbayStorefront*> ebay_;
   const Clock& clock_;
 };
 

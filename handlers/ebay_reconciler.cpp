@@ -18,7 +18,7 @@ constexpr Duration kRunnerLease = std::chrono::minutes(10);
 Result<ReconcileReport> EbayReconciler::RunOnce(const AccountConfig& account, SyncStore& store,
                                                 const std::string& holder) const {
   ReconcileReport report;
-  EbayClient* ebay = processor_.EbayFor(account.id);
+  EbayStorefront* ebay = processor_.EbayFor(account.id);
   if (ebay == nullptr) return MakeError("direction_mismatch", "account " + account.id + " is not an eBay account");
   auto leased = store.TryAcquireRunnerLease(account.id, holder, kRunnerLease);
   if (!leased) return leased.error();

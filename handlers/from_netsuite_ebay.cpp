@@ -50,7 +50,7 @@ std::int64_t Refundable(const EbayOrder& order) {
 }
 
 // Step 5 after an unclear answer: eBay may have made the refund. Only a new refund of our amount settles it.
-PostOutcome SettleUnclearIssue(EbayClient& ebay, const Transaction& tx, const std::vector<std::string>& before_ids,
+PostOutcome SettleUnclearIssue(EbayStorefront& ebay, const Transaction& tx, const std::vector<std::string>& before_ids,
                                const Error& refused) {
   auto reread = ebay.GetOrder(tx.order_id);
   if (reread && *reread) {
@@ -97,7 +97,7 @@ PostOutcome FromNetSuiteHandler::PostToEbay(const AccountConfig& account, const 
                                             const BeforeIrreversible& before) const {
   auto client = ebay_.find(account.id);
   if (client == ebay_.end()) return FailedOutcome("upstream_rejected", "no eBay client for " + account.id);
-  EbayClient& ebay = *client->second;
+  EbayStorefront& ebay = *client->second;
   // 1. The order as eBay shows it now.
   auto read = ebay.GetOrder(tx.order_id);
   if (!read) return FailedOutcome(read.error());

@@ -12,8 +12,8 @@
 #include <optional>
 #include <string>
 
-#include "clients/ebay_client.h"
-#include "clients/shopify_client.h"
+#include "handlers/ebay_storefront.h"
+#include "handlers/shopify_storefront.h"
 #include "core/config.h"
 #include "core/transaction.h"
 #include "handlers/to_netsuite_handler.h"
@@ -28,8 +28,8 @@ struct ResolvedNetSuiteRefund {
 
 class FromNetSuiteHandler {
  public:
-  FromNetSuiteHandler(const Config& config, NetSuiteLedger& ledger, std::map<std::string, ShopifyClient*> shopify,
-                  std::map<std::string, EbayClient*> ebay)
+  FromNetSuiteHandler(const Config& config, NetSuiteLedger& ledger, std::map<std::string, ShopifyStorefront*> shopify,
+                  std::map<std::string, EbayStorefront*> ebay)
       : config_(config), ledger_(ledger), shopify_(std::move(shopify)), ebay_(std::move(ebay)) {}
 
   // Called right before an upstream call that cannot be undone or deduplicated (eBay issue_refund), with the
@@ -49,8 +49,8 @@ class FromNetSuiteHandler {
 
   const Config& config_;
   NetSuiteLedger& ledger_;
-  std::map<std::string, ShopifyClient*> shopify_;
-  std::map<std::string, EbayClient*> ebay_;
+  std::map<std::string, ShopifyStorefront*> shopify_;
+  std::map<std::string, EbayStorefront*> ebay_;
 };
 
 }  // namespace refundsync

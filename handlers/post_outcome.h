@@ -21,6 +21,22 @@ struct PostOutcome {
   bool nothing_issued = false;
 };
 
+// The sales order and billed record a refund to NetSuite is created from.
+struct BilledRef {
+  std::string sales_order;
+  std::string type;  // cashSale | invoice
+  std::string id;
+};
+
+// `outcome` naming the sales order and billed record, when they are known.
+inline PostOutcome WithBilled(PostOutcome outcome, const BilledRef* billed) {
+  if (billed) {
+    outcome.sales_order = billed->sales_order;
+    outcome.billed_record = billed->type + ":" + billed->id;
+  }
+  return outcome;
+}
+
 // A failed attempt: for our own reason, or with an upstream's error as it came (kind, Retry-After and what the
 // vendor answered included).
 inline PostOutcome FailedOutcome(std::string code, std::string message) {

@@ -51,7 +51,7 @@ void RefundProcessor::Count(const char* outcome) const {
   metrics_.CounterFor("refundsync_handler_outcomes_total", "Refund handler outcomes", {{"outcome", outcome}}).Add();
 }
 
-EbayClient* RefundProcessor::EbayFor(const std::string& account) const {
+EbayStorefront* RefundProcessor::EbayFor(const std::string& account) const {
   auto it = ebay_.find(account);
   return it == ebay_.end() ? nullptr : it->second;
 }
@@ -100,7 +100,7 @@ Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, SyncStore& 
     }
     case EventKind::kStorefrontOrderChanged: {
       if (account == nullptr || account->channel != Channel::kEbay) return {};
-      EbayClient* ebay = EbayFor(account->id);
+      EbayStorefront* ebay = EbayFor(account->id);
       if (ebay == nullptr) return {};
       auto order = ebay->GetOrder(event.order_id);
       if (!order) {

@@ -7,8 +7,8 @@
 #include <random>
 #include <string>
 
-#include "clients/ebay_client.h"
-#include "clients/shopify_client.h"
+#include "handlers/ebay_storefront.h"
+#include "handlers/shopify_storefront.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/metrics.h"
@@ -26,7 +26,7 @@ bool SkippedForCutover(const Transaction& tx);
 class RefundProcessor {
  public:
   RefundProcessor(const Config& config, const ToNetSuiteHandler& to_netsuite, const FromNetSuiteHandler& from_netsuite,
-                  std::map<std::string, EbayClient*> ebay, std::map<std::string, ShopifyClient*> shopify,
+                  std::map<std::string, EbayStorefront*> ebay, std::map<std::string, ShopifyStorefront*> shopify,
                   const Clock& clock, MetricsRegistry& metrics)
       : config_(config),
         to_netsuite_(to_netsuite),
@@ -82,7 +82,7 @@ class RefundProcessor {
 
   // Imports the refunds of one eBay order (a notification named it, or reconciliation found it changed).
   Result<int> ImportEbayOrder(const AccountConfig& account, const EbayOrder& order, SyncStore& store) const;
-  EbayClient* EbayFor(const std::string& account) const;
+  EbayStorefront* EbayFor(const std::string& account) const;
 
  private:
   std::int64_t Backoff(int attempts, std::int64_t retry_after_ms) const;
@@ -102,8 +102,8 @@ class RefundProcessor {
   const Config& config_;
   const ToNetSuiteHandler& to_netsuite_;
   const FromNetSuiteHandler& from_netsuite_;
-  std::map<std::string, EbayClient*> ebay_;
-  std::map<std::string, ShopifyClient*> shopify_;
+  std::map<std::string, EbayStorefront*> ebay_;
+  std::map<std::string, ShopifyStorefront*> shopify_;
   const Clock& clock_;
   MetricsRegistry& metrics_;
 };

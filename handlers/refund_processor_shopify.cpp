@@ -9,7 +9,7 @@ namespace refundsync {
 namespace {
 
 // Why Shopify answers no refund: the token cannot see its order (named scope), or it is gone.
-std::string NotShownByShopify(ShopifyClient& shopify, const std::string& refund_id, const std::string& order_id) {
+std::string NotShownByShopify(ShopifyStorefront& shopify, const std::string& refund_id, const std::string& order_id) {
   const std::string hint = MissingOrderScopeHint(shopify);
   return "Shopify shows no refund " + refund_id + " of order " + order_id + ": " +
          (hint.empty() ? "it may have been deleted" : hint);

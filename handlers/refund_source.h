@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "clients/ebay_client.h"
-#include "clients/shopify_client.h"
+#include "handlers/ebay_storefront.h"
+#include "handlers/shopify_storefront.h"
 #include "core/config.h"
 #include "core/transaction.h"
 #include "core/webhook_event.h"

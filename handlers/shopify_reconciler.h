@@ -5,7 +5,7 @@
 
 #include <map>
 
-#include "clients/shopify_client.h"
+#include "handlers/shopify_storefront.h"
 #include "handlers/ebay_reconciler.h"
 #include "handlers/refund_processor.h"
 
@@ -13,14 +13,14 @@ namespace refundsync {
 
 class ShopifyReconciler {
  public:
-  ShopifyReconciler(const RefundProcessor& processor, std::map<std::string, ShopifyClient*> shopify, const Clock& clock)
+  ShopifyReconciler(const RefundProcessor& processor, std::map<std::string, ShopifyStorefront*> shopify, const Clock& clock)
       : processor_(processor), shopify_(std::move(shopify)), clock_(clock) {}
 
   Result<ReconcileReport> RunOnce(const AccountConfig& account, SyncStore& store, const std::string& holder) const;
 
  private:
   const RefundProcessor& processor_;
-  std::map<std::string, ShopifyClient*> shopify_;
+  std::map<std::string, ShopifyStorefront*> shopify_;
   const Clock& clock_;
 };
 

@@ -1,7 +1,6 @@
 #include "handlers/to_netsuite_handler.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <limits>
 
 #include "core/external_id.h"
@@ -10,25 +9,18 @@
 namespace refundsync {
 namespace {
 
-struct BilledRef {
-  std::string sales_order;
-  std::string type;  // cashSale | invoice
-  std::string id;
-};
-
-// A failed outcome that names the sales order and billed record, when they are known.
-PostOutcome WithBilled(PostOutcome outcome, const BilledRef* billed) {
-  if (billed) {
-    outcome.sales_order = billed->sales_order;
-    outcome.billed_record = billed->type + ":" + billed->id;
-  }
-  return outcome;
-}
 PostOutcome Failed(std::string code, std::string message, const BilledRef* billed = nullptr) {
   return WithBilled(FailedOutcome(std::move(code), std::move(message)), billed);
 }
 PostOutcome FailedWith(const Error& error, const BilledRef* billed = nullptr) {
   return WithBilled(FailedOutcome(error), billed);
+}
+PostOutcome Posted(std::string target, const BilledRef& billed, std::string note = "") {
+  PostOutcome outcome = WithBilled(PostOutcome{}, &billed);
+  outcome.status = TxStatus::kPosted;
+  outcome.target_record = std::move(target);
+  outcome.note = std::move(note);
+  return outcome;
 }
 
 // Step 5: the record's total must equal the storefront refund to the cent; NetSuite may have recomputed tax on
@@ -38,33 +30,26 @@ PostOutcome FailedWith(const Error& error, const BilledRef* billed = nullptr) {
 PostOutcome SettleTotal(NetSuiteLedger& ledger, const NetSuiteConfig& netsuite, const std::string& refund_type,
                         const std::string& id, const Money& computed, const Transaction& tx, const BilledRef& billed) {
   const std::string target = "netsuite:" + RecordName(refund_type) + ":" + id;
-  PostOutcome outcome;
-  outcome.sales_order = billed.sales_order;
-  outcome.billed_record = billed.type + ":" + billed.id;
-  outcome.target_record = target;
   const std::int64_t difference = tx.amount.minor_units - computed.minor_units;
-  if (difference != 0) {
-    const std::string total_text = FormatDecimal(computed);
-    if (!netsuite.generic_items.adjustment) {
-      return Failed("amount_mismatch", "NetSuite computed a total of " + total_text + " for " + target + " but the "
-                    "storefront refunded " + FormatDecimal(tx.amount) + "; set netsuite.generic_items.adjustment or "
-                    "correct the record", &billed);
-    }
-    const NewRefundLine adjustment{*netsuite.generic_items.adjustment, 1, Money{difference, tx.amount.currency}};
-    if (auto updated = ledger.AddLine(refund_type, id, adjustment); !updated) return FailedWith(updated.error(), &billed);
-    auto reread = ledger.ReadRefundTotal(refund_type, id, tx.amount.currency);
-    if (!reread || !*reread || !(*reread)->amount_error.empty()) {
-      return Failed("upstream_unavailable", "adjusted " + target + " but could not read it back", &billed);
-    }
-    if ((*reread)->total.minor_units != tx.amount.minor_units) {
-      return Failed("amount_mismatch", target + " still differs from the storefront refund of " +
-                                           FormatDecimal(tx.amount) + " after an adjustment line", &billed);
-    }
-    outcome.note = "NetSuite computed " + total_text + "; adjusted by " +
-                   FormatDecimal(Money{difference, tx.amount.currency}) + " with the adjustment item";
+  if (difference == 0) return Posted(target, billed);
+  const std::string total_text = FormatDecimal(computed);
+  if (!netsuite.generic_items.adjustment) {
+    return Failed("amount_mismatch", "NetSuite computed a total of " + total_text + " for " + target + " but the "
+                  "storefront refunded " + FormatDecimal(tx.amount) + "; set netsuite.generic_items.adjustment or "
+                  "correct the record", &billed);
   }
-  outcome.status = TxStatus::kPosted;
-  return outcome;
+  const NewRefundLine adjustment{*netsuite.generic_items.adjustment, 1, Money{difference, tx.amount.currency}};
+  if (auto updated = ledger.AddLine(refund_type, id, adjustment); !updated) return FailedWith(updated.error(), &billed);
+  auto reread = ledger.ReadRefundTotal(refund_type, id, tx.amount.currency);
+  if (!reread || !*reread || !(*reread)->amount_error.empty()) {
+    return Failed("upstream_unavailable", "adjusted " + target + " but could not read it back", &billed);
+  }
+  if ((*reread)->total.minor_units != tx.amount.minor_units) {
+    return Failed("amount_mismatch", target + " still differs from the storefront refund of " +
+                                         FormatDecimal(tx.amount) + " after an adjustment line", &billed);
+  }
+  return Posted(target, billed, "NetSuite computed " + total_text + "; adjusted by " +
+                                    FormatDecimal(Money{difference, tx.amount.currency}) + " with the adjustment item");
 }
 
 // What was already refunded from the billed record, and whether our record (found by its marker, in the memo or
@@ -112,13 +97,8 @@ ExistingRefunds LookForOurRecord(NetSuiteLedger& ledger, const NetSuiteConfig& n
         result.decided = std::move(settled);
         return result;
       }
-      PostOutcome outcome;
-      outcome.status = TxStatus::kPosted;
-      outcome.target_record = "netsuite:" + RecordName(refund.type) + ":" + refund.id;
-      outcome.sales_order = billed.sales_order;
-      outcome.billed_record = billed.type + ":" + billed.id;
-      outcome.note = "found the record an earlier attempt created; nothing created again";
-      result.decided = std::move(outcome);
+      result.decided = Posted("netsuite:" + RecordName(refund.type) + ":" + refund.id, billed,
+                              "found the record an earlier attempt created; nothing created again");
       return result;
     }
     // A total that is not an amount in the refund's currency: refused for a person to look at, never guessed.
@@ -187,6 +167,52 @@ std::optional<PostOutcome> AddRefundLines(const NetSuiteConfig& netsuite, const 
   return std::nullopt;
 }
 
+// Step 1: order_not_synced without a sales order, order_not_billed without an invoice or cash sale.
+std::optional<PostOutcome> RefusedUnlessBilled(const RefundContext& context, const Transaction& tx,
+                                               const std::string& external_id) {
+  if (!context.sales_order) {
+    return Failed("order_not_synced", "order " + tx.order_id + " was not previously synced to NetSuite (no sales "
+                                      "order with external id " + external_id + ")");
+  }
+  if (context.billed) return std::nullopt;
+  PostOutcome outcome = Failed("order_not_billed", "order " + tx.order_id + " has sales order " +
+                                                       *context.sales_order + " in NetSuite but no invoice or cash sale");
+  outcome.sales_order = *context.sales_order;
+  return outcome;
+}
+
+// Step 3: the refund must be in the billed record's currency and within what remains refundable on it.
+std::optional<PostOutcome> RefusedBeyondRefundable(const Transaction& tx, const BilledRecord& source,
+                                                   const BilledRef& billed, std::int64_t refunded) {
+  const std::string& currency = tx.amount.currency;
+  if (source.currency != currency) {
+    return Failed("amount_mismatch", "the refund is in " + currency + " but the billed record in " + source.currency,
+                  &billed);
+  }
+  const std::int64_t remaining = source.total.minor_units - refunded;
+  if (tx.amount.minor_units <= remaining) return std::nullopt;
+  return Failed("already_refunded", "the refund of " + FormatDecimal(tx.amount) + " " + currency + " exceeds the " +
+                                        FormatDecimal(Money{remaining, currency}) + " that remain refundable on " +
+                                        billed.type + " " + billed.id + " (" + FormatDecimal(Money{refunded, currency}) +
+                                        " already refunded)", &billed);
+}
+
+// Step 4: after a create NetSuite did not answer (its time under `key`), nothing is created again for a quiet
+// time: NetSuite may still be saving the record.
+std::optional<PostOutcome> WaitingForUnansweredCreate(FactsStore& facts, const std::string& key, std::int64_t now_ms,
+                                                      const BilledRef& billed) {
+  auto sent = facts.CacheGet(key);
+  if (!sent || !*sent) return std::nullopt;
+  const std::int64_t waited = now_ms - ParseInt64(**sent).value_or(0);
+  constexpr std::int64_t kQuietMs = ToNetSuiteHandler::kUnansweredCreateQuietMs;
+  if (waited < 0 || waited >= kQuietMs) return std::nullopt;
+  PostOutcome outcome = Failed("upstream_unavailable", "NetSuite did not answer an earlier create and holds no "
+                               "record with our marker yet; it may still be saving it, so nothing is created again "
+                               "until " + std::to_string(kQuietMs / 60'000) + " minutes have passed", &billed);
+  outcome.error->retry_after_ms = kQuietMs - waited;
+  return outcome;
+}
+
 // Step 4 when the create failed: a refused or unanswered create may still have made our record (libcurl resends a
 // POST whose connection died, and NetSuite refuses the second one, quantities already refunded, although it holds
 // the first). The marker is looked for before anything is decided.
@@ -223,58 +249,25 @@ PostOutcome ToNetSuiteHandler::Post(const AccountConfig& account, const Transact
   }
   auto context = ledger_.LoadRefundContext(external_id);
   if (!context) return FailedWith(context.error());
-  if (!context->sales_order) {
-    return Failed("order_not_synced", "order " + tx.order_id + " was not previously synced to NetSuite (no sales order "
-                                      "with external id " + external_id + ")");
-  }
-  if (!context->billed) {
-    PostOutcome outcome = Failed("order_not_billed", "order " + tx.order_id + " has sales order " +
-                                                         *context->sales_order + " in NetSuite but no invoice or cash sale");
-    outcome.sales_order = *context->sales_order;
-    return outcome;
-  }
+  if (auto unbilled = RefusedUnlessBilled(*context, tx, external_id)) return std::move(*unbilled);
   const BilledRecord& source = *context->billed;
   const BilledRef billed{*context->sales_order, source.type, source.id};
-  const std::string refund_type = RefundTypeFor(billed.type);
-  const std::string marker = Marker(tx);
 
   // 2. What was already refunded from the billed record, and whether our record is among it.
   ExistingRefunds existing = LookForOurRecord(ledger_, netsuite_, tx, billed, context->refunds);
   if (existing.decided) return std::move(*existing.decided);
-  const std::int64_t refunded = existing.refunded;
 
   // 3. What can still be refunded, and how SKUs map to the billed record's item lines.
-  if (source.currency != tx.amount.currency) {
-    return Failed("amount_mismatch", "the refund is in " + tx.amount.currency + " but the billed record in " +
-                                         source.currency, &billed);
-  }
-  const std::int64_t remaining = source.total.minor_units - refunded;
-  if (tx.amount.minor_units > remaining) {
-    return Failed("already_refunded",
-                  "the refund of " + FormatDecimal(tx.amount) + " " + tx.amount.currency + " exceeds the " +
-                      FormatDecimal(Money{remaining, tx.amount.currency}) + " that remain refundable on " +
-                      billed.type + " " + billed.id + " (" + FormatDecimal(Money{refunded, tx.amount.currency}) +
-                      " already refunded)", &billed);
-  }
-
+  if (auto refused = RefusedBeyondRefundable(tx, source, billed, existing.refunded)) return std::move(*refused);
   NewRefund refund;
-  refund.memo = marker + " refundsync " + tx.source_record;
-  refund.external_id = marker;
+  refund.memo = Marker(tx) + " refundsync " + tx.source_record;
+  refund.external_id = Marker(tx);
   if (auto refused = AddRefundLines(netsuite_, tx, source, billed, refund)) return std::move(*refused);
 
-  // 4. Create it from the billed record, with exactly these lines.
-  // Not while an earlier create NetSuite did not answer may still be saving: step 2 found nothing yet.
+  // 4. Create it from the billed record, with exactly these lines; not while an earlier create NetSuite did not
+  // answer may still be saving (step 2 found nothing yet).
   const std::string unanswered_key = "create-unanswered:" + tx.id;
-  if (auto sent = facts.CacheGet(unanswered_key); sent && *sent) {
-    const std::int64_t waited = clock_.NowMs() - ParseInt64(**sent).value_or(0);
-    if (waited >= 0 && waited < kUnansweredCreateQuietMs) {
-      PostOutcome outcome = Failed("upstream_unavailable", "NetSuite did not answer an earlier create and holds no record "
-                                   "with our marker yet; it may still be saving it, so nothing is created again until " +
-                                   std::to_string(kUnansweredCreateQuietMs / 60'000) + " minutes have passed", &billed);
-      outcome.error->retry_after_ms = kUnansweredCreateQuietMs - waited;
-      return outcome;
-    }
-  }
+  if (auto waiting = WaitingForUnansweredCreate(facts, unanswered_key, clock_.NowMs(), billed)) return std::move(*waiting);
   auto created = ledger_.CreateRefund(source, refund);
   if (!created) {
     if (IsOutcomeUnknown(created.error())) {
@@ -282,15 +275,16 @@ PostOutcome ToNetSuiteHandler::Post(const AccountConfig& account, const Transact
     }
     return AfterFailedCreate(ledger_, netsuite_, tx, billed, external_id, created.error());
   }
-  const std::string target = "netsuite:" + RecordName(refund_type) + ":" + *created;
 
   // 5. Read it back: NetSuite may have recomputed tax. The totals must match to the cent.
+  const std::string refund_type = RefundTypeFor(billed.type);
   auto record = ledger_.ReadRefundTotal(refund_type, *created, source.currency);
   if (!record || !*record || !(*record)->amount_error.empty()) {
     // The retry finds it by its marker and finishes it there. Never adjusted on a total that was not read: the
     // adjustment line would book the whole refund again.
     const std::string why = !record ? record.error().message : !*record ? "not found" : (*record)->amount_error;
-    return Failed("upstream_unavailable", "created " + target + " but could not read its total back (" + why + ")", &billed);
+    return Failed("upstream_unavailable", "created netsuite:" + RecordName(refund_type) + ":" + *created +
+                                              " but could not read its total back (" + why + ")", &billed);
   }
   return SettleTotal(ledger_, netsuite_, refund_type, *created, (*record)->total, tx, billed);
 }

@@ -20,7 +20,7 @@
 
 #include "core/metrics.h"
 #include "handlers/refund_processor.h"
-#include "store/event_queue.h"
+#include "store/store_session.h"
 
 namespace refundsync {
 

@@ -3,7 +3,6 @@
 #include <strings.h>
 
 #include <algorithm>
-#include <map>
 
 #include <simdjson.h>
 
@@ -13,16 +12,13 @@
 #include "core/time.h"
 #include "core/transaction.h"
 #include "core/unit_number.h"
-#include "store/capture_store.h"
-#include "store/key_layout.h"
-#include "store/redis_sync_store.h"
+#include "store/transaction_list.h"
 
 namespace refundsync {
 namespace {
 
 constexpr int kDefaultLimit = 50;
 constexpr int kMaxLimit = 500;
-constexpr int kScanBatch = 200;
 
 struct Paging {
   std::optional<std::int64_t> since_ms;
@@ -48,34 +44,10 @@ HttpResponse Unavailable() { return ErrorResponse(503, "store_unavailable", "the
 
 }  // namespace
 
-std::unique_ptr<RedisConnection> AdminRoutes::TakeConnection() const {
-  std::unique_ptr<RedisConnection> connection;
-  {
-    std::lock_guard lock(mutex_);
-    if (!idle_.empty()) {
-      connection = std::move(idle_.back());
-      idle_.pop_back();
-    }
-  }
-  if (!connection || connection->broken()) {
-    auto connected = locator_.ConnectToMaster(std::chrono::seconds(1));
-    connection = connected ? std::move(*connected) : nullptr;
-  }
-  return connection;
-}
-
-void AdminRoutes::ReturnConnection(std::unique_ptr<RedisConnection> connection) const {
-  if (!connection || connection->broken()) return;
-  std::lock_guard lock(mutex_);
-  if (idle_.size() < kIdleConnections) idle_.push_back(std::move(connection));
-}
-
-HttpResponse AdminRoutes::WithConnection(const std::function<HttpResponse(RedisConnection&)>& use) const {
-  std::unique_ptr<RedisConnection> connection = TakeConnection();
-  if (!connection) return Unavailable();
-  HttpResponse response = use(*connection);
-  ReturnConnection(std::move(connection));
-  return response;
+template <typename Use>
+HttpResponse AdminRoutes::WithSession(Use&& use) const {
+  auto response = sessions_.With([&](StoreSession& session) -> Result<HttpResponse> { return use(session); });
+  return response ? std::move(*response) : Unavailable();
 }
 
 std::optional<AdminRole> AdminRoutes::Authenticate(const HttpRequest& request) const {
@@ -187,44 +159,36 @@ HttpResponse AdminRoutes::Retrieve(const HttpRequest& request) const {
       body["source"].get_string().get(source) || body["order_id"].get_string().get(order_id) || order_id.empty()) {
     return ErrorResponse(400, "bad_request", "expected {\"account\", \"source\": \"netsuite\"|\"storefront\", \"order_id\"}");
   }
-  auto connection = locator_.ConnectToMaster(std::chrono::seconds(1));
-  if (!connection) return Unavailable();
-  RedisSyncStore store(**connection);
-  auto result = actions_->Retrieve(std::string(account), std::string(source), std::string(order_id), store);
-  if (!result) return ErrorResponse(HttpStatusFor(result.error()), result.error().code, result.error().message);
-  JsonWriter json;
-  json.BeginObject().Key("imported").BeginArray();
-  for (const auto& tx : result->imported) json.Raw(ToJson(tx));
-  json.EndArray().Key("already_known").BeginArray();
-  for (const auto& id : result->already_known) json.String(id);
-  json.EndArray().EndObject();
-  return JsonResponse(200, json.Take());
+  return WithSession([&](StoreSession& session) {
+    auto result = actions_->Retrieve(std::string(account), std::string(source), std::string(order_id), session.store());
+    if (!result) return ErrorResponse(HttpStatusFor(result.error()), result.error().code, result.error().message);
+    JsonWriter json;
+    json.BeginObject().Key("imported").BeginArray();
+    for (const auto& tx : result->imported) json.Raw(ToJson(tx));
+    json.EndArray().Key("already_known").BeginArray();
+    for (const auto& id : result->already_known) json.String(id);
+    json.EndArray().EndObject();
+    return JsonResponse(200, json.Take());
+  });
 }
 
 HttpResponse AdminRoutes::Post(const std::string& id) const {
-  auto connection = locator_.ConnectToMaster(std::chrono::seconds(1));
-  if (!connection) return Unavailable();
-  RedisSyncStore store(**connection);
-  bool already_posted = false;
-  auto tx = actions_->PostNow(id, store, already_posted);
-  if (!tx) return ErrorResponse(HttpStatusFor(tx.error()), tx.error().code, tx.error().message);
-  JsonWriter json;
-  json.BeginObject().Key("transaction").Raw(ToJson(*tx));
-  if (already_posted) json.Key("note").String("already posted");
-  json.EndObject();
-  return JsonResponse(200, json.Take());
+  return WithSession([&](StoreSession& session) {
+    bool already_posted = false;
+    auto tx = actions_->PostNow(id, session.store(), already_posted);
+    if (!tx) return ErrorResponse(HttpStatusFor(tx.error()), tx.error().code, tx.error().message);
+    JsonWriter json;
+    json.BeginObject().Key("transaction").Raw(ToJson(*tx));
+    if (already_posted) json.Key("note").String("already posted");
+    json.EndObject();
+    return JsonResponse(200, json.Take());
+  });
 }
 
 void AdminRoutes::ReplayEvent(const std::string& id, const Respond& respond) const {
-  std::optional<StoredCapture> capture;
-  {
-    std::unique_ptr<RedisConnection> connection = TakeConnection();
-    if (!connection) return respond(Unavailable());
-    auto loaded = CaptureStore(*connection).Get(id);
-    ReturnConnection(std::move(connection));
-    if (!loaded) return respond(Unavailable());
-    capture = std::move(*loaded);
-  }
+  auto loaded = sessions_.With([&](StoreSession& session) { return session.captures().Get(id); });
+  if (!loaded) return respond(Unavailable());
+  const std::optional<StoredCapture>& capture = *loaded;
   if (!capture) return respond(ErrorResponse(404, "not_found", "no captured event " + id));
   auto field = [&capture](const char* name) -> const std::string& { return capture->Field(name); };
   if (field("redacted") == "1") return respond(ErrorResponse(422, "not_replayable", "the capture's body was removed"));
@@ -259,8 +223,8 @@ HttpResponse AdminRoutes::ListAccounts() const {
 }
 
 HttpResponse AdminRoutes::ShowEvent(const std::string& id) const {
-  return WithConnection([&](RedisConnection& connection) {
-    auto capture = CaptureStore(connection).Get(id);
+  return WithSession([&](StoreSession& session) {
+    auto capture = session.captures().Get(id);
     if (!capture) return Unavailable();
     if (!*capture) return ErrorResponse(404, "not_found", "no captured event " + id);
     return JsonResponse(200, CaptureJson(**capture));
@@ -277,8 +241,8 @@ HttpResponse AdminRoutes::ListEvents(const HttpRequest& request) const {
   filter.account = request.QueryParam("account");
   filter.contains = request.QueryParam("contains");
   filter.since_ms = paging->since_ms;
-  return WithConnection([&](RedisConnection& connection) {
-    auto page = CaptureStore(connection).List(filter, limit, request.QueryParam("cursor"));
+  return WithSession([&](StoreSession& session) {
+    auto page = session.captures().List(filter, limit, request.QueryParam("cursor"));
     if (!page && page.error().kind == ErrorKind::kInvalidArgument) return ErrorResponse(400, "bad_request", page.error().message);
     if (!page) return Unavailable();
     JsonWriter json;
@@ -296,8 +260,8 @@ HttpResponse AdminRoutes::ListEvents(const HttpRequest& request) const {
 }
 
 HttpResponse AdminRoutes::ShowTransaction(const std::string& id) const {
-  return WithConnection([&](RedisConnection& connection) {
-    auto tx = RedisSyncStore(connection).Load(id);
+  return WithSession([&](StoreSession& session) {
+    auto tx = session.store().Load(id);
     if (!tx) return Unavailable();
     if (!*tx) return ErrorResponse(404, "not_found", "no transaction " + id);
     return JsonResponse(200, ToJson(**tx));
@@ -310,8 +274,6 @@ HttpResponse AdminRoutes::ListTransactions(const HttpRequest& request) const {
   const auto order_id = request.QueryParam("order_id");
   const auto paging = ReadPaging(request);
   if (!paging) return ErrorResponse(400, "bad_request", paging.error().message);
-  const std::optional<std::int64_t> since = paging->since_ms;
-  const int limit = paging->limit;
   if (status && !ParseTxStatus(*status)) return ErrorResponse(400, "bad_request", "unknown status " + *status);
   // The cursor is the position in the index (most recently updated first) where the next page starts.
   std::int64_t position = 0;
@@ -320,48 +282,22 @@ HttpResponse AdminRoutes::ListTransactions(const HttpRequest& request) const {
     if (!parsed) return ErrorResponse(400, "bad_request", "malformed cursor");
     position = *parsed;
   }
-  return WithConnection([&](RedisConnection& connection) {
-    RedisSyncStore store(connection);
+  return WithSession([&](StoreSession& session) {
     JsonWriter json;
     json.BeginObject().Key("items").BeginArray();
-    int found = 0;
-    std::size_t bytes = 0;
-    bool exhausted = false;
-    // A page ends at `limit` transactions or kMaxPageBytes of them, whichever comes first.
-    const auto full = [&] { return found >= limit || bytes >= kMaxPageBytes; };
-    const TransactionRepository::ListFilter filter{status, account, order_id, since};
-    while (!full() && !exhausted) {
-      // Read from the index that serves the filter (RedisSyncStore::ListIds): a narrow filter costs no scan.
-      const int wanted = std::clamp(limit - found, 10, kScanBatch);  // what the page still needs, in a batch
-      auto ids = store.ListIds(filter, position, wanted);
-      if (!ids) return Unavailable();
-      exhausted = ids->size() < static_cast<std::size_t>(wanted);
-      auto loaded = store.LoadMany(*ids);
-      if (!loaded) return Unavailable();
-      std::map<std::string, const Transaction*> by_id;
-      for (const auto& t : *loaded) by_id[t.id] = &t;
-      std::size_t i = 0;
-      for (; i < ids->size() && !full(); ++i) {
-        auto entry = by_id.find((*ids)[i]);
-        if (entry == by_id.end()) continue;
-        const Transaction& t = *entry->second;
-        if ((status && TxStatusName(t.status) != *status) || (account && t.account != *account) ||
-            (order_id && t.order_id != *order_id) || (since && t.updated_ms < *since)) {
-          continue;
-        }
-        const std::string item = ToJson(t);
-        bytes += item.size();
-        json.Raw(item);
-        ++found;
-      }
-      position += static_cast<std::int64_t>(i);
-      if (i < ids->size()) exhausted = false;
-    }
+    const TransactionRepository::ListFilter filter{status, account, order_id, paging->since_ms};
+    auto next = ListTransactionPage(session.store(), filter, position, paging->limit, kMaxPageBytes,
+                                    [&json](const Transaction& tx) {
+                                      const std::string item = ToJson(tx);
+                                      json.Raw(item);
+                                      return item.size();
+                                    });
+    if (!next) return Unavailable();
     json.EndArray().Key("next_cursor");
-    if (exhausted) {
-      json.Null();
+    if (*next) {
+      json.String(std::to_string(**next));
     } else {
-      json.String(std::to_string(position));
+      json.Null();
     }
     json.EndObject();
     return JsonResponse(200, json.Take());

@@ -3,45 +3,38 @@
 // admin.tokens (viewer or operator), compared in constant time. 401 without or with an unknown token, 403 when
 // the role is too low; errors as {"error": {"code", "message"}}.
 //
-// Admin traffic is light, so it reads Redis with one blocking connection (behind a mutex) instead of the
-// webhook path's asynchronous client.
+// Admin traffic is light, so it reads the store through blocking store sessions (a small pool of its own) instead
+// of the webhook path's asynchronous client.
 #pragma once
 
-#include <functional>
-#include <memory>
-#include <vector>
-#include <mutex>
 #include <optional>
+#include <string>
 
 #include "core/config.h"
 #include "handlers/admin_actions.h"
 #include "ingress/http_message.h"
 #include "ingress/http_server.h"
 #include "ingress/webhook_routes.h"
-#include "store/redis_connection.h"
+#include "store/store_session.h"
 
 namespace refundsync {
 
 class AdminRoutes {
  public:
-  AdminRoutes(const Config& config, RedisLocator locator, const AdminActions* actions = nullptr,
+  AdminRoutes(const Config& config, const StoreConnector& connector, const AdminActions* actions = nullptr,
               const WebhookRoutes* webhooks = nullptr)
-      : config_(config), locator_(std::move(locator)), actions_(actions), webhooks_(webhooks) {}
+      : config_(config), sessions_(connector, kIdleSessions, kConnectTimeout), actions_(actions), webhooks_(webhooks) {}
 
-  // Answers /api/... requests and returns true; false for other paths. Blocks: reads use a blocking Redis
-  // connection and actions (retrieve, post) call upstream services, for seconds at times. Call it off the HTTP
+  // Answers /api/... requests and returns true; false for other paths. Blocks: reads use a blocking store
+  // session and actions (retrieve, post) call upstream services, for seconds at times. Call it off the HTTP
   // threads (serve runs it on a task pool of its own).
   bool Handle(const HttpRequest& request, const Respond& respond) const;
 
  private:
   std::optional<AdminRole> Authenticate(const HttpRequest& request) const;
-  // Blocking connections of the admin API's own (not the webhooks' or the workers'), one per request at a time:
-  // an idle one, or a new one; nullptr when Redis is unreachable. Returned ones are kept up to kIdleConnections
-  // (the admin task pool's threads), so concurrent requests never queue behind one connection.
-  std::unique_ptr<RedisConnection> TakeConnection() const;
-  void ReturnConnection(std::unique_ptr<RedisConnection> connection) const;
-  // Answers with `use` run on a connection of the pool; 503 when Redis is unreachable.
-  HttpResponse WithConnection(const std::function<HttpResponse(RedisConnection&)>& use) const;
+  // Answers with `use` run on a store session of the pool; 503 when the store is unreachable.
+  template <typename Use>
+  HttpResponse WithSession(Use&& use) const;
   HttpResponse ListTransactions(const HttpRequest& request) const;
   HttpResponse ShowTransaction(const std::string& id) const;
   HttpResponse Retrieve(const HttpRequest& request) const;
@@ -53,13 +46,14 @@ class AdminRoutes {
   void ReplayEvent(const std::string& id, const Respond& respond) const;
   HttpResponse Post(const std::string& id) const;
 
+  // As many idle sessions as the admin task pool has threads, so concurrent requests never queue behind one.
+  static constexpr std::size_t kIdleSessions = 4;
+  static constexpr Duration kConnectTimeout = std::chrono::seconds(1);
+
   const Config& config_;
-  RedisLocator locator_;
+  const StoreSessionPool sessions_;
   const AdminActions* actions_;
   const WebhookRoutes* webhooks_;
-  static constexpr std::size_t kIdleConnections = 4;
-  mutable std::mutex mutex_;  // idle_
-  mutable std::vector<std::unique_ptr<RedisConnection>> idle_;
 };
 
 // The admin API's HTTP status for an error, by its kind: 400 invalid argument, 404 not found, 422 failed

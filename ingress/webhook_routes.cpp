@@ -142,14 +142,14 @@ void WebhookRoutes::HandleSource(WebhookSource source, const AccountConfig* acco
                                     {"bytes", static_cast<long long>(request.body.size())}});
     return respond(ErrorResponse(413, "payload_too_large", "the body exceeds limits.max_body_bytes"));
   }
-  if (auto verification = sources_.VerifyWithoutFetching(source, account, request, received_at_ms)) {
+  if (auto verification = sources_.For(source).VerifyWithoutFetching(account, request, received_at_ms)) {
     return Record(source, account, request, *verification, received_at_ms, respond);
   }
   // Verifying needs eBay's public key first, fetched over the network (once an hour per key): not on this HTTP
   // thread, where every other connection it serves would wait for eBay. The answer reaches the connection's
   // thread from the pool's.
   const bool taken = key_fetch_verifications_.Post([this, source, account, request, received_at_ms, respond] {
-    Record(source, account, request, sources_.Verify(source, account, request, received_at_ms), received_at_ms, respond);
+    Record(source, account, request, sources_.For(source).Verify(account, request, received_at_ms), received_at_ms, respond);
   });
   if (!taken) {
     Count(source, "unavailable");
@@ -165,13 +165,13 @@ void WebhookRoutes::Record(WebhookSource source, const AccountConfig* account, c
     return respond(Reject(source, account_id, request, *rejection, received_at_ms));
   }
   const VerifiedWebhook& webhook = std::get<VerifiedWebhook>(verification);
-  ParsedWebhook parsed = WebhookSources::Parse(account, webhook);
+  ParsedWebhook parsed = sources_.For(source).Parse(account, webhook);
 
   IngestRequest ingest;
   ingest.capture = CaptureOf(source, account_id, request, received_at_ms);
   ingest.capture.body_redacted = parsed.redact_capture;
   ingest.capture.reason = parsed.event.ignore_reason;
-  ingest.dedupe_id = WebhookSources::DedupeId(webhook, parsed);
+  ingest.dedupe_id = WebhookDedupeId(webhook, parsed);
   const bool actionable = parsed.event.kind != EventKind::kIgnored;
   ingest.verdict = actionable ? "accepted" : "ignored";
   ingest.enqueue = actionable;
@@ -221,19 +221,20 @@ void WebhookRoutes::Replay(const std::string& event_id, const HttpRequest& captu
                                               : captured.path.rfind("/webhooks/shopify/", 0) == 0 ? WebhookSource::kShopify
                                               : captured.path.rfind("/webhooks/ebay/", 0) == 0    ? WebhookSource::kEbay
                                                                                                   : std::optional<WebhookSource>();
-  if (!source || !WebhookSources::Accepts(*source, account)) {
+  if (!source || !sources_.For(*source).Accepts(account)) {
     return respond(ErrorResponse(422, "not_replayable", "event " + event_id + " is not a webhook of a configured account"));
   }
-  Verification verification = sources_.Verify(*source, account, captured, received_at_ms);
+  const WebhookSourceAdapter& adapter = sources_.For(*source);
+  Verification verification = adapter.Verify(account, captured, received_at_ms);
   if (const auto* rejection = std::get_if<Rejection>(&verification)) {
     return respond(ErrorResponse(422, "not_verified", "the captured request does not verify: " + rejection->reason));
   }
   const VerifiedWebhook& webhook = std::get<VerifiedWebhook>(verification);
-  ParsedWebhook parsed = WebhookSources::Parse(account, webhook);
+  ParsedWebhook parsed = adapter.Parse(account, webhook);
   if (parsed.event.kind == EventKind::kIgnored) {
     return respond(ErrorResponse(422, "not_replayable", "the event is ignored: " + parsed.event.ignore_reason));
   }
-  const std::string dedupe_id = WebhookSources::DedupeId(webhook, parsed);
+  const std::string dedupe_id = WebhookDedupeId(webhook, parsed);
   store_.Requeue(dedupe_id, event_id, ToJson(parsed.event), [event_id, respond](Result<void> queued) {
     if (!queued) return respond(ErrorResponse(503, "store_unavailable", "the event could not be enqueued; retry"));
     log::Info("event_replayed", {{"event_id", event_id}});

@@ -15,7 +15,7 @@
 #include "ingress/http_message.h"
 #include "ingress/http_server.h"
 #include "ingress/webhook_sources.h"
-#include "store/capture_purger.h"
+#include "store/purge_scheduler.h"
 #include "store/ingest_store.h"
 
 namespace refundsync {

@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """The sync engine's layering rules, checked on the source tree (docs/development.md, "Layers").
 
-- handlers/ reaches nothing of hiredis or of the Redis store, directly or through any header it includes, and
-  holds no SuiteQL or GraphQL text: it speaks to the store through store/sync_store.h and store/event_queue.h,
-  and to vendors through its ports (handlers/netsuite_ledger.h, the storefront clients' interfaces).
+- handlers/ reaches nothing of hiredis, of the Redis store or of clients/, directly or through any header it
+  includes, and holds no SuiteQL or GraphQL text: it speaks to the store through its roles (store/sync_store.h,
+  store/store_session.h) and to vendors through its own ports (handlers/netsuite_ledger.h,
+  handlers/shopify_storefront.h, handlers/ebay_storefront.h), which clients/ implements.
+- ingress/ reaches nothing of hiredis or of the Redis store either: the webhook path through store/ingest_store.h,
+  the admin API through store roles.
 - ingress/ and handlers/ send no raw Redis command: the store's classes do.
 
 Exits 1 and names every breach.
@@ -14,7 +17,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', re.M)
-FORBIDDEN_FOR_HANDLERS = re.compile(r'^(hiredis/|store/redis_|store/async_redis|store/key_layout)')
+REDIS_STORE = r'hiredis/|store/redis_|store/async_redis|store/key_layout|store/capture_store|store/capture_purger'
+FORBIDDEN = {
+    "handlers": re.compile(rf'^({REDIS_STORE}|clients/)'),
+    "ingress": re.compile(rf'^({REDIS_STORE})'),
+}
 QUERY_TEXT = re.compile(r'"[^"\n]*\b(SELECT\s+\w|FROM\s+transaction\b|mutation\s*\(|refundCreate\s*\()', re.I)
 # A command array sent over a connection, or the name of a stream or sorted-set command (GET/SET are left out:
 # they are HTTP methods too).
@@ -42,11 +49,14 @@ def closure(path: Path) -> dict[str, str]:
 
 def main() -> int:
     problems = []
+    for folder, forbidden in FORBIDDEN.items():
+        for path in sorted((ROOT / folder).glob("*.[ch]*")):
+            rel = path.relative_to(ROOT)
+            for name, via in closure(path).items():
+                if forbidden.match(name):
+                    problems.append(f"{rel}: reaches {name} (included by {via})")
     for path in sorted((ROOT / "handlers").glob("*.[ch]*")):
         rel = path.relative_to(ROOT)
-        for name, via in closure(path).items():
-            if FORBIDDEN_FOR_HANDLERS.match(name):
-                problems.append(f"{rel}: reaches {name} (included by {via})")
         for match in QUERY_TEXT.finditer(path.read_text(encoding="utf-8")):
             problems.append(f"{rel}: query text {match.group(0)[:40]!r}; it belongs behind a port in clients/")
     for folder in ("handlers", "ingress"):

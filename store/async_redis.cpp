@@ -86,14 +86,14 @@ ThreadLoopClientFactory AsyncRedis::ThreadLoopClients() {
   };
 }
 
-Result<RedisTarget> AsyncRedis::LaneTarget(std::uint64_t* generation) {
+Result<std::optional<RedisTarget>> AsyncRedis::LaneTarget(std::uint64_t* generation) {
   std::lock_guard lock(target_mutex_);
   if (lane_target_ && lane_target_generation_ == MasterGeneration()) {
     *generation = lane_target_generation_;
-    return *lane_target_;
+    return lane_target_;
   }
   RequestLocateLocked();
-  return MakeError(RedisPipe::kLocating, "the Redis master is being located");
+  return std::optional<RedisTarget>();  // being located
 }
 
 void AsyncRedis::LaneTargetFailed() {

@@ -62,8 +62,8 @@ class AsyncRedis {
   RedisLane* LaneOfThisThread() const;
   void Drain();  // loop thread: send what was submitted
   // Any thread, never blocks: the master as last located for the lanes (and the generation it was found
-  // under), or an error after asking the loop thread to locate it.
-  Result<RedisTarget> LaneTarget(std::uint64_t* generation);
+  // under), or nullopt after asking the loop thread to locate it.
+  Result<std::optional<RedisTarget>> LaneTarget(std::uint64_t* generation);
   // A lane's server failed it (refused, reset, READONLY): look again, meanwhile keep the address known.
   void LaneTargetFailed();
   void RequestLocateLocked();  // holding target_mutex_: at most one lookup at a time, one per kLocateGapMs

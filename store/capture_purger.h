@@ -16,25 +16,13 @@
 #include <vector>
 
 #include "core/result.h"
+#include "store/purge_scheduler.h"
 #include "store/redis_connection.h"
 
 namespace refundsync {
 
-struct PurgeRequest {
-  std::string source;                  // "shopify", "ebay"
-  std::optional<std::string> account;  // Shopify purges per shop; eBay users may appear in every eBay account
-  std::vector<std::string> subjects;
-  bool whole_account = false;
-};
-
 // Scans every capture stream in batches and deletes matching entries; returns how many were deleted.
 Result<std::int64_t> PurgeCaptures(RedisConnection& redis, const PurgeRequest& request);
-
-class PurgeScheduler {
- public:
-  virtual ~PurgeScheduler() = default;
-  virtual void Submit(PurgeRequest request) = 0;
-};
 
 // Runs purges on a thread of its own so a webhook is answered at once. The event also sits in the work queue,
 // so a purge lost to a crash here is done again by the worker.

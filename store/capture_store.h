@@ -1,67 +1,21 @@
-// Reading captures back (contract section 7): one request, or a page across every capture stream (the 8 shards
-// and the rejected one), newest first, as the export format's JSON objects.
+// The captures role (store/capture_reader.h) on Redis: the 8 shard streams and the rejected one, read with
+// XREVRANGE and merged newest first.
 #pragma once
 
-#include <map>
-#include <optional>
-#include <string>
-#include <vector>
-
-#include "core/result.h"
+#include "store/capture_reader.h"
 #include "store/redis_connection.h"
 
 namespace refundsync {
 
-struct CaptureFilter {
-  std::optional<std::string> source;
-  std::optional<std::string> verdict;
-  std::optional<std::int64_t> since_ms;
-  std::optional<std::string> account;
-  std::optional<std::string> contains;  // a substring of the body or the path, e.g. an order or record id
-};
-
-struct CapturePage {
-  std::vector<std::string> items;  // export-format JSON objects
-  std::optional<std::string> next_cursor;
-};
-
-struct StoredCapture {
-  std::string id;
-  std::map<std::string, std::string> fields;  // as stored: received_at, source, account, method, path, ...
-
-  // A stored field, or "" when the capture has none of that name.
-  const std::string& Field(const std::string& name) const {
-    static const std::string kEmpty;
-    auto it = fields.find(name);
-    return it == fields.end() ? kEmpty : it->second;
-  }
-};
-
-// A page of the list ends at `limit` items or at kMaxPageBytes of items, whichever comes first (plus the rest of
-// the last item's millisecond, so that the millisecond cursor skips nothing). Bodies over kListBodyMaxBytes are
-// left out of list items ("body_omitted": true); GET /api/events/{id} gives them whole, one at a time.
-inline constexpr std::size_t kMaxPageBytes = 1 << 20;
-inline constexpr std::size_t kListBodyMaxBytes = 16 * 1024;
-// Entries read per capture stream per round of a list scan: what one request holds in memory at most is this
-// many entries of each of the 9 streams.
-inline constexpr int kListReadPerStream = 100;
-
-class CaptureStore {
+class CaptureStore : public CaptureReader {
  public:
   explicit CaptureStore(RedisConnection& redis) : redis_(redis) {}
 
-  Result<std::optional<StoredCapture>> Get(const std::string& event_id);
-  // `cursor`: the stream time (ms) below which the next page starts. A page may be short (or empty) with a
-  // cursor when a narrow filter needs more scanning than one request does.
-  Result<CapturePage> List(const CaptureFilter& filter, int limit, const std::optional<std::string>& cursor);
+  Result<std::optional<StoredCapture>> Get(const std::string& event_id) override;
+  Result<CapturePage> List(const CaptureFilter& filter, int limit, const std::optional<std::string>& cursor) override;
 
  private:
   RedisConnection& redis_;
 };
-
-// {"id","received_at","source","account","method","path","query","headers","body_b64","verdict","reason"}, plus
-// "body_size" when only a prefix of the body was kept (rejected requests), and "body_omitted": true instead of
-// "body_b64" in a list item whose body is over kListBodyMaxBytes.
-std::string CaptureJson(const StoredCapture& capture);
 
 }  // namespace refundsync

@@ -1,18 +1,14 @@
-// The consumer side of the shard streams the ingress writes (store/ingest.lua is the producer side), and the
-// session that gives one thread every store role over one connection.
+// The consumer side of the shard streams the ingress writes (store/ingest.lua is the producer side).
 //
-// Threading: a session is used by one thread at a time. A session whose connection broke says so (`broken`):
-// its holder drops it and connects again. Errors are store_unavailable.
+// Threading: one thread at a time (it belongs to a StoreSession). Errors are store_unavailable.
 #pragma once
 
 #include <chrono>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/duration.h"
 #include "core/result.h"
-#include "store/sync_store.h"
 
 namespace refundsync {
 
@@ -42,22 +38,6 @@ class EventQueue {
   virtual Result<void> KeepHeld(const std::string& consumer, const std::vector<QueuedEvent>& held) = 0;
   // Handled: removed from the queue for good.
   virtual Result<void> Ack(const QueuedEvent& event) = 0;
-};
-
-// Every store role over one connection.
-class StoreSession {
- public:
-  virtual ~StoreSession() = default;
-  virtual bool broken() const = 0;
-  virtual SyncStore& store() = 0;
-  virtual EventQueue& events() = 0;
-};
-
-class StoreConnector {
- public:
-  virtual ~StoreConnector() = default;
-  // A session on the current master, or store_unavailable after `timeout`.
-  virtual Result<std::unique_ptr<StoreSession>> Connect(Duration timeout) const = 0;
 };
 
 }  // namespace refundsync

@@ -1,11 +1,9 @@
 // The event queue (store/event_queue.h) on Redis streams: one stream per shard (keys::Events), one consumer group
-// (keys::kWorkerGroup); XREADGROUP, XAUTOCLAIM, XCLAIM … JUSTID as the heartbeat, XACK + XDEL. And the Redis
-// store session and connector the worker and the CLI use.
+// (keys::kWorkerGroup); XREADGROUP, XAUTOCLAIM, XCLAIM … JUSTID as the heartbeat, XACK + XDEL.
 #pragma once
 
 #include "store/event_queue.h"
 #include "store/redis_connection.h"
-#include "store/redis_sync_store.h"
 
 namespace refundsync {
 
@@ -25,29 +23,6 @@ class RedisEventQueue : public EventQueue {
 
  private:
   RedisConnection& redis_;
-};
-
-class RedisStoreSession : public StoreSession {
- public:
-  explicit RedisStoreSession(std::unique_ptr<RedisConnection> connection)
-      : connection_(std::move(connection)), store_(*connection_), events_(*connection_) {}
-  bool broken() const override { return connection_->broken(); }
-  SyncStore& store() override { return store_; }
-  EventQueue& events() override { return events_; }
-
- private:
-  std::unique_ptr<RedisConnection> connection_;
-  RedisSyncStore store_;
-  RedisEventQueue events_;
-};
-
-class RedisStoreConnector : public StoreConnector {
- public:
-  explicit RedisStoreConnector(RedisLocator locator) : locator_(std::move(locator)) {}
-  Result<std::unique_ptr<StoreSession>> Connect(Duration timeout) const override;
-
- private:
-  RedisLocator locator_;
 };
 
 }  // namespace refundsync

@@ -69,18 +69,25 @@ void RedisPipe::FailAll(std::vector<Command>& commands, const std::string& why) 
   commands.clear();
 }
 
+Result<std::optional<RedisTarget>> RedisPipe::LocateNow() const {
+  auto target = locator_.Locate(timeout_);
+  if (!target) return target.error();
+  return std::optional<RedisTarget>(std::move(*target));
+}
+
 bool RedisPipe::EnsureConnected() {
   if (context_ != nullptr) return true;
   const std::int64_t now = SteadyNowMs();
   if (now - last_connect_failure_ms_ < kReconnectBackoffMs) return false;
   // The generation is read before asking: a change while asking makes this connection stale, not current.
   std::uint64_t generation = MasterGeneration();
-  auto target = locate_ ? locate_(&generation) : locator_.Locate(timeout_);
-  locating_ = !target && target.error().code == kLocating;
-  if (!target) {
+  Result<std::optional<RedisTarget>> located = locate_ ? locate_(&generation) : LocateNow();
+  locating_ = located && !*located;
+  if (!located || locating_) {
     if (!locating_) last_connect_failure_ms_ = now;
     return false;
   }
+  const RedisTarget* target = &**located;
   redisAsyncContext* context = target->socket_path.empty()
                                    ? redisAsyncConnect(target->host.c_str(), target->port)
                                    : redisAsyncConnectUnix(target->socket_path.c_str());

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,10 +30,9 @@ class RedisPipe {
   // Hooks a fresh hiredis context into the loop that drives this pipe (e.g. redisLibeventAttach).
   using Attach = std::function<void(redisAsyncContext*)>;
   // Finds the server to connect to, and the MasterGeneration() it was found under; by default RedisLocator
-  // (which asks Sentinel, blocking). An error with code kLocating means "being looked up, ask again shortly":
-  // commands then wait (up to their deadline) instead of failing.
-  using Locate = std::function<Result<RedisTarget>(std::uint64_t* generation)>;
-  static constexpr const char* kLocating = "redis_locating";
+  // (which asks Sentinel, blocking). nullopt means "being looked up, ask again shortly": commands then wait (up to
+  // their deadline) instead of failing.
+  using Locate = std::function<Result<std::optional<RedisTarget>>(std::uint64_t* generation)>;
   // Told when the server found failed us (refused, reset, or answered READONLY): it may have moved.
   using TargetFailed = std::function<void()>;
 
@@ -66,6 +66,7 @@ class RedisPipe {
   bool DropIfMasterChanged();
   void DropConnection();
   bool EnsureConnected();
+  Result<std::optional<RedisTarget>> LocateNow() const;  // through the locator (Sentinel), blocking
   void TargetFailedNow();
   static void OnReply(redisAsyncContext* context, void* reply, void* privdata);
   static void OnConnect(const redisAsyncContext* context, int status);
@@ -83,7 +84,7 @@ class RedisPipe {
   std::vector<redisAsyncContext*> closing_;
   std::deque<Command*> in_flight_;  // sent, awaiting replies, oldest first
   std::vector<Command> waiting_;     // not sent yet: the master was being located
-  bool locating_ = false;            // the last locate said kLocating
+  bool locating_ = false;            // the last locate said "being looked up"
   std::int64_t last_connect_failure_ms_ = 0;
 };
 

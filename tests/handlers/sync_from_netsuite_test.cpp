@@ -314,6 +314,10 @@ TEST_CASE("Shopify's cost-based rate limit: an empty bucket throttles every atte
   CHECK(exhausted.error->code == "upstream_unavailable");
   CHECK_THAT(exhausted.error->message, Catch::Contains("throttled"));
   auto connection = ConnectLocal(h.redis.port());
-  CHECK((*(*connection)->Command({"XLEN", keys::DeadLetters()}))->integer == 1);
+  REQUIRE(connection);
+  // The failure is stored before its dead letter is written: wait for the letter.
+  auto dead_letters = [&] { return (*(*connection)->Command({"XLEN", keys::DeadLetters()}))->integer; };
+  WaitUntil([&] { return dead_letters() > 0; });
+  CHECK(dead_letters() == 1);
   CHECK(ShopifyOrder(h, "2006").find(R"("refundableQuantity": 2)") != std::string::npos);  // nothing refunded yet
 }

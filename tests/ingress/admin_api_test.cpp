@@ -76,6 +76,12 @@ TEST_CASE("Admin API: tokens, roles, filters and pagination, the CLI prints the 
     cursor = std::string(page_root["next_cursor"].get_string().value());
   }
   CHECK(seen.size() == 3);
+  // Malformed paging is refused, not read as a number's prefix.
+  for (const char* query : {"?limit=5x", "?cursor=12x", "?status=nope", "?since=yesterday"}) {
+    auto refused = h.client.Request("GET", base + query, "", viewer);
+    CHECK(refused.status == 400);
+    CHECK(refused.body.find("\"bad_request\"") != std::string::npos);
+  }
 
   const std::string id = TransactionId("shop-eu", "shopify:refund:701");
   auto one = h.client.Request("GET", base + "/" + id, "", viewer);

@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <sys/wait.h>
 #include <thread>
@@ -118,4 +123,64 @@ TEST_CASE("A write answered READONLY (a demoted master) marks the connection bro
   REQUIRE(refused);
   CHECK((*refused)->type == REDIS_REPLY_ERROR);
   CHECK((*connection)->broken());
+}
+
+namespace {
+
+// A stand-in Sentinel on a free loopback port that answers every command with `resp` (raw RESP), so a test can
+// make it say what a real Sentinel never would.
+class CannedSentinel {
+ public:
+  explicit CannedSentinel(std::string resp) : resp_(std::move(resp)), port_(refundsync::testing::FreePort()) {
+    listener_ = socket(AF_INET, SOCK_STREAM, 0);
+    const int yes = 1;
+    setsockopt(listener_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port_));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(listen(listener_, 4) == 0);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~CannedSentinel() {
+    shutdown(listener_, SHUT_RDWR);
+    close(listener_);
+    thread_.join();
+  }
+  int port() const { return port_; }
+
+ private:
+  void Serve() {
+    for (int client; (client = accept(listener_, nullptr, nullptr)) >= 0;) {
+      char buffer[4096];
+      while (read(client, buffer, sizeof buffer) > 0) {
+        if (write(client, resp_.data(), resp_.size()) < 0) break;
+      }
+      close(client);
+    }
+  }
+  std::string resp_;
+  int port_;
+  int listener_ = -1;
+  std::thread thread_;
+};
+
+std::string LocateThrough(const CannedSentinel& sentinel) {
+  RedisConfig config;
+  config.sentinel = RedisSentinel{{{"127.0.0.1", sentinel.port()}}, "m1", 0};
+  auto target = RedisLocator(config).Locate(std::chrono::milliseconds(500));
+  REQUIRE_FALSE(target.has_value());
+  return target.error().message;
+}
+
+}  // namespace
+
+TEST_CASE("A Sentinel answer without a host or with a malformed port is refused, never connected to",
+          "[redis][integration]") {
+  CHECK_THAT(LocateThrough(CannedSentinel("*2\r\n$0\r\n\r\n$4\r\n6379\r\n")), Catch::Contains("no host"));
+  CHECK_THAT(LocateThrough(CannedSentinel("*2\r\n$9\r\n127.0.0.1\r\n$3\r\n63x\r\n")), Catch::Contains("malformed port"));
+  CHECK_THAT(LocateThrough(CannedSentinel("*2\r\n$9\r\n127.0.0.1\r\n$5\r\n70000\r\n")), Catch::Contains("malformed port"));
+  // A Sentinel that does not know the master answers a null array.
+  CHECK_THAT(LocateThrough(CannedSentinel("*-1\r\n")), Catch::Contains("does not know master"));
 }

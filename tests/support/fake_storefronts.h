@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "clients/ebay_client.h"
-#include "clients/shopify_client.h"
+#include "handlers/ebay_storefront.h"
+#include "handlers/shopify_storefront.h"
 
 namespace refundsync::testing {
 
-class FakeShopify : public ShopifyClient {
+class FakeShopify : public ShopifyStorefront {
  public:
   std::map<std::string, ShopifyOrder> orders;  // by numeric id
   std::vector<std::string> scopes{"read_orders", "read_all_orders", "write_orders"};
@@ -31,7 +31,7 @@ class FakeShopify : public ShopifyClient {
   Result<std::vector<std::string>> GrantedScopes() override { return scopes; }
 };
 
-class FakeEbay : public EbayClient {
+class FakeEbay : public EbayStorefront {
  public:
   std::map<std::string, EbayOrder> orders;  // by order id
   std::string new_refund_status = "PENDING";

@@ -19,8 +19,8 @@ struct FakeSyncEngine {
   FakeSyncEngine(Config config_in, std::int64_t now_ms)
       : config(std::move(config_in)),
         clock(now_ms),
-        shopify_by_account(ClientsOf<ShopifyClient>(config, Channel::kShopify, shopify)),
-        ebay_by_account(ClientsOf<EbayClient>(config, Channel::kEbay, ebay)) {}
+        shopify_by_account(ClientsOf<ShopifyStorefront>(config, Channel::kShopify, shopify)),
+        ebay_by_account(ClientsOf<EbayStorefront>(config, Channel::kEbay, ebay)) {}
 
   template <typename Client>
   static std::map<std::string, Client*> ClientsOf(const Config& config, Channel channel, Client& client) {
@@ -38,8 +38,8 @@ struct FakeSyncEngine {
   FakeShopify shopify;
   FakeEbay ebay;
   MemorySyncStore store;
-  std::map<std::string, ShopifyClient*> shopify_by_account;
-  std::map<std::string, EbayClient*> ebay_by_account;
+  std::map<std::string, ShopifyStorefront*> shopify_by_account;
+  std::map<std::string, EbayStorefront*> ebay_by_account;
   ToNetSuiteHandler to_netsuite{config.netsuite, ledger, clock};
   FromNetSuiteHandler from_netsuite{config, ledger, shopify_by_account, ebay_by_account};
   RefundProcessor processor{config, to_netsuite, from_netsuite, ebay_by_account, shopify_by_account, clock, metrics};
