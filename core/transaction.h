@@ -62,6 +62,9 @@ struct Transaction {
   }
 };
 
+// Whether the refund was entered in NetSuite (its source record is a NetSuite record) and goes to the storefront.
+inline bool IsFromNetSuite(const Transaction& tx) { return tx.source_record.rfind("netsuite:", 0) == 0; }
+
 // "tx_" + 20 hex characters of SHA-256(account "|" source_record): the same source refund is always the same
 // transaction, whichever path (webhook, reconciliation, retrieve, replay) brings it in.
 std::string TransactionId(const std::string& account, const std::string& source_record);

@@ -6,6 +6,79 @@
 
 namespace refundsync {
 
+namespace {
+
+// A refund counts once its money went back: the gateway may still be deciding (checked again later, never made
+// again) or may have declined it (then people decide: making another is not ours to do).
+PostOutcome JudgeShopifyRefund(const Transaction& tx, const ShopifyOrderRefund& refund, const std::string& how) {
+  const std::string refund_id = refund.id.substr(refund.id.rfind('/') + 1);
+  const std::string named = "Shopify refund " + refund_id + (how.empty() ? "" : " (" + how + ")");
+  PostOutcome judged;
+  judged.status = TxStatus::kPosted;
+  judged.sales_order = tx.sales_order;
+  judged.billed_record = tx.billed_record;
+  judged.target_record = "shopify:refund:" + refund_id;
+  switch (RefundMoneyOf(refund.refund_statuses, tx.amount.minor_units != 0)) {
+    case RefundMoney::kSent:
+      judged.note = how;
+      return judged;
+    case RefundMoney::kPending:
+      judged.status = TxStatus::kImported;
+      judged.pending = true;
+      judged.note = named + " is pending at the payment gateway; checking again later";
+      return judged;
+    case RefundMoney::kFailed:
+      return FailedOutcome("upstream_rejected", named + " has a failed refund transaction: the payment gateway declined "
+                                                 "it, nothing went back to the buyer");
+    case RefundMoney::kUnknown:
+      break;
+  }
+  return FailedOutcome("upstream_unknown", named + " shows no refund transaction; check it in Shopify");
+}
+
+// Each NetSuite line on the order's line item of the same SKU, within its refundable quantity. Shipping and
+// adjustment lines are money, not items: they are in the transaction's amount.
+std::optional<PostOutcome> AddShopifyLines(const GenericItems& generic, const Transaction& tx, const ShopifyOrder& shop,
+                                           ShopifyRefundRequest& request) {
+  for (const auto& line : tx.lines) {
+    if (generic.shipping == line.line_item_id || generic.adjustment == line.line_item_id) continue;
+    const ShopifyLineItem* match = nullptr;
+    for (const auto& item : shop.line_items) {
+      if (!line.sku.empty() && item.sku == line.sku) match = &item;
+    }
+    if (match == nullptr) return FailedOutcome("unknown_line_item", "SKU \"" + line.sku + "\" is not on Shopify order " + tx.order_id);
+    if (line.quantity > match->refundable_quantity) {
+      return FailedOutcome("amount_mismatch", "Shopify can refund only " + std::to_string(match->refundable_quantity) +
+                                                  " of SKU " + line.sku + ", NetSuite refunded " + std::to_string(line.quantity));
+    }
+    request.lines.emplace_back(match->id, line.quantity);
+  }
+  return std::nullopt;
+}
+
+// The refund goes back against the order's first successful sale or capture, and only up to what was paid and
+// not refunded yet.
+std::optional<PostOutcome> AgainstPayment(const Transaction& tx, const ShopifyOrder& shop, ShopifyRefundRequest& request) {
+  std::int64_t paid = 0;
+  for (const auto& transaction : shop.transactions) {
+    if ((transaction.kind == "SALE" || transaction.kind == "CAPTURE") && transaction.status == "SUCCESS") {
+      if (request.parent_transaction.empty()) {
+        request.parent_transaction = transaction.id;
+        request.gateway = transaction.gateway;
+      }
+      if (!AddMinorUnits(paid, transaction.amount.minor_units)) paid = std::numeric_limits<std::int64_t>::max();
+    }
+  }
+  if (request.parent_transaction.empty()) return FailedOutcome("amount_mismatch", "Shopify order " + tx.order_id + " has no payment to refund");
+  const std::int64_t refundable = paid - shop.refunded.minor_units;
+  if (tx.amount.minor_units <= refundable) return std::nullopt;
+  return FailedOutcome("amount_mismatch", "the storefront can refund at most " +
+                                              FormatDecimal(Money{refundable, tx.amount.currency}) +
+                                              ", NetSuite refunded " + FormatDecimal(tx.amount));
+}
+
+}  // namespace
+
 Result<ResolvedNetSuiteRefund> FromNetSuiteHandler::Resolve(const std::string& record_type, const std::string& record_id,
                                                         std::int64_t now_ms) const {
   const std::string type = NetSuiteRestType(record_type);
@@ -71,51 +144,28 @@ PostOutcome FromNetSuiteHandler::Post(const AccountConfig& account, const Transa
 }
 
 PostOutcome FromNetSuiteHandler::PostToShopify(const AccountConfig& account, const Transaction& tx) const {
+  // 1. The order, with its line items, payments and refunds.
   auto client = shopify_.find(account.id);
   if (client == shopify_.end()) return FailedOutcome("upstream_rejected", "no Shopify client for " + account.id);
-  auto order = client->second->GetOrder(tx.order_id);
+  ShopifyStorefront& shopify = *client->second;
+  auto order = shopify.GetOrder(tx.order_id);
   if (!order) return FailedOutcome(order.error());
   if (!*order) {
     // Without read_all_orders Shopify shows only the last 60 days of orders: say so rather than "no order".
-    const std::string hint = MissingOrderScopeHint(*client->second);
+    const std::string hint = MissingOrderScopeHint(shopify);
     if (!hint.empty()) return FailedOutcome("upstream_rejected", "Shopify shows no order " + tx.order_id + ": " + hint);
     return FailedOutcome("order_not_synced", "Shopify has no order " + tx.order_id + " for account " + account.id);
   }
   const ShopifyOrder& shop = **order;
-  PostOutcome outcome;
-  outcome.status = TxStatus::kPosted;
-  outcome.sales_order = tx.sales_order;
-  outcome.billed_record = tx.billed_record;
-  // A refund counts once its money went back: the gateway may still be deciding (checked again later, never
-  // made again) or may have declined it (then people decide: making another is not ours to do).
-  const auto judge = [&](const ShopifyOrderRefund& refund, const std::string& how) {
-    const std::string refund_id = refund.id.substr(refund.id.rfind('/') + 1);
-    const std::string named = "Shopify refund " + refund_id + (how.empty() ? "" : " (" + how + ")");
-    PostOutcome judged = outcome;
-    judged.target_record = "shopify:refund:" + refund_id;
-    switch (RefundMoneyOf(refund.refund_statuses, tx.amount.minor_units != 0)) {
-      case RefundMoney::kSent:
-        judged.note = how;
-        return judged;
-      case RefundMoney::kPending:
-        judged.status = TxStatus::kImported;
-        judged.pending = true;
-        judged.note = named + " is pending at the payment gateway; checking again later";
-        return judged;
-      case RefundMoney::kFailed:
-        return FailedOutcome("upstream_rejected", named + " has a failed refund transaction: the payment gateway declined "
-                                                   "it, nothing went back to the buyer");
-      case RefundMoney::kUnknown:
-        break;
-    }
-    return FailedOutcome("upstream_unknown", named + " shows no refund transaction; check it in Shopify");
-  };
-  // An earlier attempt made the refund (and died before storing the answer, or it was pending): the refund is on
+
+  // 2. An earlier attempt made the refund (and died before storing the answer, or it was pending): the refund is on
   // the order with our note, and the order's refundable amounts already count it. Judge it, never make another.
   const std::string note = "NetSuite " + tx.source_record;
   for (const auto& refund : shop.refunds) {
-    if (refund.note == note) return judge(refund, "found on the order, made by an earlier attempt");
+    if (refund.note == note) return JudgeShopifyRefund(tx, refund, "found on the order, made by an earlier attempt");
   }
+
+  // 3. The refund request: the items by SKU, against the order's payment, within what remains refundable.
   if (shop.currency != tx.amount.currency) {
     return FailedOutcome("amount_mismatch", "the NetSuite refund is in " + tx.amount.currency + ", the order in " + shop.currency);
   }
@@ -123,41 +173,13 @@ PostOutcome FromNetSuiteHandler::PostToShopify(const AccountConfig& account, con
   request.order_id = shop.id;
   request.note = note;
   request.amount = tx.amount;
-  for (const auto& line : tx.lines) {
-    if (config_.netsuite.generic_items.shipping == line.line_item_id ||
-        config_.netsuite.generic_items.adjustment == line.line_item_id) {
-      continue;  // shipping and adjustments are money, not items: they are in the transaction amount
-    }
-    const ShopifyLineItem* match = nullptr;
-    for (const auto& item : shop.line_items) {
-      if (!line.sku.empty() && item.sku == line.sku) match = &item;
-    }
-    if (match == nullptr) return FailedOutcome("unknown_line_item", "SKU \"" + line.sku + "\" is not on Shopify order " + tx.order_id);
-    if (line.quantity > match->refundable_quantity) {
-      return FailedOutcome("amount_mismatch", "Shopify can refund only " + std::to_string(match->refundable_quantity) +
-                                           " of SKU " + line.sku + ", NetSuite refunded " + std::to_string(line.quantity));
-    }
-    request.lines.emplace_back(match->id, line.quantity);
-  }
-  std::int64_t paid = 0;
-  for (const auto& transaction : shop.transactions) {
-    if ((transaction.kind == "SALE" || transaction.kind == "CAPTURE") && transaction.status == "SUCCESS") {
-      if (request.parent_transaction.empty()) {
-        request.parent_transaction = transaction.id;
-        request.gateway = transaction.gateway;
-      }
-      if (!AddMinorUnits(paid, transaction.amount.minor_units)) paid = std::numeric_limits<std::int64_t>::max();
-    }
-  }
-  if (request.parent_transaction.empty()) return FailedOutcome("amount_mismatch", "Shopify order " + tx.order_id + " has no payment to refund");
-  const std::int64_t refundable = paid - shop.refunded.minor_units;
-  if (tx.amount.minor_units > refundable) {
-    return FailedOutcome("amount_mismatch", "the storefront can refund at most " + FormatDecimal(Money{refundable, tx.amount.currency}) +
-                                         ", NetSuite refunded " + FormatDecimal(tx.amount));
-  }
-  auto refund = client->second->CreateRefund(request, ToNetSuiteHandler::Marker(tx));
+  if (auto refused = AddShopifyLines(config_.netsuite.generic_items, tx, shop, request)) return std::move(*refused);
+  if (auto refused = AgainstPayment(tx, shop, request)) return std::move(*refused);
+
+  // 4. Made once: Shopify's idempotency key is our marker, so a retry after a lost answer returns the first refund.
+  auto refund = shopify.CreateRefund(request, ToNetSuiteHandler::Marker(tx));
   if (!refund) return FailedOutcome(refund.error());
-  return judge(*refund, "");
+  return JudgeShopifyRefund(tx, *refund, "");
 }
 
 }  // namespace refundsync

@@ -250,10 +250,12 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
     (void)store.RemoveRetry(tx.id);
     return tx;
   }
-  // The watchdog: until this post is finished the transaction stays in the retry set, due after the lease and
+  // 1. The watchdog: until this post is finished the transaction stays in the retry set, due after the lease and
   // the takeover time, so a worker dying anywhere below leaves it to another.
   const std::int64_t watchdog = clock_.NowMs() + config_.worker_order_lease.count() + config_.worker_claim_idle.count();
   if (auto armed = store.ScheduleRetry(tx.id, watchdog); !armed) return armed.error();
+
+  // 2. The order's lease: one refund of an order at a time, across replicas.
   const OrderKey order{account.id, tx.order_id};
   auto lease = store.AcquireOrderLease(order, config_.worker_order_lease);
   if (!lease) return lease.error();
@@ -265,7 +267,8 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
     return tx;
   }
   const std::int64_t token = **lease;
-  // Another worker may have posted (or noted an irreversible step of) this transaction between our read and the
+
+  // 3. Another worker may have posted (or noted an irreversible step of) this transaction between our read and the
   // lease: go on from what is stored, so its notes guide this attempt (an eBay refund is never issued twice).
   auto stored = store.Load(tx.id);
   if (!stored) {
@@ -278,28 +281,12 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
     (void)store.RemoveRetry(tx.id);
     return tx;
   }
+
+  // 4. The attempt, by the refund's direction.
   tx.attempts += 1;
-  const bool from_netsuite = tx.source_record.rfind("netsuite:", 0) == 0;
-  const auto before_irreversible = [&](const std::vector<std::string>& refunds_before) {
-    Transaction noted = tx;
-    noted.ebay_refunds_before_issue = refunds_before;
-    std::string ids;
-    for (const auto& id : refunds_before) ids += (ids.empty() ? "" : ",") + id;
-    noted.Record(clock_.NowMs(), TxStatus::kImported, std::string(kEbayIssuingNote) + ids);
-    if (!store.SaveFenced(noted, token)) return false;
-    tx = std::move(noted);
-    return true;
-  };
-  ThisThreadStageTimes() = {};  // from here on this thread's NetSuite slot waits and upstream calls are this post's
-  std::optional<PostOutcome> decided;
-  if (!just_read && account.channel == Channel::kShopify && tx.source_record.rfind(kShopifyRefundPrefix, 0) == 0) {
-    decided = RefreshFromShopify(account, tx);  // posted as Shopify shows it now (a webhook's payload may be stale)
-  }
-  if (!decided) decided = JudgeAmount(tx);
-  const PostOutcome outcome = decided                ? *decided
-                              : from_netsuite        ? from_netsuite_.Post(account, tx, before_irreversible)
-                                                     : to_netsuite_.Post(account, tx, store);
-  ObserveStages();
+  const PostOutcome outcome = Attempt(account, tx, store, token, just_read);
+
+  // 5. Its outcome stored (fenced by the lease), then the dead letter or the next retry.
   bool dead = false;
   const std::optional<std::int64_t> retry_at = RecordOutcome(tx, outcome, dead);
   auto saved = store.SaveFenced(tx, token);
@@ -317,10 +304,41 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
   } else {
     (void)store.RemoveRetry(tx.id);  // finished: posted, or failed for an operator
   }
-  const char* event = tx.status == TxStatus::kPosted    ? "refund_posted"
-                      : tx.status == TxStatus::kSkipped ? "refund_skipped"
+  LogPostOutcome(account, tx);
+  return tx;
+}
+
+PostOutcome RefundProcessor::Attempt(const AccountConfig& account, Transaction& tx, SyncStore& store,
+                                     std::int64_t token, bool just_read) const {
+  // Before eBay's issue_refund (irreversible, no idempotency key): the refunds the order had, noted under the lease.
+  const auto before_irreversible = [&](const std::vector<std::string>& refunds_before) {
+    Transaction noted = tx;
+    noted.ebay_refunds_before_issue = refunds_before;
+    std::string ids;
+    for (const auto& id : refunds_before) ids += (ids.empty() ? "" : ",") + id;
+    noted.Record(clock_.NowMs(), TxStatus::kImported, std::string(kEbayIssuingNote) + ids);
+    if (!store.SaveFenced(noted, token)) return false;
+    tx = std::move(noted);
+    return true;
+  };
+  ThisThreadStageTimes() = {};  // from here on this thread's NetSuite slot waits and upstream calls are this post's
+  std::optional<PostOutcome> decided;
+  if (!just_read && account.channel == Channel::kShopify && tx.source_record.rfind(kShopifyRefundPrefix, 0) == 0) {
+    decided = RefreshFromShopify(account, tx);  // posted as Shopify shows it now (a webhook's payload may be stale)
+  }
+  if (!decided) decided = JudgeAmount(tx);
+  PostOutcome outcome = decided                 ? *decided
+                        : IsFromNetSuite(tx)    ? from_netsuite_.Post(account, tx, before_irreversible)
+                                                : to_netsuite_.Post(account, tx, store);
+  ObserveStages();
+  return outcome;
+}
+
+void RefundProcessor::LogPostOutcome(const AccountConfig& account, const Transaction& tx) {
+  const char* event = tx.status == TxStatus::kPosted     ? "refund_posted"
+                      : tx.status == TxStatus::kSkipped  ? "refund_skipped"
                       : tx.status == TxStatus::kImported ? "refund_pending"
-                                                        : "refund_failed";
+                                                         : "refund_failed";
   log::Info(event,
             {{"tx", tx.id},
              {"account", account.id},
@@ -328,7 +346,6 @@ Result<Transaction> RefundProcessor::Post(const AccountConfig& account, Transact
              {"attempt", tx.attempts},
              {"target", tx.target_record},
              {"error", tx.error ? tx.error->code : std::string()}});
-  return tx;
 }
 
 Result<void> RefundProcessor::Retry(const std::string& tx_id, SyncStore& store) const {

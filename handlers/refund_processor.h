@@ -85,6 +85,10 @@ class RefundProcessor {
   EbayStorefront* EbayFor(const std::string& account) const;
 
  private:
+  // One attempt at posting `tx` (its attempt counted), holding the order's lease `token`: what it came to.
+  PostOutcome Attempt(const AccountConfig& account, Transaction& tx, SyncStore& store, std::int64_t token,
+                      bool just_read) const;
+  static void LogPostOutcome(const AccountConfig& account, const Transaction& tx);
   std::int64_t Backoff(int attempts, std::int64_t retry_after_ms) const;
   Result<void> RecordChangeAfterPosting(const AccountConfig& account, const Transaction& posted,
                                         const std::string& event, const std::string& event_id,
