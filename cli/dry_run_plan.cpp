@@ -15,8 +15,11 @@ constexpr std::int64_t kPlenty = std::int64_t{1} << 50;  // more than any refund
 // NetSuite: the order is synced and billed as a cash sale with a line for each SKU the event names.
 class PlanningLedger : public NetSuiteLedger {
  public:
-  PlanningLedger(const Config& config, const WebhookEvent& event, std::vector<std::string>& plan)
-      : base_(config.netsuite.rest_base_url + "/services/rest"), config_(config), event_(event), plan_(plan) {}
+  // `netsuite_account`: for a NetSuite record, the account whose order the plan assumes the record is for.
+  PlanningLedger(const Config& config, const WebhookEvent& event, const AccountConfig* netsuite_account,
+                 std::vector<std::string>& plan)
+      : base_(config.netsuite.rest_base_url + "/services/rest"), netsuite_account_(netsuite_account), event_(event),
+        plan_(plan) {}
 
   Result<RefundContext> LoadRefundContext(const std::string& order_external_id) override {
     plan_.push_back("POST " + base_ + "/query/v1/suiteql (the refund context of sales order eid:" + order_external_id +
@@ -68,14 +71,11 @@ class PlanningLedger : public NetSuiteLedger {
   Result<std::optional<RefundOrigin>> OriginOf(const std::string& billed_id) override {
     plan_.push_back("POST " + base_ + "/query/v1/suiteql (billed record " + billed_id +
                     ": its sales order and that order's external id)");
-    // The account is known once the record is read: the plan follows the first account syncing from NetSuite.
-    for (const auto& account : config_.accounts) {
-      if (account.direction != Direction::kFromNetSuite) continue;
-      if (auto id_template = ExternalIdTemplate::Parse(account.order_external_id, account.id)) {
-        return std::make_optional(RefundOrigin{"{sales order}", id_template->Render("order")});
-      }
-    }
-    return std::optional<RefundOrigin>();
+    // The account is known once the record is read: the plan is made once per account it could be for.
+    if (netsuite_account_ == nullptr) return std::optional<RefundOrigin>();
+    auto id_template = ExternalIdTemplate::Parse(netsuite_account_->order_external_id, netsuite_account_->id);
+    if (!id_template) return std::optional<RefundOrigin>();
+    return std::make_optional(RefundOrigin{"{sales order}", id_template->Render("order")});
   }
   Result<std::vector<RefundRecordRef>> RefundsModifiedSince(std::int64_t) override { return std::vector<RefundRecordRef>{}; }
 
@@ -83,7 +83,7 @@ class PlanningLedger : public NetSuiteLedger {
   std::string Currency() const { return event_.amount ? event_.amount->currency : "USD"; }
 
   std::string base_;
-  const Config& config_;
+  const AccountConfig* netsuite_account_;
   const WebhookEvent& event_;
   std::vector<std::string>& plan_;
   std::int64_t created_total_ = 0;
@@ -161,14 +161,12 @@ class PlanningEbay : public EbayStorefront {
   std::vector<std::string>& plan_;
 };
 
-}  // namespace
 
-std::vector<std::string> PlanFor(const Config& config, const WebhookEvent& event, std::int64_t now_ms) {
+// The plan of `event` through the real processor and handlers over the planning stand-ins; a NetSuite record is
+// assumed to be for `netsuite_account`'s order.
+std::vector<std::string> PlanOnce(const Config& planning, const WebhookEvent& event, std::int64_t now_ms,
+                                  const AccountConfig* netsuite_account) {
   std::vector<std::string> plan;
-  if (event.kind == EventKind::kPrivacyRedaction) return {"(the store only) purge the captures that mention the subjects"};
-  if (event.kind == EventKind::kIgnored) return plan;
-  Config planning = config;
-  for (auto& account : planning.accounts) account.sync_since_ms = 0;  // the plan of a refund after the cut-over
   std::vector<std::unique_ptr<PlanningShopify>> shopify_clients;
   std::vector<std::unique_ptr<PlanningEbay>> ebay_clients;
   std::map<std::string, ShopifyStorefront*> shopify;
@@ -183,7 +181,7 @@ std::vector<std::string> PlanFor(const Config& config, const WebhookEvent& event
       ebay[account.id] = ebay_clients.back().get();
     }
   }
-  PlanningLedger ledger(planning, event, plan);
+  PlanningLedger ledger(planning, event, netsuite_account, plan);
   FixedClock clock(now_ms);
   MetricsRegistry metrics;
   MemorySyncStore store;
@@ -196,6 +194,30 @@ std::vector<std::string> PlanFor(const Config& config, const WebhookEvent& event
   for (const auto& [id, tx] : store.transactions) {
     if (tx.status == TxStatus::kFailed && tx.error) plan.push_back("(fails: " + tx.error->code + ": " + tx.error->message + ")");
     if (tx.status == TxStatus::kSkipped && !tx.history.empty()) plan.push_back("(skipped: " + tx.history.back().note + ")");
+  }
+  return plan;
+}
+
+}  // namespace
+
+std::vector<std::string> PlanFor(const Config& config, const WebhookEvent& event, std::int64_t now_ms) {
+  if (event.kind == EventKind::kPrivacyRedaction) return {"(the store only) purge the captures that mention the subjects"};
+  if (event.kind == EventKind::kIgnored) return {};
+  Config planning = config;
+  for (auto& account : planning.accounts) account.sync_since_ms = 0;  // the plan of a refund after the cut-over
+  if (event.kind != EventKind::kNetSuiteRecord) return PlanOnce(planning, event, now_ms, nullptr);
+
+  // A NetSuite record's account is known only once the record is read: one plan per account that syncs from
+  // NetSuite, each headed with the account when there are several.
+  std::vector<const AccountConfig*> candidates;
+  for (const auto& account : planning.accounts) {
+    if (account.direction == Direction::kFromNetSuite) candidates.push_back(&account);
+  }
+  if (candidates.empty()) return PlanOnce(planning, event, now_ms, nullptr);
+  std::vector<std::string> plan;
+  for (const AccountConfig* account : candidates) {
+    if (candidates.size() > 1) plan.push_back("(if the record is for an order of account " + account->id + ")");
+    for (auto& step : PlanOnce(planning, event, now_ms, account)) plan.push_back(std::move(step));
   }
   return plan;
 }

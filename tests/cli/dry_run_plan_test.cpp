@@ -78,3 +78,39 @@ TEST_CASE("Dry-run plan: a refund against the account's direction sends nothing 
   REQUIRE(plan.size() == 1);
   CHECK(Starts(plan[0], "(skipped: account back syncs refunds from NetSuite"));
 }
+
+TEST_CASE("Dry-run plan of a NetSuite record with two accounts syncing from NetSuite: one plan per account, "
+          "each headed", "[cli]") {
+  Config config = TwoAccounts();
+  AccountConfig other = config.accounts[1];
+  other.id = "other";
+  other.order_external_id = "other-{order_id}";
+  other.shopify = ShopifyAccountConfig{"other.example", "https://other.example", "2025-01", Secret{}, {}};
+  config.accounts.push_back(other);
+  WebhookEvent event;
+  event.source = WebhookSource::kNetSuite;
+  event.kind = EventKind::kNetSuiteRecord;
+  event.record_type = "cashrefund";
+  event.record_id = "5002";
+  event.record_event = "create";
+  const auto plan = PlanFor(config, event, kNow);
+  REQUIRE(plan.size() == 10);
+  CHECK(plan[0] == "(if the record is for an order of account back)");
+  CHECK(Starts(plan[3], "POST https://back.example/admin/api/2025-01/graphql.json (order order"));
+  CHECK(plan[5] == "(if the record is for an order of account other)");
+  CHECK(Starts(plan[8], "POST https://other.example/admin/api/2025-01/graphql.json (order order"));
+}
+
+TEST_CASE("Dry-run plan of a NetSuite record when no account syncs from NetSuite: the record is read, nothing posted",
+          "[cli]") {
+  Config config = TwoAccounts();
+  config.accounts.pop_back();
+  WebhookEvent event;
+  event.source = WebhookSource::kNetSuite;
+  event.kind = EventKind::kNetSuiteRecord;
+  event.record_type = "creditmemo";
+  event.record_id = "5003";
+  event.record_event = "create";
+  const auto plan = PlanFor(config, event, kNow);
+  for (const auto& step : plan) CHECK(step.find("graphql.json") == std::string::npos);
+}
