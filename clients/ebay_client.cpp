@@ -190,6 +190,7 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
     simdjson::dom::array errors;
     std::string detail;
     std::int64_t error_id = 0;
+    bool try_later = false;  // a refusal eBay documents as temporary
     if (!parser.parse(response->body).get(root) && !root["errors"].get_array().get(errors) && errors.size() > 0) {
       message += ": " + JsonText(errors.at(0), "message");
       detail = JsonText(errors.at(0), "message") + " " + JsonText(errors.at(0), "longMessage");
@@ -199,6 +200,7 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
       for (auto entry : errors) {
         std::int64_t id = 0;
         if (!entry["errorId"].get_int64().get(id) && id == kEbayRefundInProgress) error_id = id;
+        if (id == kEbayBuyerPaymentNotProcessed || id == kEbayPaymentMethodLimitExceeded) try_later = true;
       }
     }
     if (IsSignatureRefusal(detail) && detail.find("create time") != std::string::npos) {
@@ -211,7 +213,8 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
                        "and signing_key_jwe_file (docs/vendor-setup.md)";
     }
     // 34922: an earlier refund of the order is still processing; eBay made nothing, the next attempt may.
-    const bool later = response->status == 429 || response->status >= 500 || error_id == kEbayRefundInProgress;
+    const bool later =
+        response->status == 429 || response->status >= 500 || error_id == kEbayRefundInProgress || try_later;
     Error error = MakeError(later ? "upstream_unavailable" : "upstream_rejected", message);
     error.upstream_status = static_cast<int>(response->status);
     error.vendor_error = error_id;
@@ -227,7 +230,16 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
     error.outcome_unknown = true;
     return error;
   }
-  return EbayIssuedRefund{JsonText(root, "refundId"), JsonText(root, "refundStatus")};
+  EbayIssuedRefund issued{JsonText(root, "refundId"), JsonText(root, "refundStatus")};
+  if (issued.refund_id.empty() && issued.status != "FAILED") {
+    // refundId is "returned unless the refund operation fails" (Fulfillment OAS, Refund): an answer without one
+    // that does not say FAILED says nothing we can follow, and the refund may exist.
+    Error error = MakeError("upstream_unavailable", "issue_refund answered without a refundId");
+    error.upstream_status = static_cast<int>(response->status);
+    error.outcome_unknown = true;
+    return error;
+  }
+  return issued;
 }
 
 }  // namespace refundsync

@@ -92,6 +92,12 @@ Result<std::string> ShopifyGraphQlClient::Execute(const std::string& query, cons
         }
         return MakeError("upstream_unavailable", "Shopify throttled the request (query cost rate limit)");
       }
+      if (code == "IDEMPOTENCY_CONCURRENT_REQUEST") {
+        // The same idempotency key is still being worked on (Shopify, "Idempotent requests"): the first request
+        // may yet make the refund; asking again later returns its result.
+        return MakeError("upstream_unavailable", "Shopify is still processing an earlier request with this "
+                                                 "idempotency key (" + code + ")");
+      }
       return MakeError("upstream_rejected", "Shopify: " + message.substr(0, 300) + (code.empty() ? "" : " (" + code + ")"));
     }
     simdjson::dom::element data;
@@ -178,8 +184,17 @@ Result<ShopifyOrderRefund> ShopifyGraphQlClient::CreateRefund(const ShopifyRefun
   simdjson::dom::array user_errors;
   if (!result["userErrors"].get_array().get(user_errors) && user_errors.size() > 0) {
     std::string messages;
-    for (auto error : user_errors) messages += (messages.empty() ? "" : "; ") + JsonText(error, "message");
-    return MakeError("upstream_rejected", "Shopify refused the refund: " + messages);
+    bool in_progress = false;
+    for (auto error : user_errors) {
+      const std::string message = JsonText(error, "message");
+      messages += (messages.empty() ? "" : "; ") + message;
+      // How refundCreate reports a request with the same idempotency key still running is not documented; the
+      // inventory mutations say "This request is currently in progress, please try again". Tried again later:
+      // the key (or our note on the order) then finds the refund if the first request made it.
+      in_progress = in_progress || JsonText(error, "code") == "IDEMPOTENCY_CONCURRENT_REQUEST" ||
+                    message.find("currently in progress") != std::string::npos;
+    }
+    return MakeError(in_progress ? "upstream_unavailable" : "upstream_rejected", "Shopify refused the refund: " + messages);
   }
   simdjson::dom::element refund;
   if (result["refund"].get(refund) || refund.is_null()) return MakeError("upstream_unavailable", "refundCreate returned no refund");

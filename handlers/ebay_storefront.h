@@ -48,6 +48,10 @@ struct EbayOrder {
 
 // eBay's errorId for an issue_refund refused because an earlier refund of the order is still processing.
 inline constexpr std::int64_t kEbayRefundInProgress = 34922;
+// issue_refund refusals that eBay's specification says to try again later (Fulfillment OAS, issueRefund, 409):
+// the buyer's payment is not processed yet; the default payment method's limit is exceeded.
+inline constexpr std::int64_t kEbayBuyerPaymentNotProcessed = 34929;
+inline constexpr std::int64_t kEbayPaymentMethodLimitExceeded = 34930;
 
 struct EbayRefundRequest {
   std::string order_id;

@@ -62,6 +62,7 @@ TEST_CASE("eBay issue_refund: a documented answer gives the refund id and status
 
 TEST_CASE("eBay issue_refund: a 2xx that is not JSON, a 5xx and no answer leave the outcome unknown", "[ebay]") {
   for (auto http : {EbayAnswers(200, "<html>OK</html>"), EbayAnswers(201, ""),
+                    EbayAnswers(200, R"({"refundStatus":"PENDING"})"),  // no refundId: nothing to follow
                     EbayAnswers(500, R"({"errors":[{"errorId":34922,"message":"processing"}]})"),
                     EbayAnswers(503, "Service Unavailable"), EbayAnswers(0, "", /*answered=*/false)}) {
     auto issued = IssueThrough(http);
@@ -84,6 +85,16 @@ TEST_CASE("eBay issue_refund: a 4xx or 429 says eBay made nothing, and 34922 and
   REQUIRE_FALSE(again);
   CHECK_FALSE(again.error().outcome_unknown);
   CHECK(IsRetryable(again.error()));
+
+  // Refusals eBay documents as temporary: tried again, nothing was made.
+  for (const char* temporary : {R"({"errors":[{"errorId":34929,"message":"the buyer payment has not been processed"}]})",
+                                R"({"errors":[{"errorId":34930,"message":"Default payment method limit exceeded"}]})"}) {
+    EbayAnswers not_yet(409, temporary);
+    auto deferred = IssueThrough(not_yet);
+    REQUIRE_FALSE(deferred);
+    CHECK_FALSE(deferred.error().outcome_unknown);
+    CHECK(IsRetryable(deferred.error()));
+  }
 
   EbayAnswers refused(400, R"({"errors":[{"errorId":34911,"message":"The refund amount exceeds the order amount"}]})");
   auto rejected = IssueThrough(refused);

@@ -5,6 +5,7 @@
 #include <deque>
 
 #include "clients/shopify_client.h"
+#include "core/transaction.h"
 #include "ingress/webhook_parsers.h"
 #include "tests/support/vendor_fixture.h"
 
@@ -115,4 +116,35 @@ TEST_CASE("A refund in the pre-2024-10 shape names its refund and order, its shi
   // The payload's money is shown to people only: what is booked is read from the refund over GraphQL.
   REQUIRE(parsed.event.shipping.has_value());
   CHECK(*parsed.event.shipping == Money{500, "USD"});
+}
+
+TEST_CASE("refundCreate: a request with the same idempotency key still in progress is tried again later, other "
+          "refusals are final", "[shopify]") {
+  const ShopifyAccountConfig config = Account();
+  ShopifyRefundRequest request;
+  request.order_id = "gid://shopify/Order/1001";
+  request.note = "NetSuite netsuite:creditmemo:5001";
+  request.amount = Money{1500, "USD"};
+  request.parent_transaction = "gid://shopify/OrderTransaction/7";
+  request.gateway = "manual";
+  const auto create = [&](const std::string& answer) {
+    CannedHttp http({answer});
+    ShopifyGraphQlClient client(config, http);
+    return client.CreateRefund(request, "rs-tx_1");
+  };
+  // Either way Shopify may say it: a top-level error with the code, or a userError with the inventory mutations'
+  // wording.
+  auto concurrent = create(R"({"errors":[{"message":"This request is currently in progress, please try again.",)"
+                           R"("extensions":{"code":"IDEMPOTENCY_CONCURRENT_REQUEST"}}]})");
+  REQUIRE_FALSE(concurrent);
+  CHECK(IsRetryable(concurrent.error()));
+  auto in_progress = create(Answer(R"({"refundCreate":{"refund":null,"userErrors":[{"field":null,)"
+                                   R"("message":"This request is currently in progress, please try again."}]}})"));
+  REQUIRE_FALSE(in_progress);
+  CHECK(IsRetryable(in_progress.error()));
+  auto refused = create(Answer(R"({"refundCreate":{"refund":null,"userErrors":[{"field":["refund","transactions"],)"
+                               R"("message":"Amount cannot be greater than the refundable amount"}]}})"));
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().code == "upstream_rejected");
+  CHECK_FALSE(IsRetryable(refused.error()));
 }
