@@ -6,7 +6,7 @@ FUZZ_BUILD_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build test test-sanitize fuzz bench demo format clean
+.PHONY: all deps build test lint test-sanitize test-tsan fuzz bench demo format clean
 
 all: build
 
@@ -19,6 +19,13 @@ build: deps
 
 test: build
 	@scripts/run-tests.sh $(BUILD_DIR)
+
+# The checks that need no build (make test runs them too, as its "lint" stage): formatting, the layering rules,
+# and the links of README.md and docs/.
+lint: deps
+	@scripts/stage.sh lint:format scripts/check-format.sh
+	@scripts/stage.sh lint:layers $$(scripts/find-python.sh) scripts/check-layers.py
+	@scripts/stage.sh lint:links $$(scripts/find-python.sh) scripts/check-links.py
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (CI runs it too).
 test-sanitize: deps

@@ -35,7 +35,7 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --d
 redis_pid=$!; pids+=("$redis_pid"); wait_port "$redis_port"
 
 # refundsync, ingress role, the contract's minimal config plus bounded capture retention, and one HTTP thread:
-# on 2 cores shared with Redis and wrk a second thread only adds context switches (README, Performance).
+# on 2 cores shared with Redis and wrk a second thread only adds context switches (docs/performance.md).
 "$python" - "$work" "$rs_port" "$redis_port" "$secret" <<'PY'
 import sys, os, subprocess
 work, port, redis_port, secret = sys.argv[1:]

@@ -5,7 +5,7 @@
 //
 // Why not Pistache's own HTTP parser: it copies the input byte by byte into a buffer it grows and frees for
 // every request, and lower-cases header names through the C locale; it was a fifth of the server's CPU per
-// webhook (README, Performance). Pistache still runs the listener, the threads and the sockets.
+// webhook (docs/performance.md). Pistache still runs the listener, the threads and the sockets.
 #pragma once
 
 #include <http_parser.h>

@@ -4,7 +4,7 @@
 # Non-interactive; needs root (or sudo) only when something is missing.
 set -euo pipefail
 packages=(
-  g++ cmake ninja-build pkg-config make git curl ca-certificates
+  g++ cmake ninja-build pkg-config make git curl ca-certificates clang-format
   libpistache-dev libhttp-parser-dev libsimdjson-dev libhiredis-dev libcpp-jwt-dev catch2 libssl-dev
   libcli11-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libevent-dev libjemalloc-dev
   redis-server openssl python3 python3-cryptography python3-yaml python3-graphql-core chromium iso-codes
