@@ -2,6 +2,7 @@
 // items and bytes) and writes the captures oldest first, one JSON line each. Memory stays bounded by one page:
 // pages are spooled to a temporary file as they arrive and written out in reverse at the end; a capture whose
 // body the list leaves out ("body_omitted") is fetched alone from /api/events/{id}.
+#include <simdjson.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,8 +11,6 @@
 #include <iostream>
 #include <memory>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "cli/commands.h"
 #include "clients/http_client.h"

@@ -1,6 +1,6 @@
-#include <iostream>
-
 #include <fmt/format.h>
+
+#include <iostream>
 
 #include "cli/commands.h"
 #include "config/config_loader.h"
@@ -22,9 +22,8 @@ int RunCheckConfig(const std::string& config_path) {
   std::cout << fmt::format("{:<{}}  {:<8}  {:<11}  {}\n", "ACCOUNT", width, "CHANNEL", "KIND", "DIRECTION");
   for (const auto& account : config.accounts) {
     const ChannelKind kind = KindOf(account.channel);
-    const std::string origin = account.configured_direction
-                                   ? "configured"
-                                   : fmt::format("default for {}", ChannelKindName(kind));
+    const std::string origin =
+        account.configured_direction ? "configured" : fmt::format("default for {}", ChannelKindName(kind));
     std::cout << fmt::format("{:<{}}  {:<8}  {:<11}  {} ({})\n", account.id, width, ChannelName(account.channel),
                              ChannelKindName(kind), DirectionName(account.direction), origin);
   }

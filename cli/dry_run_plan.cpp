@@ -18,7 +18,9 @@ class PlanningLedger : public NetSuiteLedger {
   // `netsuite_account`: for a NetSuite record, the account whose order the plan assumes the record is for.
   PlanningLedger(const Config& config, const WebhookEvent& event, const AccountConfig* netsuite_account,
                  std::vector<std::string>& plan)
-      : base_(config.netsuite.rest_base_url + "/services/rest"), netsuite_account_(netsuite_account), event_(event),
+      : base_(config.netsuite.rest_base_url + "/services/rest"),
+        netsuite_account_(netsuite_account),
+        event_(event),
         plan_(plan) {}
 
   Result<RefundContext> LoadRefundContext(const std::string& order_external_id) override {
@@ -77,7 +79,9 @@ class PlanningLedger : public NetSuiteLedger {
     if (!id_template) return std::optional<RefundOrigin>();
     return std::make_optional(RefundOrigin{"{sales order}", id_template->Render("order")});
   }
-  Result<std::vector<RefundRecordRef>> RefundsModifiedSince(std::int64_t) override { return std::vector<RefundRecordRef>{}; }
+  Result<std::vector<RefundRecordRef>> RefundsModifiedSince(std::int64_t) override {
+    return std::vector<RefundRecordRef>{};
+  }
 
  private:
   std::string Currency() const { return event_.amount ? event_.amount->currency : "USD"; }
@@ -93,10 +97,13 @@ class PlanningLedger : public NetSuiteLedger {
 class PlanningShopify : public ShopifyStorefront {
  public:
   PlanningShopify(const ShopifyAccountConfig& shopify, const WebhookEvent& event, std::vector<std::string>& plan)
-      : graphql_(shopify.admin_base_url + "/admin/api/" + shopify.api_version + "/graphql.json"), event_(event),
+      : graphql_(shopify.admin_base_url + "/admin/api/" + shopify.api_version + "/graphql.json"),
+        event_(event),
         plan_(plan) {}
 
-  Result<std::vector<ShopifyRefundRef>> RefundIdsOfOrdersUpdatedSince(const std::string&) override { return std::vector<ShopifyRefundRef>{}; }
+  Result<std::vector<ShopifyRefundRef>> RefundIdsOfOrdersUpdatedSince(const std::string&) override {
+    return std::vector<ShopifyRefundRef>{};
+  }
   Result<std::optional<std::vector<ShopifyRefundRef>>> RefundIdsOfOrder(const std::string&) override {
     return std::optional<std::vector<ShopifyRefundRef>>();
   }
@@ -161,7 +168,6 @@ class PlanningEbay : public EbayStorefront {
   std::vector<std::string>& plan_;
 };
 
-
 // The plan of `event` through the real processor and handlers over the planning stand-ins; a NetSuite record is
 // assumed to be for `netsuite_account`'s order.
 std::vector<std::string> PlanOnce(const Config& planning, const WebhookEvent& event, std::int64_t now_ms,
@@ -192,8 +198,10 @@ std::vector<std::string> PlanOnce(const Config& planning, const WebhookEvent& ev
     plan.push_back("(stops: " + handled.error().code + ": " + handled.error().message + ")");
   }
   for (const auto& [id, tx] : store.transactions) {
-    if (tx.status == TxStatus::kFailed && tx.error) plan.push_back("(fails: " + tx.error->code + ": " + tx.error->message + ")");
-    if (tx.status == TxStatus::kSkipped && !tx.history.empty()) plan.push_back("(skipped: " + tx.history.back().note + ")");
+    if (tx.status == TxStatus::kFailed && tx.error)
+      plan.push_back("(fails: " + tx.error->code + ": " + tx.error->message + ")");
+    if (tx.status == TxStatus::kSkipped && !tx.history.empty())
+      plan.push_back("(skipped: " + tx.history.back().note + ")");
   }
   return plan;
 }
@@ -201,7 +209,8 @@ std::vector<std::string> PlanOnce(const Config& planning, const WebhookEvent& ev
 }  // namespace
 
 std::vector<std::string> PlanFor(const Config& config, const WebhookEvent& event, std::int64_t now_ms) {
-  if (event.kind == EventKind::kPrivacyRedaction) return {"(the store only) purge the captures that mention the subjects"};
+  if (event.kind == EventKind::kPrivacyRedaction)
+    return {"(the store only) purge the captures that mention the subjects"};
   if (event.kind == EventKind::kIgnored) return {};
   Config planning = config;
   for (auto& account : planning.accounts) account.sync_since_ms = 0;  // the plan of a refund after the cut-over

@@ -1,7 +1,8 @@
+#include "cli/load_config.h"
+
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/load_config.h"
 #include "config/config_loader.h"
 
 namespace refundsync {

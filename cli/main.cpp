@@ -1,7 +1,6 @@
 // refundsync: one binary, subcommands of contract section 2. Parses arguments and hands over; nothing else.
-#include <map>
-
 #include <CLI/CLI.hpp>
+#include <map>
 
 #include "cli/commands.h"
 
@@ -18,8 +17,7 @@ int main(int argc, char** argv) {
 
   auto* serve = app.add_subcommand("serve", "Serve webhooks, the admin API, health and metrics; run workers");
   serve->add_option("--config", config_path, "YAML configuration file")->required();
-  serve->add_option("--role", role_name, "all | ingress | worker")
-      ->check(CLI::IsMember({"all", "ingress", "worker"}));
+  serve->add_option("--role", role_name, "all | ingress | worker")->check(CLI::IsMember({"all", "ingress", "worker"}));
 
   std::string account_id;
   bool once = false;
@@ -29,7 +27,8 @@ int main(int argc, char** argv) {
   reconcile->add_flag("--once", once, "one pass, then exit (the only mode)")->required();
 
   refundsync::TransactionsOptions tx_options;
-  auto* transactions = app.add_subcommand("transactions", "Operator views of transactions (admin API of a running server)");
+  auto* transactions =
+      app.add_subcommand("transactions", "Operator views of transactions (admin API of a running server)");
   transactions->require_subcommand(1);
   const std::map<std::string, std::string> actions = {
       {"list", "List transactions"},
@@ -100,7 +99,8 @@ int main(int argc, char** argv) {
   if (reconcile->parsed()) return refundsync::RunReconcile(config_path, account_id);
   if (transactions->parsed()) return refundsync::RunTransactions(tx_options);
   if (subscribe->parsed()) return refundsync::RunSubscribe(config_path, account_id, subscribe_check);
-  if (captures->parsed()) return refundsync::RunCapturesExport(export_options, export_since, export_source, export_verdict);
+  if (captures->parsed())
+    return refundsync::RunCapturesExport(export_options, export_since, export_source, export_verdict);
   if (replay->parsed()) {
     if (replay_dry_run && config_path.empty()) {
       std::cerr << "replay --dry-run needs --config\n";

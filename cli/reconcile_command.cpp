@@ -4,9 +4,9 @@
 #include "cli/commands.h"
 #include "cli/load_config.h"
 #include "cli/sync_engine.h"
-#include "store/redis_sync_store.h"
 #include "config/config_loader.h"
 #include "core/log.h"
+#include "store/redis_sync_store.h"
 
 namespace refundsync {
 
@@ -44,8 +44,8 @@ int RunReconcile(const std::string& config_path, const std::string& account_id) 
     return kExitFailed;
   }
   if (!report->warning.empty()) std::cerr << "warning: " << report->warning << "\n";
-  std::cout << "reconciled " << account_id << " since " << report->since << ": " << report->orders
-            << " orders, " << report->refunds_seen << " refunds seen\n";
+  std::cout << "reconciled " << account_id << " since " << report->since << ": " << report->orders << " orders, "
+            << report->refunds_seen << " refunds seen\n";
   return kExitOk;
 }
 

@@ -4,12 +4,11 @@
 //     requests it would send, in-process, touching nothing;
 //   replay --to URL: the exact requests sent again to an ingress (the delivery dedupe and the refund-level
 //     idempotency keep a second post from happening).
+#include <simdjson.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <iostream>
-
-#include <simdjson.h>
 
 #include "cli/commands.h"
 #include "cli/dry_run_plan.h"
@@ -86,9 +85,11 @@ int RunReplay(const std::string& config_path, const std::string& input, bool dry
       if (!captured) continue;
       OutboundRequest request;
       request.method = captured->request.method;
-      request.url = to + captured->request.path + (captured->request.query.empty() ? "" : "?" + captured->request.query);
+      request.url =
+          to + captured->request.path + (captured->request.query.empty() ? "" : "?" + captured->request.query);
       for (const auto& [name, value] : captured->request.headers) {
-        if (name != "host" && name != "content-length" && name != "connection") request.headers.emplace_back(name, value);
+        if (name != "host" && name != "content-length" && name != "connection")
+          request.headers.emplace_back(name, value);
       }
       request.body = captured->request.body;
       auto response = http.Send(request);

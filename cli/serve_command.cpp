@@ -1,40 +1,40 @@
 #include <charconv>
+#include <condition_variable>
 #include <csignal>
 #include <iostream>
-#include <condition_variable>
 #include <map>
-#include <unordered_map>
+#include <memory>
 #include <mutex>
 #include <thread>
-#include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "cli/commands.h"
 #include "cli/load_config.h"
-#include "config/config_loader.h"
-#include "core/log.h"
-#include "core/metrics.h"
-#include "core/periodic_thread.h"
-#include "core/task_pool.h"
 #include "cli/sync_engine.h"
 #include "cli/webhook_verification.h"
 #include "clients/counted_http_client.h"
 #include "clients/ebay_public_keys.h"
-#include "handlers/worker.h"
+#include "config/config_loader.h"
 #include "core/clock.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/periodic_thread.h"
+#include "core/task_pool.h"
+#include "handlers/worker.h"
 #include "ingress/admin_routes.h"
-#include "ingress/page_routes.h"
 #include "ingress/health_routes.h"
-#include "ingress/webhook_routes.h"
-#include "store/redis_ingest_store.h"
-#include "store/capture_purger.h"
-#include "store/redis_store_session.h"
-#include "store/redis_sync_store.h"
 #include "ingress/http_server.h"
+#include "ingress/page_routes.h"
 #include "ingress/service_routes.h"
 #include "ingress/service_state.h"
+#include "ingress/webhook_routes.h"
+#include "store/capture_purger.h"
 #include "store/redis_gauges.h"
 #include "store/redis_health.h"
+#include "store/redis_ingest_store.h"
+#include "store/redis_store_session.h"
+#include "store/redis_sync_store.h"
 
 namespace refundsync {
 namespace {
@@ -83,8 +83,10 @@ AsyncRequestHandler Counted(MetricsRegistry& metrics, AsyncRequestHandler inner)
       }
       char status[8];
       const auto written = std::to_chars(status, status + sizeof(status), response.status);
-      metrics.CachedCounter("refundsync_http_requests_total", "HTTP requests by route group and status", "route",
-                            group, "status", std::string_view(status, written.ptr - status)).Add();
+      metrics
+          .CachedCounter("refundsync_http_requests_total", "HTTP requests by route group and status", "route", group,
+                         "status", std::string_view(status, written.ptr - status))
+          .Add();
       respond(std::move(response));
     });
   };
@@ -115,14 +117,12 @@ Result<std::vector<std::unique_ptr<HttpServer>>> StartServers(const Config& conf
   // Webhooks are recorded on the thread that read them, through that thread's own Redis connection.
   public_options.thread_clients.push_back(redis.ThreadLoopClients());
   std::vector<std::unique_ptr<HttpServer>> servers;
-  AsyncRequestHandler public_handler = Counted(metrics, [&routes](HttpRequest request, Respond respond) {
-    routes.Public(std::move(request), respond);
-  });
+  AsyncRequestHandler public_handler =
+      Counted(metrics, [&routes](HttpRequest request, Respond respond) { routes.Public(std::move(request), respond); });
   servers.push_back(std::make_unique<HttpServer>(config.listen, public_handler, public_options));
   if (config.admin_listen) {
-    AsyncRequestHandler admin_handler = Counted(metrics, [&routes](HttpRequest request, Respond respond) {
-      routes.Admin(std::move(request), respond);
-    });
+    AsyncRequestHandler admin_handler = Counted(
+        metrics, [&routes](HttpRequest request, Respond respond) { routes.Admin(std::move(request), respond); });
     servers.push_back(std::make_unique<HttpServer>(*config.admin_listen, admin_handler, options));
   }
   for (auto& server : servers) {
@@ -174,7 +174,8 @@ void WaitForStopThenDrain(const Config& config, const sigset_t& stop_signals, Se
                        static_cast<long>((config.shutdown_drain_delay.count() % 1000) * 1'000'000)};
   sigtimedwait(&stop_signals, nullptr, &delay);
   for (auto& server : servers) {
-    if (!server->WaitIdle(std::chrono::seconds(10))) log::Warn("shutdown_requests_cut", {{"in_flight", server->in_flight()}});
+    if (!server->WaitIdle(std::chrono::seconds(10)))
+      log::Warn("shutdown_requests_cut", {{"in_flight", server->in_flight()}});
     server->Stop();
   }
 }
@@ -197,12 +198,15 @@ int RunServe(const std::string& config_path, Role role) {
   const long descriptors = RaiseDescriptorLimit();
 
   MetricsRegistry metrics;
-  metrics.GaugeFor("refundsync_build_info", "Build information", {{"version", "0.1.0"}, {"role", std::string(RoleName(role))}})
+  metrics
+      .GaugeFor("refundsync_build_info", "Build information",
+                {{"version", "0.1.0"}, {"role", std::string(RoleName(role))}})
       .Set(1);
   RedisHealthMonitor redis_health(RedisLocator(config.redis), std::chrono::milliseconds(250));
   redis_health.CheckNow();
   redis_health.Start();
-  metrics.GaugeCallback("refundsync_redis_up", "1 when Redis takes writes", [&] { return redis_health.healthy() ? 1 : 0; });
+  metrics.GaugeCallback("refundsync_redis_up", "1 when Redis takes writes",
+                        [&] { return redis_health.healthy() ? 1 : 0; });
   IndexOlderTransactions(config);
 
   // The ingress: verifiers (one eBay key cache per account), the Redis ingest store, the webhook routes.
@@ -244,9 +248,9 @@ int RunServe(const std::string& config_path, Role role) {
 
   log::Info("serving", {{"role", RoleName(role)},
                         {"listen", config.listen.host + ":" + std::to_string(config.listen.port)},
-                        {"admin_listen", separate_admin ? config.admin_listen->host + ":" +
-                                                              std::to_string(config.admin_listen->port)
-                                                        : std::string("same")},
+                        {"admin_listen",
+                         separate_admin ? config.admin_listen->host + ":" + std::to_string(config.admin_listen->port)
+                                        : std::string("same")},
                         {"accounts", config.accounts.size()},
                         {"max_connections", ConnectionsTheDescriptorLimitAllows(config.http_max_connections)},
                         {"descriptor_limit", static_cast<long long>(descriptors)}});

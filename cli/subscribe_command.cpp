@@ -7,10 +7,10 @@
 //            the verification token (eBay validates it with the endpoint challenge, so the service must be
 //            reachable), and subscriptions to MARKETPLACE_ACCOUNT_DELETION (application token) and
 //            ORDER_CONFIRMATION (the seller's token). No eBay topic reports a refund: reconciliation polls getOrders.
+#include <simdjson.h>
+
 #include <algorithm>
 #include <iostream>
-
-#include <simdjson.h>
 
 #include "cli/commands.h"
 #include "cli/load_config.h"
@@ -163,8 +163,9 @@ int SubscribeEbay(const Config& config, const AccountConfig& account, HttpClient
     body.Key("verificationToken").String(ebay.verification_token.reveal()).EndObject().EndObject();
     auto created = call("POST", "/destination", body.str());
     if (!created || created->status >= 300) {
-      std::cerr << "eBay refused the destination (is " << endpoint << " reachable and answering the challenge?): "
-                << (created ? created->body : created.error().message) << "\n";
+      std::cerr << "eBay refused the destination (is " << endpoint
+                << " reachable and answering the challenge?): " << (created ? created->body : created.error().message)
+                << "\n";
       return kExitFailed;
     }
     destination_id = CreatedId(*created);
@@ -212,8 +213,8 @@ int SubscribeEbay(const Config& config, const AccountConfig& account, HttpClient
     // 409 is "already subscribed" only as 195012; 195003 (no config) and 195015 (destination not enabled) are not.
     const bool exists = created && created->status == 409 && created->body.find("195012") != std::string::npos;
     if (!created || (created->status >= 300 && !exists)) {
-      std::cerr << "eBay refused the subscription to " << topic << ": " << (created ? created->body : created.error().message)
-                << "\n";
+      std::cerr << "eBay refused the subscription to " << topic << ": "
+                << (created ? created->body : created.error().message) << "\n";
       return kExitFailed;
     }
   }

@@ -1,7 +1,8 @@
 #include "cli/sync_engine.h"
 
-#include <cstdlib>
 #include <unistd.h>
+
+#include <cstdlib>
 
 #include "core/log.h"
 
@@ -27,8 +28,8 @@ SyncEngine::SyncEngine(const Config& config, const Clock& clock, MetricsRegistry
     shopify_by_account[account.id] = shopify_clients.back().get();
   }
   from_netsuite = std::make_unique<FromNetSuiteHandler>(config, ledger, shopify_by_account, ebay_by_account);
-  processor = std::make_unique<RefundProcessor>(config, to_netsuite, *from_netsuite, ebay_by_account, shopify_by_account, clock,
-                                              metrics);
+  processor = std::make_unique<RefundProcessor>(config, to_netsuite, *from_netsuite, ebay_by_account,
+                                                shopify_by_account, clock, metrics);
   reconciler = std::make_unique<EbayReconciler>(*processor, clock);
   netsuite_reconciler = std::make_unique<NetSuiteReconciler>(*processor, ledger, clock);
   shopify_reconciler = std::make_unique<ShopifyReconciler>(*processor, shopify_by_account, clock);

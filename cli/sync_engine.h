@@ -12,17 +12,17 @@
 #include "clients/netsuite_client.h"
 #include "clients/netsuite_rest_ledger.h"
 #include "clients/shopify_client.h"
-#include "handlers/netsuite_reconciler.h"
-#include "handlers/from_netsuite_handler.h"
-#include "handlers/shopify_reconciler.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/metrics.h"
 #include "handlers/ebay_reconciler.h"
-#include "handlers/to_netsuite_handler.h"
+#include "handlers/from_netsuite_handler.h"
+#include "handlers/netsuite_reconciler.h"
 #include "handlers/refund_processor.h"
-#include "store/store_session.h"
+#include "handlers/shopify_reconciler.h"
+#include "handlers/to_netsuite_handler.h"
 #include "store/redis_concurrency_gate.h"
+#include "store/store_session.h"
 
 namespace refundsync {
 

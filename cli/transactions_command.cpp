@@ -1,22 +1,21 @@
 // `refundsync transactions list|show`: reads the admin API of a running server and prints a table for people
 // or the JSON for scripts.
+#include <fmt/format.h>
+#include <simdjson.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
-#include <fmt/format.h>
-#include <simdjson.h>
-
 #include "cli/commands.h"
 #include "clients/http_client.h"
+#include "core/json_read.h"
 #include "core/json_writer.h"
 #include "core/money.h"
-#include "core/json_read.h"
 
 namespace refundsync {
 namespace {
-
 
 std::optional<std::string> ReadToken(const std::string& token_file) {
   if (!token_file.empty()) {
@@ -52,8 +51,9 @@ void PrintTable(const std::vector<simdjson::dom::element>& items) {
       }
     }
     if (error.size() > 90) error = error.substr(0, 87) + "...";
-    std::cout << fmt::format("{:<24} {:<13} {:<13} {:<64} {:>10} {:<8} {}\n", JsonText(item, "id"), JsonText(item, "account"),
-                             JsonText(item, "direction"), flow, amount, JsonText(item, "status"), error);
+    std::cout << fmt::format("{:<24} {:<13} {:<13} {:<64} {:>10} {:<8} {}\n", JsonText(item, "id"),
+                             JsonText(item, "account"), JsonText(item, "direction"), flow, amount,
+                             JsonText(item, "status"), error);
   }
 }
 

@@ -31,7 +31,8 @@ struct WebhookVerification {
   const WebhookSources sources;
 
  private:
-  std::map<std::string, EbayPublicKeyCache*> CachesByAccount(const Config& config, HttpClient& http, const Clock& clock);
+  std::map<std::string, EbayPublicKeyCache*> CachesByAccount(const Config& config, HttpClient& http,
+                                                             const Clock& clock);
 };
 
 }  // namespace refundsync

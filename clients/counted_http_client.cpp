@@ -1,9 +1,9 @@
 #include "clients/counted_http_client.h"
 
-#include "core/refund_stages.h"
-
 #include <algorithm>
 #include <cctype>
+
+#include "core/refund_stages.h"
 
 namespace refundsync {
 
@@ -27,10 +27,9 @@ std::string CallName(const std::string& method, const std::string& url) {
     const bool after_collection = previous == "public_key" || previous == "order" || netsuite_record;
     // An id: digits (NetSuite, Shopify), an eid: external id, or a longer token with digits (eBay order, refund
     // and key ids). Short ones with digits are names that stay: "v1", "oauth2", an API version "2026-10".
-    const bool digits = !segment.empty() && std::all_of(segment.begin(), segment.end(),
-                                                        [](unsigned char c) { return std::isdigit(c); });
-    const bool has_digit =
-        std::any_of(segment.begin(), segment.end(), [](unsigned char c) { return std::isdigit(c); });
+    const bool digits = !segment.empty() &&
+                        std::all_of(segment.begin(), segment.end(), [](unsigned char c) { return std::isdigit(c); });
+    const bool has_digit = std::any_of(segment.begin(), segment.end(), [](unsigned char c) { return std::isdigit(c); });
     const bool id = after_collection || digits || segment.rfind("eid:", 0) == 0 || (has_digit && segment.size() >= 8);
     name += id ? "{id}" : segment;
     before_previous = previous;

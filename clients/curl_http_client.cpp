@@ -1,7 +1,7 @@
+#include <curl/curl.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <curl/curl.h>
 
 #include "clients/http_client.h"
 

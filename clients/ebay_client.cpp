@@ -4,12 +4,11 @@
 
 #include "clients/ebay_signature.h"
 #include "core/crypto.h"
-#include "core/json_writer.h"
 #include "core/json_read.h"
+#include "core/json_writer.h"
 
 namespace refundsync {
 namespace {
-
 
 // eBay amounts are {"value": "12.34", "currency": "USD"}: decimal strings, read as such.
 std::optional<Money> Amount(simdjson::dom::element element, const char* key) {
@@ -61,7 +60,8 @@ EbayOrder ReadOrder(simdjson::dom::element root) {
       std::int64_t quantity = 0;
       if (!item["quantity"].get_int64().get(quantity)) line.quantity = quantity;
       line.line_cost = Amount(item, "lineItemCost").value_or(Money{0, order.currency});
-      line.unit_price = Money{line.quantity > 0 ? line.line_cost.minor_units / line.quantity : 0, line.line_cost.currency};
+      line.unit_price =
+          Money{line.quantity > 0 ? line.line_cost.minor_units / line.quantity : 0, line.line_cost.currency};
       simdjson::dom::array refunds;
       if (!item["refunds"].get_array().get(refunds)) {
         for (auto refund : refunds) {
@@ -83,9 +83,7 @@ EbayOrder ReadOrder(simdjson::dom::element root) {
 }
 
 // Whether eBay's error is about digital signatures (missing or invalid): its message names them.
-bool IsSignatureRefusal(const std::string& text) {
-  return text.find("ignature") != std::string::npos;
-}
+bool IsSignatureRefusal(const std::string& text) { return text.find("ignature") != std::string::npos; }
 
 Error FromStatus(long status, const std::string& what) {
   const char* code = status == 429 || status >= 500 ? "upstream_unavailable" : "upstream_rejected";
@@ -99,7 +97,8 @@ Error FromStatus(long status, const std::string& what) {
 Result<EbayOrder> ParseEbayOrder(std::string_view json) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
-  if (parser.parse(json.data(), json.size()).get(root)) return MakeError("upstream_unavailable", "eBay order is not JSON");
+  if (parser.parse(json.data(), json.size()).get(root))
+    return MakeError("upstream_unavailable", "eBay order is not JSON");
   return ReadOrder(root);
 }
 
@@ -164,8 +163,8 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
   OutboundRequest request;
   request.method = "POST";
   request.url = config_.api_base_url + "/sell/fulfillment/v1/order/" + UrlEncode(refund.order_id) + "/issue_refund";
-  request.headers = {{"Authorization", "Bearer " + *token}, {"Content-Type", "application/json"},
-                     {"Accept", "application/json"}};
+  request.headers = {
+      {"Authorization", "Bearer " + *token}, {"Content-Type", "application/json"}, {"Accept", "application/json"}};
   request.body = body.str();
   request.timeout = std::chrono::seconds(30);
   request.resend_safe = false;  // no idempotency key: never let libcurl send it twice
@@ -206,11 +205,12 @@ Result<EbayIssuedRefund> EbayRestClient::IssueRefund(const EbayRefundRequest& re
     if (IsSignatureRefusal(detail) && detail.find("create time") != std::string::npos) {
       message += "; the signature's time was refused: check this machine's clock";
     } else if (IsSignatureRefusal(detail)) {
-      message += config_.signing_key
-                     ? "; eBay refused this account's digital signature: check accounts[].ebay.signing_key_file and "
-                       "signing_key_jwe_file (the key and the JWE eBay issued with it)"
-                     : "; eBay requires digital signatures for this seller (EU or UK): set accounts[].ebay.signing_key_file "
-                       "and signing_key_jwe_file (docs/vendor-setup.md)";
+      message +=
+          config_.signing_key
+              ? "; eBay refused this account's digital signature: check accounts[].ebay.signing_key_file and "
+                "signing_key_jwe_file (the key and the JWE eBay issued with it)"
+              : "; eBay requires digital signatures for this seller (EU or UK): set accounts[].ebay.signing_key_file "
+                "and signing_key_jwe_file (docs/vendor-setup.md)";
     }
     // 34922: an earlier refund of the order is still processing; eBay made nothing, the next attempt may.
     const bool later =

@@ -41,7 +41,8 @@ Result<std::string> EbayTokenProvider::Token() {
   auto response = http_.Send(request);
   if (!response) return response.error();
   if (response->status != 200) {
-    const char* code = response->status >= 500 || response->status == 429 ? "upstream_unavailable" : "upstream_rejected";
+    const char* code =
+        response->status >= 500 || response->status == 429 ? "upstream_unavailable" : "upstream_rejected";
     std::string message = "eBay token endpoint answered " + std::to_string(response->status);
     simdjson::dom::parser parser;
     simdjson::dom::element root;

@@ -1,9 +1,9 @@
 #include "clients/ebay_public_keys.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <simdjson.h>
 
 namespace refundsync {
 
@@ -49,9 +49,9 @@ bool EbayPublicKeyCache::Usable(const Entry& entry, std::int64_t now) const {
 bool KeyFetchBudget::Take() {
   std::lock_guard lock(mutex_);
   const std::int64_t now = clock_.NowMs();
-  tokens_ = std::min<double>(kMaxKeyFetchBurst,
-                             tokens_ + static_cast<double>(std::max<std::int64_t>(0, now - tokens_at_ms_)) *
-                                           kKeyFetchesPerMinute / 60'000.0);
+  tokens_ = std::min<double>(
+      kMaxKeyFetchBurst,
+      tokens_ + static_cast<double>(std::max<std::int64_t>(0, now - tokens_at_ms_)) * kKeyFetchesPerMinute / 60'000.0);
   tokens_at_ms_ = now;
   if (tokens_ < 1) return false;
   tokens_ -= 1;

@@ -89,7 +89,7 @@ class EbayPublicKeyCache {
   struct Entry {
     std::shared_future<EbayPublicKeyResult> result;
     std::int64_t fetched_at_ms = 0;
-    bool unknown = false;  // eBay does not know the kid
+    bool unknown = false;                            // eBay does not know the kid
     std::shared_ptr<const EbayPublicKey> last_good;  // the key this kid had, served while it cannot be fetched
     bool refetch = false;  // the last fetch failed: fetch again next time (the last good key serves meanwhile)
   };

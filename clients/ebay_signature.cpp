@@ -1,13 +1,13 @@
 #include "clients/ebay_signature.h"
 
-#include <cctype>
-#include <memory>
-
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <openssl/core.h>
+#include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/pem.h>
+
+#include <cctype>
+#include <memory>
 
 #include "core/crypto.h"
 
@@ -28,7 +28,8 @@ Url SplitUrl(const std::string& url) {
   const auto scheme = url.find("://");
   const auto host_start = scheme == std::string::npos ? 0 : scheme + 3;
   const auto path_start = url.find('/', host_start);
-  std::string authority = url.substr(host_start, path_start == std::string::npos ? std::string::npos : path_start - host_start);
+  std::string authority =
+      url.substr(host_start, path_start == std::string::npos ? std::string::npos : path_start - host_start);
   // As eBay's verifier rebuilds it: no user info, the host in lower case, no default port.
   if (const auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
   for (char& c : authority) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -57,8 +58,8 @@ std::string AsPem(const std::string& key) {
 
 Result<std::string> Sign(const std::string& configured_key, const std::string& data) {
   const std::string private_key_pem = AsPem(configured_key);
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(private_key_pem.data(), static_cast<int>(private_key_pem.size())),
-                                                &BIO_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(private_key_pem.data(), static_cast<int>(private_key_pem.size())), &BIO_free);
   std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr),
                                                           &EVP_PKEY_free);
   if (!key) return MakeError("upstream_rejected", "the eBay signing key is not a PEM private key");
@@ -91,7 +92,8 @@ Result<std::string> Sign(const std::string& configured_key, const std::string& d
     return MakeError("upstream_rejected", "cannot sign with the eBay signing key");
   }
   std::string signature(length, '\0');
-  if (EVP_DigestSign(context.get(), reinterpret_cast<unsigned char*>(signature.data()), &length, bytes, data.size()) != 1) {
+  if (EVP_DigestSign(context.get(), reinterpret_cast<unsigned char*>(signature.data()), &length, bytes, data.size()) !=
+      1) {
     return MakeError("upstream_rejected", "cannot sign with the eBay signing key");
   }
   signature.resize(length);
@@ -106,13 +108,14 @@ Result<std::map<std::string, std::string>> EbaySignatureHeaders(const EbaySignin
   const Url parts = SplitUrl(url);
   // Without a body there is no digest, and content-digest is not a component (eBay's verifier refuses either way).
   const std::string digest = body.empty() ? "" : fmt::format("sha-256=:{}:", Base64Encode(Sha256(body)));
-  const std::string params = fmt::format("{};created={}", body.empty() ? kComponentsWithoutBody : kComponents,
-                                         created_unix_seconds);
+  const std::string params =
+      fmt::format("{};created={}", body.empty() ? kComponentsWithoutBody : kComponents, created_unix_seconds);
   // The signature base: one line per component, then the parameters; LF between lines, none at the end.
   std::string base = body.empty() ? "" : fmt::format("\"content-digest\": {}\n", digest);
-  base += fmt::format("\"x-ebay-signature-key\": {}\n\"@method\": {}\n\"@path\": {}\n\"@authority\": {}\n"
-                      "\"@signature-params\": {}",
-                      key.jwe, method, parts.path, parts.authority, params);
+  base += fmt::format(
+      "\"x-ebay-signature-key\": {}\n\"@method\": {}\n\"@path\": {}\n\"@authority\": {}\n"
+      "\"@signature-params\": {}",
+      key.jwe, method, parts.path, parts.authority, params);
   auto signature = Sign(key.private_key_pem, base);
   if (!signature) return signature.error();
   std::map<std::string, std::string> headers{{"x-ebay-signature-key", key.jwe},

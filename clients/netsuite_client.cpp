@@ -1,15 +1,15 @@
 #include "clients/netsuite_client.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <cctype>
 
-#include <simdjson.h>
-
 #include "clients/netsuite_queries.h"
 #include "core/json_writer.h"
+#include "core/log.h"
 #include "core/refund_stages.h"
 #include "core/unit_number.h"
-#include "core/log.h"
 
 namespace refundsync {
 namespace {
@@ -186,8 +186,9 @@ Result<std::string> NetSuiteRestClient::Token() {
     if (response->status >= 500 || response->status == 429) {
       return Unavailable("NetSuite token endpoint answered " + std::to_string(response->status));
     }
-    return MakeError("upstream_rejected", "NetSuite refused the client credentials (" + std::to_string(response->status) +
-                                              " " + response->body.substr(0, 120) + ")");
+    return MakeError("upstream_rejected", "NetSuite refused the client credentials (" +
+                                              std::to_string(response->status) + " " + response->body.substr(0, 120) +
+                                              ")");
   }
   simdjson::dom::parser parser;
   simdjson::dom::element root;
@@ -241,7 +242,8 @@ Result<OutboundResponse> NetSuiteRestClient::Call(const std::string& method, con
   if (limited || status >= 500) {
     std::int64_t retry_after_ms = 0;
     if (auto it = response->headers.find("retry-after"); it != response->headers.end()) {
-      if (auto seconds = ParseInt64(it->second); seconds && *seconds > 0 && *seconds < 86'400) retry_after_ms = *seconds * 1000;
+      if (auto seconds = ParseInt64(it->second); seconds && *seconds > 0 && *seconds < 86'400)
+        retry_after_ms = *seconds * 1000;
     }
     return Unavailable("NetSuite answered " + std::to_string(status) + " " + detail, retry_after_ms);
   }
@@ -251,15 +253,18 @@ Result<OutboundResponse> NetSuiteRestClient::Call(const std::string& method, con
 // The path of a record: its type is one of NetSuite's record names (letters), its id an internal id (digits) or
 // "eid:" and an external id, percent-encoded. Ids come from payloads: "1/../salesOrder/1" never reaches a URL.
 Result<std::string> RecordPath(const std::string& type, const std::string& id) {
-  const bool type_ok = !type.empty() && std::all_of(type.begin(), type.end(), [](unsigned char c) { return std::isalpha(c); });
+  const bool type_ok =
+      !type.empty() && std::all_of(type.begin(), type.end(), [](unsigned char c) { return std::isalpha(c); });
   if (!type_ok) return MakeError("upstream_rejected", "malformed NetSuite record type \"" + type + "\"");
-  if (id.rfind("eid:", 0) == 0 && id.size() > 4) return std::string(kRecordPath) + type + "/eid:" + UrlEncode(id.substr(4));
-  if (!suiteql::IsInternalId(id)) return MakeError("upstream_rejected", "malformed NetSuite internal id \"" + id + "\"");
+  if (id.rfind("eid:", 0) == 0 && id.size() > 4)
+    return std::string(kRecordPath) + type + "/eid:" + UrlEncode(id.substr(4));
+  if (!suiteql::IsInternalId(id))
+    return MakeError("upstream_rejected", "malformed NetSuite internal id \"" + id + "\"");
   return std::string(kRecordPath) + type + "/" + id;
 }
 
 Result<std::optional<std::string>> NetSuiteRestClient::GetRecordBody(const std::string& type, const std::string& id,
-                                                                    const std::string& query) {
+                                                                     const std::string& query) {
   auto path = RecordPath(type, id);
   if (!path) return path.error();
   auto response = Call("GET", *path + query, "");
@@ -292,7 +297,7 @@ Result<std::optional<NsRecord>> NetSuiteRestClient::GetRecord(const std::string&
 }
 
 Result<std::optional<NsRecord>> NetSuiteRestClient::GetRecordHeader(const std::string& type, const std::string& id,
-                                                                   const std::string& currency_code) {
+                                                                    const std::string& currency_code) {
   auto body = GetRecordBody(type, id, "");
   if (!body) return body.error();
   if (!*body) return std::optional<NsRecord>();
@@ -306,7 +311,8 @@ Result<std::string> NetSuiteRestClient::CurrencyCode(const std::string& currency
     std::lock_guard lock(names_mutex_);
     if (auto it = currency_codes_.find(currency_id); it != currency_codes_.end()) return it->second;
   }
-  if (!suiteql::IsInternalId(currency_id)) return MakeError("upstream_rejected", "malformed currency id " + currency_id);
+  if (!suiteql::IsInternalId(currency_id))
+    return MakeError("upstream_rejected", "malformed currency id " + currency_id);
   auto response = Call("GET", std::string(kRecordPath) + "currency/" + currency_id, "");
   if (!response) return response.error();
   simdjson::dom::parser parser;
@@ -346,7 +352,8 @@ Result<void> NetSuiteRestClient::ResolveSkus(NsRecord& record) {
     if (id != row.end() && itemid != row.end()) item_skus_[id->second] = {itemid->second, now};
   }
   for (auto& line : record.lines) {
-    if (auto it = item_skus_.find(line.item_id); line.sku.empty() && it != item_skus_.end()) line.sku = it->second.first;
+    if (auto it = item_skus_.find(line.item_id); line.sku.empty() && it != item_skus_.end())
+      line.sku = it->second.first;
   }
   return {};
 }
@@ -428,8 +435,8 @@ Result<void> NetSuiteRestClient::Update(const std::string& type, const std::stri
   auto response = Call("PATCH", *path, body_json, {}, /*resend_safe=*/false);
   if (!response) return response.error();
   if (response->status != 204 && response->status != 200) {
-    return MakeError("upstream_rejected", "NetSuite refused the update of " + type + " " + id + ": " +
-                                              ErrorDetail(response->body));
+    return MakeError("upstream_rejected",
+                     "NetSuite refused the update of " + type + " " + id + ": " + ErrorDetail(response->body));
   }
   return {};
 }

@@ -107,7 +107,7 @@ class NetSuiteRestClient : public NetSuiteClient {
   std::int64_t token_expires_ms_ = 0;
   std::atomic<std::int64_t> calls_{0};
   std::mutex names_mutex_;
-  std::map<std::string, std::string> currency_codes_;                         // currency id -> ISO code
+  std::map<std::string, std::string> currency_codes_;                      // currency id -> ISO code
   std::map<std::string, std::pair<std::string, std::int64_t>> item_skus_;  // item id -> (itemId, read at ms)
 };
 

@@ -14,7 +14,6 @@
 namespace refundsync {
 namespace {
 
-
 std::optional<Money> Magnitude(const std::string& text, const std::string& currency) {
   auto money = ParseNsAmount(text, currency);
   if (!money || money->minor_units == std::numeric_limits<std::int64_t>::min()) return std::nullopt;
@@ -25,7 +24,7 @@ std::optional<Money> Magnitude(const std::string& text, const std::string& curre
 // Item types whose lines are not goods or services sold: a subtotal, a description, a discount or markup, a
 // payment, header shipping, tax, and the bounds of an item group. A refund line never maps to them.
 bool IsSoldItemType(const std::string& type) {
-  static const std::set<std::string> kNotSold = {"Subtotal", "Description", "Discount", "Markup",  "Payment",
+  static const std::set<std::string> kNotSold = {"Subtotal", "Description", "Discount", "Markup",   "Payment",
                                                  "ShipItem", "TaxItem",     "TaxGroup", "EndGroup", "Group"};
   return kNotSold.count(type) == 0;
 }
@@ -63,7 +62,9 @@ Result<RefundContext> ParseRefundContext(const std::vector<SuiteQlRow>& rows) {
       }
       // The query names one billed record; lines of what is not sold, or without a quantity (a kit's lines, a
       // subtotal), are no line a refund can map to.
-      if (context.billed->id != id || SuiteQlColumn(row, "item").empty() || !IsSoldItemType(SuiteQlColumn(row, "itemtype"))) continue;
+      if (context.billed->id != id || SuiteQlColumn(row, "item").empty() ||
+          !IsSoldItemType(SuiteQlColumn(row, "itemtype")))
+        continue;
       NsLine line;
       line.line = static_cast<int>(ParseInt64(SuiteQlColumn(row, "linenumber")).value_or(0));
       line.item_id = SuiteQlColumn(row, "item");
@@ -82,7 +83,8 @@ Result<RefundContext> ParseRefundContext(const std::vector<SuiteQlRow>& rows) {
       context.billed->lines.push_back(std::move(line));
     } else if (type == "CashRfnd" || type == "CustCred") {
       // Once each, whatever paging or the joins repeat.
-      if (std::any_of(context.refunds.begin(), context.refunds.end(), [&](const ExistingRefund& r) { return r.id == id; })) {
+      if (std::any_of(context.refunds.begin(), context.refunds.end(),
+                      [&](const ExistingRefund& r) { return r.id == id; })) {
         continue;
       }
       context.refunds.push_back(ExistingRefund{type == "CashRfnd" ? "cashRefund" : "creditMemo", id,

@@ -1,8 +1,8 @@
 #include "clients/netsuite_rest_ledger.h"
 
-#include <ctime>
-
 #include <fmt/format.h>
+
+#include <ctime>
 
 #include "clients/netsuite_queries.h"
 #include "clients/netsuite_refund_context.h"
@@ -18,7 +18,6 @@ void WriteLine(JsonWriter& json, const NewRefundLine& line) {
   json.Key("amount").Raw(FormatDecimal(line.amount));  // a JSON number written from integer minor units
   json.EndObject();
 }
-
 
 // TO_TIMESTAMP text of a UTC time. SuiteQL compares it in a time zone no Oracle page names (the integration user's,
 // [B]); callers start their window a day early, which covers every offset.
@@ -83,11 +82,13 @@ Result<void> NetSuiteRestLedger::AddLine(const std::string& type, const std::str
 }
 
 Result<std::optional<RefundOrigin>> NetSuiteRestLedger::OriginOf(const std::string& billed_id) {
-  if (!suiteql::IsInternalId(billed_id)) return MakeError("no_refund_record", "malformed billed record id \"" + billed_id + "\"");
+  if (!suiteql::IsInternalId(billed_id))
+    return MakeError("no_refund_record", "malformed billed record id \"" + billed_id + "\"");
   auto rows = client_.SuiteQl(suiteql::RefundOrigin(billed_id));
   if (!rows) return rows.error();
   if (rows->empty()) return std::optional<RefundOrigin>();
-  return std::make_optional(RefundOrigin{SuiteQlColumn(rows->front(), "salesorder"), SuiteQlColumn(rows->front(), "externalid")});
+  return std::make_optional(
+      RefundOrigin{SuiteQlColumn(rows->front(), "salesorder"), SuiteQlColumn(rows->front(), "externalid")});
 }
 
 Result<std::vector<RefundRecordRef>> NetSuiteRestLedger::RefundsModifiedSince(std::int64_t since_ms) {

@@ -5,8 +5,8 @@
 #include "clients/shopify_client.h"
 #include "clients/shopify_json.h"
 #include "clients/shopify_queries.h"
-#include "core/json_writer.h"
 #include "core/json_read.h"
+#include "core/json_writer.h"
 
 namespace refundsync {
 

@@ -1,17 +1,16 @@
 #include "clients/shopify_client.h"
 
-#include <cstring>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <thread>
 
-#include <simdjson.h>
-
-#include "clients/shopify_queries.h"
 #include "clients/shopify_json.h"
-#include "core/json_writer.h"
+#include "clients/shopify_queries.h"
 #include "core/json_read.h"
+#include "core/json_writer.h"
 
 namespace refundsync {
 namespace {
@@ -71,8 +70,8 @@ Result<std::string> ShopifyGraphQlClient::Execute(const std::string& query, cons
       return MakeError("upstream_unavailable", "Shopify answered " + std::to_string(response->status));
     }
     if (response->status != 200) {
-      return MakeError("upstream_rejected", "Shopify answered " + std::to_string(response->status) + " " +
-                                                response->body.substr(0, 160));
+      return MakeError("upstream_rejected",
+                       "Shopify answered " + std::to_string(response->status) + " " + response->body.substr(0, 160));
     }
     simdjson::dom::parser parser;
     simdjson::dom::element root;
@@ -95,10 +94,13 @@ Result<std::string> ShopifyGraphQlClient::Execute(const std::string& query, cons
       if (code == "IDEMPOTENCY_CONCURRENT_REQUEST") {
         // The same idempotency key is still being worked on (Shopify, "Idempotent requests"): the first request
         // may yet make the refund; asking again later returns its result.
-        return MakeError("upstream_unavailable", "Shopify is still processing an earlier request with this "
-                                                 "idempotency key (" + code + ")");
+        return MakeError("upstream_unavailable",
+                         "Shopify is still processing an earlier request with this "
+                         "idempotency key (" +
+                             code + ")");
       }
-      return MakeError("upstream_rejected", "Shopify: " + message.substr(0, 300) + (code.empty() ? "" : " (" + code + ")"));
+      return MakeError("upstream_rejected",
+                       "Shopify: " + message.substr(0, 300) + (code.empty() ? "" : " (" + code + ")"));
     }
     simdjson::dom::element data;
     if (root["data"].get(data)) return MakeError("upstream_unavailable", "Shopify answer has no data");
@@ -151,8 +153,8 @@ Result<std::optional<ShopifyOrder>> ShopifyGraphQlClient::GetOrder(const std::st
   simdjson::dom::array refunds;
   if (!order["refunds"].get_array().get(refunds)) {
     for (auto node : refunds) {
-      out.refunds.push_back(ShopifyOrderRefund{JsonText(node, "id"), JsonText(node, "note"),
-                                               shopify_json::RefundStatuses(node)});
+      out.refunds.push_back(
+          ShopifyOrderRefund{JsonText(node, "id"), JsonText(node, "note"), shopify_json::RefundStatuses(node)});
     }
   }
   return std::optional<ShopifyOrder>(std::move(out));
@@ -194,10 +196,12 @@ Result<ShopifyOrderRefund> ShopifyGraphQlClient::CreateRefund(const ShopifyRefun
       in_progress = in_progress || JsonText(error, "code") == "IDEMPOTENCY_CONCURRENT_REQUEST" ||
                     message.find("currently in progress") != std::string::npos;
     }
-    return MakeError(in_progress ? "upstream_unavailable" : "upstream_rejected", "Shopify refused the refund: " + messages);
+    return MakeError(in_progress ? "upstream_unavailable" : "upstream_rejected",
+                     "Shopify refused the refund: " + messages);
   }
   simdjson::dom::element refund;
-  if (result["refund"].get(refund) || refund.is_null()) return MakeError("upstream_unavailable", "refundCreate returned no refund");
+  if (result["refund"].get(refund) || refund.is_null())
+    return MakeError("upstream_unavailable", "refundCreate returned no refund");
   return ShopifyOrderRefund{JsonText(refund, "id"), request.note, shopify_json::RefundStatuses(refund)};
 }
 

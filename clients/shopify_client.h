@@ -1,8 +1,8 @@
-// The Shopify storefront port (handlers/shopify_storefront.h) on Shopify Admin GraphQL, in what the service needs: read a refund (a refunds/create webhook is only its trigger),
-// list the refunds of orders (reconciliation, retrieve), read an order (line items by SKU, payment transactions) and
-// refundCreate with the @idempotent directive (API 2026-01+), keyed on our NetSuite record, so a retry after an
-// unclear outcome returns the first refund instead of making a second. Every document and its cost budget is in
-// clients/shopify_queries.h.
+// The Shopify storefront port (handlers/shopify_storefront.h) on Shopify Admin GraphQL, in what the service needs: read
+// a refund (a refunds/create webhook is only its trigger), list the refunds of orders (reconciliation, retrieve), read
+// an order (line items by SKU, payment transactions) and refundCreate with the @idempotent directive (API 2026-01+),
+// keyed on our NetSuite record, so a retry after an unclear outcome returns the first refund instead of making a
+// second. Every document and its cost budget is in clients/shopify_queries.h.
 #pragma once
 
 #include <string>

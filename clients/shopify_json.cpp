@@ -1,8 +1,8 @@
 #include "clients/shopify_json.h"
+
 #include "core/json_read.h"
 
 namespace refundsync::shopify_json {
-
 
 std::optional<Money> ShopMoney(simdjson::dom::element set) {
   simdjson::dom::element money;

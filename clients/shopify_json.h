@@ -2,11 +2,11 @@
 // transaction statuses).
 #pragma once
 
+#include <simdjson.h>
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <simdjson.h>
 
 #include "clients/shopify_client.h"
 

@@ -5,8 +5,8 @@
 #include "clients/shopify_client.h"
 #include "clients/shopify_json.h"
 #include "clients/shopify_queries.h"
-#include "core/json_writer.h"
 #include "core/json_read.h"
+#include "core/json_writer.h"
 
 namespace refundsync {
 namespace {
@@ -41,7 +41,8 @@ Result<void> SettleMoney(simdjson::dom::element refund, ShopifyRefundRecord& rec
   if (refund["transactions"].get(transactions)) return {};
   bool more = false;
   if (!transactions["pageInfo"]["hasNextPage"].get_bool().get(more) && more) {
-    return MakeError("upstream_rejected", "Shopify refund " + record.refund_id + " has more transactions than one page holds");
+    return MakeError("upstream_rejected",
+                     "Shopify refund " + record.refund_id + " has more transactions than one page holds");
   }
   simdjson::dom::array nodes;
   if (transactions["nodes"].get_array().get(nodes)) return {};
@@ -102,17 +103,21 @@ Result<std::optional<ShopifyRefundRecord>> ShopifyGraphQlClient::GetRefund(const
       record.refund_id = JsonText(refund, "legacyResourceId");
       record.created_at = JsonText(refund, "createdAt");
       simdjson::dom::element order;
-      if (refund["order"].get(order) || order.is_null()) return MakeError("upstream_unavailable", "Shopify refund without its order");
+      if (refund["order"].get(order) || order.is_null())
+        return MakeError("upstream_unavailable", "Shopify refund without its order");
       record.order_id = JsonText(order, "legacyResourceId");
       simdjson::dom::element set;
-      if (refund["totalRefundedSet"].get(set)) return MakeError("upstream_unavailable", "Shopify refund without a total");
+      if (refund["totalRefundedSet"].get(set))
+        return MakeError("upstream_unavailable", "Shopify refund without a total");
       auto total = ShopMoney(set);
-      if (!total) return MakeError("invalid_amount", "Shopify refund " + numeric_refund_id + " has an unreadable total");
+      if (!total)
+        return MakeError("invalid_amount", "Shopify refund " + numeric_refund_id + " has an unreadable total");
       record.amount = *total;
       std::int64_t shipping = 0;
       bool more_shipping = false;
       if (!refund["refundShippingLines"]["pageInfo"]["hasNextPage"].get_bool().get(more_shipping) && more_shipping) {
-        return MakeError("upstream_rejected", "Shopify refund " + numeric_refund_id + " has more shipping lines than one page holds");
+        return MakeError("upstream_rejected",
+                         "Shopify refund " + numeric_refund_id + " has more shipping lines than one page holds");
       }
       simdjson::dom::array shipping_lines;
       if (!refund["refundShippingLines"]["nodes"].get_array().get(shipping_lines)) {
@@ -120,7 +125,8 @@ Result<std::optional<ShopifyRefundRecord>> ShopifyGraphQlClient::GetRefund(const
           if (!line["subtotalAmountSet"].get(set)) {
             auto money = ShopMoney(set);
             if (!money || !AddMinorUnits(shipping, money->minor_units)) {
-              return MakeError("invalid_amount", "Shopify refund " + numeric_refund_id + " has an unreadable shipping amount");
+              return MakeError("invalid_amount",
+                               "Shopify refund " + numeric_refund_id + " has an unreadable shipping amount");
             }
           }
         }
@@ -132,7 +138,8 @@ Result<std::optional<ShopifyRefundRecord>> ShopifyGraphQlClient::GetRefund(const
     if (refund["refundLineItems"].get(lines)) break;
     simdjson::dom::array nodes;
     if (!lines["nodes"].get_array().get(nodes) && !AppendRefundLines(nodes, record.lines)) {
-      return MakeError("invalid_amount", "Shopify refund " + numeric_refund_id + " has a line whose amount is unreadable");
+      return MakeError("invalid_amount",
+                       "Shopify refund " + numeric_refund_id + " has a line whose amount is unreadable");
     }
     bool has_next = false;
     if (lines["pageInfo"]["hasNextPage"].get_bool().get(has_next) || !has_next) break;
@@ -159,7 +166,8 @@ Result<std::vector<ShopifyRefundRef>> ShopifyGraphQlClient::RefundIdsOfOrdersUpd
     simdjson::dom::parser parser;
     simdjson::dom::element root = parser.parse(*data);
     simdjson::dom::array orders;
-    if (root["orders"]["nodes"].get_array().get(orders)) return MakeError("upstream_unavailable", "orders answer without nodes");
+    if (root["orders"]["nodes"].get_array().get(orders))
+      return MakeError("upstream_unavailable", "orders answer without nodes");
     for (auto order : orders) {
       const std::string order_id = JsonText(order, "legacyResourceId");
       auto refs = RefundRefs(order_id, order);

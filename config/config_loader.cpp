@@ -1,13 +1,13 @@
 #include "config/config_loader.h"
 
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include <fstream>
 #include <map>
 #include <regex>
 #include <sstream>
-
-#include <openssl/bio.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include "config/yaml_reader.h"
 #include "core/external_id.h"
@@ -269,8 +269,8 @@ void ReadAccounts(YamlMapReader& root, Config& config, ConfigErrors& errors) {
       if (!templates[a].id_template.Overlaps(templates[b].id_template)) continue;
       const AccountConfig& first = config.accounts[a];
       const AccountConfig& second = config.accounts[b];
-      errors.push_back("accounts[" + std::to_string(templates[b].index) + "].order_external_id: " +
-                       Quote(templates[b].text) + " for account " + Quote(second.id) +
+      errors.push_back("accounts[" + std::to_string(templates[b].index) +
+                       "].order_external_id: " + Quote(templates[b].text) + " for account " + Quote(second.id) +
                        " can match the same external ids as account " + Quote(first.id) + " (" +
                        templates[a].id_template.Example() + " vs " + templates[b].id_template.Example() +
                        "); make the templates distinct");
@@ -313,9 +313,10 @@ void ReadAdmin(YamlMapReader& root, Config& config, ConfigErrors& errors) {
 void CheckOrderLease(const Config& config, ConfigErrors& errors) {
   const Duration needed = kNetSuiteRequestsPerPostAtMost * config.netsuite.timeout;
   if (config.worker_order_lease < needed) {
-    errors.push_back("worker.order_lease: " + FormatDuration(config.worker_order_lease) + " does not outlast a refund's " +
-                     std::to_string(kNetSuiteRequestsPerPostAtMost) + " NetSuite requests of up to netsuite.timeout (" +
-                     FormatDuration(config.netsuite.timeout) + ") each: set it to at least " + FormatDuration(needed));
+    errors.push_back("worker.order_lease: " + FormatDuration(config.worker_order_lease) +
+                     " does not outlast a refund's " + std::to_string(kNetSuiteRequestsPerPostAtMost) +
+                     " NetSuite requests of up to netsuite.timeout (" + FormatDuration(config.netsuite.timeout) +
+                     ") each: set it to at least " + FormatDuration(needed));
   }
 }
 
@@ -331,14 +332,12 @@ void ReadTunables(YamlMapReader& root, Config& config, ConfigErrors& errors) {
   section("limits", [&](YamlMapReader& r) {
     config.max_body_bytes = r.Integer("max_body_bytes", 1, 64 << 20).value_or(config.max_body_bytes);
   });
-  section("dedupe", [&](YamlMapReader& r) {
-    config.dedupe_window = r.DurationValue("window").value_or(config.dedupe_window);
-  });
+  section("dedupe",
+          [&](YamlMapReader& r) { config.dedupe_window = r.DurationValue("window").value_or(config.dedupe_window); });
   section("captures", [&](YamlMapReader& r) {
     config.captures_max_entries = r.Integer("max_entries", 0, 100'000'000).value_or(config.captures_max_entries);
     config.captures_max_age = r.DurationValue("max_age").value_or(config.captures_max_age);
-    config.captures_max_bytes =
-        r.ByteSize("max_bytes", 0, std::int64_t{1} << 40).value_or(config.captures_max_bytes);
+    config.captures_max_bytes = r.ByteSize("max_bytes", 0, std::int64_t{1} << 40).value_or(config.captures_max_bytes);
     // Each of the 8 shard streams gets 9/80 of it and always keeps its newest capture: room for one whole body.
     if (config.captures_max_bytes < 10 * config.max_body_bytes) {
       r.Fail("max_bytes", "must be at least 10 times limits.max_body_bytes (" +
@@ -368,9 +367,9 @@ void ReadTunables(YamlMapReader& root, Config& config, ConfigErrors& errors) {
     config.http_header_timeout = r.DurationValue("header_timeout").value_or(config.http_header_timeout);
     config.http_body_timeout = r.DurationValue("body_timeout").value_or(config.http_body_timeout);
     config.http_keepalive_timeout = r.DurationValue("keepalive_timeout").value_or(config.http_keepalive_timeout);
-    for (const auto& [key, value] : {std::pair{"header_timeout", config.http_header_timeout},
-                                     std::pair{"body_timeout", config.http_body_timeout},
-                                     std::pair{"keepalive_timeout", config.http_keepalive_timeout}}) {
+    for (const auto& [key, value] :
+         {std::pair{"header_timeout", config.http_header_timeout}, std::pair{"body_timeout", config.http_body_timeout},
+          std::pair{"keepalive_timeout", config.http_keepalive_timeout}}) {
       if (value < std::chrono::milliseconds(100)) r.Fail(key, "must be at least 100ms");
     }
   });
@@ -422,8 +421,7 @@ LoadedConfig LoadConfigText(const std::string& yaml_text) {
     document = YAML::Load(yaml_text);
   } catch (const YAML::Exception& e) {
     // The mark is the position; the message never contains file content beyond the offending token.
-    loaded.errors.push_back("the document: not valid YAML at line " + std::to_string(e.mark.line + 1) + ": " +
-                            e.msg);
+    loaded.errors.push_back("the document: not valid YAML at line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
     return loaded;
   }
   try {

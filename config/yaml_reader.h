@@ -5,13 +5,13 @@
 // Secret values never appear in a message; only the path of the file that holds them does.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "core/config.h"
 #include "core/duration.h"

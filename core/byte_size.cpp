@@ -9,8 +9,11 @@
 namespace refundsync {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, std::int64_t>, 5> kUnits = {
-    {{"", 1}, {"B", 1}, {"KiB", std::int64_t{1} << 10}, {"MiB", std::int64_t{1} << 20}, {"GiB", std::int64_t{1} << 30}}};
+constexpr std::array<std::pair<std::string_view, std::int64_t>, 5> kUnits = {{{"", 1},
+                                                                              {"B", 1},
+                                                                              {"KiB", std::int64_t{1} << 10},
+                                                                              {"MiB", std::int64_t{1} << 20},
+                                                                              {"GiB", std::int64_t{1} << 30}}};
 
 }  // namespace
 

@@ -124,7 +124,8 @@ struct Config {
   // Beyond the contract's table: how long an entry may sit with a consumer before another takes it over, and
   // how long a per-order lease lasts (it must outlast the NetSuite calls of one refund).
   Duration worker_claim_idle = std::chrono::seconds(30);
-  Duration worker_order_lease = std::chrono::seconds(120);  // at least kNetSuiteRequestsPerPostAtMost × netsuite.timeout
+  Duration worker_order_lease =
+      std::chrono::seconds(120);  // at least kNetSuiteRequestsPerPostAtMost × netsuite.timeout
   Duration reconcile_interval = std::chrono::minutes(15);
   // Beyond the contract's table: the HTTP server's threads (0: one per core) and its timeouts (a request stalled
   // in its headers, or in its body, is answered 408; a connection idle between requests is closed).

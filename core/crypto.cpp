@@ -1,17 +1,17 @@
 #include "core/crypto.h"
 
-#include <array>
-#include <memory>
-
 #include <openssl/bio.h>
 #include <openssl/bn.h>
-#include <openssl/crypto.h>
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
 #include <openssl/sha.h>
+
+#include <array>
+#include <memory>
 
 namespace refundsync {
 namespace {
@@ -31,7 +31,8 @@ int Base64Value(char c) {
 
 std::string Sha256(std::string_view data) {
   std::string out(SHA256_DIGEST_LENGTH, '\0');
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), reinterpret_cast<unsigned char*>(out.data()));
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+         reinterpret_cast<unsigned char*>(out.data()));
   return out;
 }
 
@@ -217,10 +218,10 @@ bool VerifySignature(EVP_PKEY* key, DigestAlgorithm digest, std::string_view dat
   if (key == nullptr || der_signature.empty()) return false;
   EVP_MD_CTX* context = EVP_MD_CTX_new();
   const EVP_MD* md = digest == DigestAlgorithm::kSha1 ? EVP_sha1() : EVP_sha256();
-  bool ok = EVP_DigestVerifyInit(context, nullptr, md, nullptr, key) == 1 &&
-            EVP_DigestVerify(context, reinterpret_cast<const unsigned char*>(der_signature.data()),
-                             der_signature.size(), reinterpret_cast<const unsigned char*>(data.data()),
-                             data.size()) == 1;
+  bool ok =
+      EVP_DigestVerifyInit(context, nullptr, md, nullptr, key) == 1 &&
+      EVP_DigestVerify(context, reinterpret_cast<const unsigned char*>(der_signature.data()), der_signature.size(),
+                       reinterpret_cast<const unsigned char*>(data.data()), data.size()) == 1;
   EVP_MD_CTX_free(context);
   return ok;
 }

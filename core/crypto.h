@@ -2,20 +2,20 @@
 // base64url, constant-time comparison, and signature verification with PEM public keys.
 #pragma once
 
+#include <openssl/evp.h>
+
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
-#include <openssl/evp.h>
-
 namespace refundsync {
 
 enum class DigestAlgorithm { kSha1, kSha256 };
 
-std::string Sha256(std::string_view data);                        // 32 raw bytes
+std::string Sha256(std::string_view data);                            // 32 raw bytes
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
-std::string HexEncode(std::string_view bytes);                    // lower case
+std::string HexEncode(std::string_view bytes);                        // lower case
 
 std::string Base64Encode(std::string_view bytes);
 // Strict standard base64 with padding; nullopt on any invalid character or length.

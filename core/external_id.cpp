@@ -40,8 +40,8 @@ Result<ExternalIdTemplate> ExternalIdTemplate::Parse(std::string_view text, std:
       out->push_back(text[i]);
       ++i;
     } else {
-      return MakeError("invalid_template", "\"" + std::string(text) +
-                                               "\" may contain only [A-Za-z0-9_-], {account} and {order_id}");
+      return MakeError("invalid_template",
+                       "\"" + std::string(text) + "\" may contain only [A-Za-z0-9_-], {account} and {order_id}");
     }
   }
   if (order_placeholders != 1) {

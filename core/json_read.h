@@ -2,10 +2,10 @@
 // transactions) and upstream answers. A missing or mistyped field reads as empty, never as an exception.
 #pragma once
 
+#include <simdjson.h>
+
 #include <optional>
 #include <string>
-
-#include <simdjson.h>
 
 #include "core/money.h"
 #include "core/webhook_event.h"

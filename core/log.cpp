@@ -1,9 +1,9 @@
 #include "core/log.h"
 
-#include <chrono>
-
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <chrono>
 
 #include "core/json_writer.h"
 #include "core/time.h"
@@ -81,9 +81,9 @@ void AppendText(std::string& line, std::string_view key, std::string_view value)
 void Write(spdlog::level::level_enum level, std::string_view name, std::string_view event, Fields fields) {
   auto logger = Logger();
   if (!logger->should_log(level)) return;
-  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  const auto now =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   logger->log(level, "{}", FormatLine(g_format, name, event, fields, now));
 }
 

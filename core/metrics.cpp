@@ -77,7 +77,7 @@ MetricsRegistry::Family& MetricsRegistry::FamilyFor(const std::string& name, con
 }
 
 Counter& MetricsRegistry::CachedCounter(std::string_view name, std::string_view help, std::string_view label1,
-                                       std::string_view value1, std::string_view label2, std::string_view value2) {
+                                        std::string_view value1, std::string_view label2, std::string_view value2) {
   struct Entry {
     const MetricsRegistry* registry;
     std::string name, value1, value2;
@@ -89,8 +89,9 @@ Counter& MetricsRegistry::CachedCounter(std::string_view name, std::string_view 
       return *entry.counter;
     }
   }
-  Counter& counter = CounterFor(std::string(name), std::string(help),
-                                {{std::string(label1), std::string(value1)}, {std::string(label2), std::string(value2)}});
+  Counter& counter =
+      CounterFor(std::string(name), std::string(help),
+                 {{std::string(label1), std::string(value1)}, {std::string(label2), std::string(value2)}});
   cache.push_back({this, std::string(name), std::string(value1), std::string(value2), &counter});
   return counter;
 }
@@ -129,7 +130,8 @@ std::string MetricsRegistry::RenderPrometheus() const {
   for (const auto& [name, family] : families_) {
     out += "# HELP " + name + " " + family.help + "\n";
     out += "# TYPE " + name + " " + family.type + "\n";
-    for (const auto& [labels, counter] : family.counters) out += fmt::format("{}{} {}\n", name, labels, counter->value());
+    for (const auto& [labels, counter] : family.counters)
+      out += fmt::format("{}{} {}\n", name, labels, counter->value());
     for (const auto& [labels, gauge] : family.gauges) out += fmt::format("{}{} {}\n", name, labels, gauge->value());
     if (family.callback) out += fmt::format("{} {}\n", name, family.callback());
     for (const auto& [labels, histogram] : family.histograms) {
@@ -137,8 +139,8 @@ std::string MetricsRegistry::RenderPrometheus() const {
       const std::string inner = labels.empty() ? "" : labels.substr(1, labels.size() - 2) + ",";
       const auto counts = histogram->CumulativeCounts();
       for (std::size_t i = 0; i < counts.size(); ++i) {
-        out += fmt::format("{}_bucket{{{}le=\"{}\"}} {}\n", name, inner, FormatBound(histogram->bounds()[i]),
-                           counts[i]);
+        out +=
+            fmt::format("{}_bucket{{{}le=\"{}\"}} {}\n", name, inner, FormatBound(histogram->bounds()[i]), counts[i]);
       }
       out += fmt::format("{}_bucket{{{}le=\"+Inf\"}} {}\n", name, inner, histogram->count());
       out += fmt::format("{}_sum{} {}\n", name, labels, histogram->sum());

@@ -71,8 +71,8 @@ class MetricsRegistry {
 
   // CounterFor with two labels, for request paths: the handle is looked up once per thread and label values,
   // then found again by comparing in place (no lock, no allocation; both showed in the ingress profile).
-  Counter& CachedCounter(std::string_view name, std::string_view help, std::string_view label1,
-                         std::string_view value1, std::string_view label2, std::string_view value2);
+  Counter& CachedCounter(std::string_view name, std::string_view help, std::string_view label1, std::string_view value1,
+                         std::string_view label2, std::string_view value2);
 
  private:
   struct Family {

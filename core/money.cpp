@@ -126,8 +126,8 @@ std::string FormatDecimal(const Money& money) {
   const int exponent = CurrencyExponent(money.currency);
   const bool negative = money.minor_units < 0;
   // Work on the unsigned magnitude so INT64_MIN does not overflow.
-  std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(money.minor_units)
-                                     : static_cast<std::uint64_t>(money.minor_units);
+  std::uint64_t magnitude =
+      negative ? 0 - static_cast<std::uint64_t>(money.minor_units) : static_cast<std::uint64_t>(money.minor_units);
   std::string digits = std::to_string(magnitude);
   if (exponent > 0) {
     if (static_cast<int>(digits.size()) <= exponent) digits.insert(0, exponent + 1 - digits.size(), '0');

@@ -51,8 +51,8 @@ inline Error MakeError(std::string code, std::string message) { return Error(std
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}          // NOLINT: implicit like std::expected
-  Result(Error error) : state_(std::move(error)) {}      // NOLINT
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit like std::expected
+  Result(Error error) : state_(std::move(error)) {}  // NOLINT
 
   bool has_value() const { return std::holds_alternative<T>(state_); }
   explicit operator bool() const { return has_value(); }

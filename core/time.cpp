@@ -1,9 +1,9 @@
 #include "core/time.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <ctime>
-
-#include <fmt/format.h>
 
 namespace refundsync {
 namespace {
@@ -34,9 +34,8 @@ std::optional<std::int64_t> ParseRfc3339Ms(std::string_view text) {
   std::int64_t offset_seconds = 0;
   if (text.size() > 10) {
     int hour = 0, minute = 0, second = 0;
-    if ((text[10] != 'T' && text[10] != 't' && text[10] != ' ') || !ReadInt(text, 11, 2, hour) ||
-        text.size() < 19 || text[13] != ':' || !ReadInt(text, 14, 2, minute) || text[16] != ':' ||
-        !ReadInt(text, 17, 2, second)) {
+    if ((text[10] != 'T' && text[10] != 't' && text[10] != ' ') || !ReadInt(text, 11, 2, hour) || text.size() < 19 ||
+        text[13] != ':' || !ReadInt(text, 14, 2, minute) || text[16] != ':' || !ReadInt(text, 17, 2, second)) {
       return std::nullopt;
     }
     if (hour > 23 || minute > 59 || second > 60) return std::nullopt;

@@ -15,9 +15,14 @@ constexpr std::pair<TxStatus, std::string_view> kStatuses[] = {{TxStatus::kImpor
                                                                {TxStatus::kSkipped, "skipped"}};
 
 void WriteMoney(JsonWriter& json, std::string_view key, const Money& money) {
-  json.Key(key).BeginObject().Key("minor_units").Int(money.minor_units).Key("currency").String(money.currency).EndObject();
+  json.Key(key)
+      .BeginObject()
+      .Key("minor_units")
+      .Int(money.minor_units)
+      .Key("currency")
+      .String(money.currency)
+      .EndObject();
 }
-
 
 // Transactions stored before the typed fields existed kept these facts in their history notes only.
 void ReadLegacyCutover(Transaction& tx) {
@@ -86,7 +91,13 @@ std::string ToJson(const Transaction& tx) {
   json.EndArray();
   json.Key("status").String(TxStatusName(tx.status));
   if (tx.error) {
-    json.Key("error").BeginObject().Key("code").String(tx.error->code).Key("message").String(tx.error->message).EndObject();
+    json.Key("error")
+        .BeginObject()
+        .Key("code")
+        .String(tx.error->code)
+        .Key("message")
+        .String(tx.error->message)
+        .EndObject();
   } else {
     json.Key("error").Null();
   }
@@ -132,7 +143,8 @@ Result<Transaction> TransactionFromJson(const std::string& text) {
     for (auto line : lines) tx.lines.push_back(JsonRefundLine(line));
   }
   tx.status = ParseTxStatus(JsonText(root, "status")).value_or(TxStatus::kFailed);
-  if (!root["error"].get(element) && element.is_object()) tx.error = Error{JsonText(element, "code"), JsonText(element, "message")};
+  if (!root["error"].get(element) && element.is_object())
+    tx.error = Error{JsonText(element, "code"), JsonText(element, "message")};
   std::int64_t number = 0;
   if (!root["attempts"].get_int64().get(number)) tx.attempts = static_cast<int>(number);
   if (!root["created_ms"].get_int64().get(number)) tx.created_ms = number;

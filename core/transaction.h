@@ -30,14 +30,14 @@ inline constexpr std::string_view kEbayIssuingNote = "issuing an eBay refund; re
 inline constexpr std::string_view kEbayNotIssuedNote = "nothing issued on eBay";
 
 struct Transaction {
-  std::string id;             // stable: derived from account + source record
+  std::string id;  // stable: derived from account + source record
   std::string account;
-  std::string direction;      // to_netsuite | from_netsuite
-  std::string source_record;  // "shopify:refund:123", "ebay:refund:5XX", "netsuite:creditmemo:456"
-  std::string target_record;  // once posted: "netsuite:cashrefund:789"
-  std::string order_id;       // storefront order id
-  std::string sales_order;    // NetSuite internal id
-  std::string billed_record;  // "cashSale:123" or "invoice:456"
+  std::string direction;          // to_netsuite | from_netsuite
+  std::string source_record;      // "shopify:refund:123", "ebay:refund:5XX", "netsuite:creditmemo:456"
+  std::string target_record;      // once posted: "netsuite:cashrefund:789"
+  std::string order_id;           // storefront order id
+  std::string sales_order;        // NetSuite internal id
+  std::string billed_record;      // "cashSale:123" or "invoice:456"
   std::string source_created_at;  // RFC 3339, as the source said
   Money amount;
   std::optional<Money> shipping;

@@ -46,7 +46,7 @@ struct WebhookEvent {
   std::vector<RefundLine> lines;
 
   // NetSuite records.
-  std::string record_type;   // cashrefund | creditmemo
+  std::string record_type;  // cashrefund | creditmemo
   std::string record_id;
   std::string record_event;  // create | edit | delete
 

@@ -10,11 +10,14 @@ Result<RefundContext> AdminActions::BilledContext(const AccountConfig& account, 
   auto id_template = ExternalIdTemplate::Parse(account.order_external_id, account.id);
   if (!id_template) return MakeError("order_not_synced", id_template.error().message);
   const std::string external_id = id_template->Render(order_id);
-  if (!IsIdentifier(external_id)) return MakeError("order_not_synced", "order " + order_id + " has no valid external id");
+  if (!IsIdentifier(external_id))
+    return MakeError("order_not_synced", "order " + order_id + " has no valid external id");
   auto context = ledger_.LoadRefundContext(external_id);
   if (!context) return context.error();
-  if (!context->sales_order) return MakeError("order_not_synced", "order " + order_id + " was not previously synced to NetSuite");
-  if (!context->billed) return MakeError("order_not_billed", "order " + order_id + " is not billed in NetSuite (no invoice or cash sale)");
+  if (!context->sales_order)
+    return MakeError("order_not_synced", "order " + order_id + " was not previously synced to NetSuite");
+  if (!context->billed)
+    return MakeError("order_not_billed", "order " + order_id + " is not billed in NetSuite (no invoice or cash sale)");
   return context;
 }
 
@@ -50,7 +53,8 @@ Result<RetrieveResult> AdminActions::Retrieve(const std::string& account_id, con
   if (account->direction != wanted) {
     return MakeError("direction_mismatch", "account " + account_id + " syncs refunds " +
                                                std::string(DirectionName(account->direction)) + "; retrieving from " +
-                                               (source == "netsuite" ? "NetSuite" : "the storefront") + " contradicts it");
+                                               (source == "netsuite" ? "NetSuite" : "the storefront") +
+                                               " contradicts it");
   }
   const std::int64_t now = clock_.NowMs();
   if (source == "storefront") {
@@ -83,8 +87,9 @@ Result<RetrieveResult> AdminActions::Retrieve(const std::string& account_id, con
         }
         auto refund = client->second->GetRefund(ref.refund_id);
         if (!refund) return refund.error();
-        if (!*refund) return MakeError("upstream_rejected", "Shopify lists refund " + ref.refund_id + " of order " + order_id +
-                                                                " but does not show it");
+        if (!*refund)
+          return MakeError("upstream_rejected",
+                           "Shopify lists refund " + ref.refund_id + " of order " + order_id + " but does not show it");
         fresh.push_back(TransactionFromShopifyRecord(*account, **refund, now));
       }
     }
@@ -94,8 +99,9 @@ Result<RetrieveResult> AdminActions::Retrieve(const std::string& account_id, con
   auto context = BilledContext(*account, order_id);
   if (!context) return context.error();
   if (context->refunds.empty()) {
-    return MakeError("no_refund_record", "order " + order_id + " has no cash refund or credit memo generated from its " +
-                                             "billed record (" + context->billed->type + " " + context->billed->id + ")");
+    return MakeError("no_refund_record",
+                     "order " + order_id + " has no cash refund or credit memo generated from its " +
+                         "billed record (" + context->billed->type + " " + context->billed->id + ")");
   }
   std::vector<Transaction> fresh;
   for (const auto& refund : context->refunds) {

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "handlers/ebay_storefront.h"
-#include "handlers/shopify_storefront.h"
 #include "handlers/netsuite_ledger.h"
 #include "handlers/refund_processor.h"
+#include "handlers/shopify_storefront.h"
 
 namespace refundsync {
 
@@ -21,9 +21,14 @@ struct RetrieveResult {
 class AdminActions {
  public:
   AdminActions(const Config& config, const RefundProcessor& processor, NetSuiteLedger& ledger,
-               std::map<std::string, ShopifyStorefront*> shopify, std::map<std::string, EbayStorefront*> ebay, const Clock& clock)
-      : config_(config), processor_(processor), ledger_(ledger), shopify_(std::move(shopify)),
-        ebay_(std::move(ebay)), clock_(clock) {}
+               std::map<std::string, ShopifyStorefront*> shopify, std::map<std::string, EbayStorefront*> ebay,
+               const Clock& clock)
+      : config_(config),
+        processor_(processor),
+        ledger_(ledger),
+        shopify_(std::move(shopify)),
+        ebay_(std::move(ebay)),
+        clock_(clock) {}
 
   // Errors: unknown_account, direction_mismatch, order_not_synced, order_not_billed, no_refund_record, and
   // upstream failures. Ignores sync_since (an explicit operator action); posts per the account's auto_post.

@@ -52,7 +52,9 @@ Result<ReconcileReport> EbayReconciler::RunOnce(const AccountConfig& account, Sy
   // Only after every order was imported: a pass that fails midway is repeated from the old checkpoint.
   if (auto set = store.SetCheckpoint(account.id, started); !set) return set.error();
   (void)store.ReleaseRunnerLease(account.id, holder);
-  log::Info("reconcile_done", {{"account", account.id}, {"since", report.since}, {"orders", report.orders},
+  log::Info("reconcile_done", {{"account", account.id},
+                               {"since", report.since},
+                               {"orders", report.orders},
                                {"refunds_seen", report.refunds_seen}});
   return report;
 }

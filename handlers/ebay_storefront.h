@@ -17,7 +17,7 @@ struct EbayRefund {
   std::string refund_id;
   std::string status;  // PENDING | REFUNDED | FAILED
   Money amount;
-  std::string date;    // RFC 3339
+  std::string date;          // RFC 3339
   std::string amount_error;  // the amount as eBay wrote it is not a refund amount (invalid_amount): why
   // eBay lists a line's refund without an amount until the buyer is due one (LineItemRefund.amount: "only returned
   // if the buyer is due a refund"): not imported yet, as if pending.
@@ -35,7 +35,6 @@ struct EbayLineItem {
   // line-item refund here, and not in paymentSummary.refunds (Fulfillment OAS, OrderRefund.refundId).
   std::vector<EbayRefund> refunds;
 };
-
 
 struct EbayOrder {
   std::string order_id;

@@ -88,7 +88,8 @@ PostOutcome SettleUnclearIssue(EbayStorefront& ebay, const Transaction& tx, cons
     }
   }
   return FailedOutcome("upstream_unknown", "eBay issue_refund on order " + tx.order_id + " ended unclearly (" +
-                                               refused.message + ") and no new refund shows yet; check eBay, then post");
+                                               refused.message +
+                                               ") and no new refund shows yet; check eBay, then post");
 }
 
 }  // namespace
@@ -101,7 +102,8 @@ PostOutcome FromNetSuiteHandler::PostToEbay(const AccountConfig& account, const 
   // 1. The order as eBay shows it now.
   auto read = ebay.GetOrder(tx.order_id);
   if (!read) return FailedOutcome(read.error());
-  if (!*read) return FailedOutcome("order_not_synced", "eBay has no order " + tx.order_id + " for account " + account.id);
+  if (!*read)
+    return FailedOutcome("order_not_synced", "eBay has no order " + tx.order_id + " for account " + account.id);
   const EbayOrder& order = **read;
 
   // 2. Issued by an earlier attempt: follow that refund.
@@ -110,7 +112,8 @@ PostOutcome FromNetSuiteHandler::PostToEbay(const AccountConfig& account, const 
     for (const auto& refund : order.refunds) {
       if (refund.refund_id == id) return Judge(tx, refund);
     }
-    return FailedOutcome("upstream_unknown", "eBay refund " + id + " is not on order " + tx.order_id + "; check it in eBay");
+    return FailedOutcome("upstream_unknown",
+                         "eBay refund " + id + " is not on order " + tx.order_id + "; check it in eBay");
   }
 
   // 3. An earlier attempt stopped between noting the order's refunds and storing the answer: a refund of our
@@ -138,8 +141,9 @@ PostOutcome FromNetSuiteHandler::PostToEbay(const AccountConfig& account, const 
   std::vector<std::string> before_ids;
   for (const auto& refund : order.refunds) before_ids.push_back(refund.refund_id);
   if (!before(before_ids)) {
-    return NothingIssued(FailedOutcome("upstream_unavailable", std::string(kEbayNotIssuedNote) +
-                                       ": could not note the order's refunds before issuing, nothing sent"));
+    return NothingIssued(FailedOutcome(
+        "upstream_unavailable",
+        std::string(kEbayNotIssuedNote) + ": could not note the order's refunds before issuing, nothing sent"));
   }
   auto issued = ebay.IssueRefund(EbayRefundRequest{tx.order_id, "NetSuite " + tx.source_record, tx.amount});
   if (issued) return Judge(tx, EbayRefund{issued->refund_id, issued->status, tx.amount, "", "", false});

@@ -28,8 +28,9 @@ PostOutcome JudgeShopifyRefund(const Transaction& tx, const ShopifyOrderRefund& 
       judged.note = named + " is pending at the payment gateway; checking again later";
       return judged;
     case RefundMoney::kFailed:
-      return FailedOutcome("upstream_rejected", named + " has a failed refund transaction: the payment gateway declined "
-                                                 "it, nothing went back to the buyer");
+      return FailedOutcome("upstream_rejected", named +
+                                                    " has a failed refund transaction: the payment gateway declined "
+                                                    "it, nothing went back to the buyer");
     case RefundMoney::kUnknown:
       break;
   }
@@ -46,10 +47,12 @@ std::optional<PostOutcome> AddShopifyLines(const GenericItems& generic, const Tr
     for (const auto& item : shop.line_items) {
       if (!line.sku.empty() && item.sku == line.sku) match = &item;
     }
-    if (match == nullptr) return FailedOutcome("unknown_line_item", "SKU \"" + line.sku + "\" is not on Shopify order " + tx.order_id);
+    if (match == nullptr)
+      return FailedOutcome("unknown_line_item", "SKU \"" + line.sku + "\" is not on Shopify order " + tx.order_id);
     if (line.quantity > match->refundable_quantity) {
       return FailedOutcome("amount_mismatch", "Shopify can refund only " + std::to_string(match->refundable_quantity) +
-                                                  " of SKU " + line.sku + ", NetSuite refunded " + std::to_string(line.quantity));
+                                                  " of SKU " + line.sku + ", NetSuite refunded " +
+                                                  std::to_string(line.quantity));
     }
     request.lines.emplace_back(match->id, line.quantity);
   }
@@ -58,7 +61,8 @@ std::optional<PostOutcome> AddShopifyLines(const GenericItems& generic, const Tr
 
 // The refund goes back against the order's first successful sale or capture, and only up to what was paid and
 // not refunded yet.
-std::optional<PostOutcome> AgainstPayment(const Transaction& tx, const ShopifyOrder& shop, ShopifyRefundRequest& request) {
+std::optional<PostOutcome> AgainstPayment(const Transaction& tx, const ShopifyOrder& shop,
+                                          ShopifyRefundRequest& request) {
   std::int64_t paid = 0;
   for (const auto& transaction : shop.transactions) {
     if ((transaction.kind == "SALE" || transaction.kind == "CAPTURE") && transaction.status == "SUCCESS") {
@@ -69,7 +73,8 @@ std::optional<PostOutcome> AgainstPayment(const Transaction& tx, const ShopifyOr
       if (!AddMinorUnits(paid, transaction.amount.minor_units)) paid = std::numeric_limits<std::int64_t>::max();
     }
   }
-  if (request.parent_transaction.empty()) return FailedOutcome("amount_mismatch", "Shopify order " + tx.order_id + " has no payment to refund");
+  if (request.parent_transaction.empty())
+    return FailedOutcome("amount_mismatch", "Shopify order " + tx.order_id + " has no payment to refund");
   const std::int64_t refundable = paid - shop.refunded.minor_units;
   if (tx.amount.minor_units <= refundable) return std::nullopt;
   return FailedOutcome("amount_mismatch", "the storefront can refund at most " +
@@ -79,8 +84,8 @@ std::optional<PostOutcome> AgainstPayment(const Transaction& tx, const ShopifyOr
 
 }  // namespace
 
-Result<ResolvedNetSuiteRefund> FromNetSuiteHandler::Resolve(const std::string& record_type, const std::string& record_id,
-                                                        std::int64_t now_ms) const {
+Result<ResolvedNetSuiteRefund> FromNetSuiteHandler::Resolve(const std::string& record_type,
+                                                            const std::string& record_id, std::int64_t now_ms) const {
   const std::string type = NetSuiteRestType(record_type);
   const std::string source_record = "netsuite:" + record_type + ":" + record_id;
   auto refund = ledger_.ReadRefund(type, record_id);
@@ -134,11 +139,11 @@ Result<ResolvedNetSuiteRefund> FromNetSuiteHandler::Resolve(const std::string& r
 }
 
 PostOutcome FromNetSuiteHandler::Post(const AccountConfig& account, const Transaction& tx,
-                                  const BeforeIrreversible& before) const {
+                                      const BeforeIrreversible& before) const {
   if (account.channel == Channel::kEbay) return PostToEbay(account, tx, before);
   if (account.channel != Channel::kShopify) {
-    return FailedOutcome("upstream_rejected", "posting NetSuite refunds to " + std::string(ChannelName(account.channel)) +
-                                           " is not built yet");
+    return FailedOutcome("upstream_rejected", "posting NetSuite refunds to " +
+                                                  std::string(ChannelName(account.channel)) + " is not built yet");
   }
   return PostToShopify(account, tx);
 }
@@ -167,7 +172,8 @@ PostOutcome FromNetSuiteHandler::PostToShopify(const AccountConfig& account, con
 
   // 3. The refund request: the items by SKU, against the order's payment, within what remains refundable.
   if (shop.currency != tx.amount.currency) {
-    return FailedOutcome("amount_mismatch", "the NetSuite refund is in " + tx.amount.currency + ", the order in " + shop.currency);
+    return FailedOutcome("amount_mismatch",
+                         "the NetSuite refund is in " + tx.amount.currency + ", the order in " + shop.currency);
   }
   ShopifyRefundRequest request;
   request.order_id = shop.id;

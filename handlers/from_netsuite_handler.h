@@ -12,12 +12,12 @@
 #include <optional>
 #include <string>
 
-#include "handlers/ebay_storefront.h"
-#include "handlers/shopify_storefront.h"
 #include "core/config.h"
 #include "core/transaction.h"
-#include "handlers/to_netsuite_handler.h"
+#include "handlers/ebay_storefront.h"
 #include "handlers/netsuite_ledger.h"
+#include "handlers/shopify_storefront.h"
+#include "handlers/to_netsuite_handler.h"
 
 namespace refundsync {
 
@@ -29,7 +29,7 @@ struct ResolvedNetSuiteRefund {
 class FromNetSuiteHandler {
  public:
   FromNetSuiteHandler(const Config& config, NetSuiteLedger& ledger, std::map<std::string, ShopifyStorefront*> shopify,
-                  std::map<std::string, EbayStorefront*> ebay)
+                      std::map<std::string, EbayStorefront*> ebay)
       : config_(config), ledger_(ledger), shopify_(std::move(shopify)), ebay_(std::move(ebay)) {}
 
   // Called right before an upstream call that cannot be undone or deduplicated (eBay issue_refund), with the

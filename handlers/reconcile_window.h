@@ -8,8 +8,8 @@
 
 namespace refundsync {
 
-inline Result<std::int64_t> ReconcileStart(const AccountConfig& account, const std::string& scope,
-                                           SyncStore& store, std::int64_t now_ms) {
+inline Result<std::int64_t> ReconcileStart(const AccountConfig& account, const std::string& scope, SyncStore& store,
+                                           std::int64_t now_ms) {
   constexpr std::int64_t kOverlapMs = 120'000;
   auto checkpoint = store.Checkpoint(scope);
   if (!checkpoint) return checkpoint.error();

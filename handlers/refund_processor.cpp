@@ -16,7 +16,6 @@ constexpr std::int64_t kLeaseBusyRetryMs = 200;
 
 bool Finished(TxStatus status) { return status == TxStatus::kPosted || status == TxStatus::kSkipped; }
 
-
 }  // namespace
 
 namespace {
@@ -32,8 +31,8 @@ std::optional<PostOutcome> JudgeAmount(const Transaction& tx) {
   if (tx.error && tx.error->kind == ErrorKind::kInvalidArgument) {  // invalid_amount since it was read
     outcome.error = tx.error;
   } else if (tx.amount.minor_units < 0 || !IsKnownCurrency(tx.amount.currency)) {
-    outcome.error = Error{"invalid_amount", "the refund amount " + FormatDecimal(tx.amount) + " " +
-                                                tx.amount.currency + " is not a refund amount; nothing was posted"};
+    outcome.error = Error{"invalid_amount", "the refund amount " + FormatDecimal(tx.amount) + " " + tx.amount.currency +
+                                                " is not a refund amount; nothing was posted"};
   } else if (tx.amount.minor_units == 0) {
     outcome.status = TxStatus::kSkipped;
     outcome.note = "nothing to do: no money was refunded";
@@ -64,7 +63,8 @@ std::int64_t RefundProcessor::Backoff(int attempts, std::int64_t retry_after_ms)
   std::int64_t delay = initial;
   for (int i = 1; i < attempts && delay < cap; ++i) delay *= 2;
   delay = std::min(delay, cap);
-  const std::int64_t jittered = delay / 2 + static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(delay / 2 + 1));
+  const std::int64_t jittered =
+      delay / 2 + static_cast<std::int64_t>(random() % static_cast<std::uint64_t>(delay / 2 + 1));
   return std::max(jittered, retry_after_ms);
 }
 
@@ -84,8 +84,8 @@ Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, SyncStore& 
         // refunds/create is a trigger: what was refunded is read from Shopify, whatever the payload carries (from
         // API 2024-10 it leaves refunded shipping out). Other accounts keep the payload: the policy skips it, or
         // it is our own refund coming back, and nothing is posted from it.
-        return ImportShopifyRefund(*account, event.refund_id, TransactionFromShopifyRefund(*account, event, clock_.NowMs()),
-                                   store, true);
+        return ImportShopifyRefund(*account, event.refund_id,
+                                   TransactionFromShopifyRefund(*account, event, clock_.NowMs()), store, true);
       }
       if (!event.amount && event.amount_error.empty()) {
         log::Info("refund_without_money", {{"account", account->id}, {"refund", event.refund_id}});
@@ -129,9 +129,8 @@ Result<int> RefundProcessor::ImportEbayOrder(const AccountConfig& account, const
   return imported;
 }
 
-Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const Transaction& fresh,
-                                            SyncStore& store, bool automatic, SourceSystem source,
-                                            bool just_read) const {
+Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const Transaction& fresh, SyncStore& store,
+                                            bool automatic, SourceSystem source, bool just_read) const {
   // Decide before storing, so a stored `imported` always means "passed the policy and the cut-over".
   Transaction candidate = fresh;
   const std::int64_t now = clock_.NowMs();
@@ -151,9 +150,9 @@ Result<Transaction> RefundProcessor::Import(const AccountConfig& account, const 
     // Compared in whole seconds: NetSuite writes record times without milliseconds, so a refund made in the
     // cut-over's own second would otherwise count as before it.
     if (refunded_at && *refunded_at / 1000 < cutover / 1000) {
-      candidate.Record(now, TxStatus::kSkipped, "refund of " + candidate.source_created_at + " " +
-                                                    std::string(kCutoverNote) + " (" + FormatRfc3339Ms(cutover) +
-                                                    "); an operator can retrieve it");
+      candidate.Record(now, TxStatus::kSkipped,
+                       "refund of " + candidate.source_created_at + " " + std::string(kCutoverNote) + " (" +
+                           FormatRfc3339Ms(cutover) + "); an operator can retrieve it");
       candidate.skipped_for_cutover = true;
     }
   }
@@ -201,7 +200,8 @@ void RefundProcessor::ObserveStages() const {
       .Observe(seconds(times.upstream));
 }
 
-std::optional<std::int64_t> RefundProcessor::RecordOutcome(Transaction& tx, const PostOutcome& outcome, bool& dead) const {
+std::optional<std::int64_t> RefundProcessor::RecordOutcome(Transaction& tx, const PostOutcome& outcome,
+                                                           bool& dead) const {
   const std::int64_t now = clock_.NowMs();
   if (outcome.nothing_issued) tx.ebay_refunds_before_issue.reset();
   if (!outcome.sales_order.empty()) tx.sales_order = outcome.sales_order;
@@ -220,11 +220,12 @@ std::optional<std::int64_t> RefundProcessor::RecordOutcome(Transaction& tx, cons
   } else if (outcome.status == TxStatus::kPosted) {
     tx.target_record = outcome.target_record;
     tx.error.reset();
-    tx.Record(now, TxStatus::kPosted, "posted as " + outcome.target_record + (outcome.note.empty() ? "" : "; " + outcome.note));
+    tx.Record(now, TxStatus::kPosted,
+              "posted as " + outcome.target_record + (outcome.note.empty() ? "" : "; " + outcome.note));
     Count("posted");
     metrics_
-        .HistogramFor("refundsync_refund_seconds", "From a refund's arrival to its posting", {{"direction", tx.direction}},
-                      RefundSecondsBuckets())
+        .HistogramFor("refundsync_refund_seconds", "From a refund's arrival to its posting",
+                      {{"direction", tx.direction}}, RefundSecondsBuckets())
         .Observe(static_cast<double>(std::max<std::int64_t>(0, now - tx.created_ms)) / 1000.0);
   } else {
     tx.error = outcome.error;
@@ -327,9 +328,9 @@ PostOutcome RefundProcessor::Attempt(const AccountConfig& account, Transaction& 
     decided = RefreshFromShopify(account, tx);  // posted as Shopify shows it now (a webhook's payload may be stale)
   }
   if (!decided) decided = JudgeAmount(tx);
-  PostOutcome outcome = decided                 ? *decided
-                        : IsFromNetSuite(tx)    ? from_netsuite_.Post(account, tx, before_irreversible)
-                                                : to_netsuite_.Post(account, tx, store);
+  PostOutcome outcome = decided              ? *decided
+                        : IsFromNetSuite(tx) ? from_netsuite_.Post(account, tx, before_irreversible)
+                                             : to_netsuite_.Post(account, tx, store);
   ObserveStages();
   return outcome;
 }
@@ -339,20 +340,19 @@ void RefundProcessor::LogPostOutcome(const AccountConfig& account, const Transac
                       : tx.status == TxStatus::kSkipped  ? "refund_skipped"
                       : tx.status == TxStatus::kImported ? "refund_pending"
                                                          : "refund_failed";
-  log::Info(event,
-            {{"tx", tx.id},
-             {"account", account.id},
-             {"order_id", tx.order_id},
-             {"attempt", tx.attempts},
-             {"target", tx.target_record},
-             {"error", tx.error ? tx.error->code : std::string()}});
+  log::Info(event, {{"tx", tx.id},
+                    {"account", account.id},
+                    {"order_id", tx.order_id},
+                    {"attempt", tx.attempts},
+                    {"target", tx.target_record},
+                    {"error", tx.error ? tx.error->code : std::string()}});
 }
 
 Result<void> RefundProcessor::Retry(const std::string& tx_id, SyncStore& store) const {
   auto loaded = store.Load(tx_id);
   if (!loaded) return loaded.error();
-  const bool stuck = *loaded && (*loaded)->status == TxStatus::kFailed && (*loaded)->error &&
-                     !IsRetryable(*(*loaded)->error);
+  const bool stuck =
+      *loaded && (*loaded)->status == TxStatus::kFailed && (*loaded)->error && !IsRetryable(*(*loaded)->error);
   if (!*loaded || Finished((*loaded)->status) || stuck) {
     (void)store.RemoveRetry(tx_id);
     return {};

@@ -7,14 +7,14 @@
 #include <random>
 #include <string>
 
-#include "handlers/ebay_storefront.h"
-#include "handlers/shopify_storefront.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/metrics.h"
-#include "policy/direction_policy.h"
-#include "handlers/to_netsuite_handler.h"
+#include "handlers/ebay_storefront.h"
 #include "handlers/from_netsuite_handler.h"
+#include "handlers/shopify_storefront.h"
+#include "handlers/to_netsuite_handler.h"
+#include "policy/direction_policy.h"
 #include "store/sync_store.h"
 
 namespace refundsync {
@@ -44,8 +44,8 @@ class RefundProcessor {
   // `only_account`: ignore records of other accounts (reconciling one account). `event_id` names a change
   // after posting, so a redelivered event records it once.
   Result<void> HandleNetSuiteRecord(const std::string& record_type, const std::string& record_id,
-                                    const std::string& event, SyncStore& store,
-                                    const std::string& only_account = "", const std::string& event_id = "") const;
+                                    const std::string& event, SyncStore& store, const std::string& only_account = "",
+                                    const std::string& event_id = "") const;
 
   // Whether a NetSuite refund record already has its transaction, so reading it again (reconciliation's
   // overlapping window) needs no NetSuite call. One that a dead worker left `imported` on an auto-posting account
@@ -61,9 +61,8 @@ class RefundProcessor {
   // A refund read from its source. `automatic` (webhooks, reconciliation) honours sync_since; an operator's
   // retrieve does not. Returns the transaction as stored afterwards.
   // `just_read`: `fresh` was read from its source a moment ago, so posting it need not read it again.
-  Result<Transaction> Import(const AccountConfig& account, const Transaction& fresh, SyncStore& store,
-                             bool automatic, SourceSystem source = SourceSystem::kStorefront,
-                             bool just_read = false) const;
+  Result<Transaction> Import(const AccountConfig& account, const Transaction& fresh, SyncStore& store, bool automatic,
+                             SourceSystem source = SourceSystem::kStorefront, bool just_read = false) const;
 
   // Posts now, under the order's lease; failures are recorded and retried while retryable. A Shopify refund is
   // read from Shopify again first (unless `just_read`): it is posted as Shopify shows it, once its money went back.
@@ -79,7 +78,6 @@ class RefundProcessor {
   Result<void> ImportShopifyRefund(const AccountConfig& account, const std::string& refund_id,
                                    const Transaction& fallback, SyncStore& store, bool automatic) const;
 
-
   // Imports the refunds of one eBay order (a notification named it, or reconciliation found it changed).
   Result<int> ImportEbayOrder(const AccountConfig& account, const EbayOrder& order, SyncStore& store) const;
   EbayStorefront* EbayFor(const std::string& account) const;
@@ -91,8 +89,7 @@ class RefundProcessor {
   static void LogPostOutcome(const AccountConfig& account, const Transaction& tx);
   std::int64_t Backoff(int attempts, std::int64_t retry_after_ms) const;
   Result<void> RecordChangeAfterPosting(const AccountConfig& account, const Transaction& posted,
-                                        const std::string& event, const std::string& event_id,
-                                        SyncStore& store) const;
+                                        const std::string& event, const std::string& event_id, SyncStore& store) const;
   // Writes an attempt's outcome into `tx` (status, error, target, history note, counters); when it is to be tried
   // again, the time. `dead`: retries are used up (the transaction goes to the dead letters).
   std::optional<std::int64_t> RecordOutcome(Transaction& tx, const PostOutcome& outcome, bool& dead) const;

@@ -20,18 +20,19 @@ Result<void> RefundProcessor::RecordChangeAfterPosting(const AccountConfig& acco
   change.error.reset();
   change.attempts = 0;
   change.created_ms = now;
-  change.Record(now, TxStatus::kSkipped, "changed after posting (" + event + " in NetSuite after " +
-                                             posted.target_record + "); nothing reversed");
+  change.Record(
+      now, TxStatus::kSkipped,
+      "changed after posting (" + event + " in NetSuite after " + posted.target_record + "); nothing reversed");
   Count("skipped");
-  log::Warn("netsuite_refund_changed_after_posting", {{"tx", posted.id}, {"event", event}, {"target", posted.target_record}});
+  log::Warn("netsuite_refund_changed_after_posting",
+            {{"tx", posted.id}, {"event", event}, {"target", posted.target_record}});
   if (auto stored = store.CreateIfAbsent(change); !stored) return stored.error();
   return {};
 }
 
 Result<void> RefundProcessor::HandleNetSuiteRecord(const std::string& record_type, const std::string& record_id,
                                                    const std::string& event, SyncStore& store,
-                                                   const std::string& only_account,
-                                                   const std::string& event_id) const {
+                                                   const std::string& only_account, const std::string& event_id) const {
   const std::string source_record = "netsuite:" + record_type + ":" + record_id;
   // An edit or delete of a refund we already posted: found by its stable id in whichever account holds it.
   if (event == "edit" || event == "delete") {

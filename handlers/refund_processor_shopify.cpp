@@ -18,8 +18,7 @@ std::string NotShownByShopify(ShopifyStorefront& shopify, const std::string& ref
 }  // namespace
 
 Result<void> RefundProcessor::ImportShopifyRefund(const AccountConfig& account, const std::string& refund_id,
-                                                  const Transaction& fallback, SyncStore& store,
-                                                  bool automatic) const {
+                                                  const Transaction& fallback, SyncStore& store, bool automatic) const {
   // Known already (a redelivery, a replay, reconciliation's overlap): the first arrival decided, no Shopify call.
   auto known = store.Load(fallback.id);
   if (!known) return known.error();
@@ -92,7 +91,8 @@ std::optional<PostOutcome> RefundProcessor::RefreshFromShopify(const AccountConf
     PostOutcome outcome;
     outcome.status = TxStatus::kImported;
     outcome.pending = true;
-    outcome.note = "Shopify refund " + refund_id + " is pending at the payment gateway; posted once its money went back";
+    outcome.note =
+        "Shopify refund " + refund_id + " is pending at the payment gateway; posted once its money went back";
     return outcome;
   }
   if ((*refund)->money == RefundMoney::kFailed) {

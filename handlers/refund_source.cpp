@@ -7,7 +7,6 @@
 namespace refundsync {
 namespace {
 
-
 Transaction NewTransaction(const AccountConfig& account, const std::string& source_record, std::int64_t now_ms) {
   Transaction tx;
   tx.account = account.id;
@@ -75,7 +74,7 @@ std::vector<Transaction> TransactionsFromEbayOrder(const AccountConfig& account,
   }
   for (const auto& refund : refunds) {
     if (refund.status != "REFUNDED") continue;  // PENDING ones are imported once eBay completes them
-    if (refund.amount_missing) continue;         // likewise, a line's refund that has no amount yet
+    if (refund.amount_missing) continue;        // likewise, a line's refund that has no amount yet
     Transaction tx = NewTransaction(account, "ebay:refund:" + refund.refund_id, now_ms);
     tx.order_id = order.order_id;
     tx.source_created_at = refund.date;
@@ -89,8 +88,8 @@ std::vector<Transaction> TransactionsFromEbayOrder(const AccountConfig& account,
       line.line_item_id = item.line_item_id;
       line.sku = item.sku;
       const std::int64_t unit = item.unit_price.minor_units;
-      const bool whole_units = unit > 0 && refund.amount.minor_units % unit == 0 &&
-                               refund.amount.minor_units / unit <= item.quantity;
+      const bool whole_units =
+          unit > 0 && refund.amount.minor_units % unit == 0 && refund.amount.minor_units / unit <= item.quantity;
       line.quantity = whole_units ? refund.amount.minor_units / unit : 1;
       line.subtotal = refund.amount;  // eBay reports what the buyer got back; NetSuite tax differences are adjusted
       tx.lines.push_back(std::move(line));
@@ -107,8 +106,9 @@ Result<WebhookEvent> WebhookEventFromJson(const std::string& json) {
   if (parser.parse(json).get(root) || !root.is_object()) return MakeError("corrupt", "queued event is not JSON");
   WebhookEvent event;
   const std::string source = JsonText(root, "source");
-  event.source = source == "ebay" ? WebhookSource::kEbay : source == "netsuite" ? WebhookSource::kNetSuite
-                                                                                : WebhookSource::kShopify;
+  event.source = source == "ebay"       ? WebhookSource::kEbay
+                 : source == "netsuite" ? WebhookSource::kNetSuite
+                                        : WebhookSource::kShopify;
   event.account = JsonText(root, "account");
   event.topic = JsonText(root, "topic");
   const std::string kind = JsonText(root, "kind");

@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "handlers/ebay_storefront.h"
-#include "handlers/shopify_storefront.h"
 #include "core/config.h"
 #include "core/transaction.h"
 #include "core/webhook_event.h"
+#include "handlers/ebay_storefront.h"
+#include "handlers/shopify_storefront.h"
 
 namespace refundsync {
 

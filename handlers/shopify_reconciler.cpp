@@ -33,8 +33,8 @@ Result<ReconcileReport> ShopifyReconciler::RunOnce(const AccountConfig& account,
     return refunds.error();
   }
   for (const auto& ref : *refunds) {
-    auto imported = processor_.ImportShopifyRefund(account, ref.refund_id, TransactionFromShopifyRef(account, ref, clock_.NowMs()),
-                                                   store, true);
+    auto imported = processor_.ImportShopifyRefund(
+        account, ref.refund_id, TransactionFromShopifyRef(account, ref, clock_.NowMs()), store, true);
     if (!imported) {
       (void)store.ReleaseRunnerLease(account.id, holder);
       return imported.error();
@@ -43,7 +43,8 @@ Result<ReconcileReport> ShopifyReconciler::RunOnce(const AccountConfig& account,
   }
   if (auto set = store.SetCheckpoint(account.id, started); !set) return set.error();
   (void)store.ReleaseRunnerLease(account.id, holder);
-  log::Info("reconcile_done", {{"account", account.id}, {"since", report.since}, {"refunds_seen", report.refunds_seen}});
+  log::Info("reconcile_done",
+            {{"account", account.id}, {"since", report.since}, {"refunds_seen", report.refunds_seen}});
   return report;
 }
 

@@ -5,15 +5,16 @@
 
 #include <map>
 
-#include "handlers/shopify_storefront.h"
 #include "handlers/ebay_reconciler.h"
 #include "handlers/refund_processor.h"
+#include "handlers/shopify_storefront.h"
 
 namespace refundsync {
 
 class ShopifyReconciler {
  public:
-  ShopifyReconciler(const RefundProcessor& processor, std::map<std::string, ShopifyStorefront*> shopify, const Clock& clock)
+  ShopifyReconciler(const RefundProcessor& processor, std::map<std::string, ShopifyStorefront*> shopify,
+                    const Clock& clock)
       : processor_(processor), shopify_(std::move(shopify)), clock_(clock) {}
 
   Result<ReconcileReport> RunOnce(const AccountConfig& account, SyncStore& store, const std::string& holder) const;

@@ -23,7 +23,7 @@ struct ShopifyLineItem {
 };
 
 struct ShopifyTransaction {
-  std::string id;  // gid://shopify/OrderTransaction/...
+  std::string id;    // gid://shopify/OrderTransaction/...
   std::string kind;  // SALE, CAPTURE, REFUND, ...
   std::string status;
   std::string gateway;
@@ -31,8 +31,8 @@ struct ShopifyTransaction {
 };
 
 struct ShopifyOrderRefund {
-  std::string id;    // gid://shopify/Refund/...
-  std::string note;  // ours say which NetSuite record they come from
+  std::string id;                            // gid://shopify/Refund/...
+  std::string note;                          // ours say which NetSuite record they come from
   std::vector<std::string> refund_statuses;  // of its REFUND transactions: SUCCESS, PENDING, FAILURE, ERROR, ...
 };
 
@@ -89,7 +89,8 @@ class ShopifyStorefront {
   // The refunds of every order updated at or after `since` (RFC 3339), all pages, ids only.
   virtual Result<std::vector<ShopifyRefundRef>> RefundIdsOfOrdersUpdatedSince(const std::string& since) = 0;
   // The refunds of one order (numeric id), ids only; nullopt when the token cannot see the order.
-  virtual Result<std::optional<std::vector<ShopifyRefundRef>>> RefundIdsOfOrder(const std::string& numeric_order_id) = 0;
+  virtual Result<std::optional<std::vector<ShopifyRefundRef>>> RefundIdsOfOrder(
+      const std::string& numeric_order_id) = 0;
   // One refund (numeric id), every line page; nullopt when it does not exist or its order is not visible.
   virtual Result<std::optional<ShopifyRefundRecord>> GetRefund(const std::string& numeric_refund_id) = 0;
   virtual Result<std::optional<ShopifyOrder>> GetOrder(const std::string& numeric_order_id) = 0;

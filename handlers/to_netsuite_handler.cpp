@@ -34,9 +34,14 @@ PostOutcome SettleTotal(NetSuiteLedger& ledger, const NetSuiteConfig& netsuite, 
   if (difference == 0) return Posted(target, billed);
   const std::string total_text = FormatDecimal(computed);
   if (!netsuite.generic_items.adjustment) {
-    return Failed("amount_mismatch", "NetSuite computed a total of " + total_text + " for " + target + " but the "
-                  "storefront refunded " + FormatDecimal(tx.amount) + "; set netsuite.generic_items.adjustment or "
-                  "correct the record", &billed);
+    return Failed("amount_mismatch",
+                  "NetSuite computed a total of " + total_text + " for " + target +
+                      " but the "
+                      "storefront refunded " +
+                      FormatDecimal(tx.amount) +
+                      "; set netsuite.generic_items.adjustment or "
+                      "correct the record",
+                  &billed);
   }
   const NewRefundLine adjustment{*netsuite.generic_items.adjustment, 1, Money{difference, tx.amount.currency}};
   if (auto updated = ledger.AddLine(refund_type, id, adjustment); !updated) return FailedWith(updated.error(), &billed);
@@ -45,11 +50,14 @@ PostOutcome SettleTotal(NetSuiteLedger& ledger, const NetSuiteConfig& netsuite, 
     return Failed("upstream_unavailable", "adjusted " + target + " but could not read it back", &billed);
   }
   if ((*reread)->total.minor_units != tx.amount.minor_units) {
-    return Failed("amount_mismatch", target + " still differs from the storefront refund of " +
-                                         FormatDecimal(tx.amount) + " after an adjustment line", &billed);
+    return Failed("amount_mismatch",
+                  target + " still differs from the storefront refund of " + FormatDecimal(tx.amount) +
+                      " after an adjustment line",
+                  &billed);
   }
-  return Posted(target, billed, "NetSuite computed " + total_text + "; adjusted by " +
-                                    FormatDecimal(Money{difference, tx.amount.currency}) + " with the adjustment item");
+  return Posted(target, billed,
+                "NetSuite computed " + total_text + "; adjusted by " +
+                    FormatDecimal(Money{difference, tx.amount.currency}) + " with the adjustment item");
 }
 
 // What was already refunded from the billed record, and whether our record (found by its marker, in the memo or
@@ -75,7 +83,8 @@ ExistingRefunds LookForOurRecord(NetSuiteLedger& ledger, const NetSuiteConfig& n
           return result;
         }
         if (!*record) {
-          result.decided = Failed("upstream_unavailable", "record " + refund.id + " is listed but not readable yet", &billed);
+          result.decided =
+              Failed("upstream_unavailable", "record " + refund.id + " is listed but not readable yet", &billed);
           return result;
         }
         // Only a record without an adjustment line is finished here: one that has one was adjusted already (or
@@ -85,14 +94,16 @@ ExistingRefunds LookForOurRecord(NetSuiteLedger& ledger, const NetSuiteConfig& n
             adjustment && std::any_of((*record)->lines.begin(), (*record)->lines.end(),
                                       [&](const NsLine& line) { return line.item_id == *adjustment; });
         if (!adjustment || has_adjustment_line) {
-          result.decided = Failed("amount_mismatch", "record " + refund.id + " created for this refund totals " +
-                                                         FormatDecimal((*record)->total) + ", not " + FormatDecimal(tx.amount),
+          result.decided = Failed("amount_mismatch",
+                                  "record " + refund.id + " created for this refund totals " +
+                                      FormatDecimal((*record)->total) + ", not " + FormatDecimal(tx.amount),
                                   &billed);
           return result;
         }
         PostOutcome settled = SettleTotal(ledger, netsuite, refund.type, refund.id, (*record)->total, tx, billed);
         if (settled.status == TxStatus::kPosted) {
-          settled.note = "finished the record an earlier attempt created" + (settled.note.empty() ? "" : ": " + settled.note);
+          settled.note =
+              "finished the record an earlier attempt created" + (settled.note.empty() ? "" : ": " + settled.note);
         }
         result.decided = std::move(settled);
         return result;
@@ -103,14 +114,20 @@ ExistingRefunds LookForOurRecord(NetSuiteLedger& ledger, const NetSuiteConfig& n
     }
     // A total that is not an amount in the refund's currency: refused for a person to look at, never guessed.
     if (!refund.total) {
-      result.decided = Failed("upstream_rejected", "NetSuite " + RecordName(refund.type) + " " + refund.id + ", created from " +
-                                                       billed.type + " " + billed.id + ", has a total that is not an "
-                                                       "amount in " + tx.amount.currency + ": what remains refundable "
-                                                       "is unknown", &billed);
+      result.decided = Failed("upstream_rejected",
+                              "NetSuite " + RecordName(refund.type) + " " + refund.id + ", created from " +
+                                  billed.type + " " + billed.id +
+                                  ", has a total that is not an "
+                                  "amount in " +
+                                  tx.amount.currency +
+                                  ": what remains refundable "
+                                  "is unknown",
+                              &billed);
       return result;
     }
     // Saturated: past the integer range nothing remains refundable anyway.
-    if (!AddMinorUnits(result.refunded, refund.total->minor_units)) result.refunded = std::numeric_limits<std::int64_t>::max();
+    if (!AddMinorUnits(result.refunded, refund.total->minor_units))
+      result.refunded = std::numeric_limits<std::int64_t>::max();
   }
   return result;
 }
@@ -127,24 +144,28 @@ std::optional<PostOutcome> AddRefundLines(const NetSuiteConfig& netsuite, const 
       if (!line.sku.empty() && candidate.sku == line.sku && match == nullptr) match = &candidate;
     }
     if (match == nullptr) {
-      return Failed("unknown_line_item", "SKU \"" + line.sku + "\" has no item line on " + billed.type + " " +
-                                             billed.id, &billed);
+      return Failed("unknown_line_item",
+                    "SKU \"" + line.sku + "\" has no item line on " + billed.type + " " + billed.id, &billed);
     }
     const std::int64_t quantity = line.quantity > 0 ? line.quantity : 1;
     Money amount = line.subtotal.value_or(Money{0, tx.amount.currency});
     if (!line.subtotal && match->quantity > 0 &&
         __builtin_mul_overflow(match->amount.minor_units / match->quantity, quantity, &amount.minor_units)) {
-      return Failed("invalid_amount", "a line of " + std::to_string(quantity) + " units is beyond the integer range", &billed);
+      return Failed("invalid_amount", "a line of " + std::to_string(quantity) + " units is beyond the integer range",
+                    &billed);
     }
     refund.lines.push_back(NewRefundLine{match->item_id, quantity, amount});
-    if (!AddMinorUnits(accounted, amount.minor_units) || (line.tax && !AddMinorUnits(accounted, line.tax->minor_units))) {
+    if (!AddMinorUnits(accounted, amount.minor_units) ||
+        (line.tax && !AddMinorUnits(accounted, line.tax->minor_units))) {
       return Failed("invalid_amount", "the refund's lines add up beyond the integer range", &billed);
     }
   }
   if (tx.shipping && tx.shipping->minor_units != 0) {
     if (!netsuite.generic_items.shipping) {
-      return Failed("unknown_line_item", "the refund includes shipping but netsuite.generic_items.shipping is not "
-                                         "configured", &billed);
+      return Failed("unknown_line_item",
+                    "the refund includes shipping but netsuite.generic_items.shipping is not "
+                    "configured",
+                    &billed);
     }
     refund.lines.push_back(NewRefundLine{*netsuite.generic_items.shipping, 1, *tx.shipping});
     if (!AddMinorUnits(accounted, tx.shipping->minor_units)) {
@@ -153,14 +174,19 @@ std::optional<PostOutcome> AddRefundLines(const NetSuiteConfig& netsuite, const 
   }
   const std::int64_t rest = tx.amount.minor_units - accounted;
   if (rest < 0) {
-    return Failed("amount_mismatch", "lines and shipping add up to " + FormatDecimal(Money{accounted, tx.amount.currency}) +
-                                         ", more than the refund of " + FormatDecimal(tx.amount), &billed);
+    return Failed("amount_mismatch",
+                  "lines and shipping add up to " + FormatDecimal(Money{accounted, tx.amount.currency}) +
+                      ", more than the refund of " + FormatDecimal(tx.amount),
+                  &billed);
   }
   if (rest > 0) {
     // Refunded money not tied to an item: goodwill, eBay order-level refunds.
     if (!netsuite.generic_items.adjustment) {
-      return Failed("unknown_line_item", FormatDecimal(Money{rest, tx.amount.currency}) + " of the refund is not tied "
-                    "to an item and netsuite.generic_items.adjustment is not configured", &billed);
+      return Failed("unknown_line_item",
+                    FormatDecimal(Money{rest, tx.amount.currency}) +
+                        " of the refund is not tied "
+                        "to an item and netsuite.generic_items.adjustment is not configured",
+                    &billed);
     }
     refund.lines.push_back(NewRefundLine{*netsuite.generic_items.adjustment, 1, Money{rest, tx.amount.currency}});
   }
@@ -171,12 +197,14 @@ std::optional<PostOutcome> AddRefundLines(const NetSuiteConfig& netsuite, const 
 std::optional<PostOutcome> RefusedUnlessBilled(const RefundContext& context, const Transaction& tx,
                                                const std::string& external_id) {
   if (!context.sales_order) {
-    return Failed("order_not_synced", "order " + tx.order_id + " was not previously synced to NetSuite (no sales "
-                                      "order with external id " + external_id + ")");
+    return Failed("order_not_synced", "order " + tx.order_id +
+                                          " was not previously synced to NetSuite (no sales "
+                                          "order with external id " +
+                                          external_id + ")");
   }
   if (context.billed) return std::nullopt;
-  PostOutcome outcome = Failed("order_not_billed", "order " + tx.order_id + " has sales order " +
-                                                       *context.sales_order + " in NetSuite but no invoice or cash sale");
+  PostOutcome outcome = Failed("order_not_billed", "order " + tx.order_id + " has sales order " + *context.sales_order +
+                                                       " in NetSuite but no invoice or cash sale");
   outcome.sales_order = *context.sales_order;
   return outcome;
 }
@@ -191,10 +219,11 @@ std::optional<PostOutcome> RefusedBeyondRefundable(const Transaction& tx, const 
   }
   const std::int64_t remaining = source.total.minor_units - refunded;
   if (tx.amount.minor_units <= remaining) return std::nullopt;
-  return Failed("already_refunded", "the refund of " + FormatDecimal(tx.amount) + " " + currency + " exceeds the " +
-                                        FormatDecimal(Money{remaining, currency}) + " that remain refundable on " +
-                                        billed.type + " " + billed.id + " (" + FormatDecimal(Money{refunded, currency}) +
-                                        " already refunded)", &billed);
+  return Failed("already_refunded",
+                "the refund of " + FormatDecimal(tx.amount) + " " + currency + " exceeds the " +
+                    FormatDecimal(Money{remaining, currency}) + " that remain refundable on " + billed.type + " " +
+                    billed.id + " (" + FormatDecimal(Money{refunded, currency}) + " already refunded)",
+                &billed);
 }
 
 // Step 4: after a create NetSuite did not answer (its time under `key`), nothing is created again for a quiet
@@ -206,9 +235,12 @@ std::optional<PostOutcome> WaitingForUnansweredCreate(FactsStore& facts, const s
   const std::int64_t waited = now_ms - ParseInt64(**sent).value_or(0);
   constexpr std::int64_t kQuietMs = ToNetSuiteHandler::kUnansweredCreateQuietMs;
   if (waited < 0 || waited >= kQuietMs) return std::nullopt;
-  PostOutcome outcome = Failed("upstream_unavailable", "NetSuite did not answer an earlier create and holds no "
+  PostOutcome outcome = Failed("upstream_unavailable",
+                               "NetSuite did not answer an earlier create and holds no "
                                "record with our marker yet; it may still be saving it, so nothing is created again "
-                               "until " + std::to_string(kQuietMs / 60'000) + " minutes have passed", &billed);
+                               "until " +
+                                   std::to_string(kQuietMs / 60'000) + " minutes have passed",
+                               &billed);
   outcome.error->retry_after_ms = kQuietMs - waited;
   return outcome;
 }
@@ -226,8 +258,8 @@ PostOutcome AfterFailedCreate(NetSuiteLedger& ledger, const NetSuiteConfig& nets
   }
   if (after.decided) {
     if (after.decided->status == TxStatus::kPosted) {
-      after.decided->note = "NetSuite answered the create with \"" + create_error.message + "\" but holds our record; " +
-                            after.decided->note;
+      after.decided->note = "NetSuite answered the create with \"" + create_error.message +
+                            "\" but holds our record; " + after.decided->note;
       return std::move(*after.decided);
     }
     const bool could_not_look = after.decided->error && IsRetryable(*after.decided->error);
@@ -245,7 +277,8 @@ PostOutcome ToNetSuiteHandler::Post(const AccountConfig& account, const Transact
   if (!id_template) return Failed("order_not_synced", id_template.error().message);
   const std::string external_id = id_template->Render(tx.order_id);
   if (!IsIdentifier(external_id)) {
-    return Failed("order_not_synced", "order " + tx.order_id + " has no valid NetSuite external id (" + external_id + ")");
+    return Failed("order_not_synced",
+                  "order " + tx.order_id + " has no valid NetSuite external id (" + external_id + ")");
   }
   auto context = ledger_.LoadRefundContext(external_id);
   if (!context) return FailedWith(context.error());
@@ -267,7 +300,8 @@ PostOutcome ToNetSuiteHandler::Post(const AccountConfig& account, const Transact
   // 4. Create it from the billed record, with exactly these lines; not while an earlier create NetSuite did not
   // answer may still be saving (step 2 found nothing yet).
   const std::string unanswered_key = "create-unanswered:" + tx.id;
-  if (auto waiting = WaitingForUnansweredCreate(facts, unanswered_key, clock_.NowMs(), billed)) return std::move(*waiting);
+  if (auto waiting = WaitingForUnansweredCreate(facts, unanswered_key, clock_.NowMs(), billed))
+    return std::move(*waiting);
   auto created = ledger_.CreateRefund(source, refund);
   if (!created) {
     if (IsOutcomeUnknown(created.error())) {
@@ -283,8 +317,10 @@ PostOutcome ToNetSuiteHandler::Post(const AccountConfig& account, const Transact
     // The retry finds it by its marker and finishes it there. Never adjusted on a total that was not read: the
     // adjustment line would book the whole refund again.
     const std::string why = !record ? record.error().message : !*record ? "not found" : (*record)->amount_error;
-    return Failed("upstream_unavailable", "created netsuite:" + RecordName(refund_type) + ":" + *created +
-                                              " but could not read its total back (" + why + ")", &billed);
+    return Failed("upstream_unavailable",
+                  "created netsuite:" + RecordName(refund_type) + ":" + *created +
+                      " but could not read its total back (" + why + ")",
+                  &billed);
   }
   return SettleTotal(ledger_, netsuite_, refund_type, *created, (*record)->total, tx, billed);
 }

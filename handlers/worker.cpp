@@ -100,12 +100,14 @@ void Worker::PauseAfterError(const std::string& what, const Error& error) {
 bool Worker::Process(const Job& job, SyncStore& store) {
   auto event = WebhookEventFromJson(job.event.event_json);
   if (!event) {
-    log::Error("event_unreadable", {{"event_id", job.event.event_id}, {"effect", "acknowledged and dropped; the capture keeps it"}});
+    log::Error("event_unreadable",
+               {{"event_id", job.event.event_id}, {"effect", "acknowledged and dropped; the capture keeps it"}});
     return true;
   }
   auto handled = processor_.HandleEvent(*event, store, job.event.event_id);
   if (!handled) {
-    log::Warn("event_not_handled", {{"event_id", job.event.event_id}, {"reason", handled.error().message},
+    log::Warn("event_not_handled", {{"event_id", job.event.event_id},
+                                    {"reason", handled.error().message},
                                     {"effect", "left pending; redelivered after the claim idle time"}});
     return false;
   }
@@ -130,7 +132,8 @@ void Worker::Handle() {
     // A stream entry's id starts with the milliseconds at which the ingress queued it (Redis's clock).
     if (!job.event.stream.empty() && !job.reclaimed) {
       const std::string& entry_id = job.event.entry_id;
-      if (auto queued_ms = ParseInt64(std::string_view(entry_id).substr(0, entry_id.find('-'))); queued_ms && *queued_ms > 0) {
+      if (auto queued_ms = ParseInt64(std::string_view(entry_id).substr(0, entry_id.find('-')));
+          queued_ms && *queued_ms > 0) {
         queued_seconds_.Observe(static_cast<double>(std::max<std::int64_t>(0, clock_.NowMs() - *queued_ms)) / 1000.0);
       }
     }
@@ -160,8 +163,8 @@ Result<void> Worker::Connect(std::unique_ptr<StoreSession>& session) {
 void Worker::HandleJob(const Job& job, std::unique_ptr<StoreSession>& session) {
   if (auto connected = Connect(session); !connected) {
     // The store is down: an entry stays pending (reclaimed later), a retry stays in the retry set.
-    log::Warn("worker_job_dropped", {{"entry", job.event.entry_id}, {"tx", job.retry_tx},
-                                     {"reason", connected.error().message}});
+    log::Warn("worker_job_dropped",
+              {{"entry", job.event.entry_id}, {"tx", job.retry_tx}, {"reason", connected.error().message}});
     return;
   }
   if (job.event.stream.empty()) {

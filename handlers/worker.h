@@ -37,7 +37,7 @@ class Worker {
  private:
   // One unit of work: a stream entry (acknowledged once handled) or a due retry.
   struct Job {
-    QueuedEvent event;     // its stream is empty for a retry
+    QueuedEvent event;  // its stream is empty for a retry
     std::string retry_tx;
     bool reclaimed = false;  // taken over after the claim idle time (its queued time is not the ingress's)
   };
@@ -76,15 +76,15 @@ class Worker {
   std::string consumer_;
   Duration claim_idle_;
   const Clock& clock_;
-  Histogram& queued_seconds_;  // refundsync_refund_stage_seconds{stage="queued"}
+  Histogram& queued_seconds_;                 // refundsync_refund_stage_seconds{stage="queued"}
   std::atomic<bool> reader_stopping_{false};  // set first: nothing more is taken from Redis
-  bool stopping_ = false;                      // then: handlers finish the queue and leave (under mutex_)
+  bool stopping_ = false;                     // then: handlers finish the queue and leave (under mutex_)
   std::mutex mutex_;
-  std::condition_variable job_ready_;   // a job was queued (or stopping)
-  std::condition_variable thread_free_; // a handler finished a job (or stopping)
+  std::condition_variable job_ready_;    // a job was queued (or stopping)
+  std::condition_variable thread_free_;  // a handler finished a job (or stopping)
   std::deque<Job> jobs_;
   std::map<std::string, QueuedEvent> held_;  // by HeldKey: stream entries and retries queued or being handled here
-  int idle_ = 0;  // handler threads waiting for a job
+  int idle_ = 0;                             // handler threads waiting for a job
   std::thread reader_;
   std::vector<std::thread> handlers_;
 };

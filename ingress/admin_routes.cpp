@@ -1,10 +1,9 @@
 #include "ingress/admin_routes.h"
 
+#include <simdjson.h>
 #include <strings.h>
 
 #include <algorithm>
-
-#include <simdjson.h>
 
 #include "core/channel.h"
 #include "core/crypto.h"
@@ -150,14 +149,14 @@ int HttpStatusFor(const Error& error) {
   return 500;
 }
 
-
 HttpResponse AdminRoutes::Retrieve(const HttpRequest& request) const {
   simdjson::dom::parser parser;
   simdjson::dom::element body;
   std::string_view account, source, order_id;
   if (parser.parse(request.body).get(body) || body["account"].get_string().get(account) ||
       body["source"].get_string().get(source) || body["order_id"].get_string().get(order_id) || order_id.empty()) {
-    return ErrorResponse(400, "bad_request", "expected {\"account\", \"source\": \"netsuite\"|\"storefront\", \"order_id\"}");
+    return ErrorResponse(400, "bad_request",
+                         "expected {\"account\", \"source\": \"netsuite\"|\"storefront\", \"order_id\"}");
   }
   return WithSession([&](StoreSession& session) {
     auto result = actions_->Retrieve(std::string(account), std::string(source), std::string(order_id), session.store());
@@ -243,7 +242,8 @@ HttpResponse AdminRoutes::ListEvents(const HttpRequest& request) const {
   filter.since_ms = paging->since_ms;
   return WithSession([&](StoreSession& session) {
     auto page = session.captures().List(filter, limit, request.QueryParam("cursor"));
-    if (!page && page.error().kind == ErrorKind::kInvalidArgument) return ErrorResponse(400, "bad_request", page.error().message);
+    if (!page && page.error().kind == ErrorKind::kInvalidArgument)
+      return ErrorResponse(400, "bad_request", page.error().message);
     if (!page) return Unavailable();
     JsonWriter json;
     json.BeginObject().Key("items").BeginArray();

@@ -46,7 +46,7 @@ Verification EbayVerifier::Verify(const AccountConfig& account, const HttpReques
 }
 
 std::optional<Verification> EbayVerifier::VerifyWithCachedKey(const AccountConfig& account,
-                                                               const HttpRequest& request) const {
+                                                              const HttpRequest& request) const {
   return VerifyIf(account, request, /*may_fetch_key=*/false);
 }
 
@@ -62,8 +62,7 @@ std::optional<Verification> EbayVerifier::VerifyIf(const AccountConfig& account,
   auto key = cache->second->Get(read.kid);
   if (!key) {
     // Unknown kid: the signature cannot be eBay's. Key service down: we could not check, the sender retries.
-    return Rejection{"public key " + read.kid + ": " + key.error().message,
-                     key.error().kind != ErrorKind::kNotFound};
+    return Rejection{"public key " + read.kid + ": " + key.error().message, key.error().kind != ErrorKind::kNotFound};
   }
   // The key names its digest; a header that asks for another one does not get to choose.
   const DigestAlgorithm digest = (*key)->digest;

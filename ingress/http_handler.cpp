@@ -1,11 +1,10 @@
 #include "ingress/http_handler.h"
 
+#include <pistache/peer.h>
 #include <sys/socket.h>
 
 #include <cerrno>
 #include <exception>
-
-#include <pistache/peer.h>
 
 #include "core/log.h"
 #include "ingress/http_wire.h"
@@ -52,8 +51,12 @@ struct HttpHandler::Connection {
 struct HttpHandler::Answer {
   Answer(HttpHandler* h, std::shared_ptr<ThreadMailbox> m, std::shared_ptr<Connection> c,
          std::shared_ptr<std::atomic<int>> f)
-      : handler(h), mailbox(std::move(m)), connection(std::move(c)), in_flight(std::move(f)),
-        keep_alive(connection->reader.keep_alive()), head(connection->reader.head()) {}
+      : handler(h),
+        mailbox(std::move(m)),
+        connection(std::move(c)),
+        in_flight(std::move(f)),
+        keep_alive(connection->reader.keep_alive()),
+        head(connection->reader.head()) {}
   ~Answer() {
     if (!sent) Send(ErrorResponse(500, "internal", "the request was dropped without an answer"));
   }
@@ -137,7 +140,8 @@ void HttpHandler::onDisconnection(const std::shared_ptr<Pistache::Tcp::Peer>& pe
   book_->open.fetch_sub(1);
   if (!it->second->client.empty()) {
     std::lock_guard lock(book_->mutex);
-    if (auto count = book_->per_client.find(it->second->client); count != book_->per_client.end() && --count->second <= 0) {
+    if (auto count = book_->per_client.find(it->second->client);
+        count != book_->per_client.end() && --count->second <= 0) {
       book_->per_client.erase(count);
     }
   }
@@ -150,7 +154,7 @@ void HttpHandler::onInput(const char* buffer, std::size_t size, const std::share
   auto it = connections_.find(peer->fd());
   if (it == connections_.end()) return;
   const std::shared_ptr<Connection> connection = it->second;  // a copy: Advance may end the connection
-  if (connection->closed) return;  // closing: what the client still sends is not read
+  if (connection->closed) return;                             // closing: what the client still sends is not read
   Advance(connection, connection->reader.Feed(buffer, size));
 }
 

@@ -15,6 +15,8 @@
 // we shut it down entirely after a linger.
 #pragma once
 
+#include <pistache/tcp.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -24,8 +26,6 @@
 #include <thread>
 #include <unordered_map>
 #include <vector>
-
-#include <pistache/tcp.h>
 
 #include "ingress/http_request_reader.h"
 #include "ingress/http_server.h"

@@ -15,7 +15,7 @@ struct HttpRequest {
   std::string query;   // raw query string without '?', "" when absent
   // Header names in lower case. A repeated header keeps its first value.
   std::map<std::string, std::string> headers;
-  std::string body;    // raw bytes, exactly as received
+  std::string body;  // raw bytes, exactly as received
 
   const std::string* Header(const std::string& lower_case_name) const {
     auto it = headers.find(lower_case_name);

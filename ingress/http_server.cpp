@@ -1,12 +1,11 @@
 #include "ingress/http_server.h"
 
+#include <pistache/listener.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <limits>
 #include <thread>
-
-#include <pistache/listener.h>
 
 #include "ingress/http_handler.h"
 #include "ingress/loop_transport.h"

@@ -38,8 +38,8 @@ using RequestHandler = std::function<HttpResponse(const HttpRequest&)>;
 // Requests stalled past these are answered 408 and closed; connections idle past them are closed. Pistache's
 // defaults (Http::Endpoint::Options).
 struct PeerTimeouts {
-  std::chrono::milliseconds header{60'000};     // from a request's first byte to the end of its headers
-  std::chrono::milliseconds body{60'000};       // then, to the end of its body
+  std::chrono::milliseconds header{60'000};      // from a request's first byte to the end of its headers
+  std::chrono::milliseconds body{60'000};        // then, to the end of its body
   std::chrono::milliseconds keepalive{300'000};  // an open connection between requests
 };
 

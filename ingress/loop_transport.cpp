@@ -1,5 +1,7 @@
 #include "ingress/loop_transport.h"
 
+#include <pistache/reactor.h>
+#include <pistache/tcp.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
@@ -8,9 +10,6 @@
 #include <cstdint>
 #include <exception>
 #include <stdexcept>
-
-#include <pistache/reactor.h>
-#include <pistache/tcp.h>
 
 #include "core/log.h"
 
@@ -52,15 +51,15 @@ void LoopTransport::StartOnThisThread() {
   WatchReadable(handler_->mailbox().fd(), &handler_->mailbox());
   handler_->SetWantWritable([this](int fd, bool wanted) {
     // As Pistache registers a peer (Transport::handlePeer), plus Write while an answer waits.
-    const NotifyOn interest = wanted ? NotifyOn::Read | NotifyOn::Shutdown | NotifyOn::Write
-                                     : NotifyOn::Read | NotifyOn::Shutdown;
+    const NotifyOn interest =
+        wanted ? NotifyOn::Read | NotifyOn::Shutdown | NotifyOn::Write : NotifyOn::Read | NotifyOn::Shutdown;
     reactor()->modifyFd(key(), fd, interest, Pistache::Polling::Mode::Edge);
   });
 }
 
 bool LoopTransport::ReadClient(int fd) {
   const auto it = peers.find(fd);
-  if (it == peers.end()) return true;  // closed earlier this round
+  if (it == peers.end()) return true;                            // closed earlier this round
   const std::shared_ptr<Pistache::Tcp::Peer> peer = it->second;  // held: the handler may close it
   const ssize_t n = recv(fd, read_buffer_.data(), read_buffer_.size(), 0);
   if (n > 0) handler_->onInput(read_buffer_.data(), static_cast<std::size_t>(n), peer);
@@ -107,7 +106,8 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
       if (flags == Pistache::Flags<NotifyOn>(NotifyOn::Read) && peers.count(fd) != 0) {
         client_reads_.push_back(fd);
       } else {
-        if (peers.count(fd) == 0 && std::find(internal_tags_.begin(), internal_tags_.end(), fd) == internal_tags_.end()) {
+        if (peers.count(fd) == 0 &&
+            std::find(internal_tags_.begin(), internal_tags_.end(), fd) == internal_tags_.end()) {
           internal_tags_.push_back(fd);  // one of Pistache's queues (or a socket closed this round: harmless)
         }
         theirs_.emplace_back(event.tag).flags = flags;
@@ -132,9 +132,11 @@ void LoopTransport::onReady(const Pistache::Aio::FdSet& fds) {
     // whose requests were never read). Each tick hands Pistache a read event for each of its queues, so a stranded
     // connection waits one tick at most; and a socket we shut down whose end Pistache has not read yet
     // (http_handler.h) gets a read event, so it is closed.
-    for (int tag : internal_tags_) theirs_.emplace_back(Tag(static_cast<std::uint64_t>(tag))).flags = Pistache::Flags<NotifyOn>(NotifyOn::Read);
+    for (int tag : internal_tags_)
+      theirs_.emplace_back(Tag(static_cast<std::uint64_t>(tag))).flags = Pistache::Flags<NotifyOn>(NotifyOn::Read);
     for (int fd : handler_->ShutDownButOpen()) {
-      if (peers.count(fd) != 0) theirs_.emplace_back(Tag(static_cast<std::uint64_t>(fd))).flags = Pistache::Flags<NotifyOn>(NotifyOn::Read);
+      if (peers.count(fd) != 0)
+        theirs_.emplace_back(Tag(static_cast<std::uint64_t>(fd))).flags = Pistache::Flags<NotifyOn>(NotifyOn::Read);
     }
   }
   if (!theirs_.empty()) {

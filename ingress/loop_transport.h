@@ -13,13 +13,13 @@
 // new event). A full buffer, end of stream or an error go back to Pistache, which reads on and handles them.
 #pragma once
 
+#include <pistache/transport.h>
+
 #include <array>
 #include <chrono>
 #include <memory>
 #include <unordered_map>
 #include <vector>
-
-#include <pistache/transport.h>
 
 #include "core/thread_loop.h"
 #include "ingress/http_handler.h"

@@ -20,7 +20,10 @@ class ServiceRoutes {
   // `separate_admin`: the admin API, the page and the metrics are on the admin listener only.
   ServiceRoutes(const HealthRoutes& health, const WebhookRoutes& webhooks, const AdminRoutes& admin,
                 bool serve_webhooks, bool separate_admin)
-      : health_(health), webhooks_(webhooks), admin_(admin), serve_webhooks_(serve_webhooks),
+      : health_(health),
+        webhooks_(webhooks),
+        admin_(admin),
+        serve_webhooks_(serve_webhooks),
         separate_admin_(separate_admin) {}
 
   void Public(HttpRequest request, const Respond& respond);

@@ -23,7 +23,10 @@ class VerifiedWebhook {
 
  private:
   VerifiedWebhook(WebhookSource source, std::string account, const HttpRequest& request, std::string sender_event_id)
-      : source_(source), account_(std::move(account)), request_(&request), sender_event_id_(std::move(sender_event_id)) {}
+      : source_(source),
+        account_(std::move(account)),
+        request_(&request),
+        sender_event_id_(std::move(sender_event_id)) {}
 
   friend class ShopifyVerifier;
   friend class EbayVerifier;

@@ -1,9 +1,9 @@
 #include "ingress/webhook_parsers.h"
 
+#include <simdjson.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <simdjson.h>
 
 #include "ingress/shopify_verifier.h"
 
@@ -59,7 +59,8 @@ std::optional<std::string> StringField(object& obj, std::string_view key) {
 
 // Ids go into upstream URLs: only the characters the vendor's ids have are let through.
 bool IsDigits(const std::string& id) {
-  return !id.empty() && id.size() <= 20 && std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isdigit(c); });
+  return !id.empty() && id.size() <= 20 &&
+         std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 // eBay order ids: digits and hyphens ("13-14786-65872"), or the legacy alphanumeric form.
@@ -134,7 +135,8 @@ ParsedWebhook ParseShopifyRefund(ParsedWebhook parsed, object& root) {
   auto id = IdField(root, "id");
   auto order_id = IdField(root, "order_id");
   if (!id || !order_id) return Ignored(std::move(parsed), "refund without id or order_id");
-  if (!IsDigits(*id) || !IsDigits(*order_id)) return Ignored(std::move(parsed), "refund id or order_id is not a Shopify id (digits)");
+  if (!IsDigits(*id) || !IsDigits(*order_id))
+    return Ignored(std::move(parsed), "refund id or order_id is not a Shopify id (digits)");
   event.refund_id = *id;
   event.order_id = *order_id;
   event.created_at = StringField(root, "created_at").value_or("");
@@ -232,12 +234,14 @@ ParsedWebhook ParseShopifyRefund(ParsedWebhook parsed, object& root) {
 // A purge is justified by its own body, never by the topic header alone (the HMAC does not cover headers: a signed
 // refunds/create body re-sent as shop/redact must purge nothing). shop/redact must name this account's shop;
 // customers/redact that shop and a customer.
-ParsedWebhook ParseShopifyRedaction(ParsedWebhook parsed, object& root, bool whole_shop, const std::string& shop_domain) {
+ParsedWebhook ParseShopifyRedaction(ParsedWebhook parsed, object& root, bool whole_shop,
+                                    const std::string& shop_domain) {
   WebhookEvent& event = parsed.event;
   parsed.redact_capture = true;
   const std::string named_shop = StringField(root, "shop_domain").value_or("");
   if (named_shop.empty() || named_shop != shop_domain) {
-    return Ignored(std::move(parsed), "the redaction names shop \"" + named_shop + "\", not this account's " + shop_domain);
+    return Ignored(std::move(parsed),
+                   "the redaction names shop \"" + named_shop + "\", not this account's " + shop_domain);
   }
   event.kind = EventKind::kPrivacyRedaction;
   event.privacy_whole_account = whole_shop;

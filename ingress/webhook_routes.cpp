@@ -40,8 +40,10 @@ HttpResponse MethodNotAllowed(const std::string& allowed) {
 }  // namespace
 
 void WebhookRoutes::Count(WebhookSource source, std::string_view verdict) const {
-  metrics_.CachedCounter("refundsync_webhooks_total", "Webhook requests by source and outcome", "source",
-                         WebhookSourceName(source), "outcome", verdict).Add();
+  metrics_
+      .CachedCounter("refundsync_webhooks_total", "Webhook requests by source and outcome", "source",
+                     WebhookSourceName(source), "outcome", verdict)
+      .Add();
 }
 
 bool WebhookRoutes::Handle(const HttpRequest& request, const Respond& respond) const {
@@ -138,7 +140,8 @@ void WebhookRoutes::HandleSource(WebhookSource source, const AccountConfig* acco
     capture.reason = "body of " + std::to_string(request.body.size()) + " bytes is over limits.max_body_bytes";
     store_.CaptureRejected(std::move(capture), [](Result<std::string>) {});
     Count(source, "too_large");
-    log::Warn("webhook_too_large", {{"source", WebhookSourceName(source)}, {"account", account_id},
+    log::Warn("webhook_too_large", {{"source", WebhookSourceName(source)},
+                                    {"account", account_id},
                                     {"bytes", static_cast<long long>(request.body.size())}});
     return respond(ErrorResponse(413, "payload_too_large", "the body exceeds limits.max_body_bytes"));
   }
@@ -149,7 +152,8 @@ void WebhookRoutes::HandleSource(WebhookSource source, const AccountConfig* acco
   // thread, where every other connection it serves would wait for eBay. The answer reaches the connection's
   // thread from the pool's.
   const bool taken = key_fetch_verifications_.Post([this, source, account, request, received_at_ms, respond] {
-    Record(source, account, request, sources_.For(source).Verify(account, request, received_at_ms), received_at_ms, respond);
+    Record(source, account, request, sources_.For(source).Verify(account, request, received_at_ms), received_at_ms,
+           respond);
   });
   if (!taken) {
     Count(source, "unavailable");
@@ -178,8 +182,8 @@ void WebhookRoutes::Record(WebhookSource source, const AccountConfig* account, c
   if (actionable) ingest.event_json = ToJson(parsed.event);
 
   // Answered from the store's thread once Redis replied; everything the answer needs is copied in.
-  store_.Ingest(std::move(ingest), [this, source, account_id, respond, event = std::move(parsed.event)](
-                            Result<IngestOutcome> outcome) {
+  store_.Ingest(std::move(ingest), [this, source, account_id, respond,
+                                    event = std::move(parsed.event)](Result<IngestOutcome> outcome) {
     if (!outcome) {
       Count(source, "unavailable");
       log::Error("webhook_not_recorded", {{"source", WebhookSourceName(source)},
@@ -217,12 +221,14 @@ namespace refundsync {
 void WebhookRoutes::Replay(const std::string& event_id, const HttpRequest& captured, std::int64_t received_at_ms,
                            const std::string& account_id, const Respond& respond) const {
   const AccountConfig* account = account_id.empty() ? nullptr : config_.FindAccount(account_id);
-  const std::optional<WebhookSource> source = captured.path == "/webhooks/netsuite"               ? WebhookSource::kNetSuite
-                                              : captured.path.rfind("/webhooks/shopify/", 0) == 0 ? WebhookSource::kShopify
-                                              : captured.path.rfind("/webhooks/ebay/", 0) == 0    ? WebhookSource::kEbay
-                                                                                                  : std::optional<WebhookSource>();
+  const std::optional<WebhookSource> source =
+      captured.path == "/webhooks/netsuite"               ? WebhookSource::kNetSuite
+      : captured.path.rfind("/webhooks/shopify/", 0) == 0 ? WebhookSource::kShopify
+      : captured.path.rfind("/webhooks/ebay/", 0) == 0    ? WebhookSource::kEbay
+                                                          : std::optional<WebhookSource>();
   if (!source || !sources_.For(*source).Accepts(account)) {
-    return respond(ErrorResponse(422, "not_replayable", "event " + event_id + " is not a webhook of a configured account"));
+    return respond(
+        ErrorResponse(422, "not_replayable", "event " + event_id + " is not a webhook of a configured account"));
   }
   const WebhookSourceAdapter& adapter = sources_.For(*source);
   Verification verification = adapter.Verify(account, captured, received_at_ms);

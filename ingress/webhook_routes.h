@@ -15,8 +15,8 @@
 #include "ingress/http_message.h"
 #include "ingress/http_server.h"
 #include "ingress/webhook_sources.h"
-#include "store/purge_scheduler.h"
 #include "store/ingest_store.h"
+#include "store/purge_scheduler.h"
 
 namespace refundsync {
 

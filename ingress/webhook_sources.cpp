@@ -60,9 +60,9 @@ const WebhookSourceAdapter& WebhookSources::For(WebhookSource source) const {
 }
 
 const WebhookSourceAdapter* WebhookSources::Named(std::string_view name) const {
-  for (const WebhookSourceAdapter* adapter : {static_cast<const WebhookSourceAdapter*>(&shopify_),
-                                              static_cast<const WebhookSourceAdapter*>(&ebay_),
-                                              static_cast<const WebhookSourceAdapter*>(&netsuite_)}) {
+  for (const WebhookSourceAdapter* adapter :
+       {static_cast<const WebhookSourceAdapter*>(&shopify_), static_cast<const WebhookSourceAdapter*>(&ebay_),
+        static_cast<const WebhookSourceAdapter*>(&netsuite_)}) {
     if (WebhookSourceName(adapter->source()) == name) return adapter;
   }
   return nullptr;

@@ -1,14 +1,13 @@
 #include "store/async_redis.h"
 
 #include <arpa/inet.h>
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <hiredis/adapters/libevent.h>
 #include <netdb.h>
 #include <netinet/in.h>
 
 #include <atomic>
-
-#include <event2/event.h>
-#include <event2/thread.h>
-#include <hiredis/adapters/libevent.h>
 
 #include "core/clock.h"
 #include "store/redis_lane.h"
@@ -142,7 +141,8 @@ void AsyncRedis::Submit(Args args, Callback callback) {
 
 void AsyncRedis::SubmitTogether(std::vector<std::pair<Args, Callback>> commands) {
   std::vector<RedisPipe::Command> batch;
-  for (auto& [args, callback] : commands) batch.push_back(RedisPipe::MakeCommand(std::move(args), std::move(callback), timeout_));
+  for (auto& [args, callback] : commands)
+    batch.push_back(RedisPipe::MakeCommand(std::move(args), std::move(callback), timeout_));
   if (RedisLane* lane = LaneOfThisThread()) return lane->pipe().Send(std::move(batch));
   {
     // One lock: Drain takes the whole queue at once, so these land in one batch, sent on one connection.

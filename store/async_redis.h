@@ -78,10 +78,10 @@ class AsyncRedis {
   bool stopping_ = false;                      // guarded by mutex_
 
   std::mutex target_mutex_;
-  std::optional<RedisTarget> lane_target_;      // guarded by target_mutex_
-  std::uint64_t lane_target_generation_ = 0;   // guarded by target_mutex_: MasterGeneration() it was located at
-  bool locate_requested_ = false;              // guarded by target_mutex_
-  std::int64_t last_locate_ms_ = 0;            // guarded by target_mutex_
+  std::optional<RedisTarget> lane_target_;    // guarded by target_mutex_
+  std::uint64_t lane_target_generation_ = 0;  // guarded by target_mutex_: MasterGeneration() it was located at
+  bool locate_requested_ = false;             // guarded by target_mutex_
+  std::int64_t last_locate_ms_ = 0;           // guarded by target_mutex_
 
   // Loop thread only.
   event_base* base_ = nullptr;

@@ -24,7 +24,6 @@ if KEYS[2] and bytes > 0 then redis.call('DECRBY', KEYS[2], bytes) end
 return deleted
 )lua";
 
-
 bool Matches(const redisReply* fields, const PurgeRequest& request) {
   std::string source, account, body, headers;
   for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
@@ -38,7 +37,8 @@ bool Matches(const redisReply* fields, const PurgeRequest& request) {
   if (request.account && account != *request.account) return false;
   if (request.whole_account) return true;
   for (const auto& subject : request.subjects) {
-    if (subject.size() >= 3 && (body.find(subject) != std::string::npos || headers.find(subject) != std::string::npos)) {
+    if (subject.size() >= 3 &&
+        (body.find(subject) != std::string::npos || headers.find(subject) != std::string::npos)) {
       return true;
     }
   }

@@ -13,12 +13,12 @@
 namespace refundsync {
 namespace {
 
-
 StoredCapture FromEntry(const std::string& prefix, const redisReply* entry) {
   StoredCapture capture;
   capture.id = prefix + ReplyText(entry->element[0]);
   const redisReply* fields = entry->element[1];
-  for (std::size_t i = 0; i + 1 < fields->elements; i += 2) capture.fields[ReplyText(fields->element[i])] = ReplyText(fields->element[i + 1]);
+  for (std::size_t i = 0; i + 1 < fields->elements; i += 2)
+    capture.fields[ReplyText(fields->element[i])] = ReplyText(fields->element[i + 1]);
   return capture;
 }
 
@@ -106,7 +106,8 @@ bool Matches(const CaptureFilter& filter, const StoredCapture& capture) {
   if (filter.verdict && get("verdict") != *filter.verdict) return false;
   if (filter.account && get("account") != *filter.account) return false;
   if (filter.since_ms && StreamMs(capture.id) < *filter.since_ms) return false;
-  if (filter.contains && !ContainsToken(get("body"), *filter.contains) && !ContainsToken(get("path"), *filter.contains)) {
+  if (filter.contains && !ContainsToken(get("body"), *filter.contains) &&
+      !ContainsToken(get("path"), *filter.contains)) {
     return false;
   }
   return true;
@@ -114,7 +115,8 @@ bool Matches(const CaptureFilter& filter, const StoredCapture& capture) {
 
 }  // namespace
 
-Result<CapturePage> CaptureStore::List(const CaptureFilter& filter, int limit, const std::optional<std::string>& cursor) {
+Result<CapturePage> CaptureStore::List(const CaptureFilter& filter, int limit,
+                                       const std::optional<std::string>& cursor) {
   std::vector<std::pair<std::string, std::string>> streams;  // key, id prefix
   for (int s = 0; s < keys::kShardCount; ++s) streams.emplace_back(keys::Captures(s), keys::EventIdPrefix(s));
   streams.emplace_back(keys::RejectedCaptures(), std::string(keys::kRejectedEventIdPrefix));

@@ -20,17 +20,17 @@ struct CaptureRecord {
   std::string query;
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
-  bool body_redacted = false;  // deletion/redaction notices are kept without their personal data
-  std::string reason;          // why ignored or rejected
-  std::int64_t body_size = -1; // when only a prefix of the body is kept (rejected requests): the whole body's size
+  bool body_redacted = false;   // deletion/redaction notices are kept without their personal data
+  std::string reason;           // why ignored or rejected
+  std::int64_t body_size = -1;  // when only a prefix of the body is kept (rejected requests): the whole body's size
 };
 
 struct IngestRequest {
   CaptureRecord capture;
-  std::string dedupe_id;     // "<source>:<account>:<sender id>"
-  std::string verdict;       // when new: "accepted" or "ignored"
-  bool enqueue = false;      // accepted events go to the work queue
-  std::string event_json;    // the queue entry's payload
+  std::string dedupe_id;   // "<source>:<account>:<sender id>"
+  std::string verdict;     // when new: "accepted" or "ignored"
+  bool enqueue = false;    // accepted events go to the work queue
+  std::string event_json;  // the queue entry's payload
 };
 
 struct IngestOutcome {

@@ -71,20 +71,26 @@ inline std::string HealthProbe() { return "rs:{health}:probe"; }
 inline std::string OrderTag(std::string_view account, std::string_view order) {
   return "rs:{o:" + std::string(account) + ":" + std::string(order) + "}:";
 }
-inline std::string OrderLease(std::string_view account, std::string_view order) { return OrderTag(account, order) + "lease"; }
+inline std::string OrderLease(std::string_view account, std::string_view order) {
+  return OrderTag(account, order) + "lease";
+}
 inline std::string Transaction(std::string_view account, std::string_view order, std::string_view id) {
   return OrderTag(account, order) + "tx:" + std::string(id);
 }
 inline std::string TransactionLocator(std::string_view id) { return "rs:{tx:" + std::string(id) + "}:key"; }
 inline std::string TransactionIndex() { return "rs:{txindex}:updated"; }
-inline std::string TransactionsByStatus(std::string_view status) { return "rs:{txindex}:status:" + std::string(status); }
+inline std::string TransactionsByStatus(std::string_view status) {
+  return "rs:{txindex}:status:" + std::string(status);
+}
 inline std::string TransactionsByAccount(std::string_view account) {
   return "rs:{txindex}:account:" + std::string(account);
 }
 inline std::string TransactionsByAccountStatus(std::string_view account, std::string_view status) {
   return "rs:{txindex}:account-status:" + std::string(account) + ":" + std::string(status);
 }
-inline std::string TransactionsByOrder(std::string_view order_id) { return "rs:{txindex}:order:" + std::string(order_id); }
+inline std::string TransactionsByOrder(std::string_view order_id) {
+  return "rs:{txindex}:order:" + std::string(order_id);
+}
 inline std::string TransactionIndexVersion() { return "rs:{txindex}:version"; }
 inline std::string LeaseFence() { return "rs:{work}:fence"; }
 inline std::string RetrySet() { return "rs:{work}:retry"; }

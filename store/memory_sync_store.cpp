@@ -34,7 +34,8 @@ Result<void> MemorySyncStore::Save(const Transaction& tx) {
 Result<void> MemorySyncStore::SaveFenced(const Transaction& tx, std::int64_t lease_token) {
   if (down) return Down();
   auto lease = leases_.find(Key(OrderKey{tx.account, tx.order_id}));
-  if (lease == leases_.end() || lease->second != lease_token) return MakeError("lease_lost", "the order's lease was lost");
+  if (lease == leases_.end() || lease->second != lease_token)
+    return MakeError("lease_lost", "the order's lease was lost");
   transactions[tx.id] = tx;
   return {};
 }
@@ -53,7 +54,8 @@ Result<std::vector<std::string>> MemorySyncStore::ListIds(const ListFilter& filt
     return a->updated_ms != b->updated_ms ? a->updated_ms > b->updated_ms : a->id > b->id;
   });
   std::vector<std::string> ids;
-  for (std::size_t i = static_cast<std::size_t>(position); i < matching.size() && static_cast<int>(ids.size()) < count; ++i) {
+  for (std::size_t i = static_cast<std::size_t>(position); i < matching.size() && static_cast<int>(ids.size()) < count;
+       ++i) {
     ids.push_back(matching[i]->id);
   }
   return ids;
@@ -118,7 +120,8 @@ Result<void> MemorySyncStore::SetCheckpoint(const std::string& scope, std::int64
   return {};
 }
 
-Result<bool> MemorySyncStore::TryAcquireRunnerLease(const std::string& scope, const std::string& holder, Duration /*ttl*/) {
+Result<bool> MemorySyncStore::TryAcquireRunnerLease(const std::string& scope, const std::string& holder,
+                                                    Duration /*ttl*/) {
   if (down) return Down();
   auto [it, acquired] = runner_leases_.emplace(scope, holder);
   return acquired || it->second == holder;
@@ -126,7 +129,8 @@ Result<bool> MemorySyncStore::TryAcquireRunnerLease(const std::string& scope, co
 
 Result<void> MemorySyncStore::ReleaseRunnerLease(const std::string& scope, const std::string& holder) {
   if (down) return Down();
-  if (auto it = runner_leases_.find(scope); it != runner_leases_.end() && it->second == holder) runner_leases_.erase(it);
+  if (auto it = runner_leases_.find(scope); it != runner_leases_.end() && it->second == holder)
+    runner_leases_.erase(it);
   return {};
 }
 

@@ -1,9 +1,10 @@
 #include "store/redis_concurrency_gate.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <random>
 #include <thread>
-#include <unistd.h>
 
 #include "store/redis_sync_store.h"
 

@@ -52,9 +52,8 @@ Result<std::unique_ptr<RedisConnection>> RedisConnection::Connect(const RedisTar
                                                                   const std::optional<Secret>& password,
                                                                   Duration timeout) {
   const timeval tv = ToTimeval(timeout);
-  redisContext* context = target.socket_path.empty()
-                              ? redisConnectWithTimeout(target.host.c_str(), target.port, tv)
-                              : redisConnectUnixWithTimeout(target.socket_path.c_str(), tv);
+  redisContext* context = target.socket_path.empty() ? redisConnectWithTimeout(target.host.c_str(), target.port, tv)
+                                                     : redisConnectUnixWithTimeout(target.socket_path.c_str(), tv);
   if (context == nullptr) return Unavailable("cannot allocate a Redis context");
   if (context->err) {
     std::string message = "cannot connect to Redis at " + target.Describe() + ": " + context->errstr;
@@ -88,8 +87,8 @@ Result<RedisReply> RedisConnection::Command(const std::vector<std::string>& args
     argv.push_back(arg.data());
     lengths.push_back(arg.size());
   }
-  auto* raw = static_cast<redisReply*>(
-      redisCommandArgv(context_, static_cast<int>(args.size()), argv.data(), lengths.data()));
+  auto* raw =
+      static_cast<redisReply*>(redisCommandArgv(context_, static_cast<int>(args.size()), argv.data(), lengths.data()));
   if (raw == nullptr) {
     // hiredis 0.14: a NULL reply means the connection is unusable; the caller reconnects.
     broken_ = true;

@@ -4,14 +4,14 @@
 // hiredis contexts are not thread-safe: one RedisConnection per thread.
 #pragma once
 
+#include <hiredis/hiredis.h>
+
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <hiredis/hiredis.h>
 
 #include "core/config.h"
 #include "core/duration.h"
@@ -20,7 +20,7 @@
 namespace refundsync {
 
 struct RedisTarget {
-  std::string host;         // empty for a unix socket
+  std::string host;  // empty for a unix socket
   int port = 6379;
   std::string socket_path;  // set for unix:///path
   int db = 0;

@@ -7,7 +7,6 @@
 namespace refundsync {
 namespace {
 
-
 bool IsArray(const redisReply* reply, std::size_t at_least = 0) {
   return reply != nullptr && reply->type == REDIS_REPLY_ARRAY && reply->elements >= at_least;
 }
@@ -44,7 +43,8 @@ int RedisEventQueue::shard_count() const { return keys::kShardCount; }
 
 Result<void> RedisEventQueue::EnsureGroups() {
   for (int shard = 0; shard < keys::kShardCount; ++shard) {
-    auto reply = redis_.Command({"XGROUP", "CREATE", keys::Events(shard), std::string(keys::kWorkerGroup), "0", "MKSTREAM"});
+    auto reply =
+        redis_.Command({"XGROUP", "CREATE", keys::Events(shard), std::string(keys::kWorkerGroup), "0", "MKSTREAM"});
     if (!reply) return reply.error();
     if ((*reply)->type == REDIS_REPLY_ERROR && ReplyText(reply->get()).rfind("BUSYGROUP", 0) != 0) {
       return ErrorAnswer("XGROUP CREATE", reply->get());
@@ -55,8 +55,15 @@ Result<void> RedisEventQueue::EnsureGroups() {
 
 Result<std::vector<QueuedEvent>> RedisEventQueue::Read(const std::string& consumer, int per_stream,
                                                        std::chrono::milliseconds block) {
-  std::vector<std::string> read = {"XREADGROUP", "GROUP", std::string(keys::kWorkerGroup), consumer, "COUNT",
-                                   std::to_string(per_stream), "BLOCK", std::to_string(block.count()), "STREAMS"};
+  std::vector<std::string> read = {"XREADGROUP",
+                                   "GROUP",
+                                   std::string(keys::kWorkerGroup),
+                                   consumer,
+                                   "COUNT",
+                                   std::to_string(per_stream),
+                                   "BLOCK",
+                                   std::to_string(block.count()),
+                                   "STREAMS"};
   for (int shard = 0; shard < keys::kShardCount; ++shard) read.push_back(keys::Events(shard));
   for (int shard = 0; shard < keys::kShardCount; ++shard) read.push_back(">");
   auto reply = redis_.Command(read);

@@ -41,10 +41,12 @@ bool RedisHealthMonitor::CheckNow() {
 
 void RedisHealthMonitor::FollowSentinel(Duration timeout) {
   auto target = locator_.Locate(timeout, sentinel_);
-  if (!target) return;  // no Sentinel answers: the probe write below tells whether the master we know still takes writes
+  if (!target)
+    return;  // no Sentinel answers: the probe write below tells whether the master we know still takes writes
   if (master_ && !(*master_ == *target)) {
     BumpMasterGeneration();
-    log::Warn("redis_master_changed", {{"from", master_->Describe()}, {"to", target->Describe()},
+    log::Warn("redis_master_changed", {{"from", master_->Describe()},
+                                       {"to", target->Describe()},
                                        {"effect", "every connection reconnects to the new master"}});
   }
   master_ = *target;

@@ -31,7 +31,7 @@ class RedisHealthMonitor {
   Duration interval_;
   std::unique_ptr<RedisConnection> connection_;
   std::unique_ptr<RedisConnection> sentinel_;  // kept between checks (one connection, not one per check)
-  std::optional<RedisTarget> master_;  // as Sentinel last named it
+  std::optional<RedisTarget> master_;          // as Sentinel last named it
   std::atomic<bool> healthy_{false};
   PeriodicThread checks_{interval_, [this] { CheckNow(); }};  // last: stopped before the rest goes
 };

@@ -1,9 +1,9 @@
 #include "store/redis_ingest_store.h"
 
+#include <openssl/sha.h>
+
 #include <algorithm>
 #include <cstring>
-
-#include <openssl/sha.h>
 
 #include "core/crypto.h"
 #include "core/json_writer.h"
@@ -28,7 +28,6 @@ std::string HeadersJson(const std::map<std::string, std::string>& headers) {
 }
 
 Error Unavailable(const std::string& why) { return MakeError("store_unavailable", why); }
-
 
 }  // namespace
 
@@ -103,8 +102,8 @@ void BoundRejectedCapture(CaptureRecord& capture) {
   capture.headers = std::move(kept);
 }
 
-RedisIngestStore::RedisIngestStore(AsyncRedis& redis, const Clock& clock, Duration dedupe_window,
-                                   CaptureLimits limits, int min_replicas_ack)
+RedisIngestStore::RedisIngestStore(AsyncRedis& redis, const Clock& clock, Duration dedupe_window, CaptureLimits limits,
+                                   int min_replicas_ack)
     : redis_(redis),
       clock_(clock),
       dedupe_window_(dedupe_window),
@@ -153,7 +152,8 @@ RedisIngestStore::ScriptResult RedisIngestStore::ReadScriptReply(const redisRepl
   } else if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) {
     result.outcome = Unavailable("ingest script gave an unexpected reply");
   } else {
-    result.outcome = IngestOutcome{ReplyText(reply->element[0]), ReplyText(reply->element[1]), ReplyText(reply->element[2])};
+    result.outcome =
+        IngestOutcome{ReplyText(reply->element[0]), ReplyText(reply->element[1]), ReplyText(reply->element[2])};
   }
   return result;
 }
@@ -168,12 +168,12 @@ void RedisIngestStore::SendScript(AsyncRedis::Args args, bool retried, IngestCal
     SendScript(std::move(eval), true, std::move(then));
   };
   if (min_replicas_ack_ == 0) {
-    redis_.Submit(args, [retried, retry_with_eval, done = std::move(done)](const redisReply* reply,
-                                                                           const Error* error) mutable {
-      ScriptResult result = ReadScriptReply(reply, error);
-      if (result.noscript && !retried) return retry_with_eval(std::move(done));
-      done(std::move(result.outcome));
-    });
+    redis_.Submit(
+        args, [retried, retry_with_eval, done = std::move(done)](const redisReply* reply, const Error* error) mutable {
+          ScriptResult result = ReadScriptReply(reply, error);
+          if (result.noscript && !retried) return retry_with_eval(std::move(done));
+          done(std::move(result.outcome));
+        });
     return;
   }
   // WAIT counts the replicas that acknowledged this connection's writes, so it must follow the script on the
@@ -186,7 +186,7 @@ void RedisIngestStore::SendScript(AsyncRedis::Args args, bool retried, IngestCal
   redis_.SubmitTogether(
       {{args, [result](const redisReply* reply, const Error* error) { *result = ReadScriptReply(reply, error); }},
        {wait, [result, wanted, retried, retry_with_eval, done = std::move(done)](const redisReply* reply,
-                                                                                const Error* error) mutable {
+                                                                                 const Error* error) mutable {
           if (result->noscript && !retried) return retry_with_eval(std::move(done));
           if (!result->outcome) return done(std::move(result->outcome));
           if (error != nullptr || reply->type != REDIS_REPLY_INTEGER || reply->integer < wanted) {
@@ -198,8 +198,8 @@ void RedisIngestStore::SendScript(AsyncRedis::Args args, bool retried, IngestCal
         }}});
 }
 
-void RedisIngestStore::Requeue(const std::string& dedupe_id, const std::string& event_id,
-                               const std::string& event_json, std::function<void(Result<void>)> done) {
+void RedisIngestStore::Requeue(const std::string& dedupe_id, const std::string& event_id, const std::string& event_json,
+                               std::function<void(Result<void>)> done) {
   const int shard = keys::ShardOf(dedupe_id);
   redis_.Submit({"XADD", keys::Events(shard), "*", "event_id", event_id, "event", event_json, "replay", "1"},
                 [done = std::move(done)](const redisReply* reply, const Error* error) {
@@ -211,8 +211,9 @@ void RedisIngestStore::Requeue(const std::string& dedupe_id, const std::string& 
 
 void RedisIngestStore::CaptureRejected(CaptureRecord capture, CaptureCallback done) {
   BoundRejectedCapture(capture);
-  std::vector<std::string> command = {"XADD", keys::RejectedCaptures(), "MAXLEN", "=",
-                                      std::to_string(limits_.RejectedMaxEntries()), "*", "verdict", "rejected"};
+  std::vector<std::string> command = {
+      "XADD",    keys::RejectedCaptures(), "MAXLEN", "=", std::to_string(limits_.RejectedMaxEntries()), "*", "verdict",
+      "rejected"};
   AppendCaptureFields(std::move(capture), command);
   redis_.Submit(std::move(command), [done = std::move(done)](const redisReply* reply, const Error* error) {
     if (error != nullptr) return done(Unavailable(error->message));

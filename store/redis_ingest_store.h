@@ -7,8 +7,8 @@
 
 #include "core/clock.h"
 #include "core/config.h"
-#include "store/ingest_store.h"
 #include "store/async_redis.h"
+#include "store/ingest_store.h"
 #include "store/key_layout.h"
 
 namespace refundsync {

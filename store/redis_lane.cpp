@@ -24,8 +24,9 @@ RedisLane::RedisLane(ThreadLoop& loop, RedisConfig config, Duration timeout, Red
                      RedisPipe::TargetFailed target_failed, std::uint64_t owner)
     : loop_(loop),
       owner_(owner),
-      pipe_(std::move(config), timeout, [this](redisAsyncContext* context) { Attach(context); }, std::move(locate),
-            std::move(target_failed)) {
+      pipe_(
+          std::move(config), timeout, [this](redisAsyncContext* context) { Attach(context); }, std::move(locate),
+          std::move(target_failed)) {
   t_lanes.emplace_back(owner_, this);
 }
 

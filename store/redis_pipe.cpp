@@ -88,9 +88,8 @@ bool RedisPipe::EnsureConnected() {
     return false;
   }
   const RedisTarget* target = &**located;
-  redisAsyncContext* context = target->socket_path.empty()
-                                   ? redisAsyncConnect(target->host.c_str(), target->port)
-                                   : redisAsyncConnectUnix(target->socket_path.c_str());
+  redisAsyncContext* context = target->socket_path.empty() ? redisAsyncConnect(target->host.c_str(), target->port)
+                                                           : redisAsyncConnectUnix(target->socket_path.c_str());
   if (context == nullptr || context->err) {
     if (context) redisAsyncFree(context);
     TargetFailedNow();

@@ -7,15 +7,15 @@
 // the master again through Sentinel if used).
 #pragma once
 
+#include <hiredis/async.h>
+
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
-
-#include <hiredis/async.h>
 
 #include "core/result.h"
 #include "store/redis_connection.h"
@@ -83,8 +83,8 @@ class RedisPipe {
   // Connections given up on (a demoted master) that hiredis closes once their pending replies are in.
   std::vector<redisAsyncContext*> closing_;
   std::deque<Command*> in_flight_;  // sent, awaiting replies, oldest first
-  std::vector<Command> waiting_;     // not sent yet: the master was being located
-  bool locating_ = false;            // the last locate said "being looked up"
+  std::vector<Command> waiting_;    // not sent yet: the master was being located
+  bool locating_ = false;           // the last locate said "being looked up"
   std::int64_t last_connect_failure_ms_ = 0;
 };
 

@@ -6,7 +6,6 @@
 namespace refundsync {
 namespace {
 
-
 // KEYS[1] lease, KEYS[2] transaction (same hash tag: the order's). ARGV[1] token, ARGV[2] JSON.
 // KEYS[1] updated, KEYS[2] status, KEYS[3] account, KEYS[4] account-status, KEYS[5] order index, KEYS[6..] the
 // status and account-status indexes of the other statuses (left). ARGV[1] updated ms, ARGV[2] id, ARGV[3] "NX" to
@@ -244,7 +243,8 @@ Result<std::optional<std::int64_t>> RedisSyncStore::AcquireOrderLease(const Orde
 }
 
 Result<void> RedisSyncStore::ReleaseOrderLease(const OrderKey& order, std::int64_t token) {
-  auto released = Run({"EVAL", kReleaseLease, "1", keys::OrderLease(order.account, order.order_id), std::to_string(token)});
+  auto released =
+      Run({"EVAL", kReleaseLease, "1", keys::OrderLease(order.account, order.order_id), std::to_string(token)});
   if (!released) return released.error();
   return {};
 }
@@ -278,8 +278,8 @@ Result<void> RedisSyncStore::DeadLetter(const Transaction& tx) {
 }
 
 Result<bool> RedisSyncStore::TryAcquireSlot(const std::string& holder, int limit, Duration ttl) {
-  auto acquired = Run({"EVAL", kAcquireSlot, "1", keys::NetSuiteSlots(), holder, std::to_string(limit),
-                       std::to_string(ttl.count())});
+  auto acquired = Run(
+      {"EVAL", kAcquireSlot, "1", keys::NetSuiteSlots(), holder, std::to_string(limit), std::to_string(ttl.count())});
   if (!acquired) return acquired.error();
   return (*acquired)->integer == 1;
 }
@@ -337,7 +337,7 @@ Result<void> RedisSyncStore::SetCheckpoint(const std::string& account, std::int6
 }
 
 Result<bool> RedisSyncStore::TryAcquireRunnerLease(const std::string& account, const std::string& holder,
-                                                     Duration ttl) {
+                                                   Duration ttl) {
   auto set = Run({"SET", keys::RunnerLease(account), holder, "NX", "PX", std::to_string(ttl.count())});
   if (!set) return set.error();
   return (*set)->type == REDIS_REPLY_STATUS;

@@ -19,7 +19,8 @@ TEST_CASE("check-config prints each account's channel, kind and effective direct
   TempDir dir;
   std::string yaml = MinimalConfigYaml(dir);
   // Drop the explicit directions: the defaults by kind must show.
-  for (const char* explicit_direction : {"    refund_direction: \"to_netsuite\"\n", "    refund_direction: \"from_netsuite\"\n"}) {
+  for (const char* explicit_direction :
+       {"    refund_direction: \"to_netsuite\"\n", "    refund_direction: \"from_netsuite\"\n"}) {
     yaml.erase(yaml.find(explicit_direction), std::string(explicit_direction).size());
   }
   const auto result = Run("check-config --config " + dir.Write("config.yaml", yaml));
@@ -52,7 +53,8 @@ TEST_CASE("Usage errors exit 2, --help exits 0", "[cli]") {
   CHECK(Run("check-config --config /nonexistent.yaml").exit_code == 1);
 }
 
-TEST_CASE("subscribe registers what Shopify and eBay need, idempotently, and --check compares", "[cli][subscribe][integration]") {
+TEST_CASE("subscribe registers what Shopify and eBay need, idempotently, and --check compares",
+          "[cli][subscribe][integration]") {
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);
@@ -62,7 +64,8 @@ TEST_CASE("subscribe registers what Shopify and eBay need, idempotently, and --c
   });
   h.StartServer();  // eBay checks the endpoint with its challenge before it accepts the destination
   const std::string base = "subscribe --config " + h.config_path;
-  h.sandbox.Control("POST", "/_control/shopify/settings", R"({"scopes":["read_orders","write_orders","read_all_orders"]})");
+  h.sandbox.Control("POST", "/_control/shopify/settings",
+                    R"({"scopes":["read_orders","write_orders","read_all_orders"]})");
   for (const std::string account : {"shop-main", "ebay-us"}) {
     INFO(account);
     CHECK(Run(base + " --account " + account + " --check").exit_code == 1);

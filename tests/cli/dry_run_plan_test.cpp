@@ -1,7 +1,7 @@
 // The dry run's plan is the handlers' own call sequence: what they would send, in order, for each kind of event.
-#include <catch2/catch.hpp>
-
 #include "cli/dry_run_plan.h"
+
+#include <catch2/catch.hpp>
 
 using namespace refundsync;
 
@@ -45,8 +45,9 @@ TEST_CASE("Dry-run plan of a Shopify refund to NetSuite: the refund, the context
   const auto plan = PlanFor(TwoAccounts(), event, kNow);
   REQUIRE(plan.size() == 4);
   CHECK(Starts(plan[0], "POST https://shop.example/admin/api/2025-01/graphql.json (refund 77"));
-  CHECK(Starts(plan[1], "POST https://ns.example/services/rest/query/v1/suiteql (the refund context of sales order "
-                        "eid:shop-1001"));
+  CHECK(Starts(plan[1],
+               "POST https://ns.example/services/rest/query/v1/suiteql (the refund context of sales order "
+               "eid:shop-1001"));
   CHECK(plan[2].find("!transform/{cashRefund|creditMemo}?replace=item (1 line(s), 15.00 USD)") != std::string::npos);
   CHECK(Starts(plan[3], "GET https://ns.example/services/rest/record/v1/{cashRefund|creditMemo}/{new id}"));
 }
@@ -79,8 +80,10 @@ TEST_CASE("Dry-run plan: a refund against the account's direction sends nothing 
   CHECK(Starts(plan[0], "(skipped: account back syncs refunds from NetSuite"));
 }
 
-TEST_CASE("Dry-run plan of a NetSuite record with two accounts syncing from NetSuite: one plan per account, "
-          "each headed", "[cli]") {
+TEST_CASE(
+    "Dry-run plan of a NetSuite record with two accounts syncing from NetSuite: one plan per account, "
+    "each headed",
+    "[cli]") {
   Config config = TwoAccounts();
   AccountConfig other = config.accounts[1];
   other.id = "other";

@@ -1,8 +1,8 @@
-#include <catch2/catch.hpp>
+#include "config/config_loader.h"
 
+#include <catch2/catch.hpp>
 #include <regex>
 
-#include "config/config_loader.h"
 #include "tests/support/test_config.h"
 
 using namespace refundsync;
@@ -73,29 +73,36 @@ TEST_CASE("Every optional key of the contract's table is read", "[config]") {
   const std::string token = dir.Write("secrets/admin-token", "admin-token-value\n");
   const std::string password = dir.Write("secrets/redis-password", "redis-password-value\n");
   TestConfigOptions options;
-  options.extra_top_level = "admin_listen: \"127.0.0.1:9090\"\n"
-                            "admin:\n  tokens:\n    - {name: ops, role: operator, token_file: \"" + token + "\"}\n"
-                            "limits:\n  max_body_bytes: 2048\n"
-                            "dedupe:\n  window: 24h\n"
-                            "captures:\n  max_entries: 10\n  max_age: 1d\n  max_bytes: 64MiB\n"
-                            "worker:\n  concurrency: 2\n  max_attempts: 3\n  backoff_initial: 500ms\n  backoff_max: 1m\n"
-                            "reconcile:\n  interval: 5m\n"
-                            "http:\n  threads: 1\n  header_timeout: 10s\n  body_timeout: 20s\n  keepalive_timeout: 30s\n"
-                            "  max_connections: 500\n  max_connections_per_client: 5\n"
-                            "shutdown:\n  drain_delay: 100ms\n"
-                            "log:\n  level: debug\n  format: json\n";
+  options.extra_top_level =
+      "admin_listen: \"127.0.0.1:9090\"\n"
+      "admin:\n  tokens:\n    - {name: ops, role: operator, token_file: \"" +
+      token +
+      "\"}\n"
+      "limits:\n  max_body_bytes: 2048\n"
+      "dedupe:\n  window: 24h\n"
+      "captures:\n  max_entries: 10\n  max_age: 1d\n  max_bytes: 64MiB\n"
+      "worker:\n  concurrency: 2\n  max_attempts: 3\n  backoff_initial: 500ms\n  backoff_max: 1m\n"
+      "reconcile:\n  interval: 5m\n"
+      "http:\n  threads: 1\n  header_timeout: 10s\n  body_timeout: 20s\n  keepalive_timeout: 30s\n"
+      "  max_connections: 500\n  max_connections_per_client: 5\n"
+      "shutdown:\n  drain_delay: 100ms\n"
+      "log:\n  level: debug\n  format: json\n";
   std::string yaml = MinimalConfigYaml(dir, options);
   yaml = Replace(yaml, "  url: \"redis://127.0.0.1:6379/0\"\n",
                  "  url: \"redis://127.0.0.1:6379/0\"\n  password_file: \"" + password + "\"\n  min_replicas_ack: 1\n");
   yaml = Replace(yaml, "    audience: \"refundsync\"\n",
-                 "    audience: \"refundsync\"\n  max_concurrency: 3\n  timeout: 15s\n  order_external_id: \"SO-{account}-{order_id}\"\n"
+                 "    audience: \"refundsync\"\n  max_concurrency: 3\n  timeout: 15s\n  order_external_id: "
+                 "\"SO-{account}-{order_id}\"\n"
                  "  generic_items:\n    shipping: \"77\"\n    adjustment: \"78\"\n");
-  yaml = Replace(yaml, "    refund_direction: \"to_netsuite\"\n",
-                 "    refund_direction: \"to_netsuite\"\n    sync_since: \"2026-01-01T00:00:00Z\"\n    auto_post: false\n"
-                 "    order_external_id: \"EB-{order_id}\"\n");
+  yaml =
+      Replace(yaml, "    refund_direction: \"to_netsuite\"\n",
+              "    refund_direction: \"to_netsuite\"\n    sync_since: \"2026-01-01T00:00:00Z\"\n    auto_post: false\n"
+              "    order_external_id: \"EB-{order_id}\"\n");
   yaml = Replace(yaml, "      client_secret_file:",
-                 "      alert_email: \"ops@example.com\"\n      signing_key_file: \"" + token + "\"\n"
-                 "      signing_key_jwe_file: \"" + token + "\"\n      client_secret_file:");
+                 "      alert_email: \"ops@example.com\"\n      signing_key_file: \"" + token +
+                     "\"\n"
+                     "      signing_key_jwe_file: \"" +
+                     token + "\"\n      client_secret_file:");
   const LoadedConfig loaded = LoadConfigText(yaml);
   INFO(AllErrors(loaded));
   REQUIRE(loaded.ok());
@@ -181,16 +188,21 @@ TEST_CASE("Each problem is one line naming the key path", "[config]") {
        "accounts[1].ebay: unknown key"},
       {"overlapping templates", Replace(base, "id: \"shopify-main\"", "id: \"ebay-us-x\""),
        "can match the same external ids as account \"ebay-us\""},
-      {"bad template", Replace(base, "    audience: \"refundsync\"\n",
-                               "    audience: \"refundsync\"\n  order_external_id: \"so/{order_id}\"\n"),
+      {"bad template",
+       Replace(base, "    audience: \"refundsync\"\n",
+               "    audience: \"refundsync\"\n  order_external_id: \"so/{order_id}\"\n"),
        "netsuite.order_external_id: \"so/{order_id}\" may contain only"},
       {"old api version for posting", Replace(base, "api_version: \"2026-10\"", "api_version: \"2025-10\""),
        "accounts[1].shopify.api_version: \"2025-10\" is too old: posting refunds needs refundCreate's @idempotent"},
-      {"signing key without its JWE", Replace(base, "      client_secret_file:", "      signing_key_file: \"" + dir.path().string() + "/secrets/ebay-vt\"\n      client_secret_file:"),
+      {"signing key without its JWE",
+       Replace(base, "      client_secret_file:",
+               "      signing_key_file: \"" + dir.path().string() + "/secrets/ebay-vt\"\n      client_secret_file:"),
        "signing needs both signing_key_file and signing_key_jwe_file"},
-      {"old api version for subscriptions", Replace(Replace(base, "api_version: \"2026-10\"", "api_version: \"2025-07\""),
-                                                         "\"from_netsuite\"", "\"to_netsuite\""),
-       "api_version: \"2025-07\" is too old: webhook subscriptions (refundsync subscribe) need webhookSubscriptionCreate's uri"},
+      {"old api version for subscriptions",
+       Replace(Replace(base, "api_version: \"2026-10\"", "api_version: \"2025-07\""), "\"from_netsuite\"",
+               "\"to_netsuite\""),
+       "api_version: \"2025-07\" is too old: webhook subscriptions (refundsync subscribe) need "
+       "webhookSubscriptionCreate's uri"},
       {"bad log format", base + "log:\n  format: xml\n", "log.format: \"xml\" is not one of text, json"},
       {"bad size", base + "captures:\n  max_bytes: 2 GB\n", "captures.max_bytes: \"2 GB\" is not a size"},
       {"captures smaller than ten bodies", base + "captures:\n  max_bytes: 1MiB\n",
@@ -214,13 +226,16 @@ TEST_CASE("The order lease must outlast a refund's NetSuite requests at netsuite
                              "    audience: \"refundsync\"\n  timeout: 30s\n");
   const LoadedConfig loaded = LoadConfigText(yaml);
   CHECK_FALSE(loaded.ok());
-  CHECK(HasError(loaded, "worker.order_lease: 1m does not outlast a refund's 6 NetSuite requests of up to "
-                         "netsuite.timeout (30s) each: set it to at least 3m"));
+  CHECK(HasError(loaded,
+                 "worker.order_lease: 1m does not outlast a refund's 6 NetSuite requests of up to "
+                 "netsuite.timeout (30s) each: set it to at least 3m"));
   // With the default lease the same timeout is refused too; a shorter timeout fits it.
   CHECK_FALSE(LoadConfigText(Replace(MinimalConfigYaml(dir), "    audience: \"refundsync\"\n",
-                                     "    audience: \"refundsync\"\n  timeout: 30s\n")).ok());
+                                     "    audience: \"refundsync\"\n  timeout: 30s\n"))
+                  .ok());
   CHECK(LoadConfigText(Replace(MinimalConfigYaml(dir), "    audience: \"refundsync\"\n",
-                               "    audience: \"refundsync\"\n  timeout: 10s\n")).ok());
+                               "    audience: \"refundsync\"\n  timeout: 10s\n"))
+            .ok());
   CHECK(HasError(LoadConfigText(Replace(MinimalConfigYaml(dir), "    audience: \"refundsync\"\n",
                                         "    audience: \"refundsync\"\n  timeout: 0s\n")),
                  "netsuite.timeout: must be between 100ms and 10m"));
@@ -268,8 +283,8 @@ TEST_CASE("Key rotation: key_files instead of key_file, never both", "[config]")
   const std::string old_key = dir.Write("secrets/netsuite-webhook-old.key", "old-secret\n");
   const std::string base = MinimalConfigYaml(dir);
   const std::string single = "    key_file: \"" + dir.path().string() + "/secrets/netsuite-webhook.key\"\n";
-  const std::string list = "    key_files: [\"" + dir.path().string() + "/secrets/netsuite-webhook.key\", \"" +
-                           old_key + "\"]\n";
+  const std::string list =
+      "    key_files: [\"" + dir.path().string() + "/secrets/netsuite-webhook.key\", \"" + old_key + "\"]\n";
   const LoadedConfig rotated = LoadConfigText(Replace(base, single, list));
   INFO(AllErrors(rotated));
   REQUIRE(rotated.ok());

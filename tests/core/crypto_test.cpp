@@ -1,9 +1,9 @@
-#include <catch2/catch.hpp>
+#include "core/crypto.h"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "core/crypto.h"
 #include "tests/support/test_keys.h"
 
 using namespace refundsync;

@@ -1,7 +1,8 @@
+#include "core/duration.h"
+
 #include <catch2/catch.hpp>
 
 #include "core/byte_size.h"
-#include "core/duration.h"
 #include "core/unit_number.h"
 
 using namespace std::chrono_literals;

@@ -1,8 +1,9 @@
 // The eBay client's reading of issue_refund's answers: which ones say eBay made nothing (the next attempt issues
 // again) and which leave the outcome unknown (the next attempt must look at the order first).
+#include "clients/ebay_client.h"
+
 #include <catch2/catch.hpp>
 
-#include "clients/ebay_client.h"
 #include "core/netsuite_records.h"
 #include "core/result.h"
 #include "core/transaction.h"
@@ -73,7 +74,8 @@ TEST_CASE("eBay issue_refund: a 2xx that is not JSON, a 5xx and no answer leave 
 }
 
 TEST_CASE("eBay issue_refund: a 4xx or 429 says eBay made nothing, and 34922 and 429 are tried again later", "[ebay]") {
-  EbayAnswers in_progress(409, R"({"errors":[{"errorId":34922,"message":"Refund can't be issued while previous refund is processing"}]})");
+  EbayAnswers in_progress(
+      409, R"({"errors":[{"errorId":34922,"message":"Refund can't be issued while previous refund is processing"}]})");
   auto later = IssueThrough(in_progress);
   REQUIRE_FALSE(later);
   CHECK_FALSE(later.error().outcome_unknown);
@@ -87,8 +89,9 @@ TEST_CASE("eBay issue_refund: a 4xx or 429 says eBay made nothing, and 34922 and
   CHECK(IsRetryable(again.error()));
 
   // Refusals eBay documents as temporary: tried again, nothing was made.
-  for (const char* temporary : {R"({"errors":[{"errorId":34929,"message":"the buyer payment has not been processed"}]})",
-                                R"({"errors":[{"errorId":34930,"message":"Default payment method limit exceeded"}]})"}) {
+  for (const char* temporary :
+       {R"({"errors":[{"errorId":34929,"message":"the buyer payment has not been processed"}]})",
+        R"({"errors":[{"errorId":34930,"message":"Default payment method limit exceeded"}]})"}) {
     EbayAnswers not_yet(409, temporary);
     auto deferred = IssueThrough(not_yet);
     REQUIRE_FALSE(deferred);

@@ -1,10 +1,11 @@
 // The client signs issue_refund as eBay's own tools do: eBay's published vectors (tests/data/vendor/ebay/), byte for
 // byte.
-#include <catch2/catch.hpp>
+#include "clients/ebay_signature.h"
 
 #include <simdjson.h>
 
-#include "clients/ebay_signature.h"
+#include <catch2/catch.hpp>
+
 #include "tests/support/vendor_fixture.h"
 
 using namespace refundsync;
@@ -16,7 +17,8 @@ TEST_CASE("eBay digital signatures match eBay's published vectors", "[ebay]") {
     const auto field = [&](const char* key) { return std::string(vector[key].get_string().value()); };
     INFO(field("name"));
     EbaySigningKey key{field("private_key_pem"), field("jwe")};
-    auto headers = EbaySignatureHeaders(key, field("method"), field("url"), field("body"), int64_t(vector["created"].get_int64()));
+    auto headers =
+        EbaySignatureHeaders(key, field("method"), field("url"), field("body"), int64_t(vector["created"].get_int64()));
     REQUIRE(headers);
     CHECK(headers->at("Content-Digest") == field("content_digest"));
     CHECK(headers->at("x-ebay-signature-key") == field("jwe"));
@@ -47,8 +49,8 @@ TEST_CASE("eBay signatures: the authority as eBay's verifier rebuilds it, and no
                            std::string(vector["jwe"].get_string().value())};
   const std::string body(vector["body"].get_string().value());
   // Upper case and the default port sign as the bare lower-case host.
-  auto written = EbaySignatureHeaders(key, "POST", "https://API.eBay.com:443/sell/fulfillment/v1/order/1234/issue_refund",
-                                      body, 1658440308);
+  auto written = EbaySignatureHeaders(
+      key, "POST", "https://API.eBay.com:443/sell/fulfillment/v1/order/1234/issue_refund", body, 1658440308);
   REQUIRE(written);
   CHECK(written->at("Signature") == std::string(vector["signature"].get_string().value()));
 

@@ -9,11 +9,11 @@ using namespace refundsync;
 
 TEST_CASE("Every contract error code has its kind, and only unavailability is retried", "[errors]") {
   const std::pair<const char*, ErrorKind> kContract[] = {
-      {"order_not_synced", ErrorKind::kFailedPrecondition},   {"order_not_billed", ErrorKind::kFailedPrecondition},
-      {"no_refund_record", ErrorKind::kFailedPrecondition},   {"already_refunded", ErrorKind::kFailedPrecondition},
-      {"amount_mismatch", ErrorKind::kFailedPrecondition},    {"unknown_line_item", ErrorKind::kFailedPrecondition},
-      {"upstream_rejected", ErrorKind::kRejected},            {"upstream_unavailable", ErrorKind::kUnavailable},
-      {"upstream_unknown", ErrorKind::kOutcomeUnknown},       {"direction_mismatch", ErrorKind::kFailedPrecondition},
+      {"order_not_synced", ErrorKind::kFailedPrecondition}, {"order_not_billed", ErrorKind::kFailedPrecondition},
+      {"no_refund_record", ErrorKind::kFailedPrecondition}, {"already_refunded", ErrorKind::kFailedPrecondition},
+      {"amount_mismatch", ErrorKind::kFailedPrecondition},  {"unknown_line_item", ErrorKind::kFailedPrecondition},
+      {"upstream_rejected", ErrorKind::kRejected},          {"upstream_unavailable", ErrorKind::kUnavailable},
+      {"upstream_unknown", ErrorKind::kOutcomeUnknown},     {"direction_mismatch", ErrorKind::kFailedPrecondition},
       {"invalid_amount", ErrorKind::kInvalidArgument},
   };
   for (const auto& [code, kind] : kContract) {

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "core/external_id.h"
+
+#include <catch2/catch.hpp>
 
 using refundsync::ExternalIdTemplate;
 

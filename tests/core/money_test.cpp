@@ -1,10 +1,9 @@
-#include <catch2/catch.hpp>
+#include "core/money.h"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <iterator>
-
-#include "core/money.h"
 
 using refundsync::FormatDecimal;
 using refundsync::Money;
@@ -32,8 +31,8 @@ TEST_CASE("ParseMoney follows the currency's number of decimals", "[money]") {
 }
 
 TEST_CASE("ParseMoney rejects what is not a plain decimal", "[money]") {
-  for (const char* bad : {"1e2", "1E2", "+5.00", "", "-", ".5", "5.", " 5", "5 ", "5,00", "--5", "0x10", "1.2.3",
-                          "NaN", "inf", "5.-1"}) {
+  for (const char* bad :
+       {"1e2", "1E2", "+5.00", "", "-", ".5", "5.", " 5", "5 ", "5,00", "--5", "0x10", "1.2.3", "NaN", "inf", "5.-1"}) {
     INFO(bad);
     auto parsed = ParseMoney(bad, "USD");
     REQUIRE_FALSE(parsed.has_value());

@@ -1,8 +1,8 @@
 // The refund context as NetSuite may answer it: rows in the least convenient shapes public queries report (negative
 // sales amounts, lines that are no item sold, numbers without a leading zero, a refund repeated by paging).
-#include <catch2/catch.hpp>
-
 #include "clients/netsuite_refund_context.h"
+
+#include <catch2/catch.hpp>
 
 using namespace refundsync;
 
@@ -10,24 +10,34 @@ namespace {
 
 SuiteQlRow Line(const std::string& number, const std::string& item, const std::string& sku, const std::string& type,
                 const std::string& quantity, const std::string& amount) {
-  SuiteQlRow row{{"id", "20"}, {"type", "CashSale"}, {"foreigntotal", "45.5"}, {"currencycode", "EUR"},
-                 {"linenumber", number}, {"item", item}, {"itemid", sku}, {"itemtype", type}, {"foreignamount", amount}};
+  SuiteQlRow row{
+      {"id", "20"},   {"type", "CashSale"}, {"foreigntotal", "45.5"}, {"currencycode", "EUR"},  {"linenumber", number},
+      {"item", item}, {"itemid", sku},      {"itemtype", type},       {"foreignamount", amount}};
   if (!quantity.empty()) row["quantity"] = quantity;
   return row;
 }
 
 }  // namespace
 
-TEST_CASE("Refund context: billed lines as magnitudes, only items sold with a quantity, each refund once", "[netsuite]") {
+TEST_CASE("Refund context: billed lines as magnitudes, only items sold with a quantity, each refund once",
+          "[netsuite]") {
   const std::vector<SuiteQlRow> rows = {
       {{"id", "10"}, {"type", "SalesOrd"}, {"externalid", "shop-1"}, {"currencycode", "EUR"}},
       Line("1", "101", "MUG", "InvtPart", "-3", "-30"),
-      Line("2", "102", "", "Subtotal", "", "-30"),        // no quantity, not sold
+      Line("2", "102", "", "Subtotal", "", "-30"),  // no quantity, not sold
       Line("3", "103", "Gift wrap", "Description", "", "0"),
       Line("4", "104", "WINTER10", "Discount", "-1", "3"),  // a discount: never a refund line
       Line("5", "900", "Shipping", "OthCharge", "-1", "-.5"),
-      {{"id", "30"}, {"type", "CashRfnd"}, {"memo", "rs-abc refundsync"}, {"foreigntotal", "-.5"}, {"currencycode", "EUR"}},
-      {{"id", "30"}, {"type", "CashRfnd"}, {"memo", "rs-abc refundsync"}, {"foreigntotal", "-.5"}, {"currencycode", "EUR"}},
+      {{"id", "30"},
+       {"type", "CashRfnd"},
+       {"memo", "rs-abc refundsync"},
+       {"foreigntotal", "-.5"},
+       {"currencycode", "EUR"}},
+      {{"id", "30"},
+       {"type", "CashRfnd"},
+       {"memo", "rs-abc refundsync"},
+       {"foreigntotal", "-.5"},
+       {"currencycode", "EUR"}},
       {{"id", "31"}, {"type", "CustCred"}, {"foreigntotal", "-19.989999999999998"}},  // no currency: US dollars
   };
   auto context = ParseRefundContext(rows);

@@ -1,7 +1,6 @@
 // The Shopify client reads Shopify's documented answers (tests/data/vendor/shopify/, sources in its README): the
 // cost limit, throttling with throttleStatus, access scopes, an order.
 #include <catch2/catch.hpp>
-
 #include <deque>
 
 #include "clients/shopify_client.h"
@@ -81,7 +80,8 @@ TEST_CASE("The token's access scopes as documented, and a missing read_all_order
   CHECK(scopes->size() > 50);
   CHECK(std::find(scopes->begin(), scopes->end(), "read_all_orders") != scopes->end());
 
-  CannedHttp without({Answer(R"({"currentAppInstallation":{"accessScopes":[{"handle":"read_orders"},{"handle":"write_orders"}]}})")});
+  CannedHttp without(
+      {Answer(R"({"currentAppInstallation":{"accessScopes":[{"handle":"read_orders"},{"handle":"write_orders"}]}})")});
   ShopifyGraphQlClient lacking(config, without);
   CHECK_THAT(MissingOrderScopeHint(lacking), Catch::Contains("read_all_orders"));
   CannedHttp with({Answer(Fixture("access-scopes-response.json"))});
@@ -118,8 +118,10 @@ TEST_CASE("A refund in the pre-2024-10 shape names its refund and order, its shi
   CHECK(*parsed.event.shipping == Money{500, "USD"});
 }
 
-TEST_CASE("refundCreate: a request with the same idempotency key still in progress is tried again later, other "
-          "refusals are final", "[shopify]") {
+TEST_CASE(
+    "refundCreate: a request with the same idempotency key still in progress is tried again later, other "
+    "refusals are final",
+    "[shopify]") {
   const ShopifyAccountConfig config = Account();
   ShopifyRefundRequest request;
   request.order_id = "gid://shopify/Order/1001";

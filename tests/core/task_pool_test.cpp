@@ -1,12 +1,11 @@
 // TaskPool: tasks run on its threads; the queue is bounded; what is still queued when it stops is dropped.
-#include <catch2/catch.hpp>
+#include "core/task_pool.h"
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <future>
 #include <memory>
 #include <thread>
-
-#include "core/task_pool.h"
 
 using refundsync::TaskPool;
 

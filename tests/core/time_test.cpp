@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "core/time.h"
+
+#include <catch2/catch.hpp>
 
 using refundsync::FormatRfc3339Ms;
 using refundsync::ParseRfc3339Ms;
@@ -11,8 +11,8 @@ TEST_CASE("RFC 3339 times parse to Unix milliseconds", "[time]") {
   CHECK(ParseRfc3339Ms("2026-11-27T11:38:34.123-05:00") == 1795797514123LL);
   CHECK(ParseRfc3339Ms("2026-11-27") == 1795737600000LL);
   CHECK(ParseRfc3339Ms("2026-11-27T16:38:34.1Z") == 1795797514100LL);
-  for (const char* bad : {"", "2026-13-01", "2026-11-27T25:00:00Z", "2026-11-27T16:38:34", "yesterday",
-                          "2026-11-27T16:38:34+0500"}) {
+  for (const char* bad :
+       {"", "2026-13-01", "2026-11-27T25:00:00Z", "2026-11-27T16:38:34", "yesterday", "2026-11-27T16:38:34+0500"}) {
     INFO(bad);
     CHECK_FALSE(ParseRfc3339Ms(bad).has_value());
   }

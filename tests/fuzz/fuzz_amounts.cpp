@@ -28,8 +28,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     currency_text += c;
   }
   const std::string body = R"({"id":1,"order_id":2,"transactions":[{"kind":"refund","status":"success","amount":")" +
-                           quoted + R"(","currency":")" + currency_text + R"("},{"kind":"refund","status":"success",)"
-                           R"("amount":")" + quoted + R"(","currency":")" + currency_text + R"("}]})";
+                           quoted + R"(","currency":")" + currency_text +
+                           R"("},{"kind":"refund","status":"success",)"
+                           R"("amount":")" +
+                           quoted + R"(","currency":")" + currency_text + R"("}]})";
   ParsedWebhook parsed = ParseShopifyPayload("shop", "refunds/create", body, "shop.myshopify.com");
   const WebhookEvent& event = parsed.event;
   if (event.amount && event.amount->minor_units < 0) __builtin_trap();  // zero is no money, not invalid

@@ -33,8 +33,9 @@ struct Operator : FakeSyncEngine {
     ledger.SyncOrder("shop-1001", "11");
     ledger.Bill("shop-1001", "invoice", "21", Usd(5500), {});
     ledger.EnterRefund("21", Usd(1000));
-    ebay.orders["100"] = EbayOrder{"100", "", "USD", Usd(5500), {}, {EbayRefund{"R9", "REFUNDED", Usd(1500),
-                                                                                 "2026-05-01T10:00:00.000Z", "", false}}};
+    ebay.orders["100"] =
+        EbayOrder{"100",     "", "USD",
+                  Usd(5500), {}, {EbayRefund{"R9", "REFUNDED", Usd(1500), "2026-05-01T10:00:00.000Z", "", false}}};
     ShopifyOrder order;
     order.id = "gid://shopify/Order/1001";
     order.currency = "USD";

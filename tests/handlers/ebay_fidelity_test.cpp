@@ -1,10 +1,10 @@
 // eBay as it really behaves (docs/vendor-fidelity.md, "eBay"): amounts as eBay prices an order (line cost = unit x
 // quantity; the total with shipping and tax), the scopes issue_refund needs, and digital signatures for EU/UK sellers.
 // The real binary, a real Redis and the sandbox.
-#include <catch2/catch.hpp>
-
 #include <fmt/format.h>
 #include <simdjson.h>
+
+#include <catch2/catch.hpp>
 
 #include "core/crypto.h"
 #include "tests/support/sync_harness.h"
@@ -25,9 +25,10 @@ void SyncFromNetSuite(SyncHarness& h, const std::string& extra_ebay = "") {
 
 // An eBay order of two caps at 20.00 with 5.00 shipping, synced to NetSuite as a cash sale: the cash sale's id.
 std::string SeedOrder(SyncHarness& h, const std::string& order_id) {
-  h.sandbox.Control("POST", "/_control/ebay/orders",
-                    R"({"order_id":")" + order_id +
-                        R"(","line_items":[{"line_item_id":"L1","sku":"CAP","quantity":2,"price":"20.00"}],"shipping":"5.00"})");
+  h.sandbox.Control(
+      "POST", "/_control/ebay/orders",
+      R"({"order_id":")" + order_id +
+          R"(","line_items":[{"line_item_id":"L1","sku":"CAP","quantity":2,"price":"20.00"}],"shipping":"5.00"})");
   const std::string seeded = h.sandbox.Control(
       "POST", "/_control/netsuite/orders",
       R"({"external_id":"ebay-us-)" + order_id +
@@ -38,9 +39,10 @@ std::string SeedOrder(SyncHarness& h, const std::string& order_id) {
 
 // A NetSuite user refunds one cap and the shipping: the cash refund's id.
 std::string RefundCapAndShipping(SyncHarness& h, const std::string& cash_sale) {
-  const std::string created = h.sandbox.Control(
-      "POST", "/_control/netsuite/refunds",
-      R"({"billed_type":"cashSale","billed_id":")" + cash_sale + R"(","lines":[{"sku":"CAP","quantity":1,"amount":"20.00"}],"shipping":"5.00"})");
+  const std::string created =
+      h.sandbox.Control("POST", "/_control/netsuite/refunds",
+                        R"({"billed_type":"cashSale","billed_id":")" + cash_sale +
+                            R"(","lines":[{"sku":"CAP","quantity":1,"amount":"20.00"}],"shipping":"5.00"})");
   simdjson::dom::parser parser;
   return std::string(parser.parse(created)["id"].get_string().value());
 }
@@ -48,8 +50,9 @@ std::string RefundCapAndShipping(SyncHarness& h, const std::string& cash_sale) {
 std::vector<std::string> EbayRefundAmounts(SyncHarness& h, const std::string& order_id) {
   simdjson::dom::parser parser;
   std::vector<std::string> out;
-  for (auto refund : parser.parse(h.sandbox.Control("GET", "/_control/ebay/orders/" + order_id))["paymentSummary"]["refunds"]
-                         .get_array()) {
+  for (auto refund :
+       parser.parse(h.sandbox.Control("GET", "/_control/ebay/orders/" + order_id))["paymentSummary"]["refunds"]
+           .get_array()) {
     out.emplace_back(refund["amount"]["value"].get_string().value());
   }
   return out;
@@ -90,16 +93,19 @@ TEST_CASE("The eBay user token asks for sell.finances: without the seller's cons
   h.sandbox.Control("POST", "/_control/ebay/settings",
                     R"({"consented_scopes":["https://api.ebay.com/oauth/api_scope/sell.fulfillment"]})");
   const std::string refund = RefundCapAndShipping(h, SeedOrder(h, "81-000-2"));
-  const Transaction tx = h.WaitTx("ebay-us", "netsuite:cashrefund:" + refund,
-                                  [](const Transaction& t) { return t.status == TxStatus::kFailed; }, 20000);
+  const Transaction tx = h.WaitTx(
+      "ebay-us", "netsuite:cashrefund:" + refund, [](const Transaction& t) { return t.status == TxStatus::kFailed; },
+      20000);
   INFO(ToJson(tx));
   REQUIRE(tx.error.has_value());
   CHECK_THAT(tx.error->message, Catch::Contains("sell.finances"));
   CHECK(EbayRefundAmounts(h, "81-000-2").empty());
 }
 
-TEST_CASE("An EU seller's refunds are signed: a signed issue_refund is accepted, an unsigned one fails naming the "
-          "signing keys", "[ebay][integration]") {
+TEST_CASE(
+    "An EU seller's refunds are signed: a signed issue_refund is accepted, an unsigned one fails naming the "
+    "signing keys",
+    "[ebay][integration]") {
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);
@@ -123,9 +129,12 @@ TEST_CASE("An EU seller's refunds are signed: a signed issue_refund is accepted,
   for (const std::string cipher : {"ED25519", "RSA"}) {
     INFO(cipher);
     simdjson::dom::parser parser;
-    const std::string made = h.sandbox.Control("POST", "/_control/ebay/signing_keys", R"({"cipher":")" + cipher + "\"}");
-    const std::string key = h.dir.Write("s/ebay-signing-" + cipher, std::string(parser.parse(made)["privateKey"].get_string().value()));
-    const std::string jwe = h.dir.Write("s/ebay-jwe-" + cipher, std::string(parser.parse(made)["jwe"].get_string().value()));
+    const std::string made =
+        h.sandbox.Control("POST", "/_control/ebay/signing_keys", R"({"cipher":")" + cipher + "\"}");
+    const std::string key =
+        h.dir.Write("s/ebay-signing-" + cipher, std::string(parser.parse(made)["privateKey"].get_string().value()));
+    const std::string jwe =
+        h.dir.Write("s/ebay-jwe-" + cipher, std::string(parser.parse(made)["jwe"].get_string().value()));
     h.server.reset();
     h.EditConfig([&](std::string& yaml) {
       const auto at = yaml.find("signing_key_file:");
@@ -173,19 +182,21 @@ TEST_CASE("A second eBay refund while the first is still processing (34922) is i
   h.StartServer();
   h.sandbox.Control("POST", "/_control/ebay/settings", R"({"settle_ms":1500})");  // eBay processes refunds for a while
   const std::string order = SeedOrder(h, "81-000-6");
-  const std::string first = h.sandbox.Control(
-      "POST", "/_control/netsuite/refunds",
-      R"({"billed_type":"cashSale","billed_id":")" + order + R"(","lines":[{"sku":"CAP","quantity":1,"amount":"20.00"}]})");
-  const std::string second = h.sandbox.Control(
-      "POST", "/_control/netsuite/refunds",
-      R"({"billed_type":"cashSale","billed_id":")" + order + R"(","lines":[{"sku":"CAP","quantity":1,"amount":"20.00"}]})");
+  const std::string first = h.sandbox.Control("POST", "/_control/netsuite/refunds",
+                                              R"({"billed_type":"cashSale","billed_id":")" + order +
+                                                  R"(","lines":[{"sku":"CAP","quantity":1,"amount":"20.00"}]})");
+  const std::string second = h.sandbox.Control("POST", "/_control/netsuite/refunds",
+                                               R"({"billed_type":"cashSale","billed_id":")" + order +
+                                                   R"(","lines":[{"sku":"CAP","quantity":1,"amount":"20.00"}]})");
   simdjson::dom::parser parser;
   const std::string first_id(parser.parse(first)["id"].get_string().value());
   const std::string second_id(parser.parse(second)["id"].get_string().value());
-  const Transaction a = h.WaitTx("ebay-us", "netsuite:cashrefund:" + first_id,
-                                 [](const Transaction& t) { return t.status == TxStatus::kPosted; }, 30000);
-  const Transaction b = h.WaitTx("ebay-us", "netsuite:cashrefund:" + second_id,
-                                 [](const Transaction& t) { return t.status == TxStatus::kPosted; }, 30000);
+  const Transaction a = h.WaitTx(
+      "ebay-us", "netsuite:cashrefund:" + first_id, [](const Transaction& t) { return t.status == TxStatus::kPosted; },
+      30000);
+  const Transaction b = h.WaitTx(
+      "ebay-us", "netsuite:cashrefund:" + second_id, [](const Transaction& t) { return t.status == TxStatus::kPosted; },
+      30000);
   bool waited = false;
   for (const auto& entry : a.history) waited |= entry.note.find("34922") != std::string::npos;
   for (const auto& entry : b.history) waited |= entry.note.find("34922") != std::string::npos;

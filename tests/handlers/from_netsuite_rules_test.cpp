@@ -4,8 +4,8 @@
 
 #include "handlers/from_netsuite_handler.h"
 #include "tests/support/fake_netsuite_ledger.h"
-#include "tests/support/refund_scenes.h"
 #include "tests/support/fake_storefronts.h"
+#include "tests/support/refund_scenes.h"
 
 using namespace refundsync;
 using namespace refundsync::testing;
@@ -135,7 +135,8 @@ TEST_CASE("From NetSuite: no_refund_record, order_not_synced and invalid_amount 
   CHECK(down.error().code == "upstream_unavailable");
 }
 
-TEST_CASE("From NetSuite to Shopify: one refund against the payment, found again by its note, never made twice", "[rules]") {
+TEST_CASE("From NetSuite to Shopify: one refund against the payment, found again by its note, never made twice",
+          "[rules]") {
   FromNetSuite t;
   const Transaction tx = t.Entered("20", 1500, {Item("301", "MUG", 1, 1500)});
   const PostOutcome outcome = t.Post(tx);
@@ -158,7 +159,8 @@ TEST_CASE("From NetSuite to Shopify: one refund against the payment, found again
   CHECK(t.shopify.requests.size() == 1);
 }
 
-TEST_CASE("From NetSuite to Shopify: the gateway decides: pending is checked later, failed is upstream_rejected", "[rules]") {
+TEST_CASE("From NetSuite to Shopify: the gateway decides: pending is checked later, failed is upstream_rejected",
+          "[rules]") {
   FromNetSuite t;
   t.shopify.new_refund_statuses = {"PENDING"};
   const Transaction tx = t.Entered("20", 1500);
@@ -179,11 +181,12 @@ TEST_CASE("From NetSuite to Shopify: the gateway decides: pending is checked lat
   CHECK(Code(t.Post(t.Entered("20", 1000))) == "upstream_unknown");
 }
 
-TEST_CASE("From NetSuite to Shopify: amount_mismatch and unknown_line_item for what the order cannot refund", "[rules]") {
+TEST_CASE("From NetSuite to Shopify: amount_mismatch and unknown_line_item for what the order cannot refund",
+          "[rules]") {
   FromNetSuite t;
   CHECK(Code(t.Post(t.Entered("20", 1500, {Item("309", "HAT", 1, 1500)}))) == "unknown_line_item");
   CHECK(Code(t.Post(t.Entered("20", 4500, {Item("301", "MUG", 3, 4500)}))) == "amount_mismatch");  // 2 refundable
-  CHECK(Code(t.Post(t.Entered("20", 5600))) == "amount_mismatch");  // more than was paid
+  CHECK(Code(t.Post(t.Entered("20", 5600))) == "amount_mismatch");                                 // more than was paid
   t.shopify.orders["1001"].currency = "EUR";
   CHECK(Code(t.Post(t.Entered("20", 100))) == "amount_mismatch");
   t.shopify.orders["1001"].currency = "USD";
@@ -194,7 +197,8 @@ TEST_CASE("From NetSuite to Shopify: amount_mismatch and unknown_line_item for w
   CHECK(t.shopify.requests.empty());
   // The generic shipping and adjustment items are money, not lines: they are in the amount.
   t.config.netsuite.generic_items.shipping = "900";
-  t.shopify.orders["1001"].transactions = {{"gid://shopify/OrderTransaction/7", "SALE", "SUCCESS", "manual", Usd(5500)}};
+  t.shopify.orders["1001"].transactions = {
+      {"gid://shopify/OrderTransaction/7", "SALE", "SUCCESS", "manual", Usd(5500)}};
   CHECK(t.Post(t.Entered("20", 2000, {Item("301", "MUG", 1, 1500), Item("900", "Shipping", 1, 500)})).status ==
         TxStatus::kPosted);
   REQUIRE(t.shopify.requests.size() == 1);
@@ -221,7 +225,8 @@ TEST_CASE("From NetSuite to Shopify: an order Shopify does not show, and Shopify
   CHECK(t.shopify.orders["1001"].refunds.size() == 1);
 }
 
-TEST_CASE("From NetSuite to eBay: an order-level refund, followed from PENDING to REFUNDED, never issued twice", "[rules]") {
+TEST_CASE("From NetSuite to eBay: an order-level refund, followed from PENDING to REFUNDED, never issued twice",
+          "[rules]") {
   FromNetSuite t;
   Transaction tx = t.Entered("21", 1500);
   CHECK(tx.account == "ebay-de");
@@ -245,7 +250,8 @@ TEST_CASE("From NetSuite to eBay: an order-level refund, followed from PENDING t
   CHECK(t.ebay.requests.size() == 1);
 }
 
-TEST_CASE("From NetSuite to eBay: what the order can refund, and nothing sent when the note cannot be stored", "[rules]") {
+TEST_CASE("From NetSuite to eBay: what the order can refund, and nothing sent when the note cannot be stored",
+          "[rules]") {
   FromNetSuite t;
   t.ebay.orders["12-345"].refunds.push_back(EbayRefund{"R0", "REFUNDED", Usd(5000), "", "", false});
   CHECK(Code(t.Post(t.Entered("21", 1500))) == "amount_mismatch");

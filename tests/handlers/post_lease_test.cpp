@@ -16,8 +16,9 @@ TEST_CASE("Post re-reads the transaction under the order lease: a stale copy of 
           "[sync][integration]") {
   SyncHarness h;
   h.SeedNetSuiteOrder("shop-eu-9400", "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
-  const std::string refund = ShopifyRefund(
-      "7400", "9400", "10.00", R"([{"line_item_id":1,"quantity":1,"subtotal":10.00,"total_tax":0,"line_item":{"sku":"PEN"}}])");
+  const std::string refund =
+      ShopifyRefund("7400", "9400", "10.00",
+                    R"([{"line_item_id":1,"quantity":1,"subtotal":10.00,"total_tax":0,"line_item":{"sku":"PEN"}}])");
   REQUIRE(h.PostShopifyRefund("shop-eu", refund, "ev-7400") == 200);
   const Transaction posted = h.WaitSettled("shop-eu", "shopify:refund:7400");
   REQUIRE(posted.status == TxStatus::kPosted);

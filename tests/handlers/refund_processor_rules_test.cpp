@@ -13,7 +13,7 @@ using namespace refundsync::testing;
 
 namespace {
 
-constexpr std::int64_t kNow = 1'780'000'000'000;  // 2026-05-28T20:26:40Z
+constexpr std::int64_t kNow = 1'780'000'000'000;     // 2026-05-28T20:26:40Z
 constexpr std::int64_t kDayAgo = kNow - 86'400'000;  // every account's cut-over
 
 // eBay account "ebay-us" syncs to NetSuite (orders "ebay-<id>"); Shopify account "shop" ("shop-<id>") and eBay
@@ -92,7 +92,8 @@ TEST_CASE("Processor: a refund to NetSuite is posted once, however often it arri
   CHECK(e.ledger.RefundsFrom("20").size() == 1);
 }
 
-TEST_CASE("Processor: the direction policy skips a refund against the account's direction, with the reason", "[rules]") {
+TEST_CASE("Processor: the direction policy skips a refund against the account's direction, with the reason",
+          "[rules]") {
   Engine e;
   Transaction shopify_refund = e.EbayRefund(1500);
   shopify_refund.account = "shop";
@@ -180,7 +181,8 @@ TEST_CASE("Processor: invalid_amount is never posted, never retried, never skipp
   CHECK(e.store.dead_letters.empty());
 }
 
-TEST_CASE("Processor: upstream_unavailable is retried with back-off, honouring Retry-After, then dead-lettered", "[rules]") {
+TEST_CASE("Processor: upstream_unavailable is retried with back-off, honouring Retry-After, then dead-lettered",
+          "[rules]") {
   Engine e;
   e.config.worker_backoff_initial = std::chrono::seconds(2);
   e.ledger.fail_call = "context";
@@ -276,7 +278,8 @@ TEST_CASE("Processor: a NetSuite refund of no synced order is a failed transacti
   CHECK(tx.status == TxStatus::kFailed);
   CHECK(ErrorCode(tx) == "no_refund_record");
   // Reconciling one account leaves it alone; NetSuite being down leaves the event to come back.
-  REQUIRE(e.processor.HandleNetSuiteRecord("creditmemo", e.ledger.EnterRefund("77", Usd(1)), "create", e.store, "shop"));
+  REQUIRE(
+      e.processor.HandleNetSuiteRecord("creditmemo", e.ledger.EnterRefund("77", Usd(1)), "create", e.store, "shop"));
   CHECK(e.store.transactions.size() == 1);
   e.ledger.fail_call = "read";
   auto down = e.processor.HandleNetSuiteRecord("creditmemo", id + "0", "create", e.store);

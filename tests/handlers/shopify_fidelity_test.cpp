@@ -1,10 +1,10 @@
 // Shopify as it really behaves (docs/vendor-fidelity.md, "Shopify"): every query inside Shopify's cost limit as
 // the sandbox computes it, refunds/create as a trigger whatever its API version's payload leaves out, and orders
 // older than 60 days invisible to a token without read_all_orders. The real binary, a real Redis and the sandbox.
-#include <catch2/catch.hpp>
-
 #include <fmt/format.h>
 #include <simdjson.h>
+
+#include <catch2/catch.hpp>
 
 #include "clients/http_client.h"
 #include "clients/shopify_client.h"
@@ -114,8 +114,10 @@ TEST_CASE("Every Shopify query stays inside the cost budget at its largest page 
   CHECK_THAT(refused.error().message, Catch::Contains("MAX_COST_EXCEEDED"));
 }
 
-TEST_CASE("Reconciliation and Retrieve over 60 Shopify orders with refunds stay under the cost limit, each refund "
-          "posted once", "[shopify][integration]") {
+TEST_CASE(
+    "Reconciliation and Retrieve over 60 Shopify orders with refunds stay under the cost limit, each refund "
+    "posted once",
+    "[shopify][integration]") {
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);
@@ -132,8 +134,9 @@ TEST_CASE("Reconciliation and Retrieve over 60 Shopify orders with refunds stay 
     h.sandbox.Control("POST", "/_control/shopify/orders",
                       R"({"account":"shop-eu","order_id":")" + order +
                           R"(","line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}],"paid":"25.00"})");
-    const std::string made = h.sandbox.Control("POST", "/_control/shopify/orders/" + order + "/refunds",
-                                               R"({"lines":[{"sku":"MUG","quantity":1}],"shipping":"5.00","send_webhook":false})");
+    const std::string made =
+        h.sandbox.Control("POST", "/_control/shopify/orders/" + order + "/refunds",
+                          R"({"lines":[{"sku":"MUG","quantity":1}],"shipping":"5.00","send_webhook":false})");
     refund_ids.emplace_back(parser.parse(made)["refund_id"].get_string().value());
   }
 
@@ -141,10 +144,9 @@ TEST_CASE("Reconciliation and Retrieve over 60 Shopify orders with refunds stay 
   const std::map<std::string, std::string> op = {{"Authorization", "Bearer operator-token-value"},
                                                  {"Content-Type", "application/json"}};
   for (int i = 0; i < kOrders; i += 6) {
-    auto retrieved = h.client.Request("POST", h.server->BaseUrl() + "/api/transactions/retrieve",
-                                      R"({"account":"shop-eu","source":"storefront","order_id":")" +
-                                          std::to_string(6100 + i) + "\"}",
-                                      op);
+    auto retrieved = h.client.Request(
+        "POST", h.server->BaseUrl() + "/api/transactions/retrieve",
+        R"({"account":"shop-eu","source":"storefront","order_id":")" + std::to_string(6100 + i) + "\"}", op);
     INFO(retrieved.body);
     CHECK(retrieved.status == 200);
     const std::string tx_id = TransactionId("shop-eu", "shopify:refund:" + refund_ids[static_cast<std::size_t>(i)]);
@@ -168,13 +170,16 @@ TEST_CASE("Reconciliation and Retrieve over 60 Shopify orders with refunds stay 
   CHECK(RequireAllWithinBudget(h) >= kOrders);
 }
 
-TEST_CASE("A refunds/create in the 2025-01 shape (no refunded shipping in it) still books the shipping, read from "
-          "the refund", "[shopify][integration]") {
+TEST_CASE(
+    "A refunds/create in the 2025-01 shape (no refunded shipping in it) still books the shipping, read from "
+    "the refund",
+    "[shopify][integration]") {
   SyncHarness h;
   h.sandbox.Control("POST", "/_control/shopify/settings", R"({"webhook_api_version":"2025-01"})");
   h.SeedNetSuiteOrder("shop-eu-6201", "invoice", R"([{"sku":"MUG","quantity":2,"rate":"10.00"}])", "5.00");
-  h.sandbox.Control("POST", "/_control/shopify/orders",
-                    R"({"account":"shop-eu","order_id":"6201","line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}],"paid":"25.00"})");
+  h.sandbox.Control(
+      "POST", "/_control/shopify/orders",
+      R"({"account":"shop-eu","order_id":"6201","line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}],"paid":"25.00"})");
   // The merchant refunds one mug and the shipping in Shopify; Shopify sends refunds/create in the app's version.
   const std::string made = h.sandbox.Control("POST", "/_control/shopify/orders/6201/refunds",
                                              R"({"lines":[{"sku":"MUG","quantity":1}],"shipping":"5.00"})");
@@ -202,8 +207,9 @@ TEST_CASE("A 70-day-old Shopify order with a token lacking read_all_orders fails
   h.StartServer();
   // To NetSuite: a refund of an old order arrives as a webhook, but Shopify does not show the refund to the app.
   h.SeedNetSuiteOrder("shop-eu-6301", "invoice", R"([{"sku":"MUG","quantity":2,"rate":"10.00"}])", "5.00");
-  h.sandbox.Control("POST", "/_control/shopify/orders",
-                    R"({"account":"shop-eu","order_id":"6301","age_days":70,"line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}]})");
+  h.sandbox.Control(
+      "POST", "/_control/shopify/orders",
+      R"({"account":"shop-eu","order_id":"6301","age_days":70,"line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}]})");
   // Its payload (API 2026-10) leaves the refunded shipping out.
   const std::string made = h.sandbox.Control("POST", "/_control/shopify/orders/6301/refunds",
                                              R"({"lines":[{"sku":"MUG","quantity":1}],"shipping":"5.00"})");
@@ -227,8 +233,9 @@ TEST_CASE("A 70-day-old Shopify order with a token lacking read_all_orders fails
   const std::string invoice(parser.parse(seeded)["billed"]["id"].get_string().value());
   const std::string created = h.sandbox.Control(
       "POST", "/_control/netsuite/refunds",
-      fmt::format(R"({{"billed_type":"invoice","billed_id":"{}","lines":[{{"sku":"MUG","quantity":1,"amount":"10.00"}}]}})",
-                  invoice));
+      fmt::format(
+          R"({{"billed_type":"invoice","billed_id":"{}","lines":[{{"sku":"MUG","quantity":1,"amount":"10.00"}}]}})",
+          invoice));
   const std::string memo(parser.parse(created)["id"].get_string().value());
   const Transaction old = h.WaitSettled("shop-main", "netsuite:creditmemo:" + memo);
   INFO(ToJson(old));
@@ -237,12 +244,15 @@ TEST_CASE("A 70-day-old Shopify order with a token lacking read_all_orders fails
   CHECK_THAT(old.error->message, Catch::Contains("read_all_orders"));
 
   // Granted the scope, the same order is visible again: the next NetSuite refund of it posts.
-  h.sandbox.Control("POST", "/_control/shopify/settings", R"({"scopes":["read_orders","write_orders","read_all_orders"]})");
+  h.sandbox.Control("POST", "/_control/shopify/settings",
+                    R"({"scopes":["read_orders","write_orders","read_all_orders"]})");
   const std::string second = h.sandbox.Control(
       "POST", "/_control/netsuite/refunds",
-      fmt::format(R"({{"billed_type":"invoice","billed_id":"{}","lines":[{{"sku":"MUG","quantity":1,"amount":"10.00"}}]}})",
-                  invoice));
-  const Transaction posted = h.WaitSettled("shop-main", "netsuite:creditmemo:" + std::string(parser.parse(second)["id"].get_string().value()));
+      fmt::format(
+          R"({{"billed_type":"invoice","billed_id":"{}","lines":[{{"sku":"MUG","quantity":1,"amount":"10.00"}}]}})",
+          invoice));
+  const Transaction posted =
+      h.WaitSettled("shop-main", "netsuite:creditmemo:" + std::string(parser.parse(second)["id"].get_string().value()));
   CHECK(posted.status == TxStatus::kPosted);
 
   // ...and an operator's post of the refund that failed reads it from Shopify now, and books it.
@@ -292,17 +302,23 @@ TEST_CASE("The sandbox's Shopify answers every field of Shopify's documented ans
         graphql("query { refund(id: \"gid://shopify/Refund/" + refund_id +
                 "\") { id note totalRefundedSet { presentmentMoney { amount currencyCode } } } }"),
         "data");
-  check("order-query-response.json",
-        graphql(R"(query { order(id: "gid://shopify/Order/148977776") { id name totalPriceSet { presentmentMoney { amount } } lineItems(first: 5) { nodes { id name } } } })"),
-        "data");
-  check("order-transactions-query-response.json",
-        graphql(R"(query { order(id: "gid://shopify/Order/148977776") { transactions(first: 10) { amountSet { presentmentMoney { amount currencyCode } shopMoney { amount currencyCode } } gateway id kind status } } })"),
-        "data");
+  check(
+      "order-query-response.json",
+      graphql(
+          R"(query { order(id: "gid://shopify/Order/148977776") { id name totalPriceSet { presentmentMoney { amount } } lineItems(first: 5) { nodes { id name } } } })"),
+      "data");
+  check(
+      "order-transactions-query-response.json",
+      graphql(
+          R"(query { order(id: "gid://shopify/Order/148977776") { transactions(first: 10) { amountSet { presentmentMoney { amount currencyCode } shopMoney { amount currencyCode } } gateway id kind status } } })"),
+      "data");
   check("access-scopes-response.json", graphql("query { currentAppInstallation { accessScopes { handle } } }"), "data");
-  check("graphql-refund-create-response.json",
-        graphql(R"(mutation M($input: RefundInput!) { refundCreate(input: $input) @idempotent(key: "doc-1") { userErrors { field message } refund { id totalRefundedSet { presentmentMoney { amount } } transactions(first: 10) { edges { node { amountSet { presentmentMoney { amount } } status } } } } } })",
-                R"({"input":{"orderId":"gid://shopify/Order/148977776","refundLineItems":[],"transactions":[{"orderId":"gid://shopify/Order/148977776","parentId":"gid://shopify/OrderTransaction/1489777761","amount":"1.00","gateway":"shopify_payments","kind":"REFUND"}]}})"),
-        "data");
+  check(
+      "graphql-refund-create-response.json",
+      graphql(
+          R"(mutation M($input: RefundInput!) { refundCreate(input: $input) @idempotent(key: "doc-1") { userErrors { field message } refund { id totalRefundedSet { presentmentMoney { amount } } transactions(first: 10) { edges { node { amountSet { presentmentMoney { amount } } status } } } } } })",
+          R"({"input":{"orderId":"gid://shopify/Order/148977776","refundLineItems":[],"transactions":[{"orderId":"gid://shopify/Order/148977776","parentId":"gid://shopify/OrderTransaction/1489777761","amount":"1.00","gateway":"shopify_payments","kind":"REFUND"}]}})"),
+      "data");
   check("graphql-cost-extensions.json", graphql("query { currentAppInstallation { id } }"), "whole");
   check("graphql-max-cost-exceeded.json",
         graphql("query { orders(first: 250) { nodes { lineItems(first: 250) { nodes { id } } } } }"), "whole");
@@ -314,12 +330,14 @@ TEST_CASE("A Shopify refund is booked once its money went back: pending at the g
           "[shopify][integration]") {
   SyncHarness h;
   h.SeedNetSuiteOrder("shop-eu-6401", "invoice", R"([{"sku":"MUG","quantity":2,"rate":"10.00"}])");
-  h.sandbox.Control("POST", "/_control/shopify/orders",
-                    R"({"account":"shop-eu","order_id":"6401","line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}],"paid":"20.00"})");
+  h.sandbox.Control(
+      "POST", "/_control/shopify/orders",
+      R"({"account":"shop-eu","order_id":"6401","line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}],"paid":"20.00"})");
   simdjson::dom::parser parser;
   // The gateway has not decided yet when refunds/create arrives (the refund exists; its money may not come back).
-  const std::string pending_made = h.sandbox.Control("POST", "/_control/shopify/orders/6401/refunds",
-                                                     R"({"lines":[{"sku":"MUG","quantity":1}],"transaction_status":"PENDING"})");
+  const std::string pending_made =
+      h.sandbox.Control("POST", "/_control/shopify/orders/6401/refunds",
+                        R"({"lines":[{"sku":"MUG","quantity":1}],"transaction_status":"PENDING"})");
   const std::string pending_id(parser.parse(pending_made)["refund_id"].get_string().value());
   const Transaction waiting = h.WaitTx("shop-eu", "shopify:refund:" + pending_id, [](const Transaction& t) {
     return t.status == TxStatus::kImported && t.attempts >= 1;
@@ -327,15 +345,17 @@ TEST_CASE("A Shopify refund is booked once its money went back: pending at the g
   CHECK_THAT(waiting.history.back().note, Catch::Contains("pending at the payment gateway"));
   CHECK(h.Records("creditMemo").empty());
   // The gateway settles it: the next look books it, once.
-  h.sandbox.Control("POST", "/_control/shopify/settings", R"({"refund_transaction_status":"SUCCESS","settle_pending":true})");
+  h.sandbox.Control("POST", "/_control/shopify/settings",
+                    R"({"refund_transaction_status":"SUCCESS","settle_pending":true})");
   const Transaction booked = h.WaitSettled("shop-eu", "shopify:refund:" + pending_id);
   CHECK(booked.status == TxStatus::kPosted);
   CHECK(booked.amount == Money{1000, "USD"});
   REQUIRE(h.Records("creditMemo").size() == 1);
 
   // A refund whose transaction the gateway declined returned nothing: nothing is booked, and the reason is shown.
-  const std::string failed_made = h.sandbox.Control("POST", "/_control/shopify/orders/6401/refunds",
-                                                    R"({"lines":[{"sku":"MUG","quantity":1}],"transaction_status":"FAILURE"})");
+  const std::string failed_made =
+      h.sandbox.Control("POST", "/_control/shopify/orders/6401/refunds",
+                        R"({"lines":[{"sku":"MUG","quantity":1}],"transaction_status":"FAILURE"})");
   const std::string failed_id(parser.parse(failed_made)["refund_id"].get_string().value());
   const Transaction declined = h.WaitSettled("shop-eu", "shopify:refund:" + failed_id);
   INFO(ToJson(declined));

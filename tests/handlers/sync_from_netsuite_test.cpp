@@ -13,21 +13,23 @@ namespace {
 
 // A Shopify order 2001 of shop-main (from_netsuite), synced to NetSuite and invoiced: returns the invoice id.
 std::string SeedSyncedShopifyOrder(SyncHarness& h, const std::string& order_id) {
-  h.sandbox.Control("POST", "/_control/shopify/orders",
-                    R"({"order_id":")" + order_id + R"(","line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}],"paid":"25.00"})");
+  h.sandbox.Control(
+      "POST", "/_control/shopify/orders",
+      R"({"order_id":")" + order_id + R"(","line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}],"paid":"25.00"})");
   const std::string seeded = h.sandbox.Control(
       "POST", "/_control/netsuite/orders",
-      R"({"external_id":"shop-main-)" + order_id + R"(","billing":"invoice","lines":[{"sku":"MUG","quantity":2,"rate":"10.00"}],"shipping":"5.00"})");
+      R"({"external_id":"shop-main-)" + order_id +
+          R"(","billing":"invoice","lines":[{"sku":"MUG","quantity":2,"rate":"10.00"}],"shipping":"5.00"})");
   simdjson::dom::parser parser;
   return std::string(parser.parse(seeded)["billed"]["id"].get_string().value());
 }
 
 std::string CreateNetSuiteCreditMemo(SyncHarness& h, const std::string& invoice, const std::string& lines,
                                      bool send_webhook = true) {
-  const std::string created = h.sandbox.Control(
-      "POST", "/_control/netsuite/refunds",
-      fmt::format(R"({{"billed_type":"invoice","billed_id":"{}","lines":{},"send_webhook":{}}})", invoice, lines,
-                  send_webhook ? "true" : "false"));
+  const std::string created =
+      h.sandbox.Control("POST", "/_control/netsuite/refunds",
+                        fmt::format(R"({{"billed_type":"invoice","billed_id":"{}","lines":{},"send_webhook":{}}})",
+                                    invoice, lines, send_webhook ? "true" : "false"));
   simdjson::dom::parser parser;
   return std::string(parser.parse(created)["id"].get_string().value());
 }
@@ -135,7 +137,8 @@ TEST_CASE("Shopify refund pending at the gateway: posted once it settles, never 
   });
   CHECK(waiting.status == TxStatus::kImported);
   CHECK(waiting.target_record.rfind("shopify:refund:", 0) == 0);
-  h.sandbox.Control("POST", "/_control/shopify/settings", R"({"refund_transaction_status":"SUCCESS","settle_pending":true})");
+  h.sandbox.Control("POST", "/_control/shopify/settings",
+                    R"({"refund_transaction_status":"SUCCESS","settle_pending":true})");
   const Transaction tx = h.WaitSettled("shop-main", "netsuite:creditmemo:" + memo);
   CHECK(tx.status == TxStatus::kPosted);
   CHECK(tx.target_record == waiting.target_record);
@@ -175,13 +178,15 @@ TEST_CASE("A NetSuite refund edited after posting is recorded as changed, nothin
   edit.record_id = memo;
   edit.record_event = "edit";
   auto deliver_and_wait = [&] {
-    REQUIRE((*connection)->Command({"XADD", keys::Events(0), "*", "event_id", "0-1795000000000-7", "event", ToJson(edit)}));
+    REQUIRE(
+        (*connection)->Command({"XADD", keys::Events(0), "*", "event_id", "0-1795000000000-7", "event", ToJson(edit)}));
     // Handled: acknowledged and deleted.
     REQUIRE(WaitUntil([&] { return (*(*connection)->Command({"XLEN", keys::Events(0)}))->integer == 0; }));
   };
   deliver_and_wait();
   CHECK(changes_recorded() == 2);
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // not synchronisation: a later millisecond, as a redelivery has
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(5));  // not synchronisation: a later millisecond, as a redelivery has
   deliver_and_wait();
   CHECK(changes_recorded() == 2);
   const std::string order = ShopifyOrder(h, "2002");
@@ -193,8 +198,8 @@ TEST_CASE("A lost NetSuite event is caught up by reconciliation, once, whatever 
   SyncHarness h;
   // SuiteQL compares lastmodifieddate in the integration user's time zone: a window written in UTC would start
   // eight hours after the record's local time, and miss it.
-  h.sandbox.Control("POST", "/_control/netsuite/settings", GENERATE(R"({"timezone_offset_hours":-8})",
-                                                                    R"({"timezone_offset_hours":14})"));
+  h.sandbox.Control("POST", "/_control/netsuite/settings",
+                    GENERATE(R"({"timezone_offset_hours":-8})", R"({"timezone_offset_hours":14})"));
   const std::string invoice = SeedSyncedShopifyOrder(h, "2003");
   const std::string memo =
       CreateNetSuiteCreditMemo(h, invoice, R"([{"sku":"MUG","quantity":2,"amount":"20.00"}])", /*send_webhook=*/false);
@@ -232,8 +237,10 @@ TEST_CASE("A NetSuite refund larger than the storefront can refund fails with am
   CHECK(tx.error->code == "amount_mismatch");
 }
 
-TEST_CASE("eBay from NetSuite: issue_refund starts PENDING, is posted once eBay shows it REFUNDED, a lost answer "
-          "is settled by re-reading the order, never by issuing again", "[sync][outbound][integration]") {
+TEST_CASE(
+    "eBay from NetSuite: issue_refund starts PENDING, is posted once eBay shows it REFUNDED, a lost answer "
+    "is settled by re-reading the order, never by issuing again",
+    "[sync][outbound][integration]") {
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);
@@ -243,17 +250,19 @@ TEST_CASE("eBay from NetSuite: issue_refund starts PENDING, is posted once eBay 
   h.StartServer();
   auto seed = [&](const std::string& order_id) {
     h.sandbox.Control("POST", "/_control/ebay/orders",
-                      R"({"order_id":")" + order_id + R"(","line_items":[{"line_item_id":"L1","sku":"CAP","quantity":2,"price":"20.00"}]})");
-    const std::string seeded = h.sandbox.Control(
-        "POST", "/_control/netsuite/orders",
-        R"({"external_id":"ebay-us-)" + order_id + R"(","billing":"cash_sale","lines":[{"sku":"CAP","quantity":2,"rate":"20.00"}]})");
+                      R"({"order_id":")" + order_id +
+                          R"(","line_items":[{"line_item_id":"L1","sku":"CAP","quantity":2,"price":"20.00"}]})");
+    const std::string seeded =
+        h.sandbox.Control("POST", "/_control/netsuite/orders",
+                          R"({"external_id":"ebay-us-)" + order_id +
+                              R"(","billing":"cash_sale","lines":[{"sku":"CAP","quantity":2,"rate":"20.00"}]})");
     simdjson::dom::parser parser;
     return std::string(parser.parse(seeded)["billed"]["id"].get_string().value());
   };
   auto cash_refund = [&](const std::string& billed) {
-    const std::string created = h.sandbox.Control(
-        "POST", "/_control/netsuite/refunds",
-        R"({"billed_type":"cashSale","billed_id":")" + billed + R"(","lines":[{"sku":"CAP","quantity":1,"amount":"20.00"}]})");
+    const std::string created = h.sandbox.Control("POST", "/_control/netsuite/refunds",
+                                                  R"({"billed_type":"cashSale","billed_id":")" + billed +
+                                                      R"(","lines":[{"sku":"CAP","quantity":1,"amount":"20.00"}]})");
     simdjson::dom::parser parser;
     return std::string(parser.parse(created)["id"].get_string().value());
   };
@@ -267,7 +276,8 @@ TEST_CASE("eBay from NetSuite: issue_refund starts PENDING, is posted once eBay 
   CHECK(saw_pending);
 
   // The answer to issue_refund is lost after eBay made the refund: re-reading the order finds it.
-  h.sandbox.Control("POST", "/_control/faults", R"({"target":"ebay","kind":"drop_after_commit","count":1,"path_contains":"issue_refund"})");
+  h.sandbox.Control("POST", "/_control/faults",
+                    R"({"target":"ebay","kind":"drop_after_commit","count":1,"path_contains":"issue_refund"})");
   const std::string second = cash_refund(seed("66-666-6"));
   const Transaction lost = h.WaitSettled("ebay-us", "netsuite:cashrefund:" + second);
   CHECK(lost.status == TxStatus::kPosted);
@@ -277,7 +287,8 @@ TEST_CASE("eBay from NetSuite: issue_refund starts PENDING, is posted once eBay 
 
   // eBay throttles issue_refund (429) and makes no refund: the next attempt issues it, once. (It used to end as
   // upstream_unknown: the attempt's "issuing" note made the retry look for a refund that was never made.)
-  h.sandbox.Control("POST", "/_control/faults", R"({"target":"ebay","kind":"429","count":1,"path_contains":"issue_refund"})");
+  h.sandbox.Control("POST", "/_control/faults",
+                    R"({"target":"ebay","kind":"429","count":1,"path_contains":"issue_refund"})");
   const std::string third = cash_refund(seed("77-777-7"));
   const Transaction throttled = h.WaitSettled("ebay-us", "netsuite:cashrefund:" + third);
   CHECK(throttled.status == TxStatus::kPosted);
@@ -302,15 +313,19 @@ TEST_CASE("Shopify throttling is retried, the refund is made once", "[sync][outb
   CHECK(ShopifyOrder(h, "2005").find(R"("refundableQuantity": 1)") != std::string::npos);
 }
 
-TEST_CASE("Shopify's cost-based rate limit: an empty bucket throttles every attempt, after the last one the "
-          "refund is failed, dead-lettered and nothing was refunded", "[sync][outbound][integration]") {
+TEST_CASE(
+    "Shopify's cost-based rate limit: an empty bucket throttles every attempt, after the last one the "
+    "refund is failed, dead-lettered and nothing was refunded",
+    "[sync][outbound][integration]") {
   SyncHarness h;
   const std::string invoice = SeedSyncedShopifyOrder(h, "2006");
   // An empty bucket that does not refill: every attempt is throttled until the last one.
-  h.sandbox.Control("POST", "/_control/shopify/settings", R"({"maximum_available":100,"restore_rate":0,"currently_available":5})");
+  h.sandbox.Control("POST", "/_control/shopify/settings",
+                    R"({"maximum_available":100,"restore_rate":0,"currently_available":5})");
   const std::string memo = CreateNetSuiteCreditMemo(h, invoice, R"([{"sku":"MUG","quantity":1,"amount":"10.00"}])");
-  const Transaction exhausted = h.WaitTx("shop-main", "netsuite:creditmemo:" + memo,
-                                         [](const Transaction& t) { return t.attempts == 4 && t.status == TxStatus::kFailed; });
+  const Transaction exhausted = h.WaitTx("shop-main", "netsuite:creditmemo:" + memo, [](const Transaction& t) {
+    return t.attempts == 4 && t.status == TxStatus::kFailed;
+  });
   CHECK(exhausted.error->code == "upstream_unavailable");
   CHECK_THAT(exhausted.error->message, Catch::Contains("throttled"));
   auto connection = ConnectLocal(h.redis.port());

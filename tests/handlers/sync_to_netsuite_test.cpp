@@ -1,16 +1,15 @@
 // Refunds made on eBay and Shopify reach NetSuite once and to the cent: the real binary, a real Redis and the
 // sandbox standing in for NetSuite and eBay, with real signatures on both sides.
-#include <catch2/catch.hpp>
-
-#include <atomic>
-#include <csignal>
-#include <thread>
-#include <fstream>
-#include <sys/wait.h>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <simdjson.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <csignal>
+#include <fstream>
+#include <thread>
 
 #include "core/crypto.h"
 #include "core/transaction.h"
@@ -20,24 +19,26 @@
 #include "tests/support/redis_server.h"
 #include "tests/support/sandbox_process.h"
 #include "tests/support/server_process.h"
+#include "tests/support/sync_harness.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_keys.h"
-#include "tests/support/sync_harness.h"
 #include "tests/support/wait.h"
 
 using namespace refundsync;
 using namespace refundsync::testing;
 
-
 TEST_CASE("eBay refunds: paid order -> cash refund, order on terms -> credit memo, once", "[sync][integration]") {
   SyncHarness h;
   h.SeedNetSuiteOrder("ebay-us-11-111-1", "cash_sale", R"([{"sku":"CAP","quantity":3,"rate":"20.00"}])");
   h.SeedNetSuiteOrder("ebay-us-22-222-2", "invoice", R"([{"sku":"HAT","quantity":1,"rate":"35.50"}])");
-  h.sandbox.Control("POST", "/_control/ebay/orders",
-                    R"({"order_id":"11-111-1","line_items":[{"line_item_id":"L1","sku":"CAP","quantity":3,"price":"20.00"}]})");
-  h.sandbox.Control("POST", "/_control/ebay/orders",
-                    R"({"order_id":"22-222-2","line_items":[{"line_item_id":"L2","sku":"HAT","quantity":1,"price":"35.50"}]})");
-  h.sandbox.Control("POST", "/_control/ebay/orders/11-111-1/refunds", R"({"amount":"40.00","line_item_id":"L1","refund_id":"5AAA1"})");
+  h.sandbox.Control(
+      "POST", "/_control/ebay/orders",
+      R"({"order_id":"11-111-1","line_items":[{"line_item_id":"L1","sku":"CAP","quantity":3,"price":"20.00"}]})");
+  h.sandbox.Control(
+      "POST", "/_control/ebay/orders",
+      R"({"order_id":"22-222-2","line_items":[{"line_item_id":"L2","sku":"HAT","quantity":1,"price":"35.50"}]})");
+  h.sandbox.Control("POST", "/_control/ebay/orders/11-111-1/refunds",
+                    R"({"amount":"40.00","line_item_id":"L1","refund_id":"5AAA1"})");
   h.sandbox.Control("POST", "/_control/ebay/orders/22-222-2/refunds", R"({"amount":"35.50","refund_id":"5BBB2"})");
 
   REQUIRE(h.Reconcile("ebay-us") == 0);
@@ -67,7 +68,8 @@ TEST_CASE("eBay refunds: paid order -> cash refund, order on terms -> credit mem
 TEST_CASE("Shopify to_netsuite: a partial line + shipping refund becomes a credit memo to the cent",
           "[sync][integration]") {
   SyncHarness h;
-  h.SeedNetSuiteOrder("shop-eu-1001", "invoice", R"([{"sku":"MUG","quantity":2,"rate":"10.00","tax_rate":"0.08"}])", "5.00");
+  h.SeedNetSuiteOrder("shop-eu-1001", "invoice", R"([{"sku":"MUG","quantity":2,"rate":"10.00","tax_rate":"0.08"}])",
+                      "5.00");
   const std::string refund = ShopifyRefund(
       "7001", "1001", "15.80",
       R"([{"line_item_id":1,"quantity":1,"subtotal":10.00,"total_tax":0.80,"line_item":{"sku":"MUG"}}])", "5.00");
@@ -105,27 +107,39 @@ TEST_CASE("A refund to NetSuite costs three NetSuite calls on its first attempt,
   SyncHarness h;
   // The SuiteScript's event about the record we create would add the calls of its own handling: counted apart.
   h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"suitescript_deployed":false})");
-  h.SeedNetSuiteOrder("shop-eu-5005", "cash_sale",
-                      R"([{"sku":"MUG","quantity":3,"rate":"10.00","tax_rate":"0.1"},{"sku":"CAP","quantity":1,"rate":"8.00"}])",
-                      "4.00");
+  h.SeedNetSuiteOrder(
+      "shop-eu-5005", "cash_sale",
+      R"([{"sku":"MUG","quantity":3,"rate":"10.00","tax_rate":"0.1"},{"sku":"CAP","quantity":1,"rate":"8.00"}])",
+      "4.00");
   // A new order: nothing of it was read before. The token request comes first and is not logged.
   std::size_t before = h.NetSuiteCalls().size();
-  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9501", "5005", "11.00",
-      R"([{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"1.00","line_item":{"sku":"MUG"}}])"), "ev-9501") == 200);
+  REQUIRE(
+      h.PostShopifyRefund(
+          "shop-eu",
+          ShopifyRefund(
+              "9501", "5005", "11.00",
+              R"([{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"1.00","line_item":{"sku":"MUG"}}])"),
+          "ev-9501") == 200);
   const Transaction first = h.WaitSettled("shop-eu", "shopify:refund:9501");
   REQUIRE(first.status == TxStatus::kPosted);
   const auto new_order = CallsSince(h, before);
   INFO("new order: " << fmt::format("{}", fmt::join(new_order, ", ")));
   CHECK(new_order.size() == 3);
   REQUIRE(new_order.size() >= 3);
-  CHECK(new_order[0].find("POST /services/rest/query/v1/suiteql SELECT t.id, t.type, t.externalid") == 0);  // the context
+  CHECK(new_order[0].find("POST /services/rest/query/v1/suiteql SELECT t.id, t.type, t.externalid") ==
+        0);  // the context
   CHECK(new_order[1].find("!transform/cashRefund") != std::string::npos);
   CHECK(new_order[2].rfind("GET /services/rest/record/v1/cashRefund/", 0) == 0);  // the read-back
 
   // A known order: the second refund reads the first one in the same context read, and counts it.
   before = h.NetSuiteCalls().size();
-  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9502", "5005", "12.00",
-      R"([{"line_item_id":2,"quantity":1,"subtotal":"8.00","total_tax":"0.00","line_item":{"sku":"CAP"}}])", "4.00"), "ev-9502") == 200);
+  REQUIRE(h.PostShopifyRefund(
+              "shop-eu",
+              ShopifyRefund(
+                  "9502", "5005", "12.00",
+                  R"([{"line_item_id":2,"quantity":1,"subtotal":"8.00","total_tax":"0.00","line_item":{"sku":"CAP"}}])",
+                  "4.00"),
+              "ev-9502") == 200);
   const Transaction second = h.WaitSettled("shop-eu", "shopify:refund:9502");
   REQUIRE(second.status == TxStatus::kPosted);
   const auto known_order = CallsSince(h, before);
@@ -134,10 +148,16 @@ TEST_CASE("A refund to NetSuite costs three NetSuite calls on its first attempt,
 
   // What remains refundable counts a refund entered by hand in NetSuite a moment ago: no cache hides it.
   h.sandbox.Control("POST", "/_control/netsuite/refunds",
-                    R"({"billed_type":"cashSale","billed_id":")" + first.billed_record.substr(first.billed_record.find(':') + 1) +
+                    R"({"billed_type":"cashSale","billed_id":")" +
+                        first.billed_record.substr(first.billed_record.find(':') + 1) +
                         R"(","lines":[{"sku":"MUG","quantity":2,"amount":"20.00"}],"send_webhook":false})");
-  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9503", "5005", "11.00",
-      R"([{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"1.00","line_item":{"sku":"MUG"}}])"), "ev-9503") == 200);
+  REQUIRE(
+      h.PostShopifyRefund(
+          "shop-eu",
+          ShopifyRefund(
+              "9503", "5005", "11.00",
+              R"([{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"1.00","line_item":{"sku":"MUG"}}])"),
+          "ev-9503") == 200);
   const Transaction third = h.WaitSettled("shop-eu", "shopify:refund:9503");
   CHECK(third.status == TxStatus::kFailed);
   REQUIRE(third.error.has_value());
@@ -159,15 +179,19 @@ TEST_CASE("A NetSuite call that hangs for the whole timeout holds up no refund o
   std::map<std::string, std::string> body_of;    // order id -> refund webhook body
   for (int i = 0; i < 13; ++i) {
     const std::string order = std::to_string(6100 + i);
-    const std::string seeded = h.sandbox.Control("POST", "/_control/netsuite/orders",
-        R"({"external_id":"shop-eu-)" + order + R"(","billing":"cash_sale","lines":[{"sku":"PEN","quantity":2,"rate":"5.00"}]})");
+    const std::string seeded =
+        h.sandbox.Control("POST", "/_control/netsuite/orders",
+                          R"({"external_id":"shop-eu-)" + order +
+                              R"(","billing":"cash_sale","lines":[{"sku":"PEN","quantity":2,"rate":"5.00"}]})");
     billed_of[order] = std::string(parser.parse(seeded)["billed"]["id"].get_string().value());
-    body_of[order] = ShopifyRefund(std::to_string(9600 + i), order, "5.00",
+    body_of[order] = ShopifyRefund(
+        std::to_string(9600 + i), order, "5.00",
         R"([{"line_item_id":1,"quantity":1,"subtotal":"5.00","total_tax":"0.00","line_item":{"sku":"PEN"}}])");
   }
   for (const std::string busy : {"6111", "6112"}) {
-    h.sandbox.Control("POST", "/_control/faults", R"({"target":"netsuite","kind":"latency","latency_ms":1500,"path_contains":"/cashSale/)" +
-                                                      billed_of[busy] + R"(/!transform"})");
+    h.sandbox.Control("POST", "/_control/faults",
+                      R"({"target":"netsuite","kind":"latency","latency_ms":1500,"path_contains":"/cashSale/)" +
+                          billed_of[busy] + R"(/!transform"})");
     REQUIRE(h.PostShopifyRefund("shop-eu", body_of[busy], "ev-busy-" + busy) == 200);
   }
   REQUIRE(WaitUntil([&] {
@@ -193,15 +217,17 @@ TEST_CASE("A NetSuite call that hangs for the whole timeout holds up no refund o
         const redisReply* fields = (*entries)->element[e]->element[1];
         for (std::size_t i = 0; i + 1 < fields->elements; i += 2) {
           if (std::string(fields->element[i]->str) != "event") continue;
-          const std::string order(parser.parse(std::string(fields->element[i + 1]->str))["order_id"].get_string().value());
+          const std::string order(
+              parser.parse(std::string(fields->element[i + 1]->str))["order_id"].get_string().value());
           if (order != "6111" && order != "6112") hung_order = order;  // the busy two were read already
         }
       }
     }
   }
   REQUIRE(billed_of.count(hung_order) == 1);
-  h.sandbox.Control("POST", "/_control/faults", R"({"target":"netsuite","kind":"latency","latency_ms":6000,"path_contains":"/cashSale/)" +
-                                                    billed_of[hung_order] + R"(/!transform"})");
+  h.sandbox.Control("POST", "/_control/faults",
+                    R"({"target":"netsuite","kind":"latency","latency_ms":6000,"path_contains":"/cashSale/)" +
+                        billed_of[hung_order] + R"(/!transform"})");
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < 11; ++i) {
     const std::string order = std::to_string(6100 + i);
@@ -236,21 +262,29 @@ TEST_CASE("An entry handled for longer than the claim idle time is not taken ove
   }
   const int second_port = FreePort();
   const std::string listen = "listen: \"127.0.0.1:" + std::to_string(h.port) + "\"";
-  second_yaml.replace(second_yaml.find(listen), listen.size(), "listen: \"127.0.0.1:" + std::to_string(second_port) + "\"");
+  second_yaml.replace(second_yaml.find(listen), listen.size(),
+                      "listen: \"127.0.0.1:" + std::to_string(second_port) + "\"");
   ServerProcess second(h.dir.Write("second.yaml", second_yaml), second_port, {"--role", "worker"});
   second.StartAndWaitReady();
   h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"suitescript_deployed":false})");
   simdjson::dom::parser parser;
-  const std::string seeded = h.sandbox.Control("POST", "/_control/netsuite/orders",
+  const std::string seeded = h.sandbox.Control(
+      "POST", "/_control/netsuite/orders",
       R"({"external_id":"shop-eu-6300","billing":"cash_sale","lines":[{"sku":"PEN","quantity":1,"rate":"5.00"}]})");
   const std::string billed(parser.parse(seeded)["billed"]["id"].get_string().value());
   // Its create takes 5 s: more than twice the claim idle time, well within netsuite.timeout.
-  h.sandbox.Control("POST", "/_control/faults", R"({"target":"netsuite","kind":"latency","latency_ms":5000,"path_contains":"/cashSale/)" +
-                                                    billed + R"(/!transform"})");
-  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9700", "6300", "5.00",
-      R"([{"line_item_id":1,"quantity":1,"subtotal":"5.00","total_tax":"0.00","line_item":{"sku":"PEN"}}])"), "ev-9700") == 200);
-  const Transaction tx = h.WaitTx("shop-eu", "shopify:refund:9700",
-                                  [](const Transaction& t) { return t.status == TxStatus::kPosted; }, 15000);
+  h.sandbox.Control("POST", "/_control/faults",
+                    R"({"target":"netsuite","kind":"latency","latency_ms":5000,"path_contains":"/cashSale/)" + billed +
+                        R"(/!transform"})");
+  REQUIRE(
+      h.PostShopifyRefund(
+          "shop-eu",
+          ShopifyRefund(
+              "9700", "6300", "5.00",
+              R"([{"line_item_id":1,"quantity":1,"subtotal":"5.00","total_tax":"0.00","line_item":{"sku":"PEN"}}])"),
+          "ev-9700") == 200);
+  const Transaction tx = h.WaitTx(
+      "shop-eu", "shopify:refund:9700", [](const Transaction& t) { return t.status == TxStatus::kPosted; }, 15000);
   CHECK(tx.attempts == 1);
   // Neither replica took the entry over while the other was still handling it: the holder's heartbeat kept it
   // from looking idle.
@@ -264,13 +298,18 @@ TEST_CASE("Two partial refunds of one order arriving together: both judged one a
   SyncHarness h;
   // Billed total 30.00; two refunds of 20.00 cannot both fit.
   h.SeedNetSuiteOrder("shop-eu-2002", "cash_sale", R"([{"sku":"PEN","quantity":3,"rate":"10.00"}])");
-  const std::string a = ShopifyRefund("8001", "2002", "20.00", R"([{"line_item_id":1,"quantity":2,"subtotal":"20.00","total_tax":"0.00","line_item":{"sku":"PEN"}}])");
-  const std::string b = ShopifyRefund("8002", "2002", "20.00", R"([{"line_item_id":1,"quantity":2,"subtotal":"20.00","total_tax":"0.00","line_item":{"sku":"PEN"}}])");
+  const std::string a = ShopifyRefund(
+      "8001", "2002", "20.00",
+      R"([{"line_item_id":1,"quantity":2,"subtotal":"20.00","total_tax":"0.00","line_item":{"sku":"PEN"}}])");
+  const std::string b = ShopifyRefund(
+      "8002", "2002", "20.00",
+      R"([{"line_item_id":1,"quantity":2,"subtotal":"20.00","total_tax":"0.00","line_item":{"sku":"PEN"}}])");
   h.SeedShopifyRefund("shop-eu", b);  // the second is delivered by hand below
   std::thread first([&] { h.PostShopifyRefund("shop-eu", a, "ev-8001"); });
   HttpClient second_client;
   const long second =
-      second_client.Request("POST", h.server->BaseUrl() + "/webhooks/shopify/shop-eu", b, ShopifyRefundHeaders(b, "ev-8002"))
+      second_client
+          .Request("POST", h.server->BaseUrl() + "/webhooks/shopify/shop-eu", b, ShopifyRefundHeaders(b, "ev-8002"))
           .status;
   first.join();
   CHECK(second == 200);
@@ -291,9 +330,11 @@ TEST_CASE("Precise errors: not synced, not billed, more than remains, unknown SK
   REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9001", "9999", "5.00", "[]"), "e1") == 200);
   REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9002", "3003", "5.00", "[]"), "e2") == 200);
   REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9003", "4004", "9.01", "[]"), "e3") == 200);
-  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9004", "4004", "9.00",
-                                                       R"([{"line_item_id":1,"quantity":1,"subtotal":"9.00","line_item":{"sku":"BOWL"}}])"),
-                              "e4") == 200);
+  REQUIRE(h.PostShopifyRefund(
+              "shop-eu",
+              ShopifyRefund("9004", "4004", "9.00",
+                            R"([{"line_item_id":1,"quantity":1,"subtotal":"9.00","line_item":{"sku":"BOWL"}}])"),
+              "e4") == 200);
   const Transaction unsynced = h.WaitSettled("shop-eu", "shopify:refund:9001");
   REQUIRE(unsynced.error.has_value());
   CHECK(unsynced.error->code == "order_not_synced");
@@ -314,9 +355,13 @@ TEST_CASE("NetSuite recomputes tax: adjusted with the adjustment item, never a s
     SyncHarness h;
     h.SeedNetSuiteOrder("shop-eu-5005", "invoice", R"([{"sku":"MUG","quantity":1,"rate":"10.00","tax_rate":"0.08"}])");
     h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"tax_drift":"0.01"})");
-    REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("10001", "5005", "10.80",
-                                                         R"([{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"0.80","line_item":{"sku":"MUG"}}])"),
-                                "e1") == 200);
+    REQUIRE(
+        h.PostShopifyRefund(
+            "shop-eu",
+            ShopifyRefund(
+                "10001", "5005", "10.80",
+                R"([{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"0.80","line_item":{"sku":"MUG"}}])"),
+            "e1") == 200);
     const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:10001");
     CHECK(tx.status == TxStatus::kPosted);
     CHECK_THAT(tx.history.back().note, Catch::Contains("adjusted by -0.01"));
@@ -328,10 +373,15 @@ TEST_CASE("NetSuite recomputes tax: adjusted with the adjustment item, never a s
     h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"tax_drift":"0.01"})");
     // Two faults: the sandbox's event for the new credit memo comes back at once and its read (the same GET) may take
     // one before the post's read-back does; the read-back takes the other either way.
-    h.sandbox.Control("POST", "/_control/faults", R"({"target":"netsuite","kind":"429","count":2,"path_contains":"/creditMemo/"})");
-    REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("10003", "5007", "10.80",
-                                                         R"([{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"0.80","line_item":{"sku":"MUG"}}])"),
-                                "e1") == 200);
+    h.sandbox.Control("POST", "/_control/faults",
+                      R"({"target":"netsuite","kind":"429","count":2,"path_contains":"/creditMemo/"})");
+    REQUIRE(
+        h.PostShopifyRefund(
+            "shop-eu",
+            ShopifyRefund(
+                "10003", "5007", "10.80",
+                R"([{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"0.80","line_item":{"sku":"MUG"}}])"),
+            "e1") == 200);
     const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:10003");
     CHECK(tx.status == TxStatus::kPosted);  // it used to fail for good: "record ... totals 10.81, not 10.80"
     CHECK_THAT(tx.history.back().note, Catch::Contains("finished the record an earlier attempt created"));
@@ -345,9 +395,13 @@ TEST_CASE("NetSuite recomputes tax: adjusted with the adjustment item, never a s
     SyncHarness h(options);
     h.SeedNetSuiteOrder("shop-eu-5006", "invoice", R"([{"sku":"MUG","quantity":1,"rate":"10.00","tax_rate":"0.08"}])");
     h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"tax_drift":"0.01"})");
-    REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("10002", "5006", "10.80",
-                                                         R"([{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"0.80","line_item":{"sku":"MUG"}}])"),
-                                "e1") == 200);
+    REQUIRE(
+        h.PostShopifyRefund(
+            "shop-eu",
+            ShopifyRefund(
+                "10002", "5006", "10.80",
+                R"([{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"0.80","line_item":{"sku":"MUG"}}])"),
+            "e1") == 200);
     const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:10002");
     CHECK(tx.status == TxStatus::kFailed);
     CHECK(tx.error->code == "amount_mismatch");
@@ -367,8 +421,9 @@ TEST_CASE("Direction policy and cut-over: skipped with the reason, nothing creat
   CHECK_THAT(skipped.history.back().note, Catch::Contains("syncs refunds from NetSuite"));
 
   h.SeedNetSuiteOrder("ebay-us-33-333-3", "cash_sale", R"([{"sku":"CAP","quantity":1,"rate":"20.00"}])");
-  h.sandbox.Control("POST", "/_control/ebay/orders",
-                    R"({"order_id":"33-333-3","line_items":[{"line_item_id":"L1","sku":"CAP","quantity":1,"price":"20.00"}]})");
+  h.sandbox.Control(
+      "POST", "/_control/ebay/orders",
+      R"({"order_id":"33-333-3","line_items":[{"line_item_id":"L1","sku":"CAP","quantity":1,"price":"20.00"}]})");
   h.sandbox.Control("POST", "/_control/ebay/orders/33-333-3/refunds",
                     R"({"amount":"20.00","refund_id":"5OLD","refund_date":"2026-05-01T00:00:00.000Z"})");
   REQUIRE(h.Reconcile("ebay-us") == 0);
@@ -382,7 +437,8 @@ TEST_CASE("Direction policy and cut-over: skipped with the reason, nothing creat
 TEST_CASE("NetSuite 429 then success: posted once after a retry", "[sync][integration]") {
   SyncHarness h;
   h.SeedNetSuiteOrder("shop-eu-7007", "cash_sale", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
-  h.sandbox.Control("POST", "/_control/faults", R"({"target":"netsuite","kind":"429","count":2,"path_contains":"!transform"})");
+  h.sandbox.Control("POST", "/_control/faults",
+                    R"({"target":"netsuite","kind":"429","count":2,"path_contains":"!transform"})");
   REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("12001", "7007", "10.00", "[]"), "e1") == 200);
   const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:12001");
   CHECK(tx.status == TxStatus::kPosted);
@@ -431,9 +487,11 @@ TEST_CASE("NetSuite keeps failing: the last attempt leaves the transaction faile
   SyncHarness h;
   h.SeedNetSuiteOrder("shop-eu-9009", "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
   // Refused with 429 every time (a 5xx or no answer holds the next create back for minutes: see below).
-  h.sandbox.Control("POST", "/_control/faults", R"({"target":"netsuite","kind":"429","count":100,"path_contains":"!transform"})");
+  h.sandbox.Control("POST", "/_control/faults",
+                    R"({"target":"netsuite","kind":"429","count":100,"path_contains":"!transform"})");
   REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("14001", "9009", "10.00", "[]"), "e1") == 200);
-  const Transaction tx = h.WaitTx("shop-eu", "shopify:refund:14001", [](const Transaction& t) { return t.attempts == 4; });
+  const Transaction tx =
+      h.WaitTx("shop-eu", "shopify:refund:14001", [](const Transaction& t) { return t.attempts == 4; });
   CHECK(tx.status == TxStatus::kFailed);
   CHECK(tx.error->code == "upstream_unavailable");
   auto connection = ConnectLocal(h.redis.port());
@@ -463,7 +521,8 @@ TEST_CASE("A worker SIGKILLed mid-refund: another consumer takes the entry over 
   h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"latency_ms":300})");
   REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("15001", "1501", "10.00", "[]"), "e1") == 200);
   // Wait until the worker is talking to NetSuite about it, then kill it without warning.
-  WaitUntil([&] { return h.sandbox.Control("GET", "/_control/netsuite/calls").find("suiteql") != std::string::npos; }, 10000);
+  WaitUntil([&] { return h.sandbox.Control("GET", "/_control/netsuite/calls").find("suiteql") != std::string::npos; },
+            10000);
   CHECK(h.server->Stop(SIGKILL) != 0);
   const auto before = h.LoadTx("shop-eu", "shopify:refund:15001");
   const bool posted_before_kill = before && before->status == TxStatus::kPosted;
@@ -488,7 +547,8 @@ TEST_CASE("The NetSuite concurrency limit holds across workers: no request is re
     h.SeedNetSuiteOrder("shop-eu-16" + std::to_string(i), "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
   }
   for (int i = 0; i < 6; ++i) {
-    REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("1600" + std::to_string(i), "16" + std::to_string(i), "10.00", "[]"),
+    REQUIRE(h.PostShopifyRefund("shop-eu",
+                                ShopifyRefund("1600" + std::to_string(i), "16" + std::to_string(i), "10.00", "[]"),
                                 "c" + std::to_string(i)) == 200);
   }
   for (int i = 0; i < 6; ++i) {
@@ -506,9 +566,11 @@ TEST_CASE("An eBay notification naming an order imports that order's refunds", "
   simdjson::dom::parser parser;
   const std::string private_pem(parser.parse(key_json)["private_key"].get_string().value());
   h.SeedNetSuiteOrder("ebay-us-44-444-4", "cash_sale", R"([{"sku":"CAP","quantity":2,"rate":"15.00"}])");
-  h.sandbox.Control("POST", "/_control/ebay/orders",
-                    R"({"order_id":"44-444-4","line_items":[{"line_item_id":"L4","sku":"CAP","quantity":2,"price":"15.00"}]})");
-  h.sandbox.Control("POST", "/_control/ebay/orders/44-444-4/refunds", R"({"amount":"15.00","line_item_id":"L4","refund_id":"5NOTE"})");
+  h.sandbox.Control(
+      "POST", "/_control/ebay/orders",
+      R"({"order_id":"44-444-4","line_items":[{"line_item_id":"L4","sku":"CAP","quantity":2,"price":"15.00"}]})");
+  h.sandbox.Control("POST", "/_control/ebay/orders/44-444-4/refunds",
+                    R"({"amount":"15.00","line_item_id":"L4","refund_id":"5NOTE"})");
   const std::string body =
       R"({"metadata":{"topic":"ORDER_CONFIRMATION","schemaVersion":"1.0"},"notification":{"notificationId":"n-44","data":{"order":{"orderId":"44-444-4"}}}})";
   const auto response = h.client.Request("POST", h.server->BaseUrl() + "/webhooks/ebay/ebay-us", body,
@@ -524,10 +586,12 @@ TEST_CASE("An eBay notification naming an order imports that order's refunds", "
 TEST_CASE("A Shopify refund whose webhook never arrived is caught up by reconciliation, once", "[sync][integration]") {
   SyncHarness h;
   h.SeedNetSuiteOrder("shop-eu-4444", "invoice", R"([{"sku":"MUG","quantity":2,"rate":"10.00"}])", "5.00");
-  h.sandbox.Control("POST", "/_control/shopify/orders",
-                    R"({"account":"shop-eu","order_id":"4444","line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}],"paid":"25.00"})");
-  const std::string made = h.sandbox.Control("POST", "/_control/shopify/orders/4444/refunds",
-                                             R"({"lines":[{"sku":"MUG","quantity":1}],"shipping":"5.00","send_webhook":false})");
+  h.sandbox.Control(
+      "POST", "/_control/shopify/orders",
+      R"({"account":"shop-eu","order_id":"4444","line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}],"paid":"25.00"})");
+  const std::string made =
+      h.sandbox.Control("POST", "/_control/shopify/orders/4444/refunds",
+                        R"({"lines":[{"sku":"MUG","quantity":1}],"shipping":"5.00","send_webhook":false})");
   simdjson::dom::parser parser;
   const std::string refund_id(parser.parse(made)["refund_id"].get_string().value());
   CHECK_FALSE(h.LoadTx("shop-eu", "shopify:refund:" + refund_id).has_value());
@@ -559,8 +623,10 @@ TEST_CASE("Fetching an eBay signing key does not hold up the HTTP thread, even w
   int status = 0;
   std::thread notification([&] {
     HttpClient client;
-    status = client.Request("POST", h.server->BaseUrl() + "/webhooks/ebay/ebay-us", body,
-                            {{"X-EBAY-SIGNATURE", EbaySignatureHeader(private_pem, "kid-slow", body)}}).status;
+    status = client
+                 .Request("POST", h.server->BaseUrl() + "/webhooks/ebay/ebay-us", body,
+                          {{"X-EBAY-SIGNATURE", EbaySignatureHeader(private_pem, "kid-slow", body)}})
+                 .status;
     answered = true;
   });
   // The key fetch is waiting for eBay (which answers it in 1.5 s) ...
@@ -576,13 +642,16 @@ TEST_CASE("Fetching an eBay signing key does not hold up the HTTP thread, even w
   CHECK(status == 200);  // verified with the fetched key, and recorded
 }
 
-TEST_CASE("NetSuite as it really behaves: only the refunded lines, ISO codes from currency records, matrix items, "
-          "no second card refund", "[sync][integration]") {
+TEST_CASE(
+    "NetSuite as it really behaves: only the refunded lines, ISO codes from currency records, matrix items, "
+    "no second card refund",
+    "[sync][integration]") {
   SyncHarness h;
   SECTION("1 of 3 units of one line: a record with exactly that line and its tax, not a copy of the sale") {
-    h.SeedNetSuiteOrder("shop-eu-9101", "invoice",
-                        R"([{"sku":"MUG","quantity":3,"rate":"10.00","tax_rate":"0.10"},{"sku":"CUP","quantity":1,"rate":"4.00"}])",
-                        "5.00");
+    h.SeedNetSuiteOrder(
+        "shop-eu-9101", "invoice",
+        R"([{"sku":"MUG","quantity":3,"rate":"10.00","tax_rate":"0.10"},{"sku":"CUP","quantity":1,"rate":"4.00"}])",
+        "5.00");
     const std::string refund = ShopifyRefund(
         "9101", "9101", "11.00",
         R"([{"line_item_id":1,"quantity":1,"subtotal":10.00,"total_tax":1.00,"line_item":{"sku":"MUG"}}])");
@@ -595,12 +664,14 @@ TEST_CASE("NetSuite as it really behaves: only the refunded lines, ISO codes fro
     CHECK(memos[0]["total"] == "11.00");
   }
   SECTION("a EUR order, whose currency record is named \"Euro\", posts in EUR") {
-    h.sandbox.Control("POST", "/_control/netsuite/orders",
-                      R"({"external_id":"shop-eu-9102","billing":"invoice","currency":"EUR","lines":[{"sku":"MUG","quantity":2,"rate":"10.00"}]})");
+    h.sandbox.Control(
+        "POST", "/_control/netsuite/orders",
+        R"({"external_id":"shop-eu-9102","billing":"invoice","currency":"EUR","lines":[{"sku":"MUG","quantity":2,"rate":"10.00"}]})");
     const std::string refund =
         R"({"id":9102,"order_id":9102,"created_at":")" +
-        FormatRfc3339Ms(std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch()).count()) +
+        FormatRfc3339Ms(
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count()) +
         R"(","refund_line_items":[{"line_item_id":1,"quantity":1,"subtotal":"10.00","total_tax":"0.00","line_item":{"sku":"MUG"}}],)"
         R"("transactions":[{"kind":"refund","status":"success","amount":"10.00","currency":"EUR"}],"order_adjustments":[]})";
     REQUIRE(h.PostShopifyRefund("shop-eu", refund, "ev-9102") == 200);
@@ -627,8 +698,9 @@ TEST_CASE("NetSuite as it really behaves: only the refunded lines, ISO codes fro
     h.sandbox.Control("POST", "/_control/netsuite/settings",
                       payment_instruments ? R"({"payment_instruments":true})" : R"({"payment_instruments":false})");
     h.SeedNetSuiteOrder("shop-eu-9104", "cash_sale", R"([{"sku":"PEN","quantity":2,"rate":"3.00"}])");
-    const std::string refund = ShopifyRefund(
-        "9104", "9104", "3.00", R"([{"line_item_id":1,"quantity":1,"subtotal":3.00,"total_tax":0,"line_item":{"sku":"PEN"}}])");
+    const std::string refund =
+        ShopifyRefund("9104", "9104", "3.00",
+                      R"([{"line_item_id":1,"quantity":1,"subtotal":3.00,"total_tax":0,"line_item":{"sku":"PEN"}}])");
     REQUIRE(h.PostShopifyRefund("shop-eu", refund, "ev-9104") == 200);
     const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:9104");
     REQUIRE(tx.status == TxStatus::kPosted);
@@ -644,9 +716,11 @@ TEST_CASE("A create answered 500 is not sent again while NetSuite may still be s
   // marker lookup finds it or the quiet period passes, the retry creates nothing.
   SyncHarness h;
   h.SeedNetSuiteOrder("shop-eu-9010", "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
-  h.sandbox.Control("POST", "/_control/faults", R"({"target":"netsuite","kind":"500","count":1,"path_contains":"!transform"})");
+  h.sandbox.Control("POST", "/_control/faults",
+                    R"({"target":"netsuite","kind":"500","count":1,"path_contains":"!transform"})");
   REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("14002", "9010", "10.00", "[]"), "e1") == 200);
-  const Transaction tx = h.WaitTx("shop-eu", "shopify:refund:14002", [](const Transaction& t) { return t.attempts == 2; });
+  const Transaction tx =
+      h.WaitTx("shop-eu", "shopify:refund:14002", [](const Transaction& t) { return t.attempts == 2; });
   CHECK(tx.status == TxStatus::kFailed);
   REQUIRE(tx.error);
   CHECK(IsRetryable(*tx.error));
@@ -655,14 +729,16 @@ TEST_CASE("A create answered 500 is not sent again while NetSuite may still be s
   CHECK(h.Records("creditMemo").empty());
 }
 
-TEST_CASE("Refund amounts that are not money end failed with invalid_amount, and nothing is posted", "[sync][integration]") {
+TEST_CASE("Refund amounts that are not money end failed with invalid_amount, and nothing is posted",
+          "[sync][integration]") {
   SyncHarness h;
   h.SeedNetSuiteOrder("ebay-us-33-333-3", "cash_sale", R"([{"sku":"CAP","quantity":3,"rate":"20.00"}])");
-  h.sandbox.Control("POST", "/_control/ebay/orders",
-                    R"({"order_id":"33-333-3","line_items":[{"line_item_id":"L3","sku":"CAP","quantity":3,"price":"20.00"}]})");
-  const std::vector<std::pair<std::string, std::string>> bad = {
-      {"-5.00", "USD"}, {"-0", "USD"}, {"0.105", "USD"}, {"0.30000000000000004", "USD"},
-      {"10.00", "XYZ"}, {"92233720368547758.08", "USD"}};
+  h.sandbox.Control(
+      "POST", "/_control/ebay/orders",
+      R"({"order_id":"33-333-3","line_items":[{"line_item_id":"L3","sku":"CAP","quantity":3,"price":"20.00"}]})");
+  const std::vector<std::pair<std::string, std::string>> bad = {{"-5.00", "USD"}, {"-0", "USD"},
+                                                                {"0.105", "USD"}, {"0.30000000000000004", "USD"},
+                                                                {"10.00", "XYZ"}, {"92233720368547758.08", "USD"}};
   for (std::size_t i = 0; i < bad.size(); ++i) {
     h.sandbox.Control("POST", "/_control/ebay/orders/33-333-3/refunds",
                       fmt::format(R"({{"refund_id":"5BAD{}","amount_as_sent":{{"value":"{}","currency":"{}"}}}})", i,
@@ -701,10 +777,12 @@ TEST_CASE("Metrics: where a refund's time goes, upstream calls, queues, transact
   REQUIRE(h.WaitSettled("shop-eu", "shopify:refund:9501").status == TxStatus::kPosted);
   // The Redis gauges are sampled every 5 s: wait for the sample that sees the posted refund.
   std::string metrics;
-  WaitUntil([&] {
-    metrics = h.client.Get(h.server->BaseUrl() + "/metrics").body;
-    return metrics.find("refundsync_transactions{status=\"posted\"} 1") != std::string::npos;
-  }, 15000);
+  WaitUntil(
+      [&] {
+        metrics = h.client.Get(h.server->BaseUrl() + "/metrics").body;
+        return metrics.find("refundsync_transactions{status=\"posted\"} 1") != std::string::npos;
+      },
+      15000);
   INFO(metrics);
   CHECK(metrics.find("refundsync_transactions{status=\"posted\"} 1") != std::string::npos);
   CHECK(metrics.find("refundsync_refund_seconds_count{direction=\"to_netsuite\"} 1") != std::string::npos);
@@ -717,8 +795,10 @@ TEST_CASE("Metrics: where a refund's time goes, upstream calls, queues, transact
   CHECK(metrics.find("refundsync_refund_stage_seconds_sum{stage=\"upstream\"} 0\n") == std::string::npos);
   CHECK(metrics.find("refundsync_queue_depth{shard=\"0\"} 0") != std::string::npos);
   CHECK(metrics.find("refundsync_queue_oldest_seconds{shard=\"7\"} 0") != std::string::npos);
-  CHECK(metrics.find(R"(refundsync_upstream_calls_total{target="netsuite",call="POST /services/rest/record/v1/invoice/{id}/!transform/creditMemo",outcome="2xx"} 1)") !=
-        std::string::npos);
+  CHECK(
+      metrics.find(
+          R"(refundsync_upstream_calls_total{target="netsuite",call="POST /services/rest/record/v1/invoice/{id}/!transform/creditMemo",outcome="2xx"} 1)") !=
+      std::string::npos);
   CHECK(metrics.find(R"(refundsync_upstream_calls_total{target="shopify",call="graphql )") != std::string::npos);
   // Every metric the PrometheusRule alerts on exists.
   std::ifstream rules(std::string(REFUNDSYNC_SOURCE_DIR) + "/deploy/k8s/prometheusrule.yaml");
@@ -728,8 +808,8 @@ TEST_CASE("Metrics: where a refund's time goes, upstream calls, queues, transact
     std::size_t end = at;
     while (end < text.size() && (std::islower(static_cast<unsigned char>(text[end])) || text[end] == '_')) ++end;
     const std::string name = text.substr(at, end - at);
-    if (name == "refundsync_" || text.compare(end, 1, "{") != 0 && text.compare(end, 1, ")") != 0 &&
-                                     text.compare(end, 1, "[") != 0) {
+    if (name == "refundsync_" ||
+        text.compare(end, 1, "{") != 0 && text.compare(end, 1, ")") != 0 && text.compare(end, 1, "[") != 0) {
       continue;  // not a metric in an expression (e.g. a command name in a summary)
     }
     INFO(name);

@@ -1,7 +1,6 @@
 // The rules of a refund to NetSuite (ToNetSuiteHandler), through an in-memory NetSuite: which record is created from
 // which billed record, to the cent, and every way it fails (contract section 6), with no process and no network.
 #include <catch2/catch.hpp>
-
 #include <limits>
 #include <map>
 
@@ -73,7 +72,8 @@ Error Unanswered() {
 
 }  // namespace
 
-TEST_CASE("To NetSuite: a cash refund from the cash sale, lines by SKU, our marker in the memo, three calls", "[rules]") {
+TEST_CASE("To NetSuite: a cash refund from the cash sale, lines by SKU, our marker in the memo, three calls",
+          "[rules]") {
   ToNetSuite t;
   const Transaction tx = t.Refund(1500, {Refunded("MUG", 1)});
   const PostOutcome outcome = t.Post(tx);
@@ -163,7 +163,8 @@ TEST_CASE("To NetSuite: unknown_line_item for an unknown SKU and for generic ite
   CHECK(created[0]->lines[2].amount == Usd(300));
 }
 
-TEST_CASE("To NetSuite: amount_mismatch for another currency, for lines above the refund, for a recomputed total", "[rules]") {
+TEST_CASE("To NetSuite: amount_mismatch for another currency, for lines above the refund, for a recomputed total",
+          "[rules]") {
   ToNetSuite t;
   Transaction euros = t.Refund(1500, {Refunded("MUG", 1)});
   euros.amount.currency = "EUR";
@@ -299,8 +300,7 @@ TEST_CASE("To NetSuite: a refund on the billed record whose total is no amount i
 
 TEST_CASE("To NetSuite: invalid_amount when lines overflow the integer range", "[rules]") {
   ToNetSuite t;
-  const PostOutcome outcome =
-      t.Post(t.Refund(1500, {Refunded("MUG", std::numeric_limits<std::int64_t>::max() / 100)}));
+  const PostOutcome outcome = t.Post(t.Refund(1500, {Refunded("MUG", std::numeric_limits<std::int64_t>::max() / 100)}));
   CHECK(Code(outcome) == "invalid_amount");
   CHECK(t.ledger.Count("create") == 0);
 }

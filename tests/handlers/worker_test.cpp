@@ -2,9 +2,10 @@
 // the refund rules over fakes: each queued event is handled and acknowledged once its outcome is stored, an entry
 // a dead consumer left is taken over, an unreadable entry is dropped (the capture keeps it), and a store that
 // cannot be reached leaves the entry pending. No Redis, no network.
+#include "handlers/worker.h"
+
 #include <catch2/catch.hpp>
 
-#include "handlers/worker.h"
 #include "tests/support/fake_store_session.h"
 #include "tests/support/fake_sync_engine.h"
 #include "tests/support/refund_scenes.h"
@@ -23,12 +24,14 @@ struct Scene : FakeSyncEngine {
   Scene() : FakeSyncEngine(OneAccount(), kNow) {
     ledger.SyncOrder("ebay-100", "10");
     ledger.Bill("ebay-100", "cashSale", "20", Usd(5500), {});
-    ebay.orders["100"] = EbayOrder{"100", "", "USD", Usd(5500), {}, {EbayRefund{"R9", "REFUNDED", Usd(1500),
-                                                                                 "2026-05-28T10:00:00.000Z", "", false}}};
+    ebay.orders["100"] =
+        EbayOrder{"100",     "", "USD",
+                  Usd(5500), {}, {EbayRefund{"R9", "REFUNDED", Usd(1500), "2026-05-28T10:00:00.000Z", "", false}}};
   }
   static Config OneAccount() {
     Config config;
-    config.accounts = {Account("ebay-us", Channel::kEbay, Direction::kToNetSuite, "ebay-{order_id}", kNow - 86'400'000)};
+    config.accounts = {
+        Account("ebay-us", Channel::kEbay, Direction::kToNetSuite, "ebay-{order_id}", kNow - 86'400'000)};
     config.netsuite.generic_items.adjustment = "999";
     return config;
   }
@@ -49,7 +52,8 @@ struct Scene : FakeSyncEngine {
 
 }  // namespace
 
-TEST_CASE("Worker: a queued event is handled and acknowledged once, and redelivered it posts nothing again", "[worker]") {
+TEST_CASE("Worker: a queued event is handled and acknowledged once, and redelivered it posts nothing again",
+          "[worker]") {
   Scene s;
   s.worker.Start(2);
   s.queue.Push("ebay:ebay-us:n1", Scene::OrderChanged());

@@ -1,15 +1,14 @@
 // The read-only admin API and the CLI that reads it: tokens and roles, filters, pagination.
-#include <catch2/catch.hpp>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <set>
 #include <thread>
 
-#include <simdjson.h>
-
-#include "tests/support/run_command.h"
 #include "store/redis_sync_store.h"
+#include "tests/support/run_command.h"
 #include "tests/support/sync_harness.h"
 #include "tests/support/wait.h"
 
@@ -68,7 +67,8 @@ TEST_CASE("Admin API: tokens, roles, filters and pagination, the CLI prints the 
   std::set<std::string> seen;
   std::string cursor;
   for (int page = 0; page < 10; ++page) {
-    auto response = h.client.Request("GET", base + "?status=posted&limit=1" + (cursor.empty() ? "" : "&cursor=" + cursor), "", viewer);
+    auto response = h.client.Request(
+        "GET", base + "?status=posted&limit=1" + (cursor.empty() ? "" : "&cursor=" + cursor), "", viewer);
     simdjson::dom::parser page_parser;
     simdjson::dom::element page_root = page_parser.parse(response.body);
     for (auto item : page_root["items"].get_array()) seen.insert(std::string(item["id"].get_string().value()));
@@ -89,8 +89,8 @@ TEST_CASE("Admin API: tokens, roles, filters and pagination, the CLI prints the 
   CHECK(one.body.find("\"status\":\"posted\"") != std::string::npos);
   CHECK(h.client.Request("GET", base + "/tx_nope", "", viewer).status == 404);
 
-  const std::string cli = RefundsyncBinary() + " transactions list --server " + h.server->BaseUrl() +
-                          " --token-file " + (h.dir.path() / "s/viewer").string();
+  const std::string cli = RefundsyncBinary() + " transactions list --server " + h.server->BaseUrl() + " --token-file " +
+                          (h.dir.path() / "s/viewer").string();
   const std::string table = Run(cli + " --status failed");
   CHECK(table.find("order_not_synced") != std::string::npos);
   CHECK(table.find("shopify:refund:799") != std::string::npos);
@@ -108,15 +108,16 @@ TEST_CASE("Retrieve and Post: import an order's refunds (even before sync_since)
                                                  {"Content-Type", "application/json"}};
   const std::string base = h.server->BaseUrl() + "/api/transactions";
   auto retrieve = [&](const std::string& account, const std::string& source, const std::string& order) {
-    return h.client.Request("POST", base + "/retrieve",
-                            R"({"account":")" + account + R"(","source":")" + source + R"(","order_id":")" + order + "\"}",
-                            op);
+    return h.client.Request(
+        "POST", base + "/retrieve",
+        R"({"account":")" + account + R"(","source":")" + source + R"(","order_id":")" + order + "\"}", op);
   };
 
   // An eBay refund from before the cut-over: never synced automatically, but an operator can retrieve it.
   h.SeedNetSuiteOrder("ebay-us-77-777-7", "cash_sale", R"([{"sku":"CAP","quantity":1,"rate":"20.00"}])");
-  h.sandbox.Control("POST", "/_control/ebay/orders",
-                    R"({"order_id":"77-777-7","line_items":[{"line_item_id":"L1","sku":"CAP","quantity":1,"price":"20.00"}]})");
+  h.sandbox.Control(
+      "POST", "/_control/ebay/orders",
+      R"({"order_id":"77-777-7","line_items":[{"line_item_id":"L1","sku":"CAP","quantity":1,"price":"20.00"}]})");
   h.sandbox.Control("POST", "/_control/ebay/orders/77-777-7/refunds",
                     R"({"amount":"20.00","refund_id":"5BACKFILL","refund_date":"2026-01-15T00:00:00.000Z"})");
   auto first = retrieve("ebay-us", "storefront", "77-777-7");
@@ -187,9 +188,11 @@ TEST_CASE("Captures export, dry-run replay and replaying a whole day twice: noth
   h.WaitSettled("shop-eu", "shopify:refund:6001");
   h.WaitSettled("shop-eu", "shopify:refund:6002");
   const std::string forged = ShopifyRefund("6003", "600", "10.00", "[]");
-  CHECK(h.client.Request("POST", h.server->BaseUrl() + "/webhooks/shopify/shop-eu", forged,
-                         {{"X-Shopify-Hmac-Sha256", Base64Encode(HmacSha256("wrong", forged))},
-                          {"X-Shopify-Topic", "refunds/create"}, {"X-Shopify-Event-Id", "r3"}})
+  CHECK(h.client
+            .Request("POST", h.server->BaseUrl() + "/webhooks/shopify/shop-eu", forged,
+                     {{"X-Shopify-Hmac-Sha256", Base64Encode(HmacSha256("wrong", forged))},
+                      {"X-Shopify-Topic", "refunds/create"},
+                      {"X-Shopify-Event-Id", "r3"}})
             .status == 401);
   REQUIRE(h.Records("creditMemo").size() == 2);
 
@@ -197,17 +200,20 @@ TEST_CASE("Captures export, dry-run replay and replaying a whole day twice: noth
   const std::string file = (h.dir.path() / "events.jsonl").string();
   // The rejected capture is written off the request path: wait until the export sees all three.
   std::string exported;
-  WaitUntil([&] {
-    Run(RefundsyncBinary() + " captures export --server " + h.server->BaseUrl() + " --token-file " + token +
-        " --since 1h --source shopify > " + file);
-    std::ifstream in(file);
-    exported.assign((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return exported.find("\"verdict\":\"rejected\"") != std::string::npos;
-  }, 15000);
+  WaitUntil(
+      [&] {
+        Run(RefundsyncBinary() + " captures export --server " + h.server->BaseUrl() + " --token-file " + token +
+            " --since 1h --source shopify > " + file);
+        std::ifstream in(file);
+        exported.assign((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        return exported.find("\"verdict\":\"rejected\"") != std::string::npos;
+      },
+      15000);
   CHECK(std::count(exported.begin(), exported.end(), '\n') >= 3);
   CHECK(exported.find("\"body_b64\"") != std::string::npos);
 
-  const std::string dry = Run(RefundsyncBinary() + " replay --config " + h.config_path + " --input " + file + " --dry-run");
+  const std::string dry =
+      Run(RefundsyncBinary() + " replay --config " + h.config_path + " --input " + file + " --dry-run");
   CHECK(dry.find(R"("verified":true,"route":"inbound")") != std::string::npos);
   CHECK(dry.find(R"("verified":false)") != std::string::npos);
   CHECK(dry.find("!transform/{cashRefund|creditMemo}?replace=item") != std::string::npos);
@@ -219,8 +225,10 @@ TEST_CASE("Captures export, dry-run replay and replaying a whole day twice: noth
   std::set<std::string> seen;
   std::string cursor;
   for (int page = 0; page < 10; ++page) {
-    auto listed = h.client.Request("GET", h.server->BaseUrl() + "/api/events?account=shop-eu&contains=6002&limit=1" +
-                                              (cursor.empty() ? "" : "&cursor=" + cursor), "", viewer);
+    auto listed = h.client.Request("GET",
+                                   h.server->BaseUrl() + "/api/events?account=shop-eu&contains=6002&limit=1" +
+                                       (cursor.empty() ? "" : "&cursor=" + cursor),
+                                   "", viewer);
     REQUIRE(listed.status == 200);
     simdjson::dom::parser page_parser;
     simdjson::dom::element root = page_parser.parse(listed.body);
@@ -232,7 +240,8 @@ TEST_CASE("Captures export, dry-run replay and replaying a whole day twice: noth
   CHECK(h.client.Request("GET", h.server->BaseUrl() + "/api/events?cursor=soon", "", viewer).status == 400);
   auto accounts = h.client.Request("GET", h.server->BaseUrl() + "/api/accounts", "", viewer);
   CHECK(accounts.status == 200);
-  CHECK(accounts.body.find(R"({"id":"shop-eu","channel":"shopify","kind":"cart","direction":"to_netsuite","auto_post":true})") !=
+  CHECK(accounts.body.find(
+            R"({"id":"shop-eu","channel":"shopify","kind":"cart","direction":"to_netsuite","auto_post":true})") !=
         std::string::npos);
   CHECK(h.client.Get(h.server->BaseUrl() + "/api/accounts").status == 401);
   // The page itself: static files with a strict Content-Security-Policy, no token needed to load it.
@@ -267,17 +276,22 @@ TEST_CASE("POST /api/events/{id}/replay re-enqueues a NetSuite event past the de
   h.sandbox.Control("POST", "/_control/shopify/orders",
                     R"({"order_id":"7001","line_items":[{"sku":"MUG","quantity":2,"price":"10.00"}],"paid":"20.00"})");
   simdjson::dom::parser parser;
-  const std::string invoice(parser.parse(h.sandbox.Control(
-      "POST", "/_control/netsuite/orders",
-      R"({"external_id":"shop-main-7001","billing":"invoice","lines":[{"sku":"MUG","quantity":2,"rate":"10.00"}]})"))["billed"]["id"]
-                                .get_string()
-                                .value());
+  const std::string invoice(
+      parser
+          .parse(h.sandbox.Control(
+              "POST", "/_control/netsuite/orders",
+              R"({"external_id":"shop-main-7001","billing":"invoice","lines":[{"sku":"MUG","quantity":2,"rate":"10.00"}]})"))
+              ["billed"]["id"]
+          .get_string()
+          .value());
   simdjson::dom::parser memo_parser;
-  const std::string memo(memo_parser.parse(h.sandbox.Control(
-      "POST", "/_control/netsuite/refunds",
-      R"({"billed_type":"invoice","billed_id":")" + invoice + R"(","lines":[{"sku":"MUG","quantity":1,"amount":"10.00"}]})"))["id"]
-                             .get_string()
-                             .value());
+  const std::string memo(
+      memo_parser
+          .parse(h.sandbox.Control("POST", "/_control/netsuite/refunds",
+                                   R"({"billed_type":"invoice","billed_id":")" + invoice +
+                                       R"(","lines":[{"sku":"MUG","quantity":1,"amount":"10.00"}]})"))["id"]
+          .get_string()
+          .value());
   REQUIRE(h.WaitSettled("shop-main", "netsuite:creditmemo:" + memo).status == TxStatus::kPosted);
 
   const std::map<std::string, std::string> op = {{"Authorization", "Bearer operator-token-value"}};
@@ -287,21 +301,26 @@ TEST_CASE("POST /api/events/{id}/replay re-enqueues a NetSuite event past the de
   REQUIRE(list["items"].get_array().size() >= 1);
   const std::string id(list["items"].at(0)["id"].get_string().value());
   CHECK(h.client.Request("GET", h.server->BaseUrl() + "/api/events/" + id, "", op).status == 200);
-  CHECK(h.client.Request("POST", h.server->BaseUrl() + "/api/events/" + id + "/replay", "",
-                         {{"Authorization", "Bearer viewer-token-value"}}).status == 403);
+  CHECK(h.client
+            .Request("POST", h.server->BaseUrl() + "/api/events/" + id + "/replay", "",
+                     {{"Authorization", "Bearer viewer-token-value"}})
+            .status == 403);
   auto replayed = h.client.Request("POST", h.server->BaseUrl() + "/api/events/" + id + "/replay", "", op);
   CHECK(replayed.status == 200);
   CHECK(replayed.body.find("\"status\":\"replayed\"") != std::string::npos);
   // Wait until the worker drained the queue, then: still one Shopify refund.
   auto connection = ConnectLocal(h.redis.port());
-  WaitUntil([&] {
-    std::int64_t queued = 0;
-    for (int shard = 0; shard < keys::kShardCount; ++shard) {
-      queued += (*(*connection)->Command({"XLEN", keys::Events(shard)}))->integer;
-    }
-    return queued == 0;
-  }, 10000);
-  CHECK(h.sandbox.Control("GET", "/_control/shopify/orders/7001").find(R"("refundableQuantity": 1)") != std::string::npos);
+  WaitUntil(
+      [&] {
+        std::int64_t queued = 0;
+        for (int shard = 0; shard < keys::kShardCount; ++shard) {
+          queued += (*(*connection)->Command({"XLEN", keys::Events(shard)}))->integer;
+        }
+        return queued == 0;
+      },
+      10000);
+  CHECK(h.sandbox.Control("GET", "/_control/shopify/orders/7001").find(R"("refundableQuantity": 1)") !=
+        std::string::npos);
 }
 
 TEST_CASE("A slow operator action does not hold up the HTTP thread, even when there is only one",
@@ -317,10 +336,12 @@ TEST_CASE("A slow operator action does not hold up the HTTP thread, even when th
   int retrieve_status = 0;
   std::thread operator_request([&] {
     HttpClient client;
-    retrieve_status = client.Request("POST", h.server->BaseUrl() + "/api/transactions/retrieve",
-                                     R"({"account":"shop-main","source":"netsuite","order_id":"9300"})",
-                                     {{"Authorization", "Bearer operator-token-value"},
-                                      {"Content-Type", "application/json"}}).status;
+    retrieve_status =
+        client
+            .Request("POST", h.server->BaseUrl() + "/api/transactions/retrieve",
+                     R"({"account":"shop-main","source":"netsuite","order_id":"9300"})",
+                     {{"Authorization", "Bearer operator-token-value"}, {"Content-Type", "application/json"}})
+            .status;
     retrieve_done = true;
   });
   // The action is waiting on NetSuite (each call takes 1.5 s) ...
@@ -403,7 +424,8 @@ TEST_CASE("Admin answers are bounded in bytes: large bodies are fetched one at a
   // The export follows every page and fetches the left-out bodies: all 83, whole, oldest first.
   const std::string token = (h.dir.path() / "s/viewer").string();
   const std::string file = (h.dir.path() / "big.jsonl").string();
-  Run(RefundsyncBinary() + " captures export --server " + h.server->BaseUrl() + " --token-file " + token + " > " + file);
+  Run(RefundsyncBinary() + " captures export --server " + h.server->BaseUrl() + " --token-file " + token + " > " +
+      file);
   std::ifstream in(file);
   std::string line;
   std::int64_t previous_ms = 0;
@@ -457,7 +479,8 @@ TEST_CASE("The transactions list at scale: with 50 000 transactions any filtered
   const auto timed = [&](const std::string& query, std::size_t expected) {
     const auto start = std::chrono::steady_clock::now();
     auto listed = h.client.Request("GET", h.server->BaseUrl() + "/api/transactions?" + query, "", viewer);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
     INFO(query << " took " << ms << " ms");
     REQUIRE(listed.status == 200);
     simdjson::dom::parser parser;

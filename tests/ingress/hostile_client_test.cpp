@@ -2,12 +2,11 @@
 // floods closed early, forged large bodies, oversized signed captures and slow readers of large answers, then:
 // the process still serves, Redis grew within the bound docs/reliability.md computes from captures.max_bytes,
 // and a signed refund sent at the end is posted once.
-#include <catch2/catch.hpp>
-
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -97,10 +96,12 @@ TEST_CASE("A hostile client: the process keeps serving, Redis stays within its b
   }
 
   // 2. Forged webhooks with 1 MB bodies: 200 of them, 200 MB that must not reach Redis.
-  const std::string forged_body = R"({"metadata":{"topic":"ORDER_CONFIRMATION"},"pad":")" + std::string(999'000, 'f') + "\"}";
+  const std::string forged_body =
+      R"({"metadata":{"topic":"ORDER_CONFIRMATION"},"pad":")" + std::string(999'000, 'f') + "\"}";
   for (int i = 0; i < 200; ++i) {
-    CHECK(h.client.Request("POST", h.server->BaseUrl() + "/webhooks/ebay/ebay-us", forged_body,
-                           {{"X-EBAY-SIGNATURE", "!!"}, {"Content-Type", "application/json"}})
+    CHECK(h.client
+              .Request("POST", h.server->BaseUrl() + "/webhooks/ebay/ebay-us", forged_body,
+                       {{"X-EBAY-SIGNATURE", "!!"}, {"Content-Type", "application/json"}})
               .status == 401);
   }
   // 3. Signed webhooks of a topic we ignore, 900 kB each: captured, within nine tenths of max_bytes.
@@ -111,8 +112,9 @@ TEST_CASE("A hostile client: the process keeps serving, Redis stays within its b
     CHECK(h.client.Request("POST", h.server->BaseUrl() + "/webhooks/shopify/shop-eu", body, headers).status == 200);
   }
   // 4. Slow readers of the largest admin answers: read 64 KB, then go.
-  const std::string events = "GET /api/events?verdict=rejected&limit=500 HTTP/1.1\r\nHost: a\r\n"
-                             "Authorization: Bearer viewer-token-value\r\n\r\n";
+  const std::string events =
+      "GET /api/events?verdict=rejected&limit=500 HTTP/1.1\r\nHost: a\r\n"
+      "Authorization: Bearer viewer-token-value\r\n\r\n";
   for (int i = 0; i < 10; ++i) SendReadClose(port, Repeat(events, 5), 64 * 1024, i % 2 == 0);
 
   // Alive and ready.

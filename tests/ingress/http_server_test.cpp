@@ -1,18 +1,18 @@
 // The HTTP server's own transport (LoopTransport) keeps what Pistache's Http::Endpoint did: a connection that
 // stalls inside a request, or idles between requests, is answered 408 and closed. Real sockets on loopback.
-#include <catch2/catch.hpp>
+#include "ingress/http_server.h"
 
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "ingress/http_server.h"
 #include "tests/support/loopback_socket.h"
 #include "tests/support/redis_server.h"
 
@@ -26,7 +26,9 @@ struct ShortTimeoutServer {
   int port = FreePort();
   HttpServer server;
 
-  ShortTimeoutServer() : server({"127.0.0.1", port}, [](const HttpRequest&) { return JsonResponse(200, "{}"); }, Options()) {
+  ShortTimeoutServer()
+      : server(
+            {"127.0.0.1", port}, [](const HttpRequest&) { return JsonResponse(200, "{}"); }, Options()) {
     REQUIRE(server.Start());
   }
   static HttpServerOptions Options() {
@@ -38,7 +40,9 @@ struct ShortTimeoutServer {
   }
 };
 
-void Send(int fd, const std::string& text) { REQUIRE(send(fd, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size())); }
+void Send(int fd, const std::string& text) {
+  REQUIRE(send(fd, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size()));
+}
 
 // Everything the server sends until it closes the connection, waiting at most `max_ms` in all.
 std::string ReadUntilClosed(int fd, int max_ms) {
@@ -96,8 +100,10 @@ struct EchoServer {
   std::vector<std::thread> threads;
   HttpServer server;
 
-  EchoServer() : server({"127.0.0.1", port}, [this](HttpRequest request, Respond respond) { Answer(std::move(request), respond); },
-                        HttpServerOptions()) {
+  EchoServer()
+      : server(
+            {"127.0.0.1", port}, [this](HttpRequest request, Respond respond) { Answer(std::move(request), respond); },
+            HttpServerOptions()) {
     REQUIRE(server.Start());
   }
   ~EchoServer() {
@@ -107,9 +113,9 @@ struct EchoServer {
 
   void Answer(HttpRequest request, const Respond& respond) {
     const std::string* injected = request.Header("x-injected");
-    HttpResponse response = JsonResponse(200, request.method + " " + request.path + "?" + request.query + " " +
-                                                  std::to_string(request.body.size()) +
-                                                  (injected ? " x-injected=" + *injected : ""));
+    HttpResponse response =
+        JsonResponse(200, request.method + " " + request.path + "?" + request.query + " " +
+                              std::to_string(request.body.size()) + (injected ? " x-injected=" + *injected : ""));
     if (request.path.rfind("/elsewhere", 0) != 0) return respond(response);
     std::lock_guard<std::mutex> lock(threads_mutex);
     threads.emplace_back([respond, response] { respond(response); });
@@ -124,12 +130,13 @@ std::size_t Count(const std::string& text, const std::string& part) {
 
 }  // namespace
 
-TEST_CASE("HTTP server: pipelined requests are answered in order, each on the kept-alive connection", "[ingress][integration]") {
+TEST_CASE("HTTP server: pipelined requests are answered in order, each on the kept-alive connection",
+          "[ingress][integration]") {
   EchoServer server;
   const std::string received = ExchangeUntilClosed(server.port,
-      "GET /elsewhere/1 HTTP/1.1\r\nHost: a\r\n\r\n"
-      "POST /two?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
-      "GET /elsewhere/3 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+                                                   "GET /elsewhere/1 HTTP/1.1\r\nHost: a\r\n\r\n"
+                                                   "POST /two?x=1 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
+                                                   "GET /elsewhere/3 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
   CHECK(Count(received, "HTTP/1.1 200 OK\r\n") == 3);
   const auto first = received.find("GET /elsewhere/1? 0");
   const auto second = received.find("POST /two?x=1 3");
@@ -144,21 +151,24 @@ TEST_CASE("HTTP server: pipelined requests are answered in order, each on the ke
   CHECK(received.find("<closed>") != std::string::npos);  // "Connection: close" closes after its answer
 }
 
-TEST_CASE("HTTP server: requests larger than one read arrive whole, and the request after them too", "[ingress][integration]") {
+TEST_CASE("HTTP server: requests larger than one read arrive whole, and the request after them too",
+          "[ingress][integration]") {
   // The transport reads 16 KiB at a time itself and hands a full read's remainder to Pistache's read loop.
   EchoServer server;
   const std::string body(100 * 1024 + 7, 'b');
-  const std::string received = ExchangeUntilClosed(server.port,
-      "POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body +
-      "GET /after HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  const std::string received = ExchangeUntilClosed(
+      server.port, "POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+                       body + "GET /after HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
   CHECK(received.find("POST /big? 102407") != std::string::npos);
   CHECK(received.find("GET /after? 0") != std::string::npos);
   CHECK(received.find("<closed>") != std::string::npos);
 }
 
-TEST_CASE("HTTP server: chunked bodies are decoded (trailers are not headers), HEAD gets no body", "[ingress][integration]") {
+TEST_CASE("HTTP server: chunked bodies are decoded (trailers are not headers), HEAD gets no body",
+          "[ingress][integration]") {
   EchoServer server;
-  const std::string received = ExchangeUntilClosed(server.port,
+  const std::string received = ExchangeUntilClosed(
+      server.port,
       "POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n3\r\nefg\r\n0\r\n"
       "X-Injected: 1\r\nX-Other: 2\r\n\r\n"
       "HEAD /h HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
@@ -187,7 +197,8 @@ TEST_CASE("HTTP server: headers over http-parser's 80 KiB are answered 431 and c
   CHECK(received.find("<closed>") != std::string::npos);
 }
 
-TEST_CASE("HTTP server: a body far over the limit is answered 413, readable while the client still sends", "[ingress][integration]") {
+TEST_CASE("HTTP server: a body far over the limit is answered 413, readable while the client still sends",
+          "[ingress][integration]") {
   EchoServer server;  // limit 1 MiB by default
   const int fd = ConnectLoopback(server.port);
   Send(fd, "POST /big HTTP/1.1\r\nHost: a\r\nContent-Length: 4194304\r\n\r\n");
@@ -207,7 +218,8 @@ TEST_CASE("HTTP server: a body far over the limit is answered 413, readable whil
   close(fd);
 }
 
-TEST_CASE("HTTP server: Expect: 100-continue gets its interim answer before the body is sent", "[ingress][integration]") {
+TEST_CASE("HTTP server: Expect: 100-continue gets its interim answer before the body is sent",
+          "[ingress][integration]") {
   EchoServer server;
   const int fd = ConnectLoopback(server.port);
   Send(fd, "POST /e HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n");
@@ -226,21 +238,24 @@ TEST_CASE("HTTP server: Expect: 100-continue gets its interim answer before the 
 
 TEST_CASE("HTTP server: no interim 100 when the body came with the headers", "[ingress][integration]") {
   EchoServer server;
-  const std::string received = ExchangeUntilClosed(server.port,
-      "POST /e HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello"
-      "GET /after HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  const std::string received =
+      ExchangeUntilClosed(server.port,
+                          "POST /e HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\nhello"
+                          "GET /after HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
   CHECK(received.rfind("HTTP/1.1 200", 0) == 0);
   CHECK(received.find("100 Continue") == std::string::npos);
   CHECK(received.find("GET /after? 0") != std::string::npos);
 }
 
-TEST_CASE("HTTP server: clients closing with pipelined answers still queued lose only their own connection", "[ingress][integration]") {
+TEST_CASE("HTTP server: clients closing with pipelined answers still queued lose only their own connection",
+          "[ingress][integration]") {
   // Pistache 0.0.5's write queue throws out of its event loop ("could not find write data") when a write event
   // comes for a socket whose queued answer failed on a reset: clients that pipeline requests faster than they
   // read the answers and then reset the connection ended the whole process.
   const int port = FreePort();
   const std::string body(15 * 1024, 'x');
-  HttpServer server({"127.0.0.1", port}, [&](const HttpRequest&) { return JsonResponse(200, body); }, HttpServerOptions{});
+  HttpServer server(
+      {"127.0.0.1", port}, [&](const HttpRequest&) { return JsonResponse(200, body); }, HttpServerOptions{});
   REQUIRE(server.Start());
   std::string requests;
   for (int i = 0; i < 5; ++i) requests += "GET /ui/app.js HTTP/1.1\r\nHost: a\r\n\r\n";
@@ -270,13 +285,15 @@ TEST_CASE("HTTP server: clients closing with pipelined answers still queued lose
   CHECK(received.find("HTTP/1.1 200 OK") != std::string::npos);
 }
 
-TEST_CASE("HTTP server: over max_connections the longest-idle connection makes room, and a per-client cap closes at once",
-          "[ingress][integration]") {
+TEST_CASE(
+    "HTTP server: over max_connections the longest-idle connection makes room, and a per-client cap closes at once",
+    "[ingress][integration]") {
   const int port = FreePort();
   HttpServerOptions options;
   options.threads = 1;  // "the longest idle on its thread": one thread makes it every connection
   options.connections.max = 10;
-  HttpServer server({"127.0.0.1", port}, [](const HttpRequest&) { return JsonResponse(200, "{}"); }, options);
+  HttpServer server(
+      {"127.0.0.1", port}, [](const HttpRequest&) { return JsonResponse(200, "{}"); }, options);
   REQUIRE(server.Start());
   std::vector<int> idle;
   for (int i = 0; i < 10; ++i) idle.push_back(ConnectLoopback(port));
@@ -293,8 +310,8 @@ TEST_CASE("HTTP server: over max_connections the longest-idle connection makes r
   const int per_client_port = FreePort();
   HttpServerOptions per_client = options;
   per_client.connections = {100, 3};
-  HttpServer limited({"127.0.0.1", per_client_port}, [](const HttpRequest&) { return JsonResponse(200, "{}"); },
-                     per_client);
+  HttpServer limited(
+      {"127.0.0.1", per_client_port}, [](const HttpRequest&) { return JsonResponse(200, "{}"); }, per_client);
   REQUIRE(limited.Start());
   std::vector<int> held;
   for (int i = 0; i < 3; ++i) held.push_back(ConnectLoopback(per_client_port));

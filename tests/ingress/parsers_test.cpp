@@ -69,16 +69,21 @@ TEST_CASE("Shopify payloads that verify but cannot be used are ignored with a re
   }
 }
 
-TEST_CASE("A refund whose amounts are not money says so (invalid_amount), never a wrong amount or none", "[parse][shopify]") {
+TEST_CASE("A refund whose amounts are not money says so (invalid_amount), never a wrong amount or none",
+          "[parse][shopify]") {
   const auto refund = [](const std::string& amount, const std::string& currency) {
     const std::string body = R"({"id":1,"order_id":2,"transactions":[{"kind":"refund","status":"success","amount":)" +
                              amount + R"(,"currency":")" + currency + R"("}]})";
     return ParseShopifyPayload("shop", "refunds/create", body, kShop).event;
   };
-  for (const auto& [amount, currency] : std::vector<std::pair<std::string, std::string>>{
-           {R"("1e2")", "USD"}, {R"("-5.00")", "USD"}, {R"("-0")", "USD"},
-           {R"("0.105")", "USD"}, {"0.30000000000000004", "USD"}, {R"("10.00")", "XYZ"},
-           {R"("92233720368547758.08")", "USD"}}) {
+  for (const auto& [amount, currency] :
+       std::vector<std::pair<std::string, std::string>>{{R"("1e2")", "USD"},
+                                                        {R"("-5.00")", "USD"},
+                                                        {R"("-0")", "USD"},
+                                                        {R"("0.105")", "USD"},
+                                                        {"0.30000000000000004", "USD"},
+                                                        {R"("10.00")", "XYZ"},
+                                                        {R"("92233720368547758.08")", "USD"}}) {
     INFO(amount << " " << currency);
     const WebhookEvent event = refund(amount, currency);
     CHECK(event.kind == EventKind::kStorefrontRefund);
@@ -87,17 +92,26 @@ TEST_CASE("A refund whose amounts are not money says so (invalid_amount), never 
   }
   // Two transactions that each fit but not their sum.
   const std::string big = R"({"kind":"refund","status":"success","amount":"92233720368547758.07","currency":"USD"})";
-  const WebhookEvent sum = ParseShopifyPayload(
-      "shop", "refunds/create", R"({"id":1,"order_id":2,"transactions":[)" + big + "," + big + "]}", kShop).event;
+  const WebhookEvent sum =
+      ParseShopifyPayload("shop", "refunds/create", R"({"id":1,"order_id":2,"transactions":[)" + big + "," + big + "]}",
+                          kShop)
+          .event;
   CHECK_THAT(sum.amount_error, Catch::Contains("integer range"));
   // A line refunded at a negative subtotal is not money either.
-  const WebhookEvent line = ParseShopifyPayload("shop", "refunds/create",
-      R"({"id":1,"order_id":2,"refund_line_items":[{"line_item_id":5,"quantity":1,"subtotal":"-3.00"}],)"
-      R"("transactions":[{"kind":"refund","status":"success","amount":"3.00","currency":"USD"}]})", kShop).event;
+  const WebhookEvent line =
+      ParseShopifyPayload(
+          "shop", "refunds/create",
+          R"({"id":1,"order_id":2,"refund_line_items":[{"line_item_id":5,"quantity":1,"subtotal":"-3.00"}],)"
+          R"("transactions":[{"kind":"refund","status":"success","amount":"3.00","currency":"USD"}]})",
+          kShop)
+          .event;
   CHECK_THAT(line.amount_error, Catch::Contains("never negative"));
   // A restock-only refund (no refund transaction) has no amount and no error: nothing to do, not invalid.
-  const WebhookEvent restock = ParseShopifyPayload("shop", "refunds/create",
-      R"({"id":1,"order_id":2,"refund_line_items":[{"line_item_id":5,"quantity":1}],"transactions":[]})", kShop).event;
+  const WebhookEvent restock =
+      ParseShopifyPayload(
+          "shop", "refunds/create",
+          R"({"id":1,"order_id":2,"refund_line_items":[{"line_item_id":5,"quantity":1}],"transactions":[]})", kShop)
+          .event;
   CHECK_FALSE(restock.amount.has_value());
   CHECK(restock.amount_error.empty());
   // A successful transaction of zero is no money, not an invalid amount (the refund is then skipped, not failed).
@@ -109,14 +123,17 @@ TEST_CASE("A refund whose amounts are not money says so (invalid_amount), never 
 }
 
 TEST_CASE("Shopify privacy topics name what to purge and are captured without their body", "[parse][shopify]") {
-  const ParsedWebhook customer = ParseShopifyPayload("shop", "customers/redact",
-      R"({"shop_id":954889,"shop_domain":"shop.myshopify.com","customer":{"id":191167,"email":"john@example.com","phone":"555-625-1199"},"orders_to_redact":[299938,280263]})", kShop);
+  const ParsedWebhook customer = ParseShopifyPayload(
+      "shop", "customers/redact",
+      R"({"shop_id":954889,"shop_domain":"shop.myshopify.com","customer":{"id":191167,"email":"john@example.com","phone":"555-625-1199"},"orders_to_redact":[299938,280263]})",
+      kShop);
   CHECK(customer.event.kind == EventKind::kPrivacyRedaction);
   CHECK(customer.redact_capture);
   CHECK_FALSE(customer.event.privacy_whole_account);
   CHECK(customer.event.privacy_subjects ==
         std::vector<std::string>{"191167", "john@example.com", "555-625-1199", "299938", "280263"});
-  const ParsedWebhook shop = ParseShopifyPayload("shop", "shop/redact", R"({"shop_id":954889,"shop_domain":"shop.myshopify.com"})", kShop);
+  const ParsedWebhook shop =
+      ParseShopifyPayload("shop", "shop/redact", R"({"shop_id":954889,"shop_domain":"shop.myshopify.com"})", kShop);
   CHECK(shop.event.kind == EventKind::kPrivacyRedaction);
   CHECK(shop.event.privacy_whole_account);
   CHECK(ParseShopifyPayload("shop", "customers/redact", "{not json", kShop).redact_capture);
@@ -138,7 +155,8 @@ TEST_CASE("eBay notifications", "[parse][ebay]") {
   CHECK(order.event.order_id == "13-14786-65872");
 
   const ParsedWebhook other = ParseEbayPayload(
-      "ebay-us", R"({"metadata":{"topic":"ITEM_MARKED_SHIPPED"},"notification":{"notificationId":"n-3","data":{"itemId":"1"}}})");
+      "ebay-us",
+      R"({"metadata":{"topic":"ITEM_MARKED_SHIPPED"},"notification":{"notificationId":"n-3","data":{"itemId":"1"}}})");
   CHECK(other.event.kind == EventKind::kIgnored);
   CHECK(other.dedupe_id == "n-3");
 
@@ -148,12 +166,14 @@ TEST_CASE("eBay notifications", "[parse][ebay]") {
 }
 
 TEST_CASE("NetSuite record events", "[parse][netsuite]") {
-  const ParsedWebhook ok = ParseNetSuitePayload(R"({"record_type":"creditmemo","record_id":"4711","event":"create","extra":1})");
+  const ParsedWebhook ok =
+      ParseNetSuitePayload(R"({"record_type":"creditmemo","record_id":"4711","event":"create","extra":1})");
   CHECK(ok.event.kind == EventKind::kNetSuiteRecord);
   CHECK(ok.event.record_type == "creditmemo");
   CHECK(ok.event.record_id == "4711");
   CHECK(ok.event.record_event == "create");
-  CHECK(ParseNetSuitePayload(R"({"record_type":"cashrefund","record_id":12,"event":"delete"})").event.record_id == "12");
+  CHECK(ParseNetSuitePayload(R"({"record_type":"cashrefund","record_id":12,"event":"delete"})").event.record_id ==
+        "12");
   for (const char* bad : {R"({"record_type":"invoice","record_id":"1","event":"create"})",
                           R"({"record_type":"creditmemo","event":"create"})",
                           R"({"record_type":"creditmemo","record_id":"1","event":"void"})", "nope"}) {
@@ -172,14 +192,18 @@ TEST_CASE("Ids that go into upstream URLs are only what the vendor's ids are mad
   CHECK(shopify.event.kind == EventKind::kIgnored);
   CHECK_THAT(shopify.event.ignore_reason, Catch::Contains("not a Shopify id"));
   const ParsedWebhook ebay = ParseEbayPayload(
-      "ebay-us", R"({"metadata":{"topic":"ORDER_CONFIRMATION"},"notification":{"notificationId":"n-9","data":{"order":{"orderId":"12-3/../x"}}}})");
+      "ebay-us",
+      R"({"metadata":{"topic":"ORDER_CONFIRMATION"},"notification":{"notificationId":"n-9","data":{"order":{"orderId":"12-3/../x"}}}})");
   CHECK(ebay.event.kind == EventKind::kIgnored);
   CHECK_THAT(ebay.event.ignore_reason, Catch::Contains("not an eBay order id"));
   // The ids the vendors do use still pass.
   CHECK(ParseNetSuitePayload(R"({"record_type":"creditmemo","record_id":"4711","event":"create"})").event.kind ==
         EventKind::kNetSuiteRecord);
-  CHECK(ParseEbayPayload("ebay-us", R"({"metadata":{"topic":"ORDER_CONFIRMATION"},"notification":{"notificationId":"n-8","data":{"order":{"orderId":"13-14786-65872"}}}})")
-            .event.kind == EventKind::kStorefrontOrderChanged);
+  CHECK(
+      ParseEbayPayload(
+          "ebay-us",
+          R"({"metadata":{"topic":"ORDER_CONFIRMATION"},"notification":{"notificationId":"n-8","data":{"order":{"orderId":"13-14786-65872"}}}})")
+          .event.kind == EventKind::kStorefrontOrderChanged);
 }
 
 TEST_CASE("A privacy purge is justified by its own body, not by the unsigned topic header", "[parse][shopify]") {
@@ -189,12 +213,14 @@ TEST_CASE("A privacy purge is justified by its own body, not by the unsigned top
   CHECK(replayed.event.privacy_subjects.empty());
   CHECK_FALSE(replayed.event.privacy_whole_account);
   // Another shop's redaction purges nothing here.
-  const ParsedWebhook other = ParseShopifyPayload("shop", "shop/redact", R"({"shop_id":1,"shop_domain":"other.myshopify.com"})", kShop);
+  const ParsedWebhook other =
+      ParseShopifyPayload("shop", "shop/redact", R"({"shop_id":1,"shop_domain":"other.myshopify.com"})", kShop);
   CHECK(other.event.kind == EventKind::kIgnored);
   CHECK_THAT(other.event.ignore_reason, Catch::Contains("other.myshopify.com"));
   // customers/redact must name this shop and a customer.
   CHECK(ParseShopifyPayload("shop", "customers/redact", R"({"shop_domain":"shop.myshopify.com"})", kShop).event.kind ==
         EventKind::kIgnored);
-  CHECK(ParseShopifyPayload("shop", "customers/redact", R"({"shop_domain":"shop.myshopify.com","customer":{"id":7}})", kShop)
+  CHECK(ParseShopifyPayload("shop", "customers/redact", R"({"shop_domain":"shop.myshopify.com","customer":{"id":7}})",
+                            kShop)
             .event.kind == EventKind::kPrivacyRedaction);
 }

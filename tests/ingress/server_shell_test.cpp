@@ -1,6 +1,5 @@
 // The real binary, a real Redis, real HTTP on loopback.
 #include <catch2/catch.hpp>
-
 #include <csignal>
 #include <thread>
 

@@ -1,10 +1,9 @@
-#include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <condition_variable>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "core/crypto.h"
 #include "ingress/ebay_verifier.h"
@@ -26,7 +25,8 @@ AccountConfig ShopifyAccount() {
   return account;
 }
 
-HttpRequest ShopifyRequest(const std::string& body, const std::string& secret, const std::string& prefix = "x-shopify-") {
+HttpRequest ShopifyRequest(const std::string& body, const std::string& secret,
+                           const std::string& prefix = "x-shopify-") {
   HttpRequest request;
   request.method = "POST";
   request.body = body;
@@ -156,15 +156,16 @@ TEST_CASE("NetSuite JWT verification", "[verify][netsuite]") {
     config.keys = {Secret("current-secret")};
     const NetSuiteVerifier verifier(config, clock);
     const JwtClaims claims = ClaimsFor(body, now_s, "j");
-    const std::string payload = fmt::format(
-        R"({{"iss":"{}","aud":"{}","iat":{},"exp":{},"jti":"j","body_sha256":"{}"}})", claims.iss, claims.aud,
-        claims.iat, claims.exp, claims.body_sha256);
+    const std::string payload =
+        fmt::format(R"({{"iss":"{}","aud":"{}","iat":{},"exp":{},"jti":"j","body_sha256":"{}"}})", claims.iss,
+                    claims.aud, claims.iat, claims.exp, claims.body_sha256);
     const std::string none = Base64UrlEncode(R"({"alg":"none","typ":"JWT"})") + "." + Base64UrlEncode(payload) + ".";
     CHECK_FALSE(Verified(verifier.Verify(request_with(none, body))));
     // The same payload with a correct HS256 signature passes, so the rejection above is the algorithm's.
     CHECK(Verified(verifier.Verify(
         request_with(MakeRawHs256Jwt(R"({"alg":"HS256","typ":"JWT"})", payload, "current-secret"), body))));
-    for (const std::string& token : {std::string("a.b"), std::string("a.b.c.d"), std::string("!!.??.**"), std::string("")}) {
+    for (const std::string& token :
+         {std::string("a.b"), std::string("a.b.c.d"), std::string("!!.??.**"), std::string("")}) {
       CHECK_FALSE(Verified(verifier.Verify(request_with(token, body))));
     }
     HttpRequest no_header;
@@ -251,7 +252,8 @@ TEST_CASE("eBay ECDSA verification with keys fetched by kid", "[verify][ebay]") 
   account.id = "ebay-us";
   account.channel = Channel::kEbay;
   const EbayVerifier verifier({{"ebay-us", &cache}});
-  const std::string body = R"({"metadata":{"topic":"MARKETPLACE_ACCOUNT_DELETION"},"notification":{"notificationId":"n1"}})";
+  const std::string body =
+      R"({"metadata":{"topic":"MARKETPLACE_ACCOUNT_DELETION"},"notification":{"notificationId":"n1"}})";
   auto request = [&](const std::string& sent_body, const std::string& header) {
     HttpRequest r;
     r.method = "POST";
@@ -269,8 +271,10 @@ TEST_CASE("eBay ECDSA verification with keys fetched by kid", "[verify][ebay]") 
     CHECK(fetcher.fetches == 2);
   }
   SECTION("the same JSON re-serialised does not verify: raw bytes are what is signed") {
-    const std::string pretty = R"({ "metadata": {"topic": "MARKETPLACE_ACCOUNT_DELETION"}, "notification": {"notificationId": "n1"} })";
-    CHECK_FALSE(Verified(verifier.Verify(account, request(pretty, EbaySignatureHeader(pair.private_pem, "kid-1", body)))));
+    const std::string pretty =
+        R"({ "metadata": {"topic": "MARKETPLACE_ACCOUNT_DELETION"}, "notification": {"notificationId": "n1"} })";
+    CHECK_FALSE(
+        Verified(verifier.Verify(account, request(pretty, EbaySignatureHeader(pair.private_pem, "kid-1", body)))));
   }
   SECTION("another key, an unknown kid, malformed headers: 401, not retryable") {
     const KeyPair other = GenerateEcKeyPair();
@@ -285,7 +289,8 @@ TEST_CASE("eBay ECDSA verification with keys fetched by kid", "[verify][ebay]") 
   }
   SECTION("eBay's key service down: retryable (503), and not cached") {
     fetcher.unavailable = true;
-    const Verification result = verifier.Verify(account, request(body, EbaySignatureHeader(pair.private_pem, "kid-1", body)));
+    const Verification result =
+        verifier.Verify(account, request(body, EbaySignatureHeader(pair.private_pem, "kid-1", body)));
     REQUIRE_FALSE(Verified(result));
     CHECK(Rejected(result).retryable);
     fetcher.unavailable = false;

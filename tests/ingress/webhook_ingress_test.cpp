@@ -1,10 +1,10 @@
 // The webhook endpoints end to end: the real binary, a real Redis, real signatures, HTTP on loopback, and a
 // local stand-in for eBay's token and public-key endpoints.
-#include <catch2/catch.hpp>
+#include <simdjson.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <thread>
-#include <simdjson.h>
 
 #include "core/crypto.h"
 #include "store/key_layout.h"
@@ -22,7 +22,7 @@ using namespace refundsync::testing;
 
 namespace {
 
-const std::string kShopifySecret = "shopify-secret-new-value";   // written by MinimalConfigYaml
+const std::string kShopifySecret = "shopify-secret-new-value";  // written by MinimalConfigYaml
 const std::string kNetSuiteSecret = "netsuite-webhook-secret-value";
 const std::string kRefund =
     R"({"id":929361472,"order_id":450789469,"transactions":[{"kind":"refund","status":"success","amount":"19.99","currency":"USD"}]})";
@@ -35,7 +35,8 @@ struct EbayStub {
   StubServer server{[this](const HttpRequest& request) {
     if (failing) return ErrorResponse(500, "internal", "eBay is down");
     if (request.path == "/identity/v1/oauth2/token") {
-      return JsonResponse(200, R"({"access_token":"v^1.1#app","expires_in":7200,"token_type":"Application Access Token"})");
+      return JsonResponse(200,
+                          R"({"access_token":"v^1.1#app","expires_in":7200,"token_type":"Application Access Token"})");
     }
     if (request.path == "/commerce/notification/v1/public_key/kid-1") {
       const std::string* auth = request.Header("authorization");
@@ -69,8 +70,9 @@ struct Ingress {
     server->StartAndWaitReady();
   }
 
-  HttpResult PostShopify(const std::string& body, const std::string& event_id, const std::string& secret = kShopifySecret,
-                         const std::string& topic = "refunds/create", const std::string& account = "shopify-main") {
+  HttpResult PostShopify(const std::string& body, const std::string& event_id,
+                         const std::string& secret = kShopifySecret, const std::string& topic = "refunds/create",
+                         const std::string& account = "shopify-main") {
     return client.Request("POST", server->BaseUrl() + "/webhooks/shopify/" + account, body,
                           {{"X-Shopify-Hmac-Sha256", Base64Encode(HmacSha256(secret, body))},
                            {"X-Shopify-Topic", topic},
@@ -88,9 +90,7 @@ struct Ingress {
     return client.Request("POST", server->BaseUrl() + "/webhooks/ebay/ebay-us", body, {{"X-EBAY-SIGNATURE", header}});
   }
 
-  std::unique_ptr<RedisConnection> Inspect() {
-    return std::move(*ConnectLocal(redis.port()));
-  }
+  std::unique_ptr<RedisConnection> Inspect() { return std::move(*ConnectLocal(redis.port())); }
 
   std::int64_t QueuedEvents() {
     auto redis_connection = Inspect();
@@ -170,12 +170,13 @@ TEST_CASE("Shopify: a body signed for another body is 401 without a reason, capt
   Ingress ingress;
   const std::string signed_body = kRefund;
   const std::int64_t rejected_before = ingress.RejectedCount();
-  const std::string sent_body = R"({"id":929361472,"order_id":450789469,"transactions":[{"kind":"refund","status":"success","amount":"999.99","currency":"USD"}]})";
-  const auto response = ingress.client.Request(
-      "POST", ingress.server->BaseUrl() + "/webhooks/shopify/shopify-main", sent_body,
-      {{"X-Shopify-Hmac-Sha256", Base64Encode(HmacSha256(kShopifySecret, signed_body))},
-       {"X-Shopify-Topic", "refunds/create"},
-       {"X-Shopify-Event-Id", "event-x"}});
+  const std::string sent_body =
+      R"({"id":929361472,"order_id":450789469,"transactions":[{"kind":"refund","status":"success","amount":"999.99","currency":"USD"}]})";
+  const auto response =
+      ingress.client.Request("POST", ingress.server->BaseUrl() + "/webhooks/shopify/shopify-main", sent_body,
+                             {{"X-Shopify-Hmac-Sha256", Base64Encode(HmacSha256(kShopifySecret, signed_body))},
+                              {"X-Shopify-Topic", "refunds/create"},
+                              {"X-Shopify-Event-Id", "event-x"}});
   CHECK(response.status == 401);
   CHECK(response.body.find("HMAC") == std::string::npos);  // the reason stays in the log and the capture
   CHECK(ingress.QueuedEvents() == 0);
@@ -187,8 +188,10 @@ TEST_CASE("Shopify: a body signed for another body is 401 without a reason, capt
   CHECK(Field(ingress.PostShopify(signed_body, "event-x").body, "status") == "accepted");
 }
 
-TEST_CASE("Bad input: unknown account 404, wrong method 405, oversized body 413 with headers captured, "
-          "truncated JSON ignored", "[ingress][integration]") {
+TEST_CASE(
+    "Bad input: unknown account 404, wrong method 405, oversized body 413 with headers captured, "
+    "truncated JSON ignored",
+    "[ingress][integration]") {
   Ingress ingress;
   CHECK(ingress.PostShopify(kRefund, "e", kShopifySecret, "refunds/create", "nobody").status == 404);
   CHECK(ingress.PostShopify(kRefund, "e", kShopifySecret, "refunds/create", "ebay-us").status == 404);
@@ -228,7 +231,8 @@ TEST_CASE("Redis down: 503 and nothing lost, the sender's retry is accepted once
 
 TEST_CASE("Shopify privacy topics are accepted and captured without their personal data", "[ingress][integration]") {
   Ingress ingress;
-  const std::string body = R"({"shop_id":1,"shop_domain":"example.myshopify.com","customer":{"id":7,"email":"jane@example.com"},"orders_to_redact":[9]})";
+  const std::string body =
+      R"({"shop_id":1,"shop_domain":"example.myshopify.com","customer":{"id":7,"email":"jane@example.com"},"orders_to_redact":[9]})";
   const auto response = ingress.PostShopify(body, "redact-1", kShopifySecret, "customers/redact");
   CHECK(Field(response.body, "status") == "accepted");
   const auto capture = ingress.Capture(Field(response.body, "event_id"));
@@ -249,9 +253,11 @@ TEST_CASE("NetSuite: a valid JWT is accepted, the same jti again is a duplicate,
   CHECK(Field(reused.body, "status") == "duplicate");
   CHECK(ingress.QueuedEvents() == 1);
 
-  CHECK(ingress.PostNetSuite(R"({"record_type":"creditmemo","record_id":"4712","event":"create"})", token).status == 401);
+  CHECK(ingress.PostNetSuite(R"({"record_type":"creditmemo","record_id":"4712","event":"create"})", token).status ==
+        401);
   CHECK(ingress.PostNetSuite(body, MakeJwt("HS256", "guess", ClaimsFor(body, now, "jti-43"))).status == 401);
-  CHECK(ingress.PostNetSuite(body, MakeJwt("HS256", kNetSuiteSecret, ClaimsFor(body, now - 3600, "jti-44"))).status == 401);
+  CHECK(ingress.PostNetSuite(body, MakeJwt("HS256", kNetSuiteSecret, ClaimsFor(body, now - 3600, "jti-44"))).status ==
+        401);
   CHECK(ingress.client.Request("POST", ingress.server->BaseUrl() + "/webhooks/netsuite", body).status == 401);
   CHECK(ingress.QueuedEvents() == 1);
 }
@@ -259,7 +265,8 @@ TEST_CASE("NetSuite: a valid JWT is accepted, the same jti again is a duplicate,
 TEST_CASE("eBay: verified with the key fetched by kid (once), challenge answered, key service down is 503",
           "[ingress][integration]") {
   Ingress ingress;
-  const std::string body = R"({"metadata":{"topic":"ORDER_CONFIRMATION"},"notification":{"notificationId":"n-1","data":{"order":{"orderId":"13-14786-65872"}}}})";
+  const std::string body =
+      R"({"metadata":{"topic":"ORDER_CONFIRMATION"},"notification":{"notificationId":"n-1","data":{"order":{"orderId":"13-14786-65872"}}}})";
   const auto first = ingress.PostEbay(body, EbaySignatureHeader(ingress.ebay.key.private_pem, "kid-1", body));
   CHECK(Field(first.body, "status") == "accepted");
   const auto again = ingress.PostEbay(body, EbaySignatureHeader(ingress.ebay.key.private_pem, "kid-1", body));
@@ -272,11 +279,13 @@ TEST_CASE("eBay: verified with the key fetched by kid (once), challenge answered
   CHECK(challenge.status == 200);
   CHECK(challenge.headers["content-type"] == "application/json");
   CHECK(Field(challenge.body, "challengeResponse") ==
-        HexEncode(Sha256("abc123" "verification-token-0123456789-abcdefghijklmnopq"
+        HexEncode(Sha256("abc123"
+                         "verification-token-0123456789-abcdefghijklmnopq"
                          "https://hooks.example.com/webhooks/ebay/ebay-us")));
 
   ingress.ebay.failing = true;  // a key not yet cached cannot be fetched: we cannot verify, eBay must retry
-  const std::string other = R"({"metadata":{"topic":"ORDER_CONFIRMATION"},"notification":{"notificationId":"n-2","data":{"order":{"orderId":"1"}}}})";
+  const std::string other =
+      R"({"metadata":{"topic":"ORDER_CONFIRMATION"},"notification":{"notificationId":"n-2","data":{"order":{"orderId":"1"}}}})";
   CHECK(ingress.PostEbay(other, EbaySignatureHeader(ingress.ebay.key.private_pem, "kid-2", other)).status == 503);
   CHECK(ingress.QueuedEvents() == 1);
 }
@@ -301,7 +310,8 @@ TEST_CASE("customers/redact purges the captures that mention the customer, other
   const std::string john_event = Field(ingress.PostShopify(about_john, "p-2").body, "event_id");
   REQUIRE(ingress.Capture(jane_event).count("body") == 1);
 
-  const std::string redact = R"({"shop_id":1,"shop_domain":"example.myshopify.com","customer":{"id":7,"email":"jane@example.com"},"orders_to_redact":[]})";
+  const std::string redact =
+      R"({"shop_id":1,"shop_domain":"example.myshopify.com","customer":{"id":7,"email":"jane@example.com"},"orders_to_redact":[]})";
   REQUIRE(Field(ingress.PostShopify(redact, "p-3", kShopifySecret, "customers/redact").body, "status") == "accepted");
   // The purge runs beside the request; wait for its effect, bounded.
   CHECK(WaitUntil([&] { return ingress.Capture(jane_event).empty(); }));

@@ -1,9 +1,9 @@
 // Every SuiteQL query the service sends, and the reference names GetRecord resolves, through the real NetSuite
 // client against the strict sandbox: it executes SuiteQL on tables named and shaped like NetSuite's records
 // catalog, so a query naming a column NetSuite does not have fails here instead of in production.
-#include <catch2/catch.hpp>
-
 #include <simdjson.h>
+
+#include <catch2/catch.hpp>
 
 #include "clients/netsuite_client.h"
 #include "clients/netsuite_queries.h"
@@ -27,7 +27,8 @@ Seeded Seed(SyncHarness& h, const std::string& body) {
   simdjson::dom::parser parser;
   const std::string answer = h.sandbox.Control("POST", "/_control/netsuite/orders", body);
   simdjson::dom::element root = parser.parse(answer);
-  return {std::string(root["sales_order"].get_string().value()), std::string(root["billed"]["id"].get_string().value())};
+  return {std::string(root["sales_order"].get_string().value()),
+          std::string(root["billed"]["id"].get_string().value())};
 }
 
 // The service's NetSuite client against the harness's sandbox, outside the service (no concurrency gate).
@@ -49,8 +50,8 @@ std::string Token(const NetSuiteConfig& config, HttpClient& http) {
   request.url = url;
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
   request.body = "grant_type=client_credentials&client_assertion_type=" +
-                 UrlEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") + "&client_assertion=" +
-                 UrlEncode(NetSuiteClientAssertion(config, url, std::time(nullptr)));
+                 UrlEncode("urn:ietf:params:oauth:client-assertion-type:jwt-bearer") +
+                 "&client_assertion=" + UrlEncode(NetSuiteClientAssertion(config, url, std::time(nullptr)));
   auto response = http.Send(request);
   REQUIRE(response);
   REQUIRE(response->status == 200);
@@ -60,7 +61,8 @@ std::string Token(const NetSuiteConfig& config, HttpClient& http) {
 
 }  // namespace
 
-TEST_CASE("The sandbox answers every field of Oracle's documented bodies, with the same types", "[netsuite][integration]") {
+TEST_CASE("The sandbox answers every field of Oracle's documented bodies, with the same types",
+          "[netsuite][integration]") {
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);
@@ -74,7 +76,8 @@ TEST_CASE("The sandbox answers every field of Oracle's documented bodies, with t
     OutboundRequest request;
     request.method = method;
     request.url = loaded.config.netsuite.rest_base_url + path;
-    request.headers = {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}, {"Prefer", "transient"}};
+    request.headers = {
+        {"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}, {"Prefer", "transient"}};
     request.body = body;
     auto response = http.Send(request);
     REQUIRE(response);
@@ -83,7 +86,8 @@ TEST_CASE("The sandbox answers every field of Oracle's documented bodies, with t
   simdjson::dom::parser documented_parser, actual_parser;
   const auto shape = [&](const std::string& fixture, const OutboundResponse& response, long status) {
     CHECK(response.status == status);
-    refundsync::testing::CheckDocumentedShape(documented_parser.parse(Fixture(fixture)), actual_parser.parse(response.body), fixture);
+    refundsync::testing::CheckDocumentedShape(documented_parser.parse(Fixture(fixture)),
+                                              actual_parser.parse(response.body), fixture);
   };
   shape("record-cashsale-expanded.json",
         call("GET", "/services/rest/record/v1/cashSale/" + order.billed + "?expandSubResources=true", ""), 200);
@@ -91,10 +95,12 @@ TEST_CASE("The sandbox answers every field of Oracle's documented bodies, with t
   shape("suiteql-response.json",
         call("POST", "/services/rest/query/v1/suiteql?limit=1000&offset=0", Fixture("suiteql-request.json")), 200);
   shape("error-suiteql-unknown-identifier.json",
-        call("POST", "/services/rest/query/v1/suiteql", R"({"q":"SELECT t.id, t.currencyname FROM transaction t"})"), 400);
+        call("POST", "/services/rest/query/v1/suiteql", R"({"q":"SELECT t.id, t.currencyname FROM transaction t"})"),
+        400);
   shape("error-invalid-content.json",
         call("POST", "/services/rest/record/v1/cashSale/" + order.billed + "/!transform/cashRefund?replace=item",
-             R"({"item":{"items":[{"item":{"id":"9999"},"quantity":1,"amount":1}]}})"), 400);
+             R"({"item":{"items":[{"item":{"id":"9999"},"quantity":1,"amount":1}]}})"),
+        400);
 }
 
 TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox, SQLite-only or unknown names fail",
@@ -124,9 +130,10 @@ TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox, SQL
   CHECK(context->billed->lines[1].sku == "Shipping");
   CHECK(context->refunds.empty());
   // A refund entered by hand in NetSuite is in the next read.
-  h.sandbox.Control("POST", "/_control/netsuite/refunds",
-                    R"({"billed_type":"cashSale","billed_id":")" + order.billed +
-                        R"(","lines":[{"sku":"Shirt-Blue-M","quantity":1,"amount":"10.00"}],"memo":"by hand","send_webhook":false})");
+  h.sandbox.Control(
+      "POST", "/_control/netsuite/refunds",
+      R"({"billed_type":"cashSale","billed_id":")" + order.billed +
+          R"(","lines":[{"sku":"Shirt-Blue-M","quantity":1,"amount":"10.00"}],"memo":"by hand","send_webhook":false})");
   context = LoadRefundContext(client, "q-1");
   REQUIRE(context);
   REQUIRE(context->refunds.size() == 1);
@@ -137,7 +144,9 @@ TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox, SQL
   auto unknown = LoadRefundContext(client, "q-never");
   REQUIRE(unknown);
   CHECK_FALSE(unknown->sales_order);
-  h.sandbox.Control("POST", "/_control/netsuite/orders", R"({"external_id":"q-unbilled","billing":"none","lines":[{"sku":"CAP","quantity":1,"rate":"10.00"}]})");
+  h.sandbox.Control(
+      "POST", "/_control/netsuite/orders",
+      R"({"external_id":"q-unbilled","billing":"none","lines":[{"sku":"CAP","quantity":1,"rate":"10.00"}]})");
   auto unbilled = LoadRefundContext(client, "q-unbilled");
   REQUIRE(unbilled);
   CHECK(unbilled->sales_order);
@@ -165,7 +174,8 @@ TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox, SQL
   auto unknown_table = client.SuiteQl("SELECT id FROM transactions");
   REQUIRE_FALSE(unknown_table);
   CHECK_THAT(unknown_table.error().message, Catch::Contains("Invalid search type: transactions"));
-  auto sqlite_only = client.SuiteQl("SELECT t.id FROM transaction t WHERE t.lastmodifieddate >= datetime('now') LIMIT 5");
+  auto sqlite_only =
+      client.SuiteQl("SELECT t.id FROM transaction t WHERE t.lastmodifieddate >= datetime('now') LIMIT 5");
   REQUIRE_FALSE(sqlite_only);
   CHECK_THAT(sqlite_only.error().message, Catch::Contains("is not SuiteQL"));
 
@@ -186,7 +196,8 @@ TEST_CASE("A record id from a payload never reaches a NetSuite URL unless it is 
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);
-  const Seeded order = Seed(h, R"({"external_id":"q/2 x","billing":"cash_sale","lines":[{"sku":"CAP","quantity":1,"rate":"10.00"}]})");
+  const Seeded order =
+      Seed(h, R"({"external_id":"q/2 x","billing":"cash_sale","lines":[{"sku":"CAP","quantity":1,"rate":"10.00"}]})");
   DirectNetSuite netsuite(h);
   NetSuiteRestClient& client = netsuite.client;
   const auto calls = [&] {

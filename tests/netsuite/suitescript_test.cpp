@@ -1,8 +1,8 @@
 // The SuiteScript NetSuite runs (deploy/netsuite/) produces a request the real service accepts, and a tampered
 // one is rejected. The script runs under Node with stand-ins for the N/* modules (suitescript_harness.js).
-#include <catch2/catch.hpp>
-
 #include <simdjson.h>
+
+#include <catch2/catch.hpp>
 
 #include "tests/support/http_client.h"
 #include "tests/support/redis_server.h"
@@ -16,7 +16,8 @@ namespace {
 
 std::string RunHarness(const std::string& url, const std::string& extra = "") {
   const std::string command = std::string("node ") + REFUNDSYNC_SOURCE_DIR + "/tests/netsuite/suitescript_harness.js " +
-                              REFUNDSYNC_SOURCE_DIR + "/deploy/netsuite netsuite-webhook-secret-value " + url + " " + extra;
+                              REFUNDSYNC_SOURCE_DIR + "/deploy/netsuite netsuite-webhook-secret-value " + url + " " +
+                              extra;
   const CommandResult result = RunCommand(command);
   REQUIRE(result.exit_code == 0);
   return result.output;
@@ -32,8 +33,7 @@ TEST_CASE("The NetSuite SuiteScript's event is accepted by the service, tampered
   options.port = FreePort();
   options.redis_url = redis.url();
   options.extra_top_level = "shutdown:\n  drain_delay: 0s\n";
-  ServerProcess server(dir.Write("config.yaml", MinimalConfigYaml(dir, options)), options.port,
-                       {"--role", "ingress"});
+  ServerProcess server(dir.Write("config.yaml", MinimalConfigYaml(dir, options)), options.port, {"--role", "ingress"});
   server.StartAndWaitReady();
   const std::string url = server.BaseUrl() + "/webhooks/netsuite";
 
@@ -50,7 +50,8 @@ TEST_CASE("The NetSuite SuiteScript's event is accepted by the service, tampered
   CHECK(std::string_view(event["external_id"].get_string().value()).empty());
 
   HttpClient client;
-  auto accepted = client.Request("POST", url, body, {{"Authorization", authorization}, {"Content-Type", "application/json"}});
+  auto accepted =
+      client.Request("POST", url, body, {{"Authorization", authorization}, {"Content-Type", "application/json"}});
   CHECK(accepted.status == 200);
   CHECK(accepted.body.find("\"status\":\"accepted\"") != std::string::npos);
   auto again = client.Request("POST", url, body, {{"Authorization", authorization}});
@@ -63,7 +64,8 @@ TEST_CASE("The NetSuite SuiteScript's event is accepted by the service, tampered
   const std::string resent = RunHarness(url, "--fail-first-send");
   simdjson::dom::parser resent_parser;
   simdjson::dom::element second = resent_parser.parse(resent);
-  auto delivered = client.Request("POST", url, std::string(second["body"].get_string().value()),
-                                  {{"Authorization", std::string(second["headers"]["Authorization"].get_string().value())}});
+  auto delivered =
+      client.Request("POST", url, std::string(second["body"].get_string().value()),
+                     {{"Authorization", std::string(second["headers"]["Authorization"].get_string().value())}});
   CHECK(delivered.status == 200);
 }

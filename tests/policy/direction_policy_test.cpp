@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "policy/direction_policy.h"
+
+#include <catch2/catch.hpp>
 
 using namespace refundsync;
 

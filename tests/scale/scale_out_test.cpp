@@ -3,7 +3,6 @@
 // meanwhile a worker is SIGKILLed and restarted and Redis restarts once. Every refund must exist exactly once in
 // NetSuite, every transaction must end posted, and nothing answered 200 may be lost.
 #include <catch2/catch.hpp>
-
 #include <csignal>
 #include <set>
 
@@ -27,8 +26,7 @@ std::string ConfigFor(const std::string& base_yaml, int port) {
 
 }  // namespace
 
-TEST_CASE("Three replicas, a killed worker and a Redis restart: every refund once, none lost",
-          "[scale][integration]") {
+TEST_CASE("Three replicas, a killed worker and a Redis restart: every refund once, none lost", "[scale][integration]") {
   HarnessOptions options;
   options.start_server = false;
   options.netsuite_timeout = "500ms";  // the short order lease below outlasts six of them
@@ -42,11 +40,12 @@ TEST_CASE("Three replicas, a killed worker and a Redis restart: every refund onc
     base.assign((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     base.replace(base.find(h.redis.url()), h.redis.url().size(), redis.url());
     const std::string from = "worker: {backoff_initial: 50ms, backoff_max: 200ms, max_attempts: 4}";
-    base.replace(base.find(from), from.size(),
-                 "worker: {backoff_initial: 100ms, backoff_max: 1s, max_attempts: 20, claim_idle: 2s, order_lease: 3s}");
+    base.replace(
+        base.find(from), from.size(),
+        "worker: {backoff_initial: 100ms, backoff_max: 1s, max_attempts: 20, claim_idle: 2s, order_lease: 3s}");
   }
   const int port_a = h.port, port_b = FreePort(), port_c = FreePort();
-  ServerProcess a(h.dir.Write("a.yaml", ConfigFor(base, port_a)), port_a);                          // ingress + worker
+  ServerProcess a(h.dir.Write("a.yaml", ConfigFor(base, port_a)), port_a);  // ingress + worker
   ServerProcess b(h.dir.Write("b.yaml", ConfigFor(base, port_b)), port_b, {"--role", "ingress"});
   auto c = std::make_unique<ServerProcess>(h.dir.Write("c.yaml", ConfigFor(base, port_c)), port_c,
                                            std::vector<std::string>{"--role", "worker"});
@@ -66,8 +65,8 @@ TEST_CASE("Three replicas, a killed worker and a Redis restart: every refund onc
     for (int attempt = 0; attempt < 400; ++attempt) {
       auto headers = ShopifyRefundHeaders(body, "scale-" + std::to_string(i));
       headers["X-Shopify-Webhook-Id"] = delivery;
-      auto response =
-          client.Request("POST", "http://127.0.0.1:" + std::to_string(port) + "/webhooks/shopify/shop-eu", body, headers);
+      auto response = client.Request("POST", "http://127.0.0.1:" + std::to_string(port) + "/webhooks/shopify/shop-eu",
+                                     body, headers);
       if (response.status == 200) {
         ++answered_200;
         return;
@@ -94,8 +93,9 @@ TEST_CASE("Three replicas, a killed worker and a Redis restart: every refund onc
   CHECK(answered_200 == 2 * kRefunds);
 
   for (int i = 0; i < kRefunds; ++i) {
-    const Transaction tx = h.WaitTx("shop-eu", "shopify:refund:8" + std::to_string(i),
-                                    [](const Transaction& t) { return t.status == TxStatus::kPosted; }, 120000);
+    const Transaction tx = h.WaitTx(
+        "shop-eu", "shopify:refund:8" + std::to_string(i),
+        [](const Transaction& t) { return t.status == TxStatus::kPosted; }, 120000);
     REQUIRE(tx.status == TxStatus::kPosted);
   }
   // Exactly once upstream: one credit memo per refund, no more.

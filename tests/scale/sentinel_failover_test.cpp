@@ -54,15 +54,18 @@ struct SentinelCluster {
     // Which replica Sentinel promotes is then known: the second one is never a candidate.
     REQUIRE(Connect(second_replica.port())->Command({"CONFIG", "SET", "replica-priority", "0"}));
     for (const RedisServer* server : {&replica, &second_replica}) {
-      REQUIRE(WaitFor([&] { return Info(server->port(), "replication").find("master_link_status:up") != std::string::npos; },
-                      10000));
+      REQUIRE(WaitFor(
+          [&] { return Info(server->port(), "replication").find("master_link_status:up") != std::string::npos; },
+          10000));
     }
-    sentinel = std::make_unique<SentinelProcess>(h.redis.port(), std::vector<int>{replica.port(), second_replica.port()},
-                                                 h.dir);
-    REQUIRE(WaitFor([&] {
-      auto replicas = sentinel->Command({"SENTINEL", "replicas", "m1"});
-      return replicas && (*replicas)->type == REDIS_REPLY_ARRAY && (*replicas)->elements == 2;
-    }, 15000));
+    sentinel = std::make_unique<SentinelProcess>(h.redis.port(),
+                                                 std::vector<int>{replica.port(), second_replica.port()}, h.dir);
+    REQUIRE(WaitFor(
+        [&] {
+          auto replicas = sentinel->Command({"SENTINEL", "replicas", "m1"});
+          return replicas && (*replicas)->type == REDIS_REPLY_ARRAY && (*replicas)->elements == 2;
+        },
+        15000));
     REQUIRE(sentinel->MasterPort() == h.redis.port());
 
     h.EditConfig([&](std::string& yaml) {
@@ -94,14 +97,17 @@ struct SentinelCluster {
   // After the switch: the next refund (re-sent while refused with 503, as senders do) lands on the new master
   // and is posted; the first is still known there; NetSuite holds each refund once.
   void CheckRefundsAfterFailover() {
-    REQUIRE(WaitFor([&] {
-      return h.PostShopifyRefund("shop-eu", ShopifyRefund("5002", "500", "10.00", "[]"), "after-failover") == 200;
-    }, 15000));
+    REQUIRE(WaitFor(
+        [&] {
+          return h.PostShopifyRefund("shop-eu", ShopifyRefund("5002", "500", "10.00", "[]"), "after-failover") == 200;
+        },
+        15000));
     h.inspect_port = replica.port();
     CHECK(h.WaitSettled("shop-eu", "shopify:refund:5002").status == TxStatus::kPosted);
     CHECK(h.LoadTx("shop-eu", "shopify:refund:5001")->status == TxStatus::kPosted);  // replicated before the switch
     // The delivery before the failover is still known as one: its dedupe key moved with the data.
-    auto redelivered = h.DeliverShopifyRefund("shop-eu", ShopifyRefund("5001", "500", "10.00", "[]"), "before-failover");
+    auto redelivered =
+        h.DeliverShopifyRefund("shop-eu", ShopifyRefund("5001", "500", "10.00", "[]"), "before-failover");
     CHECK(redelivered.status == 200);
     CHECK(redelivered.body.find("\"status\":\"duplicate\"") != std::string::npos);
     CHECK(h.Records("creditMemo").size() == 2);

@@ -1,12 +1,12 @@
 // Paging through captures (GET /api/events): every matching capture exactly once, newest first, whatever the
 // filter and the page size, including many captures in one millisecond and streams of very different lengths.
-#include <catch2/catch.hpp>
-
-#include <set>
+#include "store/capture_store.h"
 
 #include <simdjson.h>
 
-#include "store/capture_store.h"
+#include <catch2/catch.hpp>
+#include <set>
+
 #include "store/key_layout.h"
 #include "tests/support/redis_server.h"
 
@@ -17,9 +17,11 @@ using refundsync::testing::RedisServer;
 namespace {
 
 void AddCapture(RedisConnection& redis, const std::string& stream, const std::string& id, const std::string& body) {
-  auto reply = redis.Command({"XADD", stream, id, "verdict", "accepted", "received_at", "1", "source", "shopify",
-                              "account", "shop", "method", "POST", "path", "/webhooks/shopify/shop", "query", "",
-                              "headers", "{}", "body", body, "redacted", "0", "reason", ""});
+  auto reply = redis.Command({"XADD",        stream,     id,        "verdict", "accepted",
+                              "received_at", "1",        "source",  "shopify", "account",
+                              "shop",        "method",   "POST",    "path",    "/webhooks/shopify/shop",
+                              "query",       "",         "headers", "{}",      "body",
+                              body,          "redacted", "0",       "reason",  ""});
   REQUIRE(reply);
   REQUIRE((*reply)->type == REDIS_REPLY_STRING);
 }
@@ -51,8 +53,7 @@ std::vector<std::string> ReadAll(CaptureStore& store, const CaptureFilter& filte
 TEST_CASE("Captures page through every match once: a crowded millisecond, uneven streams, narrow filters",
           "[captures][integration]") {
   RedisServer server;
-  auto connection =
-      ConnectLocal(server.port());
+  auto connection = ConnectLocal(server.port());
   REQUIRE(connection);
   RedisConnection& redis = **connection;
   // Shard 0: 300 captures in one millisecond (more than a scan round reads), 50 of them mention order 4711.
@@ -65,7 +66,8 @@ TEST_CASE("Captures page through every match once: a crowded millisecond, uneven
     AddCapture(redis, keys::Captures(1), std::to_string(1000 + i) + "-0",
                i % 40 == 0 ? R"({"order_id":4711})" : R"({"order_id":1})");
   }
-  for (int i = 0; i < 5; ++i) AddCapture(redis, keys::Captures(2), std::to_string(6000 + i) + "-0", R"({"order_id":2})");
+  for (int i = 0; i < 5; ++i)
+    AddCapture(redis, keys::Captures(2), std::to_string(6000 + i) + "-0", R"({"order_id":2})");
   CaptureStore store(redis);
 
   SECTION("no filter: all 705, newest first") {

@@ -2,7 +2,6 @@
 // and the slots of a process that died (or whose release was lost) free up within seconds. Real time: slot
 // expiries are Redis's clock (TIME), so the test uses a one-second slot life.
 #include <catch2/catch.hpp>
-
 #include <thread>
 
 #include "store/key_layout.h"

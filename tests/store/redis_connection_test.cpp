@@ -1,15 +1,15 @@
-#include <catch2/catch.hpp>
+#include "store/redis_connection.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <csignal>
-#include <sys/wait.h>
 #include <thread>
 
-#include "store/redis_connection.h"
 #include "store/redis_health.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/sentinel_process.h"
@@ -73,7 +73,7 @@ TEST_CASE("The health monitor fails while Redis refuses writes (out of memory) a
   auto admin = refundsync::testing::ConnectLocal(redis.port());
   REQUIRE(admin);
   REQUIRE((*admin)->Command({"CONFIG", "SET", "maxmemory-policy", "noeviction"}));
-  REQUIRE((*admin)->Command({"CONFIG", "SET", "maxmemory", "1"}));  // every write is refused: OOM
+  REQUIRE((*admin)->Command({"CONFIG", "SET", "maxmemory", "1"}));    // every write is refused: OOM
   CHECK((*(*admin)->Command({"PING"}))->type == REDIS_REPLY_STATUS);  // yet it still answers
   CHECK_FALSE(monitor.CheckNow());
   REQUIRE((*admin)->Command({"CONFIG", "SET", "maxmemory", "0"}));
@@ -179,8 +179,10 @@ std::string LocateThrough(const CannedSentinel& sentinel) {
 TEST_CASE("A Sentinel answer without a host or with a malformed port is refused, never connected to",
           "[redis][integration]") {
   CHECK_THAT(LocateThrough(CannedSentinel("*2\r\n$0\r\n\r\n$4\r\n6379\r\n")), Catch::Contains("no host"));
-  CHECK_THAT(LocateThrough(CannedSentinel("*2\r\n$9\r\n127.0.0.1\r\n$3\r\n63x\r\n")), Catch::Contains("malformed port"));
-  CHECK_THAT(LocateThrough(CannedSentinel("*2\r\n$9\r\n127.0.0.1\r\n$5\r\n70000\r\n")), Catch::Contains("malformed port"));
+  CHECK_THAT(LocateThrough(CannedSentinel("*2\r\n$9\r\n127.0.0.1\r\n$3\r\n63x\r\n")),
+             Catch::Contains("malformed port"));
+  CHECK_THAT(LocateThrough(CannedSentinel("*2\r\n$9\r\n127.0.0.1\r\n$5\r\n70000\r\n")),
+             Catch::Contains("malformed port"));
   // A Sentinel that does not know the master answers a null array.
   CHECK_THAT(LocateThrough(CannedSentinel("*-1\r\n")), Catch::Contains("does not know master"));
 }

@@ -1,11 +1,11 @@
-#include <catch2/catch.hpp>
+#include "store/redis_ingest_store.h"
 
+#include <catch2/catch.hpp>
 #include <future>
 #include <thread>
 
 #include "store/capture_store.h"
 #include "store/key_layout.h"
-#include "store/redis_ingest_store.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/wait.h"
 
@@ -40,7 +40,8 @@ struct Fixture {
   std::unique_ptr<RedisConnection> direct;
 
   explicit Fixture(CaptureLimits limits = {}, Duration window = std::chrono::hours(72))
-      : async(MakeAsync()), async_store(std::make_unique<RedisIngestStore>(*async, clock, window, limits, 0)),
+      : async(MakeAsync()),
+        async_store(std::make_unique<RedisIngestStore>(*async, clock, window, limits, 0)),
         store{*async_store} {}
 
   std::unique_ptr<AsyncRedis> MakeAsync() {
@@ -68,8 +69,7 @@ IngestRequest Request(const std::string& id, bool enqueue = true) {
 
 }  // namespace
 
-TEST_CASE("Ingest claims, captures and enqueues in one step, the dedupe key keeps the window",
-          "[store][integration]") {
+TEST_CASE("Ingest claims, captures and enqueues in one step, the dedupe key keeps the window", "[store][integration]") {
   Fixture f(CaptureLimits{}, std::chrono::hours(72));
   auto first = f.store.Ingest(Request("e1"));
   REQUIRE(first.has_value());
@@ -149,7 +149,8 @@ std::int64_t StreamBytes(RedisConnection& redis, const std::string& key) {
 
 }  // namespace
 
-TEST_CASE("Captures stay within captures.max_bytes: rejected bodies as a prefix, a tenth of it in all", "[store][integration]") {
+TEST_CASE("Captures stay within captures.max_bytes: rejected bodies as a prefix, a tenth of it in all",
+          "[store][integration]") {
   CaptureLimits limits;
   limits.max_bytes = 8 << 20;
   Fixture f(limits);
@@ -169,7 +170,8 @@ TEST_CASE("Captures stay within captures.max_bytes: rejected bodies as a prefix,
                              std::map<std::string, std::string> fields;
                              const redisReply* pairs = last->element[0]->element[1];
                              for (std::size_t i = 0; i + 1 < pairs->elements; i += 2) {
-                               fields[pairs->element[i]->str] = std::string(pairs->element[i + 1]->str, pairs->element[i + 1]->len);
+                               fields[pairs->element[i]->str] =
+                                   std::string(pairs->element[i + 1]->str, pairs->element[i + 1]->len);
                              }
                              return fields;
                            }()};
@@ -206,7 +208,8 @@ TEST_CASE("Captures older than captures.max_age are trimmed", "[store][integrati
   }
   f.clock.Set(cutoff + 3600 * 1000);
   std::int64_t before = 0, after = 0;
-  for (int shard = 0; shard < keys::kShardCount; ++shard) before += (*f.Direct().Command({"XLEN", keys::Captures(shard)}))->integer;
+  for (int shard = 0; shard < keys::kShardCount; ++shard)
+    before += (*f.Direct().Command({"XLEN", keys::Captures(shard)}))->integer;
   for (int shard = 0; shard < keys::kShardCount; ++shard) {
     // One new capture per shard runs the trim there.
     for (int i = 0; i < 200; ++i) {
@@ -222,11 +225,13 @@ TEST_CASE("Captures older than captures.max_age are trimmed", "[store][integrati
   CHECK(after == keys::kShardCount);  // only the capture that ran each shard's trim is left
 }
 
-TEST_CASE("A capture stream written before byte counting is counted whole on its next capture", "[store][integration]") {
+TEST_CASE("A capture stream written before byte counting is counted whole on its next capture",
+          "[store][integration]") {
   Fixture f;
   const int shard = keys::ShardOf("shopify:shop:m1");
   for (int i = 0; i < 3; ++i) {
-    REQUIRE(f.Direct().Command({"XADD", keys::Captures(shard), "*", "verdict", "accepted", "body", std::string(1000, 'o')}));
+    REQUIRE(f.Direct().Command(
+        {"XADD", keys::Captures(shard), "*", "verdict", "accepted", "body", std::string(1000, 'o')}));
   }
   REQUIRE(f.store.Ingest(Request("m1", false)).has_value());
   const std::int64_t bytes = StreamBytes(f.Direct(), keys::Captures(shard));

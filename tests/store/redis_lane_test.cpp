@@ -1,12 +1,11 @@
 // AsyncRedis on the HTTP server's own threads (RedisLane + LoopTransport): a handler's command goes out on its
 // thread's connection and the reply comes back on that same thread; timeouts and a Redis that is down still
 // fail the command, on that thread. Real HTTP on loopback, a real Redis.
-#include <catch2/catch.hpp>
-
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <future>
 #include <sstream>
@@ -99,7 +98,8 @@ TEST_CASE("Lane: a handler's Redis reply arrives on the handler's thread", "[sto
   }
   // Off the server's threads, the same AsyncRedis uses its own loop thread.
   std::promise<std::thread::id> callback_thread;
-  lane.redis.Submit({"PING"}, [&](const redisReply*, const Error*) { callback_thread.set_value(std::this_thread::get_id()); });
+  lane.redis.Submit({"PING"},
+                    [&](const redisReply*, const Error*) { callback_thread.set_value(std::this_thread::get_id()); });
   CHECK(callback_thread.get_future().get() != std::this_thread::get_id());
 }
 
@@ -114,7 +114,8 @@ TEST_CASE("Lane: a Redis that never answers fails the command after the timeout"
   getsockname(silent, reinterpret_cast<sockaddr*>(&address), &length);
   REQUIRE(listen(silent, 16) == 0);
   {
-    LaneServer lane("redis://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/0", std::chrono::milliseconds(300));
+    LaneServer lane("redis://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/0",
+                    std::chrono::milliseconds(300));
     HttpClient client;
     const auto started = std::chrono::steady_clock::now();
     auto result = client.Request("POST", lane.url(), "PING");

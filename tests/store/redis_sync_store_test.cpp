@@ -1,9 +1,10 @@
 // The transaction store against a real Redis: what a worker that dies between two writes leaves behind must
 // still be loadable and listed once the refund arrives again (a redelivery, a reclaim, a reconciliation).
+#include "store/redis_sync_store.h"
+
 #include <catch2/catch.hpp>
 
 #include "store/key_layout.h"
-#include "store/redis_sync_store.h"
 #include "tests/support/redis_server.h"
 
 using namespace refundsync;

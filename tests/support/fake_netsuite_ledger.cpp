@@ -64,7 +64,8 @@ Result<RefundContext> FakeNetSuiteLedger::LoadRefundContext(const std::string& o
   context.billed = it->second.billed;
   if (!context.billed) return context;
   for (const NsRecord* refund : RefundsFrom(context.billed->id)) {
-    context.refunds.push_back(ExistingRefund{refund->type, refund->id, refund->external_id, refund->memo, refund->total});
+    context.refunds.push_back(
+        ExistingRefund{refund->type, refund->id, refund->external_id, refund->memo, refund->total});
   }
   return context;
 }

@@ -55,7 +55,7 @@ class FakeNetSuiteLedger : public NetSuiteLedger {
   // True (and counted) when the call goes through; false when it is the one set to fail.
   bool Call(const std::string& name);
 
-  std::map<std::string, Order> orders_;    // by external id
+  std::map<std::string, Order> orders_;      // by external id
   std::map<std::string, NsRecord> refunds_;  // by internal id
   std::map<std::string, int> calls_;
   int next_id_ = 5000;

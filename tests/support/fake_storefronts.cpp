@@ -10,11 +10,13 @@ Result<std::vector<ShopifyRefundRef>> FakeShopify::RefundIdsOfOrdersUpdatedSince
   return refs;
 }
 
-Result<std::optional<std::vector<ShopifyRefundRef>>> FakeShopify::RefundIdsOfOrder(const std::string& numeric_order_id) {
+Result<std::optional<std::vector<ShopifyRefundRef>>> FakeShopify::RefundIdsOfOrder(
+    const std::string& numeric_order_id) {
   auto it = orders.find(numeric_order_id);
   if (it == orders.end()) return std::optional<std::vector<ShopifyRefundRef>>();
   std::vector<ShopifyRefundRef> refs;
-  for (const auto& refund : it->second.refunds) refs.push_back({numeric_order_id, refund.id.substr(refund.id.rfind('/') + 1)});
+  for (const auto& refund : it->second.refunds)
+    refs.push_back({numeric_order_id, refund.id.substr(refund.id.rfind('/') + 1)});
   return std::make_optional(refs);
 }
 
@@ -60,8 +62,8 @@ Result<EbayIssuedRefund> FakeEbay::IssueRefund(const EbayRefundRequest& request)
   std::swap(failure, fail_issue);
   if (failure && !issue_anyway) return *failure;
   EbayOrder& order = orders.at(request.order_id);
-  EbayRefund refund{"R" + std::to_string(next_refund_++), new_refund_status, request.amount, "2026-12-01T10:00:00.000Z",
-                    "", false};
+  EbayRefund refund{
+      "R" + std::to_string(next_refund_++), new_refund_status, request.amount, "2026-12-01T10:00:00.000Z", "", false};
   order.refunds.push_back(refund);
   if (failure) return *failure;
   return EbayIssuedRefund{refund.refund_id, refund.status};

@@ -19,15 +19,16 @@ class FakeShopify : public ShopifyStorefront {
   std::vector<std::string> scopes{"read_orders", "read_all_orders", "write_orders"};
   // The REFUND transaction statuses of the refunds it makes (SUCCESS; PENDING while the gateway decides).
   std::vector<std::string> new_refund_statuses{"SUCCESS"};
-  std::optional<Error> fail_create;          // the next create fails with this
-  std::vector<ShopifyRefundRequest> requests;  // creates received
+  std::optional<Error> fail_create;                // the next create fails with this
+  std::vector<ShopifyRefundRequest> requests;      // creates received
   std::map<std::string, std::string> idempotency;  // key -> refund gid
 
   Result<std::vector<ShopifyRefundRef>> RefundIdsOfOrdersUpdatedSince(const std::string& since) override;
   Result<std::optional<std::vector<ShopifyRefundRef>>> RefundIdsOfOrder(const std::string& numeric_order_id) override;
   Result<std::optional<ShopifyRefundRecord>> GetRefund(const std::string& numeric_refund_id) override;
   Result<std::optional<ShopifyOrder>> GetOrder(const std::string& numeric_order_id) override;
-  Result<ShopifyOrderRefund> CreateRefund(const ShopifyRefundRequest& request, const std::string& idempotency_key) override;
+  Result<ShopifyOrderRefund> CreateRefund(const ShopifyRefundRequest& request,
+                                          const std::string& idempotency_key) override;
   Result<std::vector<std::string>> GrantedScopes() override { return scopes; }
 };
 

@@ -1,18 +1,18 @@
 // Plain HTTP requests for tests (libcurl), with one handle reused so keep-alive can be observed.
 #pragma once
 
+#include <curl/curl.h>
+
 #include <map>
 #include <string>
-
-#include <curl/curl.h>
 
 namespace refundsync::testing {
 
 struct HttpResult {
-  long status = 0;            // 0 when the request failed at the transport level
+  long status = 0;  // 0 when the request failed at the transport level
   std::string body;
   std::map<std::string, std::string> headers;  // lower-case names
-  long new_connections = 0;   // connections curl had to open for this request
+  long new_connections = 0;                    // connections curl had to open for this request
 };
 
 class HttpClient {

@@ -1,12 +1,11 @@
 // A plain TCP client socket to 127.0.0.1, for tests that speak raw HTTP (pipelining, resets, slow readers).
 #pragma once
 
-#include <catch2/catch.hpp>
-
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <catch2/catch.hpp>
 #include <cstdint>
 
 namespace refundsync::testing {

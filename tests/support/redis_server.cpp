@@ -1,14 +1,14 @@
 #include "tests/support/redis_server.h"
 
 #include <arpa/inet.h>
-#include <csignal>
 #include <netinet/in.h>
-#include <stdexcept>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -40,9 +40,8 @@ void RedisServer::Start() {
   pid_ = fork();
   if (pid_ == 0) {
     execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1", "--dir", dir.c_str(),
-           "--save", "", "--appendonly", persistent_ ? "yes" : "no", "--appendfsync", "everysec",
-           "--loglevel", "warning", "--logfile", log.c_str(),
-           static_cast<char*>(nullptr));
+           "--save", "", "--appendonly", persistent_ ? "yes" : "no", "--appendfsync", "everysec", "--loglevel",
+           "warning", "--logfile", log.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   // Wait for readiness by asking it, not by sleeping a fixed time.

@@ -1,9 +1,10 @@
 // A real redis-server on a free loopback port, private to one test, stopped when the fixture goes away.
 #pragma once
 
+#include <sys/types.h>
+
 #include <memory>
 #include <string>
-#include <sys/types.h>
 
 #include "store/redis_connection.h"
 #include "tests/support/temp_dir.h"

@@ -1,12 +1,13 @@
 #include "tests/support/sandbox_process.h"
 
-#include <csignal>
 #include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 #include <fstream>
 #include <stdexcept>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 
 namespace refundsync::testing {
 
@@ -53,7 +54,8 @@ SandboxProcess::~SandboxProcess() {
 std::string SandboxProcess::Control(const std::string& method, const std::string& path, const std::string& body) {
   auto result = client_.Request(method, BaseUrl() + path, body, {{"Content-Type", "application/json"}});
   if (result.status != 200) {
-    throw std::runtime_error("sandbox control " + path + " answered " + std::to_string(result.status) + ": " + result.body);
+    throw std::runtime_error("sandbox control " + path + " answered " + std::to_string(result.status) + ": " +
+                             result.body);
   }
   return result.body;
 }

@@ -1,8 +1,9 @@
 // The sandbox (sandbox/refundsync-sandbox) as a child process on a free port, with its control API.
 #pragma once
 
-#include <string>
 #include <sys/types.h>
+
+#include <string>
 #include <vector>
 
 #include "tests/support/http_client.h"

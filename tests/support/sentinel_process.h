@@ -3,12 +3,12 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <optional>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "tests/support/redis_server.h"
@@ -28,7 +28,8 @@ class SentinelProcess {
     const std::string path = dir.Write("sentinel.conf", conf);
     pid_ = fork();
     if (pid_ == 0) {
-      execlp("redis-server", "redis-server", path.c_str(), "--sentinel", "--loglevel", "warning", static_cast<char*>(nullptr));
+      execlp("redis-server", "redis-server", path.c_str(), "--sentinel", "--loglevel", "warning",
+             static_cast<char*>(nullptr));
       _exit(127);
     }
   }

@@ -2,8 +2,9 @@
 // 200 (polling readiness, not sleeping a fixed time), stopped with a signal and its exit code returned.
 #pragma once
 
-#include <string>
 #include <sys/types.h>
+
+#include <string>
 #include <vector>
 
 namespace refundsync::testing {

@@ -2,21 +2,20 @@
 // together with real keys; helpers to seed, send webhooks and read back transactions and records.
 #pragma once
 
+#include <fmt/format.h>
+#include <simdjson.h>
 #include <sys/wait.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
 #include <functional>
 #include <map>
-#include <set>
 #include <memory>
 #include <optional>
+#include <set>
 #include <thread>
 #include <vector>
-
-#include <catch2/catch.hpp>
-#include <fmt/format.h>
-#include <simdjson.h>
 
 #include "core/crypto.h"
 #include "core/time.h"
@@ -63,10 +62,14 @@ struct SyncHarness {
   HttpClient client;
 
   explicit SyncHarness(const HarnessOptions& options = {}) {
-    auto secret = [&](const std::string& name, const std::string& value) { return dir.Write("s/" + name, value + "\n"); };
+    auto secret = [&](const std::string& name, const std::string& value) {
+      return dir.Write("s/" + name, value + "\n");
+    };
     const std::string sb = sandbox.BaseUrl();
-    const std::string generic = options.adjustment_item ? R"({shipping: "900", adjustment: "901"})" : R"({shipping: "900"})";
-    const std::string yaml = fmt::format(R"(listen: "127.0.0.1:{port}"
+    const std::string generic =
+        options.adjustment_item ? R"({shipping: "900", adjustment: "901"})" : R"({shipping: "900"})";
+    const std::string yaml = fmt::format(
+        R"(listen: "127.0.0.1:{port}"
 public_url: "http://127.0.0.1:{port}"
 redis: {{url: "{redis}"}}
 netsuite:
@@ -161,8 +164,8 @@ shutdown: {{drain_delay: 0s}}
     for (auto line : root["refund_line_items"].get_array()) {
       simdjson::dom::element tax;
       lines += fmt::format(R"({}{{"sku":"{}","quantity":{},"subtotal":"{}","tax":"{}"}})", lines.empty() ? "" : ",",
-                           text(line["line_item"]["sku"]), int64_t(line["quantity"].get_int64()), text(line["subtotal"]),
-                           line["total_tax"].get(tax) ? "0" : text(tax));
+                           text(line["line_item"]["sku"]), int64_t(line["quantity"].get_int64()),
+                           text(line["subtotal"]), line["total_tax"].get(tax) ? "0" : text(tax));
     }
     for (auto transaction : root["transactions"].get_array()) {
       if (text(transaction["kind"]) != "refund" || text(transaction["status"]) != "success") continue;
@@ -173,14 +176,16 @@ shutdown: {{drain_delay: 0s}}
     if (!root["order_adjustments"].get_array().get(adjustments)) {
       for (auto adjustment : adjustments) {
         simdjson::dom::element kind;
-        if (!adjustment["kind"].get(kind) && text(kind) == "shipping_refund") shipping = text(adjustment["amount"]).substr(1);
+        if (!adjustment["kind"].get(kind) && text(kind) == "shipping_refund")
+          shipping = text(adjustment["amount"]).substr(1);
       }
     }
-    sandbox.Control("POST", fmt::format("/_control/shopify/orders/{}/refunds", text(root["order_id"])),
-                    fmt::format(R"({{"create_order":true,"account":"{}","currency":"{}","refund_id":"{}","created_at":"{}",)"
-                                R"("lines":[{}],"shipping":{},"total":"{}","send_webhook":false}})",
-                                account, currency, text(root["id"]), text(root["created_at"]), lines,
-                                shipping.empty() ? "null" : "\"" + shipping + "\"", total));
+    sandbox.Control(
+        "POST", fmt::format("/_control/shopify/orders/{}/refunds", text(root["order_id"])),
+        fmt::format(R"({{"create_order":true,"account":"{}","currency":"{}","refund_id":"{}","created_at":"{}",)"
+                    R"("lines":[{}],"shipping":{},"total":"{}","send_webhook":false}})",
+                    account, currency, text(root["id"]), text(root["created_at"]), lines,
+                    shipping.empty() ? "null" : "\"" + shipping + "\"", total));
   }
 
   long PostShopifyRefund(const std::string& account, const std::string& body, const std::string& event_id) {
@@ -285,7 +290,8 @@ shutdown: {{drain_delay: 0s}}
     simdjson::dom::parser parser;
     std::size_t transforms = 0;
     for (auto call : parser.parse(sandbox.Control("GET", "/_control/netsuite/calls"))["calls"].get_array()) {
-      if (std::string_view(call["path"].get_string().value()).find("!transform") != std::string_view::npos) ++transforms;
+      if (std::string_view(call["path"].get_string().value()).find("!transform") != std::string_view::npos)
+        ++transforms;
     }
     return transforms;
   }
@@ -300,11 +306,12 @@ shutdown: {{drain_delay: 0s}}
 // A Shopify refunds/create body. Without `created_at` the refund is made "now": a fixed date would fall before the
 // account's first-seen cut-over once the calendar passes it, and the refund would be skipped instead of synced.
 inline std::string ShopifyRefund(const std::string& id, const std::string& order_id, const std::string& amount,
-                          const std::string& lines_json, const std::string& shipping = "",
-                          std::string created_at = "") {
+                                 const std::string& lines_json, const std::string& shipping = "",
+                                 std::string created_at = "") {
   if (created_at.empty()) {
-    created_at = FormatRfc3339Ms(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch()).count());
+    created_at = FormatRfc3339Ms(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
   }
   return fmt::format(
       R"({{"id":{},"order_id":{},"created_at":"{}","refund_line_items":{},"transactions":[{{"kind":"refund","status":"success","amount":"{}","currency":"USD"}}],"order_adjustments":[{}]}})",

@@ -1,10 +1,10 @@
 #include "tests/support/test_config.h"
 
-#include <memory>
-
 #include <fmt/format.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+
+#include <memory>
 
 namespace refundsync::testing {
 
@@ -21,7 +21,9 @@ std::string GenerateEcPrivateKeyPem() {
 }
 
 std::string MinimalConfigYaml(const TempDir& dir, const TestConfigOptions& options) {
-  auto secret = [&](const std::string& name, const std::string& value) { return dir.Write("secrets/" + name, value + "\n"); };
+  auto secret = [&](const std::string& name, const std::string& value) {
+    return dir.Write("secrets/" + name, value + "\n");
+  };
   return fmt::format(R"(listen: "127.0.0.1:{port}"
 public_url: "https://hooks.example.com"
 redis:
@@ -57,7 +59,8 @@ accounts:
       access_token_file: "{shop_token}"
       webhook_secret_files: ["{shop_secret}", "{shop_secret_old}"]
 {extra})",
-                     fmt::arg("port", options.port), fmt::arg("ebay_base", options.ebay_api_base_url), fmt::arg("redis", options.redis_url),
+                     fmt::arg("port", options.port), fmt::arg("ebay_base", options.ebay_api_base_url),
+                     fmt::arg("redis", options.redis_url),
                      fmt::arg("ns_client", secret("netsuite-client-id", "client-id")),
                      fmt::arg("ns_key", dir.Write("secrets/netsuite-m2m.pem", GenerateEcPrivateKeyPem())),
                      fmt::arg("ns_webhook", secret("netsuite-webhook.key", "netsuite-webhook-secret-value")),

@@ -1,10 +1,10 @@
 #include "tests/support/test_keys.h"
 
-#include <jwt/jwt.hpp>
+#include <fmt/format.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#include <fmt/format.h>
+#include <jwt/jwt.hpp>
 
 namespace refundsync::testing {
 namespace {
@@ -55,8 +55,8 @@ std::string EbaySignatureHeader(const std::string& private_pem, const std::strin
                                 const std::string& digest) {
   const DigestAlgorithm algorithm = digest == "SHA256" ? DigestAlgorithm::kSha256 : DigestAlgorithm::kSha1;
   const std::string signature = Base64Encode(SignDer(private_pem, algorithm, body));
-  return Base64Encode(fmt::format(R"({{"alg":"ecdsa","kid":"{}","signature":"{}","digest":"{}"}})", kid, signature,
-                                  digest));
+  return Base64Encode(
+      fmt::format(R"({{"alg":"ecdsa","kid":"{}","signature":"{}","digest":"{}"}})", kid, signature, digest));
 }
 
 std::string MakeJwt(const std::string& algorithm, const std::string& key, const JwtClaims& claims) {

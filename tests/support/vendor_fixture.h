@@ -1,12 +1,12 @@
 // Request and response bodies written from the vendors' documented examples (tests/data/vendor/<vendor>/).
 #pragma once
 
+#include <simdjson.h>
+
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <catch2/catch.hpp>
-#include <simdjson.h>
 
 namespace refundsync::testing {
 
@@ -20,17 +20,24 @@ inline std::string VendorFixture(const std::string& vendor, const std::string& n
 
 // Every field of the documented body is in the sandbox's answer, with the same JSON type (numbers alike); arrays
 // are compared by their first element.
-inline void CheckDocumentedShape(simdjson::dom::element documented, simdjson::dom::element actual, const std::string& path) {
+inline void CheckDocumentedShape(simdjson::dom::element documented, simdjson::dom::element actual,
+                                 const std::string& path) {
   const auto kind = [](simdjson::dom::element e) {
     switch (e.type()) {
       case simdjson::dom::element_type::INT64:
       case simdjson::dom::element_type::UINT64:
-      case simdjson::dom::element_type::DOUBLE: return std::string("number");
-      case simdjson::dom::element_type::STRING: return std::string("string");
-      case simdjson::dom::element_type::BOOL: return std::string("bool");
-      case simdjson::dom::element_type::ARRAY: return std::string("array");
-      case simdjson::dom::element_type::OBJECT: return std::string("object");
-      default: return std::string("null");
+      case simdjson::dom::element_type::DOUBLE:
+        return std::string("number");
+      case simdjson::dom::element_type::STRING:
+        return std::string("string");
+      case simdjson::dom::element_type::BOOL:
+        return std::string("bool");
+      case simdjson::dom::element_type::ARRAY:
+        return std::string("array");
+      case simdjson::dom::element_type::OBJECT:
+        return std::string("object");
+      default:
+        return std::string("null");
     }
   };
   INFO(path);

@@ -3,7 +3,6 @@
 // synced, and a failed Shopify refund with its captured event. The browser's steps must all pass, and what the
 // page did must be true upstream: exactly one cash refund in NetSuite.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 
 #include "tests/support/run_command.h"
@@ -28,16 +27,20 @@ TEST_CASE("Operator page: sign in, retrieve, post, an unsynced order's message, 
   REQUIRE(h.WaitSettled("shop-eu", "shopify:refund:9300").status == TxStatus::kFailed);
   // To retrieve: synced and billed as a cash sale, refunded on eBay.
   h.SeedNetSuiteOrder("ebay-us-77-777-7", "cash_sale", R"([{"sku":"CAP","quantity":1,"rate":"20.00"}])");
-  h.sandbox.Control("POST", "/_control/ebay/orders",
-                    R"({"order_id":"77-777-7","line_items":[{"line_item_id":"L1","sku":"CAP","quantity":1,"price":"20.00"}]})");
-  h.sandbox.Control("POST", "/_control/ebay/orders/77-777-7/refunds",
-                    R"({"amount":"20.00","line_item_id":"L1","refund_id":"5UI0001","refund_date":"2026-01-15T00:00:00.000Z"})");
+  h.sandbox.Control(
+      "POST", "/_control/ebay/orders",
+      R"({"order_id":"77-777-7","line_items":[{"line_item_id":"L1","sku":"CAP","quantity":1,"price":"20.00"}]})");
+  h.sandbox.Control(
+      "POST", "/_control/ebay/orders/77-777-7/refunds",
+      R"({"amount":"20.00","line_item_id":"L1","refund_id":"5UI0001","refund_date":"2026-01-15T00:00:00.000Z"})");
   // Never synced to NetSuite.
-  h.sandbox.Control("POST", "/_control/ebay/orders",
-                    R"({"order_id":"88-888-8","line_items":[{"line_item_id":"L2","sku":"CAP","quantity":1,"price":"20.00"}]})");
+  h.sandbox.Control(
+      "POST", "/_control/ebay/orders",
+      R"({"order_id":"88-888-8","line_items":[{"line_item_id":"L2","sku":"CAP","quantity":1,"price":"20.00"}]})");
   h.sandbox.Control("POST", "/_control/ebay/orders/88-888-8/refunds", R"({"amount":"20.00","refund_id":"5UI0002"})");
 
-  const std::filesystem::path screenshot = std::filesystem::path(REFUNDSYNC_BUILD_DIR) / "ui-test" / "operator-page.png";
+  const std::filesystem::path screenshot =
+      std::filesystem::path(REFUNDSYNC_BUILD_DIR) / "ui-test" / "operator-page.png";
   std::filesystem::create_directories(screenshot.parent_path());
   std::filesystem::remove(screenshot);
   const std::string command = std::string(REFUNDSYNC_SOURCE_DIR) + "/scripts/run-ui-test.sh " + REFUNDSYNC_BUILD_DIR +
