@@ -2,6 +2,7 @@
 # configure and build first.
 BUILD_DIR ?= build
 SANITIZE_BUILD_DIR ?= build-sanitize
+TSAN_BUILD_DIR ?= build-tsan
 FUZZ_BUILD_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS ?=
@@ -34,6 +35,14 @@ test-sanitize: deps
 	@scripts/stage.sh build-sanitize cmake --build $(SANITIZE_BUILD_DIR)
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 scripts/run-tests.sh $(SANITIZE_BUILD_DIR)
 
+# The unit and integration suites under ThreadSanitizer (CI runs it too); tests/tsan.supp names each report of
+# Debian's uninstrumented libraries with the reason it is not ours.
+test-tsan: deps
+	@scripts/stage.sh configure-tsan cmake -S . -B $(TSAN_BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DREFUNDSYNC_TSAN=ON >/dev/null
+	@scripts/stage.sh build-tsan cmake --build $(TSAN_BUILD_DIR)
+	@scripts/run-tsan.sh $(TSAN_BUILD_DIR)
+
 # libFuzzer on the three verifiers, the three payload parsers, amounts and the HTTP request reader (clang), FUZZ_SECONDS
 # each, seeds in tests/data/fuzz.
 fuzz:
@@ -64,4 +73,4 @@ format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD_DIR) $(SANITIZE_BUILD_DIR) $(FUZZ_BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(SANITIZE_BUILD_DIR) $(TSAN_BUILD_DIR) $(FUZZ_BUILD_DIR)
