@@ -66,9 +66,12 @@ std::string ToJson(const WebhookEvent& event) {
     }
     json.EndArray();
   }
+  if (!event.note.empty()) json.Key("note").String(event.note);
   if (!event.record_type.empty()) {
     json.Key("record_type").String(event.record_type).Key("record_id").String(event.record_id);
     json.Key("record_event").String(event.record_event);
+    if (!event.external_id.empty()) json.Key("external_id").String(event.external_id);
+    if (!event.memo.empty()) json.Key("memo").String(event.memo);
   }
   if (event.kind == EventKind::kPrivacyRedaction) {
     json.Key("privacy_subjects").BeginArray();

@@ -44,11 +44,16 @@ struct WebhookEvent {
   std::string amount_error;       // set when the payload's amounts are not money (invalid_amount): why
   std::optional<Money> shipping;  // part of amount refunded as shipping
   std::vector<RefundLine> lines;
+  std::string note;  // a Shopify refund's note: ours say which NetSuite record they come from
 
   // NetSuite records.
   std::string record_type;  // cashrefund | creditmemo
   std::string record_id;
   std::string record_event;  // create | edit | delete
+  // As the SuiteScript read them from the record (optional): ours carry our marker, so they are recognised as our
+  // own writes coming back without reading the record.
+  std::string external_id;
+  std::string memo;
 
   // Privacy: identifiers whose stored data must be purged (customer id, e-mail, user name, ...).
   std::vector<std::string> privacy_subjects;

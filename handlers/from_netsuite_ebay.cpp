@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "handlers/from_netsuite_handler.h"
+#include "handlers/refund_source.h"
 
 namespace refundsync {
 namespace {
@@ -145,7 +146,8 @@ PostOutcome FromNetSuiteHandler::PostToEbay(const AccountConfig& account, const 
         "upstream_unavailable",
         std::string(kEbayNotIssuedNote) + ": could not note the order's refunds before issuing, nothing sent"));
   }
-  auto issued = ebay.IssueRefund(EbayRefundRequest{tx.order_id, "NetSuite " + tx.source_record, tx.amount});
+  auto issued = ebay.IssueRefund(
+      EbayRefundRequest{tx.order_id, std::string(kStorefrontNotePrefix) + tx.source_record, tx.amount});
   if (issued) return Judge(tx, EbayRefund{issued->refund_id, issued->status, tx.amount, "", "", false});
   if (issued.error().kind == ErrorKind::kRejected) {
     const Error& refused = issued.error();

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "core/external_id.h"
+#include "handlers/refund_source.h"
 
 namespace refundsync {
 
@@ -104,6 +105,8 @@ Result<ResolvedNetSuiteRefund> FromNetSuiteHandler::Resolve(const std::string& r
   const std::string& sales_order_id = (*origin)->sales_order;
   const std::string& external_id = (*origin)->order_external_id;
   ResolvedNetSuiteRefund resolved;
+  resolved.marked_origin = ToNetSuiteHandler::MarkedTransaction((*refund)->external_id);
+  if (!resolved.marked_origin) resolved.marked_origin = ToNetSuiteHandler::MarkedTransaction((*refund)->memo);
   std::string order_id;
   for (const auto& account : config_.accounts) {
     auto id_template = ExternalIdTemplate::Parse(account.order_external_id, account.id);
@@ -165,7 +168,7 @@ PostOutcome FromNetSuiteHandler::PostToShopify(const AccountConfig& account, con
 
   // 2. An earlier attempt made the refund (and died before storing the answer, or it was pending): the refund is on
   // the order with our note, and the order's refundable amounts already count it. Judge it, never make another.
-  const std::string note = "NetSuite " + tx.source_record;
+  const std::string note = std::string(kStorefrontNotePrefix) + tx.source_record;
   for (const auto& refund : shop.refunds) {
     if (refund.note == note) return JudgeShopifyRefund(tx, refund, "found on the order, made by an earlier attempt");
   }

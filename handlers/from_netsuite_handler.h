@@ -24,6 +24,8 @@ namespace refundsync {
 struct ResolvedNetSuiteRefund {
   const AccountConfig* account = nullptr;
   Transaction tx;  // new, status imported: source netsuite:<type>:<id>, amount, lines
+  // The transaction whose marker the record carries: a record we created ourselves, coming back.
+  std::optional<std::string> marked_origin;
 };
 
 class FromNetSuiteHandler {

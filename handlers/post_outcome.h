@@ -38,15 +38,24 @@ inline PostOutcome WithBilled(PostOutcome outcome, const BilledRef* billed) {
 }
 
 // A failed attempt: for our own reason, or with an upstream's error as it came (kind, Retry-After and what the
-// vendor answered included).
-inline PostOutcome FailedOutcome(std::string code, std::string message) {
+// vendor answered included); naming the billed record when it is known.
+inline PostOutcome FailedOutcome(std::string code, std::string message, const BilledRef* billed = nullptr) {
   PostOutcome outcome;
   outcome.error = MakeError(std::move(code), std::move(message));
-  return outcome;
+  return WithBilled(std::move(outcome), billed);
 }
-inline PostOutcome FailedOutcome(const Error& error) {
+inline PostOutcome FailedOutcome(const Error& error, const BilledRef* billed = nullptr) {
   PostOutcome outcome;
   outcome.error = error;
+  return WithBilled(std::move(outcome), billed);
+}
+
+// A posted refund: `target` made from `billed`.
+inline PostOutcome PostedOutcome(std::string target, const BilledRef& billed, std::string note = "") {
+  PostOutcome outcome = WithBilled(PostOutcome{}, &billed);
+  outcome.status = TxStatus::kPosted;
+  outcome.target_record = std::move(target);
+  outcome.note = std::move(note);
   return outcome;
 }
 

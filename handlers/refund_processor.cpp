@@ -71,6 +71,16 @@ std::int64_t RefundProcessor::Backoff(int attempts, std::int64_t retry_after_ms)
 Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, SyncStore& store,
                                           const std::string& event_id) const {
   const AccountConfig* account = config_.FindAccount(event.account);
+  // Our own write coming back, named by our marker or note: into its origin's history, no read, no transaction.
+  if (auto origin = EchoOriginOf(event, account)) {
+    const bool netsuite = event.kind == EventKind::kNetSuiteRecord;
+    const std::string record = netsuite ? "netsuite:" + event.record_type + ":" + event.record_id
+                                        : std::string(kShopifyRefundPrefix) + event.refund_id;
+    auto recorded =
+        RecordEcho(*origin, record, netsuite && event.record_event != "create" ? event.record_event : "", store);
+    if (!recorded) return recorded.error();
+    if (*recorded) return {};
+  }
   switch (event.kind) {
     case EventKind::kPrivacyRedaction:
       return {};  // the ingress purged the captures; transactions hold no personal data beyond ids
@@ -121,7 +131,10 @@ Result<void> RefundProcessor::HandleEvent(const WebhookEvent& event, SyncStore& 
 Result<int> RefundProcessor::ImportEbayOrder(const AccountConfig& account, const EbayOrder& order,
                                              SyncStore& store) const {
   int imported = 0;
-  for (const auto& fresh : TransactionsFromEbayOrder(account, order, clock_.NowMs())) {
+  std::vector<Transaction> refunds = TransactionsFromEbayOrder(account, order, clock_.NowMs());
+  auto echoes = RecordEbayEchoes(account, order.order_id, refunds, store);
+  if (!echoes) return echoes.error();
+  for (const auto& fresh : refunds) {
     auto tx = Import(account, fresh, store, true);
     if (!tx) return tx.error();
     ++imported;

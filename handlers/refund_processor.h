@@ -82,7 +82,22 @@ class RefundProcessor {
   Result<int> ImportEbayOrder(const AccountConfig& account, const EbayOrder& order, SyncStore& store) const;
   EbayStorefront* EbayFor(const std::string& account) const;
 
+  // How long recording our own write coming back waits for its origin's post to end (the order's lease) before
+  // leaving the event for later. Tests shorten it.
+  void set_echo_lease_wait(Duration wait) { echo_lease_wait_ = wait; }
+
  private:
+  // Our own writes coming back (handlers/refund_processor_echo.cpp). The origin transaction an event names by our
+  // marker or note, if any.
+  static std::optional<std::string> EchoOriginOf(const WebhookEvent& event, const AccountConfig* account);
+  // Records `echo_record` coming back in the history of transaction `origin_id`, once; false when that is no
+  // transaction of ours that made it. Waits for the order's lease up to echo_lease_wait_, then fails lease_lost.
+  Result<bool> RecordEcho(const std::string& origin_id, const std::string& echo_record, const std::string& how,
+                          SyncStore& store) const;
+  // Takes out of `fresh` the refunds of an eBay order that are ours (the targets of its transactions), recording
+  // each in its origin's history; how many.
+  Result<int> RecordEbayEchoes(const AccountConfig& account, const std::string& order_id,
+                               std::vector<Transaction>& fresh, SyncStore& store) const;
   // One attempt at posting `tx` (its attempt counted), holding the order's lease `token`: what it came to.
   PostOutcome Attempt(const AccountConfig& account, Transaction& tx, SyncStore& store, std::int64_t token,
                       bool just_read) const;
@@ -107,6 +122,7 @@ class RefundProcessor {
   std::map<std::string, ShopifyStorefront*> shopify_;
   const Clock& clock_;
   MetricsRegistry& metrics_;
+  Duration echo_lease_wait_ = std::chrono::seconds(3);
 };
 
 }  // namespace refundsync

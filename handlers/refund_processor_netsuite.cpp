@@ -64,6 +64,12 @@ Result<void> RefundProcessor::HandleNetSuiteRecord(const std::string& record_typ
     return {};
   }
   if (!only_account.empty() && resolved->account->id != only_account) return {};
+  // One of ours whose event did not name it (an older SuiteScript, or reconciliation): its memo, read just now, does.
+  if (resolved->marked_origin) {
+    auto recorded = RecordEcho(*resolved->marked_origin, source_record, event == "create" ? "" : event, store);
+    if (!recorded) return recorded.error();
+    if (*recorded) return {};
+  }
   auto imported = Import(*resolved->account, resolved->tx, store, true, SourceSystem::kNetSuite);
   if (!imported) return imported.error();
   return {};

@@ -129,6 +129,9 @@ Result<WebhookEvent> WebhookEventFromJson(const std::string& json) {
   event.record_type = JsonText(root, "record_type");
   event.record_id = JsonText(root, "record_id");
   event.record_event = JsonText(root, "record_event");
+  event.note = JsonText(root, "note");
+  event.external_id = JsonText(root, "external_id");
+  event.memo = JsonText(root, "memo");
   simdjson::dom::array subjects;
   if (!root["privacy_subjects"].get_array().get(subjects)) {
     for (auto subject : subjects) {

@@ -15,6 +15,9 @@ namespace refundsync {
 
 // The source record of a Shopify refund: this prefix and its numeric id.
 inline constexpr std::string_view kShopifyRefundPrefix = "shopify:refund:";
+// How a refund we post to a storefront names its NetSuite record: the Shopify refund's note, the eBay refund's
+// comment ("NetSuite netsuite:creditmemo:1015").
+inline constexpr std::string_view kStorefrontNotePrefix = "NetSuite ";
 
 // A new transaction (status imported) for a storefront refund.
 Transaction TransactionFromShopifyRefund(const AccountConfig& account, const WebhookEvent& event, std::int64_t now_ms);

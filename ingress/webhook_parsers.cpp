@@ -140,6 +140,7 @@ ParsedWebhook ParseShopifyRefund(ParsedWebhook parsed, object& root) {
   event.refund_id = *id;
   event.order_id = *order_id;
   event.created_at = StringField(root, "created_at").value_or("");
+  event.note = StringField(root, "note").value_or("");
   event.kind = EventKind::kStorefrontRefund;
 
   std::vector<PendingLine> lines;
@@ -387,6 +388,8 @@ ParsedWebhook ParseNetSuitePayload(const std::string& body) {
     parsed.event.record_type = type;
     parsed.event.record_id = *id;
     parsed.event.record_event = event;
+    parsed.event.external_id = StringField(root, "external_id").value_or("");
+    parsed.event.memo = StringField(root, "memo").value_or("");
     return parsed;
   } catch (const simdjson::simdjson_error& e) {
     return NotJson(WebhookSource::kNetSuite, "", e);

@@ -127,6 +127,14 @@ settled() {  # settled SOURCE_RECORD...: wait until each transaction left `impor
   done
 }
 
+notes() {  # notes SOURCE_RECORD: the history notes of its transaction, one per line
+  "$binary" transactions list --server "http://127.0.0.1:$port" --output json --limit 500 |
+    "$python" -c 'import json,sys; s=sys.argv[1]; [print(h["note"]) for t in json.load(sys.stdin)["items"] if t["source_record"]==s for h in t["history"]]' "$1"
+}
+came_back() {  # came_back SOURCE_RECORD: wait until our own write's echo is in its history (at most 5 s)
+  for _ in $(seq 100); do notes "$1" | grep -q '^came back as ' && return; sleep 0.05; done
+}
+
 step "1+2. eBay refunds: a paid order (cash sale) and an order on terms (invoice)"
 control POST /_control/netsuite/orders '{"external_id":"ebay-us-12-34567-89012","billing":"cash_sale","lines":[{"sku":"CAMERA-STRAP","quantity":2,"rate":"24.95"}]}' >/dev/null
 control POST /_control/netsuite/orders '{"external_id":"ebay-us-23-45678-90123","billing":"invoice","lines":[{"sku":"LENS-CAP","quantity":1,"rate":"41.94"}]}' >/dev/null
@@ -147,7 +155,8 @@ memo=$(control POST /_control/netsuite/refunds "{\"billed_type\":\"invoice\",\"b
 say "NetSuite credit memo $memo created; NetSuite's event was sent to refundsync"
 settled "netsuite:creditmemo:$memo"
 say "Shopify order 450789469 now shows: $(control GET /_control/shopify/orders/450789469 | "$python" -c 'import json,sys; o=json.load(sys.stdin); print(o["totalRefundedSet"]["shopMoney"]["amount"], "refunded in", len(o["refunds"]), "refund(s)")')"
-say "(Shopify's refunds/create for our own refund came back and is skipped by the direction policy)"
+came_back "netsuite:creditmemo:$memo"
+say "Shopify's refunds/create for our own refund came back: $(notes "netsuite:creditmemo:$memo" | tail -1) (in the credit memo's history, not a row of its own)"
 
 step "4. The same webhook delivered twice is deduplicated"
 control POST /_control/netsuite/orders '{"external_id":"shopify-eu-820982911","billing":"cash_sale","lines":[{"sku":"TEE-M","quantity":1,"rate":"19.99"}]}' >/dev/null

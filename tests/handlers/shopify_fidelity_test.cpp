@@ -342,7 +342,7 @@ TEST_CASE("A Shopify refund is booked once its money went back: pending at the g
   const Transaction waiting = h.WaitTx("shop-eu", "shopify:refund:" + pending_id, [](const Transaction& t) {
     return t.status == TxStatus::kImported && t.attempts >= 1;
   });
-  CHECK_THAT(waiting.history.back().note, Catch::Contains("pending at the payment gateway"));
+  CHECK_THAT(LastPostNote(waiting), Catch::Contains("pending at the payment gateway"));
   CHECK(h.Records("creditMemo").empty());
   // The gateway settles it: the next look books it, once.
   h.sandbox.Control("POST", "/_control/shopify/settings",

@@ -364,7 +364,7 @@ TEST_CASE("NetSuite recomputes tax: adjusted with the adjustment item, never a s
             "e1") == 200);
     const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:10001");
     CHECK(tx.status == TxStatus::kPosted);
-    CHECK_THAT(tx.history.back().note, Catch::Contains("adjusted by -0.01"));
+    CHECK_THAT(LastPostNote(tx), Catch::Contains("adjusted by -0.01"));
     CHECK(h.Records("creditMemo").at(0)["total"] == "10.80");
   }
   SECTION("the read-back after the create is throttled: the retry adjusts the record made, makes no other") {
@@ -384,7 +384,7 @@ TEST_CASE("NetSuite recomputes tax: adjusted with the adjustment item, never a s
             "e1") == 200);
     const Transaction tx = h.WaitSettled("shop-eu", "shopify:refund:10003");
     CHECK(tx.status == TxStatus::kPosted);  // it used to fail for good: "record ... totals 10.81, not 10.80"
-    CHECK_THAT(tx.history.back().note, Catch::Contains("finished the record an earlier attempt created"));
+    CHECK_THAT(LastPostNote(tx), Catch::Contains("finished the record an earlier attempt created"));
     const auto memos = h.Records("creditMemo");
     REQUIRE(memos.size() == 1);
     CHECK(memos.at(0).at("total") == "10.80");
@@ -459,7 +459,7 @@ TEST_CASE("The answer to a create is lost after NetSuite committed it: still exa
   // The create is never sent twice (a fresh connection: libcurl resends only on a reused one), and the lost answer
   // is followed by the marker lookup at once.
   CHECK(tx.attempts == 1);
-  CHECK_THAT(tx.history.back().note, Catch::Contains("holds our record"));
+  CHECK_THAT(LastPostNote(tx), Catch::Contains("holds our record"));
   CHECK(h.Records("creditMemo").size() == 1);
 }
 

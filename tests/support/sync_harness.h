@@ -32,6 +32,16 @@
 
 namespace refundsync::testing {
 
+// The last note of a transaction's own processing: our own writes coming back (a NetSuite event for the record we
+// created, refunds/create for the Shopify refund we made) are noted in the history too, at whatever moment their
+// event arrives, after the post or even while it waits.
+inline std::string LastPostNote(const Transaction& tx) {
+  for (auto entry = tx.history.rbegin(); entry != tx.history.rend(); ++entry) {
+    if (entry->note.rfind("came back as ", 0) != 0) return entry->note;
+  }
+  return "";
+}
+
 // The headers of a Shopify refunds/create delivery, signed with the harness's webhook secret.
 inline std::map<std::string, std::string> ShopifyRefundHeaders(const std::string& body, const std::string& event_id) {
   return {{"X-Shopify-Hmac-Sha256", Base64Encode(HmacSha256("shop-secret", body))},
