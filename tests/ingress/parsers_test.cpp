@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "handlers/refund_source.h"
 #include "ingress/webhook_parsers.h"
 
 using namespace refundsync;
@@ -223,4 +224,36 @@ TEST_CASE("A privacy purge is justified by its own body, not by the unsigned top
   CHECK(ParseShopifyPayload("shop", "customers/redact", R"({"shop_domain":"shop.myshopify.com","customer":{"id":7}})",
                             kShop)
             .event.kind == EventKind::kPrivacyRedaction);
+}
+
+TEST_CASE(
+    "What names our own writes coming back is read and survives the queue: a NetSuite event's external id and "
+    "memo, a Shopify refund's note",
+    "[parse][netsuite][shopify]") {
+  const ParsedWebhook ours = ParseNetSuitePayload(
+      R"({"record_type":"creditmemo","record_id":"4711","event":"create","external_id":"rs-tx_0123456789abcdef0123",)"
+      R"("memo":"rs-tx_0123456789abcdef0123 refundsync shopify:refund:1"})");
+  CHECK(ours.event.external_id == "rs-tx_0123456789abcdef0123");
+  CHECK(ours.event.memo == "rs-tx_0123456789abcdef0123 refundsync shopify:refund:1");
+  auto queued = WebhookEventFromJson(ToJson(ours.event));
+  REQUIRE(queued);
+  CHECK(queued->external_id == ours.event.external_id);
+  CHECK(queued->memo == ours.event.memo);
+  // An older SuiteScript sends neither: the record is read instead.
+  const ParsedWebhook older =
+      ParseNetSuitePayload(R"({"record_type":"creditmemo","record_id":"4711","event":"create"})");
+  CHECK(older.event.external_id.empty());
+  CHECK(older.event.memo.empty());
+
+  std::string body = kShopifyRefund;
+  body.insert(body.find('{') + 1, R"("note": "NetSuite netsuite:creditmemo:1009", )");
+  const ParsedWebhook refund = ParseShopifyPayload("shop", "refunds/create", body, kShop);
+  CHECK(refund.event.note == "NetSuite netsuite:creditmemo:1009");
+  auto queued_refund = WebhookEventFromJson(ToJson(refund.event));
+  REQUIRE(queued_refund);
+  CHECK(queued_refund->note == refund.event.note);
+  // A null note (Shopify's default) is no note.
+  body = kShopifyRefund;
+  body.insert(body.find('{') + 1, R"("note": null, )");
+  CHECK(ParseShopifyPayload("shop", "refunds/create", body, kShop).event.note.empty());
 }
