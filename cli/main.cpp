@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
     auto* sub = transactions->add_subcommand(action, description);
     sub->add_option("--server", tx_options.server, "server base URL")->capture_default_str();
     sub->add_option("--token-file", tx_options.token_file, "file with an admin token (else REFUNDSYNC_TOKEN)");
-    sub->add_option("--output", tx_options.output, "table | json")->check(CLI::IsMember({"table", "json"}));
+    sub->add_option("--output", tx_options.output, "table | json | csv (list: every page)")
+        ->check(CLI::IsMember({"table", "json", "csv"}));
     if (action == "retrieve") {
       sub->add_option("--account", tx_options.account, "account id")->required();
       sub->add_option("--source", tx_options.source, "netsuite | storefront")

@@ -1,5 +1,5 @@
-// `refundsync transactions list|show`: reads the admin API of a running server and prints a table for people
-// or the JSON for scripts.
+// `refundsync transactions list|show|retrieve|post`: calls the admin API of a running server and prints a table for
+// people, the JSON for scripts, or CSV for spreadsheets (a list then exports every page).
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/transactions_csv.h"
 #include "clients/http_client.h"
 #include "core/json_read.h"
 #include "core/json_writer.h"
@@ -57,6 +58,62 @@ void PrintTable(const std::vector<simdjson::dom::element>& items) {
   }
 }
 
+// The list's filters as a query string; `cursor` where the page starts ("" for the first).
+std::string ListQuery(const TransactionsOptions& options, const std::string& cursor) {
+  std::string query;
+  auto add = [&query](const char* name, const std::string& value) {
+    if (!value.empty()) query += std::string(query.empty() ? "?" : "&") + name + "=" + UrlEncode(value);
+  };
+  add("status", options.status);
+  add("account", options.account);
+  add("order_id", options.order_id);
+  add("since", options.since);
+  add("limit", options.limit);
+  add("cursor", cursor);
+  return query;
+}
+
+// GET `path` of the admin API; the answer's body, or a message for the operator.
+Result<std::string> Get(HttpClient& http, const TransactionsOptions& options, const std::string& token,
+                        const std::string& path) {
+  OutboundRequest request;
+  request.url = options.server + path;
+  request.timeout = std::chrono::seconds(120);
+  if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
+  auto response = http.Send(request);
+  if (!response)
+    return MakeError("upstream_unavailable", "cannot reach " + options.server + ": " + response.error().message);
+  if (response->status != 200) {
+    return MakeError("upstream_rejected",
+                     "the server answered " + std::to_string(response->status) + ": " + response->body.substr(0, 300));
+  }
+  return std::move(response->body);
+}
+
+// Every transaction the filters select, page after page, as CSV for a spreadsheet (RFC 4180, one header row).
+int ExportCsv(const TransactionsOptions& options, const std::string& token) {
+  CurlHttpClient http;
+  std::cout << TransactionsCsvHeader();
+  std::string cursor;
+  do {
+    auto body = Get(http, options, token, "/api/transactions" + ListQuery(options, cursor));
+    if (!body) {
+      std::cerr << body.error().message << "\n";
+      return kExitFailed;
+    }
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    simdjson::dom::array items;
+    if (parser.parse(*body).get(root) || root["items"].get_array().get(items)) {
+      std::cerr << "the server's answer is not a transactions page\n";
+      return kExitFailed;
+    }
+    for (auto item : items) std::cout << TransactionCsvRow(item);
+    cursor = JsonText(root, "next_cursor");  // "" once the list is done (null)
+  } while (!cursor.empty());
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunTransactions(const TransactionsOptions& options) {
@@ -78,16 +135,8 @@ int RunTransactions(const TransactionsOptions& options) {
     json.Key("order_id").String(options.order_id).EndObject();
     body = json.Take();
   } else {
-    std::string query;
-    auto add = [&query](const char* name, const std::string& value) {
-      if (!value.empty()) query += std::string(query.empty() ? "?" : "&") + name + "=" + UrlEncode(value);
-    };
-    add("status", options.status);
-    add("account", options.account);
-    add("order_id", options.order_id);
-    add("since", options.since);
-    add("limit", options.limit);
-    path += query;
+    if (options.output == "csv") return ExportCsv(options, *token);
+    path += ListQuery(options, "");
   }
   CurlHttpClient http;
   OutboundRequest request;
@@ -135,6 +184,11 @@ int RunTransactions(const TransactionsOptions& options) {
     std::cout << items.size() << " imported, " << root["already_known"].get_array().size() << " already known\n";
   } else {
     for (auto item : root["items"].get_array()) items.push_back(item);
+  }
+  if (options.output == "csv") {
+    std::cout << TransactionsCsvHeader();
+    for (const auto& item : items) std::cout << TransactionCsvRow(item);
+    return kExitOk;
   }
   if (!items.empty()) PrintTable(items);
   if (options.action == "show") {

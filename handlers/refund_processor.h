@@ -90,6 +90,8 @@ class RefundProcessor {
   // Our own writes coming back (handlers/refund_processor_echo.cpp). The origin transaction an event names by our
   // marker or note, if any.
   static std::optional<std::string> EchoOriginOf(const WebhookEvent& event, const AccountConfig* account);
+  // The fact that a NetSuite record is one of ours that came back (IsKnownNetSuiteRecord reads it).
+  static std::string KnownRecordKey(const std::string& source_record);
   // Records `echo_record` coming back in the history of transaction `origin_id`, once; false when that is no
   // transaction of ours that made it. Waits for the order's lease up to echo_lease_wait_, then fails lease_lost.
   Result<bool> RecordEcho(const std::string& origin_id, const std::string& echo_record, const std::string& how,
@@ -122,7 +124,7 @@ class RefundProcessor {
   std::map<std::string, ShopifyStorefront*> shopify_;
   const Clock& clock_;
   MetricsRegistry& metrics_;
-  Duration echo_lease_wait_ = std::chrono::seconds(3);
+  Duration echo_lease_wait_ = std::chrono::seconds(2);
 };
 
 }  // namespace refundsync

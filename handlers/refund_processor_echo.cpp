@@ -16,6 +16,9 @@ namespace refundsync {
 namespace {
 
 constexpr auto kLeasePoll = std::chrono::milliseconds(50);
+// How long a NetSuite record of ours is remembered as known once it came back: beyond the window a reconciliation
+// pass reads (a day before its checkpoint), so reconciling never reads our own records again.
+constexpr Duration kKnownRecordKept = std::chrono::hours(24 * 8);
 
 bool HasNote(const Transaction& tx, const std::string& note) {
   for (const auto& entry : tx.history) {
@@ -25,6 +28,8 @@ bool HasNote(const Transaction& tx, const std::string& note) {
 }
 
 }  // namespace
+
+std::string RefundProcessor::KnownRecordKey(const std::string& source_record) { return "came-back:" + source_record; }
 
 std::optional<std::string> RefundProcessor::EchoOriginOf(const WebhookEvent& event, const AccountConfig* account) {
   if (event.kind == EventKind::kNetSuiteRecord) {
@@ -41,40 +46,63 @@ std::optional<std::string> RefundProcessor::EchoOriginOf(const WebhookEvent& eve
 
 Result<bool> RefundProcessor::RecordEcho(const std::string& origin_id, const std::string& echo_record,
                                          const std::string& how, SyncStore& store) const {
+  // Not one of ours (say, another deployment's marker), never posted, or another refund than the one the origin
+  // made (a person copied our note): handled like any other event.
+  const auto is_origin = [&](const Transaction& origin) {
+    return origin.attempts > 0 && (origin.target_record.empty() || origin.target_record == echo_record);
+  };
   auto origin = store.Load(origin_id);
   if (!origin) return origin.error();
-  // Not one of ours (say, another deployment's marker), or another refund than the one the origin made (a person
-  // copied our note): handled like any other event.
-  if (!*origin) return false;
-  if (!(*origin)->target_record.empty() && (*origin)->target_record != echo_record) return false;
-  const std::string note = "came back as " + echo_record + (how.empty() ? "" : " (" + how + ")");
-  if (HasNote(**origin, note)) return true;  // redelivered or replayed: recorded once
+  if (!*origin || !is_origin(**origin)) return false;
+  // We never delete: a deletion of our record is a person's, recorded where people look, and nothing is reversed.
+  const bool deleted = how == "delete";
+  const std::string note = deleted ? echo_record + " was deleted in NetSuite after posting; nothing reversed"
+                                   : "came back as " + echo_record + (how.empty() ? "" : " (" + how + ")");
+  const auto remember = [&]() -> Result<bool> {
+    if (echo_record.rfind("netsuite:", 0) == 0) {
+      if (auto kept = store.CachePut(KnownRecordKey(echo_record), origin_id, kKnownRecordKept); !kept) {
+        return kept.error();
+      }
+    }
+    return true;
+  };
+  if (HasNote(**origin, note)) return remember();  // redelivered or replayed: recorded once
 
   // Under the order's lease: vendors send the event as soon as the record exists, while its post is still under
-  // way, and that post stores the whole transaction when it ends.
+  // way, and that post stores the whole transaction when it ends. Its rest (a read-back, at most an adjustment)
+  // is short: wait a little, else leave the event for later.
   const OrderKey order{(*origin)->account, (*origin)->order_id};
   const auto deadline = std::chrono::steady_clock::now() + echo_lease_wait_;
-  while (true) {
+  for (auto poll = kLeasePoll;; poll = std::min(poll * 2, std::chrono::milliseconds(400))) {
     auto lease = store.AcquireOrderLease(order, config_.worker_order_lease);
     if (!lease) return lease.error();
     if (*lease) {
       const std::int64_t token = **lease;
       auto current = store.Load(origin_id);
-      Result<void> saved;
+      Result<bool> recorded = false;
       if (!current) {
-        saved = current.error();
-      } else if (*current && !HasNote(**current, note)) {
-        Transaction tx = std::move(**current);
-        tx.Record(clock_.NowMs(), tx.status, note);
-        saved = store.SaveFenced(tx, token);
+        recorded = current.error();
+      } else if (*current && is_origin(**current)) {  // the post may have set its target meanwhile
+        recorded = true;
+        if (!HasNote(**current, note)) {
+          Transaction tx = std::move(**current);
+          tx.Record(clock_.NowMs(), tx.status, note);
+          if (auto saved = store.SaveFenced(tx, token); !saved) recorded = saved.error();
+        }
       }
       (void)store.ReleaseOrderLease(order, token);
-      if (!saved) return saved.error();
-      log::Info("refund_came_back", {{"tx", origin_id}, {"record", echo_record}, {"how", how}});
-      return true;
+      if (recorded && *recorded) recorded = remember();
+      if (recorded && *recorded) {
+        if (deleted) {
+          log::Warn("netsuite_record_deleted_after_posting", {{"tx", origin_id}, {"record", echo_record}});
+        } else {
+          log::Info("refund_came_back", {{"tx", origin_id}, {"record", echo_record}, {"how", how}});
+        }
+      }
+      return recorded;
     }
-    if (std::chrono::steady_clock::now() >= deadline) break;
-    std::this_thread::sleep_for(kLeasePoll);
+    if (std::chrono::steady_clock::now() + poll > deadline) break;
+    std::this_thread::sleep_for(poll);
   }
   // Left unacknowledged: the event comes back after the claim idle time, when the post is over.
   return MakeError("lease_lost", "transaction " + origin_id + " is being posted; " + echo_record +
@@ -103,6 +131,10 @@ Result<int> RefundProcessor::RecordEbayEchoes(const AccountConfig& account, cons
     }
     auto recorded = RecordEcho(origin->id, it->source_record, "", store);
     if (!recorded) return recorded.error();
+    if (!*recorded) {
+      ++it;
+      continue;
+    }
     ++echoes;
     it = fresh.erase(it);
   }

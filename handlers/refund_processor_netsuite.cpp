@@ -63,13 +63,14 @@ Result<void> RefundProcessor::HandleNetSuiteRecord(const std::string& record_typ
     if (auto stored = store.CreateIfAbsent(tx); !stored) return stored.error();
     return {};
   }
-  if (!only_account.empty() && resolved->account->id != only_account) return {};
-  // One of ours whose event did not name it (an older SuiteScript, or reconciliation): its memo, read just now, does.
+  // One of ours whose event did not name it (an older SuiteScript, or reconciliation of any account): its memo,
+  // read just now, does; remembered, so reconciliation does not read it again.
   if (resolved->marked_origin) {
     auto recorded = RecordEcho(*resolved->marked_origin, source_record, event == "create" ? "" : event, store);
     if (!recorded) return recorded.error();
     if (*recorded) return {};
   }
+  if (!only_account.empty() && resolved->account->id != only_account) return {};
   auto imported = Import(*resolved->account, resolved->tx, store, true, SourceSystem::kNetSuite);
   if (!imported) return imported.error();
   return {};
@@ -78,6 +79,10 @@ Result<void> RefundProcessor::HandleNetSuiteRecord(const std::string& record_typ
 Result<bool> RefundProcessor::IsKnownNetSuiteRecord(const std::string& record_type, const std::string& record_id,
                                                     SyncStore& store) const {
   const std::string source_record = "netsuite:" + record_type + ":" + record_id;
+  // One of ours that came back has no transaction of its own.
+  auto ours = store.CacheGet(KnownRecordKey(source_record));
+  if (!ours) return ours.error();
+  if (*ours) return true;
   std::vector<std::pair<std::string, bool>> holders{{"netsuite", false}};  // unmapped records are kept under "netsuite"
   for (const auto& account : config_.accounts) holders.emplace_back(account.id, account.auto_post);
   for (const auto& [account, auto_post] : holders) {

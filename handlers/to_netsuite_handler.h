@@ -51,13 +51,13 @@ class ToNetSuiteHandler {
   // The marker our NetSuite records carry in their memo; also sent as their externalId ([A-Za-z0-9_-]), which a
   // transform may not keep.
   static std::string Marker(const Transaction& tx) { return "rs-" + tx.id; }
-  // The transaction whose marker `text` (a record's memo or external id) carries, if any.
+  // The transaction whose marker starts `text` (a record's memo or external id, as we write them), if any. A memo
+  // that only mentions a marker elsewhere is a person's.
   static std::optional<std::string> MarkedTransaction(std::string_view text) {
     constexpr std::string_view kPrefix = "rs-tx_";
     constexpr std::size_t kHexDigits = 20;  // TransactionId: "tx_" and 20 hex digits
-    const auto at = text.find(kPrefix);
-    if (at == std::string_view::npos || text.size() < at + kPrefix.size() + kHexDigits) return std::nullopt;
-    const std::string_view id = text.substr(at + 3, 3 + kHexDigits);
+    if (text.rfind(kPrefix, 0) != 0 || text.size() < kPrefix.size() + kHexDigits) return std::nullopt;
+    const std::string_view id = text.substr(3, 3 + kHexDigits);
     for (char c : id.substr(3)) {
       if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
     }

@@ -133,6 +133,8 @@ notes() {  # notes SOURCE_RECORD: the history notes of its transaction, one per 
 }
 came_back() {  # came_back SOURCE_RECORD: wait until our own write's echo is in its history (at most 5 s)
   for _ in $(seq 100); do notes "$1" | grep -q '^came back as ' && return; sleep 0.05; done
+  echo "demo: our own write never came back to $1" >&2
+  return 1
 }
 
 step "1+2. eBay refunds: a paid order (cash sale) and an order on terms (invoice)"

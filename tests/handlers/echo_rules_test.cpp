@@ -188,3 +188,62 @@ TEST_CASE("Echo: while its origin is still being posted the event waits, and not
   CHECK(CountNotes(s.Stored(origin.id), "came back as " + origin.target_record) == 1);
   CHECK(s.store.transactions.size() == 1);
 }
+
+TEST_CASE("Echo: a person's copy of our record (our memo, another record) is not taken for ours", "[rules]") {
+  Scene s;
+  const Transaction origin = s.PostedToNetSuite();
+  const std::string copy = s.ledger.EnterRefund("20", Usd(1500), ToNetSuiteHandler::Marker(origin) + " refundsync");
+  auto event = Scene::NetSuiteEvent("netsuite:cashrefund:" + copy, "create", "");
+  event.memo = ToNetSuiteHandler::Marker(origin) + " refundsync";  // "Make Copy" keeps the memo, not the externalId
+  REQUIRE(s.processor.HandleEvent(event, s.store, "ns-1"));
+  CHECK(CountNotes(s.Stored(origin.id), "came back as netsuite:cashrefund:" + copy) == 0);
+  const Transaction& skipped = s.Stored(TransactionId("ebay-us", "netsuite:cashrefund:" + copy));
+  CHECK(skipped.status == TxStatus::kSkipped);  // where people see it
+
+  // A marker that is only mentioned, not leading the memo, names nothing.
+  CHECK_FALSE(ToNetSuiteHandler::MarkedTransaction("see " + ToNetSuiteHandler::Marker(origin)));
+  CHECK(ToNetSuiteHandler::MarkedTransaction(ToNetSuiteHandler::Marker(origin) + " refundsync x") == origin.id);
+}
+
+TEST_CASE("Echo: a deletion of our record is a person's: noted in its origin for people, nothing reversed", "[rules]") {
+  Scene s;
+  const Transaction origin = s.PostedToNetSuite();
+  REQUIRE(s.processor.HandleEvent(
+      Scene::NetSuiteEvent(origin.target_record, "delete", ToNetSuiteHandler::Marker(origin)), s.store, "ns-1"));
+  CHECK(CountNotes(s.Stored(origin.id),
+                   origin.target_record + " was deleted in NetSuite after posting; nothing reversed") == 1);
+  CHECK(s.Stored(origin.id).status == TxStatus::kPosted);
+  CHECK(s.store.transactions.size() == 1);
+}
+
+TEST_CASE("Echo: once ours came back, reconciliation knows the record and never reads it again", "[rules]") {
+  Scene s;
+  const Transaction origin = s.PostedToNetSuite();
+  const std::string id = origin.target_record.substr(std::string("netsuite:cashrefund:").size());
+  auto before = s.processor.IsKnownNetSuiteRecord("cashrefund", id, s.store);
+  REQUIRE(before);
+  CHECK_FALSE(*before);
+  REQUIRE(s.processor.HandleEvent(
+      Scene::NetSuiteEvent(origin.target_record, "create", ToNetSuiteHandler::Marker(origin)), s.store, "ns-1"));
+  auto after = s.processor.IsKnownNetSuiteRecord("cashrefund", id, s.store);
+  REQUIRE(after);
+  CHECK(*after);
+}
+
+TEST_CASE("Echo: a marker naming a transaction never posted is not an echo", "[rules]") {
+  Scene s;
+  Transaction waiting;
+  waiting.account = "ebay-us";
+  waiting.source_record = "ebay:refund:R7";
+  waiting.id = TransactionId(waiting.account, waiting.source_record);
+  waiting.order_id = "100";
+  waiting.amount = Usd(700);
+  waiting.Record(kNow, TxStatus::kImported, "imported");
+  REQUIRE(s.store.Save(waiting));
+  const std::string record = s.ledger.EnterRefund("20", Usd(700), ToNetSuiteHandler::Marker(waiting));
+  REQUIRE(s.processor.HandleEvent(
+      Scene::NetSuiteEvent("netsuite:cashrefund:" + record, "create", ToNetSuiteHandler::Marker(waiting)), s.store,
+      "ns-1"));
+  CHECK(s.Stored(waiting.id).history.size() == 1);
+  CHECK(s.store.transactions.count(TransactionId("ebay-us", "netsuite:cashrefund:" + record)) == 1);
+}

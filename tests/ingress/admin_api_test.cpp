@@ -57,6 +57,7 @@ TEST_CASE("Admin API: tokens, roles, filters and pagination, the CLI prints the 
   simdjson::dom::parser parser;
   simdjson::dom::element root = parser.parse(all.body);
   CHECK(root["items"].get_array().size() >= 4);
+  const long total = static_cast<long>(root["items"].get_array().size());
 
   auto failed = h.client.Request("GET", base + "?status=failed", "", viewer);
   simdjson::dom::element failed_root = parser.parse(failed.body);
@@ -95,6 +96,12 @@ TEST_CASE("Admin API: tokens, roles, filters and pagination, the CLI prints the 
   CHECK(table.find("order_not_synced") != std::string::npos);
   CHECK(table.find("shopify:refund:799") != std::string::npos);
   CHECK(Run(cli + " --output json").find("\"items\"") != std::string::npos);
+  // CSV for spreadsheets exports every page, whatever the page size: a header and one row per transaction.
+  const std::string csv = Run(cli + " --output csv --limit 1");
+  CHECK(csv.rfind("id,account,direction,source_record,", 0) == 0);
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 1 + total);
+  CHECK(csv.find("shopify:refund:799") != std::string::npos);
+  CHECK(csv.find(",order_not_synced,") != std::string::npos);
 }
 
 TEST_CASE("Retrieve and Post: import an order's refunds (even before sync_since), precise failures, post after a fix",
