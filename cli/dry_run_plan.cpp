@@ -212,6 +212,11 @@ std::vector<std::string> PlanFor(const Config& config, const WebhookEvent& event
   if (event.kind == EventKind::kPrivacyRedaction)
     return {"(the store only) purge the captures that mention the subjects"};
   if (event.kind == EventKind::kIgnored) return {};
+  if (auto origin = RefundProcessor::EchoOriginOf(event, config.FindAccount(event.account))) {
+    return {"(our own write coming back: noted in the history of " + *origin +
+            " if that transaction made it; "
+            "nothing is sent)"};
+  }
   Config planning = config;
   for (auto& account : planning.accounts) account.sync_since_ms = 0;  // the plan of a refund after the cut-over
   if (event.kind != EventKind::kNetSuiteRecord) return PlanOnce(planning, event, now_ms, nullptr);

@@ -86,10 +86,12 @@ class RefundProcessor {
   // leaving the event for later. Tests shorten it.
   void set_echo_lease_wait(Duration wait) { echo_lease_wait_ = wait; }
 
- private:
-  // Our own writes coming back (handlers/refund_processor_echo.cpp). The origin transaction an event names by our
-  // marker or note, if any.
+  // The transaction an event names as its origin by our marker (a NetSuite record's memo or external id) or our
+  // note (a Shopify refund of an account syncing from NetSuite), if any: our own write coming back.
   static std::optional<std::string> EchoOriginOf(const WebhookEvent& event, const AccountConfig* account);
+
+ private:
+  // Our own writes coming back (handlers/refund_processor_echo.cpp).
   // The fact that a NetSuite record is one of ours that came back (IsKnownNetSuiteRecord reads it).
   static std::string KnownRecordKey(const std::string& source_record);
   // Records `echo_record` coming back in the history of transaction `origin_id`, once; false when that is no

@@ -117,3 +117,16 @@ TEST_CASE("Dry-run plan of a NetSuite record when no account syncs from NetSuite
   const auto plan = PlanFor(config, event, kNow);
   for (const auto& step : plan) CHECK(step.find("graphql.json") == std::string::npos);
 }
+
+TEST_CASE("Dry-run plan of our own write coming back: nothing is sent, the origin is named", "[cli]") {
+  WebhookEvent event;
+  event.source = WebhookSource::kNetSuite;
+  event.kind = EventKind::kNetSuiteRecord;
+  event.record_type = "creditmemo";
+  event.record_id = "5004";
+  event.record_event = "create";
+  event.memo = "rs-tx_0123456789abcdef0123 refundsync shopify:refund:77";
+  const auto plan = PlanFor(TwoAccounts(), event, kNow);
+  REQUIRE(plan.size() == 1);
+  CHECK(Starts(plan[0], "(our own write coming back: noted in the history of tx_0123456789abcdef0123"));
+}

@@ -87,7 +87,7 @@ TEST_CASE("Shopify to_netsuite: a partial line + shipping refund becomes a credi
   REQUIRE(h.PostShopifyRefund("shop-eu", refund, "ev-7001-again") == 200);
   REQUIRE(h.PostShopifyRefund("shop-eu", refund, "ev-7001") == 200);
   const Transaction again = h.WaitSettled("shop-eu", "shopify:refund:7001");
-  CHECK(again.history.size() == tx.history.size());
+  CHECK(OwnHistorySize(again) == OwnHistorySize(tx));  // our credit memo's echo may land in between
   CHECK(h.Records("creditMemo").size() == 1);
 }
 

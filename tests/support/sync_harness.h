@@ -6,6 +6,7 @@
 #include <simdjson.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
@@ -35,6 +36,11 @@ namespace refundsync::testing {
 // The last note of a transaction's own processing: our own writes coming back (a NetSuite event for the record we
 // created, refunds/create for the Shopify refund we made) are noted in the history too, at whatever moment their
 // event arrives, after the post or even while it waits.
+inline bool IsEchoNote(const TxHistoryEntry& entry) { return entry.note.rfind("came back as ", 0) == 0; }
+// The history entries of the transaction's own processing (its echoes left out).
+inline long OwnHistorySize(const Transaction& tx) {
+  return std::count_if(tx.history.begin(), tx.history.end(), [](const auto& entry) { return !IsEchoNote(entry); });
+}
 inline std::string LastPostNote(const Transaction& tx) {
   for (auto entry = tx.history.rbegin(); entry != tx.history.rend(); ++entry) {
     if (entry->note.rfind("came back as ", 0) != 0) return entry->note;
