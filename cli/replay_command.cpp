@@ -25,6 +25,7 @@
 #include "core/log.h"
 #include "core/time.h"
 #include "core/transaction.h"
+#include "handlers/refund_processor.h"
 #include "ingress/ebay_verifier.h"
 #include "ingress/netsuite_verifier.h"
 #include "ingress/shopify_verifier.h"
@@ -137,9 +138,14 @@ int RunReplay(const std::string& config_path, const std::string& input, bool dry
       ParsedWebhook parsed = adapter->Parse(account, std::get<VerifiedWebhook>(verified));
       if (parsed.event.kind == EventKind::kIgnored) {
         reason = parsed.event.ignore_reason;
+      } else if (auto origin = RefundProcessor::EchoOriginOf(parsed.event, account)) {
+        route = "skipped";  // contract section 7: a route is inbound, outbound, skipped or ignored
+        reason = "our own write coming back: noted in the history of " + *origin + ", nothing sent";
       } else if (parsed.event.kind == EventKind::kNetSuiteRecord) {
         route = "outbound";
-        reason = "the account is known once the record is read; accounts syncing to NetSuite skip it";
+        reason =
+            "the account is known once the record is read; a refund of an account syncing to NetSuite is "
+            "skipped";
         plan = PlanFor(config, parsed.event, received_ms);
       } else if (parsed.event.kind == EventKind::kPrivacyRedaction) {
         route = "ignored";

@@ -46,14 +46,17 @@ std::optional<std::string> RefundProcessor::EchoOriginOf(const WebhookEvent& eve
 
 Result<bool> RefundProcessor::RecordEcho(const std::string& origin_id, const std::string& echo_record,
                                          const std::string& how, SyncStore& store) const {
-  // Not one of ours (say, another deployment's marker), never posted, or another refund than the one the origin
-  // made (a person copied our note): handled like any other event.
-  const auto is_origin = [&](const Transaction& origin) {
-    return origin.attempts > 0 && (origin.target_record.empty() || origin.target_record == echo_record);
+  // Not one of ours (say, another deployment's marker), or another refund than the one the origin made (a person
+  // copied our note): handled like any other event.
+  const auto may_have_made = [&](const Transaction& origin) {
+    return origin.target_record.empty() || origin.target_record == echo_record;
   };
+  // Decided under the lease, once its post is stored: it was attempted, and made this very record. (Before, a post
+  // under way has not stored its attempt yet: vendors send the event while it waits for their answer.)
+  const auto made = [&](const Transaction& origin) { return origin.attempts > 0 && may_have_made(origin); };
   auto origin = store.Load(origin_id);
   if (!origin) return origin.error();
-  if (!*origin || !is_origin(**origin)) return false;
+  if (!*origin || !may_have_made(**origin)) return false;
   // We never delete: a deletion of our record is a person's, recorded where people look, and nothing is reversed.
   const bool deleted = how == "delete";
   const std::string note = deleted ? echo_record + " was deleted in NetSuite after posting; nothing reversed"
@@ -82,7 +85,7 @@ Result<bool> RefundProcessor::RecordEcho(const std::string& origin_id, const std
       Result<bool> recorded = false;
       if (!current) {
         recorded = current.error();
-      } else if (*current && is_origin(**current)) {  // the post may have set its target meanwhile
+      } else if (*current && made(**current)) {
         recorded = true;
         if (!HasNote(**current, note)) {
           Transaction tx = std::move(**current);

@@ -1,9 +1,10 @@
 // The refund direction rules of the contract (section 1) as pure functions.
 //
 // Every event is judged by where it came from and the one direction its account syncs in. Anything that does
-// not match is skipped with a reason a person can act on; this is also what stops our own writes from looping
-// back (a refund we post to Shopify returns as a Shopify refunds/create webhook; a cash refund we create in
-// NetSuite returns as a NetSuite event).
+// not match is skipped with a reason a person can act on. Our own writes coming back (a refund we post to Shopify
+// returning as refunds/create; a cash refund we create in NetSuite returning as a NetSuite event) are recognised
+// before this, by our marker or note, and go into their origin's history (handlers/refund_processor_echo.cpp); the
+// policy still stops any that is not recognised from looping back.
 #pragma once
 
 #include <optional>

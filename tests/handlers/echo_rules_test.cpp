@@ -3,11 +3,14 @@
 // transaction's history, never as a transaction of their own; anything else against the direction is still a
 // skipped transaction.
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "core/time.h"
 #include "handlers/refund_source.h"
+#include "tests/support/fake_store_session.h"
 #include "tests/support/fake_sync_engine.h"
 #include "tests/support/refund_scenes.h"
+#include "tests/support/wait.h"
 
 using namespace refundsync;
 using namespace refundsync::testing;
@@ -246,4 +249,51 @@ TEST_CASE("Echo: a marker naming a transaction never posted is not an echo", "[r
       "ns-1"));
   CHECK(s.Stored(waiting.id).history.size() == 1);
   CHECK(s.store.transactions.count(TransactionId("ebay-us", "netsuite:cashrefund:" + record)) == 1);
+}
+
+TEST_CASE("Echo: arriving while its origin's post waits for the vendor's answer, it waits for the post and is noted",
+          "[rules]") {
+  Scene s;
+  s.processor.set_echo_lease_wait(std::chrono::seconds(5));
+  // The post below and the echo run on two threads; the store tells when the echo found the lease busy.
+  struct WatchedStore : LockedSyncStore {
+    using LockedSyncStore::LockedSyncStore;
+    Result<std::optional<std::int64_t>> AcquireOrderLease(const OrderKey& order, Duration ttl) override {
+      auto lease = LockedSyncStore::AcquireOrderLease(order, ttl);
+      if (lease && !*lease) found_busy = true;
+      return lease;
+    }
+    std::atomic<bool> found_busy{false};
+  } store(s.store);
+  // The origin as stored while its post is under way: not yet attempted, no target; the post holds the lease.
+  const std::string memo = s.ledger.EnterRefund("21", Usd(1500));
+  Transaction origin;
+  origin.account = "shop";
+  origin.source_record = "netsuite:creditmemo:" + memo;
+  origin.id = TransactionId(origin.account, origin.source_record);
+  origin.order_id = "1001";
+  origin.amount = Usd(1500);
+  origin.Record(kNow, TxStatus::kImported, "imported");
+  REQUIRE(store.Save(origin));
+  auto lease = store.AcquireOrderLease(OrderKey{"shop", "1001"}, std::chrono::seconds(60));
+  REQUIRE(lease);
+  REQUIRE(*lease);
+  // Shopify sends refunds/create for refund 9000 before it answers refundCreate.
+  Result<void> handled;
+  std::thread echo([&] {
+    handled =
+        s.processor.HandleEvent(Scene::ShopifyRefundEvent("9000", "NetSuite " + origin.source_record), store, "sh-1");
+  });
+  REQUIRE(WaitUntil([&] { return store.found_busy.load(); }));
+  // The answer comes: the post stores its outcome and lets go of the lease.
+  Transaction posted = origin;
+  posted.attempts = 1;
+  posted.target_record = "shopify:refund:9000";
+  posted.Record(kNow, TxStatus::kPosted, "posted as shopify:refund:9000");
+  REQUIRE(store.SaveFenced(posted, **lease));
+  REQUIRE(store.ReleaseOrderLease(OrderKey{"shop", "1001"}, **lease));
+  echo.join();
+  REQUIRE(handled);
+  CHECK(CountNotes(s.Stored(origin.id), "came back as shopify:refund:9000") == 1);
+  CHECK(s.store.transactions.size() == 1);  // no skipped row for our own refund
 }
