@@ -158,7 +158,7 @@ say "NetSuite credit memo $memo created; NetSuite's event was sent to refundsync
 settled "netsuite:creditmemo:$memo"
 say "Shopify order 450789469 now shows: $(control GET /_control/shopify/orders/450789469 | "$python" -c 'import json,sys; o=json.load(sys.stdin); print(o["totalRefundedSet"]["shopMoney"]["amount"], "refunded in", len(o["refunds"]), "refund(s)")')"
 came_back "netsuite:creditmemo:$memo"
-say "Shopify's refunds/create for our own refund came back: $(notes "netsuite:creditmemo:$memo" | tail -1) (in the credit memo's history, not a row of its own)"
+say "Shopify's refunds/create for our own refund is noted in the credit memo's history (not a row of its own): $(notes "netsuite:creditmemo:$memo" | grep '^came back as ' | tail -1)"
 
 step "4. The same webhook delivered twice is deduplicated"
 control POST /_control/netsuite/orders '{"external_id":"shopify-eu-820982911","billing":"cash_sale","lines":[{"sku":"TEE-M","quantity":1,"rate":"19.99"}]}' >/dev/null
