@@ -73,19 +73,31 @@ std::string ListQuery(const TransactionsOptions& options, const std::string& cur
   return query;
 }
 
-// GET `path` of the admin API; the answer's body, or a message for the operator.
-Result<std::string> Get(HttpClient& http, const TransactionsOptions& options, const std::string& token,
-                        const std::string& path) {
+// One request to the admin API: a POST with `body` (JSON) when `post`, else a GET. The answer's body, or the
+// message for the operator: the API's `code: message`, else what the server answered, else why it was not reached.
+Result<std::string> Call(HttpClient& http, const TransactionsOptions& options, const std::string& token,
+                         const std::string& path, bool post = false, const std::string& body = "") {
   OutboundRequest request;
   request.url = options.server + path;
   request.timeout = std::chrono::seconds(120);
+  if (post) {
+    request.method = "POST";
+    request.body = body.empty() ? "{}" : body;
+    request.headers.emplace_back("Content-Type", "application/json");
+  }
   if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
   auto response = http.Send(request);
-  if (!response)
+  if (!response) {
     return MakeError("upstream_unavailable", "cannot reach " + options.server + ": " + response.error().message);
+  }
   if (response->status != 200) {
+    simdjson::dom::parser error_parser;
+    simdjson::dom::element error;
+    if (!error_parser.parse(response->body).get(error) && !error["error"].get(error)) {
+      return MakeError("upstream_rejected", JsonText(error, "code") + ": " + JsonText(error, "message"));
+    }
     return MakeError("upstream_rejected",
-                     "the server answered " + std::to_string(response->status) + ": " + response->body.substr(0, 300));
+                     "the server answered " + std::to_string(response->status) + ": " + response->body);
   }
   return std::move(response->body);
 }
@@ -96,7 +108,7 @@ int ExportCsv(const TransactionsOptions& options, const std::string& token) {
   std::cout << TransactionsCsvHeader();
   std::string cursor;
   do {
-    auto body = Get(http, options, token, "/api/transactions" + ListQuery(options, cursor));
+    auto body = Call(http, options, token, "/api/transactions" + ListQuery(options, cursor));
     if (!body) {
       std::cerr << body.error().message << "\n";
       return kExitFailed;
@@ -139,37 +151,18 @@ int RunTransactions(const TransactionsOptions& options) {
     path += ListQuery(options, "");
   }
   CurlHttpClient http;
-  OutboundRequest request;
-  request.url = options.server + path;
-  request.timeout = std::chrono::seconds(120);
-  if (options.action == "post" || options.action == "retrieve") {
-    request.method = "POST";
-    request.body = body.empty() ? "{}" : body;
-    request.headers.emplace_back("Content-Type", "application/json");
-  }
-  if (!token->empty()) request.headers.emplace_back("Authorization", "Bearer " + *token);
-  auto response = http.Send(request);
-  if (!response) {
-    std::cerr << "cannot reach " << options.server << ": " << response.error().message << "\n";
-    return kExitFailed;
-  }
-  if (response->status != 200) {
-    simdjson::dom::parser error_parser;
-    simdjson::dom::element error;
-    if (!error_parser.parse(response->body).get(error) && !error["error"].get(error)) {
-      std::cerr << JsonText(error, "code") << ": " << JsonText(error, "message") << "\n";
-    } else {
-      std::cerr << "the server answered " << response->status << ": " << response->body << "\n";
-    }
+  auto answer = Call(http, options, *token, path, options.action == "post" || options.action == "retrieve", body);
+  if (!answer) {
+    std::cerr << answer.error().message << "\n";
     return kExitFailed;
   }
   if (options.output == "json") {
-    std::cout << response->body << "\n";
+    std::cout << *answer << "\n";
     return kExitOk;
   }
   simdjson::dom::parser parser;
   simdjson::dom::element root;
-  if (parser.parse(response->body).get(root)) {
+  if (parser.parse(*answer).get(root)) {
     std::cerr << "the server's answer is not JSON\n";
     return kExitFailed;
   }

@@ -11,6 +11,7 @@
 #include "handlers/refund_processor.h"
 #include "handlers/refund_source.h"
 #include "handlers/to_netsuite_handler.h"
+#include "store/transaction_list.h"
 
 namespace refundsync {
 namespace {
@@ -126,7 +127,7 @@ Result<int> RefundProcessor::RecordEbayEchoes(const AccountConfig& account, cons
   int echoes = 0;
   for (auto it = fresh.begin(); it != fresh.end();) {
     const auto origin = std::find_if(ours->begin(), ours->end(), [&](const Transaction& tx) {
-      return tx.order_id == order_id && tx.target_record == it->source_record;
+      return MatchesFilter(filter, tx) && tx.target_record == it->source_record;
     });
     if (origin == ours->end()) {
       ++it;

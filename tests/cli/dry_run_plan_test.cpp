@@ -30,6 +30,17 @@ Config TwoAccounts() {
 
 bool Starts(const std::string& step, const std::string& prefix) { return step.rfind(prefix, 0) == 0; }
 
+// The SuiteScript's event for a cash refund or credit memo just created.
+WebhookEvent NetSuiteRecordCreated(const std::string& record_type, const std::string& record_id) {
+  WebhookEvent event;
+  event.source = WebhookSource::kNetSuite;
+  event.kind = EventKind::kNetSuiteRecord;
+  event.record_type = record_type;
+  event.record_id = record_id;
+  event.record_event = "create";
+  return event;
+}
+
 }  // namespace
 
 TEST_CASE("Dry-run plan of a Shopify refund to NetSuite: the refund, the context, the create, the read-back", "[cli]") {
@@ -53,12 +64,7 @@ TEST_CASE("Dry-run plan of a Shopify refund to NetSuite: the refund, the context
 }
 
 TEST_CASE("Dry-run plan of a NetSuite credit memo: the record, its origin, the order, the refund", "[cli]") {
-  WebhookEvent event;
-  event.source = WebhookSource::kNetSuite;
-  event.kind = EventKind::kNetSuiteRecord;
-  event.record_type = "creditmemo";
-  event.record_id = "5001";
-  event.record_event = "create";
+  WebhookEvent event = NetSuiteRecordCreated("creditmemo", "5001");
   const auto plan = PlanFor(TwoAccounts(), event, kNow);
   REQUIRE(plan.size() == 4);
   CHECK(Starts(plan[0], "GET https://ns.example/services/rest/record/v1/creditMemo/5001"));
@@ -90,12 +96,7 @@ TEST_CASE(
   other.order_external_id = "other-{order_id}";
   other.shopify = ShopifyAccountConfig{"other.example", "https://other.example", "2025-01", Secret{}, {}};
   config.accounts.push_back(other);
-  WebhookEvent event;
-  event.source = WebhookSource::kNetSuite;
-  event.kind = EventKind::kNetSuiteRecord;
-  event.record_type = "cashrefund";
-  event.record_id = "5002";
-  event.record_event = "create";
+  WebhookEvent event = NetSuiteRecordCreated("cashrefund", "5002");
   const auto plan = PlanFor(config, event, kNow);
   REQUIRE(plan.size() == 10);
   CHECK(plan[0] == "(if the record is for an order of account back)");
@@ -108,23 +109,13 @@ TEST_CASE("Dry-run plan of a NetSuite record when no account syncs from NetSuite
           "[cli]") {
   Config config = TwoAccounts();
   config.accounts.pop_back();
-  WebhookEvent event;
-  event.source = WebhookSource::kNetSuite;
-  event.kind = EventKind::kNetSuiteRecord;
-  event.record_type = "creditmemo";
-  event.record_id = "5003";
-  event.record_event = "create";
+  WebhookEvent event = NetSuiteRecordCreated("creditmemo", "5003");
   const auto plan = PlanFor(config, event, kNow);
   for (const auto& step : plan) CHECK(step.find("graphql.json") == std::string::npos);
 }
 
 TEST_CASE("Dry-run plan of our own write coming back: nothing is sent, the origin is named", "[cli]") {
-  WebhookEvent event;
-  event.source = WebhookSource::kNetSuite;
-  event.kind = EventKind::kNetSuiteRecord;
-  event.record_type = "creditmemo";
-  event.record_id = "5004";
-  event.record_event = "create";
+  WebhookEvent event = NetSuiteRecordCreated("creditmemo", "5004");
   event.memo = "rs-tx_0123456789abcdef0123 refundsync shopify:refund:77";
   const auto plan = PlanFor(TwoAccounts(), event, kNow);
   REQUIRE(plan.size() == 1);

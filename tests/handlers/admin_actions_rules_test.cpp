@@ -36,12 +36,7 @@ struct Operator : FakeSyncEngine {
     ebay.orders["100"] =
         EbayOrder{"100",     "", "USD",
                   Usd(5500), {}, {EbayRefund{"R9", "REFUNDED", Usd(1500), "2026-05-01T10:00:00.000Z", "", false}}};
-    ShopifyOrder order;
-    order.id = "gid://shopify/Order/1001";
-    order.currency = "USD";
-    order.refunded = Usd(0);
-    order.transactions = {{"gid://shopify/OrderTransaction/7", "SALE", "SUCCESS", "manual", Usd(5500)}};
-    shopify.orders["1001"] = order;
+    shopify.orders["1001"] = PaidShopifyOrder("1001", Usd(5500));
   }
 
   Result<RetrieveResult> Retrieve(const std::string& account, const std::string& source, const std::string& order) {

@@ -16,35 +16,15 @@ namespace {
 constexpr std::int64_t kNow = 1'780'000'000'000;     // 2026-05-28T20:26:40Z
 constexpr std::int64_t kDayAgo = kNow - 86'400'000;  // every account's cut-over
 
-// eBay account "ebay-us" syncs to NetSuite (orders "ebay-<id>"); Shopify account "shop" ("shop-<id>") and eBay
-// account "ebay-de" ("ebde-<id>") sync from NetSuite. NetSuite holds eBay order 100 (cash sale 20), Shopify order
-// 1001 (invoice 21) and eBay order 5 (invoice 22), each 55.00.
+// The shared accounts and orders (tests/support/fake_sync_engine.h), three attempts at most.
 Config ThreeAccounts() {
-  Config config;
-  config.accounts = {Account("ebay-us", Channel::kEbay, Direction::kToNetSuite, "ebay-{order_id}", kDayAgo),
-                     Account("shop", Channel::kShopify, Direction::kFromNetSuite, "shop-{order_id}", kDayAgo),
-                     Account("ebay-de", Channel::kEbay, Direction::kFromNetSuite, "ebde-{order_id}", kDayAgo)};
-  config.netsuite.generic_items.adjustment = "999";
+  Config config = ThreeDirectedAccounts(kDayAgo);
   config.worker_max_attempts = 3;
   return config;
 }
 
 struct Engine : FakeSyncEngine {
-  Engine() : FakeSyncEngine(ThreeAccounts(), kNow) {
-    ledger.SyncOrder("ebay-100", "10");
-    ledger.Bill("ebay-100", "cashSale", "20", Usd(5500), {});
-    ledger.SyncOrder("shop-1001", "11");
-    ledger.Bill("shop-1001", "invoice", "21", Usd(5500), {});
-    ledger.SyncOrder("ebde-5", "12");
-    ledger.Bill("ebde-5", "invoice", "22", Usd(5500), {});
-    ebay.orders["5"] = EbayOrder{"5", "", "USD", Usd(5500), {}, {}};
-    ShopifyOrder order;
-    order.id = "gid://shopify/Order/1001";
-    order.currency = "USD";
-    order.refunded = Usd(0);
-    order.transactions = {{"gid://shopify/OrderTransaction/7", "SALE", "SUCCESS", "manual", Usd(5500)}};
-    shopify.orders["1001"] = order;
-  }
+  Engine() : FakeSyncEngine(ThreeAccounts(), kNow) { SeedThreeOrders(*this); }
 
   const AccountConfig& ebay_account() const { return config.accounts[0]; }
 

@@ -43,7 +43,7 @@ inline long OwnHistorySize(const Transaction& tx) {
 }
 inline std::string LastPostNote(const Transaction& tx) {
   for (auto entry = tx.history.rbegin(); entry != tx.history.rend(); ++entry) {
-    if (entry->note.rfind("came back as ", 0) != 0) return entry->note;
+    if (!IsEchoNote(*entry)) return entry->note;
   }
   return "";
 }
