@@ -23,12 +23,14 @@ constexpr std::chrono::seconds kCloseLinger{2};
 }  // namespace
 
 struct HttpHandler::Connection {
-  Connection(std::shared_ptr<Pistache::Tcp::Peer> p, std::size_t max_request_bytes)
-      : peer(std::move(p)), fd(peer->fd()), reader(max_request_bytes), thread(std::this_thread::get_id()) {}
+  Connection(int socket, std::string address, std::size_t max_request_bytes)
+      : fd(socket), client(std::move(address)), reader(max_request_bytes), thread(std::this_thread::get_id()) {}
 
-  std::shared_ptr<Pistache::Tcp::Peer> peer;
+  // No reference to Pistache's Peer is kept: Pistache owns it, and its listener thread may drop the last reference
+  // after the connection ended here (its shared_ptr's count is atomic inside libpistache, where ThreadSanitizer
+  // cannot see it, so a copy released on this thread was reported as a race with that free).
   const int fd;
-  std::string client;  // the peer's address, for the per-client cap (empty when that cap is off)
+  const std::string client;  // the peer's address, for the per-client cap (empty when that cap is off)
   HttpRequestReader reader;
   const std::thread::id thread;  // Pistache's thread that owns the socket; everything below is used only there
   // No more writes: closing, or Pistache is about to close the socket (its number may then be reused at once).
@@ -112,15 +114,15 @@ std::shared_ptr<Pistache::Tcp::Handler> HttpHandler::clone() const {
 }
 
 void HttpHandler::onConnection(const std::shared_ptr<Pistache::Tcp::Peer>& peer) {
-  auto connection = std::make_shared<Connection>(peer, max_request_bytes_);
-  connections_[peer->fd()] = connection;
+  auto connection = std::make_shared<Connection>(
+      peer->fd(), limits_.max_per_client > 0 ? peer->address().host() : std::string(), max_request_bytes_);
+  connections_[connection->fd] = connection;
   Admit(connection);
 }
 
 void HttpHandler::Admit(const std::shared_ptr<Connection>& connection) {
   const int open = book_->open.fetch_add(1) + 1;  // counted until onDisconnection, whatever happens here
   if (limits_.max_per_client > 0) {
-    connection->client = connection->peer->address().host();
     std::lock_guard lock(book_->mutex);
     if (++book_->per_client[connection->client] > limits_.max_per_client) return Abort(*connection);
   }
