@@ -82,6 +82,9 @@ class PlanningLedger : public NetSuiteLedger {
   Result<std::vector<RefundRecordRef>> RefundsModifiedSince(std::int64_t) override {
     return std::vector<RefundRecordRef>{};
   }
+  Result<std::vector<DatedRefund>> RefundsDatedBetween(const std::string&, const std::string&) override {
+    return std::vector<DatedRefund>{};
+  }
 
  private:
   std::string Currency() const { return event_.amount ? event_.amount->currency : "USD"; }
@@ -103,6 +106,9 @@ class PlanningShopify : public ShopifyStorefront {
 
   Result<std::vector<ShopifyRefundRef>> RefundIdsOfOrdersUpdatedSince(const std::string&) override {
     return std::vector<ShopifyRefundRef>{};
+  }
+  Result<std::vector<ShopifyRefundSummary>> RefundsOfRefundedOrdersUpdatedSince(const std::string&) override {
+    return std::vector<ShopifyRefundSummary>{};
   }
   Result<std::optional<std::vector<ShopifyRefundRef>>> RefundIdsOfOrder(const std::string&) override {
     return std::optional<std::vector<ShopifyRefundRef>>();

@@ -45,6 +45,23 @@ std::string RefundsModifiedSince(const std::string& local_timestamp) {
       local_timestamp);
 }
 
+std::string RefundsDatedBetween(const std::string& from_date, const std::string& to_date) {
+  // Refund -> billed record -> sales order, each through the lines that name the record they were created from
+  // (createdfrom is on lines; which lines is not documented).
+  return fmt::format(
+      "SELECT DISTINCT r.id, r.type, r.foreigntotal, r.memo, r.externalid, c.symbol AS currencycode, "
+      "s.externalid AS orderexternalid FROM transaction r "
+      "JOIN transactionline rl ON rl.transaction = r.id "
+      "JOIN transaction b ON b.id = rl.createdfrom "
+      "JOIN transactionline bl ON bl.transaction = b.id "
+      "JOIN transaction s ON s.id = bl.createdfrom "
+      "LEFT JOIN currency c ON c.id = r.currency "
+      "WHERE r.type IN ('CashRfnd', 'CustCred') AND b.type IN ('CustInvc', 'CashSale') AND s.type = 'SalesOrd' "
+      "AND r.trandate >= TO_DATE('{}', 'YYYY-MM-DD') AND r.trandate <= TO_DATE('{}', 'YYYY-MM-DD') "
+      "ORDER BY r.id",
+      from_date, to_date);
+}
+
 std::string ItemIds(const std::vector<std::string>& item_ids) {
   std::string list;
   for (const auto& id : item_ids) {

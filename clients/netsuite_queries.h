@@ -30,6 +30,12 @@ std::string RefundOrigin(const std::string& billed_id);
 // the integration user's preferences (not UTC). Columns id, type, ordered by lastmodifieddate, id.
 std::string RefundsModifiedSince(const std::string& local_timestamp /* YYYY-MM-DD HH24:MI:SS */);
 
+// The audit: every cash refund and credit memo dated (trandate) from `from_date` to `to_date` (YYYY-MM-DD, both
+// included) that was created from an invoice or cash sale created from a sales order. One row per record
+// (DISTINCT: the joins go through lines): id, type, foreigntotal, memo, externalid, currencycode, and
+// orderexternalid (the sales order's external id). Ordered by id.
+std::string RefundsDatedBetween(const std::string& from_date, const std::string& to_date);
+
 // The item names (itemid: the SKU a storefront knows) of item internal ids. Columns id, itemid.
 std::string ItemIds(const std::vector<std::string>& item_ids);
 

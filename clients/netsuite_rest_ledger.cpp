@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <ctime>
+#include <limits>
 
 #include "clients/netsuite_queries.h"
 #include "clients/netsuite_refund_context.h"
@@ -101,6 +103,33 @@ Result<std::vector<RefundRecordRef>> NetSuiteRestLedger::RefundsModifiedSince(st
     refs.push_back(RefundRecordRef{SuiteQlColumn(row, "type") == "CashRfnd" ? "cashrefund" : "creditmemo", id});
   }
   return refs;
+}
+
+Result<std::vector<DatedRefund>> NetSuiteRestLedger::RefundsDatedBetween(const std::string& from_date,
+                                                                         const std::string& to_date) {
+  auto rows = client_.SuiteQl(suiteql::RefundsDatedBetween(from_date, to_date));
+  if (!rows) return rows.error();
+  std::vector<DatedRefund> refunds;
+  for (const auto& row : *rows) {
+    DatedRefund refund;
+    refund.ref = {SuiteQlColumn(row, "type") == "CashRfnd" ? "cashrefund" : "creditmemo", SuiteQlColumn(row, "id")};
+    if (refund.ref.id.empty()) continue;
+    const std::string currency = SuiteQlColumn(row, "currencycode");
+    const std::string total = SuiteQlColumn(row, "foreigntotal");
+    // Refund totals are booked negative ([B]): the magnitude is what was refunded.
+    auto amount = ParseNsAmount(total, currency);
+    if (amount && amount->minor_units != std::numeric_limits<std::int64_t>::min()) {
+      refund.total = Money{std::llabs(amount->minor_units), currency};
+    } else {
+      refund.total = Money{0, currency};
+      refund.amount_error = "total \"" + total + "\" is not an amount in " + currency;
+    }
+    refund.memo = SuiteQlColumn(row, "memo");
+    refund.external_id = SuiteQlColumn(row, "externalid");
+    refund.order_external_id = SuiteQlColumn(row, "orderexternalid");
+    refunds.push_back(std::move(refund));
+  }
+  return refunds;
 }
 
 }  // namespace refundsync

@@ -1,5 +1,7 @@
 #include "clients/shopify_queries.h"
 
+#include <fmt/format.h>
+
 namespace refundsync::shopify_queries {
 
 const char* const kOrderForRefund = R"(query OrderForRefund($id: ID!) {
@@ -52,6 +54,28 @@ const char* const kRefundIdsOfOrders = R"(query RefundIdsOfOrders($after: String
 const char* const kRefundIdsOfOrder = R"(query RefundIdsOfOrder($id: ID!) {
   order(id: $id) { refunds(first: 250) { legacyResourceId } }
 })";
+
+namespace {
+const char* const kAuditRefundFields =
+    "legacyResourceId {} transactions(first: 3) {{ pageInfo {{ hasNextPage }} "
+    "nodes {{ kind status amountSet {{ shopMoney {{ amount currencyCode }} }} }} }}";
+}  // namespace
+
+std::string AuditRefundsOfOrders(const char* date_field) {
+  return fmt::format(
+      "query AuditRefundsOfOrders($after: String, $query: String!) {{\n"
+      "  orders(first: 12, after: $after, query: $query, sortKey: UPDATED_AT) {{\n"
+      "    pageInfo {{ hasNextPage endCursor }}\n"
+      "    nodes {{ legacyResourceId refunds(first: 5) {{ {} }} }}\n"
+      "  }}\n}}",
+      fmt::format(fmt::runtime(kAuditRefundFields), date_field));
+}
+
+std::string AuditRefundsOfOrder(const char* date_field) {
+  return fmt::format(
+      "query AuditRefundsOfOrder($id: ID!) {{\n  order(id: $id) {{ legacyResourceId refunds(first: 50) {{ {} }} }}\n}}",
+      fmt::format(fmt::runtime(kAuditRefundFields), date_field));
+}
 
 const char* const kRefundCreate = R"(mutation RefundCreate($input: RefundInput!, $key: String!) {
   refundCreate(input: $input) @idempotent(key: $key) {

@@ -8,6 +8,8 @@
 // those rules, and asserts the figure written next to it.
 #pragma once
 
+#include <string>
+
 namespace refundsync::shopify_queries {
 
 // Our own ceiling, below Shopify's 1000: room for a field Shopify costs more than the documented defaults.
@@ -42,6 +44,17 @@ constexpr int kRefundIdsOfOrdersCost = 768;
 // kOrderRefundsShown in the listing above. Cost 251 = 1 + 250 x 1.
 extern const char* const kRefundIdsOfOrder;
 constexpr int kRefundIdsOfOrderCost = 251;
+
+// The audit: orders (refunded or partially refunded, updated since a time) with their refunds' dates and refund
+// transactions. `date_field` is processedAt (API 2026-01+) or createdAt (before). An order that fills
+// kAuditRefundsShown is read again alone with kAuditRefundsOfOrder.
+// Cost 795 = 2 + 1 pageInfo + 12 x (1 order + 5 x (1 refund + 2 + 1 pageInfo + 3 x 3 transactions)).
+std::string AuditRefundsOfOrders(const char* date_field);
+constexpr int kAuditRefundsOfOrdersCost = 795;
+constexpr int kAuditRefundsShown = 5;
+// One order's refunds for the audit. Cost 651 = 1 order + 50 x 13.
+std::string AuditRefundsOfOrder(const char* date_field);
+constexpr int kAuditRefundsOfOrderCost = 651;
 
 // refundCreate with @idempotent (API 2026-01+; mandatory from 2026-04). Cost 37 = 10 + 1 payload + 1 refund
 // + 2 totalRefundedSet + (2 + 20 x 1) transactions + 1 userErrors.

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "config/yaml_reader.h"
+#include "core/audit_period.h"
 #include "core/external_id.h"
 #include "core/time.h"
 #include "policy/direction_policy.h"
@@ -375,6 +376,17 @@ void ReadTunables(YamlMapReader& root, Config& config, ConfigErrors& errors) {
   });
   section("reconcile", [&](YamlMapReader& r) {
     config.reconcile_interval = r.DurationValue("interval").value_or(config.reconcile_interval);
+    if (config.reconcile_interval <= Duration(0)) r.Fail("interval", "must be more than 0");
+  });
+  section("audit", [&](YamlMapReader& r) {
+    config.audit_interval = r.DurationValue("interval").value_or(config.audit_interval);
+    if (auto zone = r.String("timezone", Presence::kOptional)) {
+      if (IsKnownTimeZone(*zone)) {
+        config.audit_timezone = *zone;
+      } else {
+        r.Fail("timezone", Quote(*zone) + " is not a time zone of the system's database (e.g. UTC, Europe/Berlin)");
+      }
+    }
   });
   section("shutdown", [&](YamlMapReader& r) {
     config.shutdown_drain_delay = r.DurationValue("drain_delay").value_or(config.shutdown_drain_delay);

@@ -127,6 +127,10 @@ struct Config {
   Duration worker_order_lease =
       std::chrono::seconds(120);  // at least kNetSuiteRequestsPerPostAtMost × netsuite.timeout
   Duration reconcile_interval = std::chrono::minutes(15);
+  // The scheduled refund audit (contract section 6a): every interval (0: off), the previous calendar month and the
+  // current one, in `audit_timezone` (an IANA zone name), which also assigns refunds to periods.
+  Duration audit_interval = std::chrono::hours(24);
+  std::string audit_timezone = "UTC";
   // Beyond the contract's table: the HTTP server's threads (0: one per core) and its timeouts (a request stalled
   // in its headers, or in its body, is answered 408; a connection idle between requests is closed).
   int http_threads = 0;

@@ -14,6 +14,7 @@ constexpr std::array<std::pair<std::string_view, std::int64_t>, 5> kUnits = {
 }  // namespace
 
 Result<Duration> ParseDuration(std::string_view text) {
+  if (text == "0") return Duration(0);  // nothing needs no unit ("0" turns a schedule off)
   const auto ms = ParseUnitNumber(text, kUnits);
   if (!ms) {
     return MakeError("invalid_duration",

@@ -93,6 +93,17 @@ struct RefundRecordRef {
   std::string id;
 };
 
+// A refund record with the storefront order it was created for, as the audit reads it: one per record, whatever
+// its lines.
+struct DatedRefund {
+  RefundRecordRef ref;
+  Money total;               // its magnitude, in the record's currency
+  std::string amount_error;  // the total is not an amount in its currency: why (the record is then reported)
+  std::string memo;
+  std::string external_id;
+  std::string order_external_id;  // of the sales order its billed record was created from
+};
+
 // A cash sale is refunded by a cash refund, an invoice by a credit memo.
 inline std::string RefundTypeFor(const std::string& billed_type) {
   return billed_type == "cashSale" ? "cashRefund" : "creditMemo";

@@ -45,6 +45,12 @@ class NetSuiteLedger {
   // Cash refunds and credit memos modified at or after `since_ms` (UTC), oldest first. NetSuite compares in the
   // integration user's time zone, which is unknown: callers start their window a day early.
   virtual Result<std::vector<RefundRecordRef>> RefundsModifiedSince(std::int64_t since_ms) = 0;
+
+  // The audit. Every cash refund and credit memo created from the billed record of a sales order, whose
+  // transaction date is from `from_date` to `to_date` (YYYY-MM-DD, both included), with that order's external id:
+  // one query for the period (paged by NetSuite), not one per order.
+  virtual Result<std::vector<DatedRefund>> RefundsDatedBetween(const std::string& from_date,
+                                                               const std::string& to_date) = 0;
 };
 
 }  // namespace refundsync

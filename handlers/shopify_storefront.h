@@ -81,6 +81,15 @@ struct ShopifyRefundRef {
   std::string refund_id;
 };
 
+// A refund as the audit reads it: when it was processed and what its successful refund transactions returned.
+struct ShopifyRefundSummary {
+  std::string order_id;      // numeric
+  std::string refund_id;     // numeric
+  std::string processed_at;  // RFC 3339: processedAt (API 2026-01 and later; it can be backdated), else createdAt
+  Money returned;            // the sum of its SUCCESS refund transactions, in the shop's currency
+  bool transactions_complete = true;  // false when the refund lists more transactions than were read
+};
+
 // A Shopify store, in the calls the refund rules make. clients/shopify_client.h implements it on the Admin GraphQL
 // API; tests/support/fake_storefronts.h in memory.
 class ShopifyStorefront {
@@ -88,6 +97,10 @@ class ShopifyStorefront {
   virtual ~ShopifyStorefront() = default;
   // The refunds of every order updated at or after `since` (RFC 3339), all pages, ids only.
   virtual Result<std::vector<ShopifyRefundRef>> RefundIdsOfOrdersUpdatedSince(const std::string& since) = 0;
+  // The audit: every refund of every order updated at or after `since` (RFC 3339) whose financial status is
+  // refunded or partially refunded, all pages. Shopify has no filter on a refund's own date: callers keep the
+  // refunds processed in their period.
+  virtual Result<std::vector<ShopifyRefundSummary>> RefundsOfRefundedOrdersUpdatedSince(const std::string& since) = 0;
   // The refunds of one order (numeric id), ids only; nullopt when the token cannot see the order.
   virtual Result<std::optional<std::vector<ShopifyRefundRef>>> RefundIdsOfOrder(
       const std::string& numeric_order_id) = 0;

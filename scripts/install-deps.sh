@@ -7,6 +7,7 @@ packages=(
   g++ cmake ninja-build pkg-config make git curl ca-certificates clang-format
   libpistache-dev libhttp-parser-dev libsimdjson-dev libhiredis-dev libcpp-jwt-dev catch2 libssl-dev
   libcli11-dev libyaml-cpp-dev libspdlog-dev libfmt-dev libcurl4-openssl-dev libevent-dev libjemalloc-dev
+  libhowardhinnant-date-dev tzdata
   redis-server openssl python3 python3-cryptography python3-yaml python3-graphql-core chromium iso-codes
   buildah podman runc
   "$@"

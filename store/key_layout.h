@@ -100,6 +100,9 @@ inline std::string Cache(std::string_view name) { return "rs:{cache}:" + std::st
 inline std::string FirstSeen(std::string_view account) { return "rs:{acct:" + std::string(account) + "}:first-seen"; }
 inline std::string Checkpoint(std::string_view account) { return "rs:{acct:" + std::string(account) + "}:checkpoint"; }
 inline std::string RunnerLease(std::string_view account) { return "rs:{acct:" + std::string(account) + "}:runner"; }
+// The refund audit: the last report (a string of JSON) and the acknowledgements (a hash: order id -> JSON).
+inline std::string AuditReport(std::string_view account) { return "rs:{acct:" + std::string(account) + "}:audit"; }
+inline std::string AuditAcks(std::string_view account) { return "rs:{acct:" + std::string(account) + "}:audit-acks"; }
 inline constexpr std::string_view kWorkerGroup = "workers";
 
 inline std::string EventIdPrefix(int shard) { return std::to_string(shard) + "-"; }

@@ -146,4 +146,30 @@ Result<void> MemorySyncStore::CachePut(const std::string& key, const std::string
   return {};
 }
 
+Result<void> MemorySyncStore::SaveAuditReport(const std::string& account, const std::string& report_json) {
+  if (down) return Down();
+  audit_reports_[account] = report_json;
+  return {};
+}
+
+Result<std::optional<std::string>> MemorySyncStore::LastAuditReport(const std::string& account) {
+  if (down) return Down();
+  auto it = audit_reports_.find(account);
+  return it == audit_reports_.end() ? std::optional<std::string>() : std::make_optional(it->second);
+}
+
+Result<void> MemorySyncStore::SaveAcknowledgement(const std::string& account, const std::string& order_id,
+                                                  const std::string& ack_json) {
+  if (down) return Down();
+  audit_acks_[account][order_id] = ack_json;
+  return {};
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> MemorySyncStore::Acknowledgements(const std::string& account) {
+  if (down) return Down();
+  std::vector<std::pair<std::string, std::string>> out;
+  if (auto it = audit_acks_.find(account); it != audit_acks_.end()) out.assign(it->second.begin(), it->second.end());
+  return out;
+}
+
 }  // namespace refundsync

@@ -37,6 +37,12 @@ class MemorySyncStore : public SyncStore {
   Result<std::optional<std::string>> CacheGet(const std::string& key) override;
   Result<void> CachePut(const std::string& key, const std::string& value, Duration ttl) override;
 
+  Result<void> SaveAuditReport(const std::string& account, const std::string& report_json) override;
+  Result<std::optional<std::string>> LastAuditReport(const std::string& account) override;
+  Result<void> SaveAcknowledgement(const std::string& account, const std::string& order_id,
+                                   const std::string& ack_json) override;
+  Result<std::vector<std::pair<std::string, std::string>>> Acknowledgements(const std::string& account) override;
+
   // For assertions and for setting a scene.
   std::map<std::string, Transaction> transactions;
   std::map<std::string, std::int64_t> retries;  // tx id -> due ms
@@ -57,6 +63,8 @@ class MemorySyncStore : public SyncStore {
   std::map<std::string, std::int64_t> checkpoints_;
   std::map<std::string, std::string> runner_leases_;
   std::map<std::string, std::string> facts_;
+  std::map<std::string, std::string> audit_reports_;
+  std::map<std::string, std::map<std::string, std::string>> audit_acks_;
 };
 
 }  // namespace refundsync

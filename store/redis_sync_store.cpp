@@ -311,6 +311,38 @@ Result<void> RedisSyncStore::CachePut(const std::string& key, const std::string&
   return {};
 }
 
+Result<void> RedisSyncStore::SaveAuditReport(const std::string& account, const std::string& report_json) {
+  auto set = Run({"SET", keys::AuditReport(account), report_json});
+  if (!set) return set.error();
+  return {};
+}
+
+Result<std::optional<std::string>> RedisSyncStore::LastAuditReport(const std::string& account) {
+  auto reply = Run({"GET", keys::AuditReport(account)});
+  if (!reply) return reply.error();
+  if ((*reply)->type != REDIS_REPLY_STRING) return std::optional<std::string>();
+  return std::optional<std::string>(ReplyText(reply->get()));
+}
+
+Result<void> RedisSyncStore::SaveAcknowledgement(const std::string& account, const std::string& order_id,
+                                                 const std::string& ack_json) {
+  auto set = Run({"HSET", keys::AuditAcks(account), order_id, ack_json});
+  if (!set) return set.error();
+  return {};
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> RedisSyncStore::Acknowledgements(const std::string& account) {
+  auto reply = Run({"HGETALL", keys::AuditAcks(account)});
+  if (!reply) return reply.error();
+  std::vector<std::pair<std::string, std::string>> out;
+  const redisReply* r = reply->get();
+  if (r->type != REDIS_REPLY_ARRAY) return out;
+  for (std::size_t i = 0; i + 1 < r->elements; i += 2) {
+    out.emplace_back(ReplyText(r->element[i]), ReplyText(r->element[i + 1]));
+  }
+  return out;
+}
+
 Result<std::int64_t> RedisSyncStore::FirstSeen(const std::string& account, std::int64_t now_ms) {
   auto set = Run({"SET", keys::FirstSeen(account), std::to_string(now_ms), "NX"});
   if (!set) return set.error();

@@ -46,6 +46,12 @@ class RedisSyncStore : public SyncStore {
   Result<std::optional<std::string>> CacheGet(const std::string& key) override;
   Result<void> CachePut(const std::string& key, const std::string& value, Duration ttl) override;
 
+  Result<void> SaveAuditReport(const std::string& account, const std::string& report_json) override;
+  Result<std::optional<std::string>> LastAuditReport(const std::string& account) override;
+  Result<void> SaveAcknowledgement(const std::string& account, const std::string& order_id,
+                                   const std::string& ack_json) override;
+  Result<std::vector<std::pair<std::string, std::string>>> Acknowledgements(const std::string& account) override;
+
   // NetSuite concurrency shared by every replica: a slot is held for at most `ttl` (a crashed holder frees it);
   // expiries are Redis's own time.
   Result<bool> TryAcquireSlot(const std::string& holder, int limit, Duration ttl);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/duration.h"
@@ -96,11 +97,25 @@ class FactsStore {
   virtual Result<void> CachePut(const std::string& key, const std::string& value, Duration ttl) = 0;
 };
 
+// The refund audit's memory (contract section 6a): the last report per account, and the operators'
+// acknowledgements of intended differences, per account and order.
+class AuditStore {
+ public:
+  virtual ~AuditStore() = default;
+  virtual Result<void> SaveAuditReport(const std::string& account, const std::string& report_json) = 0;
+  virtual Result<std::optional<std::string>> LastAuditReport(const std::string& account) = 0;
+  virtual Result<void> SaveAcknowledgement(const std::string& account, const std::string& order_id,
+                                           const std::string& ack_json) = 0;
+  // Order id -> the acknowledgement's JSON.
+  virtual Result<std::vector<std::pair<std::string, std::string>>> Acknowledgements(const std::string& account) = 0;
+};
+
 // Every role, over one connection: what a worker thread or an admin request holds.
 class SyncStore : public TransactionRepository,
                   public OrderLeases,
                   public RetryQueue,
                   public ReconcileState,
-                  public FactsStore {};
+                  public FactsStore,
+                  public AuditStore {};
 
 }  // namespace refundsync

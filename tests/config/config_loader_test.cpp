@@ -53,6 +53,8 @@ TEST_CASE("The contract's minimal example loads with defaults", "[config]") {
   CHECK(config.worker_backoff_initial == std::chrono::seconds(2));
   CHECK(config.worker_backoff_max == std::chrono::minutes(15));
   CHECK(config.reconcile_interval == std::chrono::minutes(15));
+  CHECK(config.audit_interval == std::chrono::hours(24));
+  CHECK(config.audit_timezone == "UTC");
   CHECK(config.shutdown_drain_delay == std::chrono::seconds(5));
   CHECK(config.netsuite.max_concurrency == 5);
   CHECK(config.netsuite.timeout == std::chrono::seconds(20));
@@ -83,6 +85,7 @@ TEST_CASE("Every optional key of the contract's table is read", "[config]") {
       "captures:\n  max_entries: 10\n  max_age: 1d\n  max_bytes: 64MiB\n"
       "worker:\n  concurrency: 2\n  max_attempts: 3\n  backoff_initial: 500ms\n  backoff_max: 1m\n"
       "reconcile:\n  interval: 5m\n"
+      "audit:\n  interval: 0\n  timezone: Europe/Berlin\n"
       "http:\n  threads: 1\n  header_timeout: 10s\n  body_timeout: 20s\n  keepalive_timeout: 30s\n"
       "  max_connections: 500\n  max_connections_per_client: 5\n"
       "shutdown:\n  drain_delay: 100ms\n"
@@ -122,6 +125,8 @@ TEST_CASE("Every optional key of the contract's table is read", "[config]") {
   CHECK(config.worker_backoff_initial == std::chrono::milliseconds(500));
   CHECK(config.worker_backoff_max == std::chrono::minutes(1));
   CHECK(config.reconcile_interval == std::chrono::minutes(5));
+  CHECK(config.audit_interval == Duration(0));
+  CHECK(config.audit_timezone == "Europe/Berlin");
   CHECK(config.shutdown_drain_delay == std::chrono::milliseconds(100));
   CHECK(config.http_threads == 1);
   CHECK(config.http_header_timeout == std::chrono::seconds(10));
@@ -171,6 +176,8 @@ TEST_CASE("Each problem is one line naming the key path", "[config]") {
       {"unsupported channel", Replace(base, "channel: \"shopify\"", "channel: \"amazon\""),
        "accounts[1].channel: \"amazon\" is not supported yet"},
       {"bad duration", base + "dedupe:\n  window: 3 days\n", "dedupe.window: \"3 days\" is not a duration"},
+      {"unknown audit time zone", base + "audit:\n  timezone: Mars/Olympus\n",
+       "audit.timezone: \"Mars/Olympus\" is not a time zone of the system's database"},
       {"bad url", Replace(base, "\"https://api.ebay.com\"", "\"ftp://api.ebay.com\""),
        "accounts[0].ebay.api_base_url: \"ftp://api.ebay.com\" is not an http:// or https:// URL"},
       {"bad redis url", Replace(base, "redis://127.0.0.1:6379/0", "rediss://127.0.0.1:6379/0"), "redis.url:"},

@@ -139,4 +139,26 @@ Result<std::vector<RefundRecordRef>> FakeNetSuiteLedger::RefundsModifiedSince(st
   return refs;
 }
 
+Result<std::vector<DatedRefund>> FakeNetSuiteLedger::RefundsDatedBetween(const std::string& from_date,
+                                                                         const std::string& to_date) {
+  if (!Call("dated")) return fail_error;
+  std::vector<DatedRefund> out;
+  for (const auto& [id, record] : refunds_) {
+    const std::string date = record.created_at.substr(0, 10);
+    if (!date.empty() && (date < from_date || date > to_date)) continue;
+    std::string order_external_id;
+    for (const auto& [external_id, order] : orders_) {
+      if (order.billed && order.billed->id == record.created_from) order_external_id = external_id;
+    }
+    if (order_external_id.empty()) continue;
+    out.push_back(DatedRefund{{RecordName(record.type), id},
+                              record.total,
+                              record.amount_error,
+                              record.memo,
+                              record.external_id,
+                              order_external_id});
+  }
+  return out;
+}
+
 }  // namespace refundsync::testing

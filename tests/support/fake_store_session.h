@@ -77,6 +77,19 @@ class LockedSyncStore : public SyncStore {
   Result<void> CachePut(const std::string& key, const std::string& value, Duration ttl) override {
     return Locked(&SyncStore::CachePut, key, value, ttl);
   }
+  Result<void> SaveAuditReport(const std::string& account, const std::string& report_json) override {
+    return Locked(&SyncStore::SaveAuditReport, account, report_json);
+  }
+  Result<std::optional<std::string>> LastAuditReport(const std::string& account) override {
+    return Locked(&SyncStore::LastAuditReport, account);
+  }
+  Result<void> SaveAcknowledgement(const std::string& account, const std::string& order_id,
+                                   const std::string& ack_json) override {
+    return Locked(&SyncStore::SaveAcknowledgement, account, order_id, ack_json);
+  }
+  Result<std::vector<std::pair<std::string, std::string>>> Acknowledgements(const std::string& account) override {
+    return Locked(&SyncStore::Acknowledgements, account);
+  }
 
  private:
   MemorySyncStore& store_;

@@ -23,7 +23,13 @@ class FakeShopify : public ShopifyStorefront {
   std::vector<ShopifyRefundRequest> requests;      // creates received
   std::map<std::string, std::string> idempotency;  // key -> refund gid
 
+  // What the audit's listing answers (refunds of refunded orders), as given.
+  std::vector<ShopifyRefundSummary> refund_summaries;
+
   Result<std::vector<ShopifyRefundRef>> RefundIdsOfOrdersUpdatedSince(const std::string& since) override;
+  Result<std::vector<ShopifyRefundSummary>> RefundsOfRefundedOrdersUpdatedSince(const std::string&) override {
+    return refund_summaries;
+  }
   Result<std::optional<std::vector<ShopifyRefundRef>>> RefundIdsOfOrder(const std::string& numeric_order_id) override;
   Result<std::optional<ShopifyRefundRecord>> GetRefund(const std::string& numeric_refund_id) override;
   Result<std::optional<ShopifyOrder>> GetOrder(const std::string& numeric_order_id) override;

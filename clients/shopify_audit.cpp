@@ -1,0 +1,102 @@
+// The Shopify side of the refund audit (ShopifyStorefront::RefundsOfRefundedOrdersUpdatedSince).
+#include <simdjson.h>
+
+#include "clients/shopify_client.h"
+#include "clients/shopify_json.h"
+#include "clients/shopify_queries.h"
+#include "core/json_read.h"
+#include "core/json_writer.h"
+
+namespace refundsync {
+
+namespace {
+
+// Shopify's query syntax: orders updated since a time whose financial status says money went back.
+std::string RefundedOrdersQuery(const std::string& since) {
+  return "updated_at:>='" + since + "' AND (financial_status:refunded OR financial_status:partially_refunded)";
+}
+
+// The refunds of one order node as the audit reads them. False when a money amount is unreadable.
+bool AppendSummaries(const std::string& order_id, simdjson::dom::element order, const char* date_field,
+                     std::vector<ShopifyRefundSummary>& out) {
+  simdjson::dom::array refunds;
+  if (order["refunds"].get_array().get(refunds)) return true;
+  for (auto refund : refunds) {
+    ShopifyRefundSummary summary;
+    summary.order_id = order_id;
+    summary.refund_id = JsonText(refund, "legacyResourceId");
+    summary.processed_at = JsonText(refund, date_field);
+    bool more = false;
+    summary.transactions_complete = refund["transactions"]["pageInfo"]["hasNextPage"].get_bool().get(more) || !more;
+    simdjson::dom::array nodes;
+    if (!refund["transactions"]["nodes"].get_array().get(nodes)) {
+      for (auto node : nodes) {
+        if (JsonText(node, "kind") != "REFUND" || JsonText(node, "status") != "SUCCESS") continue;
+        simdjson::dom::element set;
+        auto amount = node["amountSet"].get(set) ? std::nullopt : shopify_json::ShopMoney(set);
+        if (!amount) return false;
+        if (summary.returned.currency.empty()) summary.returned.currency = amount->currency;
+        if (amount->currency != summary.returned.currency ||
+            !AddMinorUnits(summary.returned.minor_units, amount->minor_units)) {
+          return false;
+        }
+      }
+    }
+    out.push_back(std::move(summary));
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::vector<ShopifyRefundSummary>> ShopifyGraphQlClient::RefundsOfRefundedOrdersUpdatedSince(
+    const std::string& since) {
+  // processedAt can be read from API 2026-01 (Shopify changelog, "Set and retrieve processedAt in the refundCreate
+  // mutation"); before it, a refund's time is its creation.
+  const char* date_field = config_.api_version >= "2026-01" ? "processedAt" : "createdAt";
+  const std::string listing = shopify_queries::AuditRefundsOfOrders(date_field);
+  std::vector<ShopifyRefundSummary> out;
+  std::string after;
+  for (int page = 0; page < 100000; ++page) {
+    JsonWriter variables;
+    variables.BeginObject().Key("query").String(RefundedOrdersQuery(since)).Key("after");
+    after.empty() ? variables.Null() : variables.String(after);
+    variables.EndObject();
+    auto data = Execute(listing, variables.str());
+    if (!data) return data.error();
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    simdjson::dom::array orders;
+    if (parser.parse(*data).get(root) || root["orders"]["nodes"].get_array().get(orders)) {
+      return MakeError("upstream_unavailable", "orders answer without nodes");
+    }
+    for (auto order : orders) {
+      const std::string order_id = JsonText(order, "legacyResourceId");
+      simdjson::dom::array shown;
+      if (!order["refunds"].get_array().get(shown) && shown.size() >= shopify_queries::kAuditRefundsShown) {
+        // The listing shows an order's first refunds only (a plain list, no second page): read this one alone.
+        JsonWriter id;
+        id.BeginObject().Key("id").String("gid://shopify/Order/" + order_id).EndObject();
+        auto whole = Execute(shopify_queries::AuditRefundsOfOrder(date_field), id.str());
+        if (!whole) return whole.error();
+        simdjson::dom::parser order_parser;
+        simdjson::dom::element alone;
+        if (order_parser.parse(*whole).get(root) || root["order"].get(alone) || alone.is_null()) continue;
+        if (!AppendSummaries(order_id, alone, date_field, out)) {
+          return MakeError("invalid_amount", "Shopify order " + order_id + " has a refund amount that is unreadable");
+        }
+        continue;
+      }
+      if (!AppendSummaries(order_id, order, date_field, out)) {
+        return MakeError("invalid_amount", "Shopify order " + order_id + " has a refund amount that is unreadable");
+      }
+    }
+    bool has_next = false;
+    if (root["orders"]["pageInfo"]["hasNextPage"].get_bool().get(has_next) || !has_next) break;
+    after = JsonText(root["orders"]["pageInfo"], "endCursor");
+    if (after.empty()) break;
+  }
+  return out;
+}
+
+}  // namespace refundsync

@@ -1,0 +1,149 @@
+#include "core/audit.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "core/json_read.h"
+#include "core/json_writer.h"
+
+namespace refundsync {
+
+namespace {
+
+constexpr std::pair<DiscrepancyKind, std::string_view> kKindNames[] = {
+    {DiscrepancyKind::kMissingInNetSuite, "missing_in_netsuite"},
+    {DiscrepancyKind::kMissingOnStorefront, "missing_on_storefront"},
+    {DiscrepancyKind::kAmountDiffers, "amount_differs"},
+    {DiscrepancyKind::kDuplicate, "duplicate"},
+    {DiscrepancyKind::kUnposted, "unposted"}};
+
+void WriteMoney(JsonWriter& json, std::string_view key, const Money& money) {
+  json.Key(key).BeginObject().Key("minor_units").Int(money.minor_units).Key("currency").String(money.currency);
+  json.EndObject();
+}
+
+std::int64_t IntOr(simdjson::dom::element element, const char* key, std::int64_t fallback) {
+  std::int64_t value = 0;
+  return element[key].get_int64().get(value) ? fallback : value;
+}
+
+}  // namespace
+
+std::string_view DiscrepancyKindName(DiscrepancyKind kind) {
+  for (const auto& [k, name] : kKindNames) {
+    if (k == kind) return name;
+  }
+  return "amount_differs";
+}
+
+std::optional<DiscrepancyKind> ParseDiscrepancyKind(std::string_view name) {
+  for (const auto& [kind, n] : kKindNames) {
+    if (n == name) return kind;
+  }
+  return std::nullopt;
+}
+
+int AuditReport::Unacknowledged() const {
+  return static_cast<int>(
+      std::count_if(discrepancies.begin(), discrepancies.end(), [](const Discrepancy& d) { return !d.acknowledged; }));
+}
+
+std::string ToJson(const AuditReport& report) {
+  JsonWriter json;
+  json.BeginObject().Key("id").String(report.id).Key("account").String(report.account);
+  json.Key("from").String(report.from).Key("to").String(report.to).Key("timezone").String(report.timezone);
+  json.Key("status").String(report.status);
+  json.Key("error");
+  if (report.error) {
+    json.BeginObject().Key("code").String(report.error->code).Key("message").String(report.error->message);
+    json.EndObject();
+  } else {
+    json.Null();
+  }
+  json.Key("started_ms").Int(report.started_ms).Key("finished_ms").Int(report.finished_ms);
+  json.Key("orders_compared").Int(report.orders_compared).Key("unacknowledged").Int(report.Unacknowledged());
+  json.Key("discrepancies").BeginArray();
+  for (const auto& d : report.discrepancies) {
+    json.BeginObject().Key("account").String(report.account).Key("order_id").String(d.order_id);
+    WriteMoney(json, "storefront_refunded", d.storefront_refunded);
+    WriteMoney(json, "netsuite_refunded", d.netsuite_refunded);
+    const std::string& currency =
+        d.storefront_refunded.currency.empty() ? d.netsuite_refunded.currency : d.storefront_refunded.currency;
+    WriteMoney(json, "difference", Money{d.difference, currency});
+    json.Key("kind").String(DiscrepancyKindName(d.kind)).Key("transactions").BeginArray();
+    for (const auto& id : d.transactions) json.String(id);
+    json.EndArray();
+    json.Key("detail").String(d.detail).Key("acknowledged").Bool(d.acknowledged);
+    json.Key("acknowledgement").String(d.acknowledgement);
+    json.EndObject();
+  }
+  json.EndArray().EndObject();
+  return json.Take();
+}
+
+Result<AuditReport> AuditReportFromJson(std::string_view text) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(text.data(), text.size()).get(root) || !root.is_object()) {
+    return MakeError("corrupt", "stored audit is not JSON");
+  }
+  AuditReport report;
+  report.id = JsonText(root, "id");
+  report.account = JsonText(root, "account");
+  report.from = JsonText(root, "from");
+  report.to = JsonText(root, "to");
+  report.timezone = JsonText(root, "timezone");
+  report.status = JsonText(root, "status");
+  simdjson::dom::element error;
+  if (!root["error"].get(error) && error.is_object()) {
+    report.error = Error{JsonText(error, "code"), JsonText(error, "message")};
+  }
+  report.started_ms = IntOr(root, "started_ms", 0);
+  report.finished_ms = IntOr(root, "finished_ms", 0);
+  report.orders_compared = static_cast<int>(IntOr(root, "orders_compared", 0));
+  simdjson::dom::array items;
+  if (!root["discrepancies"].get_array().get(items)) {
+    for (auto item : items) {
+      Discrepancy d;
+      d.order_id = JsonText(item, "order_id");
+      d.storefront_refunded = JsonMinorUnits(item, "storefront_refunded").value_or(Money{});
+      d.netsuite_refunded = JsonMinorUnits(item, "netsuite_refunded").value_or(Money{});
+      d.difference = JsonMinorUnits(item, "difference").value_or(Money{}).minor_units;
+      d.kind = ParseDiscrepancyKind(JsonText(item, "kind")).value_or(DiscrepancyKind::kAmountDiffers);
+      simdjson::dom::array ids;
+      if (!item["transactions"].get_array().get(ids)) {
+        for (auto id : ids) {
+          std::string_view value;
+          if (!id.get_string().get(value)) d.transactions.emplace_back(value);
+        }
+      }
+      d.detail = JsonText(item, "detail");
+      bool acknowledged = false;
+      d.acknowledged = !item["acknowledged"].get_bool().get(acknowledged) && acknowledged;
+      d.acknowledgement = JsonText(item, "acknowledgement");
+      report.discrepancies.push_back(std::move(d));
+    }
+  }
+  return report;
+}
+
+std::string ToJson(const AuditAcknowledgement& ack) {
+  JsonWriter json;
+  json.BeginObject().Key("order_id").String(ack.order_id).Key("difference").Int(ack.difference);
+  json.Key("note").String(ack.note).Key("at_ms").Int(ack.at_ms).EndObject();
+  return json.Take();
+}
+
+Result<AuditAcknowledgement> AcknowledgementFromJson(std::string_view text) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(text.data(), text.size()).get(root) || !root.is_object()) {
+    return MakeError("corrupt", "stored acknowledgement is not JSON");
+  }
+  return AuditAcknowledgement{JsonText(root, "order_id"), IntOr(root, "difference", 0), JsonText(root, "note"),
+                              IntOr(root, "at_ms", 0)};
+}
+
+}  // namespace refundsync
