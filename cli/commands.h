@@ -27,6 +27,17 @@ struct TransactionsOptions {
 };
 int RunTransactions(const TransactionsOptions& options);
 
+// `audit` (exit 0: the sides agree or every difference is acknowledged; 1: a discrepancy) and `audit ack`.
+struct AuditOptions {
+  std::string config_path;
+  std::string account;
+  std::string from, to;  // YYYY-MM-DD; an empty `to` is today
+  std::string output = "table";
+  bool acknowledge = false;  // audit ack
+  std::string order_id, note;
+};
+int RunAudit(const AuditOptions& options);
+
 }  // namespace refundsync
 
 namespace refundsync {

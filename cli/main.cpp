@@ -1,5 +1,6 @@
 // refundsync: one binary, subcommands of contract section 2. Parses arguments and hands over; nothing else.
 #include <CLI/CLI.hpp>
+#include <iostream>
 #include <map>
 
 #include "cli/commands.h"
@@ -85,6 +86,23 @@ int main(int argc, char** argv) {
   subscribe->add_option("--account", account_id, "account id")->required();
   subscribe->add_flag("--check", subscribe_check, "only compare what is registered with what should be");
 
+  refundsync::AuditOptions audit_options;
+  auto* audit = app.add_subcommand(
+      "audit", "Compare what the storefront refunded with what NetSuite holds, per order, in a period");
+  audit->require_subcommand(0, 1);
+  // --config and --account are checked after parsing: `audit ack` takes them after its own name.
+  audit->add_option("--config", audit_options.config_path, "YAML configuration file (required)");
+  audit->add_option("--account", audit_options.account, "account id (required)");
+  audit->add_option("--from", audit_options.from, "first day of the period (YYYY-MM-DD, audit.timezone)");
+  audit->add_option("--to", audit_options.to, "last day of the period (default: today)");
+  audit->add_option("--output", audit_options.output, "table | json | csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  auto* audit_ack = audit->add_subcommand("ack", "Acknowledge an order's discrepancy as intended, with a note");
+  audit_ack->add_option("--config", audit_options.config_path, "YAML configuration file");
+  audit_ack->add_option("--account", audit_options.account, "account id");
+  audit_ack->add_option("--order-id", audit_options.order_id, "storefront order id")->required();
+  audit_ack->add_option("--note", audit_options.note, "why the difference is intended")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -98,6 +116,18 @@ int main(int argc, char** argv) {
 
   if (check->parsed()) return refundsync::RunCheckConfig(config_path);
   if (reconcile->parsed()) return refundsync::RunReconcile(config_path, account_id);
+  if (audit->parsed()) {
+    audit_options.acknowledge = audit_ack->parsed();
+    if (audit_options.config_path.empty() || audit_options.account.empty()) {
+      std::cerr << "audit: --config and --account are required\n";
+      return refundsync::kExitUsage;
+    }
+    if (!audit_options.acknowledge && audit_options.from.empty()) {
+      std::cerr << "audit: --from is required (the first day of the period)\n";
+      return refundsync::kExitUsage;
+    }
+    return refundsync::RunAudit(audit_options);
+  }
   if (transactions->parsed()) return refundsync::RunTransactions(tx_options);
   if (subscribe->parsed()) return refundsync::RunSubscribe(config_path, account_id, subscribe_check);
   if (captures->parsed())

@@ -12,11 +12,12 @@ namespace refundsync::log {
 namespace {
 
 LogFormat g_format = LogFormat::kText;
+bool g_to_stderr = false;
 
 std::shared_ptr<spdlog::logger> Logger() {
   // spdlog owns the thread-safe stdout sink; we format the whole line ourselves ("%v").
   static std::shared_ptr<spdlog::logger> logger = [] {
-    auto created = spdlog::stdout_logger_mt("refundsync");
+    auto created = g_to_stderr ? spdlog::stderr_logger_mt("refundsync") : spdlog::stdout_logger_mt("refundsync");
     created->set_pattern("%v");
     // Warnings and errors reach stdout at once; info lines are flushed every second (flushing each line
     // costs a write(2) per webhook).
@@ -108,6 +109,8 @@ std::string FormatLine(LogFormat format, std::string_view level, std::string_vie
   for (const auto& field : fields) AppendText(line, field.key, Bounded(field.value));
   return line;
 }
+
+void WriteToStderr() { g_to_stderr = true; }
 
 void Configure(LogFormat format, std::string_view level) {
   g_format = format;

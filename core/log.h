@@ -32,6 +32,9 @@ using Fields = std::initializer_list<Field>;
 
 // Called once by the composition root; before that, lines go to stdout as text at info level.
 void Configure(LogFormat format, std::string_view level);
+// Log lines go to stderr instead of stdout: for commands whose stdout is their output (JSON, CSV). Call before
+// anything is logged.
+void WriteToStderr();
 
 // Whether info lines are written: hot paths ask first, so a quieter level also skips building the fields.
 bool InfoEnabled();

@@ -201,7 +201,8 @@ Result<AuditReport> RefundAudit::Run(const AccountConfig& account, Storefront st
     if (!first_seen) return first_seen.error();
     since_ms = *first_seen;
   }
-  const std::int64_t start_ms = std::max(period.start_ms, since_ms);
+  // Storefronts date refunds to the second: a cut-over inside a second keeps that second's refunds.
+  const std::int64_t start_ms = std::max(period.start_ms, since_ms - since_ms % 1000);
   tell({"storefront", 0, 0});
   Result<std::vector<StorefrontRefundSeen>> storefront_refunds =
       storefront.shopify != nullptr ? ShopifyRefundsBetween(*storefront.shopify, start_ms, period.end_ms)

@@ -74,6 +74,10 @@ bool AdminRoutes::Handle(const HttpRequest& request, const Respond& respond) con
     respond(response);
     return true;
   }
+  if (request.path == "/api/audit" || request.path.rfind("/api/audit/", 0) == 0) {
+    respond(Audit(request, *role));
+    return true;
+  }
   if (request.path == "/api/accounts") {
     respond(request.method == "GET" ? ListAccounts() : ErrorResponse(405, "method_not_allowed", "use GET"));
     return true;

@@ -12,6 +12,7 @@
 
 #include "core/config.h"
 #include "handlers/admin_actions.h"
+#include "handlers/audit_runs.h"
 #include "ingress/http_message.h"
 #include "ingress/http_server.h"
 #include "ingress/webhook_routes.h"
@@ -22,8 +23,14 @@ namespace refundsync {
 class AdminRoutes {
  public:
   AdminRoutes(const Config& config, const StoreConnector& connector, const AdminActions* actions = nullptr,
-              const WebhookRoutes* webhooks = nullptr)
-      : config_(config), sessions_(connector, kIdleSessions, kConnectTimeout), actions_(actions), webhooks_(webhooks) {}
+              const WebhookRoutes* webhooks = nullptr, const AuditActions* audit = nullptr,
+              AuditRuns* audit_runs = nullptr)
+      : config_(config),
+        sessions_(connector, kIdleSessions, kConnectTimeout),
+        actions_(actions),
+        webhooks_(webhooks),
+        audit_(audit),
+        audit_runs_(audit_runs) {}
 
   // Answers /api/... requests and returns true; false for other paths. Blocks: reads use a blocking store
   // session and actions (retrieve, post) call upstream services, for seconds at times. Call it off the HTTP
@@ -45,6 +52,12 @@ class AdminRoutes {
   HttpResponse ShowEvent(const std::string& id) const;
   void ReplayEvent(const std::string& id, const Respond& respond) const;
   HttpResponse Post(const std::string& id) const;
+  // The refund audit (contract section 6a, admin_audit_routes.cpp): GET /api/audit?account= (viewer), POST
+  // /api/audit/run and /api/audit/ack (operator).
+  HttpResponse Audit(const HttpRequest& request, AdminRole role) const;
+  HttpResponse LastAudit(const HttpRequest& request) const;
+  HttpResponse StartAudit(const HttpRequest& request) const;
+  HttpResponse AcknowledgeAudit(const HttpRequest& request) const;
 
   // As many idle sessions as the admin task pool has threads, so concurrent requests never queue behind one.
   static constexpr std::size_t kIdleSessions = 4;
@@ -54,6 +67,8 @@ class AdminRoutes {
   const StoreSessionPool sessions_;
   const AdminActions* actions_;
   const WebhookRoutes* webhooks_;
+  const AuditActions* audit_;
+  AuditRuns* audit_runs_;
 };
 
 // The admin API's HTTP status for an error, by its kind: 400 invalid argument, 404 not found, 422 failed

@@ -55,6 +55,7 @@ SCHEMA = {
                          "amountSet": MONEY_BAG, "parentTransaction": f(OBJECT, "OrderTransaction")},
     "Refund": {
         "id": f(), "legacyResourceId": f(), "createdAt": f(), "updatedAt": f(), "note": f(),
+        "processedAt": f(since="2026-01"),  # changelog "Set and retrieve processedAt in the refundCreate mutation"
         "order": f(OBJECT, "Order"), "totalRefundedSet": MONEY_BAG,
         "refundLineItems": f(CONNECTION, "RefundLineItem", CONNECTION_ARGS),
         "refundShippingLines": f(CONNECTION, "RefundShippingLine", CONNECTION_ARGS),
