@@ -61,7 +61,7 @@ std::map<std::string, std::string> KindsByOrder(const std::string& json) {
 
 }  // namespace
 
-TEST_CASE("Audit: the sandbox's discrepancies are found, acknowledged and fixed; the API and gauge agree",
+TEST_CASE("Audit: the sandbox's discrepancies are found, acknowledged and fixed, and the API and gauge agree",
           "[audit][integration]") {
   HarnessOptions options;
   options.start_server = false;
@@ -163,7 +163,7 @@ TEST_CASE("Audit: the sandbox's discrepancies are found, acknowledged and fixed;
 }
 
 TEST_CASE(
-    "Audit of a Shopify account: a refund made without a webhook is missing in NetSuite; the query stays "
+    "Audit of a Shopify account: a refund made without a webhook is missing in NetSuite and the query stays "
     "within Shopify's cost",
     "[audit][integration]") {
   SyncHarness h;
