@@ -27,8 +27,9 @@ std::string Joined(const std::vector<std::string>& items, const char* separator)
 
 void PrintTable(const AuditReport& report) {
   std::cout << "audit " << report.account << " " << report.from << " to " << report.to << " (" << report.timezone
-            << "): " << report.orders_compared << " orders with refunds, " << report.discrepancies.size()
-            << " discrepancies, " << report.Unacknowledged() << " unacknowledged\n";
+            << "): orders with refunds " << report.orders_compared << ", discrepancies " << report.discrepancies.size()
+            << ", unacknowledged " << report.Unacknowledged() << "\n";
+  for (const auto& warning : report.warnings) std::cout << "warning: " << warning << "\n";
   for (const auto& d : report.discrepancies) {
     std::cout << "\n  order " << d.order_id << "  " << DiscrepancyKindName(d.kind)
               << (d.acknowledged ? "  (acknowledged: " + d.acknowledgement + ")" : "") << "\n"
@@ -105,6 +106,7 @@ int RunAudit(const AuditOptions& options) {
   if (options.output == "json") {
     std::cout << ToJson(*report) << "\n";
   } else if (options.output == "csv") {
+    for (const auto& warning : report->warnings) std::cerr << "warning: " << warning << "\n";
     PrintCsv(*report);
   } else {
     PrintTable(*report);

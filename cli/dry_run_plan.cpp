@@ -107,7 +107,7 @@ class PlanningShopify : public ShopifyStorefront {
   Result<std::vector<ShopifyRefundRef>> RefundIdsOfOrdersUpdatedSince(const std::string&) override {
     return std::vector<ShopifyRefundRef>{};
   }
-  Result<std::vector<ShopifyRefundSummary>> RefundsOfRefundedOrdersUpdatedSince(const std::string&) override {
+  Result<std::vector<ShopifyRefundSummary>> RefundSummariesOfOrdersUpdatedSince(const std::string&) override {
     return std::vector<ShopifyRefundSummary>{};
   }
   Result<std::optional<std::vector<ShopifyRefundRef>>> RefundIdsOfOrder(const std::string&) override {

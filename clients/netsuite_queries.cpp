@@ -47,10 +47,11 @@ std::string RefundsModifiedSince(const std::string& local_timestamp) {
 
 std::string RefundsDatedBetween(const std::string& from_date, const std::string& to_date) {
   // Refund -> billed record -> sales order, each through the lines that name the record they were created from
-  // (createdfrom is on lines; which lines is not documented).
+  // (createdfrom is on lines; which lines is not documented). Paged SuiteQL needs a unique order (Oracle: "a
+  // unique and unambiguous sorting order"): a refund reaching two sales orders is two rows, hence r.id, s.id.
   return fmt::format(
       "SELECT DISTINCT r.id, r.type, r.foreigntotal, r.memo, r.externalid, c.symbol AS currencycode, "
-      "s.externalid AS orderexternalid FROM transaction r "
+      "s.id AS salesorder, s.externalid AS orderexternalid FROM transaction r "
       "JOIN transactionline rl ON rl.transaction = r.id "
       "JOIN transaction b ON b.id = rl.createdfrom "
       "JOIN transactionline bl ON bl.transaction = b.id "
@@ -58,7 +59,7 @@ std::string RefundsDatedBetween(const std::string& from_date, const std::string&
       "LEFT JOIN currency c ON c.id = r.currency "
       "WHERE r.type IN ('CashRfnd', 'CustCred') AND b.type IN ('CustInvc', 'CashSale') AND s.type = 'SalesOrd' "
       "AND r.trandate >= TO_DATE('{}', 'YYYY-MM-DD') AND r.trandate <= TO_DATE('{}', 'YYYY-MM-DD') "
-      "ORDER BY r.id",
+      "ORDER BY r.id, s.id",
       from_date, to_date);
 }
 

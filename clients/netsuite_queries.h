@@ -32,8 +32,9 @@ std::string RefundsModifiedSince(const std::string& local_timestamp /* YYYY-MM-D
 
 // The audit: every cash refund and credit memo dated (trandate) from `from_date` to `to_date` (YYYY-MM-DD, both
 // included) that was created from an invoice or cash sale created from a sales order. One row per record
-// (DISTINCT: the joins go through lines): id, type, foreigntotal, memo, externalid, currencycode, and
-// orderexternalid (the sales order's external id). Ordered by id.
+// (DISTINCT: the joins go through lines) and sales order: id, type, foreigntotal, memo, externalid, currencycode,
+// salesorder and orderexternalid (the sales order's external id). Ordered by id, then sales order.
+// Not followed [B]: refunds created through a return authorization (RtnAuth).
 std::string RefundsDatedBetween(const std::string& from_date, const std::string& to_date);
 
 // The item names (itemid: the SKU a storefront knows) of item internal ids. Columns id, itemid.

@@ -113,7 +113,8 @@ Result<std::vector<DatedRefund>> NetSuiteRestLedger::RefundsDatedBetween(const s
   for (const auto& row : *rows) {
     DatedRefund refund;
     refund.ref = {SuiteQlColumn(row, "type") == "CashRfnd" ? "cashrefund" : "creditmemo", SuiteQlColumn(row, "id")};
-    if (refund.ref.id.empty()) continue;
+    // A refund whose lines reach two sales orders comes once per order: it counts once, for the first.
+    if (refund.ref.id.empty() || (!refunds.empty() && refunds.back().ref.id == refund.ref.id)) continue;
     const std::string currency = SuiteQlColumn(row, "currencycode");
     const std::string total = SuiteQlColumn(row, "foreigntotal");
     // Refund totals are booked negative ([B]): the magnitude is what was refunded.

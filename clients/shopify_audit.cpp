@@ -1,4 +1,4 @@
-// The Shopify side of the refund audit (ShopifyStorefront::RefundsOfRefundedOrdersUpdatedSince).
+// The Shopify side of the refund audit (ShopifyStorefront::RefundSummariesOfOrdersUpdatedSince).
 #include <simdjson.h>
 
 #include "clients/shopify_client.h"
@@ -11,10 +11,8 @@ namespace refundsync {
 
 namespace {
 
-// Shopify's query syntax: orders updated since a time whose financial status says money went back.
-std::string RefundedOrdersQuery(const std::string& since) {
-  return "updated_at:>='" + since + "' AND (financial_status:refunded OR financial_status:partially_refunded)";
-}
+// Shopify's search syntax: orders updated since a time (a refund updates its order).
+std::string UpdatedOrdersQuery(const std::string& since) { return "updated_at:>='" + since + "'"; }
 
 // The refunds of one order node as the audit reads them. False when a money amount is unreadable.
 bool AppendSummaries(const std::string& order_id, simdjson::dom::element order, const char* date_field,
@@ -49,7 +47,7 @@ bool AppendSummaries(const std::string& order_id, simdjson::dom::element order, 
 
 }  // namespace
 
-Result<std::vector<ShopifyRefundSummary>> ShopifyGraphQlClient::RefundsOfRefundedOrdersUpdatedSince(
+Result<std::vector<ShopifyRefundSummary>> ShopifyGraphQlClient::RefundSummariesOfOrdersUpdatedSince(
     const std::string& since) {
   // processedAt can be read from API 2026-01 (Shopify changelog, "Set and retrieve processedAt in the refundCreate
   // mutation"); before it, a refund's time is its creation.
@@ -59,7 +57,7 @@ Result<std::vector<ShopifyRefundSummary>> ShopifyGraphQlClient::RefundsOfRefunde
   std::string after;
   for (int page = 0; page < 100000; ++page) {
     JsonWriter variables;
-    variables.BeginObject().Key("query").String(RefundedOrdersQuery(since)).Key("after");
+    variables.BeginObject().Key("query").String(UpdatedOrdersQuery(since)).Key("after");
     after.empty() ? variables.Null() : variables.String(after);
     variables.EndObject();
     auto data = Execute(listing, variables.str());
@@ -80,8 +78,17 @@ Result<std::vector<ShopifyRefundSummary>> ShopifyGraphQlClient::RefundsOfRefunde
         auto whole = Execute(shopify_queries::AuditRefundsOfOrder(date_field), id.str());
         if (!whole) return whole.error();
         simdjson::dom::parser order_parser;
-        simdjson::dom::element alone;
-        if (order_parser.parse(*whole).get(root) || root["order"].get(alone) || alone.is_null()) continue;
+        simdjson::dom::element whole_root, alone;
+        simdjson::dom::array all;
+        if (order_parser.parse(*whole).get(whole_root) || whole_root["order"].get(alone) || alone.is_null() ||
+            alone["refunds"].get_array().get(all)) {
+          return MakeError("upstream_unavailable", "Shopify order " + order_id + " could not be read again alone");
+        }
+        if (all.size() >= shopify_queries::kAuditRefundsOfOrderShown) {
+          // Order.refunds has no second page: rather no audit than one that silently leaves refunds out.
+          return MakeError("upstream_rejected", "Shopify order " + order_id + " has " + std::to_string(all.size()) +
+                                                    " or more refunds, more than the audit can read in one list");
+        }
         if (!AppendSummaries(order_id, alone, date_field, out)) {
           return MakeError("invalid_amount", "Shopify order " + order_id + " has a refund amount that is unreadable");
         }

@@ -8,6 +8,7 @@
 // those rules, and asserts the figure written next to it.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace refundsync::shopify_queries {
@@ -45,16 +46,17 @@ constexpr int kRefundIdsOfOrdersCost = 768;
 extern const char* const kRefundIdsOfOrder;
 constexpr int kRefundIdsOfOrderCost = 251;
 
-// The audit: orders (refunded or partially refunded, updated since a time) with their refunds' dates and refund
-// transactions. `date_field` is processedAt (API 2026-01+) or createdAt (before). An order that fills
-// kAuditRefundsShown is read again alone with kAuditRefundsOfOrder.
-// Cost 795 = 2 + 1 pageInfo + 12 x (1 order + 5 x (1 refund + 2 + 1 pageInfo + 3 x 3 transactions)).
+// The audit: orders updated since a time, with their refunds' dates and refund transactions. `date_field` is
+// processedAt (API 2026-01+) or createdAt (before). An order that fills kAuditRefundsShown is read again alone with
+// kAuditRefundsOfOrder. Cost 795 = 2 + 1 pageInfo + 12 x (1 order + 5 x (1 refund + 2 + 1 pageInfo + 3 x 3
+// transactions)).
 std::string AuditRefundsOfOrders(const char* date_field);
 constexpr int kAuditRefundsOfOrdersCost = 795;
 constexpr int kAuditRefundsShown = 5;
 // One order's refunds for the audit. Cost 651 = 1 order + 50 x 13.
 std::string AuditRefundsOfOrder(const char* date_field);
 constexpr int kAuditRefundsOfOrderCost = 651;
+constexpr std::size_t kAuditRefundsOfOrderShown = 50;
 
 // refundCreate with @idempotent (API 2026-01+; mandatory from 2026-04). Cost 37 = 10 + 1 payload + 1 refund
 // + 2 totalRefundedSet + (2 + 20 x 1) transactions + 1 userErrors.

@@ -64,7 +64,9 @@ std::string ToJson(const AuditReport& report) {
   }
   json.Key("started_ms").Int(report.started_ms).Key("finished_ms").Int(report.finished_ms);
   json.Key("orders_compared").Int(report.orders_compared).Key("unacknowledged").Int(report.Unacknowledged());
-  json.Key("discrepancies").BeginArray();
+  json.Key("warnings").BeginArray();
+  for (const auto& warning : report.warnings) json.String(warning);
+  json.EndArray().Key("discrepancies").BeginArray();
   for (const auto& d : report.discrepancies) {
     json.BeginObject().Key("account").String(report.account).Key("order_id").String(d.order_id);
     WriteMoney(json, "storefront_refunded", d.storefront_refunded);
@@ -103,6 +105,13 @@ Result<AuditReport> AuditReportFromJson(std::string_view text) {
   report.started_ms = IntOr(root, "started_ms", 0);
   report.finished_ms = IntOr(root, "finished_ms", 0);
   report.orders_compared = static_cast<int>(IntOr(root, "orders_compared", 0));
+  simdjson::dom::array warnings;
+  if (!root["warnings"].get_array().get(warnings)) {
+    for (auto warning : warnings) {
+      std::string_view text;
+      if (!warning.get_string().get(text)) report.warnings.emplace_back(text);
+    }
+  }
   simdjson::dom::array items;
   if (!root["discrepancies"].get_array().get(items)) {
     for (auto item : items) {

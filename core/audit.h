@@ -72,6 +72,7 @@ struct AuditReport {
   std::int64_t finished_ms = 0;
   int orders_compared = 0;  // orders with a refund in the period on either side
   std::vector<Discrepancy> discrepancies;
+  std::vector<std::string> warnings;  // what may be missing from it, and why (e.g. a scope the token lacks)
 
   int Unacknowledged() const;
 };

@@ -4,6 +4,31 @@
 
 namespace refundsync {
 
+namespace {
+
+Gauge& DiscrepancyGauge(MetricsRegistry& metrics, const std::string& account, DiscrepancyKind kind) {
+  return metrics.GaugeFor("refundsync_audit_discrepancies",
+                          "Unacknowledged discrepancies of the account's last refund audit, by kind",
+                          {{"account", account}, {"kind", std::string(DiscrepancyKindName(kind))}});
+}
+
+}  // namespace
+
+AuditActions::AuditActions(const Config& config, NetSuiteLedger& ledger,
+                           std::map<std::string, ShopifyStorefront*> shopify,
+                           std::map<std::string, EbayStorefront*> ebay, const Clock& clock, MetricsRegistry& metrics)
+    : config_(config),
+      audit_(ledger, clock),
+      shopify_(std::move(shopify)),
+      ebay_(std::move(ebay)),
+      clock_(clock),
+      metrics_(metrics) {
+  for (const auto& account : config_.accounts) {
+    if (account.direction == Direction::kOff) continue;
+    for (DiscrepancyKind kind : kDiscrepancyKinds) DiscrepancyGauge(metrics_, account.id, kind).Set(0);
+  }
+}
+
 Result<const AccountConfig*> AuditActions::AuditedAccount(const std::string& account_id) const {
   const AccountConfig* account = config_.FindAccount(account_id);
   if (account == nullptr) return MakeError("unknown_account", "no account \"" + account_id + "\"");
@@ -19,13 +44,7 @@ void AuditActions::SetGauge(const AuditReport& report) const {
   for (const auto& d : report.discrepancies) {
     if (!d.acknowledged) ++counts[d.kind];
   }
-  for (DiscrepancyKind kind : kDiscrepancyKinds) {
-    metrics_
-        .GaugeFor("refundsync_audit_discrepancies",
-                  "Unacknowledged discrepancies of the account's last refund audit, by kind",
-                  {{"account", report.account}, {"kind", std::string(DiscrepancyKindName(kind))}})
-        .Set(counts[kind]);
-  }
+  for (DiscrepancyKind kind : kDiscrepancyKinds) DiscrepancyGauge(metrics_, report.account, kind).Set(counts[kind]);
 }
 
 Result<void> AuditActions::MarkRunning(const std::string& account_id, const AuditPeriod& period, const std::string& id,

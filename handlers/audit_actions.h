@@ -16,14 +16,9 @@ namespace refundsync {
 
 class AuditActions {
  public:
+  // Every audited account's gauge exists from the start, at 0 until a report says otherwise.
   AuditActions(const Config& config, NetSuiteLedger& ledger, std::map<std::string, ShopifyStorefront*> shopify,
-               std::map<std::string, EbayStorefront*> ebay, const Clock& clock, MetricsRegistry& metrics)
-      : config_(config),
-        audit_(ledger, clock),
-        shopify_(std::move(shopify)),
-        ebay_(std::move(ebay)),
-        clock_(clock),
-        metrics_(metrics) {}
+               std::map<std::string, EbayStorefront*> ebay, const Clock& clock, MetricsRegistry& metrics);
 
   // Audits the account over the period and stores the report (also a failed one, with its error) as its last.
   // Errors: not_found (unknown account), bad_request (an account that syncs no refunds), upstream and store errors.

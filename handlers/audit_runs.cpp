@@ -51,6 +51,13 @@ Result<std::string> AuditRuns::Start(const std::string& account, const AuditPeri
 
 void AuditRuns::Run() {
   std::unique_ptr<StoreSession> session;
+  // After a restart the gauge follows the reports audits stored before it.
+  if (auto connected = connector_.Connect(kConnectTimeout)) {
+    session = std::move(*connected);
+    for (const auto& account : config_.accounts) {
+      if (account.direction != Direction::kOff) (void)actions_.Last(account.id, session->store());
+    }
+  }
   std::unique_lock lock(mutex_);
   for (;;) {
     wake_.wait(lock, [this] { return stopping_ || !queued_.empty(); });

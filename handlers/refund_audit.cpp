@@ -1,6 +1,7 @@
 #include "handlers/refund_audit.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "core/external_id.h"
@@ -157,8 +158,11 @@ Result<std::vector<NetSuiteRefundSeen>> RefundAudit::ReadNetSuite(const AccountC
                                                                   std::int64_t since_ms) const {
   auto external_ids = ExternalIdTemplate::Parse(account.order_external_id, account.id);
   if (!external_ids) return external_ids.error();
-  // NetSuite's transaction date is a date: records dated before the day of sync_since are left out.
-  const std::string first_day = std::max(period.from, LocalDate(since_ms, period.timezone));
+  // NetSuite's transaction date is a date, in the zone of its user's preferences, which we do not know (a record
+  // made just after the cut-over can carry the day before it): records dated more than a day before sync_since
+  // are left out.
+  constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
+  const std::string first_day = std::max(period.from, LocalDate(since_ms - kDayMs, period.timezone));
   if (first_day > period.to) return std::vector<NetSuiteRefundSeen>{};
   auto records = ledger_.RefundsDatedBetween(first_day, period.to);
   if (!records) return records.error();
@@ -203,6 +207,13 @@ Result<AuditReport> RefundAudit::Run(const AccountConfig& account, Storefront st
   }
   // Storefronts date refunds to the second: a cut-over inside a second keeps that second's refunds.
   const std::int64_t start_ms = std::max(period.start_ms, since_ms - since_ms % 1000);
+  if (storefront.shopify != nullptr) {
+    if (const std::string hint = MissingOrderScopeHint(*storefront.shopify); !hint.empty()) {
+      std::string warning = hint + ": refunds of older orders are left out of this audit";
+      warning[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(warning[0])));
+      report.warnings.push_back(std::move(warning));
+    }
+  }
   tell({"storefront", 0, 0});
   Result<std::vector<StorefrontRefundSeen>> storefront_refunds =
       storefront.shopify != nullptr ? ShopifyRefundsBetween(*storefront.shopify, start_ms, period.end_ms)

@@ -1,4 +1,6 @@
 // The storefront side of the refund audit, read through the storefront ports.
+#include <set>
+
 #include "core/log.h"
 #include "core/time.h"
 #include "handlers/refund_audit.h"
@@ -20,17 +22,23 @@ bool InPeriod(std::optional<std::int64_t> at_ms, std::int64_t start_ms, std::int
 
 Result<std::vector<StorefrontRefundSeen>> ShopifyRefundsBetween(ShopifyStorefront& shop, std::int64_t start_ms,
                                                                 std::int64_t end_ms) {
-  auto refunds = shop.RefundsOfRefundedOrdersUpdatedSince(FormatRfc3339Ms(start_ms - kListingMarginMs));
+  auto refunds = shop.RefundSummariesOfOrdersUpdatedSince(FormatRfc3339Ms(start_ms - kListingMarginMs));
   if (!refunds) return refunds.error();
   std::vector<StorefrontRefundSeen> seen;
+  std::set<std::string> read;  // an order updated while the listing pages moves past the cursor: read twice
   for (const auto& refund : *refunds) {
     const auto at_ms = ParseRfc3339Ms(refund.processed_at);
-    if (!InPeriod(at_ms, start_ms, end_ms)) continue;
+    if (!InPeriod(at_ms, start_ms, end_ms) || !read.insert(refund.refund_id).second) continue;
+    Money returned = refund.returned;
     if (!refund.transactions_complete) {
-      log::Warn("audit_refund_transactions_truncated", {{"order", refund.order_id}, {"refund", refund.refund_id}});
+      // More refund transactions than the listing shows: the refund read whole says what went back.
+      auto whole = shop.GetRefund(refund.refund_id);
+      if (!whole) return whole.error();
+      if (!*whole) continue;
+      returned = (*whole)->money == RefundMoney::kSent ? (*whole)->amount : Money{0, returned.currency};
     }
-    if (refund.returned.minor_units == 0) continue;  // nothing went back (restock only, or not settled)
-    seen.push_back({refund.order_id, refund.refund_id, refund.returned, *at_ms});
+    if (returned.minor_units == 0) continue;  // nothing went back (restock only, or not settled)
+    seen.push_back({refund.order_id, refund.refund_id, returned, *at_ms});
   }
   return seen;
 }
@@ -45,7 +53,9 @@ Result<std::vector<StorefrontRefundSeen>> EbayRefundsBetween(EbayStorefront& eba
     if (!InPeriod(at_ms, start_ms, end_ms) || !refund.amount_error.empty() || refund.amount_missing) return;
     seen.push_back({order.order_id, refund.refund_id, refund.amount, *at_ms});
   };
+  std::set<std::string> read;  // offset paging over a changing list can show an order twice
   for (const auto& order : *orders) {
+    if (!read.insert(order.order_id).second) continue;
     // Order-level refunds list their status; only REFUNDED ones returned money. Line refunds have none: eBay lists
     // one with its amount once the buyer is due it.
     for (const auto& refund : order.refunds) {

@@ -97,10 +97,11 @@ class ShopifyStorefront {
   virtual ~ShopifyStorefront() = default;
   // The refunds of every order updated at or after `since` (RFC 3339), all pages, ids only.
   virtual Result<std::vector<ShopifyRefundRef>> RefundIdsOfOrdersUpdatedSince(const std::string& since) = 0;
-  // The audit: every refund of every order updated at or after `since` (RFC 3339) whose financial status is
-  // refunded or partially refunded, all pages. Shopify has no filter on a refund's own date: callers keep the
-  // refunds processed in their period.
-  virtual Result<std::vector<ShopifyRefundSummary>> RefundsOfRefundedOrdersUpdatedSince(const std::string& since) = 0;
+  // The audit: every refund of every order updated at or after `since` (RFC 3339), all pages. Shopify has no
+  // filter on a refund's own date: callers keep the refunds processed in their period. Not filtered by financial
+  // status: it may not follow the transactions (OrderCreateFinancialStatus: a status "that doesn't match the given
+  // transactions ... will persist"), and a later payment changes it, which would hide a refund.
+  virtual Result<std::vector<ShopifyRefundSummary>> RefundSummariesOfOrdersUpdatedSince(const std::string& since) = 0;
   // The refunds of one order (numeric id), ids only; nullopt when the token cannot see the order.
   virtual Result<std::optional<std::vector<ShopifyRefundRef>>> RefundIdsOfOrder(
       const std::string& numeric_order_id) = 0;

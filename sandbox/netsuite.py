@@ -392,6 +392,20 @@ class NetSuite:
                 return status, rec
             sent = self.send_event(rec, "edit") if body.get("send_webhook", True) else None
             return 200, {"id": rec["id"], "webhook_status": sent}
+        if m and method == "DELETE":
+            # A user deletes a record in NetSuite (e.g. one refundsync posted); the SuiteScript's afterSubmit sends
+            # a `delete` event for it unless send_webhook is false.
+            rec = self.find(m.group(1), m.group(2))
+            if rec is None:
+                return ns_error(404, "NONEXISTENT_ID", f"Record {m.group(1)} {m.group(2)} was not found.")
+            with self.s.lock:
+                d.records.pop((rec["_type"], rec["id"]), None)
+                if rec.get("externalId"):
+                    d.by_external_id.pop((rec["_type"], rec["externalId"]), None)
+                d.db.execute("DELETE FROM transaction_ WHERE id = ?", (int(rec["id"]),))
+                d.db.execute("DELETE FROM transactionline WHERE transaction_ = ?", (int(rec["id"]),))
+            sent = self.send_event(rec, "delete") if body.get("send_webhook", True) else None
+            return 200, {"id": rec["id"], "webhook_status": sent}
         return None
 
     def settings(self, body):

@@ -138,7 +138,8 @@ came_back() {  # came_back SOURCE_RECORD: wait until our own write's echo is in 
 }
 
 step "1+2. eBay refunds: a paid order (cash sale) and an order on terms (invoice)"
-control POST /_control/netsuite/orders '{"external_id":"ebay-us-12-34567-89012","billing":"cash_sale","lines":[{"sku":"CAMERA-STRAP","quantity":2,"rate":"24.95"}]}' >/dev/null
+sale_ebay=$(control POST /_control/netsuite/orders '{"external_id":"ebay-us-12-34567-89012","billing":"cash_sale","lines":[{"sku":"CAMERA-STRAP","quantity":2,"rate":"24.95"}]}' |
+  "$python" -c 'import json,sys; print(json.load(sys.stdin)["billed"]["id"])')
 control POST /_control/netsuite/orders '{"external_id":"ebay-us-23-45678-90123","billing":"invoice","lines":[{"sku":"LENS-CAP","quantity":1,"rate":"41.94"}]}' >/dev/null
 control POST /_control/ebay/orders '{"order_id":"12-34567-89012","line_items":[{"line_item_id":"10001","sku":"CAMERA-STRAP","quantity":2,"price":"24.95"}]}' >/dev/null
 control POST /_control/ebay/orders '{"order_id":"23-45678-90123","line_items":[{"line_item_id":"10002","sku":"LENS-CAP","quantity":1,"price":"41.94"}]}' >/dev/null
@@ -189,6 +190,23 @@ settled "netsuite:creditmemo:$memo2"
 step "The transactions list (refundsync transactions list)"
 "$binary" transactions list --server "http://127.0.0.1:$port"
 say "the same list on the operator page: http://127.0.0.1:$port/ui/ (token: demo-operator-token; DEMO_KEEP=1 keeps it up)"
+
+step "8. Month-end: the refund audit compares both sides per order"
+control POST /_control/netsuite/refunds "{\"billed_type\":\"cashSale\",\"billed_id\":\"$sale_ebay\",\"lines\":[{\"sku\":\"CAMERA-STRAP\",\"amount\":\"5.00\"}],\"memo\":\"goodwill\",\"send_webhook\":false}" >/dev/null
+control POST /_control/shopify/settings '{"scopes":["write_orders","read_all_orders"]}' >/dev/null
+say "on purpose: a 5.00 goodwill cash refund booked by hand in NetSuite for eBay order 12-34567-89012, beyond what eBay refunded"
+since=$(date -u -d yesterday +%Y-%m-%d)  # NetSuite dates its records in the user's zone, maybe still yesterday
+for account in ebay-us shopify-main; do
+  "$binary" audit --config "$work/config.yaml" --account "$account" --from "$since" 2>/dev/null &&
+    say "audit $account: exit 0, both sides agree" || say "audit $account: exit 1, a discrepancy to look at"
+done
+"$binary" audit ack --config "$work/config.yaml" --account ebay-us --order-id 12-34567-89012 --note "goodwill, booked by hand" 2>/dev/null
+if "$binary" audit --config "$work/config.yaml" --account ebay-us --from "$since" >/dev/null 2>&1; then
+  say "after the acknowledgement, audit ebay-us exits 0 (the page's Audit tab shows the same)"
+else
+  echo "demo: audit ebay-us still lists a discrepancy after the acknowledgement" >&2
+  exit 1
+fi
 
 if [ "${DEMO_KEEP:-}" = "1" ]; then
   step "Still running (DEMO_KEEP=1): Ctrl-C stops everything"

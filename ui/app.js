@@ -386,6 +386,8 @@ async function start() {
     `${a.id} (${a.channel}, ${a.direction.replace('_', ' ')}${a.auto_post ? '' : ', manual post'})`));
   $('#filter-account').replaceChildren(el('option', { value: '' }, 'any'), ...options());
   $('#retrieve-account').replaceChildren(...options());
+  $('#audit-account').replaceChildren(...state.accounts.filter((a) => a.direction !== 'off').map((a) =>
+    el('option', { value: a.id }, `${a.id} (${a.channel})`)));
   $('#sign-in').hidden = true;
   $('#sign-out').hidden = false;
   $('#app').hidden = false;

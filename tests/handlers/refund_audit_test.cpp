@@ -160,6 +160,25 @@ TEST_CASE("Audit: eBay counts REFUNDED order refunds and line refunds with an am
   CHECK(d.netsuite_refunded == Usd(1000));
 }
 
+TEST_CASE("Audit: a refund listed twice counts once, one with more transactions than listed is read whole",
+          "[audit][rules]") {
+  FakeSyncEngine engine(ThreeDirectedAccounts(kCutover), kNow);
+  SyncShopOrder(engine, "8");
+  ShopifyRefundSummary partial = ShopRefund("8", "802", 100);
+  partial.transactions_complete = false;  // its listing showed 1.00 of what went back
+  engine.shopify.refund_summaries = {ShopRefund("8", "801", 2000), ShopRefund("8", "801", 2000), partial};
+  ShopifyRefundRecord whole;
+  whole.order_id = "8";
+  whole.refund_id = "802";
+  whole.money = RefundMoney::kSent;
+  whole.amount = Usd(700);
+  engine.shopify.refund_records["802"] = whole;
+  engine.ledger.EnterRefund("80", Usd(2700));
+  const AuditReport report = Audit(engine, "shop");
+  CHECK(report.orders_compared == 1);
+  CHECK(report.discrepancies.empty());  // 20.00 once, plus 7.00 read whole: 27.00 on both sides
+}
+
 TEST_CASE("Audit periods are whole days in the audit's time zone", "[audit]") {
   const auto berlin = MakeAuditPeriod("2026-12-01", "2026-12-31", "Europe/Berlin", kNow);
   REQUIRE(berlin);

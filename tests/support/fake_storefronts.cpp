@@ -20,8 +20,9 @@ Result<std::optional<std::vector<ShopifyRefundRef>>> FakeShopify::RefundIdsOfOrd
   return std::make_optional(refs);
 }
 
-Result<std::optional<ShopifyRefundRecord>> FakeShopify::GetRefund(const std::string& /*numeric_refund_id*/) {
-  return std::optional<ShopifyRefundRecord>();  // the rules from NetSuite never read a refund by id
+Result<std::optional<ShopifyRefundRecord>> FakeShopify::GetRefund(const std::string& numeric_refund_id) {
+  auto it = refund_records.find(numeric_refund_id);
+  return it == refund_records.end() ? std::optional<ShopifyRefundRecord>() : std::make_optional(it->second);
 }
 
 Result<std::optional<ShopifyOrder>> FakeShopify::GetOrder(const std::string& numeric_order_id) {

@@ -23,11 +23,12 @@ class FakeShopify : public ShopifyStorefront {
   std::vector<ShopifyRefundRequest> requests;      // creates received
   std::map<std::string, std::string> idempotency;  // key -> refund gid
 
-  // What the audit's listing answers (refunds of refunded orders), as given.
+  // What the audit's listing answers, as given; and refunds read whole by id (GetRefund), by numeric id.
   std::vector<ShopifyRefundSummary> refund_summaries;
+  std::map<std::string, ShopifyRefundRecord> refund_records;
 
   Result<std::vector<ShopifyRefundRef>> RefundIdsOfOrdersUpdatedSince(const std::string& since) override;
-  Result<std::vector<ShopifyRefundSummary>> RefundsOfRefundedOrdersUpdatedSince(const std::string&) override {
+  Result<std::vector<ShopifyRefundSummary>> RefundSummariesOfOrdersUpdatedSince(const std::string&) override {
     return refund_summaries;
   }
   Result<std::optional<std::vector<ShopifyRefundRef>>> RefundIdsOfOrder(const std::string& numeric_order_id) override;

@@ -2,8 +2,8 @@
 // Drives the operator page in headless Chromium (Debian's, through playwright-core) against a running
 // refundsync whose sandbox was seeded by operator_page_test.cpp: sign in, retrieve an order and see it
 // `imported`, post it and see it `posted`, retrieve an unsynced order and read the message, read a failed row's
-// error, open its captured events and replay one, filter by status. Exits non-zero at the first step that fails
-// and prints the steps passed as one JSON line.
+// error, open its captured events and replay one, read the Audit tab and acknowledge a discrepancy, filter by
+// status. Exits non-zero at the first step that fails and prints the steps passed as one JSON line.
 'use strict';
 
 const { chromium } = require('playwright-core');
@@ -16,7 +16,7 @@ let currentPage = null;
 // What the page says where it reports results: part of every failure message.
 async function visibleMessages() {
   if (!currentPage) return '';
-  return currentPage.evaluate(() => ['#sign-in-error', '#message', '#retrieve-result']
+  return currentPage.evaluate(() => ['#sign-in-error', '#message', '#retrieve-result', '#audit-summary']
     .map((id) => `${id}="${document.querySelector(id).textContent}"`).join(' ')).catch(() => '');
 }
 
@@ -137,6 +137,34 @@ async function main() {
       await accepted.first().waitFor({ timeout: STEP_TIMEOUT_MS });
       await accepted.first().locator('button.replay').click();
       await waitForText(page.locator('#message'), /replayed/);
+    });
+
+    await step('the Audit tab shows the last audit, its discrepancy and the transaction behind it', async () => {
+      await page.click('#tab-audit');
+      await page.selectOption('#audit-account', 'shop-eu');
+      const discrepancy = page.locator('#audit tbody tr[data-order-id="9300"]');
+      await waitForText(discrepancy.locator('.badge'), /^unposted$/);
+      await waitForText(discrepancy, /10\.00 USD/);
+      await waitForText(page.locator('#audit-summary'), /1 unacknowledged/);
+    });
+
+    await step("a discrepancy's transaction link opens that transaction", async () => {
+      const link = page.locator('#audit tbody tr[data-order-id="9300"] a.tx').first();
+      const id = (await link.textContent()).trim();
+      await link.click();
+      await page.locator('#transactions-view').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+      await page.locator('#details').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+      await waitForText(page.locator('#details-facts'), new RegExp(id));
+    });
+
+    await step('Acknowledge with a note marks the discrepancy acknowledged', async () => {
+      await page.click('#tab-audit');
+      const discrepancy = page.locator('#audit tbody tr[data-order-id="9300"]');
+      await discrepancy.locator('input.note').fill('test order, never billed');
+      await discrepancy.locator('button.acknowledge').click();
+      await waitForText(page.locator('#audit tbody tr[data-order-id="9300"]'), /acknowledged test order, never billed/);
+      await waitForText(page.locator('#audit-summary'), /0 unacknowledged/);
+      await page.click('#tab-transactions');
     });
 
     await page.screenshot({ path: screenshotPath, fullPage: true });

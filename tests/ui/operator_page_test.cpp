@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "tests/support/run_command.h"
+#include "tests/support/server_process.h"
 #include "tests/support/sync_harness.h"
 
 using namespace refundsync;
@@ -25,6 +26,13 @@ TEST_CASE("Operator page: sign in, retrieve, post, an unsynced order's message, 
   // Shown as failed with its error, and its captured event is replayable.
   REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9300", "9300", "10.00", "[]"), "ui-1") == 200);
   REQUIRE(h.WaitSettled("shop-eu", "shopify:refund:9300").status == TxStatus::kFailed);
+  // The Audit tab shows shop-eu's last audit: order 9300 is refunded in Shopify, and its failed transaction
+  // explains why NetSuite holds nothing (unposted).
+  const CommandResult audit = RunCommand(RefundsyncBinary() + " audit --config " + h.config_path +
+                                         " --account shop-eu --from 2026-01-01 --output json 2>/dev/null");
+  INFO(audit.output);
+  REQUIRE(audit.exit_code == 1);
+  REQUIRE(audit.output.find(R"("kind":"unposted")") != std::string::npos);
   // To retrieve: synced and billed as a cash sale, refunded on eBay.
   h.SeedNetSuiteOrder("ebay-us-77-777-7", "cash_sale", R"([{"sku":"CAP","quantity":1,"rate":"20.00"}])");
   h.sandbox.Control(
