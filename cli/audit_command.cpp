@@ -5,10 +5,12 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/admin_client.h"
 #include "cli/commands.h"
 #include "cli/load_config.h"
 #include "cli/sync_engine.h"
 #include "cli/transactions_csv.h"
+#include "core/json_writer.h"
 #include "core/log.h"
 #include "handlers/audit_actions.h"
 #include "store/redis_sync_store.h"
@@ -60,9 +62,30 @@ void ShowProgress(const AuditProgress& progress) {
             << " differing" << (progress.stage == "done" ? "\n" : "") << std::flush;
 }
 
+// `audit ack` through a running server: POST /api/audit/ack with an operator token.
+int AcknowledgeThroughServer(const AuditOptions& options) {
+  const auto token = ReadAdminToken(options.token_file);
+  if (!token) {
+    std::cerr << "cannot read the token file " << options.token_file << "\n";
+    return kExitFailed;
+  }
+  JsonWriter body;
+  body.BeginObject().Key("account").String(options.account).Key("order_id").String(options.order_id);
+  body.Key("note").String(options.note).EndObject();
+  CurlHttpClient http;
+  auto answer = CallAdminApi(http, options.server, *token, "/api/audit/ack", /*post=*/true, body.str());
+  if (!answer) {
+    std::cerr << "audit ack: " << answer.error().message << "\n";
+    return kExitFailed;
+  }
+  std::cout << "acknowledged order " << options.order_id << " of " << options.account << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int RunAudit(const AuditOptions& options) {
+  if (options.acknowledge && options.config_path.empty()) return AcknowledgeThroughServer(options);
   const std::optional<Config> loaded = LoadConfigOrExplain(options.config_path);
   if (!loaded) return kExitFailed;
   const Config& config = *loaded;

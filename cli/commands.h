@@ -35,6 +35,9 @@ struct AuditOptions {
   std::string output = "table";
   bool acknowledge = false;  // audit ack
   std::string order_id, note;
+  // audit ack without --config: through a running server's admin API (operator token).
+  std::string server = "http://127.0.0.1:8080";
+  std::string token_file;  // else REFUNDSYNC_TOKEN
 };
 int RunAudit(const AuditOptions& options);
 

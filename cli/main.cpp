@@ -98,7 +98,11 @@ int main(int argc, char** argv) {
   audit->add_option("--output", audit_options.output, "table | json | csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));
   auto* audit_ack = audit->add_subcommand("ack", "Acknowledge an order's discrepancy as intended, with a note");
-  audit_ack->add_option("--config", audit_options.config_path, "YAML configuration file");
+  audit_ack->add_option("--config", audit_options.config_path,
+                        "YAML configuration file: acknowledge in Redis directly (else through --server)");
+  audit_ack->add_option("--server", audit_options.server, "server base URL")->capture_default_str();
+  audit_ack->add_option("--token-file", audit_options.token_file,
+                        "file with an operator token (else REFUNDSYNC_TOKEN)");
   audit_ack->add_option("--account", audit_options.account, "account id");
   audit_ack->add_option("--order-id", audit_options.order_id, "storefront order id")->required();
   audit_ack->add_option("--note", audit_options.note, "why the difference is intended")->required();
@@ -118,7 +122,7 @@ int main(int argc, char** argv) {
   if (reconcile->parsed()) return refundsync::RunReconcile(config_path, account_id);
   if (audit->parsed()) {
     audit_options.acknowledge = audit_ack->parsed();
-    if (audit_options.config_path.empty() || audit_options.account.empty()) {
+    if ((audit_options.config_path.empty() && !audit_options.acknowledge) || audit_options.account.empty()) {
       std::cerr << "audit: --config and --account are required\n";
       return refundsync::kExitUsage;
     }

@@ -137,10 +137,9 @@ Result<std::vector<std::unique_ptr<HttpServer>>> StartServers(const Config& conf
 struct SyncWorkers {
   std::unique_ptr<Worker> worker;
   std::unique_ptr<PeriodicThread> reconciler;
-  std::unique_ptr<PeriodicThread> auditor;
 
   void Start(const Config& config, const SyncEngine& engine, const StoreConnector& connector, const Clock& clock,
-             MetricsRegistry& metrics, AuditRuns& audits) {
+             MetricsRegistry& metrics) {
     // The default cut-over of an account is the first time the service runs with it: record it now, before any
     // event, so nothing created before the service existed is synced automatically.
     if (auto session = connector.Connect(std::chrono::seconds(1))) {
@@ -156,19 +155,10 @@ struct SyncWorkers {
           ReconcileAll(*engine, *connector, *reconcile_session, ConsumerPrefix() + "-reconcile", *clock);
         });
     reconciler->Start();
-    if (config.audit_interval > Duration(0)) {
-      // The first scheduled audit comes one interval after start: a restart (or a rollout of every replica) does
-      // not audit again at once.
-      auditor = std::make_unique<PeriodicThread>(config.audit_interval, [audits = &audits, first = true]() mutable {
-        if (!std::exchange(first, false)) audits->ScheduledPass();
-      });
-      auditor->Start();
-    }
   }
   void Stop() {
     if (worker) worker->Stop();  // finishes the entries in hand
     if (reconciler) reconciler->Stop();
-    if (auditor) auditor->Stop();
   }
 };
 
@@ -244,7 +234,8 @@ int RunServe(const std::string& config_path, Role role) {
   // The refund audit: started by operators through the admin API, and on audit.interval by the worker role.
   const AuditActions audit_actions(config, engine_for_actions.ledger, engine_for_actions.shopify_by_account,
                                    engine_for_actions.ebay_by_account, clock, metrics);
-  AuditRuns audit_runs(config, audit_actions, store_connector, clock, ConsumerPrefix() + "-audit");
+  AuditRuns audit_runs(config, audit_actions, store_connector, clock, ConsumerPrefix() + "-audit",
+                       /*scheduled=*/role != Role::kIngress);
   const AdminRoutes admin(config, store_connector, &admin_actions, &webhooks, &audit_actions, &audit_runs);
 
   ServiceState state([&] { return redis_health.healthy(); });
@@ -259,8 +250,7 @@ int RunServe(const std::string& config_path, Role role) {
   }
   // The worker role: consumers of the shard streams, and reconciliation of every account on its interval.
   SyncWorkers sync_workers;
-  if (role != Role::kIngress)
-    sync_workers.Start(config, engine_for_actions, store_connector, clock, metrics, audit_runs);
+  if (role != Role::kIngress) sync_workers.Start(config, engine_for_actions, store_connector, clock, metrics);
 
   log::Info("serving", {{"role", RoleName(role)},
                         {"listen", config.listen.host + ":" + std::to_string(config.listen.port)},

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/admin_client.h"
 #include "cli/commands.h"
 #include "cli/transactions_csv.h"
 #include "clients/http_client.h"
@@ -17,20 +18,6 @@
 
 namespace refundsync {
 namespace {
-
-std::optional<std::string> ReadToken(const std::string& token_file) {
-  if (!token_file.empty()) {
-    std::ifstream in(token_file);
-    if (!in) return std::nullopt;
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string token = text.str();
-    while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
-    return token;
-  }
-  if (const char* env = std::getenv("REFUNDSYNC_TOKEN")) return std::string(env);
-  return std::string();
-}
 
 void PrintTable(const std::vector<simdjson::dom::element>& items) {
   std::cout << fmt::format("{:<24} {:<13} {:<13} {:<64} {:>10} {:<8} {}\n", "ID", "ACCOUNT", "DIRECTION",
@@ -73,42 +60,13 @@ std::string ListQuery(const TransactionsOptions& options, const std::string& cur
   return query;
 }
 
-// One request to the admin API: a POST with `body` (JSON) when `post`, else a GET. The answer's body, or the
-// message for the operator: the API's `code: message`, else what the server answered, else why it was not reached.
-Result<std::string> Call(HttpClient& http, const TransactionsOptions& options, const std::string& token,
-                         const std::string& path, bool post = false, const std::string& body = "") {
-  OutboundRequest request;
-  request.url = options.server + path;
-  request.timeout = std::chrono::seconds(120);
-  if (post) {
-    request.method = "POST";
-    request.body = body.empty() ? "{}" : body;
-    request.headers.emplace_back("Content-Type", "application/json");
-  }
-  if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
-  auto response = http.Send(request);
-  if (!response) {
-    return MakeError("upstream_unavailable", "cannot reach " + options.server + ": " + response.error().message);
-  }
-  if (response->status != 200) {
-    simdjson::dom::parser error_parser;
-    simdjson::dom::element error;
-    if (!error_parser.parse(response->body).get(error) && !error["error"].get(error)) {
-      return MakeError("upstream_rejected", JsonText(error, "code") + ": " + JsonText(error, "message"));
-    }
-    return MakeError("upstream_rejected",
-                     "the server answered " + std::to_string(response->status) + ": " + response->body);
-  }
-  return std::move(response->body);
-}
-
 // Every transaction the filters select, page after page, as CSV for a spreadsheet (RFC 4180, one header row).
 int ExportCsv(const TransactionsOptions& options, const std::string& token) {
   CurlHttpClient http;
   std::cout << TransactionsCsvHeader();
   std::string cursor;
   do {
-    auto body = Call(http, options, token, "/api/transactions" + ListQuery(options, cursor));
+    auto body = CallAdminApi(http, options.server, token, "/api/transactions" + ListQuery(options, cursor));
     if (!body) {
       std::cerr << body.error().message << "\n";
       return kExitFailed;
@@ -129,7 +87,7 @@ int ExportCsv(const TransactionsOptions& options, const std::string& token) {
 }  // namespace
 
 int RunTransactions(const TransactionsOptions& options) {
-  const auto token = ReadToken(options.token_file);
+  const auto token = ReadAdminToken(options.token_file);
   if (!token) {
     std::cerr << "cannot read the token file " << options.token_file << "\n";
     return kExitFailed;
@@ -151,7 +109,8 @@ int RunTransactions(const TransactionsOptions& options) {
     path += ListQuery(options, "");
   }
   CurlHttpClient http;
-  auto answer = Call(http, options, *token, path, options.action == "post" || options.action == "retrieve", body);
+  auto answer =
+      CallAdminApi(http, options.server, *token, path, options.action == "post" || options.action == "retrieve", body);
   if (!answer) {
     std::cerr << answer.error().message << "\n";
     return kExitFailed;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/enum_names.h"
 #include "core/json_read.h"
 #include "core/json_writer.h"
 
@@ -31,19 +32,9 @@ std::int64_t IntOr(simdjson::dom::element element, const char* key, std::int64_t
 
 }  // namespace
 
-std::string_view DiscrepancyKindName(DiscrepancyKind kind) {
-  for (const auto& [k, name] : kKindNames) {
-    if (k == kind) return name;
-  }
-  return "amount_differs";
-}
+std::string_view DiscrepancyKindName(DiscrepancyKind kind) { return NameIn(kKindNames, kind, "amount_differs"); }
 
-std::optional<DiscrepancyKind> ParseDiscrepancyKind(std::string_view name) {
-  for (const auto& [kind, n] : kKindNames) {
-    if (n == name) return kind;
-  }
-  return std::nullopt;
-}
+std::optional<DiscrepancyKind> ParseDiscrepancyKind(std::string_view name) { return ValueIn(kKindNames, name); }
 
 int AuditReport::Unacknowledged() const {
   return static_cast<int>(
@@ -64,6 +55,7 @@ std::string ToJson(const AuditReport& report) {
   }
   json.Key("started_ms").Int(report.started_ms).Key("finished_ms").Int(report.finished_ms);
   json.Key("orders_compared").Int(report.orders_compared).Key("unacknowledged").Int(report.Unacknowledged());
+  if (report.latest_run) json.Key("run").Raw(ToJson(*report.latest_run));
   json.Key("warnings").BeginArray();
   for (const auto& warning : report.warnings) json.String(warning);
   json.EndArray().Key("discrepancies").BeginArray();
@@ -136,6 +128,38 @@ Result<AuditReport> AuditReportFromJson(std::string_view text) {
     }
   }
   return report;
+}
+
+std::string ToJson(const AuditRun& run) {
+  JsonWriter json;
+  json.BeginObject().Key("id").String(run.id).Key("from").String(run.from).Key("to").String(run.to);
+  json.Key("status").String(run.status).Key("error");
+  if (run.error) {
+    json.BeginObject().Key("code").String(run.error->code).Key("message").String(run.error->message).EndObject();
+  } else {
+    json.Null();
+  }
+  json.Key("started_ms").Int(run.started_ms).Key("finished_ms").Int(run.finished_ms).EndObject();
+  return json.Take();
+}
+
+Result<AuditRun> AuditRunFromJson(std::string_view text) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(text.data(), text.size()).get(root) || !root.is_object()) {
+    return MakeError("corrupt", "stored audit run is not JSON");
+  }
+  AuditRun run;
+  run.id = JsonText(root, "id");
+  run.from = JsonText(root, "from");
+  run.to = JsonText(root, "to");
+  run.status = JsonText(root, "status");
+  simdjson::dom::element error;
+  if (!root["error"].get(error) && error.is_object())
+    run.error = Error{JsonText(error, "code"), JsonText(error, "message")};
+  run.started_ms = IntOr(root, "started_ms", 0);
+  run.finished_ms = IntOr(root, "finished_ms", 0);
+  return run;
 }
 
 std::string ToJson(const AuditAcknowledgement& ack) {

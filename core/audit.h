@@ -60,6 +60,16 @@ struct Discrepancy {
   std::string acknowledgement;  // the operator's note
 };
 
+// One run of an audit, as it goes: running, then done (its report stored) or failed (the last report kept).
+struct AuditRun {
+  std::string id;
+  std::string from, to;            // YYYY-MM-DD
+  std::string status = "running";  // running | done | failed
+  std::optional<Error> error;
+  std::int64_t started_ms = 0;
+  std::int64_t finished_ms = 0;
+};
+
 struct AuditReport {
   std::string id;
   std::string account;
@@ -72,7 +82,8 @@ struct AuditReport {
   std::int64_t finished_ms = 0;
   int orders_compared = 0;  // orders with a refund in the period on either side
   std::vector<Discrepancy> discrepancies;
-  std::vector<std::string> warnings;  // what may be missing from it, and why (e.g. a scope the token lacks)
+  std::vector<std::string> warnings;   // what may be missing from it, and why (e.g. a scope the token lacks)
+  std::optional<AuditRun> latest_run;  // shown beside it (GET /api/audit), never stored in it
 
   int Unacknowledged() const;
 };
@@ -80,6 +91,8 @@ struct AuditReport {
 std::string ToJson(const AuditReport& report);
 Result<AuditReport> AuditReportFromJson(std::string_view json);
 std::string ToJson(const AuditAcknowledgement& ack);
+std::string ToJson(const AuditRun& run);
+Result<AuditRun> AuditRunFromJson(std::string_view json);
 Result<AuditAcknowledgement> AcknowledgementFromJson(std::string_view json);
 
 }  // namespace refundsync

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "core/crypto.h"
+#include "core/enum_names.h"
 #include "core/json_read.h"
 #include "core/json_writer.h"
 
@@ -50,19 +51,9 @@ void ReadLegacyIssuingNotes(Transaction& tx) {
 
 }  // namespace
 
-std::string_view TxStatusName(TxStatus status) {
-  for (const auto& [value, name] : kStatuses) {
-    if (value == status) return name;
-  }
-  return "failed";
-}
+std::string_view TxStatusName(TxStatus status) { return NameIn(kStatuses, status, "failed"); }
 
-std::optional<TxStatus> ParseTxStatus(std::string_view name) {
-  for (const auto& [value, text] : kStatuses) {
-    if (text == name) return value;
-  }
-  return std::nullopt;
-}
+std::optional<TxStatus> ParseTxStatus(std::string_view name) { return ValueIn(kStatuses, name); }
 
 std::string TransactionId(const std::string& account, const std::string& source_record) {
   return "tx_" + HexEncode(Sha256(account + "|" + source_record)).substr(0, 20);

@@ -8,7 +8,7 @@ namespace refundsync {
 
 namespace {
 
-// An audit reads every order of two months: minutes at most, in our measurements far less. The lease outlives it.
+// An audit reads every order of two months: minutes at most. The lease outlives it.
 constexpr Duration kScheduledLease = std::chrono::hours(1);
 constexpr Duration kConnectTimeout = std::chrono::seconds(2);
 
@@ -20,21 +20,36 @@ std::string NewAuditId(std::int64_t now_ms) {
 }  // namespace
 
 AuditRuns::AuditRuns(const Config& config, const AuditActions& actions, const StoreConnector& connector,
-                     const Clock& clock, std::string holder)
+                     const Clock& clock, std::string holder, bool scheduled)
     : config_(config),
       actions_(actions),
       connector_(connector),
       clock_(clock),
       holder_(std::move(holder)),
+      scheduled_(scheduled && config.audit_interval > Duration(0)),
       thread_([this] { Run(); }) {}
 
 AuditRuns::~AuditRuns() {
+  std::deque<Queued> dropped;
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
   thread_.join();
+  dropped.swap(queued_);
+  SyncStore* store = dropped.empty() ? nullptr : Session();
+  for (const auto& queued : dropped) {
+    if (store == nullptr) break;
+    AuditRun run{queued.id,
+                 queued.period.from,
+                 queued.period.to,
+                 "failed",
+                 Error("abandoned", "the service stopped before this audit ran"),
+                 clock_.NowMs(),
+                 clock_.NowMs()};
+    (void)store->SaveAuditRun(queued.account, ToJson(run));
+  }
 }
 
 Result<std::string> AuditRuns::Start(const std::string& account, const AuditPeriod& period, SyncStore& store) {
@@ -49,55 +64,61 @@ Result<std::string> AuditRuns::Start(const std::string& account, const AuditPeri
   return id;
 }
 
-void AuditRuns::Run() {
-  std::unique_ptr<StoreSession> session;
-  // After a restart the gauge follows the reports audits stored before it.
-  if (auto connected = connector_.Connect(kConnectTimeout)) {
-    session = std::move(*connected);
-    for (const auto& account : config_.accounts) {
-      if (account.direction != Direction::kOff) (void)actions_.Last(account.id, session->store());
-    }
+SyncStore* AuditRuns::Session() {
+  if (!session_ || session_->broken()) {
+    session_.reset();
+    auto connected = connector_.Connect(kConnectTimeout);
+    if (connected) session_ = std::move(*connected);
   }
+  return session_ ? &session_->store() : nullptr;
+}
+
+void AuditRuns::Run() {
   std::unique_lock lock(mutex_);
+  bool tick = true;  // the gauge follows the stored reports from the start
   for (;;) {
-    wake_.wait(lock, [this] { return stopping_ || !queued_.empty(); });
+    if (!tick) {
+      tick = !wake_.wait_for(lock, kRefresh, [this] { return stopping_ || !queued_.empty(); });
+    }
     if (stopping_) return;
-    Queued next = std::move(queued_.front());
-    queued_.pop_front();
+    std::optional<Queued> next;
+    if (!queued_.empty()) {
+      next = std::move(queued_.front());
+      queued_.pop_front();
+    }
     lock.unlock();
     try {
-      if (!session || session->broken()) {
-        auto connected = connector_.Connect(kConnectTimeout);
-        if (connected) session = std::move(*connected);
-      }
-      if (session) {
-        (void)actions_.RunAndStore(next.account, next.period, session->store(), next.id);  // logs its outcome
-      } else {
-        log::Warn("audit_failed", {{"account", next.account}, {"error", "the store is unreachable"}});
+      SyncStore* store = Session();
+      if (store == nullptr) {
+        if (next) log::Warn("audit_failed", {{"account", next->account}, {"error", "the store is unreachable"}});
+      } else if (next) {
+        (void)actions_.RunAndStore(next->account, next->period, *store, next->id);  // logs its outcome
+      } else if (tick) {
+        Tick(*store);
       }
     } catch (const std::exception& e) {
-      log::Error("audit_failed", {{"account", next.account}, {"error", e.what()}});
-      session.reset();
+      log::Error("audit_failed", {{"error", e.what()}});
+      session_.reset();
     }
+    tick = false;
     lock.lock();
   }
 }
 
-void AuditRuns::ScheduledPass() {
-  auto period = PreviousAndCurrentMonth(config_.audit_timezone, clock_.NowMs());
-  auto session = connector_.Connect(kConnectTimeout);
-  if (!period || !session) return;
-  SyncStore& store = (*session)->store();
+void AuditRuns::Tick(SyncStore& store) {
   for (const auto& account : config_.accounts) {
     if (account.direction == Direction::kOff) continue;
-    const std::string scope = "audit:" + account.id;
-    auto leased = store.TryAcquireRunnerLease(scope, holder_, kScheduledLease);
-    if (leased && *leased) {
-      (void)actions_.RunAndStore(account.id, *period, store, NewAuditId(clock_.NowMs()));
-      (void)store.ReleaseRunnerLease(scope, holder_);
-    } else {
-      (void)actions_.Last(account.id, store);  // another replica audits it: follow its report
+    if (scheduled_) {
+      const std::string scope = "audit:" + account.id;
+      auto leased = store.TryAcquireRunnerLease(scope, holder_, kScheduledLease);
+      if (leased && *leased) {
+        auto due = actions_.ScheduledAuditDue(account, config_.audit_interval, store);
+        auto period = PreviousAndCurrentMonth(config_.audit_timezone, clock_.NowMs());
+        if (due && *due && period) (void)actions_.RunAndStore(account.id, *period, store, NewAuditId(clock_.NowMs()));
+        (void)store.ReleaseRunnerLease(scope, holder_);
+      }
     }
+    (void)actions_.Last(account.id, store);  // the gauge follows the stored report
   }
 }
 

@@ -76,7 +76,10 @@ HttpResponse AdminRoutes::AcknowledgeAudit(const HttpRequest& request) const {
     if (!acknowledged) return ErrorFor(acknowledged.error());
     JsonWriter json;
     json.BeginObject().Key("order_id").String(acknowledged->order_id).Key("acknowledged").Bool(true);
-    json.Key("difference").Int(acknowledged->difference).Key("note").String(acknowledged->acknowledgement);
+    const std::string& currency = acknowledged->storefront_refunded.currency;
+    json.Key("difference").BeginObject().Key("minor_units").Int(acknowledged->difference);
+    json.Key("currency").String(currency).EndObject();
+    json.Key("note").String(acknowledged->acknowledgement);
     json.EndObject();
     return JsonResponse(200, json.Take());
   });

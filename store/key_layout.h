@@ -102,6 +102,7 @@ inline std::string Checkpoint(std::string_view account) { return "rs:{acct:" + s
 inline std::string RunnerLease(std::string_view account) { return "rs:{acct:" + std::string(account) + "}:runner"; }
 // The refund audit: the last report (a string of JSON) and the acknowledgements (a hash: order id -> JSON).
 inline std::string AuditReport(std::string_view account) { return "rs:{acct:" + std::string(account) + "}:audit"; }
+inline std::string AuditRun(std::string_view account) { return "rs:{acct:" + std::string(account) + "}:audit-run"; }
 inline std::string AuditAcks(std::string_view account) { return "rs:{acct:" + std::string(account) + "}:audit-acks"; }
 inline constexpr std::string_view kWorkerGroup = "workers";
 

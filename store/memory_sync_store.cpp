@@ -158,6 +158,18 @@ Result<std::optional<std::string>> MemorySyncStore::LastAuditReport(const std::s
   return it == audit_reports_.end() ? std::optional<std::string>() : std::make_optional(it->second);
 }
 
+Result<void> MemorySyncStore::SaveAuditRun(const std::string& account, const std::string& run_json) {
+  if (down) return Down();
+  audit_runs_[account] = run_json;
+  return {};
+}
+
+Result<std::optional<std::string>> MemorySyncStore::LastAuditRun(const std::string& account) {
+  if (down) return Down();
+  auto it = audit_runs_.find(account);
+  return it == audit_runs_.end() ? std::optional<std::string>() : std::make_optional(it->second);
+}
+
 Result<void> MemorySyncStore::SaveAcknowledgement(const std::string& account, const std::string& order_id,
                                                   const std::string& ack_json) {
   if (down) return Down();

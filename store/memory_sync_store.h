@@ -39,6 +39,8 @@ class MemorySyncStore : public SyncStore {
 
   Result<void> SaveAuditReport(const std::string& account, const std::string& report_json) override;
   Result<std::optional<std::string>> LastAuditReport(const std::string& account) override;
+  Result<void> SaveAuditRun(const std::string& account, const std::string& run_json) override;
+  Result<std::optional<std::string>> LastAuditRun(const std::string& account) override;
   Result<void> SaveAcknowledgement(const std::string& account, const std::string& order_id,
                                    const std::string& ack_json) override;
   Result<std::vector<std::pair<std::string, std::string>>> Acknowledgements(const std::string& account) override;
@@ -64,6 +66,7 @@ class MemorySyncStore : public SyncStore {
   std::map<std::string, std::string> runner_leases_;
   std::map<std::string, std::string> facts_;
   std::map<std::string, std::string> audit_reports_;
+  std::map<std::string, std::string> audit_runs_;
   std::map<std::string, std::map<std::string, std::string>> audit_acks_;
 };
 

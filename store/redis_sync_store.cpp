@@ -324,6 +324,19 @@ Result<std::optional<std::string>> RedisSyncStore::LastAuditReport(const std::st
   return std::optional<std::string>(ReplyText(reply->get()));
 }
 
+Result<void> RedisSyncStore::SaveAuditRun(const std::string& account, const std::string& run_json) {
+  auto set = Run({"SET", keys::AuditRun(account), run_json});
+  if (!set) return set.error();
+  return {};
+}
+
+Result<std::optional<std::string>> RedisSyncStore::LastAuditRun(const std::string& account) {
+  auto reply = Run({"GET", keys::AuditRun(account)});
+  if (!reply) return reply.error();
+  if ((*reply)->type != REDIS_REPLY_STRING) return std::optional<std::string>();
+  return std::optional<std::string>(ReplyText(reply->get()));
+}
+
 Result<void> RedisSyncStore::SaveAcknowledgement(const std::string& account, const std::string& order_id,
                                                  const std::string& ack_json) {
   auto set = Run({"HSET", keys::AuditAcks(account), order_id, ack_json});

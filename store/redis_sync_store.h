@@ -48,6 +48,8 @@ class RedisSyncStore : public SyncStore {
 
   Result<void> SaveAuditReport(const std::string& account, const std::string& report_json) override;
   Result<std::optional<std::string>> LastAuditReport(const std::string& account) override;
+  Result<void> SaveAuditRun(const std::string& account, const std::string& run_json) override;
+  Result<std::optional<std::string>> LastAuditRun(const std::string& account) override;
   Result<void> SaveAcknowledgement(const std::string& account, const std::string& order_id,
                                    const std::string& ack_json) override;
   Result<std::vector<std::pair<std::string, std::string>>> Acknowledgements(const std::string& account) override;

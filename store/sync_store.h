@@ -97,13 +97,16 @@ class FactsStore {
   virtual Result<void> CachePut(const std::string& key, const std::string& value, Duration ttl) = 0;
 };
 
-// The refund audit's memory (contract section 6a): the last report per account, and the operators'
-// acknowledgements of intended differences, per account and order.
+// The refund audit's memory (contract section 6a): the last completed report per account, the latest run's status
+// (running, done or failed) beside it, and the operators' acknowledgements of intended differences, per account and
+// order (kept apart from the report, so a report being stored never loses an acknowledgement).
 class AuditStore {
  public:
   virtual ~AuditStore() = default;
   virtual Result<void> SaveAuditReport(const std::string& account, const std::string& report_json) = 0;
   virtual Result<std::optional<std::string>> LastAuditReport(const std::string& account) = 0;
+  virtual Result<void> SaveAuditRun(const std::string& account, const std::string& run_json) = 0;
+  virtual Result<std::optional<std::string>> LastAuditRun(const std::string& account) = 0;
   virtual Result<void> SaveAcknowledgement(const std::string& account, const std::string& order_id,
                                            const std::string& ack_json) = 0;
   // Order id -> the acknowledgement's JSON.

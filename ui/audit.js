@@ -73,11 +73,17 @@ function discrepancyRow(account, d) {
 }
 
 function describeAudit(audit) {
-  const when = audit.finished_ms ? ` at ${new Date(audit.finished_ms).toISOString().replace('T', ' ').slice(0, 19)}` : '';
-  if (audit.status === 'running') return `An audit of ${audit.from} to ${audit.to} is running…`;
-  if (audit.status === 'failed') return `The audit of ${audit.from} to ${audit.to} failed: ${audit.error.code}: ${audit.error.message}`;
-  return `Audit of ${audit.from} to ${audit.to} (${audit.timezone})${when}: ${audit.orders_compared} orders with refunds, `
-    + `${audit.discrepancies.length} discrepancies, ${audit.unacknowledged} unacknowledged.`;
+  const parts = [];
+  if (audit.status === 'done') {
+    const when = new Date(audit.finished_ms).toISOString().replace('T', ' ').slice(0, 19);
+    parts.push(`Audit of ${audit.from} to ${audit.to} (${audit.timezone}) at ${when}: ${audit.orders_compared} orders `
+      + `with refunds, ${audit.discrepancies.length} discrepancies, ${audit.unacknowledged} unacknowledged.`);
+  }
+  const run = audit.run;
+  if (run && run.status === 'running') parts.push(`An audit of ${run.from} to ${run.to} is running…`);
+  if (run && run.status === 'failed') parts.push(`The audit of ${run.from} to ${run.to} failed: ${run.error.code}: ${run.error.message}`);
+  for (const warning of audit.warnings || []) parts.push(`Warning: ${warning}`);
+  return parts.join(' ');
 }
 
 async function loadAudit() {
@@ -88,7 +94,7 @@ async function loadAudit() {
     $('#audit-summary').textContent = describeAudit(audit);
     $('#audit tbody').replaceChildren(...audit.discrepancies.map((d) => discrepancyRow(account, d)));
     $('#audit-empty').hidden = audit.status !== 'done' || audit.discrepancies.length > 0;
-    if (audit.status === 'running') setTimeout(loadAudit, AUDIT_POLL_MS);
+    if (audit.run && audit.run.status === 'running') setTimeout(loadAudit, AUDIT_POLL_MS);
   } catch (error) {
     if (error.status === 404) {
       $('#audit-summary').textContent = `No audit of ${account} yet: choose a period and Run audit.`;

@@ -83,6 +83,12 @@ class LockedSyncStore : public SyncStore {
   Result<std::optional<std::string>> LastAuditReport(const std::string& account) override {
     return Locked(&SyncStore::LastAuditReport, account);
   }
+  Result<void> SaveAuditRun(const std::string& account, const std::string& run_json) override {
+    return Locked(&SyncStore::SaveAuditRun, account, run_json);
+  }
+  Result<std::optional<std::string>> LastAuditRun(const std::string& account) override {
+    return Locked(&SyncStore::LastAuditRun, account);
+  }
   Result<void> SaveAcknowledgement(const std::string& account, const std::string& order_id,
                                    const std::string& ack_json) override {
     return Locked(&SyncStore::SaveAcknowledgement, account, order_id, ack_json);

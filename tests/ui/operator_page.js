@@ -158,7 +158,11 @@ async function main() {
     });
 
     await step('Acknowledge with a note marks the discrepancy acknowledged', async () => {
-      await page.click('#tab-audit');
+      // The tab reloads the audit when shown: the row to type into is the one that load draws.
+      await Promise.all([
+        page.waitForResponse((response) => response.url().includes('/api/audit?'), { timeout: STEP_TIMEOUT_MS }),
+        page.click('#tab-audit'),
+      ]);
       const discrepancy = page.locator('#audit tbody tr[data-order-id="9300"]');
       await discrepancy.locator('input.note').fill('test order, never billed');
       await discrepancy.locator('button.acknowledge').click();
