@@ -1,5 +1,6 @@
 // `refundsync audit` and `refundsync audit ack` (contract section 6a): run against NetSuite, the storefront and
 // Redis directly with the service's configuration, like `reconcile`; the report is stored as the account's last.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -21,12 +22,6 @@ namespace {
 
 std::string Amount(const Money& money) { return FormatDecimal(money) + " " + money.currency; }
 
-std::string Joined(const std::vector<std::string>& items, const char* separator) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
-  return out;
-}
-
 void PrintTable(const AuditReport& report) {
   std::cout << "audit " << report.account << " " << report.from << " to " << report.to << " (" << report.timezone
             << "): orders with refunds " << report.orders_compared << ", discrepancies " << report.discrepancies.size()
@@ -38,7 +33,7 @@ void PrintTable(const AuditReport& report) {
               << "    storefront " << Amount(d.storefront_refunded) << ", NetSuite " << Amount(d.netsuite_refunded)
               << ", difference " << Amount(Money{d.difference, d.storefront_refunded.currency}) << "\n"
               << "    " << d.detail << "\n";
-    if (!d.transactions.empty()) std::cout << "    transactions: " << Joined(d.transactions, ", ") << "\n";
+    if (!d.transactions.empty()) std::cout << fmt::format("    transactions: {}\n", fmt::join(d.transactions, ", "));
   }
 }
 
@@ -49,7 +44,8 @@ void PrintCsv(const AuditReport& report) {
     std::cout << CsvField(report.account) << ',' << CsvField(d.order_id) << ',' << DiscrepancyKindName(d.kind) << ','
               << FormatDecimal(d.storefront_refunded) << ',' << FormatDecimal(d.netsuite_refunded) << ','
               << FormatDecimal(Money{d.difference, d.storefront_refunded.currency}) << ','
-              << CsvField(d.storefront_refunded.currency) << ',' << CsvField(Joined(d.transactions, " ")) << ','
+              << CsvField(d.storefront_refunded.currency) << ','
+              << CsvField(fmt::format("{}", fmt::join(d.transactions, " "))) << ','
               << (d.acknowledged ? "true" : "false") << ',' << CsvField(d.acknowledgement) << ',' << CsvField(d.detail)
               << "\r\n";
   }

@@ -20,11 +20,6 @@ constexpr std::pair<DiscrepancyKind, std::string_view> kKindNames[] = {
     {DiscrepancyKind::kDuplicate, "duplicate"},
     {DiscrepancyKind::kUnposted, "unposted"}};
 
-void WriteMoney(JsonWriter& json, std::string_view key, const Money& money) {
-  json.Key(key).BeginObject().Key("minor_units").Int(money.minor_units).Key("currency").String(money.currency);
-  json.EndObject();
-}
-
 std::int64_t IntOr(simdjson::dom::element element, const char* key, std::int64_t fallback) {
   std::int64_t value = 0;
   return element[key].get_int64().get(value) ? fallback : value;
@@ -61,11 +56,16 @@ std::string ToJson(const AuditReport& report) {
   json.EndArray().Key("discrepancies").BeginArray();
   for (const auto& d : report.discrepancies) {
     json.BeginObject().Key("account").String(report.account).Key("order_id").String(d.order_id);
-    WriteMoney(json, "storefront_refunded", d.storefront_refunded);
-    WriteMoney(json, "netsuite_refunded", d.netsuite_refunded);
+    WriteMinorUnits(json, "storefront_refunded", d.storefront_refunded);
+    WriteMinorUnits(json, "netsuite_refunded", d.netsuite_refunded);
     const std::string& currency =
         d.storefront_refunded.currency.empty() ? d.netsuite_refunded.currency : d.storefront_refunded.currency;
-    WriteMoney(json, "difference", Money{d.difference, currency});
+    const Money difference{d.difference, currency};
+    WriteMinorUnits(json, "difference", difference);
+    // As decimals too, as a transaction's amount_decimal: the page shows them without knowing currency exponents.
+    json.Key("storefront_refunded_decimal").String(FormatDecimal(d.storefront_refunded));
+    json.Key("netsuite_refunded_decimal").String(FormatDecimal(d.netsuite_refunded));
+    json.Key("difference_decimal").String(FormatDecimal(difference));
     json.Key("kind").String(DiscrepancyKindName(d.kind)).Key("transactions").BeginArray();
     for (const auto& id : d.transactions) json.String(id);
     json.EndArray();

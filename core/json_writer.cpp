@@ -113,4 +113,9 @@ JsonWriter& JsonWriter::Raw(std::string_view json) {
   return *this;
 }
 
+void WriteMinorUnits(JsonWriter& json, std::string_view key, const Money& money) {
+  json.Key(key).BeginObject().Key("minor_units").Int(money.minor_units).Key("currency").String(money.currency);
+  json.EndObject();
+}
+
 }  // namespace refundsync

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/money.h"
+
 namespace refundsync {
 
 class JsonWriter {
@@ -37,5 +39,8 @@ class JsonWriter {
 
 // Appends `value` as a quoted JSON string with escapes.
 void AppendJsonString(std::string& out, std::string_view value);
+
+// Our own money shape under `key`: {"minor_units": 4194, "currency": "USD"} (read back by JsonMinorUnits).
+void WriteMinorUnits(JsonWriter& json, std::string_view key, const Money& money);
 
 }  // namespace refundsync

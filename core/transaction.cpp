@@ -15,16 +15,6 @@ constexpr std::pair<TxStatus, std::string_view> kStatuses[] = {{TxStatus::kImpor
                                                                {TxStatus::kFailed, "failed"},
                                                                {TxStatus::kSkipped, "skipped"}};
 
-void WriteMoney(JsonWriter& json, std::string_view key, const Money& money) {
-  json.Key(key)
-      .BeginObject()
-      .Key("minor_units")
-      .Int(money.minor_units)
-      .Key("currency")
-      .String(money.currency)
-      .EndObject();
-}
-
 // Transactions stored before the typed fields existed kept these facts in their history notes only.
 void ReadLegacyCutover(Transaction& tx) {
   tx.skipped_for_cutover = tx.status == TxStatus::kSkipped && !tx.history.empty() &&
@@ -68,15 +58,15 @@ std::string ToJson(const Transaction& tx) {
   json.Key("source_record").String(tx.source_record).Key("target_record").String(tx.target_record);
   json.Key("order_id").String(tx.order_id).Key("sales_order").String(tx.sales_order);
   json.Key("billed_record").String(tx.billed_record).Key("source_created_at").String(tx.source_created_at);
-  WriteMoney(json, "amount", tx.amount);
+  WriteMinorUnits(json, "amount", tx.amount);
   json.Key("amount_decimal").String(FormatDecimal(tx.amount));
-  if (tx.shipping) WriteMoney(json, "shipping", *tx.shipping);
+  if (tx.shipping) WriteMinorUnits(json, "shipping", *tx.shipping);
   json.Key("lines").BeginArray();
   for (const auto& line : tx.lines) {
     json.BeginObject().Key("line_item_id").String(line.line_item_id).Key("sku").String(line.sku);
     json.Key("quantity").Int(line.quantity);
-    if (line.subtotal) WriteMoney(json, "subtotal", *line.subtotal);
-    if (line.tax) WriteMoney(json, "tax", *line.tax);
+    if (line.subtotal) WriteMinorUnits(json, "subtotal", *line.subtotal);
+    if (line.tax) WriteMinorUnits(json, "tax", *line.tax);
     json.EndObject();
   }
   json.EndArray();

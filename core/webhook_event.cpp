@@ -6,10 +6,7 @@ namespace refundsync {
 namespace {
 
 void WriteMoney(JsonWriter& json, std::string_view key, const std::optional<Money>& money) {
-  if (!money) return;
-  json.Key(key).BeginObject();
-  json.Key("minor_units").Int(money->minor_units).Key("currency").String(money->currency);
-  json.EndObject();
+  if (money) WriteMinorUnits(json, key, *money);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "handlers/refund_audit.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -7,6 +9,7 @@
 #include "core/external_id.h"
 #include "core/log.h"
 #include "handlers/to_netsuite_handler.h"
+#include "store/transaction_list.h"
 
 namespace refundsync {
 
@@ -61,11 +64,7 @@ std::string Amount(const Money& money) {
   return money.currency.empty() ? "nothing" : FormatDecimal(money) + " " + money.currency;
 }
 
-std::string Joined(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
-}
+std::string Joined(const std::vector<std::string>& items) { return fmt::format("{}", fmt::join(items, ", ")); }
 
 bool IsUnposted(const Transaction& tx) { return tx.status == TxStatus::kImported || tx.status == TxStatus::kFailed; }
 
@@ -234,16 +233,9 @@ Result<AuditReport> RefundAudit::Run(const AccountConfig& account, Storefront st
 
   std::map<std::string, std::vector<Transaction>> transactions;
   for (const auto& order_id : to_explain) {
-    TransactionRepository::ListFilter filter;
-    filter.account = account.id;
-    filter.order_id = order_id;
-    auto ids = store.ListIds(filter, 0, 100);
-    if (!ids) return ids.error();
-    auto loaded = store.LoadMany(*ids);
+    auto loaded = TransactionsOfOrder(store, account.id, order_id);
     if (!loaded) return loaded.error();
-    for (auto& tx : *loaded) {
-      if (tx.account == account.id && tx.order_id == order_id) transactions[order_id].push_back(std::move(tx));
-    }
+    transactions[order_id] = std::move(*loaded);
   }
   auto stored_acks = store.Acknowledgements(account.id);
   if (!stored_acks) return stored_acks.error();

@@ -117,18 +117,12 @@ Result<int> RefundProcessor::RecordEbayEchoes(const AccountConfig& account, cons
                                               std::vector<Transaction>& fresh, SyncStore& store) const {
   if (account.direction != Direction::kFromNetSuite || fresh.empty()) return 0;
   // The refunds we issued on this order are the targets of its transactions.
-  TransactionRepository::ListFilter filter;
-  filter.account = account.id;
-  filter.order_id = order_id;
-  auto ids = store.ListIds(filter, 0, 100);
-  if (!ids) return ids.error();
-  auto ours = store.LoadMany(*ids);
+  auto ours = TransactionsOfOrder(store, account.id, order_id);
   if (!ours) return ours.error();
   int echoes = 0;
   for (auto it = fresh.begin(); it != fresh.end();) {
-    const auto origin = std::find_if(ours->begin(), ours->end(), [&](const Transaction& tx) {
-      return MatchesFilter(filter, tx) && tx.target_record == it->source_record;
-    });
+    const auto origin = std::find_if(ours->begin(), ours->end(),
+                                     [&](const Transaction& tx) { return tx.target_record == it->source_record; });
     if (origin == ours->end()) {
       ++it;
       continue;

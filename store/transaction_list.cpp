@@ -51,4 +51,17 @@ Result<std::optional<std::int64_t>> ListTransactionPage(TransactionRepository& t
   return std::optional<std::int64_t>(position);
 }
 
+Result<std::vector<Transaction>> TransactionsOfOrder(TransactionRepository& transactions, const std::string& account,
+                                                     const std::string& order_id, int limit) {
+  TransactionRepository::ListFilter filter;
+  filter.account = account;
+  filter.order_id = order_id;
+  auto ids = transactions.ListIds(filter, 0, limit);
+  if (!ids) return ids.error();
+  auto loaded = transactions.LoadMany(*ids);
+  if (!loaded) return loaded.error();
+  std::erase_if(*loaded, [&](const Transaction& tx) { return !MatchesFilter(filter, tx); });
+  return loaded;
+}
+
 }  // namespace refundsync

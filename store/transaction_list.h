@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "core/transaction.h"
@@ -15,6 +17,11 @@ namespace refundsync {
 
 // Whether `tx` passes every filter that is set.
 bool MatchesFilter(const TransactionRepository::ListFilter& filter, const Transaction& tx);
+
+// The transactions of one storefront order of an account (at most `limit`, most recently updated first), each
+// checked against that filter (an index entry can be older than its transaction by one write).
+Result<std::vector<Transaction>> TransactionsOfOrder(TransactionRepository& transactions, const std::string& account,
+                                                     const std::string& order_id, int limit = 100);
 
 // Hands each transaction of the page to `add` (most recently updated first), which returns the bytes it added to
 // the page. The page ends at `limit` transactions or `max_bytes`, whichever comes first. Returns the position

@@ -15,12 +15,8 @@ function showTab(name) {
   if (audit) loadAudit();
 }
 
-function money(amount) {
-  const digits = { JPY: 0, KRW: 0, BHD: 3, KWD: 3, JOD: 3, OMR: 3, TND: 3 }[amount.currency] ?? 2;
-  const sign = amount.minor_units < 0 ? '-' : '';
-  const units = String(Math.abs(amount.minor_units)).padStart(digits + 1, '0');
-  const whole = digits ? `${units.slice(0, -digits)}.${units.slice(-digits)}` : units;
-  return `${sign}${whole} ${amount.currency}`;
+function money(decimal, amount) {
+  return `${decimal} ${amount.currency}`;
 }
 
 function openTransaction(id) {
@@ -61,9 +57,9 @@ function discrepancyRow(account, d) {
   const row = el('tr', {},
     el('td', {}, d.order_id),
     el('td', {}, el('span', { className: `badge kind-${d.kind}` }, d.kind)),
-    el('td', { className: 'num' }, money(d.storefront_refunded)),
-    el('td', { className: 'num' }, money(d.netsuite_refunded)),
-    el('td', { className: 'num' }, money(d.difference)),
+    el('td', { className: 'num' }, money(d.storefront_refunded_decimal, d.storefront_refunded)),
+    el('td', { className: 'num' }, money(d.netsuite_refunded_decimal, d.netsuite_refunded)),
+    el('td', { className: 'num' }, money(d.difference_decimal, d.difference)),
     el('td', {}, ...links),
     el('td', { className: 'muted' }, d.detail),
     acknowledgeCell(account, d));

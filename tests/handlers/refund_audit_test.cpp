@@ -215,6 +215,7 @@ TEST_CASE("A stored audit report reads back as written", "[audit]") {
   CHECK(back->discrepancies[0].transactions == std::vector<std::string>{"tx_1"});
   CHECK(back->discrepancies[0].acknowledged);
   CHECK(ToJson(*back) == ToJson(report));
+  CHECK(ToJson(report).find(R"("difference_decimal":"5.00")") != std::string::npos);
 }
 
 }  // namespace refundsync::testing
