@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <map>
+#include <string>
 
 #include "core/audit_period.h"
 #include "core/time.h"
@@ -217,6 +219,48 @@ TEST_CASE(
   for (auto cost : parser.parse(h.sandbox.Control("GET", "/_control/shopify/costs"))["costs"].get_array()) {
     CHECK(cost["requested"].get_int64().value() <= 800);
   }
+}
+
+TEST_CASE("Audit API: bad input gets a clear error and stores nothing", "[audit][integration][admin]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  h.AddAdminTokens({{"view", "viewer", "viewer-token-value"}, {"ops", "operator", "operator-token-value"}});
+  h.StartServer();
+  const std::map<std::string, std::string> op = {{"Authorization", "Bearer operator-token-value"}};
+  simdjson::dom::parser parser;
+  // Each answer: its status, and the error's stable code in the body (the message says what was wrong).
+  const auto expect = [&](const std::string& method, const std::string& path, const std::string& body, int status,
+                          const std::string& code, const std::string& says) {
+    const auto answer = h.client.Request(method, h.server->BaseUrl() + path, body, op);
+    INFO(method << " " << path << " " << body << " -> " << answer.status << " " << answer.body);
+    CHECK(answer.status == status);
+    simdjson::dom::element error;
+    REQUIRE_FALSE(parser.parse(answer.body)["error"].get(error));
+    CHECK(std::string_view(error["code"].get_string().value()) == code);
+    CHECK(std::string_view(error["message"].get_string().value()).find(says) != std::string_view::npos);
+  };
+  const std::string from = R"(,"from":")" + Day(-1) + R"("})";
+  expect("GET", "/api/audit", "", 400, "bad_request", "?account=");
+  expect("GET", "/api/audit?account=nope", "", 404, "unknown_account", "nope");
+  expect("GET", "/api/audit?account=shop-eu", "", 404, "not_found", "no audit yet");
+  expect("POST", "/api/audit/run", R"({"account":"shop-eu","from":)", 400, "bad_request", "\"from\"");
+  expect("POST", "/api/audit/run", R"({"account":"shop-eu"})", 400, "bad_request", "YYYY-MM-DD");
+  expect("POST", "/api/audit/run", R"({"account":"shop-eu","from":"2026-13-40"})", 400, "bad_request",
+         "2026-13-40");
+  expect("POST", "/api/audit/run", R"({"account":"shop-eu","from":"2026-11-02","to":"2026-11-01"})", 400,
+         "bad_request", "before it starts");
+  expect("POST", "/api/audit/run", R"({"account":"nope")" + from, 404, "unknown_account", "nope");
+  expect("GET", "/api/audit/run", "", 405, "method_not_allowed", "POST");
+  expect("POST", "/api/audit/ack", R"({"account":"shop-eu","order_id":"2001"})", 400, "bad_request", "note");
+  expect("POST", "/api/audit/ack", R"({"account":"shop-eu","order_id":"2001","note":""})", 400, "bad_request",
+         "note");
+  expect("POST", "/api/audit/ack", R"({"account":"shop-eu","order_id":"2001","note":"intended"})", 404, "not_found",
+         "no audit yet");
+  expect("POST", "/api/audit/ack", R"({"account":"nope","order_id":"2001","note":"intended"})", 404,
+         "unknown_account", "nope");
+  // None of them started or stored anything.
+  expect("GET", "/api/audit?account=shop-eu", "", 404, "not_found", "no audit yet");
 }
 
 }  // namespace refundsync::testing
