@@ -79,7 +79,7 @@ bool AdminRoutes::Handle(const HttpRequest& request, const Respond& respond) con
     return true;
   }
   if (request.path == "/api/accounts") {
-    respond(request.method == "GET" ? ListAccounts() : ErrorResponse(405, "method_not_allowed", "use GET"));
+    respond(request.method == "GET" ? ListAccounts(*role) : ErrorResponse(405, "method_not_allowed", "use GET"));
     return true;
   }
   if (request.path == "/api/events" || request.path.rfind("/api/events/", 0) == 0) {
@@ -212,9 +212,10 @@ void AdminRoutes::ReplayEvent(const std::string& id, const Respond& respond) con
   webhooks_->Replay(id, request, received, field("account"), respond);
 }
 
-HttpResponse AdminRoutes::ListAccounts() const {
+HttpResponse AdminRoutes::ListAccounts(AdminRole role) const {
   JsonWriter json;
-  json.BeginObject().Key("items").BeginArray();
+  json.BeginObject().Key("role").String(role == AdminRole::kOperator ? "operator" : "viewer");
+  json.Key("items").BeginArray();
   for (const auto& account : config_.accounts) {
     json.BeginObject().Key("id").String(account.id).Key("channel").String(ChannelName(account.channel));
     json.Key("kind").String(ChannelKindName(KindOf(account.channel)));

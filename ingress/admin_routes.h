@@ -47,7 +47,8 @@ class AdminRoutes {
   HttpResponse Retrieve(const HttpRequest& request) const;
   // The configured accounts (id, channel, kind, effective direction, auto_post): what the page's Retrieve
   // dialog offers. Configuration only, no secrets.
-  HttpResponse ListAccounts() const;
+  // The configured accounts, and the caller's role: the page offers operators' actions to operators only.
+  HttpResponse ListAccounts(AdminRole role) const;
   HttpResponse ListEvents(const HttpRequest& request) const;
   HttpResponse ShowEvent(const std::string& id) const;
   void ReplayEvent(const std::string& id, const Respond& respond) const;

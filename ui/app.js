@@ -56,6 +56,7 @@ async function api(method, path, body) {
 function showSignIn(reason) {
   $('#app').hidden = true;
   $('#sign-out').hidden = true;
+  $('#signed-in-as').textContent = '';
   $('#sign-in').hidden = false;
   $('#sign-in-error').textContent = reason || '';
   $('#token').focus();
@@ -138,7 +139,7 @@ function resultCell(tx) {
 }
 
 function transactionRow(tx) {
-  const post = el('button', { type: 'button', className: 'post', disabled: !canPost(tx) }, 'Post');
+  const post = el('button', { type: 'button', className: 'post operator-only', disabled: !canPost(tx) }, 'Post');
   post.addEventListener('click', (event) => {
     event.stopPropagation();
     postTransaction(tx.id, post);
@@ -274,7 +275,8 @@ async function capturedEvents(tx) {
 }
 
 function eventRow(event) {
-  const replay = el('button', { type: 'button', className: 'replay', disabled: event.verdict === 'rejected' }, 'Replay');
+  const replay = el('button', { type: 'button', className: 'replay operator-only', disabled: event.verdict === 'rejected' },
+    'Replay');
   replay.addEventListener('click', () => replayEvent(event.id, replay));
   return el('tr', {},
     el('td', {}, event.received_at.replace('T', ' ').slice(0, 19)),
@@ -382,6 +384,9 @@ async function retrieve(event) {
 async function start() {
   const accounts = await api('GET', '/api/accounts');
   state.accounts = accounts.items;
+  // A viewer's token cannot post, retrieve, replay, acknowledge or run: the page does not offer what the API refuses.
+  document.body.classList.toggle('viewer', accounts.role !== 'operator');
+  $('#signed-in-as').textContent = `signed in as ${accounts.role}`;
   const options = () => state.accounts.map((a) => el('option', { value: a.id },
     `${a.id} (${a.channel}, ${a.direction.replace('_', ' ')}${a.auto_post ? '' : ', manual post'})`));
   $('#filter-account').replaceChildren(el('option', { value: '' }, 'any'), ...options());

@@ -1,6 +1,6 @@
 // The operator page's Audit tab: the account's last stored refund audit (GET /api/audit), its discrepancies with
-// the transactions behind them as links to their details, Acknowledge with a note and Run (operators; a viewer's
-// try is answered 403 and said so). Uses app.js's helpers ($, el, api, badge, say, showDetails); no markup from
+// the transactions behind them as links to their details, Acknowledge with a note and Run (operators only: a
+// viewer's page hides them, and the API would answer 403, said here). Uses app.js's helpers ($, el, api, badge, say, showDetails); no markup from
 // the API is ever interpreted.
 'use strict';
 
@@ -42,7 +42,7 @@ function acknowledgeCell(account, d) {
       button.disabled = false;
     }
   });
-  return el('td', {}, el('div', { className: 'ack' }, note, button));
+  return el('td', {}, el('div', { className: 'ack operator-only' }, note, button));
 }
 
 function discrepancyRow(account, d) {
@@ -65,6 +65,7 @@ function discrepancyRow(account, d) {
     acknowledgeCell(account, d));
   row.dataset.orderId = d.order_id;
   row.dataset.kind = d.kind;
+  row.dataset.acknowledged = String(d.acknowledged);
   return row;
 }
 

@@ -111,7 +111,7 @@ TEST_CASE("Audit: the sandbox's discrepancies are found, acknowledged and fixed,
   const std::string sale15 = SeedOrder(h, "ebay-us-15", "cash_sale", "50.00");
   EbayOrder(h, "15", "50.00");
   h.sandbox.Control("POST", "/_control/ebay/orders/15/refunds", R"({"amount":"30.00","refund_id":"5EEE5"})");
-  HandEnteredRefund(h, "cashSale", sale15, "25.00", "restocking fee kept");
+  const std::string booked15 = HandEnteredRefund(h, "cashSale", sale15, "25.00", "restocking fee kept");
   // 16: refunded on eBay before the account's sync_since: left out on both sides.
   SeedOrder(h, "ebay-us-16", "cash_sale", "50.00");
   EbayOrder(h, "16", "50.00");
@@ -143,41 +143,59 @@ TEST_CASE("Audit: the sandbox's discrepancies are found, acknowledged and fixed,
   }
 
   // The operator's fixes: 13 is retrieved by reconciling (and posted); the copy booked twice for 11 is deleted;
-  // 12's refund is entered again by hand; 15's difference is intended (acknowledged).
+  // 12's refund is entered again by hand.
   REQUIRE(h.Reconcile("ebay-us") == 0);
   REQUIRE(h.WaitSettled("ebay-us", "ebay:refund:5CCC3").status == TxStatus::kPosted);
   h.sandbox.Control("DELETE", "/_control/netsuite/records/cashRefund/" + copy11, R"({"send_webhook":false})");
   HandEnteredRefund(h, "cashSale", sale12, "15.00", "entered again");
-  const CommandResult ack = RunCommand(RefundsyncBinary() + " audit ack --config " + h.config_path +
-                                       " --account ebay-us --order-id 15 --note 'restocking fee' 2>&1");
-  INFO(ack.output);
-  CHECK(ack.exit_code == 0);
+  // Reconciling also imported 15's eBay refund, which cannot post (NetSuite holds less refundable than it asks): a
+  // failed transaction now explains 15.
+  const Transaction failed15 = h.WaitSettled("ebay-us", "ebay:refund:5EEE5");
+  REQUIRE(failed15.status == TxStatus::kFailed);
   const CommandResult after = Audit(h, "ebay-us", "--output json");
   INFO(after.output);
-  CHECK(after.exit_code == 1);  // 14 remains
-  // Reconciling also imported 15's eBay refund, which cannot post (NetSuite holds less refundable than it asks):
-  // a failed transaction now explains 15, and the acknowledgement of its difference still holds.
+  CHECK(after.exit_code == 1);
   CHECK(KindsByOrder(after.output) ==
         std::map<std::string, std::string>{{"14", "missing_on_storefront"}, {"15", "unposted"}});
-  CHECK(after.output.find(R"("unacknowledged":1)") != std::string::npos);
+  CHECK(after.output.find(failed15.id) != std::string::npos);
+  CHECK(after.output.find(R"("unacknowledged":2)") != std::string::npos);
 
-  // The API shows the stored audit, 15 acknowledged; the server's gauge follows it.
+  // The API shows the stored audit; the server's gauge follows it.
   const std::map<std::string, std::string> viewer = {{"Authorization", "Bearer viewer-token-value"}};
   const auto stored = h.client.Request("GET", h.server->BaseUrl() + "/api/audit?account=ebay-us", "", viewer);
   REQUIRE(stored.status == 200);
-  CHECK(stored.body.find(R"("unacknowledged":1)") != std::string::npos);
-  CHECK(stored.body.find(R"("acknowledgement":"restocking fee")") != std::string::npos);
+  CHECK(stored.body.find(R"("unacknowledged":2)") != std::string::npos);
+  const std::string unposted_gauge = R"(refundsync_audit_discrepancies{account="ebay-us",kind="unposted"} 1)";
+  const std::string goodwill_gauge =
+      R"(refundsync_audit_discrepancies{account="ebay-us",kind="missing_on_storefront"} 1)";
   const auto metrics = h.client.Request("GET", h.server->BaseUrl() + "/metrics", "", {});
-  CHECK(metrics.body.find(R"(refundsync_audit_discrepancies{account="ebay-us",kind="unposted"} 0)") !=
-        std::string::npos);
-  CHECK(metrics.body.find(R"(refundsync_audit_discrepancies{account="ebay-us",kind="missing_on_storefront"} 1)") !=
-        std::string::npos);
-  // A viewer cannot acknowledge; an operator can, through the API: 14's goodwill credit is intended too.
+  CHECK(metrics.body.find(unposted_gauge) != std::string::npos);
+  CHECK(metrics.body.find(goodwill_gauge) != std::string::npos);
+
+  // 15: the 25.00 booked by hand was wrong; the operator deletes it and posts eBay's refund.
+  h.sandbox.Control("DELETE", "/_control/netsuite/records/cashRefund/" + booked15, R"({"send_webhook":false})");
+  const std::map<std::string, std::string> op = {{"Authorization", "Bearer operator-token-value"}};
+  const auto post =
+      h.client.Request("POST", h.server->BaseUrl() + "/api/transactions/" + failed15.id + "/post", "", op);
+  INFO(post.body);
+  CHECK(post.status == 200);
+  CHECK(h.WaitSettled("ebay-us", "ebay:refund:5EEE5").status == TxStatus::kPosted);
+  // 14: the goodwill credit is intended, the one acknowledgement. A viewer cannot give it; an operator can, by the
+  // CLI or through the API (which here replaces the note).
   const std::string body = R"({"account":"ebay-us","order_id":"14","note":"goodwill, booked by hand"})";
   CHECK(h.client.Request("POST", h.server->BaseUrl() + "/api/audit/ack", body, viewer).status == 403);
-  const std::map<std::string, std::string> op = {{"Authorization", "Bearer operator-token-value"}};
-  CHECK(h.client.Request("POST", h.server->BaseUrl() + "/api/audit/ack", body, op).status == 200);
-  CHECK(Audit(h, "ebay-us").exit_code == 0);
+  const CommandResult ack = RunCommand(RefundsyncBinary() + " audit ack --config " + h.config_path +
+                                       " --account ebay-us --order-id 14 --note 'goodwill' 2>&1");
+  INFO(ack.output);
+  CHECK(ack.exit_code == 0);
+  const auto api_ack = h.client.Request("POST", h.server->BaseUrl() + "/api/audit/ack", body, op);
+  CHECK(api_ack.status == 200);
+  CHECK(api_ack.body.find(R"("note":"goodwill, booked by hand")") != std::string::npos);
+  const CommandResult agreed_now = Audit(h, "ebay-us", "--output json");
+  INFO(agreed_now.output);
+  CHECK(agreed_now.exit_code == 0);
+  CHECK(KindsByOrder(agreed_now.output) == std::map<std::string, std::string>{{"14", "missing_on_storefront"}});
+  CHECK(agreed_now.output.find(R"("acknowledgement":"goodwill, booked by hand")") != std::string::npos);
 
   // A run through the API answers 202 at once with its id; the stored audit then carries it, and the gauge is 0.
   const auto started = h.client.Request("POST", h.server->BaseUrl() + "/api/audit/run",
@@ -246,19 +264,17 @@ TEST_CASE("Audit API: bad input gets a clear error and stores nothing", "[audit]
   expect("GET", "/api/audit?account=shop-eu", "", 404, "not_found", "no audit yet");
   expect("POST", "/api/audit/run", R"({"account":"shop-eu","from":)", 400, "bad_request", "\"from\"");
   expect("POST", "/api/audit/run", R"({"account":"shop-eu"})", 400, "bad_request", "YYYY-MM-DD");
-  expect("POST", "/api/audit/run", R"({"account":"shop-eu","from":"2026-13-40"})", 400, "bad_request",
-         "2026-13-40");
-  expect("POST", "/api/audit/run", R"({"account":"shop-eu","from":"2026-11-02","to":"2026-11-01"})", 400,
-         "bad_request", "before it starts");
+  expect("POST", "/api/audit/run", R"({"account":"shop-eu","from":"2026-13-40"})", 400, "bad_request", "2026-13-40");
+  expect("POST", "/api/audit/run", R"({"account":"shop-eu","from":"2026-11-02","to":"2026-11-01"})", 400, "bad_request",
+         "before it starts");
   expect("POST", "/api/audit/run", R"({"account":"nope")" + from, 404, "unknown_account", "nope");
   expect("GET", "/api/audit/run", "", 405, "method_not_allowed", "POST");
   expect("POST", "/api/audit/ack", R"({"account":"shop-eu","order_id":"2001"})", 400, "bad_request", "note");
-  expect("POST", "/api/audit/ack", R"({"account":"shop-eu","order_id":"2001","note":""})", 400, "bad_request",
-         "note");
+  expect("POST", "/api/audit/ack", R"({"account":"shop-eu","order_id":"2001","note":""})", 400, "bad_request", "note");
   expect("POST", "/api/audit/ack", R"({"account":"shop-eu","order_id":"2001","note":"intended"})", 404, "not_found",
          "no audit yet");
-  expect("POST", "/api/audit/ack", R"({"account":"nope","order_id":"2001","note":"intended"})", 404,
-         "unknown_account", "nope");
+  expect("POST", "/api/audit/ack", R"({"account":"nope","order_id":"2001","note":"intended"})", 404, "unknown_account",
+         "nope");
   // None of them started or stored anything.
   expect("GET", "/api/audit?account=shop-eu", "", 404, "not_found", "no audit yet");
 }

@@ -250,6 +250,7 @@ TEST_CASE("Captures export, dry-run replay and replaying a whole day twice: noth
   CHECK(accounts.body.find(
             R"({"id":"shop-eu","channel":"shopify","kind":"cart","direction":"to_netsuite","auto_post":true})") !=
         std::string::npos);
+  CHECK(accounts.body.find(R"("role":"viewer")") != std::string::npos);  // the page hides operators' actions
   CHECK(h.client.Get(h.server->BaseUrl() + "/api/accounts").status == 401);
   // The page itself: static files with a strict Content-Security-Policy, no token needed to load it.
   auto root_page = h.client.Get(h.server->BaseUrl() + "/");

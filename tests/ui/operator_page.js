@@ -1,14 +1,14 @@
-// node operator_page.js BASE_URL OPERATOR_TOKEN SCREENSHOT_PATH
+// node operator_page.js BASE_URL OPERATOR_TOKEN VIEWER_TOKEN SCREENSHOT_PATH
 // Drives the operator page in headless Chromium (Debian's, through playwright-core) against a running
 // refundsync whose sandbox was seeded by operator_page_test.cpp: sign in, retrieve an order and see it
 // `imported`, post it and see it `posted`, retrieve an unsynced order and read the message, read a failed row's
-// error, open its captured events and replay one, read the Audit tab and acknowledge a discrepancy, filter by
-// status. Exits non-zero at the first step that fails and prints the steps passed as one JSON line.
+// error, open its captured events and replay one, read the Audit tab (the same counts as the server's gauge) and
+// acknowledge a discrepancy, filter by status; a viewer sees the lists and is offered no operator action. Exits non-zero at the first step that fails and prints the steps passed as one JSON line.
 'use strict';
 
 const { chromium } = require('playwright-core');
 
-const [baseUrl, operatorToken, screenshotPath] = process.argv.slice(2);
+const [baseUrl, operatorToken, viewerToken, screenshotPath] = process.argv.slice(2);
 const STEP_TIMEOUT_MS = 10000;
 const passed = [];
 let currentPage = null;
@@ -45,6 +45,38 @@ async function retrieve(page, account, source, orderId) {
   await page.click('#retrieve-submit');
 }
 
+// The unacknowledged discrepancies of an account by kind: as the server's gauge has them, and as the page shows them.
+async function gaugeCounts(page, account) {
+  const text = await (await page.request.get(`${baseUrl}/metrics`)).text();
+  const line = new RegExp(`^refundsync_audit_discrepancies\\{account="${account}",kind="([a-z_]+)"\\} (\\d+)$`, 'gm');
+  const counts = {};
+  for (const [, kind, value] of text.matchAll(line)) if (Number(value) > 0) counts[kind] = Number(value);
+  return counts;
+}
+
+async function pageCounts(page) {
+  return page.evaluate(() => {
+    const counts = {};
+    for (const row of document.querySelectorAll('#audit tbody tr[data-acknowledged="false"]')) {
+      counts[row.dataset.kind] = (counts[row.dataset.kind] || 0) + 1;
+    }
+    return counts;
+  });
+}
+
+async function expectPageMatchesGauge(page, account) {
+  const [shown, gauge] = [await pageCounts(page), await gaugeCounts(page, account)];
+  if (JSON.stringify(shown) !== JSON.stringify(gauge)) {
+    throw new Error(`the page shows ${JSON.stringify(shown)}, the gauge ${JSON.stringify(gauge)}`);
+  }
+}
+
+async function signInAs(page, token) {
+  await page.fill('#token', token);
+  await page.click('#sign-in-form button[type=submit]');
+  await page.locator('#app').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+}
+
 async function main() {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
@@ -75,10 +107,9 @@ async function main() {
     });
 
     await step('the operator token opens the transactions list', async () => {
-      await page.fill('#token', operatorToken);
-      await page.click('#sign-in-form button[type=submit]');
-      await page.locator('#app').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+      await signInAs(page, operatorToken);
       await row(page, 'shopify:refund:9300').waitFor({ timeout: STEP_TIMEOUT_MS });
+      await waitForText(page.locator('#signed-in-as'), /signed in as operator/);
     });
 
     await step('a failed row shows its error', async () => {
@@ -146,6 +177,9 @@ async function main() {
       await waitForText(discrepancy.locator('.badge'), /^unposted$/);
       await waitForText(discrepancy, /10\.00 USD/);
       await waitForText(page.locator('#audit-summary'), /1 unacknowledged/);
+      const shown = await pageCounts(page);
+      if (JSON.stringify(shown) !== '{"unposted":1}') throw new Error(`the page shows ${JSON.stringify(shown)}`);
+      await expectPageMatchesGauge(page, 'shop-eu');
     });
 
     await step("a discrepancy's transaction link opens that transaction", async () => {
@@ -155,6 +189,30 @@ async function main() {
       await page.locator('#transactions-view').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
       await page.locator('#details').waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
       await waitForText(page.locator('#details-facts'), new RegExp(id));
+    });
+
+    await step('a viewer sees the transactions and the audit, and is offered no operator action', async () => {
+      const viewer = await (await browser.newContext({ viewport: { width: 1440, height: 960 } })).newPage();
+      currentPage = viewer;
+      // The operator controls drawn on the view in sight that a viewer could click.
+      const offered = () => viewer.evaluate(() => [...document.querySelectorAll(
+        'button.post, button.replay, #open-retrieve, #audit-run, .ack')].filter((e) => e.offsetParent !== null)
+        .map((e) => e.id || e.className));
+      await viewer.goto(`${baseUrl}/ui/`);
+      await signInAs(viewer, viewerToken);
+      await waitForText(viewer.locator('#signed-in-as'), /signed in as viewer/);
+      await row(viewer, 'shopify:refund:9300').waitFor({ timeout: STEP_TIMEOUT_MS });
+      if (await viewer.locator('#transactions tbody tr button.post').count() === 0) throw new Error('no rows drawn');
+      let shown = await offered();
+      if (shown.length) throw new Error(`a viewer is offered ${shown.join(', ')} on the transactions`);
+      await viewer.click('#tab-audit');
+      await viewer.selectOption('#audit-account', 'shop-eu');
+      await viewer.locator('#audit tbody tr[data-order-id="9300"][data-acknowledged="false"] .ack')
+        .waitFor({ state: 'attached', timeout: STEP_TIMEOUT_MS });
+      shown = await offered();
+      if (shown.length) throw new Error(`a viewer is offered ${shown.join(', ')} on the audit`);
+      await viewer.context().close();
+      currentPage = page;
     });
 
     await step('Acknowledge with a note marks the discrepancy acknowledged', async () => {
@@ -168,6 +226,7 @@ async function main() {
       await discrepancy.locator('button.acknowledge').click();
       await waitForText(page.locator('#audit tbody tr[data-order-id="9300"]'), /acknowledged test order, never billed/);
       await waitForText(page.locator('#audit-summary'), /0 unacknowledged/);
+      await expectPageMatchesGauge(page, 'shop-eu');  // both empty now
       await page.click('#tab-transactions');
     });
 

@@ -12,15 +12,17 @@
 using namespace refundsync;
 using namespace refundsync::testing;
 
-TEST_CASE("Operator page: sign in, retrieve, post, an unsynced order's message, events and replay, filters",
-          "[ui][integration]") {
+TEST_CASE(
+    "Operator page: sign in, retrieve, post, an unsynced order's message, events and replay, the audit, filters, a "
+    "viewer's page",
+    "[ui][integration]") {
   HarnessOptions options;
   options.start_server = false;
   options.ebay_auto_post = false;
   // The eBay refund predates the cut-over, so reconciliation leaves it alone and only a retrieve brings it in.
   options.ebay_sync_since = "2026-11-01T00:00:00Z";
   SyncHarness h(options);
-  h.AddAdminTokens({{"ops", "operator", "operator-token-value"}});
+  h.AddAdminTokens({{"ops", "operator", "operator-token-value"}, {"view", "viewer", "viewer-token-value"}});
   h.StartServer();
 
   // Shown as failed with its error, and its captured event is replayable.
@@ -52,7 +54,8 @@ TEST_CASE("Operator page: sign in, retrieve, post, an unsynced order's message, 
   std::filesystem::create_directories(screenshot.parent_path());
   std::filesystem::remove(screenshot);
   const std::string command = std::string(REFUNDSYNC_SOURCE_DIR) + "/scripts/run-ui-test.sh " + REFUNDSYNC_BUILD_DIR +
-                              " " + h.server->BaseUrl() + " operator-token-value " + screenshot.string() + " 2>&1";
+                              " " + h.server->BaseUrl() + " operator-token-value viewer-token-value " +
+                              screenshot.string() + " 2>&1";
   const CommandResult run = RunCommand(command);
   INFO(run.output);
   REQUIRE(run.exit_code == 0);
