@@ -107,7 +107,8 @@ class PlanningShopify : public ShopifyStorefront {
   Result<std::vector<ShopifyRefundRef>> RefundIdsOfOrdersUpdatedSince(const std::string&) override {
     return std::vector<ShopifyRefundRef>{};
   }
-  Result<std::vector<ShopifyRefundSummary>> RefundSummariesOfOrdersUpdatedSince(const std::string&) override {
+  Result<std::vector<ShopifyRefundSummary>> RefundSummariesOfOrdersUpdatedSince(const std::string&,
+                                                                                const OrdersReadSoFar&) override {
     return std::vector<ShopifyRefundSummary>{};
   }
   Result<std::optional<std::vector<ShopifyRefundRef>>> RefundIdsOfOrder(const std::string&) override {
@@ -166,7 +167,9 @@ class PlanningEbay : public EbayStorefront {
     }
     return std::make_optional(order);
   }
-  Result<std::vector<EbayOrder>> OrdersModifiedSince(const std::string&) override { return std::vector<EbayOrder>{}; }
+  Result<std::vector<EbayOrder>> OrdersModifiedSince(const std::string&, const OrdersReadSoFar&) override {
+    return std::vector<EbayOrder>{};
+  }
 
  private:
   std::string base_;

@@ -123,7 +123,8 @@ Result<std::optional<EbayOrder>> EbayRestClient::GetOrder(const std::string& ord
   return std::optional<EbayOrder>(std::move(*order));
 }
 
-Result<std::vector<EbayOrder>> EbayRestClient::OrdersModifiedSince(const std::string& since) {
+Result<std::vector<EbayOrder>> EbayRestClient::OrdersModifiedSince(const std::string& since,
+                                                                   const OrdersReadSoFar& on_page) {
   std::vector<EbayOrder> orders;
   const std::string filter = UrlEncode("lastmodifieddate:[" + since + "..]");
   std::int64_t offset = 0;
@@ -140,6 +141,7 @@ Result<std::vector<EbayOrder>> EbayRestClient::OrdersModifiedSince(const std::st
       return MakeError("upstream_unavailable", "eBay getOrders answer has no orders");
     }
     for (auto order : page) orders.push_back(ReadOrder(order));
+    if (on_page) on_page(static_cast<int>(orders.size()));
     std::int64_t total = 0;
     if (root["total"].get_int64().get(total)) total = 0;
     offset += static_cast<std::int64_t>(page.size());

@@ -26,7 +26,7 @@ class EbayRestClient : public EbayStorefront {
         refund_tokens_(config, http, clock, EbayGrant::kUserRefunds) {}
 
   Result<std::optional<EbayOrder>> GetOrder(const std::string& order_id) override;
-  Result<std::vector<EbayOrder>> OrdersModifiedSince(const std::string& since) override;
+  Result<std::vector<EbayOrder>> OrdersModifiedSince(const std::string& since, const OrdersReadSoFar& on_page) override;
   Result<EbayIssuedRefund> IssueRefund(const EbayRefundRequest& request) override;
 
  private:

@@ -48,13 +48,14 @@ bool AppendSummaries(const std::string& order_id, simdjson::dom::element order, 
 }  // namespace
 
 Result<std::vector<ShopifyRefundSummary>> ShopifyGraphQlClient::RefundSummariesOfOrdersUpdatedSince(
-    const std::string& since) {
+    const std::string& since, const OrdersReadSoFar& on_page) {
   // processedAt can be read from API 2026-01 (Shopify changelog, "Set and retrieve processedAt in the refundCreate
   // mutation"); before it, a refund's time is its creation.
   const char* date_field = config_.api_version >= "2026-01" ? "processedAt" : "createdAt";
   const std::string listing = shopify_queries::AuditRefundsOfOrders(date_field);
   std::vector<ShopifyRefundSummary> out;
   std::string after;
+  int orders_read = 0;
   for (int page = 0; page < 100000; ++page) {
     JsonWriter variables;
     variables.BeginObject().Key("query").String(UpdatedOrdersQuery(since)).Key("after");
@@ -98,6 +99,8 @@ Result<std::vector<ShopifyRefundSummary>> ShopifyGraphQlClient::RefundSummariesO
         return MakeError("invalid_amount", "Shopify order " + order_id + " has a refund amount that is unreadable");
       }
     }
+    orders_read += static_cast<int>(orders.size());
+    if (on_page) on_page(orders_read);
     bool has_next = false;
     if (root["orders"]["pageInfo"]["hasNextPage"].get_bool().get(has_next) || !has_next) break;
     after = JsonText(root["orders"]["pageInfo"], "endCursor");

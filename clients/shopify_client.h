@@ -22,7 +22,8 @@ class ShopifyGraphQlClient : public ShopifyStorefront {
   Result<ShopifyOrderRefund> CreateRefund(const ShopifyRefundRequest& request,
                                           const std::string& idempotency_key) override;
   Result<std::vector<ShopifyRefundRef>> RefundIdsOfOrdersUpdatedSince(const std::string& since) override;
-  Result<std::vector<ShopifyRefundSummary>> RefundSummariesOfOrdersUpdatedSince(const std::string& since) override;
+  Result<std::vector<ShopifyRefundSummary>> RefundSummariesOfOrdersUpdatedSince(
+      const std::string& since, const OrdersReadSoFar& on_page) override;
   Result<std::optional<std::vector<ShopifyRefundRef>>> RefundIdsOfOrder(const std::string& numeric_order_id) override;
   Result<std::optional<ShopifyRefundRecord>> GetRefund(const std::string& numeric_refund_id) override;
   Result<std::vector<std::string>> GrantedScopes() override;

@@ -35,7 +35,7 @@ Result<ReconcileReport> EbayReconciler::RunOnce(const AccountConfig& account, Sy
     since = started - kSearchReachMs;
   }
   report.since = FormatRfc3339Ms(since);
-  auto orders = ebay->OrdersModifiedSince(report.since);
+  auto orders = ebay->OrdersModifiedSince(report.since, {});
   if (!orders) {
     (void)store.ReleaseRunnerLease(account.id, holder);
     return orders.error();

@@ -10,6 +10,7 @@
 
 #include "core/money.h"
 #include "core/result.h"
+#include "handlers/orders_read.h"
 
 namespace refundsync {
 
@@ -75,8 +76,10 @@ class EbayStorefront {
   // not be had, a 4xx, a 429).
   virtual Result<EbayIssuedRefund> IssueRefund(const EbayRefundRequest& request) = 0;
   virtual Result<std::optional<EbayOrder>> GetOrder(const std::string& order_id) = 0;
-  // Every order whose lastmodifieddate is at or after `since` (RFC 3339, ms, UTC), all pages.
-  virtual Result<std::vector<EbayOrder>> OrdersModifiedSince(const std::string& since) = 0;
+  // Every order whose lastmodifieddate is at or after `since` (RFC 3339, ms, UTC), all pages; `on_page` hears of
+  // each page read.
+  virtual Result<std::vector<EbayOrder>> OrdersModifiedSince(const std::string& since,
+                                                             const OrdersReadSoFar& on_page) = 0;
 };
 
 }  // namespace refundsync

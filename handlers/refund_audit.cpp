@@ -214,13 +214,18 @@ Result<AuditReport> RefundAudit::Run(const AccountConfig& account, Storefront st
     }
   }
   tell({"storefront", 0, 0});
+  int orders_read = 0;
+  const OrdersReadSoFar on_page = [&](int read) {
+    orders_read = read;
+    tell({"storefront", read, 0});
+  };
   Result<std::vector<StorefrontRefundSeen>> storefront_refunds =
-      storefront.shopify != nullptr ? ShopifyRefundsBetween(*storefront.shopify, start_ms, period.end_ms)
-      : storefront.ebay != nullptr  ? EbayRefundsBetween(*storefront.ebay, start_ms, period.end_ms)
+      storefront.shopify != nullptr ? ShopifyRefundsBetween(*storefront.shopify, start_ms, period.end_ms, on_page)
+      : storefront.ebay != nullptr  ? EbayRefundsBetween(*storefront.ebay, start_ms, period.end_ms, on_page)
                                     : Result<std::vector<StorefrontRefundSeen>>(MakeError(
                                           "bad_request", "account " + account.id + " has no storefront to audit"));
   if (!storefront_refunds) return storefront_refunds.error();
-  tell({"netsuite", static_cast<int>(storefront_refunds->size()), 0});
+  tell({"netsuite", orders_read, 0});
   auto netsuite_refunds = ReadNetSuite(account, period, since_ms);
   if (!netsuite_refunds) return netsuite_refunds.error();
 

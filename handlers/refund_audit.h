@@ -30,7 +30,7 @@ namespace refundsync {
 
 // How far an audit has come, for a progress line on a terminal.
 struct AuditProgress {
-  std::string stage;  // "storefront", "netsuite", "transactions", "done"
+  std::string stage;  // "storefront" (once per page of orders), "netsuite", "transactions", "done"
   int orders_read = 0;
   int discrepancies = 0;
 };
@@ -73,10 +73,10 @@ class RefundAudit {
 };
 
 // The storefront sides, read through the ports (refund_audit_storefronts.cpp): refunds whose own time is in
-// [start_ms, end_ms) and not before since_ms.
+// [start_ms, end_ms) and not before since_ms; `on_page` hears of each page of orders read.
 Result<std::vector<StorefrontRefundSeen>> ShopifyRefundsBetween(ShopifyStorefront& shop, std::int64_t start_ms,
-                                                                std::int64_t end_ms);
+                                                                std::int64_t end_ms, const OrdersReadSoFar& on_page);
 Result<std::vector<StorefrontRefundSeen>> EbayRefundsBetween(EbayStorefront& ebay, std::int64_t start_ms,
-                                                             std::int64_t end_ms);
+                                                             std::int64_t end_ms, const OrdersReadSoFar& on_page);
 
 }  // namespace refundsync

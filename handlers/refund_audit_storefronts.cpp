@@ -21,8 +21,8 @@ bool InPeriod(std::optional<std::int64_t> at_ms, std::int64_t start_ms, std::int
 }  // namespace
 
 Result<std::vector<StorefrontRefundSeen>> ShopifyRefundsBetween(ShopifyStorefront& shop, std::int64_t start_ms,
-                                                                std::int64_t end_ms) {
-  auto refunds = shop.RefundSummariesOfOrdersUpdatedSince(FormatRfc3339Ms(start_ms - kListingMarginMs));
+                                                                std::int64_t end_ms, const OrdersReadSoFar& on_page) {
+  auto refunds = shop.RefundSummariesOfOrdersUpdatedSince(FormatRfc3339Ms(start_ms - kListingMarginMs), on_page);
   if (!refunds) return refunds.error();
   std::vector<StorefrontRefundSeen> seen;
   std::set<std::string> read;  // an order updated while the listing pages moves past the cursor: read twice
@@ -44,8 +44,8 @@ Result<std::vector<StorefrontRefundSeen>> ShopifyRefundsBetween(ShopifyStorefron
 }
 
 Result<std::vector<StorefrontRefundSeen>> EbayRefundsBetween(EbayStorefront& ebay, std::int64_t start_ms,
-                                                             std::int64_t end_ms) {
-  auto orders = ebay.OrdersModifiedSince(FormatRfc3339Ms(start_ms - kListingMarginMs));
+                                                             std::int64_t end_ms, const OrdersReadSoFar& on_page) {
+  auto orders = ebay.OrdersModifiedSince(FormatRfc3339Ms(start_ms - kListingMarginMs), on_page);
   if (!orders) return orders.error();
   std::vector<StorefrontRefundSeen> seen;
   const auto keep = [&](const EbayOrder& order, const EbayRefund& refund) {

@@ -12,6 +12,7 @@
 #include "core/money.h"
 #include "core/result.h"
 #include "core/webhook_event.h"
+#include "handlers/orders_read.h"
 
 namespace refundsync {
 
@@ -100,8 +101,10 @@ class ShopifyStorefront {
   // The audit: every refund of every order updated at or after `since` (RFC 3339), all pages. Shopify has no
   // filter on a refund's own date: callers keep the refunds processed in their period. Not filtered by financial
   // status: it may not follow the transactions (OrderCreateFinancialStatus: a status "that doesn't match the given
-  // transactions ... will persist"), and a later payment changes it, which would hide a refund.
-  virtual Result<std::vector<ShopifyRefundSummary>> RefundSummariesOfOrdersUpdatedSince(const std::string& since) = 0;
+  // transactions ... will persist"), and a later payment changes it, which would hide a refund. `on_page` hears
+  // of each page read.
+  virtual Result<std::vector<ShopifyRefundSummary>> RefundSummariesOfOrdersUpdatedSince(
+      const std::string& since, const OrdersReadSoFar& on_page) = 0;
   // The refunds of one order (numeric id), ids only; nullopt when the token cannot see the order.
   virtual Result<std::optional<std::vector<ShopifyRefundRef>>> RefundIdsOfOrder(
       const std::string& numeric_order_id) = 0;

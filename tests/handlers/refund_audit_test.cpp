@@ -179,6 +179,27 @@ TEST_CASE("Audit: a refund listed twice counts once, one with more transactions 
   CHECK(report.discrepancies.empty());  // 20.00 once, plus 7.00 read whole: 27.00 on both sides
 }
 
+TEST_CASE("Audit: progress is told after each page of storefront orders, then per stage", "[audit][rules]") {
+  FakeSyncEngine engine(ThreeDirectedAccounts(kCutover), kNow);
+  for (const char* id : {"201", "202", "203", "204", "205"}) {
+    engine.ebay.orders[id] = EbayOrder{id, "", "USD", Usd(1000), {}, {}};
+  }
+  engine.ebay.listing_page_size = 2;
+  const AccountConfig& account = *engine.config.FindAccount("ebay-us");
+  RefundAudit audit(engine.ledger, engine.clock);
+  RefundAudit::Storefront storefront;
+  storefront.ebay = &engine.ebay;
+  auto period = MakeAuditPeriod("2026-12-01", "2026-12-31", "UTC", kNow);
+  REQUIRE(period);
+  std::vector<std::string> told;
+  auto report = audit.Run(account, storefront, *period, engine.store, [&](const AuditProgress& progress) {
+    told.push_back(progress.stage + " " + std::to_string(progress.orders_read));
+  });
+  REQUIRE(report);
+  CHECK(told == std::vector<std::string>{"storefront 0", "storefront 2", "storefront 4", "storefront 5", "netsuite 5",
+                                         "transactions 0", "done 0"});
+}
+
 TEST_CASE("Audit periods are whole days in the audit's time zone", "[audit]") {
   const auto berlin = MakeAuditPeriod("2026-12-01", "2026-12-31", "Europe/Berlin", kNow);
   REQUIRE(berlin);

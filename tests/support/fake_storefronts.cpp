@@ -76,9 +76,14 @@ Result<std::optional<EbayOrder>> FakeEbay::GetOrder(const std::string& order_id)
   return std::make_optional(it->second);
 }
 
-Result<std::vector<EbayOrder>> FakeEbay::OrdersModifiedSince(const std::string& /*since*/) {
+Result<std::vector<EbayOrder>> FakeEbay::OrdersModifiedSince(const std::string& /*since*/,
+                                                             const OrdersReadSoFar& on_page) {
   std::vector<EbayOrder> all;
-  for (const auto& [id, order] : orders) all.push_back(order);
+  for (const auto& [id, order] : orders) {
+    all.push_back(order);
+    const bool page_full = all.size() % static_cast<std::size_t>(listing_page_size) == 0;
+    if (on_page && (page_full || all.size() == orders.size())) on_page(static_cast<int>(all.size()));
+  }
   return all;
 }
 

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,12 @@ class FakeShopify : public ShopifyStorefront {
   std::map<std::string, ShopifyRefundRecord> refund_records;
 
   Result<std::vector<ShopifyRefundRef>> RefundIdsOfOrdersUpdatedSince(const std::string& since) override;
-  Result<std::vector<ShopifyRefundSummary>> RefundSummariesOfOrdersUpdatedSince(const std::string&) override {
+  // One page of the listing: every summary, told as one page of the orders they name.
+  Result<std::vector<ShopifyRefundSummary>> RefundSummariesOfOrdersUpdatedSince(
+      const std::string&, const OrdersReadSoFar& on_page) override {
+    std::set<std::string> orders;
+    for (const auto& summary : refund_summaries) orders.insert(summary.order_id);
+    if (on_page) on_page(static_cast<int>(orders.size()));
     return refund_summaries;
   }
   Result<std::optional<std::vector<ShopifyRefundRef>>> RefundIdsOfOrder(const std::string& numeric_order_id) override;
@@ -47,10 +53,11 @@ class FakeEbay : public EbayStorefront {
   std::optional<Error> fail_issue;
   bool issue_anyway = false;
   std::vector<EbayRefundRequest> requests;
+  int listing_page_size = 200;  // OrdersModifiedSince tells of a page after this many orders
 
   Result<EbayIssuedRefund> IssueRefund(const EbayRefundRequest& request) override;
   Result<std::optional<EbayOrder>> GetOrder(const std::string& order_id) override;
-  Result<std::vector<EbayOrder>> OrdersModifiedSince(const std::string& since) override;
+  Result<std::vector<EbayOrder>> OrdersModifiedSince(const std::string& since, const OrdersReadSoFar& on_page) override;
 
  private:
   int next_refund_ = 1;
