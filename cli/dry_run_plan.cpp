@@ -82,7 +82,8 @@ class PlanningLedger : public NetSuiteLedger {
   Result<std::vector<RefundRecordRef>> RefundsModifiedSince(std::int64_t) override {
     return std::vector<RefundRecordRef>{};
   }
-  Result<std::vector<DatedRefund>> RefundsDatedBetween(const std::string&, const std::string&) override {
+  Result<std::vector<DatedRefund>> RefundsDatedBetween(const std::string&, const std::string&,
+                                                       const ExternalIdTemplate&) override {
     return std::vector<DatedRefund>{};
   }
 

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "core/external_id.h"
+
 namespace refundsync::suiteql {
 
 bool IsInternalId(const std::string& id) {
@@ -45,7 +49,11 @@ std::string RefundsModifiedSince(const std::string& local_timestamp) {
       local_timestamp);
 }
 
-std::string RefundsDatedBetween(const std::string& from_date, const std::string& to_date) {
+std::string RefundsDatedBetween(const std::string& from_date, const std::string& to_date,
+                                const std::string& order_external_id_like) {
+  // The pattern goes into the query's text: only what a template can hold, or a pattern nothing matches.
+  const bool safe = std::all_of(order_external_id_like.begin(), order_external_id_like.end(),
+                                [](char c) { return c == '%' || IsIdentifierChar(c); });
   // Refund -> billed record -> sales order, each through the lines that name the record they were created from
   // (createdfrom is on lines; which lines is not documented). Paged SuiteQL needs a unique order (Oracle: "a
   // unique and unambiguous sorting order"): a refund reaching two sales orders is two rows, hence r.id, s.id.
@@ -58,9 +66,10 @@ std::string RefundsDatedBetween(const std::string& from_date, const std::string&
       "JOIN transaction s ON s.id = bl.createdfrom "
       "LEFT JOIN currency c ON c.id = r.currency "
       "WHERE r.type IN ('CashRfnd', 'CustCred') AND b.type IN ('CustInvc', 'CashSale') AND s.type = 'SalesOrd' "
+      "AND s.externalid LIKE '{}' "
       "AND r.trandate >= TO_DATE('{}', 'YYYY-MM-DD') AND r.trandate <= TO_DATE('{}', 'YYYY-MM-DD') "
       "ORDER BY r.id, s.id",
-      from_date, to_date);
+      safe ? order_external_id_like : "", from_date, to_date);
 }
 
 std::string ItemIds(const std::vector<std::string>& item_ids) {

@@ -106,8 +106,9 @@ Result<std::vector<RefundRecordRef>> NetSuiteRestLedger::RefundsModifiedSince(st
 }
 
 Result<std::vector<DatedRefund>> NetSuiteRestLedger::RefundsDatedBetween(const std::string& from_date,
-                                                                         const std::string& to_date) {
-  auto rows = client_.SuiteQl(suiteql::RefundsDatedBetween(from_date, to_date));
+                                                                         const std::string& to_date,
+                                                                         const ExternalIdTemplate& orders) {
+  auto rows = client_.SuiteQl(suiteql::RefundsDatedBetween(from_date, to_date, orders.LikePattern()));
   if (!rows) return rows.error();
   std::vector<DatedRefund> refunds;
   for (const auto& row : *rows) {

@@ -19,8 +19,8 @@ class NetSuiteRestLedger : public NetSuiteLedger {
   Result<void> AddLine(const std::string& type, const std::string& id, const NewRefundLine& line) override;
   Result<std::optional<RefundOrigin>> OriginOf(const std::string& billed_id) override;
   Result<std::vector<RefundRecordRef>> RefundsModifiedSince(std::int64_t since_ms) override;
-  Result<std::vector<DatedRefund>> RefundsDatedBetween(const std::string& from_date,
-                                                       const std::string& to_date) override;
+  Result<std::vector<DatedRefund>> RefundsDatedBetween(const std::string& from_date, const std::string& to_date,
+                                                       const ExternalIdTemplate& orders) override;
 
  private:
   NetSuiteClient& client_;

@@ -24,6 +24,10 @@ class ExternalIdTemplate {
   // True when some external id could match both templates.
   bool Overlaps(const ExternalIdTemplate& other) const;
 
+  // A SQL LIKE pattern every external id of this shape matches, e.g. "ebay-us-%". The literal text is
+  // [A-Za-z0-9_-], so it needs no quoting; a `_` in it matches any one character: a superset, which Match narrows.
+  std::string LikePattern() const { return prefix_ + "%" + suffix_; }
+
   // E.g. "ebay-us-…", for messages.
   std::string Example() const { return prefix_ + "…" + suffix_; }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/external_id.h"
 #include "core/netsuite_records.h"
 #include "core/result.h"
 
@@ -46,11 +47,12 @@ class NetSuiteLedger {
   // integration user's time zone, which is unknown: callers start their window a day early.
   virtual Result<std::vector<RefundRecordRef>> RefundsModifiedSince(std::int64_t since_ms) = 0;
 
-  // The audit. Every cash refund and credit memo created from the billed record of a sales order, whose
-  // transaction date is from `from_date` to `to_date` (YYYY-MM-DD, both included), with that order's external id:
-  // one query for the period (paged by NetSuite), not one per order.
-  virtual Result<std::vector<DatedRefund>> RefundsDatedBetween(const std::string& from_date,
-                                                               const std::string& to_date) = 0;
+  // The audit. Every cash refund and credit memo created from the billed record of a sales order whose external
+  // id has the account's shape (`orders`; others may be included too, callers match), whose transaction date is
+  // from `from_date` to `to_date` (YYYY-MM-DD, both included), with that order's external id: one query for the
+  // period (paged by NetSuite), not one per order.
+  virtual Result<std::vector<DatedRefund>> RefundsDatedBetween(const std::string& from_date, const std::string& to_date,
+                                                               const ExternalIdTemplate& orders) = 0;
 };
 
 }  // namespace refundsync

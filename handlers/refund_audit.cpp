@@ -163,12 +163,12 @@ Result<std::vector<NetSuiteRefundSeen>> RefundAudit::ReadNetSuite(const AccountC
   constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
   const std::string first_day = std::max(period.from, LocalDate(since_ms - kDayMs, period.timezone));
   if (first_day > period.to) return std::vector<NetSuiteRefundSeen>{};
-  auto records = ledger_.RefundsDatedBetween(first_day, period.to);
+  auto records = ledger_.RefundsDatedBetween(first_day, period.to, *external_ids);
   if (!records) return records.error();
   std::vector<NetSuiteRefundSeen> seen;
   for (const auto& record : *records) {
     auto order_id = external_ids->Match(record.order_external_id);
-    if (!order_id) continue;  // another account's order
+    if (!order_id) continue;  // another account's order that the query's LIKE let through
     NetSuiteRefundSeen out{*order_id, "netsuite:" + record.ref.record_type + ":" + record.ref.id, record.total, ""};
     if (!record.amount_error.empty()) {
       log::Warn("audit_unreadable_amount", {{"record", out.record}, {"why", record.amount_error}});

@@ -15,6 +15,9 @@ TEST_CASE("External id templates render and match order ids", "[external_id]") {
   auto custom = ExternalIdTemplate::Parse("SO_{order_id}_X", "ignored").value();
   CHECK(custom.Render("42") == "SO_42_X");
   CHECK(custom.Match("SO_42_X") == std::optional<std::string>("42"));
+  // The audit's SuiteQL narrows NetSuite's rows to this shape; `_` matching any character only widens it.
+  CHECK(tpl.LikePattern() == "ebay-us-%");
+  CHECK(custom.LikePattern() == "SO_%_X");
 }
 
 TEST_CASE("External id templates are validated", "[external_id]") {

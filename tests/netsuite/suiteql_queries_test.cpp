@@ -161,6 +161,22 @@ TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox, SQL
   auto modified = client.SuiteQl(suiteql::RefundsModifiedSince("2020-01-01 00:00:00"));
   REQUIRE(modified);
   CHECK(modified->size() == 1);  // the refund entered by hand
+  // The audit's query reads the refunds of one account's orders (its external ids' pattern), not the company's.
+  const Seeded other = Seed(h, R"({"external_id":"r-1","billing":"cash_sale",
+      "lines":[{"sku":"CAP","quantity":1,"rate":"10.00"}]})");
+  h.sandbox.Control("POST", "/_control/netsuite/refunds",
+                    R"({"billed_type":"cashSale","billed_id":")" + other.billed +
+                        R"(","lines":[{"sku":"CAP","quantity":1,"amount":"10.00"}],"send_webhook":false})");
+  for (const auto& [pattern, expected] :
+       std::vector<std::pair<std::string, std::string>>{{"q-%", "q-1"}, {"r-%", "r-1"}}) {
+    auto dated = client.SuiteQl(suiteql::RefundsDatedBetween("2000-01-01", "2100-12-31", pattern));
+    REQUIRE(dated);
+    REQUIRE(dated->size() == 1);
+    CHECK(dated->front().at("orderexternalid") == expected);
+  }
+  auto nothing = client.SuiteQl(suiteql::RefundsDatedBetween("2000-01-01", "2100-12-31", "q' OR 'x' = 'x"));
+  REQUIRE(nothing);
+  CHECK(nothing->empty());  // a pattern no template makes is not put into the query
   auto items = client.SuiteQl(suiteql::ItemIds({"900", "901"}));
   REQUIRE(items);
   REQUIRE(items->size() == 2);

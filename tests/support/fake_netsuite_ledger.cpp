@@ -140,7 +140,8 @@ Result<std::vector<RefundRecordRef>> FakeNetSuiteLedger::RefundsModifiedSince(st
 }
 
 Result<std::vector<DatedRefund>> FakeNetSuiteLedger::RefundsDatedBetween(const std::string& from_date,
-                                                                         const std::string& to_date) {
+                                                                         const std::string& to_date,
+                                                                         const ExternalIdTemplate& orders) {
   if (!Call("dated")) return fail_error;
   std::vector<DatedRefund> out;
   for (const auto& [id, record] : refunds_) {
@@ -150,7 +151,7 @@ Result<std::vector<DatedRefund>> FakeNetSuiteLedger::RefundsDatedBetween(const s
     for (const auto& [external_id, order] : orders_) {
       if (order.billed && order.billed->id == record.created_from) order_external_id = external_id;
     }
-    if (order_external_id.empty()) continue;
+    if (order_external_id.empty() || !orders.Match(order_external_id)) continue;
     out.push_back(DatedRefund{{RecordName(record.type), id},
                               record.total,
                               record.amount_error,

@@ -46,9 +46,10 @@ class FakeNetSuiteLedger : public NetSuiteLedger {
   Result<void> AddLine(const std::string& type, const std::string& id, const NewRefundLine& line) override;
   Result<std::optional<RefundOrigin>> OriginOf(const std::string& billed_id) override;
   Result<std::vector<RefundRecordRef>> RefundsModifiedSince(std::int64_t since_ms) override;
-  // Records whose created_at (its date: the first 10 characters) is in the range; those without one always.
-  Result<std::vector<DatedRefund>> RefundsDatedBetween(const std::string& from_date,
-                                                       const std::string& to_date) override;
+  // Records whose created_at (its date: the first 10 characters) is in the range (those without one always), of
+  // orders whose external id matches.
+  Result<std::vector<DatedRefund>> RefundsDatedBetween(const std::string& from_date, const std::string& to_date,
+                                                       const ExternalIdTemplate& orders) override;
 
  private:
   struct Order {
