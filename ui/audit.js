@@ -105,6 +105,7 @@ async function loadAudit() {
 
 async function runAudit(event) {
   event.preventDefault();
+  if (document.body.classList.contains('viewer')) return;  // Enter in a date field submits even with Run hidden
   const body = { account: $('#audit-account').value, from: $('#audit-from').value };
   if ($('#audit-to').value) body.to = $('#audit-to').value;
   try {

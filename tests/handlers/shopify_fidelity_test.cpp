@@ -58,6 +58,28 @@ std::string AdminTokens(SyncHarness& h) {
 
 }  // namespace
 
+TEST_CASE("The audit's Shopify listing tells the orders read after each page of 12", "[shopify][audit][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  for (int i = 0; i < 30; ++i) {
+    h.sandbox.Control("POST", "/_control/shopify/orders/" + std::to_string(4100 + i) + "/refunds",
+                      R"({"lines":[],"total":"1.00","send_webhook":false,"create_order":{"account":"shop-eu"}})");
+  }
+  ShopifyAccountConfig config;
+  config.admin_base_url = h.sandbox.BaseUrl();
+  config.api_version = "2026-10";
+  config.access_token = Secret("shpat_x");
+  CurlHttpClient http;
+  ShopifyGraphQlClient client(config, http);
+  std::vector<int> told;
+  auto refunds =
+      client.RefundSummariesOfOrdersUpdatedSince("2020-01-01T00:00:00Z", [&](int read) { told.push_back(read); });
+  REQUIRE(refunds);
+  CHECK(refunds->size() == 30);
+  CHECK(told == std::vector<int>{12, 24, 30});
+}
+
 TEST_CASE("Every Shopify query stays inside the cost budget at its largest page size", "[shopify][integration]") {
   HarnessOptions options;
   options.start_server = false;

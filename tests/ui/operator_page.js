@@ -203,6 +203,8 @@ async function main() {
       await waitForText(viewer.locator('#signed-in-as'), /signed in as viewer/);
       await row(viewer, 'shopify:refund:9300').waitFor({ timeout: STEP_TIMEOUT_MS });
       if (await viewer.locator('#transactions tbody tr button.post').count() === 0) throw new Error('no rows drawn');
+      await row(viewer, 'shopify:refund:9300').locator('button.events').click();  // its events, with Replay
+      await viewer.locator('#events tbody tr button.replay').first().waitFor({ state: 'attached', timeout: STEP_TIMEOUT_MS });
       let shown = await offered();
       if (shown.length) throw new Error(`a viewer is offered ${shown.join(', ')} on the transactions`);
       await viewer.click('#tab-audit');
