@@ -56,6 +56,23 @@ std::string AdminTokens(SyncHarness& h) {
   return "admin:\n  tokens:\n    - {name: ops, role: operator, token_file: \"" + op + "\"}\n";
 }
 
+ShopifyAccountConfig SandboxShop(const SyncHarness& h) {
+  ShopifyAccountConfig config;
+  config.admin_base_url = h.sandbox.BaseUrl();
+  config.api_version = "2026-10";
+  config.access_token = Secret("shpat_x");
+  return config;
+}
+
+// The service's Shopify client against the harness's sandbox, outside the service (the client keeps a reference to
+// its config: both live here).
+struct DirectShopify {
+  explicit DirectShopify(const SyncHarness& h) : config(SandboxShop(h)) {}
+  ShopifyAccountConfig config;
+  CurlHttpClient http;
+  ShopifyGraphQlClient client{config, http};
+};
+
 }  // namespace
 
 TEST_CASE("The audit's Shopify listing tells the orders read after each page of 12", "[shopify][audit][integration]") {
@@ -66,12 +83,8 @@ TEST_CASE("The audit's Shopify listing tells the orders read after each page of 
     h.sandbox.Control("POST", "/_control/shopify/orders/" + std::to_string(4100 + i) + "/refunds",
                       R"({"lines":[],"total":"1.00","send_webhook":false,"create_order":{"account":"shop-eu"}})");
   }
-  ShopifyAccountConfig config;
-  config.admin_base_url = h.sandbox.BaseUrl();
-  config.api_version = "2026-10";
-  config.access_token = Secret("shpat_x");
-  CurlHttpClient http;
-  ShopifyGraphQlClient client(config, http);
+  DirectShopify shopify(h);
+  ShopifyGraphQlClient& client = shopify.client;
   std::vector<int> told;
   auto refunds =
       client.RefundSummariesOfOrdersUpdatedSince("2020-01-01T00:00:00Z", [&](int read) { told.push_back(read); });
@@ -84,12 +97,8 @@ TEST_CASE("Every Shopify query stays inside the cost budget at its largest page 
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);
-  ShopifyAccountConfig config;
-  config.admin_base_url = h.sandbox.BaseUrl();
-  config.api_version = "2026-10";
-  config.access_token = Secret("shpat_x");
-  CurlHttpClient http;
-  ShopifyGraphQlClient client(config, http);
+  DirectShopify shopify(h);
+  ShopifyGraphQlClient& client = shopify.client;
   struct Case {
     const char* operation;
     const char* query;
