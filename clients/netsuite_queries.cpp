@@ -54,21 +54,29 @@ std::string RefundsDatedBetween(const std::string& from_date, const std::string&
   // The pattern goes into the query's text: only what a template can hold, or a pattern nothing matches.
   const bool safe = std::all_of(order_external_id_like.begin(), order_external_id_like.end(),
                                 [](char c) { return c == '%' || IsIdentifierChar(c); });
-  // Refund -> billed record -> sales order, each through the lines that name the record they were created from
-  // (createdfrom is on lines; which lines is not documented). Paged SuiteQL needs a unique order (Oracle: "a
-  // unique and unambiguous sorting order"): a refund reaching two sales orders is two rows, hence r.id, s.id.
+  // Refund -> the record it was created from (b) -> that record's source (p), each through the lines that name the
+  // record they were created from (createdfrom is on lines; which lines is not documented). b is the billed record
+  // (invoice or cash sale) and p the sales order; or b is a return authorization made by a person, from the sales
+  // order itself or from its invoice or cash sale (then one hop more, o). Paged SuiteQL needs a unique order
+  // (Oracle: "a unique and unambiguous sorting order"): a refund reaching two sales orders is two rows, hence the
+  // record and then the sales order.
   return fmt::format(
       "SELECT DISTINCT r.id, r.type, r.foreigntotal, r.memo, r.externalid, c.symbol AS currencycode, "
-      "s.id AS salesorder, s.externalid AS orderexternalid FROM transaction r "
+      "COALESCE(o.id, p.id) AS salesorder, COALESCE(o.externalid, p.externalid) AS orderexternalid "
+      "FROM transaction r "
       "JOIN transactionline rl ON rl.transaction = r.id "
       "JOIN transaction b ON b.id = rl.createdfrom "
       "JOIN transactionline bl ON bl.transaction = b.id "
-      "JOIN transaction s ON s.id = bl.createdfrom "
+      "JOIN transaction p ON p.id = bl.createdfrom "
+      "LEFT JOIN transactionline pl ON pl.transaction = p.id AND b.type = 'RtnAuth' "
+      "AND p.type IN ('CustInvc', 'CashSale') "
+      "LEFT JOIN transaction o ON o.id = pl.createdfrom AND o.type = 'SalesOrd' "
       "LEFT JOIN currency c ON c.id = r.currency "
-      "WHERE r.type IN ('CashRfnd', 'CustCred') AND b.type IN ('CustInvc', 'CashSale') AND s.type = 'SalesOrd' "
-      "AND s.externalid LIKE '{}' "
+      "WHERE r.type IN ('CashRfnd', 'CustCred') "
+      "AND ((b.type IN ('CustInvc', 'CashSale', 'RtnAuth') AND p.type = 'SalesOrd') OR o.id IS NOT NULL) "
+      "AND COALESCE(o.externalid, p.externalid) LIKE '{}' "
       "AND r.trandate >= TO_DATE('{}', 'YYYY-MM-DD') AND r.trandate <= TO_DATE('{}', 'YYYY-MM-DD') "
-      "ORDER BY r.id, s.id",
+      "ORDER BY r.id, COALESCE(o.id, p.id)",
       safe ? order_external_id_like : "", from_date, to_date);
 }
 

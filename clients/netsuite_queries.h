@@ -31,12 +31,12 @@ std::string RefundOrigin(const std::string& billed_id);
 std::string RefundsModifiedSince(const std::string& local_timestamp /* YYYY-MM-DD HH24:MI:SS */);
 
 // The audit: every cash refund and credit memo dated (trandate) from `from_date` to `to_date` (YYYY-MM-DD, both
-// included) that was created from an invoice or cash sale created from a sales order. One row per record
+// included) that was created from an invoice or cash sale created from a sales order, or from a return
+// authorization created from the sales order or from such an invoice or cash sale. One row per record
 // (DISTINCT: the joins go through lines) and sales order: id, type, foreigntotal, memo, externalid, currencycode,
 // salesorder and orderexternalid (the sales order's external id). Ordered by id, then sales order. Only sales
 // orders whose external id is LIKE `order_external_id_like` (an ExternalIdTemplate's pattern: [A-Za-z0-9_%-] only,
 // anything else is refused and matches nothing), so an audit reads its own account's refunds, not the company's.
-// Not followed [B]: refunds created through a return authorization (RtnAuth).
 std::string RefundsDatedBetween(const std::string& from_date, const std::string& to_date,
                                 const std::string& order_external_id_like);
 

@@ -12,10 +12,16 @@ import suiteql
 
 CENT = Decimal("0.01")
 TYPE_CODES = {"salesOrder": "SalesOrd", "invoice": "CustInvc", "cashSale": "CashSale", "cashRefund": "CashRfnd",
-              "creditMemo": "CustCred"}
+              "creditMemo": "CustCred", "returnAuthorization": "RtnAuth"}
 REFUND_TYPES = ("cashRefund", "creditMemo")
 TRANSFORMS = {("cashSale", "cashRefund"), ("invoice", "creditMemo"), ("salesOrder", "invoice"),
-              ("salesOrder", "cashSale")}
+              ("salesOrder", "cashSale"),
+              # Return authorizations (people's returns, never the product's): made from a sales order or an invoice
+              # (article_7123719564) or a cash sale (section_0526122453); [B] the cash refund or credit memo issued
+              # for one names it as the record it was created from.
+              ("salesOrder", "returnAuthorization"), ("invoice", "returnAuthorization"),
+              ("cashSale", "returnAuthorization"), ("returnAuthorization", "cashRefund"),
+              ("returnAuthorization", "creditMemo")}
 # Currency records as a NetSuite account holds them: the record's name is not the ISO code (N2); `symbol` is.
 CURRENCIES = [("1", "USA", "USD", "$"), ("2", "British pound", "GBP", "£"), ("3", "Canadian Dollar", "CAD", "$"),
               ("4", "Euro", "EUR", "€"), ("5", "Yen", "JPY", "¥")]
@@ -384,6 +390,11 @@ class NetSuite:
                 return 200, {"card_refunds_processed": d.card_refunds_processed}
         if path == "/_control/netsuite/refunds" and method == "POST":
             return self.user_refund(body)
+        if path == "/_control/netsuite/return-authorizations" and method == "POST":
+            # A user authorizes a return: {from_type: salesOrder|invoice|cashSale, from_id} -> {id}, every line
+            # of the source; a refund is then entered from it with /_control/netsuite/refunds.
+            status, rec = self.transform(body["from_type"], str(body["from_id"]), "returnAuthorization", {})
+            return (200, {"type": "returnAuthorization", "id": rec["id"]}) if status == 204 else (status, rec)
         m = re.fullmatch(r"/_control/netsuite/records/(\w+)/(\d+)", path)
         if m and method == "PATCH":
             # A user edits a record in NetSuite (e.g. after it was posted): {memo, send_webhook}
@@ -457,11 +468,15 @@ class NetSuite:
         """A user enters a cash refund / credit memo in NetSuite from a billed record, choosing its lines (the UI
         equivalent of ?replace=item) and booking it only (the storefront moves the money):
         {billed_type, billed_id, lines: [{sku, quantity, amount}], shipping, memo, send_webhook: true}.
-        Sends the SuiteScript's webhook unless send_webhook is false (a lost event)."""
+        billed_type may be returnAuthorization: the refund is then issued from a return, as `to_type` says
+        (cashRefund, the default, or creditMemo). Sends the SuiteScript's webhook unless send_webhook is false (a
+        lost event)."""
         source = self.find(body["billed_type"], str(body["billed_id"]))
         if source is None:
             return 404, {"error": "no such billed record"}
         to_type = "cashRefund" if source["_type"] == "cashSale" else "creditMemo"
+        if source["_type"] == "returnAuthorization":
+            to_type = body.get("to_type", "cashRefund")
         items = []
         with self.s.lock:
             for line in body.get("lines", []):

@@ -248,6 +248,57 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("Audit: refunds a person issued from a return authorization count on the NetSuite side",
+          "[audit][integration]") {
+  HarnessOptions options;
+  options.start_server = false;
+  SyncHarness h(options);
+  simdjson::dom::parser parser;
+  // An order synced and billed; its sales order's and billed record's internal ids.
+  const auto seed = [&](const std::string& id, const std::string& billing) {
+    const std::string answer = h.sandbox.Control("POST", "/_control/netsuite/orders",
+                                                 R"({"external_id":"ebay-us-)" + id + R"(","billing":")" + billing +
+                                                     R"(","lines":[{"sku":"CAP","quantity":1,"rate":"50.00"}]})");
+    simdjson::dom::element root = parser.parse(answer);
+    EbayOrder(h, id, "50.00");
+    return std::pair<std::string, std::string>(std::string(root["sales_order"].get_string().value()),
+                                               std::string(root["billed"]["id"].get_string().value()));
+  };
+  // A person authorizes a return from a record and issues a refund from it (no event reaches us).
+  const auto refund_a_return = [&](const std::string& from_type, const std::string& from_id, const std::string& to_type,
+                                   const std::string& amount) {
+    const std::string rma = h.sandbox.Control("POST", "/_control/netsuite/return-authorizations",
+                                              R"({"from_type":")" + from_type + R"(","from_id":")" + from_id + R"("})");
+    const std::string rma_id = std::string(parser.parse(rma)["id"].get_string().value());
+    h.sandbox.Control("POST", "/_control/netsuite/refunds",
+                      R"({"billed_type":"returnAuthorization","billed_id":")" + rma_id + R"(","to_type":")" + to_type +
+                          R"(","lines":[{"sku":"CAP","amount":")" + amount + R"("}],"send_webhook":false})");
+  };
+  const auto refund_on_ebay = [&](const std::string& id, const std::string& amount) {
+    h.sandbox.Control("POST", "/_control/ebay/orders/" + id + "/refunds",
+                      R"({"amount":")" + amount + R"(","refund_id":"5RMA)" + id + R"("})");
+  };
+  const auto [so21, sale21] = seed("21", "cash_sale");  // the return made from the sales order
+  refund_a_return("salesOrder", so21, "cashRefund", "10.00");
+  refund_on_ebay("21", "10.00");
+  const auto [so22, sale22] = seed("22", "cash_sale");  // from the cash sale
+  refund_a_return("cashSale", sale22, "cashRefund", "12.00");
+  refund_on_ebay("22", "12.00");
+  const auto [so23, invoice23] = seed("23", "invoice");  // from the invoice, credited
+  refund_a_return("invoice", invoice23, "creditMemo", "15.00");
+  refund_on_ebay("23", "15.00");
+  const auto [so24, sale24] = seed("24", "cash_sale");  // NetSuite holds less than eBay refunded
+  refund_a_return("salesOrder", so24, "cashRefund", "8.00");
+  refund_on_ebay("24", "10.00");
+
+  const CommandResult audit = Audit(h, "ebay-us", "--output json");
+  INFO(audit.output);
+  CHECK(audit.exit_code == 1);
+  CHECK(KindsByOrder(audit.output) == std::map<std::string, std::string>{{"24", "amount_differs"}});
+  CHECK(audit.output.find(R"("orders_compared":4)") != std::string::npos);  // 21 to 23 read on both sides, agreeing
+  CHECK(audit.output.find(R"("netsuite_refunded":{"minor_units":800)") != std::string::npos);
+}
+
 TEST_CASE("Audit API: bad input gets a clear error and stores nothing", "[audit][integration][admin]") {
   HarnessOptions options;
   options.start_server = false;
