@@ -62,7 +62,8 @@ std::string RefundsDatedBetween(const std::string& from_date, const std::string&
   // record and then the sales order.
   return fmt::format(
       "SELECT DISTINCT r.id, r.type, r.foreigntotal, r.memo, r.externalid, c.symbol AS currencycode, "
-      "COALESCE(o.id, p.id) AS salesorder, COALESCE(o.externalid, p.externalid) AS orderexternalid "
+      "COALESCE(o.id, p.id) AS salesorder, "
+      "CASE WHEN o.id IS NULL THEN p.externalid ELSE o.externalid END AS orderexternalid "
       "FROM transaction r "
       "JOIN transactionline rl ON rl.transaction = r.id "
       "JOIN transaction b ON b.id = rl.createdfrom "
@@ -74,7 +75,7 @@ std::string RefundsDatedBetween(const std::string& from_date, const std::string&
       "LEFT JOIN currency c ON c.id = r.currency "
       "WHERE r.type IN ('CashRfnd', 'CustCred') "
       "AND ((b.type IN ('CustInvc', 'CashSale', 'RtnAuth') AND p.type = 'SalesOrd') OR o.id IS NOT NULL) "
-      "AND COALESCE(o.externalid, p.externalid) LIKE '{}' "
+      "AND CASE WHEN o.id IS NULL THEN p.externalid ELSE o.externalid END LIKE '{}' "
       "AND r.trandate >= TO_DATE('{}', 'YYYY-MM-DD') AND r.trandate <= TO_DATE('{}', 'YYYY-MM-DD') "
       "ORDER BY r.id, COALESCE(o.id, p.id)",
       safe ? order_external_id_like : "", from_date, to_date);

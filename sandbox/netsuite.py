@@ -345,7 +345,10 @@ class NetSuite:
                 if (rtype, body["externalId"]) in self.d.by_external_id:
                     return ns_error(400, "USER_ERROR", f"A record with this external ID already exists: {body['externalId']}.")
                 self.d.by_external_id[(rtype, body["externalId"])] = rec
-            source = self.d.records.get((TYPE_CODE_SOURCE.get(rtype, ""), rec.get("createdFrom", {}).get("id", "")))
+            created_from = rec.get("createdFrom", {}).get("id", "")
+            # Internal ids are unique across types: the source is whatever record that is (a refund's billed
+            # record, or a return it was issued from).
+            source = next((r for (_, rid), r in self.d.records.items() if rid == created_from), None)
             for k, v in body.items():
                 if k == "item":
                     new = []
@@ -492,5 +495,3 @@ class NetSuite:
         sent = self.send_event(rec, "create") if body.get("send_webhook", True) else None
         return 200, {"type": to_type, "id": rec["id"], "total": str(rec["total"]), "webhook_status": sent}
 
-
-TYPE_CODE_SOURCE = {"cashRefund": "cashSale", "creditMemo": "invoice", "cashSale": "salesOrder", "invoice": "salesOrder"}

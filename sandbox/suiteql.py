@@ -87,11 +87,57 @@ def oracle_timestamp(args, function):
     return "'" + (value if len(value) > 10 else value + " 00:00:00") + "'"
 
 
+def top_level_items(tokens):
+    """Splits tokens at the commas outside parentheses; each item as its lower-case token texts."""
+    items, depth, current = [], 0, []
+    for _, text in tokens:
+        depth += text == "("
+        depth -= text == ")"
+        if text == "," and depth == 0:
+            items.append(current)
+            current = []
+        else:
+            current.append(text.lower())
+    return items + [current] if current else items
+
+
+def check_distinct_order(tokens):
+    """Oracle: with SELECT DISTINCT, ORDER BY "cannot refer to columns unless they appear in the select list"
+    (ORA-01791). SQLite takes it, so the sandbox checks it: each ORDER BY item must be a selected expression, an
+    alias or a position."""
+    if len(tokens) < 2 or tokens[1][1].lower() != "distinct":
+        return
+    depth, top = 0, []
+    for index, (_, text) in enumerate(tokens):
+        depth += text == "("
+        depth -= text == ")"
+        if depth == 0:
+            top.append((index, text.lower()))
+    frm = next((i for i, t in top if t == "from"), None)
+    order = [i for i, t in top if t == "order"]
+    if frm is None or not order:
+        return
+    selected, aliases = set(), set()
+    for item in top_level_items(tokens[2:frm]):
+        if len(item) > 2 and item[-2] == "as":
+            aliases.add(item[-1])
+            item = item[:-2]
+        selected.add(" ".join(item))
+    for item in top_level_items(tokens[order[-1] + 2:]):
+        if item and item[-1] in ("asc", "desc"):
+            item = item[:-1]
+        text = " ".join(item)
+        if text not in selected and text not in aliases and not text.isdigit():
+            raise search_error(f"Invalid or unsupported search. ORDER BY {text}: not a SELECTed expression "
+                               "(ORA-01791; the select list is DISTINCT).")
+
+
 def translate(query):
     """SuiteQL text -> (SQLite text, alias -> table). Raises SuiteQlError for what NetSuite would refuse."""
     tokens = tokenize(query)
     if not tokens or tokens[0][1].lower() != "select":
         raise search_error("Only SELECT statements are supported.")
+    check_distinct_order(tokens)
     aliases, out, i = {}, [], 0
     while i < len(tokens):
         kind, text = tokens[i]

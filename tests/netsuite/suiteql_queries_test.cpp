@@ -194,6 +194,10 @@ TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox, SQL
       client.SuiteQl("SELECT t.id FROM transaction t WHERE t.lastmodifieddate >= datetime('now') LIMIT 5");
   REQUIRE_FALSE(sqlite_only);
   CHECK_THAT(sqlite_only.error().message, Catch::Contains("is not SuiteQL"));
+  // Oracle sorts a DISTINCT select only by what it selects (ORA-01791); SQLite would sort by anything.
+  auto not_selected = client.SuiteQl("SELECT DISTINCT t.id FROM transaction t ORDER BY t.tranid");
+  REQUIRE_FALSE(not_selected);
+  CHECK_THAT(not_selected.error().message, Catch::Contains("ORA-01791"));
 
   // A record's references come back as what the service compares: the ISO code (the currency record is named
   // "Euro") and the item's itemId (its refName is the matrix parent's and its own name).
