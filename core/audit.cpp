@@ -41,13 +41,7 @@ std::string ToJson(const AuditReport& report) {
   json.BeginObject().Key("id").String(report.id).Key("account").String(report.account);
   json.Key("from").String(report.from).Key("to").String(report.to).Key("timezone").String(report.timezone);
   json.Key("status").String(report.status);
-  json.Key("error");
-  if (report.error) {
-    json.BeginObject().Key("code").String(report.error->code).Key("message").String(report.error->message);
-    json.EndObject();
-  } else {
-    json.Null();
-  }
+  WriteError(json, "error", report.error);
   json.Key("started_ms").Int(report.started_ms).Key("finished_ms").Int(report.finished_ms);
   json.Key("orders_compared").Int(report.orders_compared).Key("unacknowledged").Int(report.Unacknowledged());
   if (report.latest_run) json.Key("run").Raw(ToJson(*report.latest_run));
@@ -90,10 +84,7 @@ Result<AuditReport> AuditReportFromJson(std::string_view text) {
   report.to = JsonText(root, "to");
   report.timezone = JsonText(root, "timezone");
   report.status = JsonText(root, "status");
-  simdjson::dom::element error;
-  if (!root["error"].get(error) && error.is_object()) {
-    report.error = Error{JsonText(error, "code"), JsonText(error, "message")};
-  }
+  report.error = JsonError(root, "error");
   report.started_ms = IntOr(root, "started_ms", 0);
   report.finished_ms = IntOr(root, "finished_ms", 0);
   report.orders_compared = static_cast<int>(IntOr(root, "orders_compared", 0));
@@ -133,12 +124,8 @@ Result<AuditReport> AuditReportFromJson(std::string_view text) {
 std::string ToJson(const AuditRun& run) {
   JsonWriter json;
   json.BeginObject().Key("id").String(run.id).Key("from").String(run.from).Key("to").String(run.to);
-  json.Key("status").String(run.status).Key("error");
-  if (run.error) {
-    json.BeginObject().Key("code").String(run.error->code).Key("message").String(run.error->message).EndObject();
-  } else {
-    json.Null();
-  }
+  json.Key("status").String(run.status);
+  WriteError(json, "error", run.error);
   json.Key("started_ms").Int(run.started_ms).Key("finished_ms").Int(run.finished_ms).EndObject();
   return json.Take();
 }
@@ -154,9 +141,7 @@ Result<AuditRun> AuditRunFromJson(std::string_view text) {
   run.from = JsonText(root, "from");
   run.to = JsonText(root, "to");
   run.status = JsonText(root, "status");
-  simdjson::dom::element error;
-  if (!root["error"].get(error) && error.is_object())
-    run.error = Error{JsonText(error, "code"), JsonText(error, "message")};
+  run.error = JsonError(root, "error");
   run.started_ms = IntOr(root, "started_ms", 0);
   run.finished_ms = IntOr(root, "finished_ms", 0);
   return run;

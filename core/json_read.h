@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/money.h"
+#include "core/result.h"
 #include "core/webhook_event.h"
 
 namespace refundsync {
@@ -28,6 +29,13 @@ inline std::optional<Money> JsonMinorUnits(simdjson::dom::element element, const
     return std::nullopt;
   }
   return Money{units, std::string(currency)};
+}
+
+// Our own error shape: {"code", "message"}; none when null or missing.
+inline std::optional<Error> JsonError(simdjson::dom::element element, const char* key) {
+  simdjson::dom::element error;
+  if (element[key].get(error) || !error.is_object()) return std::nullopt;
+  return Error{JsonText(error, "code"), JsonText(error, "message")};
 }
 
 // A refund line as ToJson(WebhookEvent) and ToJson(Transaction) write it.

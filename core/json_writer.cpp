@@ -118,4 +118,13 @@ void WriteMinorUnits(JsonWriter& json, std::string_view key, const Money& money)
   json.EndObject();
 }
 
+void WriteError(JsonWriter& json, std::string_view key, const std::optional<Error>& error) {
+  json.Key(key);
+  if (!error) {
+    json.Null();
+    return;
+  }
+  json.BeginObject().Key("code").String(error->code).Key("message").String(error->message).EndObject();
+}
+
 }  // namespace refundsync

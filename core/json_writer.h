@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/money.h"
+#include "core/result.h"
 
 namespace refundsync {
 
@@ -42,5 +44,8 @@ void AppendJsonString(std::string& out, std::string_view value);
 
 // Our own money shape under `key`: {"minor_units": 4194, "currency": "USD"} (read back by JsonMinorUnits).
 void WriteMinorUnits(JsonWriter& json, std::string_view key, const Money& money);
+
+// Our own error shape under `key`: {"code", "message"}, or null without one (read back by JsonError).
+void WriteError(JsonWriter& json, std::string_view key, const std::optional<Error>& error);
 
 }  // namespace refundsync

@@ -71,17 +71,7 @@ std::string ToJson(const Transaction& tx) {
   }
   json.EndArray();
   json.Key("status").String(TxStatusName(tx.status));
-  if (tx.error) {
-    json.Key("error")
-        .BeginObject()
-        .Key("code")
-        .String(tx.error->code)
-        .Key("message")
-        .String(tx.error->message)
-        .EndObject();
-  } else {
-    json.Key("error").Null();
-  }
+  WriteError(json, "error", tx.error);
   json.Key("attempts").Int(tx.attempts).Key("created_ms").Int(tx.created_ms).Key("updated_ms").Int(tx.updated_ms);
   json.Key("skipped_for_cutover").Bool(tx.skipped_for_cutover);
   json.Key("ebay_refunds_before_issue");
@@ -124,8 +114,7 @@ Result<Transaction> TransactionFromJson(const std::string& text) {
     for (auto line : lines) tx.lines.push_back(JsonRefundLine(line));
   }
   tx.status = ParseTxStatus(JsonText(root, "status")).value_or(TxStatus::kFailed);
-  if (!root["error"].get(element) && element.is_object())
-    tx.error = Error{JsonText(element, "code"), JsonText(element, "message")};
+  tx.error = JsonError(root, "error");
   std::int64_t number = 0;
   if (!root["attempts"].get_int64().get(number)) tx.attempts = static_cast<int>(number);
   if (!root["created_ms"].get_int64().get(number)) tx.created_ms = number;

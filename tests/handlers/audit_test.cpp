@@ -24,15 +24,28 @@ std::string Day(int offset) {
   return LocalDate(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count(), "UTC");
 }
 
-// The billed record's internal id of a NetSuite order the sandbox was given.
-std::string SeedOrder(SyncHarness& h, const std::string& external_id, const std::string& billing,
-                      const std::string& rate) {
+// The internal ids of a NetSuite order the sandbox was given: its sales order and billed record.
+struct SeededOrder {
+  std::string sales_order;
+  std::string billed;
+};
+
+SeededOrder SeedOrderRecords(SyncHarness& h, const std::string& external_id, const std::string& billing,
+                             const std::string& rate) {
   simdjson::dom::parser parser;
   const std::string answer =
       h.sandbox.Control("POST", "/_control/netsuite/orders",
                         R"({"external_id":")" + external_id + R"(","billing":")" + billing +
                             R"(","lines":[{"sku":"CAP","quantity":1,"rate":")" + rate + R"("}]})");
-  return std::string(parser.parse(answer)["billed"]["id"].get_string().value());
+  simdjson::dom::element root = parser.parse(answer);
+  return {std::string(root["sales_order"].get_string().value()),
+          std::string(root["billed"]["id"].get_string().value())};
+}
+
+// The billed record's internal id of a NetSuite order the sandbox was given.
+std::string SeedOrder(SyncHarness& h, const std::string& external_id, const std::string& billing,
+                      const std::string& rate) {
+  return SeedOrderRecords(h, external_id, billing, rate).billed;
 }
 
 void EbayOrder(SyncHarness& h, const std::string& id, const std::string& price) {
@@ -254,15 +267,10 @@ TEST_CASE("Audit: refunds a person issued from a return authorization count on t
   options.start_server = false;
   SyncHarness h(options);
   simdjson::dom::parser parser;
-  // An order synced and billed; its sales order's and billed record's internal ids.
+  // An order synced and billed, and on eBay.
   const auto seed = [&](const std::string& id, const std::string& billing) {
-    const std::string answer = h.sandbox.Control("POST", "/_control/netsuite/orders",
-                                                 R"({"external_id":"ebay-us-)" + id + R"(","billing":")" + billing +
-                                                     R"(","lines":[{"sku":"CAP","quantity":1,"rate":"50.00"}]})");
-    simdjson::dom::element root = parser.parse(answer);
     EbayOrder(h, id, "50.00");
-    return std::pair<std::string, std::string>(std::string(root["sales_order"].get_string().value()),
-                                               std::string(root["billed"]["id"].get_string().value()));
+    return SeedOrderRecords(h, "ebay-us-" + id, billing, "50.00");
   };
   // A person authorizes a return from a record and issues a refund from it (no event reaches us).
   const auto refund_a_return = [&](const std::string& from_type, const std::string& from_id, const std::string& to_type,
