@@ -94,8 +94,6 @@ TEST_CASE("Audit: the sandbox's discrepancies are found, acknowledged and fixed,
   SyncHarness h(options);
   h.AddAdminTokens({{"view", "viewer", "viewer-token-value"}, {"ops", "operator", "operator-token-value"}});
   h.StartServer();
-  // The server reconciles every account once at start: a pass that ran late would import the refunds made below.
-  h.WaitForLog("event=reconcile_done account=ebay-us");
   // 11: refunded on eBay and synced (then booked a second time by hand with our marker: a duplicate).
   const std::string sale11 = SeedOrder(h, "ebay-us-11", "cash_sale", "60.00");
   EbayOrder(h, "11", "60.00");
@@ -243,9 +241,6 @@ TEST_CASE(
     "within Shopify's cost",
     "[audit][integration]") {
   SyncHarness h;
-  // The server's start-up reconciliation would sync a refund made before it ran (shop-eu syncs to NetSuite): under
-  // a loaded machine it ran after the refund was made and the audit found nothing. The next pass is an hour away.
-  h.WaitForLog("event=reconcile_done account=shop-eu");
   h.SeedNetSuiteOrder("shop-eu-2001", "cash_sale", R"([{"sku":"MUG","quantity":2,"rate":"10.00"}])");
   h.sandbox.Control("POST", "/_control/shopify/orders/2001/refunds",
                     R"({"lines":[{"sku":"MUG","quantity":1,"subtotal":"10.00"}],"send_webhook":false,)"
@@ -358,7 +353,6 @@ TEST_CASE("Audit of 2000 orders: NetSuite calls and Shopify query costs stay wit
           "[audit][integration]") {
   constexpr int kOrders = 2000;
   SyncHarness h;
-  h.WaitForLog("event=reconcile_done account=shop-eu");  // it would sync the refunds below (see the test above)
   // A generous bucket keeps the test short; the requested cost of each query is what the limit is about.
   h.sandbox.Control("POST", "/_control/shopify/settings", R"({"maximum_available":20000,"restore_rate":20000})");
   for (int i = 0; i < kOrders; ++i) {
