@@ -15,13 +15,22 @@ bool IsInternalId(const std::string& id) {
 std::string RefundContext(const std::string& external_id) {
   // The billed record of the sales order: relations are followed through transactionline.createdfrom, which
   // NetSuite keeps on lines (which lines is not documented: every line is searched).
+  const std::string sales_order =
+      fmt::format("SELECT s.id FROM transaction s WHERE s.type = 'SalesOrd' AND s.externalid = '{}'", external_id);
   const std::string billed = fmt::format(
       "SELECT MIN(b.id) FROM transaction b WHERE b.type IN ('CustInvc', 'CashSale') AND b.id IN "
-      "(SELECT x.transaction FROM transactionline x WHERE x.createdfrom IN "
-      "(SELECT s.id FROM transaction s WHERE s.type = 'SalesOrd' AND s.externalid = '{}'))",
-      external_id);
+      "(SELECT x.transaction FROM transactionline x WHERE x.createdfrom IN ({}))",
+      sales_order);
+  // Returns a person authorized from the sales order or from the billed record: a refund issued from one returned
+  // money of this order too, and counts in what remains refundable.
+  const std::string returns = fmt::format(
+      "SELECT a.id FROM transaction a WHERE a.type = 'RtnAuth' AND a.id IN "
+      "(SELECT y.transaction FROM transactionline y WHERE y.createdfrom = ({}) OR y.createdfrom IN ({}))",
+      billed, sales_order);
   return fmt::format(
       "SELECT t.id, t.type, t.externalid, t.memo, t.foreigntotal, c.symbol AS currencycode, "
+      "CASE WHEN t.type IN ('CashRfnd', 'CustCred') AND t.id NOT IN "
+      "(SELECT z.transaction FROM transactionline z WHERE z.createdfrom = ({1})) THEN 'T' ELSE 'F' END AS fromreturn, "
       "l.linesequencenumber AS linenumber, l.item, i.itemid, i.itemtype, l.quantity, l.foreignamount "
       "FROM transaction t LEFT JOIN currency c ON c.id = t.currency "
       "LEFT JOIN transactionline l ON l.transaction = t.id AND t.type IN ('CustInvc', 'CashSale') "
@@ -29,9 +38,9 @@ std::string RefundContext(const std::string& external_id) {
       "LEFT JOIN item i ON i.id = l.item "
       "WHERE (t.type = 'SalesOrd' AND t.externalid = '{0}') OR t.id = ({1}) "
       "OR (t.type IN ('CashRfnd', 'CustCred') AND t.id IN "
-      "(SELECT r.transaction FROM transactionline r WHERE r.createdfrom = ({1}))) "
+      "(SELECT r.transaction FROM transactionline r WHERE r.createdfrom = ({1}) OR r.createdfrom IN ({2}))) "
       "ORDER BY t.id, l.linesequencenumber",
-      external_id, billed);
+      external_id, billed, returns);
 }
 
 std::string RefundOrigin(const std::string& billed_id) {

@@ -16,7 +16,8 @@ namespace refundsync::suiteql {
 //   - its billed record (CustInvc | CashSale; the first by id when there are several), once per item line with
 //     linenumber, item, itemid (the SKU), itemtype, quantity and foreignamount (signs as NetSuite books them:
 //     compare magnitudes), and its foreigntotal;
-//   - every cash refund and credit memo created from that billed record, with externalid, memo and foreigntotal.
+//   - every cash refund and credit memo created from that billed record, or from a return authorization made from
+//     the sales order or the billed record (fromreturn 'T'), with externalid, memo and foreigntotal.
 // Every row carries id, type and currencycode (the ISO code: the currency record's symbol). Tax lines and the cost
 // of goods sold lines of inventory items are left out (their flags read through NVL: public queries guard against
 // NULL flags). Only ANSI joins and IN / scalar subqueries: no UNION, no WITH.

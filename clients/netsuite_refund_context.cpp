@@ -89,7 +89,8 @@ Result<RefundContext> ParseRefundContext(const std::vector<SuiteQlRow>& rows) {
       }
       context.refunds.push_back(ExistingRefund{type == "CashRfnd" ? "cashRefund" : "creditMemo", id,
                                                SuiteQlColumn(row, "externalid"), SuiteQlColumn(row, "memo"),
-                                               Magnitude(SuiteQlColumn(row, "foreigntotal"), currency)});
+                                               Magnitude(SuiteQlColumn(row, "foreigntotal"), currency),
+                                               SuiteQlColumn(row, "fromreturn") == "T"});
     }
   }
   return context;

@@ -48,13 +48,14 @@ struct BilledRecord {
   std::vector<NsLine> lines;
 };
 
-// A refund already created from the billed record, by anyone.
+// A refund already created from the billed record, or issued from a return authorization of the order, by anyone.
 struct ExistingRefund {
   std::string type;  // cashRefund | creditMemo
   std::string id;
   std::string external_id;
   std::string memo;
   std::optional<Money> total;  // its magnitude; nullopt when NetSuite's text is not an amount in its currency
+  bool from_return = false;    // issued from a return authorization, not from the billed record
 };
 
 // Every fact a refund to NetSuite is decided on, read at once and never cached: a refund entered by hand in
@@ -62,7 +63,7 @@ struct ExistingRefund {
 struct RefundContext {
   std::optional<std::string> sales_order;  // internal id; nullopt: the order was never synced
   std::optional<BilledRecord> billed;      // nullopt: not billed (yet)
-  std::vector<ExistingRefund> refunds;     // created from the billed record, by id
+  std::vector<ExistingRefund> refunds;     // created from the billed record or a return of the order, by id
 };
 
 // A line of a refund to create: `quantity` of the item at `amount` (before tax), or one unit of a generic item.

@@ -95,9 +95,11 @@ Result<RetrieveResult> AdminActions::Retrieve(const std::string& account_id, con
     }
     return ImportAll(*account, fresh, SourceSystem::kStorefront, store);
   }
-  // From NetSuite: the cash refunds / credit memos generated from the order's billed record.
+  // From NetSuite: the cash refunds / credit memos generated from the order's billed record. One issued from a
+  // return authorization is not synced to the storefront (its event is refused the same way).
   auto context = BilledContext(*account, order_id);
   if (!context) return context.error();
+  std::erase_if(context->refunds, [](const ExistingRefund& refund) { return refund.from_return; });
   if (context->refunds.empty()) {
     return MakeError("no_refund_record",
                      "order " + order_id + " has no cash refund or credit memo generated from its " +

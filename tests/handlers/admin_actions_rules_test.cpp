@@ -81,6 +81,7 @@ TEST_CASE("Retrieve: order_not_synced, order_not_billed and no_refund_record, wi
   CHECK(unbilled.error().code == "order_not_billed");
   o.ledger.SyncOrder("shop-2002", "13");
   o.ledger.Bill("shop-2002", "invoice", "23", Usd(1000), {});
+  o.ledger.EnterReturnRefund("shop-2002", Usd(500));  // issued from a return: not one to sync
   auto nothing = o.Retrieve("shop", "netsuite", "2002");
   REQUIRE_FALSE(nothing);
   CHECK(nothing.error().code == "no_refund_record");
@@ -96,6 +97,8 @@ TEST_CASE("Retrieve: imports despite the cut-over and posts once, a second retri
   CHECK(from_ebay->imported[0].status == TxStatus::kPosted);
   CHECK(o.ledger.RefundsFrom("20").size() == 1);
 
+  // A refund issued from a return authorization is not synced to the storefront: retrieve leaves it out.
+  o.ledger.EnterReturnRefund("shop-1001", Usd(700));
   auto from_netsuite = o.Retrieve("shop", "netsuite", "1001");
   REQUIRE(from_netsuite);
   REQUIRE(from_netsuite->imported.size() == 1);

@@ -219,14 +219,16 @@ TEST_CASE("Audit: the sandbox's discrepancies are found, acknowledged and fixed,
   REQUIRE(started.status == 202);
   const std::string id = std::string(parser.parse(started.body)["id"].get_string().value());
   std::string last;
-  CHECK(WaitUntil([&] {  // the stored report is this run's (while it runs, the previous one is shown beside it)
-    last = h.client.Request("GET", h.server->BaseUrl() + "/api/audit?account=ebay-us", "", viewer).body;
-    simdjson::dom::parser report_parser;
-    simdjson::dom::element report;
-    std::string_view report_id, status;
-    return !report_parser.parse(last).get(report) && !report["id"].get_string().get(report_id) &&
-           !report["status"].get_string().get(status) && report_id == id && status == "done";
-  }));
+  CHECK(WaitUntil(
+      [&] {  // the stored report is this run's (while it runs, the previous one is shown beside it)
+        last = h.client.Request("GET", h.server->BaseUrl() + "/api/audit?account=ebay-us", "", viewer).body;
+        simdjson::dom::parser report_parser;
+        simdjson::dom::element report;
+        std::string_view report_id, status;
+        return !report_parser.parse(last).get(report) && !report["id"].get_string().get(report_id) &&
+               !report["status"].get_string().get(status) && report_id == id && status == "done";
+      },
+      30000));  // an audit of both sides: several upstream reads, slow under the sanitizers
   CHECK(last.find(R"("unacknowledged":0)") != std::string::npos);
   const std::string gauges = h.client.Request("GET", h.server->BaseUrl() + "/metrics", "", {}).body;
   for (const char* kind : {"missing_in_netsuite", "missing_on_storefront", "amount_differs", "duplicate", "unposted"}) {

@@ -345,6 +345,38 @@ TEST_CASE("Precise errors: not synced, not billed, more than remains, unknown SK
   CHECK(h.Records("creditMemo").empty());
 }
 
+TEST_CASE("A refund a person issued through a return authorization counts in what remains refundable",
+          "[sync][integration]") {
+  SyncHarness h;
+  simdjson::dom::parser parser;
+  // Billed 30.00; a return authorized from the sales order refunded 25.00 of it by hand in NetSuite.
+  const std::string seeded = h.sandbox.Control(
+      "POST", "/_control/netsuite/orders",
+      R"({"external_id":"shop-eu-2101","billing":"cash_sale","lines":[{"sku":"PEN","quantity":3,"rate":"10.00"}]})");
+  const std::string sales_order(parser.parse(seeded)["sales_order"].get_string().value());
+  const std::string rma = h.sandbox.Control("POST", "/_control/netsuite/return-authorizations",
+                                            R"({"from_type":"salesOrder","from_id":")" + sales_order + R"("})");
+  h.sandbox.Control("POST", "/_control/netsuite/refunds",
+                    R"({"billed_type":"returnAuthorization","billed_id":")" +
+                        std::string(parser.parse(rma)["id"].get_string().value()) +
+                        R"(","lines":[{"sku":"PEN","quantity":2,"amount":"25.00"}],"send_webhook":false})");
+  const auto pen = [](const std::string& amount) {
+    return R"([{"line_item_id":1,"quantity":1,"subtotal":")" + amount +
+           R"(","total_tax":"0.00","line_item":{"sku":"PEN"}}])";
+  };
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("8101", "2101", "10.00", pen("10.00")), "ev-8101") == 200);
+  const Transaction refused = h.WaitSettled("shop-eu", "shopify:refund:8101");
+  CHECK(refused.status == TxStatus::kFailed);
+  REQUIRE(refused.error.has_value());
+  CHECK(refused.error->code == "already_refunded");
+  CHECK_THAT(refused.error->message,
+             Catch::Contains("5.00 that remain refundable") && Catch::Contains("(25.00 already refunded)"));
+  // What remains can still be refunded.
+  REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("8102", "2101", "5.00", pen("5.00")), "ev-8102") == 200);
+  CHECK(h.WaitSettled("shop-eu", "shopify:refund:8102").status == TxStatus::kPosted);
+  CHECK(h.Records("cashRefund").size() == 2);  // the return's and ours
+}
+
 TEST_CASE("NetSuite recomputes tax: adjusted with the adjustment item, never a silent difference",
           "[sync][integration]") {
   SECTION("with the adjustment item configured, the total is corrected to the storefront's") {
@@ -516,9 +548,11 @@ TEST_CASE("A worker SIGKILLed mid-refund: another consumer takes the entry over 
   h.SeedNetSuiteOrder("shop-eu-1501", "invoice", R"([{"sku":"PEN","quantity":1,"rate":"10.00"}])");
   h.sandbox.Control("POST", "/_control/netsuite/settings", R"({"latency_ms":300})");
   REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("15001", "1501", "10.00", "[]"), "e1") == 200);
-  // Wait until the worker is talking to NetSuite about it, then kill it without warning.
-  WaitUntil([&] { return h.sandbox.Control("GET", "/_control/netsuite/calls").find("suiteql") != std::string::npos; },
-            10000);
+  // Wait until the worker is talking to NetSuite about this order (the start-up pass's queries name none), then
+  // kill it without warning.
+  REQUIRE(WaitUntil(
+      [&] { return h.sandbox.Control("GET", "/_control/netsuite/calls").find("shop-eu-1501") != std::string::npos; },
+      10000));
   CHECK(h.server->Stop(SIGKILL) != 0);
   const auto before = h.LoadTx("shop-eu", "shopify:refund:15001");
   const bool posted_before_kill = before && before->status == TxStatus::kPosted;
@@ -771,14 +805,17 @@ TEST_CASE("Metrics: where a refund's time goes, upstream calls, queues, transact
   h.SeedNetSuiteOrder("shop-eu-950", "invoice", R"([{"sku":"PEN","quantity":2,"rate":"10.00"}])");
   REQUIRE(h.PostShopifyRefund("shop-eu", ShopifyRefund("9501", "950", "10.00", "[]"), "m1") == 200);
   REQUIRE(h.WaitSettled("shop-eu", "shopify:refund:9501").status == TxStatus::kPosted);
-  // The Redis gauges are sampled every 5 s: wait for the sample that sees the posted refund.
+  // The Redis gauges are sampled every 5 s: wait for the sample that sees the posted refund, and its echo (our
+  // credit memo's NetSuite event) out of the queues.
   std::string metrics;
   WaitUntil(
       [&] {
         metrics = h.client.Get(h.server->BaseUrl() + "/metrics").body;
-        return metrics.find("refundsync_transactions{status=\"posted\"} 1") != std::string::npos;
+        return metrics.find("refundsync_transactions{status=\"posted\"} 1") != std::string::npos &&
+               metrics.find("refundsync_queue_depth{shard=\"0\"} 0") != std::string::npos &&
+               metrics.find("refundsync_queue_oldest_seconds{shard=\"7\"} 0") != std::string::npos;
       },
-      15000);
+      25000);
   INFO(metrics);
   CHECK(metrics.find("refundsync_transactions{status=\"posted\"} 1") != std::string::npos);
   CHECK(metrics.find("refundsync_refund_seconds_count{direction=\"to_netsuite\"} 1") != std::string::npos);

@@ -122,6 +122,17 @@ TEST_CASE("To NetSuite: order_not_synced and order_not_billed, with nothing crea
   CHECK(t.ledger.Count("create") == 0);
 }
 
+TEST_CASE("To NetSuite: already_refunded counts refunds issued through a return authorization", "[rules]") {
+  ToNetSuite t;
+  t.netsuite.generic_items.adjustment = "999";
+  t.ledger.EnterReturnRefund("ebay-100", Usd(5000));  // billed 55.00
+  const PostOutcome outcome = t.Post(t.Refund(1500, {Refunded("MUG", 1)}));
+  CHECK(Code(outcome) == "already_refunded");
+  CHECK(outcome.error->message.find("5.00 that remain refundable") != std::string::npos);
+  CHECK(t.ledger.Count("create") == 0);
+  CHECK(t.Post(t.Refund(500)).status == TxStatus::kPosted);
+}
+
 TEST_CASE("To NetSuite: already_refunded counts refunds entered by hand", "[rules]") {
   ToNetSuite t;
   t.ledger.EnterRefund("20", Usd(5000), "entered by a person");

@@ -97,7 +97,8 @@ TEST_CASE("SIGTERM fails readiness during the drain delay, then exits 0", "[shel
   int exit_code = -2;  // Catch2 assertions are not thread-safe: check after join
   std::thread stopper([&] { exit_code = running.server->Stop(SIGTERM); });
   long status = 200;
-  for (int i = 0; i < 200 && status == 200; ++i) status = client.Get(base + "/readyz").status;
+  // The 2 s drain begins when the signal is handled, however late: the listener answers 503 until it ends.
+  WaitUntil([&] { return (status = client.Get(base + "/readyz").status) != 200; }, 3000);
   CHECK(status == 503);
   stopper.join();
   CHECK(exit_code == 0);

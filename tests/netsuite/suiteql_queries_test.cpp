@@ -140,6 +140,7 @@ TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox, SQL
   CHECK(context->refunds[0].type == "cashRefund");
   CHECK(context->refunds[0].memo == "by hand");
   CHECK(context->refunds[0].total == Money{1100, "EUR"});
+  CHECK_FALSE(context->refunds[0].from_return);
   // Never synced, and synced but not billed.
   auto unknown = LoadRefundContext(client, "q-never");
   REQUIRE(unknown);
@@ -198,6 +199,26 @@ TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox, SQL
   auto not_selected = client.SuiteQl("SELECT DISTINCT t.id FROM transaction t ORDER BY t.tranid");
   REQUIRE_FALSE(not_selected);
   CHECK_THAT(not_selected.error().message, Catch::Contains("ORA-01791"));
+
+  // Refunds a person issued from return authorizations, made from the sales order and from the cash sale: they
+  // returned money of this order too, and are marked as issued from a return.
+  simdjson::dom::parser parser;
+  for (const auto& [from_type, from_id] : {std::pair<std::string, std::string>{"salesOrder", order.sales_order},
+                                           std::pair<std::string, std::string>{"cashSale", order.billed}}) {
+    const std::string rma = h.sandbox.Control("POST", "/_control/netsuite/return-authorizations",
+                                              R"({"from_type":")" + from_type + R"(","from_id":")" + from_id + R"("})");
+    h.sandbox.Control("POST", "/_control/netsuite/refunds",
+                      R"({"billed_type":"returnAuthorization","billed_id":")" +
+                          std::string(parser.parse(rma)["id"].get_string().value()) +
+                          R"(","lines":[{"sku":"Shirt-Blue-M","quantity":1,"amount":"10.00"}],"send_webhook":false})");
+  }
+  context = LoadRefundContext(client, "q-1");
+  REQUIRE(context);
+  REQUIRE(context->refunds.size() == 3);  // the one entered by hand, then the two
+  CHECK(context->refunds[1].from_return);
+  CHECK(context->refunds[2].from_return);
+  CHECK(context->refunds[1].total == Money{1100, "EUR"});
+  CHECK(context->billed->lines.size() == 2);  // the returns' lines are not the billed record's
 
   // A record's references come back as what the service compares: the ISO code (the currency record is named
   // "Euro") and the item's itemId (its refName is the matrix parent's and its own name).

@@ -32,6 +32,15 @@ std::string FakeNetSuiteLedger::EnterRefund(const std::string& billed_id, Money 
   return record.id;
 }
 
+std::string FakeNetSuiteLedger::EnterReturnRefund(const std::string& external_id, Money total) {
+  Order& order = orders_.at(external_id);
+  const std::string return_id = std::to_string(next_id_++);
+  const std::string id = EnterRefund(return_id, total, "issued from a return");
+  refunds_.at(id).type = order.billed ? RefundTypeFor(order.billed->type) : "creditMemo";
+  order.return_refunds.push_back(id);
+  return id;
+}
+
 std::vector<const NsRecord*> FakeNetSuiteLedger::RefundsFrom(const std::string& billed_id) const {
   std::vector<const NsRecord*> found;
   for (const auto& [id, record] : refunds_) {
@@ -66,6 +75,11 @@ Result<RefundContext> FakeNetSuiteLedger::LoadRefundContext(const std::string& o
   for (const NsRecord* refund : RefundsFrom(context.billed->id)) {
     context.refunds.push_back(
         ExistingRefund{refund->type, refund->id, refund->external_id, refund->memo, refund->total});
+  }
+  for (const std::string& id : it->second.return_refunds) {
+    const NsRecord& refund = refunds_.at(id);
+    context.refunds.push_back(ExistingRefund{refund.type, refund.id, refund.external_id, refund.memo, refund.total,
+                                             /*from_return=*/true});
   }
   return context;
 }

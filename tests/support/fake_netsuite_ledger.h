@@ -22,6 +22,8 @@ class FakeNetSuiteLedger : public NetSuiteLedger {
   // A refund entered by hand in NetSuite from the billed record `billed_id`; its internal id.
   std::string EnterRefund(const std::string& billed_id, Money total, const std::string& memo = "",
                           std::vector<NsLine> lines = {});
+  // A refund a person issued from a return authorization of the order (not from its billed record); its id.
+  std::string EnterReturnRefund(const std::string& external_id, Money total);
 
   // The refunds created from a billed record, oldest first.
   std::vector<const NsRecord*> RefundsFrom(const std::string& billed_id) const;
@@ -55,6 +57,7 @@ class FakeNetSuiteLedger : public NetSuiteLedger {
   struct Order {
     std::string sales_order;
     std::optional<BilledRecord> billed;
+    std::vector<std::string> return_refunds;  // ids of refunds issued from its return authorizations
   };
   // True (and counted) when the call goes through; false when it is the one set to fail.
   bool Call(const std::string& name);
