@@ -93,9 +93,11 @@ ExistingRefunds LookForOurRecord(NetSuiteLedger& ledger, const NetSuiteConfig& n
     // A total that is not an amount in the refund's currency: refused for a person to look at, never guessed.
     if (!refund.total) {
       result.decided = FailedOutcome("upstream_rejected",
-                                     "NetSuite " + RecordName(refund.type) + " " + refund.id + ", created from " +
-                                         billed.type + " " + billed.id + ", has a total that is not an amount in " +
-                                         tx.amount.currency + ": what remains refundable is unknown",
+                                     "NetSuite " + RecordName(refund.type) + " " + refund.id + ", " +
+                                         (refund.from_return ? "issued from a return of the order"
+                                                             : "created from " + billed.type + " " + billed.id) +
+                                         ", has a total that is not an amount in " + tx.amount.currency +
+                                         ": what remains refundable is unknown",
                                      &billed);
       return result;
     }

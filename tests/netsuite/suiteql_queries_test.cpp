@@ -219,6 +219,25 @@ TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox, SQL
   CHECK(context->refunds[2].from_return);
   CHECK(context->refunds[1].total == Money{1100, "EUR"});
   CHECK(context->billed->lines.size() == 2);  // the returns' lines are not the billed record's
+  // Another order's return, made from its invoice and credited: counted there, not here.
+  const Seeded invoiced = Seed(h, R"({"external_id":"q-inv","billing":"invoice",
+      "lines":[{"sku":"CAP","quantity":2,"rate":"10.00"}]})");
+  const std::string invoice_rma =
+      h.sandbox.Control("POST", "/_control/netsuite/return-authorizations",
+                        R"({"from_type":"invoice","from_id":")" + invoiced.billed + R"("})");
+  h.sandbox.Control("POST", "/_control/netsuite/refunds",
+                    R"({"billed_type":"returnAuthorization","to_type":"creditMemo","billed_id":")" +
+                        std::string(parser.parse(invoice_rma)["id"].get_string().value()) +
+                        R"(","lines":[{"sku":"CAP","quantity":1,"amount":"10.00"}],"send_webhook":false})");
+  auto credited = LoadRefundContext(client, "q-inv");
+  REQUIRE(credited);
+  REQUIRE(credited->refunds.size() == 1);
+  CHECK(credited->refunds[0].type == "creditMemo");
+  CHECK(credited->refunds[0].from_return);
+  CHECK(credited->refunds[0].total == Money{1000, "USD"});
+  context = LoadRefundContext(client, "q-1");
+  REQUIRE(context);
+  CHECK(context->refunds.size() == 3);
 
   // A record's references come back as what the service compares: the ISO code (the currency record is named
   // "Euro") and the item's itemId (its refName is the matrix parent's and its own name).
