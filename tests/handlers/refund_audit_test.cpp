@@ -51,9 +51,9 @@ AuditReport Audit(FakeSyncEngine& engine, const std::string& account_id) {
 TEST_CASE("Audit: each kind of discrepancy is found with its amounts, and orders that agree are not listed",
           "[audit][rules]") {
   FakeSyncEngine engine(ThreeDirectedAccounts(kCutover), kNow);
-  for (const char* id : {"1", "2", "3", "4", "5", "6", "7"}) SyncShopOrder(engine, id);
+  for (const char* id : {"1", "2", "3", "4", "5", "6", "7", "8"}) SyncShopOrder(engine, id);
   // 1 agrees; 2 is missing in NetSuite; 3 only in NetSuite; 4 differs; 5 is booked twice; 6 waits to be posted;
-  // 7's refunds are before the cut-over or before the period.
+  // 7's refunds are before the cut-over or before the period; 8 agrees, part of it refunded through a return.
   engine.shopify.refund_summaries = {ShopRefund("1", "101", 2000),
                                      ShopRefund("2", "201", 1500),
                                      ShopRefund("4", "401", 3000),
@@ -61,10 +61,13 @@ TEST_CASE("Audit: each kind of discrepancy is found with its amounts, and orders
                                      ShopRefund("6", "601", 1200),
                                      ShopRefund("7", "701", 900, "2026-10-15T10:00:00Z"),
                                      ShopRefund("7", "702", 800, "2026-11-30T23:59:59Z"),
+                                     ShopRefund("8", "801", 1100),
                                      ShopifyRefundSummary{"1", "102", "2026-12-03T09:00:00Z", Money{}, true}};
   engine.ledger.EnterRefund("10", Usd(2000));
   engine.ledger.EnterRefund("30", Usd(700), "goodwill, booked by hand");
   engine.ledger.EnterRefund("40", Usd(2500));
+  engine.ledger.EnterRefund("80", Usd(600));
+  engine.ledger.EnterReturnRefund("shop-8", Usd(500));
   const std::string marker = "rs-" + TransactionId("shop", "netsuite:creditmemo:1");
   engine.ledger.EnterRefund("50", Usd(1000), marker);
   engine.ledger.EnterRefund("50", Usd(1000), marker + " (copied)");
@@ -78,10 +81,11 @@ TEST_CASE("Audit: each kind of discrepancy is found with its amounts, and orders
   REQUIRE(engine.store.CreateIfAbsent(waiting));
 
   const AuditReport report = Audit(engine, "shop");
-  CHECK(report.orders_compared == 6);  // 1 to 6; 7's refunds are out
+  CHECK(report.orders_compared == 7);  // 1 to 6 and 8; 7's refunds are out
   CHECK(report.discrepancies.size() == 5);
   CHECK(Find(report, "1") == nullptr);
   CHECK(Find(report, "7") == nullptr);
+  CHECK(Find(report, "8") == nullptr);
 
   const Discrepancy* missing = Find(report, "2");
   REQUIRE(missing != nullptr);

@@ -1,5 +1,7 @@
 #include "tests/support/fake_netsuite_ledger.h"
 
+#include <algorithm>
+
 namespace refundsync::testing {
 
 void FakeNetSuiteLedger::SyncOrder(const std::string& external_id, const std::string& sales_order) {
@@ -163,7 +165,9 @@ Result<std::vector<DatedRefund>> FakeNetSuiteLedger::RefundsDatedBetween(const s
     if (!date.empty() && (date < from_date || date > to_date)) continue;
     std::string order_external_id;
     for (const auto& [external_id, order] : orders_) {
-      if (order.billed && order.billed->id == record.created_from) order_external_id = external_id;
+      const bool from_return =
+          std::find(order.return_refunds.begin(), order.return_refunds.end(), id) != order.return_refunds.end();
+      if (from_return || (order.billed && order.billed->id == record.created_from)) order_external_id = external_id;
     }
     if (order_external_id.empty() || !orders.Match(order_external_id)) continue;
     out.push_back(DatedRefund{{RecordName(record.type), id},
