@@ -29,9 +29,8 @@ void PrintTable(const std::vector<simdjson::dom::element>& items) {
     simdjson::dom::element money;
     if (!item["amount"].get(money)) amount += " " + JsonText(money, "currency");
     std::string error;
-    simdjson::dom::element error_object;
-    if (!item["error"].get(error_object) && error_object.is_object()) {
-      error = JsonText(error_object, "code") + ": " + JsonText(error_object, "message");
+    if (const auto failure = JsonError(item, "error")) {
+      error = failure->code + ": " + failure->message;
     } else if (JsonText(item, "status") == "skipped") {
       simdjson::dom::array history;
       if (!item["history"].get_array().get(history) && history.size() > 0) {

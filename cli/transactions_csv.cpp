@@ -53,10 +53,9 @@ std::string TransactionCsvRow(const simdjson::dom::element& item) {
   std::string currency, error_code, error_message, last_note;
   simdjson::dom::element amount;
   if (!item["amount"].get(amount)) currency = JsonText(amount, "currency");
-  simdjson::dom::element error;
-  if (!item["error"].get(error) && error.is_object()) {
-    error_code = JsonText(error, "code");
-    error_message = JsonText(error, "message");
+  if (const auto error = JsonError(item, "error")) {
+    error_code = error->code;
+    error_message = error->message;
   }
   simdjson::dom::array history;
   if (!item["history"].get_array().get(history) && history.size() > 0) {

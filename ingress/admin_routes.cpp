@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "config/config_loader.h"
 #include "core/channel.h"
 #include "core/crypto.h"
 #include "core/json_writer.h"
@@ -214,7 +215,7 @@ void AdminRoutes::ReplayEvent(const std::string& id, const Respond& respond) con
 
 HttpResponse AdminRoutes::ListAccounts(AdminRole role) const {
   JsonWriter json;
-  json.BeginObject().Key("role").String(role == AdminRole::kOperator ? "operator" : "viewer");
+  json.BeginObject().Key("role").String(AdminRoleName(role));
   json.Key("items").BeginArray();
   for (const auto& account : config_.accounts) {
     json.BeginObject().Key("id").String(account.id).Key("channel").String(ChannelName(account.channel));

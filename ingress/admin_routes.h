@@ -46,8 +46,8 @@ class AdminRoutes {
   HttpResponse ShowTransaction(const std::string& id) const;
   HttpResponse Retrieve(const HttpRequest& request) const;
   // The configured accounts (id, channel, kind, effective direction, auto_post): what the page's Retrieve
-  // dialog offers. Configuration only, no secrets.
-  // The configured accounts, and the caller's role: the page offers operators' actions to operators only.
+  // dialog offers. Configuration only, no secrets. And the caller's role: the page offers operators' actions to
+  // operators only.
   HttpResponse ListAccounts(AdminRole role) const;
   HttpResponse ListEvents(const HttpRequest& request) const;
   HttpResponse ShowEvent(const std::string& id) const;

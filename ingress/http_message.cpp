@@ -53,9 +53,9 @@ HttpResponse JsonResponse(int status, std::string body) {
 
 HttpResponse ErrorResponse(int status, const std::string& code, const std::string& message) {
   JsonWriter json;
-  json.BeginObject().Key("error").BeginObject();
-  json.Key("code").String(code).Key("message").String(message);
-  json.EndObject().EndObject();
+  json.BeginObject();
+  WriteError(json, "error", Error{code, message});
+  json.EndObject();
   return JsonResponse(status, json.Take());
 }
 

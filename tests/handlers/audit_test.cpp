@@ -263,7 +263,6 @@ TEST_CASE("Audit: refunds a person issued from a return authorization count on t
   HarnessOptions options;
   options.start_server = false;
   SyncHarness h(options);
-  simdjson::dom::parser parser;
   // An order synced and billed, and on eBay.
   const auto seed = [&](const std::string& id, const std::string& billing) {
     EbayOrder(h, id, "50.00");
@@ -272,12 +271,7 @@ TEST_CASE("Audit: refunds a person issued from a return authorization count on t
   // A person authorizes a return from a record and issues a refund from it (no event reaches us).
   const auto refund_a_return = [&](const std::string& from_type, const std::string& from_id, const std::string& to_type,
                                    const std::string& amount) {
-    const std::string rma = h.sandbox.Control("POST", "/_control/netsuite/return-authorizations",
-                                              R"({"from_type":")" + from_type + R"(","from_id":")" + from_id + R"("})");
-    const std::string rma_id = std::string(parser.parse(rma)["id"].get_string().value());
-    h.sandbox.Control("POST", "/_control/netsuite/refunds",
-                      R"({"billed_type":"returnAuthorization","billed_id":")" + rma_id + R"(","to_type":")" + to_type +
-                          R"(","lines":[{"sku":"CAP","amount":")" + amount + R"("}],"send_webhook":false})");
+    h.RefundThroughReturn(from_type, from_id, to_type, R"([{"sku":"CAP","amount":")" + amount + R"("}])");
   };
   const auto refund_on_ebay = [&](const std::string& id, const std::string& amount) {
     h.sandbox.Control("POST", "/_control/ebay/orders/" + id + "/refunds",

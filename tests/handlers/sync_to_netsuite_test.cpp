@@ -354,12 +354,7 @@ TEST_CASE("A refund a person issued through a return authorization counts in wha
       "POST", "/_control/netsuite/orders",
       R"({"external_id":"shop-eu-2101","billing":"cash_sale","lines":[{"sku":"PEN","quantity":3,"rate":"10.00"}]})");
   const std::string sales_order(parser.parse(seeded)["sales_order"].get_string().value());
-  const std::string rma = h.sandbox.Control("POST", "/_control/netsuite/return-authorizations",
-                                            R"({"from_type":"salesOrder","from_id":")" + sales_order + R"("})");
-  h.sandbox.Control("POST", "/_control/netsuite/refunds",
-                    R"({"billed_type":"returnAuthorization","billed_id":")" +
-                        std::string(parser.parse(rma)["id"].get_string().value()) +
-                        R"(","lines":[{"sku":"PEN","quantity":2,"amount":"25.00"}],"send_webhook":false})");
+  h.RefundThroughReturn("salesOrder", sales_order, "cashRefund", R"([{"sku":"PEN","quantity":2,"amount":"25.00"}])");
   const auto pen = [](const std::string& amount) {
     return R"([{"line_item_id":1,"quantity":1,"subtotal":")" + amount +
            R"(","total_tax":"0.00","line_item":{"sku":"PEN"}}])";

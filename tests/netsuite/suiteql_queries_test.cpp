@@ -202,15 +202,10 @@ TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox, SQL
 
   // Refunds a person issued from return authorizations, made from the sales order and from the cash sale: they
   // returned money of this order too, and are marked as issued from a return.
-  simdjson::dom::parser parser;
   for (const auto& [from_type, from_id] : {std::pair<std::string, std::string>{"salesOrder", order.sales_order},
                                            std::pair<std::string, std::string>{"cashSale", order.billed}}) {
-    const std::string rma = h.sandbox.Control("POST", "/_control/netsuite/return-authorizations",
-                                              R"({"from_type":")" + from_type + R"(","from_id":")" + from_id + R"("})");
-    h.sandbox.Control("POST", "/_control/netsuite/refunds",
-                      R"({"billed_type":"returnAuthorization","billed_id":")" +
-                          std::string(parser.parse(rma)["id"].get_string().value()) +
-                          R"(","lines":[{"sku":"Shirt-Blue-M","quantity":1,"amount":"10.00"}],"send_webhook":false})");
+    h.RefundThroughReturn(from_type, from_id, "cashRefund",
+                          R"([{"sku":"Shirt-Blue-M","quantity":1,"amount":"10.00"}])");
   }
   context = LoadRefundContext(client, "q-1");
   REQUIRE(context);
@@ -222,13 +217,7 @@ TEST_CASE("Every SuiteQL query the service sends runs on the strict sandbox, SQL
   // Another order's return, made from its invoice and credited: counted there, not here.
   const Seeded invoiced = Seed(h, R"({"external_id":"q-inv","billing":"invoice",
       "lines":[{"sku":"CAP","quantity":2,"rate":"10.00"}]})");
-  const std::string invoice_rma =
-      h.sandbox.Control("POST", "/_control/netsuite/return-authorizations",
-                        R"({"from_type":"invoice","from_id":")" + invoiced.billed + R"("})");
-  h.sandbox.Control("POST", "/_control/netsuite/refunds",
-                    R"({"billed_type":"returnAuthorization","to_type":"creditMemo","billed_id":")" +
-                        std::string(parser.parse(invoice_rma)["id"].get_string().value()) +
-                        R"(","lines":[{"sku":"CAP","quantity":1,"amount":"10.00"}],"send_webhook":false})");
+  h.RefundThroughReturn("invoice", invoiced.billed, "creditMemo", R"([{"sku":"CAP","quantity":1,"amount":"10.00"}])");
   auto credited = LoadRefundContext(client, "q-inv");
   REQUIRE(credited);
   REQUIRE(credited->refunds.size() == 1);

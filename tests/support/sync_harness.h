@@ -168,6 +168,20 @@ shutdown: {{drain_delay: 0s}}
                                 billing, lines, shipping));
   }
 
+  // A person authorizes a return of a NetSuite record (`from_type` salesOrder, invoice or cashSale) and issues a
+  // refund from it as `to_type` (cashRefund or creditMemo) with these `lines` (a JSON array); no event reaches the
+  // service.
+  void RefundThroughReturn(const std::string& from_type, const std::string& from_id, const std::string& to_type,
+                           const std::string& lines) {
+    simdjson::dom::parser parser;
+    const std::string rma = sandbox.Control("POST", "/_control/netsuite/return-authorizations",
+                                            R"({"from_type":")" + from_type + R"(","from_id":")" + from_id + R"("})");
+    const std::string rma_id(parser.parse(rma)["id"].get_string().value());
+    sandbox.Control("POST", "/_control/netsuite/refunds",
+                    R"({"billed_type":"returnAuthorization","billed_id":")" + rma_id + R"(","to_type":")" + to_type +
+                        R"(","lines":)" + lines + R"(,"send_webhook":false})");
+  }
+
   // A refunds/create webhook is only a trigger: the service reads the refund from Shopify. So the refund a test
   // delivers is first made in the sandbox's Shopify as the payload describes it (lines with SKU, quantity,
   // subtotal and tax; shipping from a shipping_refund adjustment; the total of its successful refund
