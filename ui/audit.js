@@ -1,7 +1,7 @@
 // The operator page's Audit tab: the account's last stored refund audit (GET /api/audit), its discrepancies with
 // the transactions behind them as links to their details, Acknowledge with a note and Run (operators only: a
-// viewer's page hides them, and the API would answer 403, said here). Uses app.js's helpers ($, el, api, badge, say, showDetails); no markup from
-// the API is ever interpreted.
+// viewer's page hides them, and the API would answer 403, said here). Uses app.js's helpers ($, el, api, badge,
+// say, showDetails); no markup from the API is ever interpreted.
 'use strict';
 
 const AUDIT_POLL_MS = 1000;
